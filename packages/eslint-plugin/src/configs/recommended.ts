@@ -1,0 +1,14 @@
+/**
+ * `poolguard.configs.recommended`: both rules as errors, syntax only. Safe on
+ * any project, no type information needed.
+ */
+import type { TSESLint } from '@typescript-eslint/utils';
+
+export default (plugin: TSESLint.FlatConfig.Plugin): TSESLint.FlatConfig.Config => ({
+  name: 'poolguard/recommended',
+  plugins: { poolguard: plugin },
+  rules: {
+    'poolguard/no-pool-before-fork': 'error',
+    'poolguard/no-pool-across-boundary': 'error',
+  },
+});

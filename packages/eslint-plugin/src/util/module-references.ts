@@ -1,0 +1,126 @@
+/**
+ * Module reference tracking shared by the creator table and the fork-site
+ * detector: every read, call and construction of a module's export, through
+ * ESM imports (default, named, namespace, renames) and CommonJS `require()`
+ * (direct member access, destructuring, aliases). ReferenceTracker follows
+ * the members and aliases; this file finds where each module enters.
+ *
+ * ReferenceTracker's own CJS entry point only starts from a *declared* global
+ * `require`; a file linted without Node globals would then look clean. So the
+ * `require(...)` calls are collected here from the global scope's unresolved
+ * references as well, and each one is handed to the tracker.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { ReferenceTracker, findVariable, getStringIfConstant } from '@typescript-eslint/utils/ast-utils';
+
+/**
+ * Module name -> nested member names; the tracker's symbols (READ, CALL,
+ * CONSTRUCT) mark the leaves and hold the caller's info value.
+ */
+export type TraceMap = Record<string, object>;
+
+export interface FoundReference<T> {
+  info: T;
+  node: TSESTree.Node;
+  path: readonly string[];
+  type: symbol;
+}
+
+/** Present at runtime in @eslint-community/eslint-utils, missing from the typings. */
+interface PropertyTracker {
+  iteratePropertyReferences(node: TSESTree.Node, traceMap: unknown): IterableIterator<FoundReference<unknown>>;
+}
+
+/** Yields every tracked reference from both module systems. */
+export function* iterateModuleReferences<T>(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  traceMap: TraceMap,
+): IterableIterator<FoundReference<T>> {
+  const globalScope = sourceCode.scopeManager?.globalScope;
+  if (!globalScope) return;
+  // `mode` only matters for maps without the ESM marker; ours set it
+  // explicitly, so named and default imports resolve exactly as mapped.
+  const tracker = new ReferenceTracker(globalScope) as unknown as PropertyTracker;
+  yield* iterateImportReferences<T>(sourceCode.ast, globalScope, tracker, traceMap);
+  for (const call of findRequireCalls(globalScope)) {
+    const id = getStringIfConstant(call.arguments[0], globalScope);
+    if (id == null || !Object.hasOwn(traceMap, id)) continue;
+    const moduleMap = (traceMap as Record<string | symbol, Record<symbol, unknown>>)[id];
+    const read = moduleMap[ReferenceTracker.READ] as T | undefined;
+    if (read) yield { node: call, path: [id], type: ReferenceTracker.READ, info: read };
+    for (const found of tracker.iteratePropertyReferences(call, moduleMap)) {
+      yield { ...found, info: found.info as T, path: [id, ...found.path] };
+    }
+  }
+}
+
+/**
+ * ESM imports, walked here rather than by `iterateEsmReferences` because that
+ * one also follows `import type`, which loads nothing at runtime.
+ */
+function* iterateImportReferences<T>(
+  program: TSESTree.Program,
+  globalScope: TSESLint.Scope.Scope,
+  tracker: PropertyTracker,
+  traceMap: TraceMap,
+): IterableIterator<FoundReference<T>> {
+  for (const statement of program.body) {
+    if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === 'type') continue;
+    const id = statement.source.value;
+    if (!Object.hasOwn(traceMap, id)) continue;
+    const moduleMap = traceMap[id] as Record<string | symbol, object>;
+    for (const specifier of statement.specifiers) {
+      let specifierMap: Record<string | symbol, object> | undefined = moduleMap;
+      let path = [id];
+      if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+        if (specifier.importKind === 'type') continue;
+        const imported =
+          specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+        specifierMap = Object.hasOwn(moduleMap, imported) ? (moduleMap[imported] as typeof moduleMap) : undefined;
+        path = [id, imported];
+      } else if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) {
+        specifierMap = Object.hasOwn(moduleMap, 'default') ? (moduleMap.default as typeof moduleMap) : undefined;
+        path = [id, 'default'];
+      }
+      if (!specifierMap) continue;
+      const read = specifierMap[ReferenceTracker.READ] as T | undefined;
+      if (read) yield { node: specifier, path, type: ReferenceTracker.READ, info: read };
+      const variable = findVariable(globalScope, specifier.local);
+      for (const ref of variable?.references ?? []) {
+        if (!ref.isValueReference || !ref.isRead()) continue;
+        for (const found of tracker.iteratePropertyReferences(ref.identifier, specifierMap)) {
+          yield { ...found, info: found.info as T, path: [...path, ...found.path] };
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `require('x')` calls whose `require` is the CommonJS one: either unresolved
+ * (no globals configured) or a configured global nobody redefined.
+ */
+export function findRequireCalls(globalScope: TSESLint.Scope.Scope): TSESTree.CallExpression[] {
+  const identifiers: TSESTree.Identifier[] = [];
+  for (const ref of globalScope.through) {
+    if (ref.identifier.name === 'require') identifiers.push(ref.identifier as TSESTree.Identifier);
+  }
+  const declared = globalScope.set.get('require');
+  if (declared && declared.defs.length === 0) {
+    for (const ref of declared.references) identifiers.push(ref.identifier as TSESTree.Identifier);
+  }
+  const calls: TSESTree.CallExpression[] = [];
+  for (const id of identifiers) {
+    const parent = id.parent;
+    if (
+      parent?.type === AST_NODE_TYPES.CallExpression &&
+      parent.callee === id &&
+      parent.arguments.length > 0 &&
+      parent.arguments[0].type !== AST_NODE_TYPES.SpreadElement
+    ) {
+      calls.push(parent);
+    }
+  }
+  return calls;
+}
