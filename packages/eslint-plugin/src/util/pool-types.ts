@@ -1,0 +1,191 @@
+/**
+ * Typed matching: does a node's type stand for a live pool, client or
+ * connection from one of the known database packages?
+ *
+ * Both rules use this in typed mode, and only on candidate nodes, so it must be
+ * cheap per call: results are cached per `ts.Type` (types are interned per
+ * program, so a WeakMap keyed by type is both correct and fast).
+ *
+ * A type counts when it is, or derives from (base types), or is a union or
+ * intersection member of (`Pool | undefined`), or is a Promise of, a class or
+ * interface declared by a known package under one of that package's pool-like
+ * names. "Declared by package P" is anchored: the declaration lives in
+ * `node_modules/P/...`, `node_modules/@types/P/...`, or inside an ambient
+ * `declare module 'P'` / `declare module 'P/...'`. A substring never counts, so
+ * `pg` does not match `pg-pool` or `pg-foo`. Plain-data types (configs, query
+ * results, rows) are simply not in the name table.
+ */
+import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
+import * as ts from 'typescript';
+
+import type { CreatorKind } from './creators';
+
+/** Pool-like class and interface names per package, with the kind reported. */
+const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKind>>>> = {
+  pg: { Pool: 'pool', Client: 'client', ClientBase: 'client', PoolClient: 'client', Connection: 'connection' },
+  'pg-pool': { Pool: 'pool' },
+  postgres: { Sql: 'pool', ReservedSql: 'connection', TransactionSql: 'connection' },
+  mysql: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
+  mysql2: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
+  mariadb: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
+  knex: { Knex: 'engine' },
+  sequelize: { Sequelize: 'engine' },
+  '@prisma/client': { PrismaClient: 'client' },
+  typeorm: { DataSource: 'engine' },
+  mongoose: { Mongoose: 'engine', Connection: 'connection' },
+  mongodb: { MongoClient: 'client' },
+  ioredis: { Redis: 'client', Cluster: 'client' },
+  redis: {
+    RedisClientType: 'client',
+    RedisClient: 'client',
+    RedisClusterType: 'client',
+    RedisCluster: 'client',
+    RedisSentinelType: 'client',
+  },
+  'better-sqlite3': { Database: 'connection' },
+  'generic-pool': { Pool: 'pool' },
+  tarn: { Pool: 'pool' },
+  oracledb: { Pool: 'pool', Connection: 'connection' },
+  mssql: { ConnectionPool: 'pool' },
+};
+
+/**
+ * Packages whose types physically live in another package: `redis` re-exports
+ * `@redis/client`, and `@prisma/client` re-exports the generated `.prisma/client`.
+ */
+const IMPLEMENTATION_PACKAGES: Readonly<Record<string, string>> = {
+  '@redis/client': 'redis',
+  '.prisma/client': '@prisma/client',
+};
+
+/** Base-type chains and nested wrappers deeper than this are not real code. */
+const MAX_DEPTH = 8;
+
+const kindCache = new WeakMap<ts.Type, CreatorKind | null>();
+
+/** True when the node's type is a pool, client or connection from a known package. */
+export function isPoolLikeType(services: ParserServicesWithTypeInformation, node: TSESTree.Node): boolean {
+  return getPoolKindOfType(services, node) !== undefined;
+}
+
+/** The kind of pool-like value the node's type stands for, or undefined. */
+export function getPoolKindOfType(
+  services: ParserServicesWithTypeInformation,
+  node: TSESTree.Node,
+): CreatorKind | undefined {
+  const type = services.getTypeAtLocation(node);
+  return poolKindOf(services.program.getTypeChecker(), type, 0) ?? undefined;
+}
+
+/** The kind for a `ts.Type` directly (for callers that already hold one). */
+export function getPoolKind(checker: ts.TypeChecker, type: ts.Type): CreatorKind | undefined {
+  return poolKindOf(checker, type, 0) ?? undefined;
+}
+
+function poolKindOf(checker: ts.TypeChecker, type: ts.Type, depth: number): CreatorKind | null {
+  const cached = kindCache.get(type);
+  if (cached !== undefined) return cached;
+  if (depth > MAX_DEPTH) return null;
+  // Mark first so that recursive base types terminate.
+  kindCache.set(type, null);
+  const kind = computeKind(checker, type, depth);
+  kindCache.set(type, kind);
+  return kind;
+}
+
+function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): CreatorKind | null {
+  if (type.isUnion() || type.isIntersection()) {
+    for (const member of type.types) {
+      const kind = poolKindOf(checker, member, depth + 1);
+      if (kind) return kind;
+    }
+    // `RedisClientType` is an alias of an intersection: the alias names it.
+    return kindOfSymbol(type.aliasSymbol);
+  }
+  if (!(type.flags & ts.TypeFlags.Object)) return null;
+
+  const promised = promisedType(checker, type);
+  if (promised) return poolKindOf(checker, promised, depth + 1);
+
+  const classType = instanceTarget(type);
+  // `typeof Pool` (the constructor) shares the class symbol; only instances count.
+  if (!classType) return kindOfSymbol(type.aliasSymbol);
+
+  const own = kindOfSymbol(classType.getSymbol()) ?? kindOfSymbol(type.aliasSymbol);
+  if (own) return own;
+  for (const base of checker.getBaseTypes(classType)) {
+    const kind = poolKindOf(checker, base, depth + 1);
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/** The class or interface behind an instance type, through generic references. */
+function instanceTarget(type: ts.Type): ts.InterfaceType | undefined {
+  if (type.isClassOrInterface()) return type;
+  const objectType = type as ts.ObjectType;
+  if (objectType.objectFlags & ts.ObjectFlags.Reference) {
+    const target = (type as ts.TypeReference).target;
+    if (target.isClassOrInterface()) return target;
+  }
+  return undefined;
+}
+
+/** `Promise<T>` / `PromiseLike<T>` → T, so `getPool()` of an async factory counts. */
+function promisedType(checker: ts.TypeChecker, type: ts.Type): ts.Type | undefined {
+  const name = type.getSymbol()?.getName();
+  if (name !== 'Promise' && name !== 'PromiseLike') return undefined;
+  if (!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)) return undefined;
+  return checker.getTypeArguments(type as ts.TypeReference)[0];
+}
+
+function kindOfSymbol(symbol: ts.Symbol | undefined): CreatorKind | null {
+  if (!symbol) return null;
+  const name = symbol.getName();
+  for (const declaration of symbol.getDeclarations() ?? []) {
+    const pkg = declaringPackage(declaration);
+    const kind = pkg === undefined ? undefined : POOL_TYPE_NAMES[pkg]?.[name];
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/**
+ * The known package that owns a declaration, anchored on whole package names.
+ * An ambient `declare module` wins over the file path: a `.d.ts` shipped by one
+ * package may declare another package's module.
+ */
+function declaringPackage(declaration: ts.Declaration): string | undefined {
+  for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) {
+    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
+      return packageOfSpecifier(node.name.text);
+    }
+  }
+  return packageOfPath(declaration.getSourceFile().fileName);
+}
+
+/** `'pg'` → pg, `'mysql2/promise'` → mysql2, `'@prisma/client/x'` → @prisma/client. */
+function packageOfSpecifier(specifier: string): string | undefined {
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return name !== undefined && name in POOL_TYPE_NAMES ? name : undefined;
+}
+
+/** The package of the innermost `node_modules` segment, with `@types/` mapped back. */
+function packageOfPath(fileName: string): string | undefined {
+  const normalized = fileName.replace(/\\/g, '/');
+  const index = normalized.lastIndexOf('/node_modules/');
+  if (index === -1) return undefined;
+  const parts = normalized.slice(index + '/node_modules/'.length).split('/');
+  const first = parts[0];
+  if (first === undefined) return undefined;
+  // Scoped packages and Prisma's generated `.prisma/client` take two segments.
+  let name = first.startsWith('@') || first.startsWith('.') ? `${first}/${parts[1]}` : first;
+  if (name.startsWith('@types/')) {
+    // `@types/scope__name` is the typings of `@scope/name`.
+    const bare = name.slice('@types/'.length);
+    name = bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
+  }
+  name = IMPLEMENTATION_PACKAGES[name] ?? name;
+  return name in POOL_TYPE_NAMES ? name : undefined;
+}
