@@ -186,7 +186,7 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     const variable = findVariable(sourceCode.getScope(id), id);
     if (!variable) return null;
     for (const def of variable.defs) {
-      if (def.type === 'Parameter') {
+      if (def.type === 'Parameter' && def.name.type === AST_NODE_TYPES.Identifier) {
         const kind = callbackParameterKind(def.node, def.name, depth);
         if (kind) return kind;
       }

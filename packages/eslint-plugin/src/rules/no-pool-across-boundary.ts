@@ -1,0 +1,230 @@
+/**
+ * poolguard/no-pool-across-boundary: a pool, client or connection handed to a
+ * channel that copies its argument into another thread or process.
+ *
+ * Structured clone (`postMessage`, `workerData`, Piscina and workerpool tasks)
+ * throws `DataCloneError` on a pool's sockets; IPC `send()` and fork arguments
+ * serialise it into a dead plain object; and a socket handle passed along
+ * would let two processes interleave bytes on one database session.
+ *
+ * Only the call sites of those channels are analysed. Their arguments are
+ * searched, through object and array literals to depth 3, for a value that
+ * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
+ * a pool, client or connection.
+ */
+import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+
+import { createRule } from '../util/createRule';
+import type { CreatorKind, CreatorOption } from '../util/creators';
+import { creatorsOptionSchema } from '../util/creators';
+import { getPoolKindOfType } from '../util/pool-types';
+import type { PoolValueTracker } from '../util/pool-values';
+import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
+
+export type Options = [
+  {
+    creators?: CreatorOption[];
+    typeChecked?: boolean;
+  },
+];
+export type MessageIds = 'poolAcrossBoundary';
+
+/** Object and array literals are searched this many levels below the argument. */
+const MAX_NESTING = 3;
+
+/** Cheap whole-file pre-check: without one of these words no channel can be called. */
+const CHANNEL_WORDS = /postMessage|Worker|send|fork|exec|run/;
+
+export default createRule<Options, MessageIds>({
+  name: 'no-pool-across-boundary',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow passing a database pool, client or connection to another thread or process',
+      recommended: true,
+      requiresTypeChecking: false,
+    },
+    messages: {
+      poolAcrossBoundary:
+        'A database {{kind}} is passed to {{channel}}, which copies it into another thread or process where it ' +
+        'cannot work (DataCloneError, or a dead plain object over IPC). Send plain data such as the config or ids, ' +
+        'and create or look up the {{kind}} on the other side.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          creators: creatorsOptionSchema,
+          typeChecked: {
+            type: 'boolean',
+            description:
+              'Also recognise a pool, client or connection by its type (a local factory, an import, `Pool | undefined`). Needs type information.',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ creators: [], typeChecked: false }],
+  },
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    if (!CHANNEL_WORDS.test(sourceCode.text)) return {};
+
+    const creators = options.creators ?? [];
+    // Typed mode is asked for explicitly; getParserServices then fails loudly
+    // when the project has no type information, which is what the user needs to know.
+    const services: ParserServicesWithTypeInformation | undefined = options.typeChecked
+      ? ESLintUtils.getParserServices(context)
+      : undefined;
+    let tracker: PoolValueTracker | undefined;
+    const values = () => (tracker ??= getPoolValueTracker(sourceCode, creators));
+
+    return {
+      CallExpression(node) {
+        const channel = callChannel(node);
+        if (channel) checkPayload(channel.payload, channel.label, channel.listOnly);
+      },
+      NewExpression(node) {
+        if (!isWorkerConstructor(node.callee)) return;
+        const options = node.arguments[1];
+        const workerData = options && propertyOf(options, 'workerData');
+        if (workerData) checkPayload(workerData, '`workerData`', false);
+      },
+    };
+
+    /** Which channel a call is, and which argument it carries across. */
+    function callChannel(
+      node: TSESTree.CallExpression,
+    ): { label: string; payload: TSESTree.Node; listOnly: boolean } | undefined {
+      const callee = unwrap(node.callee);
+      const method =
+        callee.type === AST_NODE_TYPES.MemberExpression
+          ? staticMemberName(callee)
+          : callee.type === AST_NODE_TYPES.Identifier
+            ? callee.name
+            : undefined;
+      const [first, second] = node.arguments;
+      switch (method) {
+        case 'postMessage':
+          return first && { label: '`postMessage()`', payload: first, listOnly: false };
+        case 'send':
+          return first && { label: 'IPC `send()`', payload: first, listOnly: false };
+        case 'fork':
+          // `fork(modulePath, args)`: each element of args crosses as a string.
+          return second && { label: '`fork()` arguments', payload: second, listOnly: true };
+        case 'exec':
+          // workerpool's `pool.exec(fn, [args])`; a regex `exec(str)` has no second argument.
+          return second && { label: 'a workerpool `exec()` task', payload: second, listOnly: true };
+        case 'run':
+        case 'runTask':
+          return first && callee.type === AST_NODE_TYPES.MemberExpression && isPiscina(callee.object)
+            ? { label: `a Piscina \`${method}()\` task`, payload: first, listOnly: false }
+            : undefined;
+        default:
+          return undefined;
+      }
+    }
+
+    /** `listOnly`: the payload is an argument list; only its elements cross. */
+    function checkPayload(payload: TSESTree.Node, channel: string, listOnly: boolean): void {
+      if (payload.type === AST_NODE_TYPES.SpreadElement) return;
+      if (listOnly) {
+        const list = literalOf(payload);
+        if (list?.type === AST_NODE_TYPES.ArrayExpression) {
+          inspectContents(list, 0, channel, list === unwrap(payload) ? undefined : payload);
+        }
+        return;
+      }
+      inspect(payload, 0, channel, undefined);
+    }
+
+    /**
+     * Reports the first pool-like value in `node` or its literal contents.
+     * `reportAt` pins the report to the call's own argument once the search
+     * has followed a variable to a literal declared elsewhere.
+     */
+    function inspect(node: TSESTree.Node, depth: number, channel: string, reportAt: TSESTree.Node | undefined): void {
+      const target = unwrap(node);
+      if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return;
+      const kind = values().kindOf(target) ?? typedKind(target);
+      if (kind) {
+        context.report({ node: reportAt ?? node, messageId: 'poolAcrossBoundary', data: { kind, channel } });
+        return;
+      }
+      if (depth >= MAX_NESTING) return;
+      const literal = literalOf(target);
+      if (literal) inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
+    }
+
+    function inspectContents(
+      literal: TSESTree.ObjectExpression | TSESTree.ArrayExpression,
+      depth: number,
+      channel: string,
+      reportAt: TSESTree.Node | undefined,
+    ): void {
+      const children =
+        literal.type === AST_NODE_TYPES.ObjectExpression
+          ? literal.properties.map(p => (p.type === AST_NODE_TYPES.Property ? p.value : p.argument))
+          : literal.elements.map(e => (e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e));
+      for (const child of children) {
+        if (child) inspect(child, depth + 1, channel, reportAt);
+      }
+    }
+
+    /** The object or array literal a node is, or a local variable stands for. */
+    function literalOf(node: TSESTree.Node): TSESTree.ObjectExpression | TSESTree.ArrayExpression | undefined {
+      let current = unwrap(node);
+      for (let hops = 0; hops < 4; hops++) {
+        if (current.type === AST_NODE_TYPES.ObjectExpression || current.type === AST_NODE_TYPES.ArrayExpression) {
+          return current;
+        }
+        if (current.type !== AST_NODE_TYPES.Identifier && current.type !== AST_NODE_TYPES.MemberExpression) {
+          return undefined;
+        }
+        const source = values().sourceOf(current);
+        if (!source) return undefined;
+        current = unwrap(source);
+      }
+      return undefined;
+    }
+
+    /** `options.workerData`, where options is a literal here or in a local variable. */
+    function propertyOf(node: TSESTree.Node, name: string): TSESTree.Node | undefined {
+      const literal = literalOf(node);
+      if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+      for (let i = literal.properties.length - 1; i >= 0; i--) {
+        const property = literal.properties[i];
+        if (property.type === AST_NODE_TYPES.Property && staticMemberName(property) === name) return property.value;
+      }
+      return undefined;
+    }
+
+    function typedKind(node: TSESTree.Node): CreatorKind | undefined {
+      return services && getPoolKindOfType(services, node);
+    }
+
+    /** `new Piscina()` itself, a variable holding one, or anything named like one. */
+    function isPiscina(receiver: TSESTree.Node): boolean {
+      const target = unwrap(receiver);
+      if (isNamed(target, /piscina/i)) return true;
+      const source = target.type === AST_NODE_TYPES.NewExpression ? target : values().sourceOf(target);
+      const created = source && unwrap(source);
+      return created?.type === AST_NODE_TYPES.NewExpression && isNamed(unwrap(created.callee), /^piscina$/i);
+    }
+  },
+});
+
+/** `new Worker(...)`, `new wt.Worker(...)`, `new (require('worker_threads').Worker)(...)`. */
+function isWorkerConstructor(callee: TSESTree.Node): boolean {
+  return isNamed(unwrap(callee), /^Worker$/);
+}
+
+function isNamed(node: TSESTree.Node, pattern: RegExp): boolean {
+  if (node.type === AST_NODE_TYPES.Identifier) return pattern.test(node.name);
+  if (node.type === AST_NODE_TYPES.MemberExpression) {
+    const name = staticMemberName(node);
+    return name !== undefined && pattern.test(name);
+  }
+  return false;
+}

@@ -1,0 +1,884 @@
+/**
+ * RuleTester cases for poolguard/no-pool-across-boundary: every channel, both
+ * module systems, TypeScript syntax, plain data that must stay silent, and the
+ * typed mode against inline `declare module` fixtures and real @types/pg.
+ */
+import * as path from 'node:path';
+
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import { after, describe, it } from 'mocha';
+
+import rule from '../../src/rules/no-pool-across-boundary';
+
+RuleTester.afterAll = after;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+/** Strips the first newline and the common indentation, so line and column read naturally. */
+function code(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = String.raw({ raw: strings }, ...values).replace(/^\n/, '').replace(/\n\s*$/, '');
+  const indent = Math.min(...raw.split('\n').filter(l => l.trim()).map(l => /^ */.exec(l)![0].length));
+  return raw
+    .split('\n')
+    .map(l => l.slice(indent))
+    .join('\n');
+}
+
+const POST = '`postMessage()`';
+const SEND = 'IPC `send()`';
+const WORKER_DATA = '`workerData`';
+const FORK = '`fork()` arguments';
+const EXEC = 'a workerpool `exec()` task';
+const RUN = 'a Piscina `run()` task';
+
+const PG_MODULE = code`
+  declare module 'pg' {
+    export interface PoolConfig { max?: number; connectionString?: string }
+    export interface QueryResult { rows: unknown[]; rowCount: number }
+    export class Pool {
+      constructor(config?: PoolConfig);
+      options: PoolConfig;
+      totalCount: number;
+      query(sql: string): Promise<QueryResult>;
+      connect(): Promise<PoolClient>;
+    }
+    export class Client { query(sql: string): Promise<QueryResult> }
+    export interface PoolClient extends Client { release(): void }
+  }
+`;
+const NODE_DECLS = code`
+  declare const parentPort: { postMessage(value: unknown): void };
+  declare const worker: { postMessage(value: unknown): void; send(value: unknown): void };
+`;
+
+/** The inline fixtures every typed script case starts with. */
+const PRELUDE = `${PG_MODULE}\n${NODE_DECLS}\n`;
+/** Line numbers in typed cases count from the end of the prelude. */
+const P = PRELUDE.split('\n').length - 1;
+
+const ruleTester = new RuleTester();
+
+ruleTester.run('no-pool-across-boundary', rule, {
+  valid: [
+    // Plain data crosses fine: config, SQL, ids, counters.
+    code`
+      import { Pool } from 'pg';
+      import { parentPort } from 'node:worker_threads';
+      const config = { connectionString: process.env.DATABASE_URL, max: 10 };
+      const pool = new Pool(config);
+      parentPort.postMessage(config);
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      worker.postMessage({ sql: 'select 1', id: 42 });
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      process.send({ total: pool.totalCount, idle: pool.idleCount });
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      process.send(pool.options);
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const { rows } = await pool.query('select 1');
+      parentPort.postMessage(rows);
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const result = await pool.query('select 1');
+      parentPort.postMessage(result.rows);
+    `,
+    code`
+      import { Worker } from 'node:worker_threads';
+      new Worker('./task.js', { workerData: { url: process.env.DATABASE_URL } });
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      fork('./child.js', ['--db', process.env.DATABASE_URL]);
+    `,
+    // A pool used on its own side of the boundary is the correct pattern.
+    code`
+      import { Pool } from 'pg';
+      import { parentPort } from 'node:worker_threads';
+      const pool = new Pool();
+      parentPort.on('message', async sql => {
+        const { rows } = await pool.query(sql);
+        parentPort.postMessage(rows);
+      });
+    `,
+    // Not a known creator: a home-made Pool class.
+    code`
+      class Pool {}
+      const pool = new Pool();
+      worker.postMessage(pool);
+    `,
+    // A package that only starts with a known name.
+    code`
+      import { Pool } from 'pg-foo';
+      const pool = new Pool();
+      worker.postMessage(pool);
+    `,
+    code`
+      const { Pool } = require('pg-promise-ish');
+      process.send(new Pool());
+    `,
+    // `run` is only a task channel on Piscina; AsyncLocalStorage stores a pool legitimately.
+    code`
+      import { AsyncLocalStorage } from 'node:async_hooks';
+      import { Pool } from 'pg';
+      const als = new AsyncLocalStorage();
+      const pool = new Pool();
+      als.run({ pool }, () => handle());
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      runner.run(pool);
+    `,
+    // RegExp exec and child_process.exec are not workerpool tasks.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      /x/.exec(pool);
+    `,
+    code`
+      import { exec } from 'node:child_process';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      exec('ls', { cwd: '/' });
+    `,
+    // Deeper than three levels of literals is not searched.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      worker.postMessage({ a: { b: { c: { d: pool } } } });
+    `,
+    // A shadowing parameter is not the module's pool.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      function relay(pool) {
+        worker.postMessage(pool);
+      }
+    `,
+    // The pool's connect callback, but the first parameter is the error.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      pool.connect((err, client) => {
+        process.send(err);
+      });
+    `,
+    // Passing a pool to an ordinary function is fine.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      startServer(pool);
+      repo.save({ pool });
+    `,
+    // The creator's module object or constructor is not a live pool.
+    code`
+      import * as pg from 'pg';
+      worker.postMessage(pg.defaults);
+    `,
+    // A computed property, spread arguments and odd callees do not crash or report.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      worker[method](pool);
+      worker.postMessage(...args);
+      (getWorker())['post' + 'Message']({ x: 1 });
+      new (class {})().send();
+      send();
+    `,
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      worker?.postMessage(pool.totalCount);
+      process.send?.({ ok: true });
+    `,
+    // Fork arguments that are not a literal list are not guessed.
+    code`
+      import { fork } from 'node:child_process';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      fork('./child.js', argsFrom(pool));
+    `,
+    // Reassigned away from a pool to plain data: the variable is still pool-like only if some write is.
+    code`
+      let target = { kind: 'config' };
+      target = { kind: 'other' };
+      process.send(target);
+    `,
+    // Strings and templates never report.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      process.send(\`pool \${pool.totalCount}\`);
+      worker.postMessage('pool');
+    `,
+    // mongoose's model is data about a collection, not a connection.
+    code`
+      import mongoose from 'mongoose';
+      const User = mongoose.model('User', schema);
+      process.send(User.modelName);
+    `,
+    // A worker whose options come from elsewhere.
+    code`
+      import { Worker } from 'node:worker_threads';
+      new Worker('./task.js', makeOptions());
+      new Worker('./task.js');
+    `,
+    // CommonJS: a lazily required pool module, not called.
+    code`
+      const pg = require('pg');
+      process.send({ driver: 'pg', version: pg.version });
+    `,
+    // A knex query builder's SQL string.
+    code`
+      const knex = require('knex')({ client: 'pg' });
+      process.send(knex('users').where({ id: 1 }).toString());
+    `,
+    // TypeScript-only syntax around plain data.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const stats = { total: pool.totalCount } as const satisfies object;
+      worker.postMessage(stats!);
+    `,
+    // Typed mode: plain data types from the pool's package stay silent.
+    {
+      code:
+        PRELUDE +
+        code`
+        declare const config: import('pg').PoolConfig;
+        declare const result: import('pg').QueryResult;
+        declare const pool: import('pg').Pool;
+        parentPort.postMessage(config);
+        parentPort.postMessage(result);
+        parentPort.postMessage(result.rows);
+        parentPort.postMessage(pool.options);
+        parentPort.postMessage(pool.totalCount);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: the anchoring trap. `pg-foo` is not `pg`.
+    {
+      code:
+        NODE_DECLS + '\n' +
+        code`
+        declare module 'pg-foo' { export class Pool { query(sql: string): void } }
+        declare module 'pgx' { export class Client { query(sql: string): void } }
+        declare const pool: import('pg-foo').Pool;
+        declare const client: import('pgx').Client;
+        parentPort.postMessage(pool);
+        worker.send(client);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: the constructor itself is not an instance.
+    {
+      code:
+        PRELUDE +
+        code`
+        declare const PoolClass: typeof import('pg').Pool;
+        parentPort.postMessage(PoolClass);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: a local class with the same name.
+    {
+      code:
+        NODE_DECLS + '\n' +
+        code`
+        class Pool { query(sql: string) { return sql; } }
+        function makePool(): Pool { return new Pool(); }
+        parentPort.postMessage(makePool());
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode off: a pool known only by its type is not seen.
+    code`
+      import type { Pool } from 'pg';
+      declare function getPool(): Pool;
+      parentPort.postMessage(getPool());
+    `,
+    // Typed mode, real @types/pg: the query result is data.
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { parentPort } from 'node:worker_threads';
+        export async function run(pool: Pool) {
+          const result = await pool.query('select 1');
+          parentPort?.postMessage({ rows: result.rows, count: result.rowCount });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Options: a custom creator does not change unrelated code.
+    {
+      code: code`
+        import { openDb } from '@acme/db';
+        const settings = loadSettings();
+        process.send(settings);
+      `,
+      options: [{ creators: [{ package: '@acme/db', factories: ['openDb'] }] }],
+    },
+    // Piscina with plain data.
+    code`
+      import Piscina from 'piscina';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const piscina = new Piscina({ filename: './task.js' });
+      await piscina.run({ sql: 'select 1', params: [1] });
+    `,
+    // workerpool with plain data.
+    code`
+      const workerpool = require('workerpool');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      workerpool.pool().exec('query', ['select 1', 42]);
+    `,
+  ],
+  invalid: [
+    // ---- postMessage ----
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        const pool = new Pool();
+        const worker = new Worker('./w.js');
+        worker.postMessage(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 20, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code: code`
+        import { parentPort } from 'worker_threads';
+        import pg from 'pg';
+        const client = new pg.Client();
+        parentPort.postMessage({ client });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 26, data: { kind: 'client', channel: POST } }],
+    },
+    {
+      code: code`
+        import * as pg from 'pg';
+        const { port1 } = new MessageChannel();
+        port1.postMessage([1, new pg.Pool()]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 23, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code: code`
+        import { Pool as PgPool } from 'pg';
+        const db = new PgPool({ max: 4 });
+        parentPort.postMessage({ type: 'init', deps: { db } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 48 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        worker.postMessage({ a: { b: { pool } } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 32 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const message = { kind: 'hello', pool };
+        worker.postMessage(message);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 20 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        worker?.postMessage(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 21 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const client = await pool.connect();
+        parentPort.postMessage(client);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 24, data: { kind: 'connection', channel: POST } }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        pool.connect().then(client => {
+          parentPort.postMessage({ client });
+        });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 28 }],
+    },
+    {
+      code: code`
+        const mysql = require('mysql');
+        const pool = mysql.createPool({ host: 'db' });
+        pool.getConnection((err, connection) => {
+          parentPort.postMessage(connection);
+        });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 26, data: { kind: 'connection', channel: POST } }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        class Repo {
+          constructor() {
+            this.pool = new Pool();
+          }
+          share(worker) {
+            worker.postMessage(this.pool);
+          }
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 7, column: 24 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        class Repo {
+          private pool = new Pool();
+          share(worker: Worker) {
+            worker.postMessage({ pool: this.pool! });
+          }
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 32 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        let pool;
+        pool = new Pool();
+        parentPort.postMessage(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 24 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const deps = { pool: new Pool(), name: 'main' };
+        const { pool } = deps;
+        parentPort.postMessage(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 24 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const [primary] = [new Pool(), 'replica'];
+        parentPort.postMessage(primary);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const deps = { pool: new Pool() };
+        parentPort.postMessage(deps.pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool() as unknown as object;
+        parentPort.postMessage(existing ?? pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24 }],
+    },
+    {
+      code: code`
+        import postgres from 'postgres';
+        const sql = postgres(process.env.DATABASE_URL);
+        parentPort.postMessage({ sql });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 26, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code: code`
+        import mysql from 'mysql2/promise';
+        const pool = mysql.createPool({ uri: 'mysql://db' });
+        parentPort.postMessage([pool]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 25 }],
+    },
+    {
+      code: code`
+        import Redis from 'ioredis';
+        const redis = new Redis();
+        parentPort.postMessage({ ...{ redis } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 31, data: { kind: 'client', channel: POST } }],
+    },
+    {
+      code: code`
+        import { PrismaClient } from '@prisma/client';
+        const prisma = new PrismaClient();
+        parentPort.postMessage(prisma);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24, data: { kind: 'client', channel: POST } }],
+    },
+    // ---- workerData ----
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        new Worker('./task.js', { workerData: pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 39, data: { kind: 'pool', channel: WORKER_DATA } }],
+    },
+    {
+      code: code`
+        const wt = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const worker = new wt.Worker(__filename, { workerData: { pool, table: 'jobs' } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 58 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'worker_threads';
+        import knex from 'knex';
+        const db = knex({ client: 'pg' });
+        const options = { workerData: { db } };
+        new Worker('./task.js', options);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 33, data: { kind: 'engine', channel: WORKER_DATA } }],
+    },
+    {
+      code: code`
+        import { Worker } from 'worker_threads';
+        import { MongoClient } from 'mongodb';
+        const mongo = new MongoClient('mongodb://db');
+        new Worker(new URL('./task.js', import.meta.url), { workerData: { clients: [mongo] } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 77, data: { kind: 'client', channel: WORKER_DATA } }],
+    },
+    // ---- IPC send ----
+    {
+      code: code`
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        process.send(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'pool', channel: SEND } }],
+    },
+    {
+      code: code`
+        const pg = require('pg');
+        const pool = new pg.Pool();
+        process.send?.({ cmd: 'ready', pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 32 }],
+    },
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const child = fork('./child.js');
+        child.send({ pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 14 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        for (const id in cluster.workers) {
+          cluster.workers[id].send({ pool });
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 30 }],
+    },
+    {
+      code: code`
+        import cluster from 'cluster';
+        import mariadb from 'mariadb';
+        const pool = mariadb.createPool({ host: 'db' });
+        const worker = cluster.fork();
+        worker.send(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 13, data: { kind: 'pool', channel: SEND } }],
+    },
+    {
+      code: code`
+        const { createClient } = require('redis');
+        const redis = createClient();
+        process.send(redis);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'client', channel: SEND } }],
+    },
+    {
+      code: code`
+        const Database = require('better-sqlite3');
+        process.send(new Database('app.db'));
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 2, column: 14, data: { kind: 'connection', channel: SEND } }],
+    },
+    {
+      code: code`
+        const sql = require('mssql');
+        async function main() {
+          const pool = await sql.connect(config);
+          process.send(pool);
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 16, data: { kind: 'pool', channel: SEND } }],
+    },
+    {
+      code: code`
+        import { Sequelize } from 'sequelize';
+        const sequelize = new Sequelize('postgres://db');
+        process.send({ sequelize });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 16, data: { kind: 'engine', channel: SEND } }],
+    },
+    {
+      code: code`
+        import { DataSource } from 'typeorm';
+        const dataSource = new DataSource({ type: 'postgres' });
+        process.send(dataSource);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'engine', channel: SEND } }],
+    },
+    {
+      code: code`
+        const mongoose = require('mongoose');
+        const conn = mongoose.createConnection('mongodb://db');
+        process.send(conn);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'connection', channel: SEND } }],
+    },
+    {
+      code: code`
+        const genericPool = require('generic-pool');
+        const pool = genericPool.createPool(factory, { max: 10 });
+        const resource = await pool.acquire();
+        process.send(resource);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 14, data: { kind: 'connection', channel: SEND } }],
+    },
+    {
+      code: code`
+        const oracledb = require('oracledb');
+        const pool = await oracledb.createPool({ user: 'app' });
+        process.send(pool);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'pool', channel: SEND } }],
+    },
+    // ---- fork arguments ----
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork('./child.js', ['--pool', pool]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 31, data: { kind: 'pool', channel: FORK } }],
+    },
+    {
+      code: code`
+        import * as cp from 'node:child_process';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const args = [pool];
+        cp.fork('./child.js', args);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 23 }],
+    },
+    // ---- worker-pool tasks ----
+    {
+      code: code`
+        const workerpool = require('workerpool');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        workerpool.pool('./worker.js').exec('query', [pool, 'select 1']);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 47, data: { kind: 'pool', channel: EXEC } }],
+    },
+    {
+      code: code`
+        import workerpool from 'workerpool';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const tasks = workerpool.pool();
+        await tasks.exec(runQuery, [{ pool }]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 31 }],
+    },
+    {
+      code: code`
+        import Piscina from 'piscina';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const piscina = new Piscina({ filename: './task.js' });
+        await piscina.run({ pool, sql: 'select 1' });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 21, data: { kind: 'pool', channel: RUN } }],
+    },
+    {
+      code: code`
+        import { Piscina } from 'piscina';
+        import { Pool } from 'pg';
+        const workers = new Piscina({ filename: './task.js' });
+        await workers.run(new Pool());
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 19 }],
+    },
+    // ---- several findings in one call ----
+    {
+      code: code`
+        import { Pool, Client } from 'pg';
+        const pool = new Pool();
+        const client = new Client();
+        worker.postMessage({ pool, client });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 4, column: 22, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 4, column: 28, data: { kind: 'client', channel: POST } },
+      ],
+    },
+    // ---- options: creators ----
+    {
+      code: code`
+        import { openDb } from '@acme/db';
+        const db = openDb('main');
+        process.send(db);
+      `,
+      options: [{ creators: [{ package: '@acme/db', factories: ['openDb'] }] }],
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { Db } = require('@acme/db');
+        worker.postMessage({ db: new Db.Pool() });
+      `,
+      options: [{ creators: [{ package: '@acme/db', constructors: ['Db.Pool'] }] }],
+      errors: [{ messageId: 'poolAcrossBoundary', line: 2, column: 26, data: { kind: 'pool', channel: POST } }],
+    },
+    // ---- typed mode ----
+    {
+      code:
+        PRELUDE +
+        code`
+        declare function getPool(): import('pg').Pool;
+        parentPort.postMessage(getPool());
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 24, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code:
+        PRELUDE +
+        code`
+        declare const pg: typeof import('pg');
+        class TenantPool extends pg.Pool {}
+        class AuditedPool extends TenantPool {}
+        declare const audited: AuditedPool;
+        worker.send({ audited });
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 5, column: 15, data: { kind: 'pool', channel: SEND } }],
+    },
+    {
+      code:
+        PRELUDE +
+        code`
+        let pool: import('pg').Pool | undefined;
+        parentPort.postMessage(pool);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 24 }],
+    },
+    {
+      code:
+        PRELUDE +
+        code`
+        declare const client: import('pg').PoolClient;
+        worker.postMessage([client]);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 21, data: { kind: 'client', channel: POST } }],
+    },
+    {
+      code:
+        PRELUDE +
+        code`
+        declare function connectLater(): Promise<import('pg').Client>;
+        parentPort.postMessage(await connectLater());
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 24, data: { kind: 'client', channel: POST } }],
+    },
+    {
+      // Real @types/pg through an imported binding and a local factory.
+      code: code`
+        import { Pool } from 'pg';
+        import { parentPort } from 'node:worker_threads';
+        function makePool() {
+          return new Pool({ max: 2 });
+        }
+        const shared = makePool();
+        parentPort?.postMessage({ shared });
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: 7, column: 27, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        export function hand(client: PoolClient) {
+          process.send!(client);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 17, data: { kind: 'client', channel: SEND } }],
+    },
+  ],
+});
+
+function typedLanguageOptions() {
+  return {
+    parserOptions: {
+      projectService: true,
+      tsconfigRootDir: path.join(__dirname, '..', 'fixtures', 'typed'),
+    },
+  };
+}
