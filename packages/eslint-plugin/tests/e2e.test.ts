@@ -1,0 +1,65 @@
+/**
+ * End to end through the ESLint Node API, the way users run the plugin: the
+ * flat configs from the published plugin object, a small cluster app on disk
+ * (tests/fixtures/project), untyped and then typed with its tsconfig.
+ *
+ * The typed run must find everything the untyped run finds, plus the pool
+ * that only its type reveals (src/report.ts gets it from a factory in another file).
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+
+import * as tsParser from '@typescript-eslint/parser';
+import { ESLint } from 'eslint';
+import type { Linter } from 'eslint';
+import { describe, it } from 'mocha';
+
+import plugin from '../src/index';
+
+const PROJECT = path.join(__dirname, 'fixtures', 'project');
+
+interface Finding {
+  ruleId: string | null;
+  file: string;
+  line: number;
+}
+
+async function lint(configs: Linter.Config[]): Promise<Finding[]> {
+  const eslint = new ESLint({
+    cwd: PROJECT,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...configs],
+  });
+  const results = await eslint.lintFiles(['src/**/*.ts']);
+  const findings: Finding[] = [];
+  for (const result of results) {
+    for (const message of result.messages) {
+      // A fatal parse or config error would otherwise pass as "no findings".
+      assert.ok(message.ruleId, `${result.filePath}: ${message.message}`);
+      findings.push({ ruleId: message.ruleId, file: path.relative(PROJECT, result.filePath), line: message.line });
+    }
+  }
+  return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+describe('e2e: ESLint Node API on a fixture project', () => {
+  it('reports the module-scope pool and the pool sent over postMessage with configs.recommended', async () => {
+    const findings = await lint([plugin.configs.recommended as Linter.Config]);
+    assert.deepEqual(findings, [
+      { ruleId: 'poolguard/no-pool-before-fork', file: 'src/primary.ts', line: 5 },
+      { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/worker.ts', line: 6 },
+    ]);
+  });
+
+  it("also reports the pool known only by its type with configs['recommended-type-checked']", async () => {
+    const findings = await lint([
+      plugin.configs['recommended-type-checked'] as Linter.Config,
+      { languageOptions: { parserOptions: { tsconfigRootDir: PROJECT } } },
+    ]);
+    assert.deepEqual(findings, [
+      { ruleId: 'poolguard/no-pool-before-fork', file: 'src/primary.ts', line: 5 },
+      { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/report.ts', line: 5 },
+      { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/worker.ts', line: 6 },
+    ]);
+  });
+});
