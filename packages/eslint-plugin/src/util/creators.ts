@@ -10,10 +10,10 @@
  * `import x from 'cjs-package'` see it.
  */
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
-import { iterateModuleReferences, type TraceMap } from './module-references';
+import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type CreatorKind = 'pool' | 'client' | 'connection' | 'engine';
 
@@ -98,7 +98,7 @@ export const creatorsOptionSchema: JSONSchema4 = {
 
 /** Every creation call in the file, computed once per file and options. */
 export function findCreationSites(
-  sourceCode: Readonly<TSESLint.SourceCode>,
+  sourceCode: ParsedSource,
   extra: readonly CreatorOption[],
 ): CreationSite[] {
   const key = extra.length === 0 ? '' : JSON.stringify(extra);
@@ -128,7 +128,7 @@ export function mergeCreators(extra: readonly CreatorOption[]): Record<string, C
   return merged;
 }
 
-const siteCache = new WeakMap<Readonly<TSESLint.SourceCode>, Map<string, CreationSite[]>>();
+const siteCache = new WeakMap<ParsedSource, Map<string, CreationSite[]>>();
 
 interface CreatorInfo {
   package: string;
@@ -168,7 +168,7 @@ function addPath(root: MutableTraceNode, segments: string[], kind: symbol, info:
 }
 
 function collectCreationSites(
-  sourceCode: Readonly<TSESLint.SourceCode>,
+  sourceCode: ParsedSource,
   traceMap: TraceMap,
 ): CreationSite[] {
   const byNode = new Map<TSESTree.Node, CreationSite>();

@@ -14,6 +14,9 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getStringIfConstant } from '@typescript-eslint/utils/ast-utils';
 
+/** What the analyses need of a file: its AST and scopes (a SourceCode, or a module-graph parse). */
+export type ParsedSource = Readonly<Pick<TSESLint.SourceCode, 'ast' | 'scopeManager'>>;
+
 /**
  * Module name -> nested member names; the tracker's symbols (READ, CALL,
  * CONSTRUCT) mark the leaves and hold the caller's info value.
@@ -34,7 +37,7 @@ interface PropertyTracker {
 
 /** Yields every tracked reference from both module systems. */
 export function* iterateModuleReferences<T>(
-  sourceCode: Readonly<TSESLint.SourceCode>,
+  sourceCode: ParsedSource,
   traceMap: TraceMap,
 ): IterableIterator<FoundReference<T>> {
   const globalScope = sourceCode.scopeManager?.globalScope;
@@ -66,6 +69,10 @@ function* iterateImportReferences<T>(
   traceMap: TraceMap,
 ): IterableIterator<FoundReference<T>> {
   for (const statement of program.body) {
+    if (statement.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
+      yield* iterateImportEqualsReferences<T>(statement, globalScope, tracker, traceMap);
+      continue;
+    }
     if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === 'type') continue;
     const id = statement.source.value;
     if (!Object.hasOwn(traceMap, id)) continue;
@@ -93,6 +100,26 @@ function* iterateImportReferences<T>(
           yield { ...found, info: found.info as T, path: [...path, ...found.path] };
         }
       }
+    }
+  }
+}
+
+/** TypeScript's `import pg = require('pg')`. */
+function* iterateImportEqualsReferences<T>(
+  statement: TSESTree.TSImportEqualsDeclaration,
+  globalScope: TSESLint.Scope.Scope,
+  tracker: PropertyTracker,
+  traceMap: TraceMap,
+): IterableIterator<FoundReference<T>> {
+  const reference = statement.moduleReference;
+  if (statement.importKind === 'type' || reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return;
+  const id = reference.expression.value;
+  if (typeof id !== 'string' || !Object.hasOwn(traceMap, id)) return;
+  const variable = findVariable(globalScope, statement.id);
+  for (const ref of variable?.references ?? []) {
+    if (!ref.isValueReference || !ref.isRead()) continue;
+    for (const found of tracker.iteratePropertyReferences(ref.identifier, traceMap[id])) {
+      yield { ...found, info: found.info as T, path: [id, ...found.path] };
     }
   }
 }

@@ -1,0 +1,168 @@
+/**
+ * poolguard/no-pool-before-fork: a pool, client or engine created on a path
+ * that runs in both the parent and the children of a self-fork.
+ *
+ * A file that forks itself (`cluster.fork()`, `child_process.fork(__filename)`,
+ * `new Worker(__filename)`) runs again in every child. A pool created on the
+ * shared path is opened N + 1 times; one created in the primary branch sits
+ * idle in a process that never queries. Both are reported on the creation
+ * call; a local module that creates a pool at load is reported on its import.
+ */
+import * as path from 'node:path';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { enclosingFunction } from '../util/ast';
+import { createRule } from '../util/createRule';
+import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
+import { analyzeForks, mayFork, type ForkAnalysis } from '../util/fork-sites';
+import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
+import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
+import { isPoolLikeType } from '../util/pool-types';
+
+export type Options = [
+  {
+    allowPrimaryPools?: boolean;
+    creators?: CreatorOption[];
+    typeChecked?: boolean;
+  },
+];
+
+export type MessageIds = 'importCreatesPool' | 'poolBeforeFork' | 'poolInPrimary';
+
+type CreationCall = TSESTree.CallExpression | TSESTree.NewExpression;
+
+export default createRule<Options, MessageIds>({
+  name: 'no-pool-before-fork',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow creating database pools on a code path shared by a process and the children it forks',
+      recommended: true,
+    },
+    messages: {
+      poolBeforeFork:
+        '`{{creator}}` runs in the parent and again in every child this file forks (line {{forkLine}}), so each process opens its own pool and the connections multiply. Create it only in the child branch, e.g. inside `if (!cluster.isPrimary)` or the `else` of the fork guard.',
+      poolInPrimary:
+        '`{{creator}}` opens a pool in the primary process, which only forks (line {{forkLine}}) and never queries, so its connections sit idle. Create it in the child branch, or set `allowPrimaryPools: true` if the primary really uses it.',
+      importCreatesPool:
+        "Importing '{{source}}' creates a pool at load (`{{creator}}` in {{file}}:{{line}}), and this file forks itself (line {{forkLine}}), so the parent and every child open one. Load it lazily in the child branch, or have the module export a factory.",
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          allowPrimaryPools: {
+            type: 'boolean',
+            description: 'Allow pools created in the primary/parent branch of a fork guard.',
+          },
+          creators: creatorsOptionSchema,
+          typeChecked: {
+            type: 'boolean',
+            description:
+              'Also treat any call whose result type is a known pool, client or connection class as a creation. Needs type information.',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ allowPrimaryPools: false, creators: [], typeChecked: false }],
+  },
+  defaultOptions: [{ allowPrimaryPools: false, creators: [], typeChecked: false }],
+  create(context, [{ allowPrimaryPools = false, creators = [], typeChecked = false }]) {
+    const { sourceCode } = context;
+    // Cheap text check first: a file that never says fork/Worker cannot fork itself.
+    if (!mayFork(sourceCode.text)) return {};
+    const forks = analyzeForks(sourceCode);
+    if (forks.selfForks.length === 0) return {};
+    const guards = analyzeGuards(sourceCode);
+    const forkLogic = functionsHoldingForkLogic(forks, guards);
+    const forkLine = String(forks.selfForks[0].node.loc.start.line);
+    const reported = new Set<TSESTree.Node>();
+    const typedCandidates: CreationCall[] = [];
+
+    /** The side `node` runs on, or undefined when it does not run as part of the fork logic. */
+    function sideOf(node: TSESTree.Node): Position | undefined {
+      const position = guards.positionOf(node);
+      if (position !== 'shared') return position;
+      const fn = enclosingFunction(node);
+      // A creation inside an unrelated function is a factory: it runs when called.
+      return fn === undefined || forkLogic.has(fn) ? 'shared' : undefined;
+    }
+
+    function checkCreation(node: CreationCall): void {
+      const side = sideOf(node);
+      const data = { creator: creatorText(node), forkLine };
+      if (side === 'shared') {
+        context.report({ node, messageId: 'poolBeforeFork', data });
+      } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere) {
+        context.report({ node, messageId: 'poolInPrimary', data });
+      } else {
+        return;
+      }
+      reported.add(node);
+    }
+
+    function checkLocalImports(): void {
+      if (!context.physicalFilename || context.physicalFilename.startsWith('<')) return;
+      for (const local of findLocalImports(sourceCode)) {
+        if (sideOf(local.node) !== 'shared') continue;
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators);
+        if (!pool) continue;
+        context.report({
+          node: local.node,
+          messageId: 'importCreatesPool',
+          data: {
+            source: local.specifier,
+            creator: pool.creator,
+            file: path.relative(path.dirname(context.physicalFilename), pool.file),
+            line: String(pool.line),
+            forkLine,
+          },
+        });
+      }
+    }
+
+    /** Typed mode: any pool-typed call on the fork path, innermost first, not already reported. */
+    function checkTypedCandidates(): void {
+      const services = ESLintUtils.getParserServices(context);
+      const accepted: CreationCall[] = [];
+      typedCandidates.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
+      for (const node of typedCandidates) {
+        if (reported.has(node) || accepted.some(inner => contains(node, inner)) || [...reported].some(r => contains(node, r))) continue;
+        if (sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
+        accepted.push(node);
+      }
+      for (const node of accepted.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
+    }
+
+    function creatorText(node: CreationCall): string {
+      const text = sourceCode.getText(node);
+      if (text.length <= 40) return text;
+      return `${node.type === AST_NODE_TYPES.NewExpression ? 'new ' : ''}${sourceCode.getText(node.callee)}(...)`;
+    }
+
+    return {
+      'CallExpression, NewExpression'(node: CreationCall): void {
+        if (typeChecked) typedCandidates.push(node);
+      },
+      'Program:exit'(): void {
+        for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
+        if (typeChecked) checkTypedCandidates();
+        checkLocalImports();
+      },
+    };
+  },
+});
+
+/** Functions that contain a self-fork or a guard read: their bodies are the fork logic (e.g. `main()`). */
+function functionsHoldingForkLogic(forks: ForkAnalysis, guards: GuardAnalysis): Set<TSESTree.Node> {
+  const functions = new Set<TSESTree.Node>();
+  for (const node of [...forks.selfForks.map(site => site.node), ...guards.guardReads]) {
+    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) functions.add(fn);
+  }
+  return functions;
+}
+
+function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer !== inner && outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}

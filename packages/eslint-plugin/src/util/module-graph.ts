@@ -1,0 +1,229 @@
+/**
+ * Local import following: does loading `./db` open a pool?
+ *
+ * A self-forking file that imports a local module which creates a pool at
+ * load opens that pool in the parent and in every child, even though the
+ * creation is in another file. This follows the load-time imports of local
+ * modules (relative paths, TypeScript's `.js` -> `.ts` mapping, index files),
+ * transitively, and parses each file once per lint run: the parse is cached by
+ * absolute path and mtime for the life of the process. A module that only
+ * exports a factory, or guards its own creation, does not count; cycles end.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { parseForESLint } from '@typescript-eslint/parser';
+import { enclosingFunction } from './ast';
+import { findCreationSites, type CreatorOption } from './creators';
+import { analyzeGuards } from './guards';
+import type { ParsedSource } from './module-references';
+
+/** A pool that a module (or one it loads) creates as it loads. */
+export interface LoadTimePool {
+  /** Absolute path of the file holding the creation. */
+  file: string;
+  line: number;
+  /** Source text of the creation call, e.g. `new Pool()`. */
+  creator: string;
+}
+
+/** A load-time reference to a local module: `import`, `export ... from`, `require()`, `import()`. */
+export interface LocalImport {
+  node: TSESTree.Node;
+  specifier: string;
+}
+
+/** Local modules referenced by `source`; the caller decides which of them run at load. */
+export function findLocalImports(source: ParsedSource): LocalImport[] {
+  const imports: LocalImport[] = [];
+  for (const statement of source.ast.body) {
+    switch (statement.type) {
+      case AST_NODE_TYPES.ImportDeclaration:
+        if (statement.importKind === 'type' || isTypeOnlyImport(statement)) break;
+        addLocal(imports, statement, statement.source.value);
+        break;
+      case AST_NODE_TYPES.ExportAllDeclaration:
+      case AST_NODE_TYPES.ExportNamedDeclaration:
+        if (statement.source && statement.exportKind !== 'type') addLocal(imports, statement, statement.source.value);
+        break;
+    }
+  }
+  const globalScope = source.scopeManager?.globalScope;
+  for (const ref of globalScope?.through ?? []) {
+    const call = ref.identifier.parent;
+    if (ref.identifier.name === 'require' && call?.type === AST_NODE_TYPES.CallExpression && call.callee === ref.identifier) {
+      addLocal(imports, call, literalString(call.arguments[0]));
+    }
+  }
+  collectImportExpressions(source.ast, imports);
+  return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/** The first pool that loading `specifier` from `fromFile` creates, following local imports. */
+export function findPoolCreatedAtLoad(
+  fromFile: string,
+  specifier: string,
+  creators: readonly CreatorOption[],
+): LoadTimePool | undefined {
+  const file = resolveLocalModule(fromFile, specifier);
+  return file ? poolCreatedByModule(file, creators, new Set()) : undefined;
+}
+
+/** Resolves a relative specifier the way Node and TypeScript's bundler/node16 resolution would. */
+export function resolveLocalModule(fromFile: string, specifier: string): string | undefined {
+  if (!isLocal(specifier) || !path.isAbsolute(fromFile)) return undefined;
+  const base = path.resolve(path.dirname(fromFile), specifier);
+  const candidates = [base];
+  const ext = path.extname(base);
+  const tsTwin = TS_TWINS[ext];
+  if (tsTwin) candidates.push(...tsTwin.map(twin => base.slice(0, -ext.length) + twin));
+  candidates.push(...EXTENSIONS.map(e => base + e), ...EXTENSIONS.map(e => path.join(base, 'index' + e)));
+  return candidates.find(isFile);
+}
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+
+interface ParsedModule {
+  source: ParsedSource;
+  text: string;
+}
+
+interface CachedParse {
+  mtimeMs: number;
+  parsed: ParsedModule | undefined;
+}
+
+/** Parses survive across files of one lint run; a changed mtime re-parses. */
+const parseCache = new Map<string, CachedParse>();
+
+function poolCreatedByModule(
+  file: string,
+  creators: readonly CreatorOption[],
+  visiting: Set<string>,
+): LoadTimePool | undefined {
+  if (visiting.has(file)) return undefined;
+  visiting.add(file);
+  const parsed = parseModule(file);
+  if (!parsed) return undefined;
+  const { source, text } = parsed;
+  const guards = analyzeGuards(source);
+  const runsOnLoad = (node: TSESTree.Node): boolean =>
+    enclosingFunction(node) === undefined && guards.positionOf(node) === 'shared';
+  for (const site of findCreationSites(source, creators)) {
+    if (runsOnLoad(site.node)) {
+      return { file, line: site.node.loc.start.line, creator: text.slice(site.node.range[0], site.node.range[1]) };
+    }
+  }
+  for (const local of findLocalImports(source)) {
+    if (!runsOnLoad(local.node)) continue;
+    const next = resolveLocalModule(file, local.specifier);
+    const found = next && poolCreatedByModule(next, creators, visiting);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function parseModule(file: string): ParsedModule | undefined {
+  let mtimeMs: number;
+  try {
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  const cached = parseCache.get(file);
+  if (cached?.mtimeMs === mtimeMs) return cached.parsed;
+  let parsed: ParsedModule | undefined;
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    parsed = { source: parseText(text, file), text };
+  } catch {
+    parsed = undefined; // unreadable or unparsable: it cannot be shown to create a pool
+  }
+  parseCache.set(file, { mtimeMs, parsed });
+  return parsed;
+}
+
+function parseText(code: string, file: string): ParsedSource {
+  const jsx = /\.[jt]sx$/.test(file);
+  let result: ReturnType<typeof parseForESLint>;
+  try {
+    result = parseForESLint(code, { filePath: file, sourceType: 'module', range: true, loc: true, ecmaFeatures: { jsx } });
+  } catch {
+    // CommonJS may `return` at top level.
+    result = parseForESLint(code, {
+      filePath: file,
+      sourceType: 'script',
+      range: true,
+      loc: true,
+      ecmaFeatures: { jsx, globalReturn: true },
+    });
+  }
+  setParents(result.ast, result.visitorKeys);
+  return result;
+}
+
+/** The analyses walk upwards; ESLint sets `parent` while linting, a bare parse does not. */
+function setParents(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const key of visitorKeys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      for (const child of Array.isArray(value) ? value : [value]) {
+        if (child && typeof child === 'object' && typeof (child as TSESTree.Node).type === 'string') {
+          (child as { parent?: TSESTree.Node }).parent = node;
+          stack.push(child as TSESTree.Node);
+        }
+      }
+    }
+  }
+}
+
+function collectImportExpressions(root: TSESTree.Node, into: LocalImport[]): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    const astNode = node as TSESTree.Node;
+    if (astNode.type === AST_NODE_TYPES.ImportExpression) addLocal(into, astNode, literalString(astNode.source));
+    for (const [key, value] of Object.entries(astNode)) {
+      if (key !== 'parent' && value && typeof value === 'object') stack.push(value);
+    }
+  }
+}
+
+function addLocal(into: LocalImport[], node: TSESTree.Node, specifier: unknown): void {
+  if (typeof specifier === 'string' && isLocal(specifier)) into.push({ node, specifier });
+}
+
+function literalString(node: TSESTree.Node | undefined): string | undefined {
+  if (node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
+  if (node?.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) return node.quasis[0].value.cooked ?? undefined;
+  return undefined;
+}
+
+/** `import { type A, type B } from './x'` is elided by TypeScript, like `import type`. */
+function isTypeOnlyImport(statement: TSESTree.ImportDeclaration): boolean {
+  return (
+    statement.specifiers.length > 0 &&
+    statement.specifiers.every(s => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type')
+  );
+}
+
+function isLocal(specifier: string): boolean {
+  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
+}
+
+function isFile(candidate: string): boolean {
+  try {
+    return fs.statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,1107 @@
+/**
+ * RuleTester cases for poolguard/no-pool-before-fork: every fork style
+ * (cluster, child_process, worker_threads), every guard style, CommonJS, ESM
+ * and TypeScript, cross-file cases against tests/fixtures/fork-graph, and the
+ * typed mode against inline `declare module 'pg'` fixtures.
+ */
+import * as path from 'node:path';
+
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import { after, describe, it } from 'mocha';
+
+import rule from '../../src/rules/no-pool-before-fork';
+
+RuleTester.afterAll = after;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+/** Strips the first newline and the common indentation, so line and column read naturally. */
+function code(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = String.raw({ raw: strings }, ...values).replace(/^\n/, '').replace(/\n\s*$/, '');
+  const indent = Math.min(...raw.split('\n').filter(l => l.trim()).map(l => /^ */.exec(l)![0].length));
+  return raw
+    .split('\n')
+    .map(l => l.slice(indent))
+    .join('\n');
+}
+
+const GRAPH = path.join(__dirname, '..', 'fixtures', 'fork-graph');
+/** The forking file of the cross-file cases; it need not exist, its neighbours do. */
+const SERVER_JS = path.join(GRAPH, 'server.js');
+const SERVER_MJS = path.join(GRAPH, 'server.mjs');
+const SERVER_TS = path.join(GRAPH, 'server.ts');
+
+const TYPED_DIR = path.join(__dirname, '..', 'fixtures', 'fork-typed');
+const typedLanguageOptions = {
+  parserOptions: { projectService: true, tsconfigRootDir: TYPED_DIR },
+};
+const TYPED_FILE = path.join(TYPED_DIR, 'file.ts');
+
+/** Inline library types for the typed cases: a script file, so `declare module` is ambient. */
+const PG_MODULE = code`
+  declare module 'pg' {
+    export interface PoolConfig { max?: number }
+    export class Pool { constructor(config?: PoolConfig); query(sql: string): Promise<unknown>; end(): Promise<void> }
+    export class Client { query(sql: string): Promise<unknown> }
+  }
+`;
+/** Line numbers in typed cases count from the end of the prelude. */
+const P = PG_MODULE.split('\n').length;
+
+/** CommonJS lets a module `return` at top level. */
+const commonjs = { parserOptions: { sourceType: 'script', ecmaFeatures: { globalReturn: true } } } as const;
+
+const ruleTester = new RuleTester();
+
+ruleTester.run('no-pool-before-fork', rule, {
+  valid: [
+    // ---- no self-fork: the rule stays silent ----
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      module.exports = pool;
+    `,
+    code`
+      import { Pool } from 'pg';
+      export const pool = new Pool();
+    `,
+    // commented-out fork code does not fork
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      // if (cluster.isPrimary) cluster.fork();
+      /* new Worker(__filename) */
+    `,
+    // forking another file is not a self-fork
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      fork('./worker.js');
+    `,
+    code`
+      import { Worker } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      new Worker(new URL('./worker.js', import.meta.url));
+    `,
+    // the directory, not this file
+    code`
+      import { Worker } from 'node:worker_threads';
+      import postgres from 'postgres';
+      const sql = postgres();
+      new Worker(new URL('.', import.meta.url));
+    `,
+    // unknown targets and odd arguments never crash, never report
+    code`
+      const { Worker } = require('worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      new Worker(someVar);
+      new Worker(...args);
+      new Worker();
+    `,
+    // a fork() that is not child_process's
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const fork = () => {};
+      fork(__filename);
+      repo.fork(__filename);
+    `,
+    // setupPrimary({ exec }) to another file: the primary's pools are its own business
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      cluster.setupPrimary({ exec: './worker.js' });
+      const pool = new Pool();
+      for (let i = 0; i < 4; i++) cluster.fork();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import path from 'node:path';
+      import { Pool } from 'pg';
+      cluster.setupMaster({ exec: path.join(__dirname, 'worker.js') });
+      const audit = new Pool();
+      cluster.fork();
+    `,
+
+    // ---- cluster guards ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) {
+        for (let i = 0; i < 4; i++) cluster.fork();
+      } else {
+        const pool = new Pool();
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const pg = require('pg');
+      if (cluster.isMaster) {
+        cluster.fork();
+      } else {
+        const pool = new pg.Pool();
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      if (cluster.isWorker) {
+        const pool = new Pool();
+      } else {
+        cluster.fork();
+      }
+    `,
+    code`
+      import cluster from 'cluster';
+      import mysql from 'mysql2/promise';
+      if (!cluster.isPrimary) {
+        const pool = mysql.createPool({});
+      } else {
+        cluster.fork();
+      }
+    `,
+    // destructured aliases of the guard and of fork
+    code`
+      const { isPrimary, fork } = require('cluster');
+      const { Pool } = require('pg');
+      if (isPrimary) fork();
+      else new Pool();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const { isPrimary: primary } = cluster;
+      if (primary) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const isMain = cluster.isPrimary;
+      const isChild = !isMain;
+      if (isChild) new Pool();
+      else cluster.fork();
+    `,
+    code`
+      import { isPrimary, fork } from 'node:cluster';
+      import knex from 'knex';
+      if (isPrimary === false) knex({});
+      else fork();
+    `,
+    // ternaries and short-circuits
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) cluster.fork();
+      const pool = cluster.isPrimary ? null : new Pool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) cluster.fork();
+      const pool = cluster.isWorker && new Pool();
+      const other = cluster.isPrimary || new Pool();
+    `,
+    // else-if chains stay on the worker side
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) {
+        cluster.fork();
+      } else if (process.env.ROLE === 'api') {
+        new Pool();
+      }
+    `,
+    // early return at module level: valid in CommonJS
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          cluster.fork();
+          return;
+        }
+        const pool = new Pool();
+      `,
+      languageOptions: commonjs,
+    },
+    // early return inside main()
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      async function main() {
+        if (cluster.isPrimary) {
+          for (let i = 0; i < 4; i++) cluster.fork();
+          return;
+        }
+        const pool = new Pool();
+        await pool.query('select 1');
+      }
+      void main();
+    `,
+    // early exit with an else that throws
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function start() {
+        if (cluster.isWorker) {
+        } else {
+          cluster.fork();
+          throw new Error('primary stops here');
+        }
+        return new Pool();
+      }
+      start();
+    `,
+    // allowPrimaryPools
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          const metrics = new Pool();
+          cluster.fork();
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
+
+    // ---- worker_threads guards ----
+    code`
+      const { Worker, isMainThread } = require('worker_threads');
+      const { Pool } = require('pg');
+      if (isMainThread) {
+        new Worker(__filename);
+      } else {
+        const pool = new Pool();
+      }
+    `,
+    code`
+      import { Worker, isMainThread } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (!isMainThread) {
+        const pool = new Pool();
+      } else {
+        new Worker(new URL(import.meta.url));
+      }
+    `,
+    code`
+      import * as wt from 'node:worker_threads';
+      import { fileURLToPath } from 'node:url';
+      import Redis from 'ioredis';
+      if (wt.isMainThread) new wt.Worker(fileURLToPath(import.meta.url));
+      else new Redis();
+    `,
+
+    // ---- child_process guards ----
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      if (process.send) {
+        const pool = new Pool();
+      } else {
+        fork(__filename);
+      }
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import { Pool } from 'pg';
+      if (typeof process.send === 'function') {
+        const pool = new Pool();
+      } else {
+        fork(process.argv[1]);
+      }
+    `,
+    code`
+      const cp = require('node:child_process');
+      const { Pool } = require('pg');
+      if (typeof process.send !== 'function') cp.fork(__filename);
+      else new Pool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (process.env.NODE_UNIQUE_ID) {
+        new Pool();
+      } else {
+        cluster.fork();
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (!('NODE_UNIQUE_ID' in process.env)) cluster.fork();
+      else new Pool();
+    `,
+
+    // ---- functions that are not the fork logic are factories ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function makePool() {
+        return new Pool();
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else makePool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (!cluster.isPrimary) {
+        process.on('message', () => new Pool());
+      } else {
+        cluster.fork();
+      }
+    `,
+    // `import type` loads nothing
+    code`
+      import cluster from 'node:cluster';
+      import type { Pool } from 'pg';
+      declare const Pool: { new (): Pool };
+      const pool = new Pool();
+      cluster.fork();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { type Pool } from 'pg';
+      let pool: Pool | undefined;
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    // computed members that cannot be resolved are not creators
+    code`
+      const cluster = require('cluster');
+      const pg = require('pg');
+      const pool = new pg[name]();
+      cluster.fork();
+    `,
+    // a creator the option adds, in the worker branch
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { connect } from '@acme/db';
+        if (cluster.isPrimary) cluster.fork();
+        else connect();
+      `,
+      options: [{ creators: [{ package: '@acme/db', factories: ['connect'] }] }],
+    },
+
+    // ---- cross-file: the module graph ----
+    // a db module that only exports a factory
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { makePool } = require('./db-factory');
+        if (cluster.isPrimary) cluster.fork();
+        else makePool();
+      `,
+      filename: SERVER_JS,
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { getPool } from './db-lazy.mjs';
+        if (cluster.isPrimary) cluster.fork();
+        else await getPool().query('select 1');
+      `,
+      filename: SERVER_MJS,
+    },
+    // a module that guards its own creation
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { pool } = require('./db-guarded');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
+    // lazy require() / import() inside the worker branch
+    {
+      code: code`
+        const cluster = require('cluster');
+        if (cluster.isPrimary) {
+          cluster.fork();
+        } else {
+          const pool = require('./db-creates');
+        }
+      `,
+      filename: SERVER_JS,
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        if (isMainThread) {
+          new Worker(new URL(import.meta.url));
+        } else {
+          const { pool } = await import('./ts/db.js');
+        }
+      `,
+      filename: SERVER_MJS,
+    },
+    // import type / type-only specifiers load nothing
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import type { pool } from './ts/db.js';
+        import { type Db } from './types-only.js';
+        import './ts/config.js';
+        cluster.fork();
+      `,
+      filename: SERVER_TS,
+    },
+    // missing, unparsable and cyclic modules are not pools
+    {
+      code: code`
+        const cluster = require('cluster');
+        require('./missing');
+        require('./broken');
+        require('./cycle-a');
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
+    // packages are not followed, only local files
+    {
+      code: code`
+        const cluster = require('cluster');
+        require('some-db-package');
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
+
+    // ---- typed mode ----
+    // without typeChecked, a pool from a local factory is not seen
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        const pool = makePool();
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+    },
+    // plain data from the same package is not a pool
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function loadConfig(): import('pg').PoolConfig;
+        const config = loadConfig();
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // typed, but in the worker branch
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        if (cluster.isPrimary) cluster.fork();
+        else makePool();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+  ],
+
+  invalid: [
+    // ---- module scope, CommonJS ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const pool = new Pool({ max: 20 });
+        if (cluster.isPrimary) {
+          for (let i = 0; i < 4; i++) cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const pool = new (require('pg').Pool)();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 2, column: 14 }],
+    },
+    // a creation after the fork call still runs in every child
+    {
+      code: code`
+        const { fork } = require('cluster');
+        fork();
+        const { Client } = require('pg');
+        const client = new Client();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const mysql = require('mysql');
+        const pool = mysql.createPool({ connectionLimit: 10 });
+        if (cluster.isMaster) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const cp = require('child_process');
+        const knex = require('knex')({ client: 'pg' });
+        if (!process.send) cp.fork(process.argv[1]);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 2, column: 14 }],
+    },
+
+    // ---- module scope, ESM ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        import * as pg from 'pg';
+        import { fork } from 'node:cluster';
+        export const client = new pg.Client();
+        fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 23 }],
+    },
+    {
+      code: code`
+        import { Pool as PgPool } from 'pg';
+        import cluster from 'cluster';
+        const pool = new PgPool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import { createPool } from 'mysql2/promise';
+        const pool = createPool({ uri: process.env.DB });
+        if (isMainThread) new Worker(new URL(import.meta.url));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { fileURLToPath } from 'node:url';
+        import postgres from 'postgres';
+        const sql = postgres(process.env.DATABASE_URL);
+        new Worker(fileURLToPath(import.meta.url));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 13 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'worker_threads';
+        import { PrismaClient } from '@prisma/client';
+        const prisma = new PrismaClient();
+        new Worker(import.meta.filename);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 16 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import Redis from 'ioredis';
+        const redis = new Redis();
+        new Worker(import.meta.url);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 15 }],
+    },
+    // a constant holding this file's path
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import url from 'node:url';
+        import { createClient } from 'redis';
+        const self = url.fileURLToPath(import.meta.url);
+        const redis = createClient();
+        fork(self, ['--child']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 15 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { fileURLToPath } from 'node:url';
+        import Database from 'better-sqlite3';
+        const __filename = fileURLToPath(import.meta.url);
+        const db = new Database('app.db');
+        new Worker(__filename);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 12 }],
+    },
+    // every known family
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import mongoose from 'mongoose';
+        import { MongoClient } from 'mongodb';
+        import { Sequelize } from 'sequelize';
+        import { DataSource } from 'typeorm';
+        import sql from 'mssql';
+        import oracledb from 'oracledb';
+        import genericPool from 'generic-pool';
+        import { Pool as TarnPool } from 'tarn';
+        import mariadb from 'mariadb';
+        await mongoose.connect(process.env.MONGO);
+        const mongo = await MongoClient.connect(process.env.MONGO);
+        const client = new MongoClient(process.env.MONGO);
+        const sequelize = new Sequelize('postgres://');
+        const source = new DataSource({ type: 'postgres' });
+        const mssql = await sql.connect('mssql://');
+        const mssqlPool = new sql.ConnectionPool('mssql://');
+        const ora = await oracledb.createPool({});
+        const gp = genericPool.createPool({}, {});
+        const tarn = new TarnPool({});
+        const maria = mariadb.createPool({});
+        cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 11, column: 7 },
+        { messageId: 'poolBeforeFork', line: 12, column: 21 },
+        { messageId: 'poolBeforeFork', line: 13, column: 16 },
+        { messageId: 'poolBeforeFork', line: 14, column: 19 },
+        { messageId: 'poolBeforeFork', line: 15, column: 16 },
+        { messageId: 'poolBeforeFork', line: 16, column: 21 },
+        { messageId: 'poolBeforeFork', line: 17, column: 19 },
+        { messageId: 'poolBeforeFork', line: 18, column: 19 },
+        { messageId: 'poolBeforeFork', line: 19, column: 12 },
+        { messageId: 'poolBeforeFork', line: 20, column: 14 },
+        { messageId: 'poolBeforeFork', line: 21, column: 15 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const Sequelize = require('sequelize');
+        const { default: PgPool } = require('pg-pool');
+        const db = new Sequelize('postgres://');
+        const pool = new PgPool();
+        cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 12 },
+        { messageId: 'poolBeforeFork', line: 5, column: 14 },
+      ],
+    },
+    // the `creators` option
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db } from '@acme/db';
+        const db = new Db.Pool();
+        const conn = Db.connect();
+        cluster.fork();
+      `,
+      options: [{ creators: [{ package: '@acme/db', constructors: ['Db.Pool'], factories: ['Db.connect'] }] }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 12 },
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+      ],
+    },
+    // TypeScript syntax
+    {
+      code: code`
+        import cluster = require('cluster');
+        import pg = require('pg');
+        const pool: pg.Pool = new pg.Pool({ max: 10 }) as pg.Pool;
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: 'server.ts',
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 23 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool, type PoolConfig } from 'pg';
+        const config: PoolConfig = { max: 10 };
+        export const pool = new Pool(config)!;
+        cluster.fork?.();
+      `,
+      filename: 'server.ts',
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 21 }],
+    },
+    // a condition that is not a fork guard does not protect
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (process.env.DB_ENABLED) {
+          const pool = new Pool();
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // an IIFE runs where it stands
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        (async () => {
+          const pool = new Pool();
+        })();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // shared path inside main(), before the guard
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        async function main() {
+          const pool = new Pool();
+          if (cluster.isPrimary) {
+            for (let i = 0; i < 4; i++) cluster.fork();
+            return;
+          }
+          await pool.query('select 1');
+        }
+        void main();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const { Worker, isMainThread } = require('worker_threads');
+        const { Pool } = require('pg');
+        function boot() {
+          const pool = new Pool();
+          if (isMainThread) new Worker(__filename);
+        }
+        boot();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // setupPrimary exec pointing at this same file is still a self-fork
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        cluster.setupPrimary({ exec: __filename });
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        cluster.setupMaster({ exec: process.argv[1], args: ['--worker'] });
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // a guard that ends nowhere: code after `if (isPrimary) fork()` is shared
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          cluster.fork();
+        }
+        const pool = new Pool();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 14 }],
+    },
+    // computed member with a constant key
+    {
+      code: code`
+        const cluster = require('cluster');
+        const pg = require('pg');
+        const pool = new pg['Pool']();
+        cluster['fork']();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+
+    // ---- created in the primary branch ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          for (let i = 0; i < 4; i++) cluster.fork();
+        } else {
+          require('./worker');
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        if (cluster.isWorker) {
+          await import('./worker.js');
+        } else {
+          const pool = new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 6, column: 16 }],
+    },
+    {
+      code: code`
+        const { Worker, isMainThread } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        if (!isMainThread) {
+          require('./job');
+        } else {
+          const pool = new Pool();
+          new Worker(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 6, column: 16 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) cluster.fork();
+        const pool = cluster.isPrimary ? new Pool() : null;
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 34 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) cluster.fork();
+        const a = cluster.isPrimary && new Pool();
+        const b = cluster.isWorker || new Pool();
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 4, column: 32 },
+        { messageId: 'poolInPrimary', line: 5, column: 31 },
+      ],
+    },
+    // early return from the child side leaves the primary
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isWorker) {
+          require('./worker');
+          return;
+        }
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'poolInPrimary', line: 7, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (typeof process.send === 'undefined') {
+          const pool = new Pool();
+          fork(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const { isPrimary } = cluster;
+        if (isPrimary) {
+          new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 3 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (!process.env.NODE_UNIQUE_ID) {
+          cluster.on('exit', () => new Pool());
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 28 }],
+    },
+    // both at once
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const shared = new Pool();
+        if (cluster.isPrimary) {
+          const primary = new Pool();
+          cluster.fork();
+        } else {
+          const worker = new Pool();
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 16 },
+        { messageId: 'poolInPrimary', line: 5, column: 19 },
+      ],
+    },
+
+    // ---- cross-file: a local module that creates a pool at load ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const pool = require('./db-creates');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 14 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import pool from './db-creates.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // TypeScript's `.js` specifier for a `.ts` file
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from './ts/db.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // a directory's index that re-exports the creating module
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import './ts';
+        if (isMainThread) new Worker(new URL(import.meta.url));
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // transitively
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        require('./chain-a');
+        fork(__filename);
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // through a cycle, which still terminates
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { name } from './cycle-pool-a.mjs';
+        cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // a re-export loads the module too
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        export * from './db-creates.js';
+        cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // a top-level await import() on the shared path
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        const { pool } = await import('./ts/db.js');
+        cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 24 }],
+    },
+
+    // ---- typed mode ----
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        const pool = makePool();
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 14 }],
+    },
+    // `Pool | undefined`, through a Promise, and a subclass
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function maybePool(): import('pg').Pool | undefined;
+        declare function connect(): Promise<import('pg').Client>;
+        const { Pool } = require('pg') as typeof import('pg');
+        class AppPool extends Pool {}
+        declare function appPool(): AppPool;
+        const a = maybePool();
+        const b = await connect();
+        const c = appPool();
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 7, column: 11 },
+        { messageId: 'poolBeforeFork', line: P + 8, column: 17 },
+        { messageId: 'poolBeforeFork', line: P + 9, column: 11 },
+      ],
+    },
+    // typed in the primary branch; a known creator is reported once, not twice
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const pg = require('pg') as typeof import('pg');
+        declare function makePool(): import('pg').Pool;
+        const direct = new pg.Pool();
+        if (cluster.isPrimary) {
+          const primary = makePool();
+          cluster.fork();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 4, column: 16 },
+        { messageId: 'poolInPrimary', line: P + 6, column: 19 },
+      ],
+    },
+  ],
+});
