@@ -1,0 +1,86 @@
+/*
+ * Turns user options into a resolved, validated settings object. Bad
+ * configuration fails fast here, with a message that names the option; the
+ * hot paths then read plain fields and never re-check.
+ */
+import { VIOLATION_KINDS, type DetectorLevel, type Kind, type PoolGuardConfig, type Violation } from './types';
+
+export interface Settings {
+  readonly mode: 'report' | 'throw';
+  /** Level per kind, after `mode` and `detectors` are combined. */
+  readonly levels: Readonly<Record<Kind, DetectorLevel>>;
+  readonly leakThresholdMs: number;
+  readonly captureStacks: boolean;
+  readonly stackSampleRate: number;
+  readonly leaseHandles: boolean;
+  readonly taskTracking: boolean | 'auto';
+  readonly poolMetrics: boolean | 'auto';
+  readonly checkServerLimit: boolean;
+  readonly reporter: 'pretty' | 'none';
+  readonly onViolation: ((violation: Violation) => void) | undefined;
+}
+
+export const DEFAULT_LEAK_THRESHOLD_MS = 30_000;
+
+const KIND_SET: ReadonlySet<string> = new Set(VIOLATION_KINDS);
+
+export class PoolGuardConfigError extends TypeError {
+  constructor(option: string, problem: string) {
+    super(`poolguard: invalid option \`${option}\`: ${problem}`);
+    this.name = 'PoolGuardConfigError';
+  }
+}
+
+function oneOf<T extends string | boolean>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new PoolGuardConfigError(option, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function number(option: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new PoolGuardConfigError(option, `expected a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function resolveSettings(config: PoolGuardConfig = {}): Settings {
+  if (config === null || typeof config !== 'object') {
+    throw new PoolGuardConfigError('config', `expected an object, got ${JSON.stringify(config)}`);
+  }
+  const mode = oneOf('mode', config.mode, ['report', 'throw'] as const, 'report');
+  const levels = {} as Record<Kind, DetectorLevel>;
+  for (const kind of VIOLATION_KINDS) levels[kind] = mode;
+  if (config.detectors !== undefined) {
+    if (config.detectors === null || typeof config.detectors !== 'object') {
+      throw new PoolGuardConfigError('detectors', 'expected an object of kind → "report" | "throw" | "off"');
+    }
+    for (const [kind, level] of Object.entries(config.detectors)) {
+      if (!KIND_SET.has(kind)) {
+        throw new PoolGuardConfigError(`detectors.${kind}`, `unknown violation kind; known kinds: ${VIOLATION_KINDS.join(', ')}`);
+      }
+      levels[kind as Kind] = oneOf(`detectors.${kind}`, level, ['report', 'throw', 'off'] as const, mode);
+    }
+  }
+  if (config.onViolation !== undefined && typeof config.onViolation !== 'function') {
+    throw new PoolGuardConfigError('onViolation', 'expected a function');
+  }
+  const booleanOption = (name: keyof PoolGuardConfig, fallback: boolean) =>
+    oneOf(name, config[name], [true, false] as const, fallback);
+  return {
+    mode,
+    levels,
+    leakThresholdMs: number('leakThresholdMs', config.leakThresholdMs, DEFAULT_LEAK_THRESHOLD_MS, 1, 2 ** 31 - 1),
+    captureStacks: booleanOption('captureStacks', false),
+    stackSampleRate: number('stackSampleRate', config.stackSampleRate, 1, 0, 1),
+    leaseHandles: booleanOption('leaseHandles', mode === 'throw'),
+    taskTracking: oneOf('taskTracking', config.taskTracking, [true, false, 'auto'] as const, 'auto'),
+    poolMetrics: oneOf('poolMetrics', config.poolMetrics, [true, false, 'auto'] as const, 'auto'),
+    checkServerLimit: booleanOption('checkServerLimit', false),
+    reporter: oneOf('reporter', config.reporter, ['pretty', 'none'] as const, 'none'),
+    onViolation: config.onViolation,
+  };
+}

@@ -1,0 +1,43 @@
+/*
+ * cross_task_use: a leased connection used by a task other than its owner.
+ * Reported only on positive evidence: the lease has a known owner and another
+ * known task uses it; or, with no known owner, two different known tasks use
+ * the lease while a query is in flight or a transaction is open. An unknown
+ * current task is counted, never reported, except in throw mode.
+ */
+import type { ConnectionState } from '../internal-types';
+import { sameTask, type Task } from '../task';
+import type { KindInfo } from './kind-info';
+
+export const info: KindInfo = {
+  summary: 'A leased connection was used by a task other than the one that checked it out.',
+  fix: 'Check out a client per request or job; hand one over on purpose with adoptLease(client).',
+};
+
+/** Uses by an unknown task of a lease with a known owner; counted for diagnostics. */
+export let unknownTaskUses = 0;
+
+/**
+ * Returns true when this use must be reported. `busy` tells whether a query is
+ * in flight or a transaction is open; it is only called when it matters.
+ */
+export function isCrossTaskUse(conn: ConnectionState, current: Task | undefined, throwMode: boolean, busy: () => boolean): boolean {
+  const { owner } = conn;
+  if (current === undefined) {
+    if (owner === undefined) return false;
+    unknownTaskUses++;
+    return throwMode && conn.reportedTask === undefined;
+  }
+  if (owner !== undefined) {
+    if (sameTask(owner, current)) return false;
+    if (conn.reportedTask !== undefined && sameTask(conn.reportedTask, current)) return false;
+    conn.reportedTask = current;
+    return true;
+  }
+  const last = conn.lastUser;
+  conn.lastUser = current;
+  if (last === undefined || sameTask(last, current) || !busy()) return false;
+  if (conn.reportedTask !== undefined && sameTask(conn.reportedTask, current)) return false;
+  conn.reportedTask = current;
+  return true;
+}

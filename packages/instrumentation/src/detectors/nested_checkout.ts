@@ -1,0 +1,24 @@
+/*
+ * nested_checkout: a task that holds a lease waits for a second lease from
+ * the same pool while the pool is saturated. If every holder does the same,
+ * nobody releases and the pool deadlocks until connectionTimeoutMillis (or
+ * forever). Only explicit checkouts count as held; pool.query's wait counts
+ * as waiting.
+ */
+import type { ConnectionState, PoolState } from '../internal-types';
+import { sameTask, type Task } from '../task';
+import type { KindInfo } from './kind-info';
+
+export const info: KindInfo = {
+  summary: 'A task that holds a lease waited for a second lease from the same saturated pool, which can deadlock.',
+  fix: 'Reuse the client the task already holds, or release it before checking out another.',
+};
+
+/** The current task's held lease that makes this checkout a nested one, if any. */
+export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
+  if (current === undefined || !pool.saturated()) return undefined;
+  for (const conn of pool.connections()) {
+    if (conn.leased && conn.explicit && conn.owner !== undefined && sameTask(conn.owner, current)) return conn;
+  }
+  return undefined;
+}

@@ -1,0 +1,105 @@
+/*
+ * PoolGuardInstrumentation: registers module hooks for the pool libraries and
+ * guards every pool created after registration. Pools created before, or by a
+ * library loaded before, are guarded with guardPool().
+ *
+ * pg-pool's constructor is not a prototype method instrumentation-pg wraps, so
+ * the hook hands pg a subclass whose constructor guards the new instance; all
+ * other wrapping is per instance (adapters/pg.ts). disable() leaves the class
+ * in place but makes it guard nothing new, and unguards the pools it guarded.
+ */
+import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { logs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { resolveSettings, type Settings } from './config';
+import { guardWithSettings, poolStateOf } from './guard';
+import type { TelemetrySource } from './internal-types';
+import type { PoolGuardConfig } from './types';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+const GUARDED_CLASS = Symbol.for('poolguard.guardedPoolClass');
+
+type PoolClass = (new (...args: unknown[]) => object) & { [GUARDED_CLASS]?: true };
+
+/** A NoOp provider handed over at registration means "none yet": keep looking the global one up late. */
+function isNoop(provider: object): boolean {
+  return /^Noop/.test(provider.constructor?.name ?? '');
+}
+
+export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
+  private _settings: Settings | undefined;
+  private _meterProvider: MeterProvider | undefined;
+  private _loggerProvider: LoggerProvider | undefined;
+  private readonly _guarded = new Set<WeakRef<object>>();
+  private readonly _telemetry: TelemetrySource = {
+    meter: (): Meter => (this._meterProvider === undefined ? metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION) : this.meter),
+    logger: (): Logger => (this._loggerProvider === undefined ? logs.getLogger(PACKAGE_NAME, PACKAGE_VERSION) : this.logger),
+  };
+
+  constructor(config: PoolGuardConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: PoolGuardConfig = {}): void {
+    // Fail fast, naming the option, before anything is stored.
+    this._settings = resolveSettings(config);
+    super.setConfig(config);
+  }
+
+  override setMeterProvider(meterProvider: MeterProvider): void {
+    if (!isNoop(meterProvider)) this._meterProvider = meterProvider;
+    super.setMeterProvider(meterProvider);
+  }
+
+  override setLoggerProvider(loggerProvider: LoggerProvider): void {
+    if (!isNoop(loggerProvider)) this._loggerProvider = loggerProvider;
+    super.setLoggerProvider(loggerProvider);
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'pg-pool',
+        ['>=2.0.0 <4'],
+        (moduleExports: PoolClass) => this._patchPoolClass(moduleExports),
+        (moduleExports: PoolClass) => moduleExports,
+      ),
+    ];
+  }
+
+  override disable(): void {
+    super.disable();
+    for (const ref of this._guarded) {
+      const pool = ref.deref();
+      if (pool !== undefined) poolStateOf(pool)?.uninstall();
+    }
+    this._guarded.clear();
+  }
+
+  /** Guards one pool with this instrumentation's settings and providers. */
+  guard<P extends object>(pool: P): P {
+    if (poolStateOf(pool) !== undefined) return pool;
+    guardWithSettings(pool, this._settings ?? resolveSettings({}), this._telemetry);
+    this._guarded.add(new WeakRef(pool));
+    return pool;
+  }
+
+  private _patchPoolClass(PgPool: PoolClass): PoolClass {
+    if (typeof PgPool !== 'function' || PgPool[GUARDED_CLASS]) return PgPool;
+    const instrumentation = this;
+    class GuardedPool extends PgPool {
+      static override readonly [GUARDED_CLASS] = true as const;
+      constructor(...args: unknown[]) {
+        super(...args);
+        if (!instrumentation.isEnabled()) return;
+        try {
+          instrumentation.guard(this);
+        } catch (err) {
+          instrumentation._diag.error('failed to guard a new pg pool', err);
+        }
+      }
+    }
+    Object.defineProperty(GuardedPool, 'name', { value: PgPool.name });
+    return GuardedPool;
+  }
+}

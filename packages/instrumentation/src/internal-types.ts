@@ -1,0 +1,71 @@
+/*
+ * Internal state: one PoolState per guarded pool and one ConnectionState per
+ * connection it lends, kept in a Symbol slot on the instance. A connection's
+ * state is reused across its leases, so a checkout allocates no lease object;
+ * `leaseId` tells the leases apart. Never exported from the package.
+ */
+import type { Meter } from '@opentelemetry/api';
+import type { Logger } from '@opentelemetry/api-logs';
+import type { Settings } from './config';
+import type { MeteredPool } from './pool-metrics';
+import type { Task } from './task';
+import type { PoolEndpoint, PoolStats, TransactionState } from './types';
+
+/** Where signals go: the instrumentation's providers, or the global ones for guardPool. */
+export interface TelemetrySource {
+  meter(): Meter;
+  logger(): Logger;
+}
+
+export interface PoolState {
+  readonly library: string;
+  name: string;
+  readonly settings: Settings;
+  readonly telemetry: TelemetrySource;
+  readonly pid: number;
+  readonly threadId: number;
+  /** Stack at creation, when stacks are on (formatted lazily). */
+  readonly creationSite: Error | undefined;
+  readonly endpoint: PoolEndpoint | undefined;
+  ended: boolean;
+  /** >0 while the pool's own query path checks out (pool.query). */
+  internalCheckouts: number;
+  /** >0 while the pool's own code runs an internal lease's callback (pool.query). */
+  internalCallbacks: number;
+  /** Pool metrics, when poolMetrics is on. */
+  metrics: MeteredPool | undefined;
+  /** Connections the pool holds now, for the leak sweep and nested_checkout. */
+  connections(): Iterable<ConnectionState>;
+  stats(): PoolStats;
+  /** True when the pool must wait for a connection (none idle, at max). */
+  saturated(): boolean;
+  /** The pool's end() was called (reports a second end as use_after_end). */
+  onEnd(): void;
+  uninstall(): void;
+}
+
+export interface ConnectionState {
+  readonly pool: PoolState;
+  /** The current lease's id while leased; the last one's after release. 0 before the first lease. */
+  leaseId: number;
+  leased: boolean;
+  /** False for a pool-internal lease (pool.query), which the app never sees. */
+  explicit: boolean;
+  owner: Task | undefined;
+  /** Owner of the previous, ended lease: a release from it now is a stale holder's. */
+  previousOwner: Task | undefined;
+  /** Last known task that used the lease, and whether it held a transaction open. */
+  lastUser: Task | undefined;
+  /** A task already reported for cross_task_use on this lease. */
+  reportedTask: Task | undefined;
+  leasedAt: number;
+  checkoutSite: Error | undefined;
+  leakReported: boolean;
+}
+
+/** What an adapter reads off a connection for the detectors. */
+export interface ConnectionProbe<C> {
+  inFlight(connection: C): number;
+  pipelined(connection: C): boolean;
+  transactionState(connection: C): TransactionState;
+}

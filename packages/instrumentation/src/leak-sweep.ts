@@ -1,0 +1,38 @@
+/*
+ * The sweep behind the `leak` detector. Each pool gets one unref'd timer that
+ * runs every leakThresholdMs/4, so a lease is reported well within the
+ * threshold/2 + 100 ms that the contract allows, once per lease.
+ */
+import { performance } from 'node:perf_hooks';
+import type { PoolState } from './internal-types';
+import { report } from './signals';
+
+const MIN_SWEEP_MS = 10;
+
+export function sweepLeaks(pool: PoolState, now = performance.now()): void {
+  const threshold = pool.settings.leakThresholdMs;
+  for (const conn of pool.connections()) {
+    if (!conn.leased || !conn.explicit || conn.leakReported) continue;
+    const heldMs = now - conn.leasedAt;
+    if (heldMs < threshold) continue;
+    conn.leakReported = true;
+    report(pool, 'leak', {
+      connection: conn,
+      current: conn.owner,
+      site: conn.checkoutSite,
+      detail: `Lease ${conn.leaseId} has been held for ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).`,
+    });
+  }
+}
+
+/** Starts the pool's sweep; returns a function that stops it. */
+export function startLeakSweep(pool: PoolState, onTick?: () => void): () => void {
+  if (pool.settings.levels.leak === 'off') return () => undefined;
+  const every = Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 4));
+  const timer = setInterval(() => {
+    onTick?.();
+    sweepLeaks(pool);
+  }, every);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,207 @@
+/*
+ * The life of a lease: checkout request, start, each use, release. Adapters
+ * call these at the matching points of their library; the detectors decide,
+ * and signals.report() reports. State lives in one ConnectionState per
+ * connection, reused across leases: a checkout allocates nothing here beyond
+ * an optional stack.
+ *
+ * Throw mode: a violation found before the driver runs throws PoolGuardError
+ * in place of the call. A violation found at release is thrown after the
+ * release went through, so throw mode never strands a connection.
+ */
+import { performance } from 'node:perf_hooks';
+import { isConcurrentQuery } from './detectors/concurrent_query';
+import { isCrossTaskUse } from './detectors/cross_task_use';
+import { isDirtyRelease } from './detectors/dirty_release';
+import { classifyRelease } from './detectors/foreign_release';
+import { heldLease } from './detectors/nested_checkout';
+import { startsTransaction } from './detectors/transaction_on_pool';
+import { isUseAfterRelease } from './detectors/use_after_release';
+import type { PoolGuardError } from './errors';
+import type { ConnectionState, PoolState } from './internal-types';
+import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
+import { info, report } from './signals';
+import { currentTask, type Task } from './task';
+import type { TransactionState } from './types';
+
+const CONNECTION_STATE = Symbol.for('poolguard.connection');
+
+let nextLeaseId = 1;
+
+type Slotted = { [CONNECTION_STATE]?: ConnectionState };
+
+export function connectionStateOf(connection: object): ConnectionState | undefined {
+  return (connection as Slotted)[CONNECTION_STATE];
+}
+
+/** The connection's state, created on first sight. */
+export function attachConnection(pool: PoolState, connection: object): ConnectionState {
+  const existing = (connection as Slotted)[CONNECTION_STATE];
+  if (existing !== undefined && existing.pool === pool) return existing;
+  const state: ConnectionState = {
+    pool,
+    leaseId: 0,
+    leased: false,
+    explicit: false,
+    owner: undefined,
+    previousOwner: undefined,
+    lastUser: undefined,
+    reportedTask: undefined,
+    leasedAt: 0,
+    checkoutSite: undefined,
+    leakReported: false,
+  };
+  Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+  return state;
+}
+
+function raise(error: PoolGuardError | undefined): void {
+  if (error !== undefined) throw error;
+}
+
+/**
+ * A checkout was requested. Checks use_after_end and nested_checkout and
+ * returns the owner task to give the lease when it starts.
+ */
+export function requestCheckout(pool: PoolState): Task | undefined {
+  const current = currentTask();
+  if (pool.ended && pool.internalCheckouts === 0) raise(report(pool, 'use_after_end', { current }));
+  const held = heldLease(pool, current);
+  if (held !== undefined) raise(report(pool, 'nested_checkout', { connection: held, current }));
+  return current;
+}
+
+/** A statement goes through the pool itself (pool.query). */
+export function checkPoolQuery(pool: PoolState, sql: unknown): void {
+  if (pool.ended) raise(report(pool, 'use_after_end', { current: currentTask() }));
+  if (typeof sql === 'string' && startsTransaction(sql)) raise(report(pool, 'transaction_on_pool', { current: currentTask() }));
+}
+
+/** The pool lent the connection. Owner and explicitness follow in claimLease, when known. */
+export function beginLease(conn: ConnectionState): number {
+  const { settings } = conn.pool;
+  conn.leaseId = nextLeaseId++;
+  conn.leased = true;
+  conn.explicit = false;
+  conn.owner = undefined;
+  conn.lastUser = undefined;
+  conn.reportedTask = undefined;
+  conn.leakReported = false;
+  conn.leasedAt = performance.now();
+  conn.checkoutSite = settings.captureStacks && (settings.stackSampleRate >= 1 || Math.random() < settings.stackSampleRate)
+    ? new Error('checkout')
+    : undefined;
+  return conn.leaseId;
+}
+
+/**
+ * An operation is about to run on the connection. `viaLease` is the lease id
+ * of the handle used, if any; `internalCall` is true while the pool's own
+ * code drives an internal lease (pool.query).
+ */
+export function checkUse(
+  conn: ConnectionState,
+  viaLease: number | undefined,
+  inFlight: number,
+  pipelined: boolean,
+  transaction: () => TransactionState,
+  internalCall: boolean,
+): void {
+  const pool = conn.pool;
+  if (conn.leaseId !== 0 && !internalCall) {
+    if (!conn.leased || conn.explicit || viaLease !== undefined) {
+      const current = currentTask();
+      if (isUseAfterRelease(conn, viaLease, current)) {
+        raise(report(pool, 'use_after_release', { connection: conn, current }));
+      } else if (conn.leased && conn.explicit) {
+        const busy = () => inFlight > 0 || transaction() !== 'idle';
+        if (isCrossTaskUse(conn, current, pool.settings.mode === 'throw', busy)) {
+          raise(report(pool, 'cross_task_use', { connection: conn, current }));
+        }
+      }
+    } else {
+      // A user's stale reference used while the pool lends the connection internally.
+      raise(report(pool, 'use_after_release', { connection: conn, current: currentTask() }));
+    }
+  }
+  if (isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: currentTask() }));
+}
+
+export interface ReleaseVerdict {
+  /** False when the release must not reach the pool (a stale holder's). */
+  readonly pass: boolean;
+  /** Throw mode: the error to throw after the release went through (or instead of it, when not passed). */
+  readonly error?: PoolGuardError | undefined;
+}
+
+const PASS: ReleaseVerdict = { pass: true };
+const BLOCK: ReleaseVerdict = { pass: false };
+
+/** A release of lease `leaseId` of the connection; `destroy` discards it. */
+export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: () => TransactionState): ReleaseVerdict {
+  const pool = conn.pool;
+  if (leaseId !== conn.leaseId || !conn.leased) {
+    const current = currentTask();
+    if (conn.leased) {
+      const error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The release came from a lease that had already ended.' });
+      return error === undefined ? BLOCK : { pass: false, error };
+    }
+    const error = report(pool, 'double_release', { connection: conn, current });
+    return error === undefined ? PASS : { pass: false, error };
+  }
+  let error: PoolGuardError | undefined;
+  if (conn.explicit) {
+    const current = currentTask();
+    const foreign = classifyRelease(conn, current);
+    if (foreign === 'stale-holder') {
+      error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The releasing task owned an earlier lease of this connection.' });
+      return error === undefined ? BLOCK : { pass: false, error };
+    }
+    if (foreign === 'non-owner') error = report(pool, 'foreign_release', { connection: conn, current });
+  }
+  if (isDirtyRelease(destroy, transaction())) {
+    error = report(pool, 'dirty_release', { connection: conn, current: currentTask() }) ?? error;
+  }
+  endLease(conn);
+  return error === undefined ? PASS : { pass: true, error };
+}
+
+/** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
+export function claimLease(conn: ConnectionState, owner: Task | undefined, explicit: boolean, requestedAt: number): void {
+  conn.owner = owner;
+  conn.lastUser = owner;
+  conn.explicit = explicit;
+  const metrics = conn.pool.metrics?.instruments;
+  if (metrics !== undefined && requestedAt > 0) {
+    metrics.waitTime.record((conn.leasedAt - requestedAt) / 1000, conn.pool.metrics!.attributes);
+  }
+}
+
+function endLease(conn: ConnectionState): void {
+  const metered = conn.pool.metrics;
+  if (metered?.instruments !== undefined) {
+    metered.instruments.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.attributes);
+  }
+  conn.leased = false;
+  if (conn.explicit) conn.previousOwner = conn.owner;
+  conn.owner = undefined;
+  conn.lastUser = undefined;
+  conn.reportedTask = undefined;
+  conn.checkoutSite = undefined;
+  if (conn.leakReported) {
+    conn.leakReported = false;
+    const heldMs = Math.round(performance.now() - conn.leasedAt);
+    info(conn.pool, 'poolguard.unleaked', `poolguard: leaked lease ${conn.leaseId} was released after ${heldMs} ms.`, {
+      [ATTR_POOLGUARD_LEASE_ID]: conn.leaseId,
+    });
+  }
+}
+
+/** Hands the lease to the current task on purpose (producer/consumer). */
+export function adopt(conn: ConnectionState): void {
+  if (!conn.leased) return;
+  const current = currentTask();
+  conn.owner = current;
+  conn.lastUser = current;
+  conn.reportedTask = undefined;
+}

@@ -1,0 +1,106 @@
+/*
+ * The semantic-convention pool metrics (db.client.connection.*). Occupancy is
+ * observed at collection time from each pool's own counters, so it costs the
+ * hot path nothing; wait and use times are recorded per lease. Instruments are
+ * created per Meter, so a MeterProvider registered late gets fresh ones.
+ */
+import { ValueType, type Attributes, type BatchObservableResult, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
+import type { PoolState } from './internal-types';
+import * as semconv from './semconv';
+
+interface PoolMetricInstruments {
+  readonly pools: Set<MeteredPool>;
+  readonly waitTime: Histogram;
+  readonly useTime: Histogram;
+  readonly createTime: Histogram;
+}
+
+export interface MeteredPool {
+  readonly pool: PoolState;
+  /** False when another instrumentation already reports count and pending requests. */
+  readonly occupancy: () => boolean;
+  serverLimit: number | undefined;
+  readonly attributes: Attributes;
+  readonly idleAttributes: Attributes;
+  readonly usedAttributes: Attributes;
+  instruments: PoolMetricInstruments | undefined;
+}
+
+const byMeter = new WeakMap<Meter, PoolMetricInstruments>();
+
+const SECONDS_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60];
+
+function instrumentsFor(meter: Meter): PoolMetricInstruments {
+  const existing = byMeter.get(meter);
+  if (existing !== undefined) return existing;
+  const connections = { unit: '{connection}', valueType: ValueType.INT };
+  const count = meter.createObservableUpDownCounter(semconv.METRIC_DB_CLIENT_CONNECTION_COUNT, {
+    ...connections, description: 'The number of connections that are currently in state described by the state attribute.',
+  });
+  const max = meter.createObservableUpDownCounter(semconv.METRIC_DB_CLIENT_CONNECTION_MAX, {
+    ...connections, description: 'The maximum number of open connections allowed.',
+  });
+  const idleMax = meter.createObservableUpDownCounter(semconv.METRIC_DB_CLIENT_CONNECTION_IDLE_MAX, {
+    ...connections, description: 'The maximum number of idle open connections allowed.',
+  });
+  const idleMin = meter.createObservableUpDownCounter(semconv.METRIC_DB_CLIENT_CONNECTION_IDLE_MIN, {
+    ...connections, description: 'The minimum number of idle open connections allowed.',
+  });
+  const pending = meter.createObservableUpDownCounter(semconv.METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS, {
+    unit: '{request}', valueType: ValueType.INT, description: 'The number of current pending requests for an open connection.',
+  });
+  const serverLimit = meter.createObservableGauge(semconv.METRIC_POOLGUARD_SERVER_CONNECTION_LIMIT, {
+    ...connections, description: 'The database server\'s max_connections, read once per pool.',
+  });
+  const seconds = (description: string) => ({ unit: 's', description, advice: { explicitBucketBoundaries: SECONDS_BUCKETS } });
+  const instruments: PoolMetricInstruments = {
+    pools: new Set(),
+    waitTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, seconds('The time it took to obtain an open connection from the pool.')),
+    useTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_USE_TIME, seconds('The time between borrowing a connection and returning it to the pool.')),
+    createTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_CREATE_TIME, seconds('The time it took to create a new connection.')),
+  };
+  const observables: Observable[] = [count, max, idleMax, idleMin, pending, serverLimit];
+  meter.addBatchObservableCallback((result: BatchObservableResult) => {
+    for (const metered of instruments.pools) {
+      const stats = metered.pool.stats();
+      if (metered.occupancy()) {
+        if (stats.idle !== undefined) result.observe(count, stats.idle, metered.idleAttributes);
+        if (stats.used !== undefined) result.observe(count, stats.used, metered.usedAttributes);
+        if (stats.pending !== undefined) result.observe(pending, stats.pending, metered.attributes);
+      }
+      if (stats.max !== undefined) result.observe(max, stats.max, metered.attributes);
+      if (stats.idleMax !== undefined) result.observe(idleMax, stats.idleMax, metered.attributes);
+      if (stats.min !== undefined) result.observe(idleMin, stats.min, metered.attributes);
+      if (metered.serverLimit !== undefined) result.observe(serverLimit, metered.serverLimit, metered.attributes);
+    }
+  }, observables);
+  byMeter.set(meter, instruments);
+  return instruments;
+}
+
+export function createMeteredPool(pool: PoolState, occupancy: () => boolean): MeteredPool {
+  const attributes = { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name };
+  return {
+    pool,
+    occupancy,
+    serverLimit: undefined,
+    attributes,
+    idleAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_IDLE },
+    usedAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_USED },
+    instruments: undefined,
+  };
+}
+
+/** (Re)attaches the pool to the pool's current meter; call again when the provider may have changed. */
+export function attachMeter(metered: MeteredPool): void {
+  const instruments = instrumentsFor(metered.pool.telemetry.meter());
+  if (instruments === metered.instruments) return;
+  metered.instruments?.pools.delete(metered);
+  instruments.pools.add(metered);
+  metered.instruments = instruments;
+}
+
+export function detachMeter(metered: MeteredPool): void {
+  metered.instruments?.pools.delete(metered);
+  metered.instruments = undefined;
+}

@@ -1,0 +1,157 @@
+/*
+ * The one place where a violation becomes signals: a log event, a span event
+ * on the active span, the poolguard.violations counter, the onViolation hook,
+ * the console reporter, and in throw mode a PoolGuardError for the caller to
+ * throw. Everything here is guarded: in report mode poolguard never throws
+ * into the application, and its own faults go to OTel's diag logger.
+ */
+import { threadId } from 'node:worker_threads';
+import { context, diag, trace, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { KIND_INFO, docUrl } from './detectors';
+import { PoolGuardError } from './errors';
+import type { ConnectionState, PoolState } from './internal-types';
+import { prettyReport } from './pretty-reporter';
+import * as semconv from './semconv';
+import { spanIdOf, traceIdOf, type Task, TaskToken } from './task';
+import type { Kind, Violation } from './types';
+
+export interface ViolationDetails {
+  readonly connection?: ConnectionState | undefined;
+  readonly current?: Task | undefined;
+  /** Extra words for the message, e.g. which pools existed at a fork. Never SQL, values or credentials. */
+  readonly detail?: string;
+  /** The stack to show for the violation when the call site is meaningless (the leak sweep). */
+  readonly site?: Error | undefined;
+}
+
+const counters = new WeakMap<Meter, Counter>();
+
+function violationCounter(meter: Meter): Counter {
+  let counter = counters.get(meter);
+  if (counter === undefined) {
+    counter = meter.createCounter(semconv.METRIC_POOLGUARD_VIOLATIONS, {
+      description: 'Connection-pool misuse detected by poolguard.',
+      unit: '{violation}',
+    });
+    counters.set(meter, counter);
+  }
+  return counter;
+}
+
+function buildViolation(pool: PoolState, kind: Kind, details: ViolationDetails): Violation {
+  const info = KIND_INFO[kind];
+  const conn = details.connection;
+  const owner = conn?.owner;
+  const detail = details.detail === undefined ? '' : ` ${details.detail}`;
+  const violation: Violation = {
+    kind,
+    message: `poolguard ${kind} on pool "${pool.name}": ${info.summary}${detail} ${info.fix} See ${docUrl(kind)}`,
+    poolName: pool.name,
+    pid: process.pid,
+    threadId,
+  };
+  if (conn !== undefined && conn.leaseId > 0) violation.leaseId = conn.leaseId;
+  const ownerTraceId = traceIdOf(owner);
+  if (ownerTraceId !== undefined) violation.ownerTraceId = ownerTraceId;
+  const ownerSpanId = spanIdOf(owner);
+  if (ownerSpanId !== undefined) violation.ownerSpanId = ownerSpanId;
+  const currentTraceId = traceIdOf(details.current);
+  if (currentTraceId !== undefined) violation.currentTraceId = currentTraceId;
+  const checkoutStack = conn?.checkoutSite?.stack;
+  if (checkoutStack !== undefined) violation.checkoutStack = checkoutStack;
+  const stack = (details.site ?? new Error()).stack;
+  if (stack !== undefined) violation.stack = stack;
+  return violation;
+}
+
+function attributesOf(violation: Violation, withStacks: boolean): Attributes {
+  const attributes: Attributes = {
+    [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind,
+    [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: violation.poolName,
+    [semconv.ATTR_PROCESS_PID]: violation.pid,
+    [semconv.ATTR_THREAD_ID]: violation.threadId,
+  };
+  if (violation.leaseId !== undefined) attributes[semconv.ATTR_POOLGUARD_LEASE_ID] = violation.leaseId;
+  if (violation.ownerTraceId !== undefined) attributes[semconv.ATTR_POOLGUARD_OWNER_TRACE_ID] = violation.ownerTraceId;
+  if (violation.ownerSpanId !== undefined) attributes[semconv.ATTR_POOLGUARD_OWNER_SPAN_ID] = violation.ownerSpanId;
+  if (withStacks) {
+    const stack = violation.checkoutStack ?? violation.stack;
+    if (stack !== undefined) attributes[semconv.ATTR_CODE_STACKTRACE] = stack;
+  }
+  return attributes;
+}
+
+function emit(pool: PoolState, violation: Violation, severity: 'WARN' | 'ERROR', owner: Task | undefined): void {
+  const { settings, telemetry } = pool;
+  const attributes = attributesOf(violation, settings.captureStacks);
+  violationCounter(telemetry.meter()).add(1, {
+    [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind,
+    [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: violation.poolName,
+  });
+  const active = context.active();
+  telemetry.logger().emit({
+    eventName: semconv.EVENT_POOLGUARD_VIOLATION,
+    severityNumber: severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR,
+    severityText: severity,
+    body: violation.message,
+    attributes,
+    context: active,
+  });
+  const span = trace.getSpan(active);
+  if (span !== undefined && span.isRecording()) {
+    span.addEvent(semconv.EVENT_POOLGUARD_VIOLATION, attributes);
+    if (owner !== undefined && !(owner instanceof TaskToken) && owner.spanId !== span.spanContext().spanId && typeof span.addLink === 'function') {
+      span.addLink({ context: owner, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind } });
+    }
+  }
+}
+
+/**
+ * Reports `kind` on `pool`. Returns the error to throw when the kind's level
+ * is 'throw'; otherwise undefined. Never throws itself.
+ */
+export function report(pool: PoolState, kind: Kind, details: ViolationDetails = {}): PoolGuardError | undefined {
+  const level = pool.settings.levels[kind];
+  if (level === 'off') return undefined;
+  let violation: Violation;
+  try {
+    violation = buildViolation(pool, kind, details);
+    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', details.connection?.owner);
+  } catch (err) {
+    diag.error(`poolguard: failed to report ${kind}`, err);
+    return undefined;
+  }
+  const hook = pool.settings.onViolation;
+  if (hook !== undefined) {
+    try {
+      hook(violation);
+    } catch (err) {
+      diag.error('poolguard: the onViolation hook threw; the violation was still reported', err);
+    }
+  }
+  if (pool.settings.reporter === 'pretty') {
+    try {
+      prettyReport(violation);
+    } catch (err) {
+      diag.error('poolguard: the pretty reporter failed', err);
+    }
+  }
+  return level === 'throw' ? new PoolGuardError(violation) : undefined;
+}
+
+/** An informational log event that is not a violation (a leaked lease finally released). */
+export function info(pool: PoolState, eventName: string, body: string, attributes: Attributes): void {
+  try {
+    pool.telemetry.logger().emit({
+      eventName,
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body,
+      attributes: { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name, ...attributes },
+      context: context.active(),
+    });
+  } catch (err) {
+    diag.error(`poolguard: failed to emit ${eventName}`, err);
+  }
+}

@@ -1,0 +1,123 @@
+/*
+ * Task identity: which logical unit of concurrent work (a request, a job) is
+ * running now. In order of preference:
+ *   1. a poolguard task token, when one is active (runInTask, taskMiddleware,
+ *      or the root created per incoming HTTP request);
+ *   2. the active OTel span context, compared by trace id;
+ *   3. none.
+ * A token created inside a span remembers that span's trace id, so a token and
+ * a span context of the same trace are the same task.
+ *
+ * Tokens live in poolguard's own AsyncLocalStorage, which is only enabled when
+ * task tracking is on: on Node 20, one more enabled ALS makes every await in
+ * the app dearer, so it is never switched on where the app has not already
+ * paid for async context (DESIGN "taskTracking").
+ */
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+
+export class TaskToken {
+  private static next = 1;
+  readonly id = TaskToken.next++;
+  constructor(readonly traceId: string | undefined) {}
+}
+
+/** A task: a token, or a span context standing for its trace. */
+export type Task = TaskToken | SpanContext;
+
+let tokens: AsyncLocalStorage<TaskToken> | undefined;
+let httpRootsOn = false;
+
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+/** Node 24 runs AsyncLocalStorage on AsyncContextFrame, which costs nothing extra. */
+const FREE_ASYNC_CONTEXT = NODE_MAJOR >= 24;
+
+/** True when an application registered an OTel context manager (the API's global slot holds one). */
+const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+export function otelContextManagerRegistered(): boolean {
+  const globals = (globalThis as Record<symbol, { context?: unknown } | undefined>)[OTEL_API_GLOBALS];
+  return globals?.context !== undefined;
+}
+
+/** Resolves `taskTracking: 'auto'` now; the SDK may be registered after poolguard loads. */
+export function taskTrackingEnabled(setting: boolean | 'auto'): boolean {
+  if (setting !== 'auto') return setting;
+  return FREE_ASYNC_CONTEXT || otelContextManagerRegistered();
+}
+
+function tokenStorage(): AsyncLocalStorage<TaskToken> {
+  tokens ??= new AsyncLocalStorage<TaskToken>();
+  return tokens;
+}
+
+function activeTraceId(): string | undefined {
+  const spanContext = trace.getSpanContext(context.active());
+  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/** True when some async context propagates (poolguard tokens or an OTel context manager), so binding callbacks matters. */
+export function asyncContextActive(): boolean {
+  return tokens !== undefined || otelContextManagerRegistered();
+}
+
+/** The current task, or undefined. Allocates nothing. */
+export function currentTask(): Task | undefined {
+  const token = tokens?.getStore();
+  if (token !== undefined) return token;
+  if (!otelContextManagerRegistered()) return undefined;
+  const spanContext = trace.getSpanContext(context.active());
+  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
+/** True when `a` and `b` are known to be the same task; false when either is unknown. */
+export function sameTask(a: Task, b: Task): boolean {
+  if (a === b) return true;
+  const aToken = a instanceof TaskToken;
+  const bToken = b instanceof TaskToken;
+  if (aToken && bToken) return false;
+  return a.traceId !== undefined && a.traceId === b.traceId;
+}
+
+export function traceIdOf(task: Task | undefined): string | undefined {
+  return task?.traceId;
+}
+
+export function spanIdOf(task: Task | undefined): string | undefined {
+  return task !== undefined && !(task instanceof TaskToken) ? task.spanId : undefined;
+}
+
+/** Runs `fn` in a fresh poolguard task scope. */
+export function runInTask<T>(fn: () => T): T {
+  return tokenStorage().run(new TaskToken(activeTraceId()), fn);
+}
+
+/** Connect/Express-style middleware that runs the rest of the request in its own task scope. */
+export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unknown) => void) => void {
+  return (_req, _res, next) => runInTask(() => next());
+}
+
+/**
+ * Makes every incoming HTTP request a task root. The channel fires once per
+ * request before the 'request' event, in the parser's execution; entering a
+ * fresh token there scopes the handler and everything it starts, and the next
+ * request on a keep-alive socket enters its own.
+ */
+export function enableHttpRoots(): void {
+  if (httpRootsOn) return;
+  httpRootsOn = true;
+  const storage = tokenStorage();
+  subscribe('http.server.request.start', () => {
+    storage.enterWith(new TaskToken(undefined));
+  });
+}
+
+/**
+ * Binds a callback to the async context of its caller, so that a pool that
+ * calls it from another task's release still runs it as the caller's task.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function bindToCaller<F extends (...args: any[]) => unknown>(fn: F): F {
+  return AsyncResource.bind(fn) as F;
+}
