@@ -1,0 +1,87 @@
+/**
+ * The plugin object's shape: what `import poolguard from '@poolguard/eslint-plugin'`
+ * gives a flat config, and that `require()` gives the same object.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { describe, it } from 'mocha';
+
+import plugin = require('../src/index');
+import rules from '../src/rules';
+
+const pkg = require('../package.json') as { name: string; version: string };
+
+describe('plugin', () => {
+  it('has meta with name, version and namespace', () => {
+    assert.deepEqual(plugin.meta, { name: pkg.name, version: pkg.version, namespace: 'poolguard' });
+  });
+
+  it('is the same object through require() and an ESM default import of the build', async function () {
+    const built = path.join(__dirname, '..', 'dist', 'index.js');
+    if (!fs.existsSync(built)) this.skip(); // `npm test` at the root builds first
+    const required = require(built) as typeof plugin;
+    const imported = (await import(pathToFileURL(built).href)) as { default: typeof plugin };
+    assert.equal(imported.default, required);
+    assert.deepEqual(Object.keys(imported.default.rules).sort(), Object.keys(plugin.rules).sort());
+    assert.equal(imported.default.configs.recommended.plugins?.poolguard, imported.default);
+  });
+
+  it('exposes both rules, keyed without the prefix', () => {
+    assert.deepEqual(Object.keys(plugin.rules).sort(), ['no-pool-across-boundary', 'no-pool-before-fork']);
+    assert.equal(plugin.rules, rules);
+  });
+
+  for (const [name, rule] of Object.entries(plugin.rules)) {
+    it(`${name} has docs, messages, schema and default options`, () => {
+      assert.equal(rule.meta.type, 'problem');
+      assert.equal(
+        rule.meta.docs?.url,
+        `https://github.com/poolguard/poolguard/blob/main/packages/eslint-plugin/docs/rules/${name}.md`,
+      );
+      assert.ok(rule.meta.docs?.description);
+      assert.ok(Object.keys(rule.meta.messages).length > 0);
+      assert.ok(Array.isArray(rule.meta.schema));
+      assert.ok(rule.meta.defaultOptions);
+    });
+  }
+
+  describe('configs', () => {
+    it('has exactly the two flat configs', () => {
+      assert.deepEqual(Object.keys(plugin.configs).sort(), ['recommended', 'recommended-type-checked']);
+    });
+
+    it('recommended turns every rule on, untyped, and references the plugin itself', () => {
+      const config = plugin.configs.recommended;
+      assert.equal(config.name, 'poolguard/recommended');
+      assert.equal(config.plugins?.poolguard, plugin);
+      assert.deepEqual(config.rules, {
+        'poolguard/no-pool-before-fork': 'error',
+        'poolguard/no-pool-across-boundary': 'error',
+      });
+      assert.equal(config.languageOptions, undefined);
+    });
+
+    it('recommended-type-checked turns typed matching on and asks for the project service', () => {
+      const config = plugin.configs['recommended-type-checked'];
+      assert.equal(config.name, 'poolguard/recommended-type-checked');
+      assert.equal(config.plugins?.poolguard, plugin);
+      assert.deepEqual(config.rules, {
+        'poolguard/no-pool-before-fork': ['error', { typeChecked: true }],
+        'poolguard/no-pool-across-boundary': ['error', { typeChecked: true }],
+      });
+      assert.deepEqual(config.languageOptions, { parserOptions: { projectService: true } });
+    });
+
+    it('covers every rule of the plugin', () => {
+      for (const config of Object.values(plugin.configs)) {
+        assert.deepEqual(
+          Object.keys(config.rules ?? {}).sort(),
+          Object.keys(plugin.rules).map(name => `poolguard/${name}`).sort(),
+        );
+      }
+    });
+  });
+});
