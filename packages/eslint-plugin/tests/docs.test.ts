@@ -14,7 +14,7 @@ import * as parser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { describe, it } from 'mocha';
 
-import plugin = require('../src/index');
+import plugin from '../src/index';
 
 const DOCS = path.join(__dirname, '..', 'docs', 'rules');
 

@@ -9,10 +9,13 @@ import { pathToFileURL } from 'node:url';
 
 import { describe, it } from 'mocha';
 
-import plugin = require('../src/index');
+import plugin from '../src/index';
 import rules from '../src/rules';
 
-const pkg = require('../package.json') as { name: string; version: string };
+const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 describe('plugin', () => {
   it('has meta with name, version and namespace', () => {
@@ -22,6 +25,7 @@ describe('plugin', () => {
   it('is the same object through require() and an ESM default import of the build', async function () {
     const built = path.join(__dirname, '..', 'dist', 'index.js');
     if (!fs.existsSync(built)) this.skip(); // `npm test` at the root builds first
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() of the build is what is under test
     const required = require(built) as typeof plugin;
     const imported = (await import(pathToFileURL(built).href)) as { default: typeof plugin };
     assert.equal(imported.default, required);
