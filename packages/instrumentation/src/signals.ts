@@ -6,7 +6,7 @@
  * into the application, and its own faults go to OTel's diag logger.
  */
 import { threadId } from 'node:worker_threads';
-import { context, diag, trace, type Attributes, type Counter, type Meter } from '@opentelemetry/api';
+import { context, diag, trace, TraceFlags, type Attributes, type Counter, type Meter, type SpanContext } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { KIND_INFO, docUrl } from './detectors';
 import { PoolGuardError } from './errors';
@@ -82,6 +82,13 @@ function attributesOf(violation: Violation, withStacks: boolean): Attributes {
   return attributes;
 }
 
+function ownerSpanContext(owner: Task | undefined): SpanContext | undefined {
+  if (owner === undefined) return undefined;
+  if (!(owner instanceof TaskToken)) return owner;
+  if (owner.traceId === undefined || owner.spanId === undefined) return undefined;
+  return { traceId: owner.traceId, spanId: owner.spanId, traceFlags: TraceFlags.SAMPLED };
+}
+
 function emit(pool: PoolState, violation: Violation, severity: 'WARN' | 'ERROR', owner: Task | undefined): void {
   const { settings, telemetry } = pool;
   const attributes = attributesOf(violation, settings.captureStacks);
@@ -101,8 +108,9 @@ function emit(pool: PoolState, violation: Violation, severity: 'WARN' | 'ERROR',
   const span = trace.getSpan(active);
   if (span !== undefined && span.isRecording()) {
     span.addEvent(semconv.EVENT_POOLGUARD_VIOLATION, attributes);
-    if (owner !== undefined && !(owner instanceof TaskToken) && owner.spanId !== span.spanContext().spanId && typeof span.addLink === 'function') {
-      span.addLink({ context: owner, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind } });
+    const ownerSpan = ownerSpanContext(owner);
+    if (ownerSpan !== undefined && ownerSpan.spanId !== span.spanContext().spanId && typeof span.addLink === 'function') {
+      span.addLink({ context: ownerSpan, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind } });
     }
   }
 }

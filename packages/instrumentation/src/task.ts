@@ -20,7 +20,13 @@ import { context, isSpanContextValid, trace, type SpanContext } from '@opentelem
 export class TaskToken {
   private static next = 1;
   readonly id = TaskToken.next++;
-  constructor(readonly traceId: string | undefined) {}
+  /** The trace this task runs in, once a span has been seen in it (HTTP roots start before the server span). */
+  traceId: string | undefined;
+  spanId: string | undefined;
+  constructor(spanContext: SpanContext | undefined) {
+    this.traceId = spanContext?.traceId;
+    this.spanId = spanContext?.spanId;
+  }
 }
 
 /** A task: a token, or a span context standing for its trace. */
@@ -52,9 +58,10 @@ function tokenStorage(): AsyncLocalStorage<TaskToken> {
   return tokens;
 }
 
-function activeTraceId(): string | undefined {
+function activeSpanContext(): SpanContext | undefined {
+  if (!otelContextManagerRegistered()) return undefined;
   const spanContext = trace.getSpanContext(context.active());
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
 }
 
 /** True when some async context propagates (poolguard tokens or an OTel context manager), so binding callbacks matters. */
@@ -65,10 +72,17 @@ export function asyncContextActive(): boolean {
 /** The current task, or undefined. Allocates nothing. */
 export function currentTask(): Task | undefined {
   const token = tokens?.getStore();
-  if (token !== undefined) return token;
-  if (!otelContextManagerRegistered()) return undefined;
-  const spanContext = trace.getSpanContext(context.active());
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  if (token !== undefined) {
+    if (token.traceId === undefined) {
+      const spanContext = activeSpanContext();
+      if (spanContext !== undefined) {
+        token.traceId = spanContext.traceId;
+        token.spanId = spanContext.spanId;
+      }
+    }
+    return token;
+  }
+  return activeSpanContext();
 }
 
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */
@@ -85,12 +99,12 @@ export function traceIdOf(task: Task | undefined): string | undefined {
 }
 
 export function spanIdOf(task: Task | undefined): string | undefined {
-  return task !== undefined && !(task instanceof TaskToken) ? task.spanId : undefined;
+  return task?.spanId;
 }
 
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
-  return tokenStorage().run(new TaskToken(activeTraceId()), fn);
+  return tokenStorage().run(new TaskToken(activeSpanContext()), fn);
 }
 
 /** Connect/Express-style middleware that runs the rest of the request in its own task scope. */

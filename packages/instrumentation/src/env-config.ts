@@ -1,0 +1,55 @@
+/*
+ * Configuration from environment variables, for the preload entry
+ * (`node --require @poolguard/instrumentation/register`). A bad value fails
+ * fast, naming the variable.
+ */
+import { PoolGuardConfigError } from './config';
+import type { PoolGuardConfig } from './types';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseBoolean(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new PoolGuardConfigError(name, `expected true or false, got ${JSON.stringify(value)}`);
+}
+
+function parseNumber(name: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new PoolGuardConfigError(name, `expected a number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function parseAuto(name: string, value: string): boolean | 'auto' {
+  return value.toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value);
+}
+
+/** Reads POOLGUARD_* variables into a config; unset variables are left out. */
+export function configFromEnv(env: Env = process.env): PoolGuardConfig {
+  const config: PoolGuardConfig = {};
+  const read = (name: string) => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  let value: string | undefined;
+  if ((value = read('POOLGUARD_MODE')) !== undefined) config.mode = value as PoolGuardConfig['mode'];
+  if ((value = read('POOLGUARD_LEAK_THRESHOLD_MS')) !== undefined) config.leakThresholdMs = parseNumber('POOLGUARD_LEAK_THRESHOLD_MS', value);
+  if ((value = read('POOLGUARD_CAPTURE_STACKS')) !== undefined) config.captureStacks = parseBoolean('POOLGUARD_CAPTURE_STACKS', value);
+  if ((value = read('POOLGUARD_STACK_SAMPLE_RATE')) !== undefined) config.stackSampleRate = parseNumber('POOLGUARD_STACK_SAMPLE_RATE', value);
+  if ((value = read('POOLGUARD_LEASE_HANDLES')) !== undefined) config.leaseHandles = parseBoolean('POOLGUARD_LEASE_HANDLES', value);
+  if ((value = read('POOLGUARD_TASK_TRACKING')) !== undefined) config.taskTracking = parseAuto('POOLGUARD_TASK_TRACKING', value);
+  if ((value = read('POOLGUARD_POOL_METRICS')) !== undefined) config.poolMetrics = parseAuto('POOLGUARD_POOL_METRICS', value);
+  if ((value = read('POOLGUARD_CHECK_SERVER_LIMIT')) !== undefined) config.checkServerLimit = parseBoolean('POOLGUARD_CHECK_SERVER_LIMIT', value);
+  if ((value = read('POOLGUARD_REPORTER')) !== undefined) config.reporter = value as PoolGuardConfig['reporter'];
+  if ((value = read('POOLGUARD_DETECTORS')) !== undefined) {
+    // "leak=off,concurrent_query=throw"
+    const detectors: Record<string, string> = {};
+    for (const pair of value.split(',')) {
+      const [kind, level] = pair.split('=').map((s) => s.trim());
+      if (!kind || !level) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `expected kind=level pairs, got ${JSON.stringify(pair)}`);
+      detectors[kind] = level;
+    }
+    config.detectors = detectors as PoolGuardConfig['detectors'];
+  }
+  return config;
+}

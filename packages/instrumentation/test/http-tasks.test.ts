@@ -1,0 +1,129 @@
+/*
+ * Real HTTP requests on a keep-alive socket: request B using request A's held
+ * client is cross_task_use; requests that each check out their own client stay
+ * silent, with real spans per request and with poolguard's own per-request
+ * task roots (no spans at all).
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
+import type pg from 'pg';
+import { guardPool } from '../src';
+import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
+import { newPool } from './helpers/pg';
+
+type Handler = (path: string) => Promise<unknown>;
+
+interface App {
+  url: string;
+  agent: http.Agent;
+  close(): Promise<void>;
+}
+
+async function startApp(handler: Handler, withSpans: boolean): Promise<App> {
+  const tracer = trace.getTracer('http-test');
+  const server = http.createServer((req, res) => {
+    const respond = async () => {
+      try {
+        const body = await handler(req.url ?? '/');
+        res.end(JSON.stringify(body ?? null));
+      } catch (err) {
+        res.statusCode = 500;
+        res.end(String(err));
+      }
+    };
+    if (!withSpans) return void respond();
+    tracer.startActiveSpan(`GET ${req.url}`, (span) => void respond().finally(() => span.end()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    agent,
+    close: async () => {
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function get(app: App, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(`${app.url}${path}`, { agent: app.agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(body))));
+    }).on('error', reject);
+  });
+}
+
+for (const withSpans of [true, false]) {
+  describe(`cross_task_use over real HTTP requests (${withSpans ? 'OTel spans' : 'poolguard task roots'})`, () => {
+    let pool: pg.Pool;
+    let app: App;
+    let held: pg.PoolClient | undefined;
+    let releaseHeld: () => void = () => undefined;
+
+    before(() => setupTelemetry());
+    beforeEach(async () => {
+      resetTelemetry();
+      pool = guardPool(newPool({ max: 3 }), { name: `http-${withSpans ? 'spans' : 'roots'}` });
+      app = await startApp(async (path) => {
+        if (path === '/hold') {
+          held = await pool.connect();
+          await held.query('BEGIN');
+          await new Promise<void>((resolve) => (releaseHeld = resolve));
+          await held.query('COMMIT');
+          held.release();
+          held = undefined;
+          return 'released';
+        }
+        if (path === '/steal') return (await held!.query('SELECT 1 AS one')).rows[0];
+        if (path === '/own') {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            const { rows } = await client.query('SELECT 2 AS two');
+            await client.query('COMMIT');
+            return rows[0];
+          } finally {
+            client.release();
+          }
+        }
+        throw new Error(`no route ${path}`);
+      }, withSpans);
+    });
+    afterEach(async () => {
+      releaseHeld();
+      await app.close();
+      await pool.end();
+    });
+
+    it('reports request B using the client request A holds', async () => {
+      const holding = get(app, '/hold');
+      while (held === undefined) await new Promise((r) => setTimeout(r, 5));
+      // The hold request's socket is busy, so the agent opens... maxSockets 1 would queue: use a fresh agent for B.
+      const other = { ...app, agent: new http.Agent({ keepAlive: true }) };
+      assert.equal(await get(other, '/steal'), JSON.stringify({ one: 1 }));
+      other.agent.destroy();
+      releaseHeld();
+      assert.equal(await holding, JSON.stringify('released'));
+      const reports = violationLogs('cross_task_use');
+      assert.equal(reports.length, 1);
+      if (withSpans) {
+        assert.match(String(reports[0]!.attributes['poolguard.owner.trace_id']), /^[0-9a-f]{32}$/);
+      }
+      assert.equal(violationLogs().length, 1);
+    });
+
+    it('stays silent when keep-alive requests each use their own client', async () => {
+      for (let i = 0; i < 10; i++) assert.equal(await get(app, '/own'), JSON.stringify({ two: 2 }));
+      const parallel = new http.Agent({ keepAlive: true, maxSockets: 4 });
+      await Promise.all(Array.from({ length: 20 }, () => get({ ...app, agent: parallel }, '/own')));
+      parallel.destroy();
+      assert.deepEqual(violationLogs(), []);
+    });
+  });
+}

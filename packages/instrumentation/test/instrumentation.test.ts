@@ -1,0 +1,52 @@
+/*
+ * Registration through module hooks, in fresh processes: PoolGuardInstrumentation
+ * guards every pg pool created after registration, alone and together with
+ * @opentelemetry/instrumentation-pg in both load orders, and query results
+ * stay unchanged.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const FIXTURES = join(__dirname, 'fixtures');
+
+interface Dump {
+  violations: { kind: string; pool: string }[];
+  metricNames: string[];
+  spanNames: string[];
+  spanEvents: string[];
+  results: number[];
+  metricsWhileOpen: string[];
+}
+
+async function runApp(order: string): Promise<Dump> {
+  const { stdout } = await run(process.execPath, [join(FIXTURES, 'registered-app.js'), order], { timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Dump;
+}
+
+describe('PoolGuardInstrumentation registration', () => {
+  it('guards a pg pool created after registerInstrumentations()', async () => {
+    const dump = await runApp('guard-only');
+    assert.deepEqual(dump.results, [42, 7]);
+    assert.deepEqual(dump.violations, [{ kind: 'use_after_release', pool: '127.0.0.1:5432/test' }]);
+    assert.ok(dump.metricNames.includes('poolguard.violations'));
+    for (const name of ['db.client.connection.count', 'db.client.connection.max', 'db.client.connection.pending_requests', 'db.client.connection.wait_time', 'db.client.connection.use_time']) {
+      assert.ok(dump.metricsWhileOpen.includes(name), `${name} in ${dump.metricsWhileOpen.join(', ')}`);
+    }
+    assert.ok(dump.spanEvents.includes('poolguard.violation'));
+  });
+
+  for (const order of ['pg-first', 'guard-first']) {
+    it(`coexists with instrumentation-pg (${order})`, async () => {
+      const dump = await runApp(order);
+      assert.deepEqual(dump.results, [42, 7]);
+      assert.deepEqual(dump.violations.map((v) => v.kind), ['use_after_release']);
+      assert.ok(dump.spanNames.includes('pg-pool.connect'), `instrumentation-pg spans: ${dump.spanNames.join(', ')}`);
+      assert.ok(dump.spanNames.some((n) => n.startsWith('pg.query')), `instrumentation-pg spans: ${dump.spanNames.join(', ')}`);
+      assert.ok(dump.metricNames.includes('db.client.operation.duration'));
+      assert.ok(dump.metricNames.includes('poolguard.violations'));
+    });
+  }
+});
