@@ -127,8 +127,10 @@ export default createRule<Options, MessageIds>({
       const services = ESLintUtils.getParserServices(context);
       const accepted: CreationCall[] = [];
       typedCandidates.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
+      const known = [...reported];
       for (const node of typedCandidates) {
-        if (reported.has(node) || accepted.some(inner => contains(node, inner)) || [...reported].some(r => contains(node, r))) continue;
+        // Innermost wins: `makePool().on('error', log)` is one pool, reported once.
+        if (reported.has(node) || [...accepted, ...known].some(inner => contains(node, inner))) continue;
         if (sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
         accepted.push(node);
       }
@@ -142,9 +144,11 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
-      'CallExpression, NewExpression'(node: CreationCall): void {
-        if (typeChecked) typedCandidates.push(node);
-      },
+      ...(typeChecked && {
+        'CallExpression, NewExpression'(node: CreationCall): void {
+          typedCandidates.push(node);
+        },
+      }),
       'Program:exit'(): void {
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         if (typeChecked) checkTypedCandidates();

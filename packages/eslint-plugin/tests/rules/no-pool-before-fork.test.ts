@@ -390,6 +390,35 @@ ruleTester.run('no-pool-before-fork', rule, {
       options: [{ creators: [{ package: '@acme/db', factories: ['connect'] }] }],
     },
 
+    // CommonJS early return from the worker side at module level
+    {
+      code: code`
+        const { Worker, isMainThread } = require('worker_threads');
+        const { Pool } = require('pg');
+        if (!isMainThread) {
+          const pool = new Pool();
+          return;
+        }
+        new Worker(__filename);
+      `,
+      languageOptions: commonjs,
+    },
+    // TypeScript's import-equals in the worker branch
+    {
+      code: code`
+        import cluster = require('node:cluster');
+        import pg = require('pg');
+        if (cluster.isPrimary) cluster.fork();
+        else new pg.Client();
+      `,
+      filename: 'server.ts',
+    },
+    // an unrelated `fork` text, no fork call
+    code`
+      const { Pool } = require('pg');
+      const forked = 'fork';
+      const pool = new Pool();
+    `,
     // ---- cross-file: the module graph ----
     // a db module that only exports a factory
     {
@@ -967,6 +996,53 @@ ruleTester.run('no-pool-before-fork', rule, {
       ],
     },
 
+    // the worker side exits early, so what follows runs in the parent only
+    {
+      code: code`
+        const { Worker, isMainThread } = require('worker_threads');
+        const { Pool } = require('pg');
+        if (!isMainThread) {
+          const pool = new Pool();
+          return;
+        }
+        const metrics = new Pool();
+        new Worker(__filename);
+      `,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'poolInPrimary', line: 7, column: 17 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        function main() {
+          if (!isMainThread) {
+            work();
+            process.exit(0);
+          }
+          const pool = new Pool();
+          new Worker(import.meta.filename);
+        }
+        main();
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 8, column: 16 }],
+    },
+    // typed mode is off by default, but known creators still count in a .ts file
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const pool: Pool = new Pool();
+        const other = new Pool().on('error', () => {});
+        cluster.fork();
+      `,
+      filename: 'server.ts',
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 20 },
+        { messageId: 'poolBeforeFork', line: 4, column: 15 },
+      ],
+    },
+
     // ---- cross-file: a local module that creates a pool at load ----
     {
       code: code`
@@ -1082,6 +1158,19 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: P + 8, column: 17 },
         { messageId: 'poolBeforeFork', line: P + 9, column: 11 },
       ],
+    },
+    // a chained call on a pool is the same pool: reported once, on the innermost call
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool & { on(event: string, cb: () => void): import('pg').Pool };
+        const pool = makePool().on('error', () => {});
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 14 }],
     },
     // typed in the primary branch; a known creator is reported once, not twice
     {
