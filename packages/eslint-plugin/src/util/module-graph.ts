@@ -17,7 +17,7 @@ import { parseForESLint } from '@typescript-eslint/parser';
 import { enclosingFunction } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import { analyzeGuards } from './guards';
-import type { ParsedSource } from './module-references';
+import { findRequireCalls, type ParsedSource } from './module-references';
 
 /** A pool that a module (or one it loads) creates as it loads. */
 export interface LoadTimePool {
@@ -50,11 +50,8 @@ export function findLocalImports(source: ParsedSource): LocalImport[] {
     }
   }
   const globalScope = source.scopeManager?.globalScope;
-  for (const ref of globalScope?.through ?? []) {
-    const call = ref.identifier.parent;
-    if (ref.identifier.name === 'require' && call?.type === AST_NODE_TYPES.CallExpression && call.callee === ref.identifier) {
-      addLocal(imports, call, literalString(call.arguments[0]));
-    }
+  for (const call of globalScope ? findRequireCalls(globalScope) : []) {
+    addLocal(imports, call, literalString(call.arguments[0]));
   }
   collectImportExpressions(source.ast, imports);
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);

@@ -1062,6 +1062,22 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_MJS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
+    // with Node globals configured, `require` is a declared global, not an unresolved name
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const db = require('./db-creates');
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+      languageOptions: { globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
+      errors: [
+        { messageId: 'importCreatesPool', line: 3, column: 12 },
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+      ],
+    },
     // TypeScript's `.js` specifier for a `.ts` file
     {
       code: code`
