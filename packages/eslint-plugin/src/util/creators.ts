@@ -140,9 +140,9 @@ type MutableTraceNode = Record<string | symbol, unknown>;
 function buildTraceMap(table: Record<string, CreatorSpec>): TraceMap {
   const traceMap: Record<string, MutableTraceNode> = {};
   for (const [pkg, spec] of Object.entries(table)) {
-    // The ESM marker makes named and default imports resolve exactly as
-    // mapped; `default` mirrors the root for CJS-interop default imports.
-    const root: MutableTraceNode = { [ReferenceTracker.ESM]: true };
+    // `default` mirrors the root: CJS-interop default imports and
+    // TypeScript's `pg_1.default.Pool` reach the same creators.
+    const root: MutableTraceNode = {};
     const entries: [string, symbol][] = [
       ...(spec.constructors ?? []).map((p): [string, symbol] => [p, ReferenceTracker.CONSTRUCT]),
       ...(spec.factories ?? []).map((p): [string, symbol] => [p, ReferenceTracker.CALL]),

@@ -85,7 +85,7 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
       ['worker_threads', WORKER_THREADS],
     ] as const
   ).flatMap(([name, members]) => {
-    const map = { [ReferenceTracker.ESM]: true, ...members, default: members };
+    const map = { ...members, default: members };
     return [
       [name, map],
       [`node:${name}`, map],

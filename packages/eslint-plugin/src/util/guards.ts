@@ -61,7 +61,7 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
       ['worker_threads', WORKER_THREADS_FLAGS],
     ] as const
   ).flatMap(([name, flags]) => {
-    const map = { [ReferenceTracker.ESM]: true, ...flags, default: flags };
+    const map = { ...flags, default: flags };
     return [
       [name, map],
       [`node:${name}`, map],

@@ -42,8 +42,8 @@ export function* iterateModuleReferences<T>(
 ): IterableIterator<FoundReference<T>> {
   const globalScope = sourceCode.scopeManager?.globalScope;
   if (!globalScope) return;
-  // `mode` only matters for maps without the ESM marker; ours set it
-  // explicitly, so named and default imports resolve exactly as mapped.
+  // Named imports resolve to the map's members and default imports to its
+  // `default` member, exactly as mapped: callers mirror CJS exports there.
   const tracker = new ReferenceTracker(globalScope) as unknown as PropertyTracker;
   yield* iterateImportReferences<T>(sourceCode.ast, globalScope, tracker, traceMap);
   for (const call of findRequireCalls(globalScope)) {
