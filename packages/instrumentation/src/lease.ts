@@ -77,9 +77,19 @@ export function checkPoolQuery(pool: PoolState, sql: unknown): void {
   if (typeof sql === 'string' && startsTransaction(sql)) raise(report(pool, 'transaction_on_pool', { current: currentTask() }));
 }
 
-/** The pool lent the connection. Owner and explicitness follow in claimLease, when known. */
+/**
+ * The checkout site of an explicit checkout, captured at the app's call (the
+ * pool lends later, from a socket callback or a timer, with no app frames).
+ */
+export function captureCheckoutSite(pool: PoolState): Error | undefined {
+  const { settings } = pool;
+  return settings.captureStacks && (settings.stackSampleRate >= 1 || Math.random() < settings.stackSampleRate)
+    ? new Error('checkout')
+    : undefined;
+}
+
+/** The pool lent the connection. Owner, explicitness and site follow in claimLease, when known. */
 export function beginLease(conn: ConnectionState): number {
-  const { settings } = conn.pool;
   conn.leaseId = nextLeaseId++;
   conn.leased = true;
   conn.explicit = false;
@@ -88,9 +98,7 @@ export function beginLease(conn: ConnectionState): number {
   conn.reportedTask = undefined;
   conn.leakReported = false;
   conn.leasedAt = performance.now();
-  conn.checkoutSite = settings.captureStacks && (settings.stackSampleRate >= 1 || Math.random() < settings.stackSampleRate)
-    ? new Error('checkout')
-    : undefined;
+  conn.checkoutSite = undefined;
   return conn.leaseId;
 }
 
@@ -114,8 +122,7 @@ export function checkUse(
       if (isUseAfterRelease(conn, viaLease, current)) {
         raise(report(pool, 'use_after_release', { connection: conn, current }));
       } else if (conn.leased && conn.explicit) {
-        const busy = () => inFlight > 0 || transaction() !== 'idle';
-        if (isCrossTaskUse(conn, current, pool.settings.mode === 'throw', busy)) {
+        if (isCrossTaskUse(conn, current, pool.settings.mode === 'throw', inFlight, transaction)) {
           raise(report(pool, 'cross_task_use', { connection: conn, current }));
         }
       }
@@ -134,7 +141,7 @@ export interface ReleaseVerdict {
   readonly error?: PoolGuardError | undefined;
 }
 
-const PASS: ReleaseVerdict = { pass: true };
+export const PASS: ReleaseVerdict = { pass: true };
 const BLOCK: ReleaseVerdict = { pass: false };
 
 /** A release of lease `leaseId` of the connection; `destroy` discards it. */
@@ -167,20 +174,21 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
 }
 
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
-export function claimLease(conn: ConnectionState, owner: Task | undefined, explicit: boolean, requestedAt: number): void {
+export function claimLease(conn: ConnectionState, owner: Task | undefined, explicit: boolean, requestedAt: number, site?: Error): void {
+  conn.checkoutSite = site;
   conn.owner = owner;
   conn.lastUser = owner;
   conn.explicit = explicit;
-  const metrics = conn.pool.metrics?.instruments;
-  if (metrics !== undefined && requestedAt > 0) {
-    metrics.waitTime.record((conn.leasedAt - requestedAt) / 1000, conn.pool.metrics!.attributes);
+  const metered = conn.pool.metrics;
+  if (requestedAt > 0 && metered?.recording === true) {
+    metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.attributes);
   }
 }
 
 function endLease(conn: ConnectionState): void {
   const metered = conn.pool.metrics;
-  if (metered?.instruments !== undefined) {
-    metered.instruments.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.attributes);
+  if (metered?.recording === true) {
+    metered.instruments!.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.attributes);
   }
   conn.leased = false;
   if (conn.explicit) conn.previousOwner = conn.owner;

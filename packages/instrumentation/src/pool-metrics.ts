@@ -24,6 +24,8 @@ export interface MeteredPool {
   readonly idleAttributes: Attributes;
   readonly usedAttributes: Attributes;
   instruments: PoolMetricInstruments | undefined;
+  /** False while the meter is a no-op one: the hot path then skips clocks and histograms. */
+  recording: boolean;
 }
 
 const byMeter = new WeakMap<Meter, PoolMetricInstruments>();
@@ -88,12 +90,15 @@ export function createMeteredPool(pool: PoolState, occupancy: () => boolean): Me
     idleAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_IDLE },
     usedAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_USED },
     instruments: undefined,
+    recording: false,
   };
 }
 
 /** (Re)attaches the pool to the pool's current meter; call again when the provider may have changed. */
 export function attachMeter(metered: MeteredPool): void {
-  const instruments = instrumentsFor(metered.pool.telemetry.meter());
+  const meter = metered.pool.telemetry.meter();
+  metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
+  const instruments = instrumentsFor(meter);
   if (instruments === metered.instruments) return;
   metered.instruments?.pools.delete(metered);
   instruments.pools.add(metered);
@@ -103,4 +108,5 @@ export function attachMeter(metered: MeteredPool): void {
 export function detachMeter(metered: MeteredPool): void {
   metered.instruments?.pools.delete(metered);
   metered.instruments = undefined;
+  metered.recording = false;
 }

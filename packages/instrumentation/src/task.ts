@@ -42,9 +42,13 @@ const FREE_ASYNC_CONTEXT = NODE_MAJOR >= 24;
 /** True when an application registered an OTel context manager (the API's global slot holds one). */
 const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
 
+type ApiGlobals = { context?: unknown };
+/** The API keeps one globals object per process once anything registers; cache it, read its slot each time. */
+let apiGlobals: ApiGlobals | undefined;
+
 export function otelContextManagerRegistered(): boolean {
-  const globals = (globalThis as Record<symbol, { context?: unknown } | undefined>)[OTEL_API_GLOBALS];
-  return globals?.context !== undefined;
+  apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS];
+  return apiGlobals?.context !== undefined;
 }
 
 /** Resolves `taskTracking: 'auto'` now; the SDK may be registered after poolguard loads. */

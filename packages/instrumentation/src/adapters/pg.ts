@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { attachConnection, beginLease, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, requestCheckout } from '../lease';
+import { attachConnection, beginLease, captureCheckoutSite, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, PASS, requestCheckout, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
@@ -28,7 +28,7 @@ export interface PgPoolLike {
   _idle: unknown[];
   _pendingQueue: unknown[];
   ending?: boolean;
-  connect(callback?: (err: unknown, client: PgClientLike | undefined, done: unknown) => void): unknown;
+  connect(callback?: PgConnectCallback): unknown;
   query(...args: unknown[]): unknown;
   end(...args: unknown[]): unknown;
   prependListener(event: 'connect' | 'remove', listener: (client: PgClientLike) => void): unknown;
@@ -46,6 +46,7 @@ export interface PgClientLike {
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
+type PgConnectCallback = (err: unknown, client: PgClientLike | undefined, done: unknown) => void;
 
 export function isPgPool(pool: object): pool is PgPoolLike {
   const candidate = pool as Partial<PgPoolLike>;
@@ -58,7 +59,10 @@ export function pgInFlight(client: PgClientLike): number {
 }
 
 export function pgTransactionState(client: PgClientLike): TransactionState {
-  const status = typeof client.getTransactionStatus === 'function' ? client.getTransactionStatus() : client._txStatus;
+  return transactionStateOf(typeof client.getTransactionStatus === 'function' ? client.getTransactionStatus() : client._txStatus);
+}
+
+function transactionStateOf(status: string | null | undefined): TransactionState {
   switch (status) {
     case 'I': return 'idle';
     case 'T': return 'open';
@@ -105,24 +109,20 @@ function defineOwn(target: object, key: PropertyKey, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-/** Runs a detector call; PoolGuardErrors (throw mode) pass, poolguard's own faults go to diag. */
-function guarded(run: () => void): void {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof PoolGuardError) throw err;
-    diag.error('poolguard: internal error in the pg adapter', err);
-  }
+/** poolguard's own faults go to diag; PoolGuardErrors (throw mode) are rethrown by the caller. */
+function internalFault(err: unknown): void {
+  if (err instanceof PoolGuardError) throw err;
+  diag.error('poolguard: internal error in the pg adapter', err);
 }
 
-function bindLastCallback(args: IArguments): void {
+/** With async context on, binds a trailing callback to the caller's context. */
+function bindTrailingCallback(args: IArguments): void {
   const last = args.length - 1;
   if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last] as AnyFunction);
 }
 
 /** Installs the per-instance wrappers on `pool` and its clients; returns the uninstaller. */
 export function installPg(pool: PgPoolLike, state: PoolState): () => void {
-  const poolProto = () => Object.getPrototypeOf(pool) as PgPoolLike;
   const guardedClients = new Set<PgClientLike>();
 
   function guardClient(client: PgClientLike): ConnectionState {
@@ -130,15 +130,33 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
     if (guardedClients.has(client)) return conn;
     guardedClients.add(client);
     const clientProto = Object.getPrototypeOf(client) as PgClientLike;
-    const transaction = () => pgTransactionState(client);
+    // Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery status in _txStatus.
+    const transaction = typeof client.getTransactionStatus === 'function'
+      ? () => transactionStateOf(client.getTransactionStatus!())
+      : () => transactionStateOf(client._txStatus);
 
-    const runQuery = (self: unknown, viaLease: number | undefined, args: IArguments): unknown => {
-      guarded(() => checkUse(conn, viaLease, pgInFlight(client), client.pipeline === true, transaction, state.internalCallbacks > 0));
-      if (conn.leased && conn.explicit && state.internalCallbacks === 0 && asyncContextActive()) bindLastCallback(args);
+    /** Checks a use; returns true when a trailing callback should be bound to the caller. */
+    function beforeQuery(viaLease: number | undefined): boolean {
+      const internalCall = state.internalCallbacks > 0;
+      try {
+        checkUse(conn, viaLease, pgInFlight(client), client.pipeline === true, transaction, internalCall);
+        return conn.explicit && conn.leased && !internalCall && asyncContextActive();
+      } catch (err) {
+        internalFault(err);
+        return false;
+      }
+    }
+    function runQuery(self: unknown, viaLease: number | undefined, args: IArguments): unknown {
+      if (beforeQuery(viaLease)) bindTrailingCallback(args);
       return clientProto.query.apply(self, args as unknown as unknown[]);
-    };
-    defineOwn(client, 'query', function query(this: unknown) {
-      return runQuery(this, undefined, arguments);
+    }
+    // pg's query takes (config, values, callback); fixed parameters spare an arguments object per query.
+    defineOwn(client, 'query', function query(this: unknown, config: unknown, values?: unknown, callback?: unknown) {
+      if (beforeQuery(undefined)) {
+        if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
+        else if (typeof values === 'function') values = bindToCaller(values as AnyFunction);
+      }
+      return clientProto.query.call(this, config, values, callback);
     });
 
     let release: PgClientLike['release'] = client.release;
@@ -149,13 +167,13 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
       set: (raw: (err?: unknown) => void) => {
         const leaseId = beginLease(conn);
         release = function release(this: unknown, err?: unknown) {
-          let verdict: ReturnType<typeof checkRelease> = { pass: true };
-          guarded(() => { verdict = checkRelease(conn, leaseId, Boolean(err), transaction); });
-          if (!verdict.pass) {
-            if (verdict.error !== undefined) throw verdict.error;
-            return;
+          let verdict: ReleaseVerdict = PASS;
+          try {
+            verdict = checkRelease(conn, leaseId, Boolean(err), transaction);
+          } catch (fault) {
+            internalFault(fault);
           }
-          raw.call(this, err);
+          if (verdict.pass) raw.call(this, err);
           if (verdict.error !== undefined) throw verdict.error;
         };
       },
@@ -167,9 +185,9 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
   const handles = new WeakMap<PgClientLike, (leaseId: number) => PgClientLike>();
 
   /** The lease started for `client` belongs to this checkout; returns what the caller gets. */
-  function claim(client: PgClientLike, owner: Task | undefined, explicit: boolean, requestedAt: number): PgClientLike {
+  function claim(client: PgClientLike, owner: Task | undefined, explicit: boolean, requestedAt: number, site: Error | undefined): PgClientLike {
     const conn = connectionStateOf(client) ?? guardClient(client);
-    claimLease(conn, owner, explicit, requestedAt);
+    claimLease(conn, owner, explicit, requestedAt, site);
     if (!explicit || !state.settings.leaseHandles) return client;
     return handles.get(client)?.(conn.leaseId) ?? client;
   }
@@ -180,17 +198,22 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
   pool.prependListener('remove', onRemove);
   for (const client of pool._clients) guardClient(client);
 
-  defineOwn(pool, 'connect', function connect(this: PgPoolLike, callback?: AnyFunction) {
+  defineOwn(pool, 'connect', function connect(this: PgPoolLike, callback?: PgConnectCallback) {
     const explicit = state.internalCheckouts === 0;
     let owner: Task | undefined;
-    guarded(() => { owner = requestCheckout(state); });
-    const requestedAt = state.metrics === undefined ? 0 : performance.now();
-    const next = poolProto().connect;
+    try {
+      owner = requestCheckout(state);
+    } catch (err) {
+      internalFault(err);
+    }
+    const requestedAt = state.metrics?.recording === true ? performance.now() : 0;
+    const site = explicit ? captureCheckoutSite(state) : undefined;
+    const next = (Object.getPrototypeOf(this) as PgPoolLike).connect;
     if (typeof callback === 'function') {
       const user = explicit && asyncContextActive() ? bindToCaller(callback) : callback;
-      return next.call(this, (err: unknown, client: PgClientLike | undefined, done: unknown) => {
+      return next.call(this, (err, client, done) => {
         if (err || client === undefined) return user(err, client, done);
-        const handed = claim(client, owner, explicit, requestedAt);
+        const handed = claim(client, owner, explicit, requestedAt, site);
         if (explicit) return user(err, handed, handed === client ? done : handed.release);
         state.internalCallbacks++;
         try {
@@ -200,23 +223,43 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
         }
       });
     }
-    return (next.call(this) as Promise<PgClientLike>).then((client) => claim(client, owner, explicit, requestedAt));
+    // The promise form, through pg's callback form so no extra promise is chained.
+    // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
+    const PromiseImpl = this.Promise ?? Promise;
+    return new PromiseImpl<PgClientLike>((resolve, reject) => {
+      next.call(this, (err, client) => {
+        if (err || client === undefined) {
+          if (err instanceof Error) Error.captureStackTrace(err);
+          reject(err);
+        } else {
+          resolve(claim(client, owner, explicit, requestedAt, site));
+        }
+      });
+    });
   });
 
   defineOwn(pool, 'query', function query(this: PgPoolLike, text: unknown) {
-    guarded(() => checkPoolQuery(state, typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text));
-    if (asyncContextActive()) bindLastCallback(arguments);
+    try {
+      checkPoolQuery(state, typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text);
+      if (asyncContextActive()) bindTrailingCallback(arguments);
+    } catch (err) {
+      internalFault(err);
+    }
     state.internalCheckouts++;
     try {
-      return poolProto().query.apply(this, arguments as unknown as unknown[]);
+      return (Object.getPrototypeOf(this) as PgPoolLike).query.apply(this, arguments as unknown as unknown[]);
     } finally {
       state.internalCheckouts--;
     }
   });
 
   defineOwn(pool, 'end', function end(this: PgPoolLike) {
-    guarded(() => state.onEnd());
-    return poolProto().end.apply(this, arguments as unknown as unknown[]);
+    try {
+      state.onEnd();
+    } catch (err) {
+      internalFault(err);
+    }
+    return (Object.getPrototypeOf(this) as PgPoolLike).end.apply(this, arguments as unknown as unknown[]);
   });
 
   return () => {

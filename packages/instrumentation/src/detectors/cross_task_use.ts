@@ -7,6 +7,7 @@
  */
 import type { ConnectionState } from '../internal-types';
 import { sameTask, type Task } from '../task';
+import type { TransactionState } from '../types';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -18,10 +19,16 @@ export const info: KindInfo = {
 export let unknownTaskUses = 0;
 
 /**
- * Returns true when this use must be reported. `busy` tells whether a query is
- * in flight or a transaction is open; it is only called when it matters.
+ * Returns true when this use must be reported. With no known owner, it needs
+ * a query in flight or an open transaction (read only when it matters).
  */
-export function isCrossTaskUse(conn: ConnectionState, current: Task | undefined, throwMode: boolean, busy: () => boolean): boolean {
+export function isCrossTaskUse(
+  conn: ConnectionState,
+  current: Task | undefined,
+  throwMode: boolean,
+  inFlight: number,
+  transaction: () => TransactionState,
+): boolean {
   const { owner } = conn;
   if (current === undefined) {
     if (owner === undefined) return false;
@@ -36,7 +43,7 @@ export function isCrossTaskUse(conn: ConnectionState, current: Task | undefined,
   }
   const last = conn.lastUser;
   conn.lastUser = current;
-  if (last === undefined || sameTask(last, current) || !busy()) return false;
+  if (last === undefined || sameTask(last, current) || (inFlight === 0 && transaction() === 'idle')) return false;
   if (conn.reportedTask !== undefined && sameTask(conn.reportedTask, current)) return false;
   conn.reportedTask = current;
   return true;

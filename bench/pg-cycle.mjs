@@ -1,0 +1,78 @@
+// One benchmark process: runs checkout+query+release cycles against a pg pool
+// in one configuration and prints one JSON line with client CPU µs per cycle
+// (process.cpuUsage, user+system) and cycles per second.
+//
+//   node bench/pg-cycle.mjs '{"guard":true,"api":"connect","concurrency":16,"cycles":20000,"driver":"real"}'
+//
+// guard:    false (raw pg) | true (guardPool with `options`)
+// api:      "connect" (pool.connect + client.query + release) | "query" (pool.query)
+// driver:   "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
+// otel:     "none" | "sdk" (NodeTracerProvider with an async-hooks context manager, a span per task)
+//           | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const spec = { guard: false, api: 'connect', concurrency: 1, cycles: 10000, warmup: 1000, driver: 'real', otel: 'none', options: {}, ...JSON.parse(process.argv[2] ?? '{}') };
+
+let tracer;
+if (spec.otel !== 'none') {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { trace } = require('@opentelemetry/api');
+  const provider = new NodeTracerProvider();
+  provider.register();
+  if (spec.otel === 'sdk+pg') {
+    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
+    registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
+  }
+  tracer = trace.getTracer('bench');
+}
+
+const pg = require('pg');
+const { guardPool } = require('@poolguard/instrumentation');
+const { FakePgClient } = await import('./lib/fake-pg-client.mjs');
+
+const config = {
+  host: process.env.PGHOST ?? '127.0.0.1',
+  port: Number(process.env.PGPORT ?? 5432),
+  user: process.env.PGUSER ?? 'postgres',
+  database: process.env.PGDATABASE ?? 'test',
+  max: Math.max(1, Math.min(spec.concurrency, 16)),
+  ...(spec.driver === 'fake' ? { Client: FakePgClient } : {}),
+};
+let pool = new pg.Pool(config);
+if (spec.guard) pool = guardPool(pool, { name: 'bench', ...spec.options });
+
+async function cycleConnect() {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    client.release();
+  }
+}
+const cycleQuery = () => pool.query('SELECT 1');
+const cycle = spec.api === 'query' ? cycleQuery : cycleConnect;
+const task = tracer === undefined ? cycle : () => tracer.startActiveSpan('task', (span) => cycle().finally(() => span.end()));
+
+async function run(total) {
+  let left = total;
+  const worker = async () => {
+    while (left-- > 0) await task();
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, worker));
+}
+
+await run(spec.warmup);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await run(spec.cycles);
+const wallMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+await pool.end();
+process.stdout.write(`${JSON.stringify({
+  spec,
+  cpuUsPerCycle: (cpu.user + cpu.system) / spec.cycles,
+  cyclesPerSec: spec.cycles / (wallMs / 1000),
+})}\n`);
