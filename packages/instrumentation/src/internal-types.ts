@@ -56,8 +56,8 @@ export interface ConnectionState {
   previousOwner: Task | undefined;
   /** Last known task that used the lease, and whether it held a transaction open. */
   lastUser: Task | undefined;
-  /** A task already reported for cross_task_use on this lease. */
-  reportedTask: Task | undefined;
+  /** Tasks already reported for cross_task_use on this lease; allocated at the first report. */
+  reportedTasks: Task[] | undefined;
   leasedAt: number;
   checkoutSite: Error | undefined;
   leakReported: boolean;

@@ -46,7 +46,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     owner: undefined,
     previousOwner: undefined,
     lastUser: undefined,
-    reportedTask: undefined,
+    reportedTasks: undefined,
     leasedAt: 0,
     checkoutSite: undefined,
     leakReported: false,
@@ -95,7 +95,7 @@ export function beginLease(conn: ConnectionState): number {
   conn.explicit = false;
   conn.owner = undefined;
   conn.lastUser = undefined;
-  conn.reportedTask = undefined;
+  conn.reportedTasks = undefined;
   conn.leakReported = false;
   conn.leasedAt = performance.now();
   conn.checkoutSite = undefined;
@@ -194,7 +194,7 @@ function endLease(conn: ConnectionState): void {
   if (conn.explicit) conn.previousOwner = conn.owner;
   conn.owner = undefined;
   conn.lastUser = undefined;
-  conn.reportedTask = undefined;
+  conn.reportedTasks = undefined;
   conn.checkoutSite = undefined;
   if (conn.leakReported) {
     conn.leakReported = false;
@@ -211,5 +211,5 @@ export function adopt(conn: ConnectionState): void {
   const current = currentTask();
   conn.owner = current;
   conn.lastUser = current;
-  conn.reportedTask = undefined;
+  conn.reportedTasks = undefined;
 }

@@ -33,18 +33,30 @@ export function isCrossTaskUse(
   if (current === undefined) {
     if (owner === undefined) return false;
     unknownTaskUses++;
-    return throwMode && conn.reportedTask === undefined;
+    return throwMode && conn.reportedTasks === undefined;
   }
   if (owner !== undefined) {
     if (sameTask(owner, current)) return false;
-    if (conn.reportedTask !== undefined && sameTask(conn.reportedTask, current)) return false;
-    conn.reportedTask = current;
-    return true;
+    return firstReportOf(conn, current);
   }
   const last = conn.lastUser;
   conn.lastUser = current;
   if (last === undefined || sameTask(last, current) || (inFlight === 0 && transaction() === 'idle')) return false;
-  if (conn.reportedTask !== undefined && sameTask(conn.reportedTask, current)) return false;
-  conn.reportedTask = current;
+  return firstReportOf(conn, current);
+}
+
+/**
+ * True the first time `task` offends on this lease: a lease shared with
+ * several tasks (a cached client) is reported once per offending task, also
+ * when their uses interleave. Only reports allocate.
+ */
+function firstReportOf(conn: ConnectionState, task: Task): boolean {
+  const reported = conn.reportedTasks;
+  if (reported === undefined) {
+    conn.reportedTasks = [task];
+    return true;
+  }
+  for (const seen of reported) if (sameTask(seen, task)) return false;
+  reported.push(task);
   return true;
 }

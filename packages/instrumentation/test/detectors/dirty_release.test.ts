@@ -1,0 +1,87 @@
+/*
+ * dirty_release on a real pg pool: a release inside an open or aborted
+ * transaction, read from pg's ReadyForQuery status. A destroy (release(err))
+ * discards the connection and is never dirty.
+ */
+import assert from 'node:assert/strict';
+import { guardPool, runInTask } from '../../src';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { newPool } from '../helpers/pg';
+import { endPool, expectSilent, expectViolations, spanViolationEvents, violationCount } from '../helpers/violations';
+
+describe('dirty_release', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('reports a release after BEGIN without COMMIT', async () => {
+    const name = 'dirty-open';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await inSpan('dirty-span', async () => {
+        const client = await pool.connect();
+        await client.query('BEGIN');
+        await client.query('SELECT 1');
+        client.release();
+      });
+      expectViolations(name, 'dirty_release', 1);
+      assert.equal(spanViolationEvents('dirty-span', 'dirty_release').length, 1);
+      assert.equal(await violationCount(name, 'dirty_release'), 1);
+      // What the report is about: the next borrower inherits the open transaction.
+      const next = await pool.connect();
+      await next.query('ROLLBACK');
+      next.release();
+      expectViolations(name, 'dirty_release', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports a release inside a transaction aborted by a failing statement', async () => {
+    const name = 'dirty-aborted';
+    const pool = guardPool(newPool(), { name });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await client.query('BEGIN');
+        await assert.rejects(client.query('SELECT 1/0'), /division by zero/);
+        client.release();
+      });
+      expectViolations(name, 'dirty_release', 1);
+      assert.equal(await violationCount(name, 'dirty_release'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('release(err) inside a transaction destroys the connection and is silent', async () => {
+    const name = 'dirty-destroy';
+    const pool = guardPool(newPool(), { name });
+    try {
+      const client = await pool.connect();
+      await client.query('BEGIN');
+      client.release(new Error('abandon the transaction'));
+      assert.equal(pool.totalCount, 0);
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('BEGIN … COMMIT and BEGIN … ROLLBACK then release are silent', async () => {
+    const name = 'dirty-clean';
+    const pool = guardPool(newPool(), { name });
+    try {
+      const client = await pool.connect();
+      await client.query('BEGIN');
+      await client.query('SELECT 1');
+      await client.query('COMMIT');
+      await client.query('BEGIN');
+      await assert.rejects(client.query('SELECT 1/0'));
+      await client.query('ROLLBACK');
+      client.release();
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+});

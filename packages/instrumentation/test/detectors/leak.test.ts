@@ -1,0 +1,137 @@
+/*
+ * leak on a real pg pool with leakThresholdMs 200: a lease held past the
+ * threshold is reported within threshold/2 + 100 ms after it, exactly once
+ * per lease; its later release is an INFO 'poolguard.unleaked' log record.
+ */
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import type { Violation } from '../../src';
+import { guardPool, runInTask } from '../../src';
+import { resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { newPool, sleep } from '../helpers/pg';
+import { endPool, expectSilent, expectViolations, poolViolations, violationCount, waitFor } from '../helpers/violations';
+
+const THRESHOLD = 200;
+/** The contract's window: reported within threshold/2 + 100 ms after the threshold. */
+const LATEST = THRESHOLD + THRESHOLD / 2 + 100;
+
+function unleakedRecords(leaseId: number) {
+  return setupTelemetry().logs.getFinishedLogRecords().filter(
+    (r) => r.eventName === 'poolguard.unleaked' && r.attributes['poolguard.lease.id'] === leaseId,
+  );
+}
+
+describe('leak', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('reports a lease held past leakThresholdMs within the window, once', async () => {
+    const name = 'leak-window';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    try {
+      const client = await runInTask(() => pool.connect());
+      const leasedAt = performance.now();
+      await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+      const reportedAfter = performance.now() - leasedAt;
+      assert.ok(reportedAfter >= THRESHOLD, `not before the threshold (${reportedAfter} ms)`);
+      assert.ok(reportedAfter <= LATEST, `within threshold/2 + 100 ms after it (${reportedAfter} ms)`);
+      // Several sweeps later, still exactly one report for this lease.
+      await sleep(THRESHOLD * 2);
+      const [record] = expectViolations(name, 'leak', 1);
+      assert.equal(record!.severityNumber, SeverityNumber.WARN);
+      assert.equal(record!.attributes['code.stacktrace'], undefined, 'no stacks unless captureStacks');
+      assert.equal(await violationCount(name, 'leak'), 1);
+      client.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('with captureStacks, the record and the violation carry the checkout site', async () => {
+    const name = 'leak-stacks';
+    const seen: Violation[] = [];
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD, captureStacks: true, onViolation: (v) => seen.push(v) });
+    try {
+      const client = await pool.connect();
+      await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+      const [record] = expectViolations(name, 'leak', 1);
+      const stack = String(record!.attributes['code.stacktrace']);
+      assert.match(stack, /leak\.test\.ts/);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.kind, 'leak');
+      assert.match(String(seen[0]!.checkoutStack), /leak\.test\.ts/);
+      client.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a later release emits an INFO poolguard.unleaked record', async () => {
+    const name = 'leak-unleaked';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    try {
+      const client = await pool.connect();
+      await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+      const leaseId = Number(poolViolations(name, 'leak')[0]!.attributes['poolguard.lease.id']);
+      assert.equal(unleakedRecords(leaseId).length, 0);
+      client.release();
+      const unleaked = unleakedRecords(leaseId);
+      assert.equal(unleaked.length, 1);
+      assert.equal(unleaked[0]!.severityNumber, SeverityNumber.INFO);
+      assert.equal(unleaked[0]!.attributes['db.client.connection.pool.name'], name);
+      // The next lease of the same connection starts clean: released in time, silent.
+      const again = await pool.connect();
+      again.release();
+      await sleep(THRESHOLD + 150);
+      expectViolations(name, 'leak', 1);
+      assert.equal(unleakedRecords(leaseId).length, 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports each leaked lease once, two at a time', async () => {
+    const name = 'leak-two';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    try {
+      const a = await pool.connect();
+      const b = await pool.connect();
+      await waitFor(() => poolViolations(name, 'leak').length >= 2, LATEST + 500, 'two leak reports');
+      await sleep(THRESHOLD);
+      const records = expectViolations(name, 'leak', 2);
+      assert.notEqual(records[0]!.attributes['poolguard.lease.id'], records[1]!.attributes['poolguard.lease.id']);
+      a.release();
+      b.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a lease released in time is silent', async () => {
+    const name = 'leak-in-time';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    try {
+      const client = await pool.connect();
+      await client.query('SELECT 1');
+      await sleep(THRESHOLD / 4);
+      client.release();
+      await sleep(THRESHOLD * 2);
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('the internal lease of pool.query is never a leak', async () => {
+    const name = 'leak-pool-query';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    try {
+      await pool.query('SELECT pg_sleep(0.35)');
+      await sleep(THRESHOLD);
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+});

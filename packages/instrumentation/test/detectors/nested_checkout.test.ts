@@ -1,0 +1,146 @@
+/*
+ * nested_checkout on a real pg pool: a task that holds a lease waits for a
+ * second lease from the same saturated pool (a self-deadlock, broken here by
+ * connectionTimeoutMillis). pool.query's internal lease is not held, but its
+ * wait counts as waiting.
+ */
+import assert from 'node:assert/strict';
+import type pg from 'pg';
+import { guardPool, runInTask } from '../../src';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { newPool, sleep } from '../helpers/pg';
+import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
+
+const PG_TIMEOUT = /timeout exceeded when trying to connect/;
+
+describe('nested_checkout', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('reports a task holding the only client that calls pool.connect() again', async () => {
+    const name = 'nested-connect';
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 150 }), { name });
+    try {
+      let heldLease = 0;
+      await inSpan('nested-span', async () => {
+        const client = await pool.connect();
+        try {
+          await assert.rejects(pool.connect(), PG_TIMEOUT);
+        } finally {
+          client.release();
+        }
+        heldLease = Number(expectViolations(name, 'nested_checkout', 1)[0]!.attributes['poolguard.lease.id']);
+      });
+      assert.ok(heldLease > 0, 'the record names the lease the task holds');
+      assert.equal(spanViolationEvents('nested-span', 'nested_checkout').length, 1);
+      assert.equal(await violationCount(name, 'nested_checkout'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports it in a runInTask task, with the callback API', async () => {
+    const name = 'nested-callback';
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 150 }), { name });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        const err = await new Promise<Error | undefined>((resolve) => pool.connect((e) => resolve(e)));
+        assert.match(String(err?.message), PG_TIMEOUT);
+        client.release();
+      });
+      expectViolations(name, 'nested_checkout', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports pool.query while the task holds the only client', async () => {
+    const name = 'nested-pool-query';
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 150 }), { name });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        try {
+          await assert.rejects(pool.query('SELECT 1'), PG_TIMEOUT);
+        } finally {
+          client.release();
+        }
+      });
+      expectViolations(name, 'nested_checkout', 1);
+      assert.equal(await violationCount(name, 'nested_checkout'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a second checkout while the pool has room is silent', async () => {
+    const name = 'nested-room';
+    const pool = guardPool(newPool({ max: 3 }), { name });
+    try {
+      await runInTask(async () => {
+        const a = await pool.connect();
+        const b = await pool.connect();
+        await pool.query('SELECT 1');
+        a.release();
+        b.release();
+      });
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('two different tasks each waiting once are silent', async () => {
+    const name = 'nested-two-tasks';
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 5000 }), { name });
+    try {
+      const aHolds = gate();
+      const bWaits = gate();
+      const taskA = runInTask(async () => {
+        const client = await pool.connect();
+        aHolds.open();
+        await bWaits.promise;
+        await sleep(20);
+        client.release();
+      });
+      const taskB = runInTask(async () => {
+        await aHolds.promise;
+        const pending = pool.connect();
+        assert.equal(pool.waitingCount, 1);
+        bWaits.open();
+        const client = await pending;
+        await client.query('SELECT 1');
+        client.release();
+      });
+      // A third task waits through pool.query while the pool is saturated.
+      const taskC = runInTask(async () => {
+        await aHolds.promise;
+        await pool.query('SELECT 1');
+      });
+      await Promise.all([taskA, taskB, taskC]);
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a task that releases before checking out again is silent', async () => {
+    const name = 'nested-sequential';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await runInTask(async () => {
+        const clients: pg.PoolClient[] = [];
+        for (let i = 0; i < 3; i++) {
+          const client = await pool.connect();
+          clients.push(client);
+          client.release();
+          await pool.query('SELECT 1');
+        }
+      });
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+});

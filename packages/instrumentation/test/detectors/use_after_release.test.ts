@@ -1,0 +1,164 @@
+/*
+ * use_after_release on a real pg pool: a query on a client after its lease
+ * ended, whether the connection is idle or already lent to another task, and
+ * through a stale lease handle whatever the async context.
+ */
+import assert from 'node:assert/strict';
+import { guardPool, runInTask } from '../../src';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { newPool } from '../helpers/pg';
+import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
+
+describe('use_after_release', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('reports a query on a released client whose connection is idle', async () => {
+    const name = 'uar-idle';
+    const pool = guardPool(newPool(), { name });
+    try {
+      let leaseId = 0;
+      await inSpan('uar-idle-span', async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        assert.equal(pool.idleCount, 1);
+        // The connection is idle: pg runs the query anyway, outside any lease.
+        const res = await client.query('SELECT 2 AS two');
+        assert.equal(res.rows[0].two, 2);
+        const [record] = expectViolations(name, 'use_after_release', 1);
+        leaseId = Number(record!.attributes['poolguard.lease.id']);
+      });
+      const events = spanViolationEvents('uar-idle-span', 'use_after_release');
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.attributes?.['db.client.connection.pool.name'], name);
+      assert.equal(events[0]!.attributes?.['poolguard.lease.id'], leaseId);
+      assert.equal(await violationCount(name, 'use_after_release'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('the log record carries the active span context', async () => {
+    const name = 'uar-span-context';
+    const pool = guardPool(newPool(), { name });
+    try {
+      let traceId = '';
+      await inSpan('uar-ctx', async (span) => {
+        traceId = span.spanContext().traceId;
+        const client = await pool.connect();
+        client.release();
+        await client.query('SELECT 1');
+      });
+      const [record] = expectViolations(name, 'use_after_release', 1);
+      assert.equal(record!.spanContext?.traceId, traceId);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports each use after release, not only the first', async () => {
+    const name = 'uar-repeat';
+    const pool = guardPool(newPool(), { name });
+    try {
+      const client = await pool.connect();
+      client.release();
+      await client.query('SELECT 1');
+      await client.query('SELECT 2');
+      expectViolations(name, 'use_after_release', 2);
+      assert.equal(await violationCount(name, 'use_after_release'), 2);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports a query by the previous holder after the connection was re-leased to another task', async () => {
+    const name = 'uar-released-to-other';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      const aReleased = gate();
+      const bHolds = gate();
+      const aDone = gate();
+      const taskA = runInTask(async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        aReleased.open();
+        await bHolds.promise;
+        // A's stale reference: the same pg.Client object B now holds.
+        await client.query('SELECT 1');
+        aDone.open();
+      });
+      const taskB = runInTask(async () => {
+        await aReleased.promise;
+        const client = await pool.connect();
+        bHolds.open();
+        await aDone.promise;
+        await client.query('SELECT 1'); // B's own use: silent
+        client.release();
+      });
+      await Promise.all([taskA, taskB]);
+      const [record] = expectViolations(name, 'use_after_release', 1);
+      // The report names the lease A used after it ended: B's current lease is newer.
+      assert.ok(Number(record!.attributes['poolguard.lease.id']) >= 2);
+      assert.equal(await violationCount(name, 'use_after_release'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('stays silent when the new borrower uses the re-leased connection', async () => {
+    const name = 'uar-new-borrower';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+      });
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        await client.query('SELECT 2');
+        client.release();
+      });
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('reports a query through a stale lease handle whatever the context', async () => {
+    const name = 'uar-handle';
+    const pool = guardPool(newPool({ max: 1 }), { name, leaseHandles: true });
+    try {
+      // One task, no task identity needed: the handle itself knows its lease.
+      const stale = await pool.connect();
+      await stale.query('SELECT 1');
+      stale.release();
+      const fresh = await pool.connect();
+      await stale.query('SELECT 1');
+      await fresh.query('SELECT 1');
+      fresh.release();
+      expectViolations(name, 'use_after_release', 1);
+      assert.equal(await violationCount(name, 'use_after_release'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a client released with no later use is silent', async () => {
+    const name = 'uar-clean';
+    const pool = guardPool(newPool(), { name });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+      }
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+});
