@@ -337,6 +337,25 @@ ruleTester.run('no-pool-across-boundary', rule, {
       `,
       options: [{ creators: [{ package: '@acme/db', factories: ['openDb'] }] }],
     },
+    // TypeScript import-equals with a counter only.
+    code`
+      import pg = require('pg');
+      const pool = new pg.Pool();
+      process.send!({ size: pool.totalCount });
+    `,
+    // A serialised config and a command string.
+    code`
+      import { Pool } from 'pg';
+      const config = { max: 4 };
+      const pool = new Pool(config);
+      worker.postMessage(JSON.stringify(config));
+      worker.send('shutdown');
+    `,
+    // cluster.fork's env is strings by design; a URL is fine.
+    code`
+      import cluster from 'node:cluster';
+      cluster.fork({ DATABASE_URL: process.env.DATABASE_URL });
+    `,
     // Piscina with plain data.
     code`
       import Piscina from 'piscina';

@@ -1,0 +1,317 @@
+#!/usr/bin/env node
+/**
+ * What poolguard's ESLint rules cost on top of a normal setup.
+ *
+ *   untyped: ~3,500 real JS files from this repo's node_modules (sorted, capped,
+ *            no minified bundles) with @eslint/js recommended, alone vs. plus
+ *            poolguard.configs.recommended.            budget: ≤ 1.05×
+ *   typed:   a generated 300-file TypeScript app that uses pg's types, with
+ *            typescript-eslint recommendedTypeChecked, alone vs. plus
+ *            poolguard.configs['recommended-type-checked'].  budget: ≤ 1.10×
+ *
+ * Every measurement runs in a fresh Node process; base and plugin runs are
+ * paired and alternate which goes first, and the median of the per-pair ratios
+ * is reported. One more plugin run per tree with TIMING=all gives the rules'
+ * own times. The last line printed is JSON, for bench/run.mjs to aggregate.
+ *
+ * Usage: npx tsc -b packages/eslint-plugin && node bench/eslint.mjs [--pairs N]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_MODULES = path.join(REPO, 'node_modules');
+const PLUGIN_ENTRY = path.join(REPO, 'packages', 'eslint-plugin', 'dist', 'index.js');
+const MAX_UNTYPED_FILES = 3500;
+const MAX_BYTES = 200 * 1024;
+const TYPED_FILES = 300;
+const BUDGETS = { untyped: 1.05, typed: 1.1 };
+
+// ---------------------------------------------------------------- the trees
+
+/** Sorted real JS files; `esm` marks the .js ones that need sourceType module. */
+function untypedTree() {
+  const files = [];
+  const esm = [];
+  const walk = dir => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (files.length >= MAX_UNTYPED_FILES) return;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.bin' && entry.name !== '.cache') walk(full);
+      } else if (entry.isFile() && /\.[cm]?js$/.test(entry.name) && !entry.name.endsWith('.min.js')) {
+        if (fs.statSync(full).size > MAX_BYTES) continue;
+        files.push(full);
+        const text = fs.readFileSync(full, 'utf8');
+        if (full.endsWith('.mjs') || (!full.endsWith('.cjs') && /^\s*(?:import\s*[\w{*'"]|export\s)/m.test(text))) {
+          esm.push(full);
+        }
+      }
+    }
+  };
+  walk(NODE_MODULES);
+  return { root: REPO, files, esm };
+}
+
+/** A deterministic TypeScript app of TYPED_FILES modules over pg, in a temp dir. */
+function typedTree() {
+  const root = path.join(os.tmpdir(), `poolguard-eslint-bench-${TYPED_FILES}`);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+  fs.symlinkSync(NODE_MODULES, path.join(root, 'node_modules'), 'dir');
+  fs.writeFileSync(
+    path.join(root, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'Node16',
+        moduleResolution: 'Node16',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      include: ['src/**/*.ts'],
+    }),
+  );
+  const files = [];
+  for (let i = 0; i < TYPED_FILES; i++) {
+    const file = path.join(root, 'src', `module-${i}.ts`);
+    fs.writeFileSync(file, typedModule(i));
+    files.push(file);
+  }
+  return { root, files, esm: [] };
+}
+
+function typedModule(i) {
+  const previous = i === 0 ? '' : `import { load${i - 1}, type Row${i - 1} } from './module-${i - 1}';\n`;
+  return `import { Pool, type PoolClient, type QueryResult } from 'pg';
+import { parentPort, Worker } from 'node:worker_threads';
+${previous}
+export interface Row${i} {
+  id: number;
+  name: string;
+  tags: string[];
+}
+
+let shared: Pool | undefined;
+
+export function getPool${i}(): Pool {
+  return (shared ??= new Pool({ connectionString: process.env.DATABASE_URL, max: 2 }));
+}
+
+export async function load${i}(ids: readonly number[]): Promise<Row${i}[]> {
+  const client: PoolClient = await getPool${i}().connect();
+  try {
+    const result: QueryResult<Row${i}> = await client.query('select id, name, tags from t${i} where id = any($1)', [ids]);
+    return result.rows.filter(row => row.name.length > 0).map(row => ({ ...row, tags: [...row.tags].sort() }));
+  } finally {
+    client.release();
+  }
+}
+
+export function report${i}(rows: readonly Row${i}[]): void {
+  const byTag = new Map<string, number>();
+  for (const row of rows) for (const tag of row.tags) byTag.set(tag, (byTag.get(tag) ?? 0) + 1);
+  parentPort?.postMessage({ kind: 'report', module: ${i}, total: rows.length, tags: [...byTag] });
+}
+
+export class Service${i} {
+  constructor(private readonly pool: Pool, private readonly worker?: Worker) {}
+
+  async count(): Promise<number> {
+    const result = await this.pool.query<{ count: string }>('select count(*) from t${i}');
+    return Number(result.rows[0]?.count ?? 0);
+  }
+
+  async publish(): Promise<void> {
+    const total = await this.count();
+    this.worker?.postMessage({ module: ${i}, total, idle: this.pool.idleCount });
+    ${i === 0 ? '' : `const earlier: Row${i - 1}[] = await load${i - 1}([total]);\n    process.send?.({ earlier: earlier.length });`}
+  }
+}
+`;
+}
+
+// ---------------------------------------------------------------- child: one lint run
+
+async function child(kind, variant, treeFile) {
+  const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
+  const { ESLint } = await import('eslint');
+  const { default: plugin } = await import(PLUGIN_ENTRY);
+  const esm = new Set(tree.esm);
+  let config;
+  if (kind === 'untyped') {
+    const { default: js } = await import('@eslint/js');
+    config = [
+      { ignores: ['!**/node_modules/'] },
+      { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...js.configs.recommended },
+      { files: ['**/*.js', '**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+      { files: [file => esm.has(file)], languageOptions: { sourceType: 'module' } },
+      { linterOptions: { reportUnusedDisableDirectives: 'off' } },
+    ];
+    if (variant === 'plugin') config.push(plugin.configs.recommended);
+  } else {
+    const { default: tseslint } = await import('typescript-eslint');
+    config = [
+      ...tseslint.configs.recommendedTypeChecked,
+      { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: tree.root } } },
+    ];
+    if (variant === 'plugin') config.push(plugin.configs['recommended-type-checked']);
+  }
+  const eslint = new ESLint({ cwd: tree.root, overrideConfigFile: true, overrideConfig: config, cache: false });
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const results = await eslint.lintFiles(tree.files);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  let fatal = 0;
+  let poolguard = 0;
+  for (const result of results) {
+    for (const message of result.messages) {
+      if (message.fatal) fatal++;
+      if (message.ruleId?.startsWith('poolguard/')) poolguard++;
+    }
+  }
+  // Printed before any TIMING table, which ESLint writes at exit.
+  console.log(`RESULT ${JSON.stringify({ ms, cpuMs, files: results.length, fatal, poolguard })}`);
+}
+
+// ---------------------------------------------------------------- parent: pairs and report
+
+function runChild(kind, variant, treeFile, env = {}) {
+  const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, variant, treeFile], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (out.status !== 0) throw new Error(`${kind}/${variant} child failed:\n${out.stderr}`);
+  const line = out.stdout.split('\n').find(l => l.startsWith('RESULT '));
+  if (!line) throw new Error(`${kind}/${variant} child printed no result:\n${out.stdout}\n${out.stderr}`);
+  return { ...JSON.parse(line.slice('RESULT '.length)), stdout: out.stdout };
+}
+
+/** `TIMING=all` rows for the plugin's rules, in ms. */
+function ruleTimes(stdout) {
+  const times = {};
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*(poolguard\/[\w-]+)\s*\|\s*([\d.]+)/.exec(line);
+    if (match) times[match[1]] = Number(match[2]);
+  }
+  return times;
+}
+
+const median = values => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function measure(kind, tree, pairs) {
+  const treeFile = path.join(os.tmpdir(), `poolguard-eslint-bench-${kind}.json`);
+  fs.writeFileSync(treeFile, JSON.stringify(tree));
+  runChild(kind, 'base', treeFile); // warm the OS file cache, not counted
+  const base = [];
+  const plugin = [];
+  const baseCpu = [];
+  const pluginCpu = [];
+  let sample;
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? ['base', 'plugin'] : ['plugin', 'base'];
+    for (const variant of order) {
+      const run = runChild(kind, variant, treeFile);
+      (variant === 'base' ? base : plugin).push(run.ms);
+      (variant === 'base' ? baseCpu : pluginCpu).push(run.cpuMs);
+      if (variant === 'plugin') sample = run;
+    }
+  }
+  const timed = runChild(kind, 'plugin', treeFile, { TIMING: 'all' });
+  const ratios = base.map((b, i) => plugin[i] / b);
+  const ratio = median(ratios);
+  // CPU time is reported next to wall time: on a shared machine other jobs
+  // inflate wall time run by run, and the CPU ratio shows whether it was us.
+  const cpuRatios = baseCpu.map((b, i) => pluginCpu[i] / b);
+  return {
+    files: sample.files,
+    fatal: sample.fatal,
+    findings: sample.poolguard,
+    baseMs: base.map(Math.round),
+    pluginMs: plugin.map(Math.round),
+    ratios: ratios.map(r => Number(r.toFixed(4))),
+    medianRatio: Number(ratio.toFixed(4)),
+    medianCpuRatio: Number(median(cpuRatios).toFixed(4)),
+    budget: BUDGETS[kind],
+    pass: ratio <= BUDGETS[kind],
+    ruleTimesMs: ruleTimes(timed.stdout),
+  };
+}
+
+/** Runs both figures; returns the JSON summary. */
+export function runEslintBench({ pairs = 3 } = {}) {
+  if (!fs.existsSync(PLUGIN_ENTRY)) throw new Error('Build first: npx tsc -b packages/eslint-plugin');
+  const typed = typedTree();
+  try {
+    return {
+      bench: 'eslint',
+      node: process.version,
+      cpus: os.cpus().length,
+      loadavg: os.loadavg().map(l => Number(l.toFixed(2))),
+      pairs,
+      untyped: measure('untyped', untypedTree(), pairs),
+      typed: measure('typed', typed, pairs),
+    };
+  } finally {
+    fs.rmSync(typed.root, { recursive: true, force: true });
+  }
+}
+
+function printTable(summary) {
+  const rows = [
+    ['figure', 'files', 'base ms (median)', 'plugin ms (median)', 'wall ratio (median)', 'cpu ratio', 'budget', 'result'],
+    ...['untyped', 'typed'].map(kind => {
+      const r = summary[kind];
+      return [
+        kind === 'untyped' ? 'untyped: @eslint/js recommended' : 'typed: recommendedTypeChecked',
+        String(r.files),
+        String(Math.round(median(r.baseMs))),
+        String(Math.round(median(r.pluginMs))),
+        `${r.medianRatio.toFixed(3)}×`,
+        `${r.medianCpuRatio.toFixed(3)}×`,
+        `≤ ${r.budget.toFixed(2)}×`,
+        r.pass ? 'pass' : 'FAIL',
+      ];
+    }),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)));
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+  console.log(`(load average at start: ${summary.loadavg.join(', ')}; pairs: ${summary.pairs})`);
+  console.log('');
+  for (const kind of ['untyped', 'typed']) {
+    const times = Object.entries(summary[kind].ruleTimesMs)
+      .map(([rule, ms]) => `${rule} ${ms.toFixed(1)} ms`)
+      .join(', ');
+    console.log(`TIMING=all ${kind}: ${times || '(no poolguard rows)'}; findings ${summary[kind].findings}, parse errors ${summary[kind].fatal}`);
+  }
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4], process.argv[5]);
+} else if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  const index = process.argv.indexOf('--pairs');
+  const pairs = index === -1 ? 3 : Math.max(1, Number(process.argv[index + 1]));
+  const summary = runEslintBench({ pairs });
+  printTable(summary);
+  console.log(JSON.stringify(summary));
+}
