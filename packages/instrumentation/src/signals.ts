@@ -25,6 +25,13 @@ export interface ViolationDetails {
   readonly site?: Error | undefined;
 }
 
+/**
+ * What a violation is reported on: a guarded pool's state, or, for a value
+ * poolguard does not guard (a pool passed across a boundary), its library
+ * name with the reporting instrumentation's settings and telemetry.
+ */
+export type ReportTarget = Pick<PoolState, 'name' | 'settings' | 'telemetry'>;
+
 const counters = new WeakMap<Meter, Counter>();
 
 function violationCounter(meter: Meter): Counter {
@@ -39,7 +46,7 @@ function violationCounter(meter: Meter): Counter {
   return counter;
 }
 
-function buildViolation(pool: PoolState, kind: Kind, details: ViolationDetails): Violation {
+function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails): Violation {
   const info = KIND_INFO[kind];
   const conn = details.connection;
   const owner = conn?.owner;
@@ -89,7 +96,7 @@ function ownerSpanContext(owner: Task | undefined): SpanContext | undefined {
   return { traceId: owner.traceId, spanId: owner.spanId, traceFlags: TraceFlags.SAMPLED };
 }
 
-function emit(pool: PoolState, violation: Violation, severity: 'WARN' | 'ERROR', owner: Task | undefined): void {
+function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERROR', owner: Task | undefined): void {
   const { settings, telemetry } = pool;
   const attributes = attributesOf(violation, settings.captureStacks);
   violationCounter(telemetry.meter()).add(1, {
@@ -119,7 +126,7 @@ function emit(pool: PoolState, violation: Violation, severity: 'WARN' | 'ERROR',
  * Reports `kind` on `pool`. Returns the error to throw when the kind's level
  * is 'throw'; otherwise undefined. Never throws itself.
  */
-export function report(pool: PoolState, kind: Kind, details: ViolationDetails = {}): PoolGuardError | undefined {
+export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails = {}): PoolGuardError | undefined {
   const level = pool.settings.levels[kind];
   if (level === 'off') return undefined;
   let violation: Violation;
