@@ -1,0 +1,228 @@
+/*
+ * Modes and levels on a real pg pool: throw mode throws PoolGuardError with
+ * the kind's code at the misuse and never on clean traffic; per-detector
+ * levels override the mode; report mode never throws into the app, not even
+ * when onViolation throws; invalid configuration fails fast naming the option.
+ */
+import assert from 'node:assert/strict';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import type pg from 'pg';
+import { guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
+import { resetTelemetry, setupTelemetry } from './helpers/otel';
+import { newPool } from './helpers/pg';
+import { endPool, expectSilent, expectViolations, gate, poolViolations } from './helpers/violations';
+
+function isPoolGuardError(code: string, kind: string) {
+  return (err: unknown) => {
+    assert.ok(err instanceof PoolGuardError, `expected a PoolGuardError, got ${String(err)}`);
+    assert.equal(err.code, code);
+    assert.equal(err.name, 'PoolGuardError');
+    assert.equal(err.violation.kind, kind);
+    assert.equal(err.message, err.violation.message);
+    assert.match(err.message, new RegExp(`docs/violations/${kind}\\.md$`));
+    return true;
+  };
+}
+
+describe('modes', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  describe('throw mode', () => {
+    it('throws POOLGUARD_USE_AFTER_RELEASE at the query, and logs at ERROR', async () => {
+      const name = 'mode-throw-uar';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        await assert.rejects(async () => client.query('SELECT 1'), isPoolGuardError('POOLGUARD_USE_AFTER_RELEASE', 'use_after_release'));
+        const [record] = expectViolations(name, 'use_after_release', 1);
+        assert.equal(record!.severityNumber, SeverityNumber.ERROR);
+        assert.equal(pool.idleCount, 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('throws POOLGUARD_DOUBLE_RELEASE in place of pg\'s error', async () => {
+      const name = 'mode-throw-dr';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const client = await pool.connect();
+        client.release();
+        assert.throws(() => client.release(), isPoolGuardError('POOLGUARD_DOUBLE_RELEASE', 'double_release'));
+        expectViolations(name, 'double_release', 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('throws POOLGUARD_DIRTY_RELEASE after the release went through', async () => {
+      const name = 'mode-throw-dirty';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const client = await pool.connect();
+        await client.query('BEGIN');
+        assert.throws(() => client.release(), isPoolGuardError('POOLGUARD_DIRTY_RELEASE', 'dirty_release'));
+        assert.equal(pool.idleCount, 1, 'throw mode never strands a connection');
+        await pool.query('ROLLBACK');
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('throws POOLGUARD_CROSS_TASK_USE and POOLGUARD_TRANSACTION_ON_POOL, POOLGUARD_USE_AFTER_END', async () => {
+      const name = 'mode-throw-more';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      const handed = gate<pg.PoolClient>();
+      const used = gate();
+      const owner = runInTask(async () => {
+        const client = await pool.connect();
+        handed.open(client);
+        await used.promise;
+        client.release();
+      });
+      await runInTask(async () => {
+        const client = await handed.promise;
+        await assert.rejects(async () => client.query('SELECT 1'), isPoolGuardError('POOLGUARD_CROSS_TASK_USE', 'cross_task_use'));
+        used.open();
+      });
+      await owner;
+      await assert.rejects(async () => pool.query('BEGIN'), isPoolGuardError('POOLGUARD_TRANSACTION_ON_POOL', 'transaction_on_pool'));
+      await pool.end();
+      await assert.rejects(async () => pool.connect(), isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end'));
+      assert.deepEqual(poolViolations(name).map((r) => r.attributes['poolguard.violation.kind']),
+        ['cross_task_use', 'transaction_on_pool', 'use_after_end']);
+    });
+
+    it('does not throw on clean traffic, in tasks and outside them', async () => {
+      const name = 'mode-throw-clean';
+      const pool = guardPool(newPool({ max: 2 }), { name, mode: 'throw' });
+      try {
+        await Promise.all(Array.from({ length: 8 }, (_, i) => runInTask(async () => {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            await client.query('SELECT $1::int', [i]);
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+          await pool.query('SELECT 1');
+        })));
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        expectSilent(name);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('per-detector levels', () => {
+    it('detectors: { concurrent_query: "off" } silences that kind only', async () => {
+      const name = 'mode-off';
+      const pool = guardPool(newPool(), { name, detectors: { concurrent_query: 'off' } });
+      try {
+        const client = await pool.connect();
+        await Promise.all([client.query('SELECT 1'), client.query('SELECT 2')]);
+        client.release();
+        expectSilent(name);
+        await client.query('SELECT 1');
+        expectViolations(name, 'use_after_release', 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('detectors: { use_after_release: "throw" } in report mode throws only that kind', async () => {
+      const name = 'mode-one-throw';
+      const pool = guardPool(newPool(), { name, detectors: { use_after_release: 'throw' } });
+      try {
+        const client = await pool.connect();
+        await Promise.all([client.query('SELECT 1'), client.query('SELECT 2')]); // reported, not thrown
+        client.release();
+        await assert.rejects(async () => client.query('SELECT 1'), isPoolGuardError('POOLGUARD_USE_AFTER_RELEASE', 'use_after_release'));
+        assert.throws(() => client.release(), /already been released/); // pg's error, not poolguard's
+        const kinds = poolViolations(name).map((r) => [r.attributes['poolguard.violation.kind'], r.severityNumber]);
+        assert.deepEqual(kinds, [
+          ['concurrent_query', SeverityNumber.WARN],
+          ['use_after_release', SeverityNumber.ERROR],
+          ['double_release', SeverityNumber.WARN],
+        ]);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('detectors: { use_after_release: "report" } in throw mode reports without throwing', async () => {
+      const name = 'mode-one-report';
+      const pool = guardPool(newPool(), { name, mode: 'throw', detectors: { use_after_release: 'report' } });
+      try {
+        const client = await pool.connect();
+        client.release();
+        await client.query('SELECT 1'); // through the stale lease handle: reported, not thrown
+        expectViolations(name, 'use_after_release', 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('report mode never throws into the app', () => {
+    it('an onViolation hook that throws: the app gets its results, the violation is still exported', async () => {
+      const name = 'mode-hook-throws';
+      const seen: Violation[] = [];
+      const pool = guardPool(newPool(), {
+        name,
+        onViolation: (v) => {
+          seen.push(v);
+          throw new Error('hook failure');
+        },
+      });
+      try {
+        const client = await pool.connect();
+        const [a, b] = await Promise.all([client.query('SELECT 1 AS v'), client.query('SELECT 2 AS v')]);
+        assert.deepEqual([a.rows[0].v, b.rows[0].v], [1, 2]);
+        client.release();
+        const res = await client.query('SELECT 3 AS v');
+        assert.equal(res.rows[0].v, 3);
+        assert.deepEqual(seen.map((v) => v.kind), ['concurrent_query', 'use_after_release']);
+        assert.equal(poolViolations(name, 'concurrent_query').length, 1);
+        assert.equal(poolViolations(name, 'use_after_release').length, 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('invalid configuration fails fast, naming the option', () => {
+    const cases: [string, GuardPoolOptions, RegExp][] = [
+      ['mode', { mode: 'loud' as 'report' }, /`mode`.*"loud"/],
+      ['leakThresholdMs', { leakThresholdMs: -1 }, /`leakThresholdMs`.*-1/],
+      ['detectors', { detectors: { nope: 'report' } as GuardPoolOptions['detectors'] }, /`detectors\.nope`.*unknown violation kind/],
+      ['detector level', { detectors: { leak: 'loud' as 'off' } }, /`detectors\.leak`.*"loud"/],
+      ['stackSampleRate', { stackSampleRate: 2 }, /`stackSampleRate`.*2/],
+      ['onViolation', { onViolation: 'log' as unknown as () => void }, /`onViolation`/],
+      ['leaseHandles', { leaseHandles: 'yes' as unknown as boolean }, /`leaseHandles`/],
+    ];
+    for (const [label, options, message] of cases) {
+      it(`rejects an invalid ${label}`, async () => {
+        const pool = newPool();
+        try {
+          assert.throws(() => guardPool(pool, { name: `mode-invalid-${label}`, ...options }), (err: unknown) => {
+            assert.ok(err instanceof PoolGuardConfigError);
+            assert.match((err as Error).message, message);
+            return true;
+          });
+          // Nothing was installed: the pool is plain pg.
+          assert.equal(Object.prototype.hasOwnProperty.call(pool, 'connect'), false);
+        } finally {
+          await endPool(pool);
+        }
+      });
+    }
+  });
+});

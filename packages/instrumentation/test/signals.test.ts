@@ -1,0 +1,242 @@
+/*
+ * What poolguard exports, checked through the real OTel SDK: the Violation an
+ * onViolation hook gets, the absence of SQL text, bind values and passwords
+ * from every exported signal, the semantic-convention pool metrics, and
+ * default pool names.
+ */
+import assert from 'node:assert/strict';
+import { threadId } from 'node:worker_threads';
+import pg from 'pg';
+import { guardPool, runInTask, type Violation } from '../src';
+import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
+import { newPool, pgConfig } from './helpers/pg';
+import { endPool, gate, poolKinds, poolViolations, waitFor } from './helpers/violations';
+
+const DOCS = 'https://github.com/poolguard/poolguard/blob/main/docs/violations/';
+
+describe('signals', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  describe('onViolation', () => {
+    it('gets the full Violation', async () => {
+      const name = 'sig-violation';
+      const seen: Violation[] = [];
+      const pool = guardPool(newPool(), { name, onViolation: (v) => seen.push(v) });
+      try {
+        const client = await pool.connect();
+        client.release();
+        await client.query('SELECT 1');
+        assert.equal(seen.length, 1);
+        const v = seen[0]!;
+        assert.equal(v.kind, 'use_after_release');
+        assert.equal(v.poolName, name);
+        assert.equal(typeof v.leaseId, 'number');
+        assert.equal(v.pid, process.pid);
+        assert.equal(v.threadId, threadId);
+        assert.ok(v.message.endsWith(`${DOCS}use_after_release.md`), v.message);
+        assert.ok(v.message.includes(name));
+        assert.equal(typeof v.stack, 'string');
+        assert.equal(v.checkoutStack, undefined, 'no checkout stack unless captureStacks');
+        // The exported record and the hook agree.
+        const [record] = poolViolations(name, 'use_after_release');
+        assert.equal(record!.body, v.message);
+        assert.equal(record!.attributes['poolguard.lease.id'], v.leaseId);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('names the owner and the current trace for cross_task_use', async () => {
+      const name = 'sig-owner';
+      const seen: Violation[] = [];
+      const pool = guardPool(newPool(), { name, onViolation: (v) => seen.push(v) });
+      try {
+        const handed = gate<pg.PoolClient>();
+        const used = gate();
+        let ownerIds = { traceId: '', spanId: '' };
+        let currentTrace = '';
+        const owner = inSpan('sig-owner-span', async (span) => {
+          ownerIds = span.spanContext();
+          const client = await pool.connect();
+          handed.open(client);
+          await used.promise;
+          client.release();
+        });
+        await inSpan('sig-other-span', async (span) => {
+          currentTrace = span.spanContext().traceId;
+          await (await handed.promise).query('SELECT 1');
+          used.open();
+        });
+        await owner;
+        assert.deepEqual(seen.map((v) => v.kind), ['cross_task_use']);
+        assert.equal(seen[0]!.ownerTraceId, ownerIds.traceId);
+        assert.equal(seen[0]!.ownerSpanId, ownerIds.spanId);
+        assert.equal(seen[0]!.currentTraceId, currentTrace);
+        assert.ok(seen[0]!.message.endsWith(`${DOCS}cross_task_use.md`));
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('every kind\'s message ends with its doc link', async () => {
+      const name = 'sig-links';
+      const seen: Violation[] = [];
+      const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 100 }), { name, onViolation: (v) => seen.push(v) });
+      const client = await runInTask(() => pool.connect());
+      await Promise.all([client.query('SELECT 1'), client.query('SELECT 1')]);
+      // Not in a task: pool.query waits (it times out) without being a nested checkout.
+      await assert.rejects(pool.query('BEGIN'), /timeout/);
+      await client.query('BEGIN');
+      client.release();
+      assert.throws(() => client.release());
+      await client.query('SELECT 1');
+      await pool.end();
+      await assert.rejects(pool.connect());
+      assert.deepEqual(seen.map((v) => v.kind), ['concurrent_query', 'transaction_on_pool', 'dirty_release', 'double_release', 'use_after_release', 'use_after_end']);
+      for (const v of seen) assert.ok(v.message.endsWith(`${DOCS}${v.kind}.md`), v.message);
+    });
+  });
+
+  describe('no SQL text, bind values or passwords', () => {
+    it('appear in no exported log record, span event, metric attribute or Violation', async () => {
+      const name = 'sig-secrets';
+      const PASSWORD = 'pw-Secret-9981';
+      const BIND = 'bind-Value-4242';
+      const SQL_MARK = 'sql_marker_col';
+      const seen: Violation[] = [];
+      const pool = guardPool(new pg.Pool(pgConfig({ max: 2, password: PASSWORD })), {
+        name, captureStacks: true, leakThresholdMs: 100, onViolation: (v) => seen.push(v),
+      });
+      try {
+        await inSpan('sig-secrets-span', async () => {
+          const client = await pool.connect();
+          await Promise.all([
+            client.query(`SELECT $1::text AS ${SQL_MARK}`, [BIND]),
+            client.query(`SELECT $1::text AS ${SQL_MARK}`, [BIND]),
+          ]);
+          await pool.query(`BEGIN /* ${SQL_MARK} */`).catch(() => undefined);
+          await client.query(`BEGIN ISOLATION LEVEL SERIALIZABLE`);
+          await client.query(`SELECT $1::text AS ${SQL_MARK}`, [BIND]);
+          await waitFor(() => poolViolations(name, 'leak').length === 1, 1000, 'the leak report');
+          client.release();
+          await client.query(`SELECT $1::text AS ${SQL_MARK}`, [BIND]);
+          await assert.rejects(client.query(`SELECT nope_${SQL_MARK}($1)`, [BIND]));
+        });
+        // pool.query('BEGIN') leaves its internal lease dirty too: two dirty_release.
+        assert.deepEqual(poolKinds(name).sort(),
+          ['concurrent_query', 'dirty_release', 'dirty_release', 'leak', 'transaction_on_pool', 'use_after_release', 'use_after_release']);
+        const exported = JSON.stringify({
+          logs: setupTelemetry().logs.getFinishedLogRecords().map((r) => ({ body: r.body, attributes: r.attributes })),
+          spans: finishedSpans().map((s) => s.events.map((e) => e.attributes)),
+          metrics: (await collectMetric('poolguard.violations')).flatMap((m) => m.dataPoints.map((p) => p.attributes)),
+          violations: seen,
+        });
+        assert.ok(exported.includes('code.stacktrace'), 'stacks were on');
+        for (const secret of [PASSWORD, BIND, SQL_MARK, 'SERIALIZABLE']) {
+          assert.ok(!exported.includes(secret), `"${secret}" was exported`);
+        }
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('a default pool name from a connection string carries no credentials', async () => {
+      const { host, port, database, user } = pgConfig();
+      const url = `postgres://${user}:pw-Secret-1234@${host}:${port}/${database}`;
+      const pool = guardPool(new pg.Pool({ connectionString: url, max: 1 }), { captureStacks: true });
+      try {
+        const client = await pool.connect();
+        client.release();
+        await client.query('SELECT 1');
+        const records = setupTelemetry().logs.getFinishedLogRecords();
+        assert.equal(records.length, 1);
+        const poolName = String(records[0]!.attributes['db.client.connection.pool.name']);
+        assert.match(poolName, new RegExp(`^${host}:${port}/${database}(#\\d+)?$`));
+        assert.ok(!JSON.stringify(records.map((r) => [r.body, r.attributes])).includes('pw-Secret-1234'));
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('pool metrics', () => {
+    function point(metrics: Awaited<ReturnType<typeof collectMetric>>, pool: string, state?: string) {
+      const points = metrics.flatMap((m) => m.dataPoints).filter((p) =>
+        p.attributes['db.client.connection.pool.name'] === pool &&
+        (state === undefined || p.attributes['db.client.connection.state'] === state));
+      assert.equal(points.length, 1, `one data point for ${pool} ${state ?? ''}`);
+      return points[0]!;
+    }
+
+    it('exports count (idle/used), max, pending_requests, wait_time and use_time with the pool name', async () => {
+      const name = 'sig-metrics';
+      const pool = guardPool(newPool({ max: 2 }), { name, poolMetrics: true });
+      try {
+        const a = await pool.connect();
+        const b = await pool.connect();
+        a.release();
+        const waiting = [pool.connect(), pool.connect()];
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(pool.waitingCount, 1);
+        const count = await collectMetric('db.client.connection.count');
+        assert.equal(count[0]!.descriptor.unit, '{connection}');
+        assert.equal(point(count, name, 'used').value, 2);
+        assert.equal(point(count, name, 'idle').value, 0);
+        assert.equal(point(await collectMetric('db.client.connection.max'), name).value, 2);
+        assert.equal(point(await collectMetric('db.client.connection.pending_requests'), name).value, 1);
+        b.release();
+        const [c, d] = await Promise.all(waiting);
+        c!.release();
+        d!.release();
+        const idle = await collectMetric('db.client.connection.count');
+        assert.equal(point(idle, name, 'used').value, 0);
+        assert.equal(point(idle, name, 'idle').value, 2);
+        const wait = point(await collectMetric('db.client.connection.wait_time'), name).value as { count: number; sum: number };
+        assert.equal(wait.count, 4);
+        assert.ok(wait.sum > 0);
+        const use = await collectMetric('db.client.connection.use_time');
+        assert.equal(use[0]!.descriptor.unit, 's');
+        assert.equal((point(use, name).value as { count: number }).count, 4);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('pool names', () => {
+    it('default to server.address:server.port/db.namespace, and a second pool gets #2', async () => {
+      const { host, port, database } = pgConfig();
+      const base = `${host}:${port}/${database}`;
+      const names: string[] = [];
+      const pools = [newPool(), newPool()].map((p) => guardPool(p, { onViolation: (v) => names.push(v.poolName) }));
+      try {
+        for (const pool of pools) {
+          const client = await pool.connect();
+          client.release();
+          await client.query('SELECT 1');
+        }
+        assert.equal(names.length, 2);
+        // Other test files in this process may have named pools after the same server first.
+        const first = /#(\d+)$/.exec(names[0]!);
+        const n = first === null ? 1 : Number(first[1]);
+        assert.equal(names[0], n === 1 ? base : `${base}#${n}`);
+        assert.equal(names[1], `${base}#${n + 1}`);
+      } finally {
+        for (const pool of pools) await endPool(pool);
+      }
+    });
+
+    it('the name option wins', async () => {
+      const pool = guardPool(newPool(), { name: 'sig-named' });
+      try {
+        const client = await pool.connect();
+        client.release();
+        await client.query('SELECT 1');
+        assert.equal(poolViolations('sig-named').length, 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+});
