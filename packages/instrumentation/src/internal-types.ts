@@ -51,6 +51,12 @@ export interface ConnectionState {
   leased: boolean;
   /** False for a pool-internal lease (pool.query), which the app never sees. */
   explicit: boolean;
+  /**
+   * True while the pool hands the connection out (its 'acquire' event to the
+   * checkout's claim): the pool's own listeners and `verify` use it then, for
+   * the lease about to start, not after the last one.
+   */
+  lending: boolean;
   owner: Task | undefined;
   /** Owner of the previous, ended lease: a release from it now is a stale holder's. */
   previousOwner: Task | undefined;

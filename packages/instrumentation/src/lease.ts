@@ -43,6 +43,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     leaseId: 0,
     leased: false,
     explicit: false,
+    lending: false,
     owner: undefined,
     previousOwner: undefined,
     lastUser: undefined,
@@ -88,6 +89,11 @@ export function captureCheckoutSite(pool: PoolState): Error | undefined {
     : undefined;
 }
 
+/** The pool starts handing the connection out; its own listeners may use it until the lease is claimed. */
+export function beginLending(conn: ConnectionState): void {
+  conn.lending = true;
+}
+
 /** The pool lent the connection. Owner, explicitness and site follow in claimLease, when known. */
 export function beginLease(conn: ConnectionState): number {
   conn.leaseId = nextLeaseId++;
@@ -116,7 +122,7 @@ export function checkUse(
   internalCall: boolean,
 ): void {
   const pool = conn.pool;
-  if (conn.leaseId !== 0 && !internalCall) {
+  if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
       const current = currentTask();
       if (isUseAfterRelease(conn, viaLease, current)) {
@@ -176,6 +182,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
 export function claimLease(conn: ConnectionState, owner: Task | undefined, explicit: boolean, requestedAt: number, site?: Error): void {
   conn.checkoutSite = site;
+  conn.lending = false;
   conn.owner = owner;
   conn.lastUser = owner;
   conn.explicit = explicit;
@@ -191,6 +198,7 @@ function endLease(conn: ConnectionState): void {
     metered.instruments!.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.attributes);
   }
   conn.leased = false;
+  conn.lending = false;
   if (conn.explicit) conn.previousOwner = conn.owner;
   conn.owner = undefined;
   conn.lastUser = undefined;

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { threadId } from 'node:worker_threads';
+import type { Attributes } from '@opentelemetry/api';
 import pg from 'pg';
 import { guardPool, runInTask, type Violation } from '../src';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
@@ -162,7 +163,8 @@ describe('signals', () => {
 
   describe('pool metrics', () => {
     function point(metrics: Awaited<ReturnType<typeof collectMetric>>, pool: string, state?: string) {
-      const points = metrics.flatMap((m) => m.dataPoints).filter((p) =>
+      const all: { attributes: Attributes; value: unknown }[] = metrics.flatMap((m) => m.dataPoints as { attributes: Attributes; value: unknown }[]);
+      const points = all.filter((p) =>
         p.attributes['db.client.connection.pool.name'] === pool &&
         (state === undefined || p.attributes['db.client.connection.state'] === state));
       assert.equal(points.length, 1, `one data point for ${pool} ${state ?? ''}`);

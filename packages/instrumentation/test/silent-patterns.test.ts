@@ -146,6 +146,32 @@ describe('silent patterns', () => {
     }
   });
 
+  it('pg-pool\'s verify option querying each new client', async () => {
+    const name = 'silent-verify';
+    let verified = 0;
+    const verify = (client: pg.PoolClient, done: (err?: Error) => void) => {
+      client.query('SELECT 1', (err: Error | undefined) => {
+        verified++;
+        done(err);
+      });
+    };
+    const pool = guardPool(newPool({ max: 2, verify } as pg.PoolConfig), { name });
+    try {
+      await Promise.all(Array.from({ length: 6 }, (_, i) => runInTask(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('SELECT $1::int', [i]);
+        } finally {
+          client.release();
+        }
+      })));
+      assert.equal(verified, 2, 'verify runs once per new client');
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a long-lived LISTEN client, notified from several tasks', async () => {
     const name = 'silent-listen';
     const pool = guardPool(newPool({ max: 3 }), { name });

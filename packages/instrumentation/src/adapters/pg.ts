@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { attachConnection, beginLease, captureCheckoutSite, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, PASS, requestCheckout, type ReleaseVerdict } from '../lease';
+import { attachConnection, beginLease, beginLending, captureCheckoutSite, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, PASS, requestCheckout, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
@@ -31,8 +31,8 @@ export interface PgPoolLike {
   connect(callback?: PgConnectCallback): unknown;
   query(...args: unknown[]): unknown;
   end(...args: unknown[]): unknown;
-  prependListener(event: 'connect' | 'remove', listener: (client: PgClientLike) => void): unknown;
-  removeListener(event: 'connect' | 'remove', listener: (client: PgClientLike) => void): unknown;
+  prependListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgClientLike) => void): unknown;
+  removeListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgClientLike) => void): unknown;
 }
 
 export interface PgClientLike {
@@ -194,7 +194,14 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
 
   const onConnect = (client: PgClientLike) => { guardClient(client); };
   const onRemove = (client: PgClientLike) => { guardedClients.delete(client); };
+  // pg-pool emits 'acquire' before it assigns the lease's release: the app's
+  // 'acquire' listeners and `verify` then use the connection for the lease to come.
+  const onAcquire = (client: PgClientLike) => {
+    const conn = connectionStateOf(client);
+    if (conn !== undefined) beginLending(conn);
+  };
   pool.prependListener('connect', onConnect);
+  pool.prependListener('acquire', onAcquire);
   pool.prependListener('remove', onRemove);
   for (const client of pool._clients) guardClient(client);
 
@@ -264,6 +271,7 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
 
   return () => {
     pool.removeListener('connect', onConnect);
+    pool.removeListener('acquire', onAcquire);
     pool.removeListener('remove', onRemove);
     for (const key of ['connect', 'query', 'end'] as const) delete (pool as Partial<PgPoolLike>)[key];
     for (const client of guardedClients) {

@@ -147,6 +147,45 @@ describe('use_after_release', () => {
     }
   });
 
+  it('reports a stale reference used while pool.query holds the connection internally', async () => {
+    const name = 'uar-internal-lease';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      const client = await pool.connect();
+      client.release();
+      const internal = pool.query('SELECT pg_sleep(0.05)'); // lends the same connection internally
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(pool.idleCount, 0);
+      await client.query('SELECT 1'); // queued behind pool.query's statement
+      await internal;
+      // Also concurrent: the internal statement was in flight.
+      expectViolations(name, 'use_after_release', 1, { others: ['concurrent_query'] });
+      expectViolations(name, 'concurrent_query', 1, { others: ['use_after_release'] });
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a pool \'acquire\' listener querying the connection it hands out is not a use after release', async () => {
+    const name = 'uar-acquire-listener';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    const setup: Promise<unknown>[] = [];
+    pool.on('acquire', (client) => { setup.push(client.query("SET application_name = 'poolguard-acquire'")); });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await runInTask(async () => {
+          const client = await pool.connect();
+          await Promise.all(setup.splice(0));
+          assert.equal((await client.query('SHOW application_name')).rows[0].application_name, 'poolguard-acquire');
+          client.release();
+        });
+      }
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a client released with no later use is silent', async () => {
     const name = 'uar-clean';
     const pool = guardPool(newPool(), { name });
