@@ -15,7 +15,7 @@ import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, beginLending, captureCheckoutSite, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, PASS, requestCheckout, type ReleaseVerdict } from '../lease';
-import { createLeaseHandle } from '../lease-handle';
+import { createLeaseHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 
@@ -146,13 +146,9 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
         return false;
       }
     }
-    function runQuery(self: unknown, viaLease: number | undefined, args: IArguments): unknown {
-      if (beforeQuery(viaLease)) bindTrailingCallback(args);
-      return clientProto.query.apply(self, args as unknown as unknown[]);
-    }
     // pg's query takes (config, values, callback); fixed parameters spare an arguments object per query.
     defineOwn(client, 'query', function query(this: unknown, config: unknown, values?: unknown, callback?: unknown) {
-      if (beforeQuery(undefined)) {
+      if (beforeQuery(viaLease())) {
         if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
         else if (typeof values === 'function') values = bindToCaller(values as AnyFunction);
       }
@@ -169,7 +165,7 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
         release = function release(this: unknown, err?: unknown) {
           let verdict: ReleaseVerdict = PASS;
           try {
-            verdict = checkRelease(conn, leaseId, Boolean(err), transaction);
+            verdict = checkRelease(conn, viaLease() ?? leaseId, Boolean(err), transaction);
           } catch (fault) {
             internalFault(fault);
           }
@@ -178,18 +174,15 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
         };
       },
     });
-    handles.set(client, (leaseId) => createLeaseHandle(client, (self, args) => runQuery(self, leaseId, args)));
     return conn;
   }
-
-  const handles = new WeakMap<PgClientLike, (leaseId: number) => PgClientLike>();
 
   /** The lease started for `client` belongs to this checkout; returns what the caller gets. */
   function claim(client: PgClientLike, owner: Task | undefined, explicit: boolean, requestedAt: number, site: Error | undefined): PgClientLike {
     const conn = connectionStateOf(client) ?? guardClient(client);
     claimLease(conn, owner, explicit, requestedAt, site);
     if (!explicit || !state.settings.leaseHandles) return client;
-    return handles.get(client)?.(conn.leaseId) ?? client;
+    return createLeaseHandle(client, conn.leaseId);
   }
 
   const onConnect = (client: PgClientLike) => { guardClient(client); };

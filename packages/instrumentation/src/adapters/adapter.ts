@@ -1,0 +1,33 @@
+/*
+ * The contract between poolguard's core and one pool library. An adapter
+ * knows how its library lends, uses and takes back connections; the core
+ * (lease.ts and the detectors) knows nothing library-specific. Adding a
+ * library means one file here and one line in index.ts.
+ */
+import type { PoolState } from '../internal-types';
+import type { ConnectionState } from '../internal-types';
+import type { PoolEndpoint, PoolStats } from '../types';
+
+export interface Adapter<P extends object = object> {
+  /** Library name: the default pool name and the `library` of its PoolState. */
+  readonly library: string;
+  /** True when `pool` is a pool of this library (duck-typed: libraries may be bundled twice). */
+  matches(pool: object): pool is P;
+  /** The object poolguard wraps (a promise facade may lend through an inner core pool). */
+  core?(pool: P): object;
+  /** Where the pool connects, for its default name. Never credentials. */
+  endpoint(pool: P): PoolEndpoint | undefined;
+  /** Installs the per-instance wrappers, once per pool. */
+  install(pool: P, state: PoolState): InstalledPool;
+}
+
+export interface InstalledPool {
+  /** The connections the pool holds now (leased or idle), for the leak sweep and nested_checkout. */
+  connections(): Iterable<ConnectionState>;
+  /** Occupancy, read at metric collection time. */
+  stats(): PoolStats;
+  /** True when a checkout now would wait: nothing idle and the pool at its maximum. */
+  saturated(): boolean;
+  /** Removes every wrapper this adapter installed. */
+  uninstall(): void;
+}

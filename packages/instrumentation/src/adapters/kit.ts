@@ -1,0 +1,140 @@
+/*
+ * Building blocks shared by the adapters: per-instance method wrapping that
+ * looks the next method up at call time (so another instrumentation that
+ * patches the prototype later still runs), lease delivery and return for
+ * pools that lend through a callback or a promise and take connections back
+ * through a release call, and lease handles that hand the raw connection back
+ * to the pool.
+ */
+import { performance } from 'node:perf_hooks';
+import { diag } from '@opentelemetry/api';
+import { PoolGuardError } from '../errors';
+import type { ConnectionState, PoolState } from '../internal-types';
+import {
+  attachConnection,
+  beginLease,
+  captureCheckoutSite,
+  checkRelease,
+  claimLease,
+  connectionStateOf,
+  PASS,
+  requestCheckout,
+  type ReleaseVerdict,
+} from '../lease';
+import { createLeaseHandle, leaseOfHandle, rawOfHandle } from '../lease-handle';
+import { asyncContextActive, bindToCaller, type Task } from '../task';
+import type { TransactionState } from '../types';
+
+export type AnyFunction = (...args: unknown[]) => unknown;
+
+/** poolguard's own faults go to diag; a PoolGuardError (throw mode) is the app's to get. */
+export function internalFault(err: unknown): void {
+  if (err instanceof PoolGuardError) throw err;
+  diag.error('poolguard: internal error in a pool adapter', err);
+}
+
+/** Undo list for one pool's wrappers. */
+export class Wrappers {
+  private readonly undo: (() => void)[] = [];
+
+  /**
+   * Defines `target[name]` as an own, non-enumerable property built by
+   * `make(next)`, where `next(self)` returns the method the instance would
+   * have had: its own earlier value, or its prototype's at call time.
+   */
+  method<T extends object>(target: T, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
+    const own = Object.getOwnPropertyDescriptor(target, name);
+    const next = own !== undefined
+      ? () => own.value as AnyFunction
+      : (self: object) => (Object.getPrototypeOf(self) as Record<string, AnyFunction>)[name]!;
+    Object.defineProperty(target, name, { value: make(next), writable: true, configurable: true, enumerable: false });
+    this.undo.push(() => {
+      if (own === undefined) delete (target as Record<string, unknown>)[name];
+      else Object.defineProperty(target, name, own);
+    });
+  }
+
+  onUndo(fn: () => void): void {
+    this.undo.push(fn);
+  }
+
+  uninstall(): void {
+    for (const fn of this.undo.splice(0).reverse()) fn();
+  }
+}
+
+/** What a checkout request captured before the pool answered. */
+export interface CheckoutRequest {
+  readonly owner: Task | undefined;
+  readonly explicit: boolean;
+  readonly requestedAt: number;
+  readonly site: Error | undefined;
+}
+
+/** A checkout was requested (use_after_end, nested_checkout); returns what its lease will need. */
+export function checkoutRequested(state: PoolState): CheckoutRequest {
+  const explicit = state.internalCheckouts === 0;
+  let owner: Task | undefined;
+  try {
+    owner = requestCheckout(state);
+  } catch (err) {
+    internalFault(err);
+  }
+  return {
+    owner,
+    explicit,
+    requestedAt: state.metrics?.recording === true ? performance.now() : 0,
+    site: explicit ? captureCheckoutSite(state) : undefined,
+  };
+}
+
+/**
+ * The pool lent `connection` for `request`: the lease starts and, for an
+ * explicit checkout with lease handles on, the caller gets a handle.
+ */
+export function leaseDelivered<C extends object>(state: PoolState, connection: C, request: CheckoutRequest, onFirstSight?: (conn: ConnectionState) => void): C {
+  let conn = connectionStateOf(connection);
+  if (conn === undefined || conn.pool !== state) {
+    conn = attachConnection(state, connection);
+    onFirstSight?.(conn);
+  }
+  beginLease(conn);
+  claimLease(conn, request.owner, request.explicit, request.requestedAt, request.site);
+  if (!request.explicit || !state.settings.leaseHandles) return connection;
+  return createLeaseHandle(connection, conn.leaseId);
+}
+
+/**
+ * `connection` (raw or a handle) is being returned to the pool. Returns the
+ * verdict and the raw connection to pass on.
+ */
+export function leaseReturned<C extends object>(connection: C, destroy: boolean, transaction: (raw: C) => TransactionState): { verdict: ReleaseVerdict; raw: C } {
+  const raw = (rawOfHandle(connection) ?? connection) as C;
+  const conn = connectionStateOf(raw);
+  if (conn === undefined) return { verdict: PASS, raw };
+  let verdict = PASS;
+  try {
+    const viaLease = leaseOfHandle(connection);
+    // Without a handle, the release is taken to be of the connection's current lease.
+    verdict = checkRelease(conn, viaLease ?? conn.leaseId, destroy, () => transaction(raw));
+  } catch (err) {
+    internalFault(err);
+  }
+  return { verdict, raw };
+}
+
+/** Binds a node-style callback to its caller's async context when one propagates. */
+export function bindCallback<F extends AnyFunction>(callback: F, explicit: boolean): F {
+  return explicit && asyncContextActive() ? bindToCaller(callback) : callback;
+}
+
+/** The SQL text of a query argument (a string or `{ sql }` / `{ text }`), for classification only. */
+export function sqlOf(query: unknown): string | undefined {
+  if (typeof query === 'string') return query;
+  if (query !== null && typeof query === 'object') {
+    const { sql, text } = query as { sql?: unknown; text?: unknown };
+    if (typeof sql === 'string') return sql;
+    if (typeof text === 'string') return text;
+  }
+  return undefined;
+}
