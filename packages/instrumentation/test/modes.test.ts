@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type pg from 'pg';
-import { guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
+import { adoptLease, guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
 import { resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool } from './helpers/pg';
 import { endPool, expectSilent, expectViolations, gate, poolViolations } from './helpers/violations';
@@ -94,6 +94,24 @@ describe('modes', () => {
       await assert.rejects(async () => pool.connect(), isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end'));
       assert.deepEqual(poolViolations(name).map((r) => r.attributes['poolguard.violation.kind']),
         ['cross_task_use', 'transaction_on_pool', 'use_after_end']);
+    });
+
+    it('throws POOLGUARD_CROSS_TASK_USE for a use from no known task of a lease with a known owner', async () => {
+      const name = 'mode-throw-unknown-current';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const client = await runInTask(() => pool.connect());
+        // The mocha test body runs in no task: report mode counts this, throw mode throws.
+        await assert.rejects(async () => client.query('SELECT 1'), isPoolGuardError('POOLGUARD_CROSS_TASK_USE', 'cross_task_use'));
+        await runInTask(async () => {
+          adoptLease(client);
+          await client.query('SELECT 1');
+          client.release();
+        });
+        expectViolations(name, 'cross_task_use', 1);
+      } finally {
+        await endPool(pool);
+      }
     });
 
     it('does not throw on clean traffic, in tasks and outside them', async () => {

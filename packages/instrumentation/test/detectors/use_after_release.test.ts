@@ -72,6 +72,24 @@ describe('use_after_release', () => {
     }
   });
 
+  it('reports the callback form of query after release, and the callback still runs', async () => {
+    const name = 'uar-callback';
+    const pool = guardPool(newPool(), { name });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        client.release();
+        const value = await new Promise<number>((resolve, reject) => {
+          client.query('SELECT 5 AS five', (err: Error | undefined, res: { rows: { five: number }[] }) => (err ? reject(err) : resolve(res.rows[0]!.five)));
+        });
+        assert.equal(value, 5);
+      });
+      expectViolations(name, 'use_after_release', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('reports a query by the previous holder after the connection was re-leased to another task', async () => {
     const name = 'uar-released-to-other';
     const pool = guardPool(newPool({ max: 1 }), { name });
