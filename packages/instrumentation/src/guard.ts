@@ -13,6 +13,7 @@ import { connectionStateOf } from './lease';
 import { startLeakSweep } from './leak-sweep';
 import { attachMeter, createMeteredPool, detachMeter } from './pool-metrics';
 import { endpointName, registerPool, uniquePoolName, unregisterPool } from './pool-registry';
+import { attachBoundaries } from './process-boundaries';
 import { report } from './signals';
 import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
 import type { GuardPoolOptions } from './types';
@@ -64,6 +65,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     metrics: undefined,
     connections: () => connectionsOf(pg._clients),
     stats: () => pgStats(pg),
+    sockets: () => pg._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
     saturated: () => pg._idle.length === 0 && pg._clients.length >= (pg.options.max ?? 10),
     onEnd: () => {
       if (state.ended) {
@@ -110,5 +112,8 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new TypeError('poolguard: invalid option `name`: expected a non-empty string');
   }
-  return guardWithSettings(pool, resolveSettings(options), globalTelemetry, options.name);
+  const settings = resolveSettings(options);
+  // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
+  attachBoundaries(globalTelemetry, () => ({ settings, telemetry: globalTelemetry }));
+  return guardWithSettings(pool, settings, globalTelemetry, options.name);
 }

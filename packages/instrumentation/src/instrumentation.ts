@@ -14,6 +14,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opent
 import { resolveSettings, type Settings } from './config';
 import { guardWithSettings, poolStateOf } from './guard';
 import type { TelemetrySource } from './internal-types';
+import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -27,7 +28,8 @@ function isNoop(provider: object): boolean {
 }
 
 export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
-  private _settings: Settings | undefined;
+  // `declare`: setConfig() sets it during super(); an initialised field would reset it afterwards.
+  private declare _settings: Settings | undefined;
   private _meterProvider: MeterProvider | undefined;
   private _loggerProvider: LoggerProvider | undefined;
   private readonly _guarded = new Set<WeakRef<object>>();
@@ -67,8 +69,15 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     ];
   }
 
+  override enable(): void {
+    super.enable();
+    // The fork, send and postMessage checks: patched once per process, read lazily (enable() runs inside super()).
+    attachBoundaries(this, () => ({ settings: this._settings ?? resolveSettings({}), telemetry: this._telemetry }));
+  }
+
   override disable(): void {
     super.disable();
+    detachBoundaries(this);
     for (const ref of this._guarded) {
       const pool = ref.deref();
       if (pool !== undefined) poolStateOf(pool)?.uninstall();

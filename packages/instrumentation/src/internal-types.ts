@@ -37,6 +37,8 @@ export interface PoolState {
   /** Connections the pool holds now, for the leak sweep and nested_checkout. */
   connections(): Iterable<ConnectionState>;
   stats(): PoolStats;
+  /** The sockets of the pool's open connections, read only when a send() carries a handle. */
+  sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
   /** The pool's end() was called (reports a second end as use_after_end). */

@@ -3,9 +3,58 @@
  * Every copy re-runs the code that created them: the primary keeps idle
  * connections it never uses, and N workers × max exhaust the server.
  */
+import type { PoolGuardError } from '../errors';
+import type { PoolState } from '../internal-types';
+import { selfForkTarget } from '../fork-target';
+import { livePools } from '../pool-registry';
+import { report } from '../signals';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
   summary: 'The process forked a copy of itself while pools exist, so every copy re-creates them.',
   fix: 'Create pools only in the worker branch (cluster.isPrimary / isMainThread guards), or fork another script.',
 };
+
+/*
+ * The check, run at each fork call (cluster.fork, child_process.fork, new
+ * Worker) before the copy starts. Each pool is reported once per process, on
+ * itself, however often the process forks.
+ */
+
+const reported = new WeakSet<PoolState>();
+
+function openConnections(pool: PoolState): number {
+  const stats = pool.stats();
+  return (stats.idle ?? 0) + (stats.used ?? 0);
+}
+
+function census(pools: readonly PoolState[]): string {
+  return pools.map((pool) => {
+    const open = openConnections(pool);
+    const created = pool.settings.captureStacks && pool.creationSite?.stack !== undefined
+      ? `, created at:\n${pool.creationSite.stack.split('\n').slice(1).join('\n')}\n`
+      : '';
+    return `"${pool.name}" (${open} open connection${open === 1 ? '' : 's'}${created})`;
+  }).join('; ');
+}
+
+/**
+ * `via` forks `target`; when that is a copy of this process and pools exist,
+ * reports pool_before_fork on each pool not reported yet. Returns the error
+ * to throw in throw mode.
+ */
+export function checkFork(via: string, target: unknown): PoolGuardError | undefined {
+  const pools = livePools();
+  if (pools.length === 0) return undefined;
+  const fresh = pools.filter((pool) => !reported.has(pool));
+  if (fresh.length === 0) return undefined;
+  const file = selfForkTarget(target);
+  if (file === undefined) return undefined;
+  const detail = `${via} started a copy of ${file} while ${pools.length === 1 ? 'this pool exists' : `${pools.length} pools exist`}: ${census(pools)}.`;
+  let error: PoolGuardError | undefined;
+  for (const pool of fresh) {
+    reported.add(pool);
+    error ??= report(pool, 'pool_before_fork', { detail });
+  }
+  return error;
+}

@@ -1,0 +1,59 @@
+/*
+ * Tells whether a fork target is a copy of this process: the entry script
+ * (process.argv[1]) or a module this process already loaded, since forking
+ * either re-runs code that creates pools. Targets come as a path (relative to
+ * the working directory, as Node resolves them), a file URL string or a URL
+ * object; anything else (eval code, data: URLs) is not a file and not a copy.
+ */
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const EXTENSIONS = ['', '.js', '.cjs', '.mjs'];
+
+/** The real path of `file`, trying Node's implicit extensions; undefined when no such file. */
+function realFile(file: string): string | undefined {
+  for (const extension of EXTENSIONS) {
+    try {
+      return realpathSync(file + extension);
+    } catch {
+      // Try the next extension.
+    }
+  }
+  return undefined;
+}
+
+/** The file a fork target names, or undefined when it names none. */
+export function targetFile(target: unknown): string | undefined {
+  let file: string | undefined;
+  if (target instanceof URL) {
+    if (target.protocol !== 'file:') return undefined;
+    file = fileURLToPath(target);
+  } else if (typeof target === 'string') {
+    if (target.startsWith('file:')) file = fileURLToPath(target);
+    else if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !isAbsolute(target)) return undefined;
+    else file = resolve(target);
+  } else {
+    return undefined;
+  }
+  return realFile(file);
+}
+
+let entry: string | undefined | null = null;
+
+function entryScript(): string | undefined {
+  if (entry === null) entry = process.argv[1] === undefined ? undefined : realFile(resolve(process.argv[1]));
+  return entry;
+}
+
+function loadedModule(file: string): boolean {
+  // require.cache holds CommonJS modules by real path; ESM ones have no public registry.
+  return typeof require === 'function' && require.cache[file] !== undefined;
+}
+
+/** The target's file when it is this process's entry script or a module it loaded; else undefined. */
+export function selfForkTarget(target: unknown): string | undefined {
+  const file = targetFile(target);
+  if (file === undefined) return undefined;
+  return file === entryScript() || loadedModule(file) ? file : undefined;
+}

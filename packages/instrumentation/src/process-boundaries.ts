@@ -1,0 +1,240 @@
+/*
+ * The process and thread boundary patches, installed once per process (and
+ * per worker thread, whose builtins are its own) by the first enabled
+ * PoolGuardInstrumentation or the first guardPool() call, and removed when
+ * the last instrumentation that needs them is disabled. They run the
+ * pool_before_fork, pool_across_boundary and handle_sent_to_process checks at
+ * fork, send and postMessage time only: nothing here touches the query path,
+ * and nothing here is something @opentelemetry/instrumentation-pg wraps.
+ *
+ * Wrapping is shimmer-style: a wrapper carries the original under a Symbol,
+ * so installing twice wraps once, and uninstalling restores the original
+ * where the wrapper is still in place. A wrapper someone else wrapped over
+ * cannot be removed; it then only passes calls through (no owner, no check).
+ *
+ * `send` is a per-instance property that Node sets up on `process` and on
+ * each ChildProcess with an IPC channel, so those are wrapped per instance:
+ * process.send at install, and what child_process.fork/spawn return.
+ * worker_threads.Worker is replaced in place by a subclass, so the check runs
+ * before the DataCloneError of a `workerData` that cannot be cloned. After
+ * patching, module.syncBuiltinESMExports() lets ESM named imports see it.
+ */
+// The module objects themselves (not namespace copies): patches must land where every importer looks.
+import childProcess = require('node:child_process');
+import clusterModule = require('node:cluster');
+import nodeModule = require('node:module');
+import workerThreads = require('node:worker_threads');
+import { diag } from '@opentelemetry/api';
+import { checkHandle } from './detectors/handle_sent_to_process';
+import { checkPayload } from './detectors/pool_across_boundary';
+import { checkFork } from './detectors/pool_before_fork';
+import { PoolGuardError } from './errors';
+import type { ReportTarget } from './signals';
+
+// At run time require('node:cluster') is the cluster object; its types describe an ES default export.
+const cluster = clusterModule as unknown as clusterModule.Cluster;
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Wrapped = AnyFunction & { [ORIGINAL]?: AnyFunction };
+
+const ORIGINAL = Symbol.for('poolguard.boundary.original');
+
+/** Who needs the patches, and how to report a value poolguard does not guard on their behalf. */
+const owners = new Map<object, () => Omit<ReportTarget, 'name'>>();
+
+/** >0 while a wrapper runs the original: a nested wrapper (Worker#postMessage → MessagePort#postMessage) checks nothing twice. */
+let passing = 0;
+
+const undo: (() => void)[] = [];
+
+function active(): boolean {
+  return owners.size > 0 && passing === 0;
+}
+
+/** The target for a value poolguard does not guard: the first owner's settings and telemetry, under the library's name. */
+function unguardedTarget(library: string): ReportTarget | undefined {
+  for (const source of owners.values()) return { name: library, ...source() };
+  return undefined;
+}
+
+/** Runs a check; poolguard's own faults go to diag, a PoolGuardError (throw mode) to the caller. */
+function runCheck(check: () => PoolGuardError | undefined): void {
+  let error: PoolGuardError | undefined;
+  try {
+    error = check();
+  } catch (err) {
+    if (err instanceof PoolGuardError) throw err;
+    diag.error('poolguard: a process boundary check failed; the call went on unchecked', err);
+  }
+  if (error !== undefined) throw error;
+}
+
+function checkMessage(via: string, message: unknown): void {
+  // The fast path for plain messages: primitives cost one typeof.
+  if (message === null || (typeof message !== 'object' && typeof message !== 'function')) return;
+  runCheck(() => checkPayload(via, message, unguardedTarget));
+}
+
+function checkSend(via: string, message: unknown, handle: unknown): void {
+  checkMessage(via, message);
+  if (handle !== null && typeof handle === 'object') runCheck(() => checkHandle(via, handle));
+}
+
+/** Replaces `target[key]` by `make(original)` unless poolguard's wrapper is already there. */
+function wrap(target: object, key: string, make: (original: AnyFunction) => AnyFunction): void {
+  const holder = target as Record<string, Wrapped | undefined>;
+  const original = holder[key];
+  if (typeof original !== 'function' || original[ORIGINAL] !== undefined) return;
+  const wrapper: Wrapped = make(original);
+  Object.defineProperty(wrapper, ORIGINAL, { value: original });
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  Object.defineProperty(target, key, {
+    value: wrapper,
+    writable: descriptor?.writable ?? true,
+    enumerable: descriptor?.enumerable ?? false,
+    configurable: true,
+  });
+  undo.push(() => {
+    if (holder[key] !== wrapper) return;
+    if (descriptor === undefined) delete holder[key];
+    else Object.defineProperty(target, key, descriptor);
+  });
+}
+
+/** Wraps an IPC `send` (process.send, child.send): check the message and the handle, then send. */
+function wrapSend(target: object, via: string): void {
+  wrap(target, 'send', (original) => function send(this: unknown, message: unknown, handle?: unknown) {
+    if (active()) checkSend(via, message, handle);
+    passing++;
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      passing--;
+    }
+  });
+}
+
+/** A child's `send` is set up per instance by Node: wrap it on each child poolguard sees start. */
+function guardChild(child: unknown): void {
+  if (child !== null && typeof child === 'object' && typeof (child as { send?: unknown }).send === 'function') {
+    wrapSend(child, 'child.send()');
+  }
+}
+
+function wrapPostMessage(prototype: object | undefined, via: string): void {
+  if (prototype === undefined) return;
+  wrap(prototype, 'postMessage', (original) => function postMessage(this: unknown, message: unknown) {
+    // Reported before the DataCloneError, which the app still gets unchanged.
+    if (active()) checkMessage(via, message);
+    passing++;
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      passing--;
+    }
+  });
+}
+
+function patchClusterFork(): void {
+  if (typeof cluster.fork !== 'function') return;
+  wrap(cluster, 'fork', (original) => function fork(this: unknown, env?: unknown) {
+    if (active()) {
+      // Before setupPrimary() runs, settings.exec is unset and Node forks process.argv[1].
+      runCheck(() => checkFork('cluster.fork()', cluster.settings.exec ?? process.argv[1]));
+      checkMessage('cluster.fork() env', env);
+    }
+    return original.apply(this, arguments as unknown as unknown[]);
+  });
+}
+
+function patchChildProcess(): void {
+  wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown) {
+    if (active()) {
+      runCheck(() => checkFork('child_process.fork()', modulePath));
+      if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
+    }
+    const child = original.apply(this, arguments as unknown as unknown[]);
+    guardChild(child);
+    return child;
+  });
+  wrap(childProcess, 'spawn', (original) => function spawn(this: unknown) {
+    const child = original.apply(this, arguments as unknown as unknown[]);
+    guardChild(child);
+    return child;
+  });
+}
+
+function patchWorker(): void {
+  const Original = workerThreads.Worker as typeof workerThreads.Worker & { [ORIGINAL]?: unknown };
+  if (typeof Original !== 'function' || Original[ORIGINAL] !== undefined) return;
+  // Checks run before super(): the app's DataCloneError for workerData comes after the report.
+  class Worker extends Original {
+    constructor(filename: string | URL, options?: workerThreads.WorkerOptions) {
+      if (active()) {
+        // `eval: true` code is not a file, so it is not a copy of this one.
+        if (options?.eval !== true) runCheck(() => checkFork('new Worker()', filename));
+        if (options !== undefined && options !== null) {
+          checkMessage('new Worker() workerData', options.workerData);
+          checkMessage('new Worker() argv', options.argv);
+        }
+      }
+      super(filename, options);
+    }
+  }
+  Object.defineProperty(Worker, 'name', { value: 'Worker' });
+  Object.defineProperty(Worker, ORIGINAL, { value: Original });
+  const exports = workerThreads as unknown as Record<string, unknown>;
+  exports.Worker = Worker;
+  undo.push(() => {
+    if (exports.Worker === Worker) exports.Worker = Original;
+  });
+}
+
+function install(): void {
+  try {
+    patchClusterFork();
+    // cluster.Worker is the class of cluster.workers[id], on the primary and in each worker.
+    wrap((cluster as unknown as { Worker: { prototype: object } }).Worker.prototype, 'send', (original) => function send(this: unknown, message: unknown, handle?: unknown) {
+      if (active()) checkSend('worker.send()', message, handle);
+      passing++;
+      try {
+        return original.apply(this, arguments as unknown as unknown[]);
+      } finally {
+        passing--;
+      }
+    });
+    patchChildProcess();
+    if (typeof process.send === 'function') wrapSend(process, 'process.send()');
+    // Worker#postMessage on the original class, before the subclass takes its place.
+    wrapPostMessage(workerThreads.Worker.prototype, 'worker.postMessage()');
+    patchWorker();
+    wrapPostMessage(workerThreads.MessagePort?.prototype, 'postMessage()');
+    wrapPostMessage(workerThreads.BroadcastChannel?.prototype, 'BroadcastChannel#postMessage()');
+    nodeModule.syncBuiltinESMExports();
+  } catch (err) {
+    diag.error('poolguard: could not patch the process boundaries; pool_before_fork, pool_across_boundary and handle_sent_to_process are off', err);
+  }
+}
+
+function uninstall(): void {
+  try {
+    while (undo.length > 0) undo.pop()!();
+    nodeModule.syncBuiltinESMExports();
+  } catch (err) {
+    diag.error('poolguard: could not remove the process boundary patches', err);
+  }
+}
+
+/** `owner` needs the boundary checks; the first owner installs the patches. */
+export function attachBoundaries(owner: object, source: () => Omit<ReportTarget, 'name'>): void {
+  if (owners.has(owner)) return;
+  owners.set(owner, source);
+  if (undo.length === 0) install();
+}
+
+/** `owner` no longer needs them; the last one out removes the patches. */
+export function detachBoundaries(owner: object): void {
+  if (!owners.delete(owner) || owners.size > 0) return;
+  uninstall();
+}

@@ -1,0 +1,188 @@
+/*
+ * Recognises pools, clients and connections of the supported libraries (pg,
+ * mysql2 callback and promise, generic-pool, tarn, knex) by duck typing, so a
+ * boundary check can tell one in a message whether poolguard guards it or not,
+ * connected or not. Only own data fields are tested first (hasOwn never runs a
+ * getter of an app object), and each shape needs several library-private
+ * fields at once, so a plain app object is not mistaken for a pool.
+ *
+ * `findPoolValue` walks a message: plain objects, arrays, Maps and Sets to a
+ * depth of 3 (DESIGN "Boundary payloads"), with a bounded breadth so that a
+ * large message costs a bounded, small amount.
+ */
+import { poolStateOf } from './guard';
+import type { PoolState } from './internal-types';
+import { connectionStateOf } from './lease';
+
+export type RecognisedLibrary = 'pg' | 'mysql2' | 'generic-pool' | 'tarn' | 'knex';
+
+export interface Recognised {
+  readonly library: RecognisedLibrary;
+  readonly role: 'pool' | 'client' | 'connection';
+  /** What it is, for messages: "pg Pool", "mysql2 PromisePoolConnection". */
+  readonly label: string;
+  /** The guarded pool it belongs to, when poolguard guards it. */
+  readonly state: PoolState | undefined;
+}
+
+/** How deep `findPoolValue` looks: the message is depth 0. */
+export const MAX_DEPTH = 3;
+/** How many entries of one container it looks at. */
+export const MAX_BREADTH = 64;
+/** How many values of one message it looks at in all. */
+export const MAX_VISITS = 512;
+
+type Bag = Record<string, unknown>;
+
+const hasOwn = (value: object, key: string) => Object.prototype.hasOwnProperty.call(value, key);
+const isFn = (value: unknown): boolean => typeof value === 'function';
+
+function own(value: object, ...keys: string[]): boolean {
+  for (const key of keys) if (!hasOwn(value, key)) return false;
+  return true;
+}
+
+function found(library: RecognisedLibrary, role: Recognised['role'], label: string, state: PoolState | undefined): Recognised {
+  return { library, role, label: `${library} ${label}`, state };
+}
+
+/** The guarded pool of a connection object, if any. */
+function stateOfConnection(connection: object): PoolState | undefined {
+  return connectionStateOf(connection)?.pool;
+}
+
+function pg(value: Bag): Recognised | undefined {
+  if (own(value, '_clients', '_idle', '_pendingQueue', 'options') && Array.isArray(value._clients) && isFn(value.connect)) {
+    return found('pg', 'pool', 'Pool', poolStateOf(value));
+  }
+  if (own(value, 'connectionParameters', '_queryQueue', 'connection') && isFn(value.query)) {
+    // A PoolClient is a Client that pg-pool gave a `release`; a lease handle forwards both.
+    const state = stateOfConnection(value);
+    return found('pg', state === undefined ? 'client' : 'connection', isFn(value.release) ? 'PoolClient' : 'Client', state);
+  }
+  if (own(value, 'stream', 'parsedStatements', 'submittedNamedStatements')) {
+    return found('pg', 'connection', 'Connection', undefined);
+  }
+  return undefined;
+}
+
+function mysql2Core(value: Bag): Recognised | undefined {
+  if (own(value, 'config', '_allConnections', '_freeConnections', '_connectionQueue') && isFn(value.getConnection)) {
+    return found('mysql2', 'pool', 'Pool', poolStateOf(value));
+  }
+  if (own(value, 'config', 'stream', '_commands', '_statements') && isFn(value.query)) {
+    const pooled = hasOwn(value, '_pool');
+    return found('mysql2', pooled ? 'connection' : 'client', pooled ? 'PoolConnection' : 'Connection', stateOfConnection(value));
+  }
+  return undefined;
+}
+
+function mysql2(value: Bag): Recognised | undefined {
+  const core = mysql2Core(value);
+  if (core !== undefined) return core;
+  // mysql2/promise wraps the core object in `pool` or `connection`, next to a `Promise` constructor.
+  if (!hasOwn(value, 'Promise')) return undefined;
+  const inner = hasOwn(value, 'pool') ? value.pool : hasOwn(value, 'connection') ? value.connection : undefined;
+  if (inner === null || typeof inner !== 'object') return undefined;
+  const wrapped = mysql2Core(inner as Bag);
+  if (wrapped === undefined) return undefined;
+  const label = wrapped.role === 'pool' ? 'PromisePool' : wrapped.role === 'connection' ? 'PromisePoolConnection' : 'PromiseConnection';
+  return found('mysql2', wrapped.role, label, wrapped.state ?? poolStateOf(value));
+}
+
+function genericPool(value: Bag): Recognised | undefined {
+  if (own(value, '_factory', '_config', '_availableObjects', '_resourceLoans') && isFn(value.acquire)) {
+    return found('generic-pool', 'pool', 'Pool', poolStateOf(value));
+  }
+  return undefined;
+}
+
+function tarn(value: Bag): Recognised | undefined {
+  if (own(value, 'creator', 'destroyer', 'used', 'free', 'pendingAcquires') && Array.isArray(value.used) && isFn(value.acquire)) {
+    return found('tarn', 'pool', 'Pool', poolStateOf(value));
+  }
+  return undefined;
+}
+
+function knex(value: Bag): Recognised | undefined {
+  // A knex instance (and a transaction) is a function carrying `client`; its `client` getter only returns a field.
+  if (typeof (value as unknown) === 'function') {
+    if (hasOwn(value, 'client') && isFn(value.raw) && isFn(value.transaction) && isFn(value.destroy)) {
+      return found('knex', 'pool', 'instance', undefined);
+    }
+    return undefined;
+  }
+  if (own(value, 'config', 'connectionSettings', 'driver') && isFn(value.acquireConnection)) {
+    return found('knex', 'client', 'Client', undefined);
+  }
+  return undefined;
+}
+
+/** The pool, client or connection `value` is, or undefined. Never throws. */
+export function recognise(value: unknown): Recognised | undefined {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  const bag = value as Bag;
+  try {
+    if (typeof value === 'function') return knex(bag);
+    return pg(bag) ?? mysql2(bag) ?? genericPool(bag) ?? tarn(bag) ?? knex(bag);
+  } catch {
+    // A revoked proxy or a throwing trap: not something poolguard can recognise.
+    return undefined;
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The first pool, client or connection in `message`, looking into plain
+ * objects, arrays, Maps and Sets to MAX_DEPTH. Primitives return at once.
+ */
+export function findPoolValue(message: unknown): Recognised | undefined {
+  if (message === null || (typeof message !== 'object' && typeof message !== 'function')) return undefined;
+  const budget = { visits: MAX_VISITS };
+  try {
+    return search(message as object, 0, budget);
+  } catch {
+    return undefined;
+  }
+}
+
+function search(value: object, depth: number, budget: { visits: number }): Recognised | undefined {
+  if (--budget.visits < 0) return undefined;
+  if (typeof value === 'function') return recognise(value);
+  if (Array.isArray(value)) return depth < MAX_DEPTH ? searchValues(value, depth, budget) : undefined;
+  if (isPlainObject(value)) {
+    if (depth >= MAX_DEPTH) return undefined;
+    let seen = 0;
+    for (const key in value) {
+      if (++seen > MAX_BREADTH) break;
+      const child = (value as Bag)[key];
+      if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
+        const hit = search(child, depth + 1, budget);
+        if (hit !== undefined) return hit;
+      }
+    }
+    return undefined;
+  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp) return undefined;
+  if (value instanceof Map) return depth < MAX_DEPTH ? searchValues(value.values(), depth, budget, value.keys()) : undefined;
+  if (value instanceof Set) return depth < MAX_DEPTH ? searchValues(value.values(), depth, budget) : undefined;
+  return recognise(value);
+}
+
+function searchValues(values: Iterable<unknown>, depth: number, budget: { visits: number }, keys?: Iterable<unknown>): Recognised | undefined {
+  for (const source of keys === undefined ? [values] : [values, keys]) {
+    let seen = 0;
+    for (const child of source) {
+      if (++seen > MAX_BREADTH) break;
+      if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
+        const hit = search(child, depth + 1, budget);
+        if (hit !== undefined) return hit;
+      }
+    }
+  }
+  return undefined;
+}
