@@ -87,8 +87,8 @@ export default createRule<Options, MessageIds>({
       },
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
-        const options = node.arguments[1];
-        const workerData = options && propertyOf(options, 'workerData');
+        const workerOptions = node.arguments[1];
+        const workerData = workerOptions && propertyOf(workerOptions, 'workerData');
         if (workerData) checkPayload(workerData, '`workerData`', false);
       },
     };
