@@ -5,12 +5,12 @@
  */
 import { threadId } from 'node:worker_threads';
 import { diag, metrics } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
 import { installPg, instrumentationPgActive, isPgPool, pgEndpoint, pgStats, type PgPoolLike } from './adapters/pg';
 import { resolveSettings, type Settings } from './config';
 import type { ConnectionState, PoolState, TelemetrySource } from './internal-types';
 import { connectionStateOf } from './lease';
 import { startLeakSweep } from './leak-sweep';
+import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter } from './pool-metrics';
 import { endpointName, registerPool, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
@@ -26,7 +26,7 @@ type GuardedPool = { [POOL_STATE]?: PoolState };
 /** Signals through the global OTel providers, looked up at each use so a late SDK still gets them. */
 export const globalTelemetry: TelemetrySource = {
   meter: () => metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
-  logger: () => logs.getLogger(PACKAGE_NAME, PACKAGE_VERSION),
+  logger: () => poolguardLogger(),
 };
 
 export function poolStateOf(pool: object): PoolState | undefined {

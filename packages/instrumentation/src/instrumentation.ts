@@ -9,11 +9,12 @@
  * in place but makes it guard nothing new, and unguards the pools it guarded.
  */
 import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
-import { logs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
+import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveSettings, type Settings } from './config';
 import { guardWithSettings, poolStateOf } from './guard';
 import type { TelemetrySource } from './internal-types';
+import { isGlobalStandIn, poolguardLogger } from './logger-provider';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -21,11 +22,6 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 const GUARDED_CLASS = Symbol.for('poolguard.guardedPoolClass');
 
 type PoolClass = (new (...args: unknown[]) => object) & { [GUARDED_CLASS]?: true };
-
-/** A NoOp provider handed over at registration means "none yet": keep looking the global one up late. */
-function isNoop(provider: object): boolean {
-  return /^Noop/.test(provider.constructor?.name ?? '');
-}
 
 export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
   // `declare`: setConfig() sets it during super(); an initialised field would reset it afterwards.
@@ -35,7 +31,8 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   private readonly _guarded = new Set<WeakRef<object>>();
   private readonly _telemetry: TelemetrySource = {
     meter: (): Meter => (this._meterProvider === undefined ? metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION) : this.meter),
-    logger: (): Logger => (this._loggerProvider === undefined ? logs.getLogger(PACKAGE_NAME, PACKAGE_VERSION) : this.logger),
+    // Resolved at each emit: an explicit provider, else whichever global slot the app filled (logger-provider.ts).
+    logger: (): Logger => poolguardLogger(this._loggerProvider),
   };
 
   constructor(config: PoolGuardConfig = {}) {
@@ -49,12 +46,13 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   }
 
   override setMeterProvider(meterProvider: MeterProvider): void {
-    if (!isNoop(meterProvider)) this._meterProvider = meterProvider;
+    // A Noop provider handed over at registration means "none yet": keep looking the global one up late.
+    if (!isGlobalStandIn(meterProvider)) this._meterProvider = meterProvider;
     super.setMeterProvider(meterProvider);
   }
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {
-    if (!isNoop(loggerProvider)) this._loggerProvider = loggerProvider;
+    if (!isGlobalStandIn(loggerProvider)) this._loggerProvider = loggerProvider;
     super.setLoggerProvider(loggerProvider);
   }
 
