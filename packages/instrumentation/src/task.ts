@@ -116,19 +116,39 @@ export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unkn
   return (_req, _res, next) => runInTask(() => next());
 }
 
+type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
+
 /**
  * Makes every incoming HTTP request a task root. The channel fires once per
  * request before the 'request' event, in the parser's execution; entering a
  * fresh token there scopes the handler and everything it starts, and the next
  * request on a keep-alive socket enters its own.
+ *
+ * On Node >= 24 (AsyncContextFrame), enterWith lasts only until the current
+ * callback returns; the request's later events ('data', 'end', 'close'), which
+ * the socket's reads drive, would run with no task. So there the request's and
+ * the response's events are emitted in the request's token too: one closure per
+ * message, nothing per checkout.
  */
 export function enableHttpRoots(): void {
   if (httpRootsOn) return;
   httpRootsOn = true;
   const storage = tokenStorage();
-  subscribe('http.server.request.start', () => {
-    storage.enterWith(new TaskToken(undefined));
+  subscribe('http.server.request.start', (message) => {
+    const token = new TaskToken(undefined);
+    storage.enterWith(token);
+    if (!FREE_ASYNC_CONTEXT) return;
+    const { request, response } = message as { request?: Emitter; response?: Emitter };
+    if (request !== undefined) emitInTask(storage, request, token);
+    if (response !== undefined) emitInTask(storage, response, token);
   });
+}
+
+function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, token: TaskToken): void {
+  const emit = emitter.emit;
+  emitter.emit = function (this: Emitter, ...args: unknown[]): boolean {
+    return storage.run(token, () => emit.apply(this, args as [string, ...unknown[]]));
+  };
 }
 
 /**
