@@ -5,10 +5,10 @@
  */
 import { threadId } from 'node:worker_threads';
 import { diag, metrics } from '@opentelemetry/api';
-import { installPg, instrumentationPgActive, isPgPool, pgEndpoint, pgStats, type PgPoolLike } from './adapters/pg';
-import { resolveSettings, type Settings } from './config';
-import type { ConnectionState, PoolState, TelemetrySource } from './internal-types';
-import { connectionStateOf } from './lease';
+import { BUILT_IN_ADAPTERS, type Adapter, type InstalledPool } from './adapters';
+import { declarativeAdapter } from './adapters/declarative';
+import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
+import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter } from './pool-metrics';
@@ -16,7 +16,7 @@ import { endpointName, registerPool, uniquePoolName, unregisterPool } from './po
 import { attachBoundaries } from './process-boundaries';
 import { report } from './signals';
 import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
-import type { GuardPoolOptions } from './types';
+import type { GuardPoolOptions, PoolAdapter } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 const POOL_STATE = Symbol.for('poolguard.pool');
@@ -33,26 +33,31 @@ export function poolStateOf(pool: object): PoolState | undefined {
   return (pool as GuardedPool)[POOL_STATE];
 }
 
-function* connectionsOf(clients: readonly object[]): Iterable<ConnectionState> {
-  for (const client of clients) {
-    const conn = connectionStateOf(client);
-    if (conn !== undefined) yield conn;
+function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
+  if (custom !== undefined) return declarativeAdapter(custom);
+  const adapter = BUILT_IN_ADAPTERS.find((candidate) => candidate.matches(pool));
+  if (adapter === undefined) {
+    throw new PoolGuardConfigError('adapter', 'guardPool() does not recognise this pool (pg, mysql2, generic-pool, tarn and knex are built in); pass `adapter` to describe it');
   }
+  return adapter;
 }
 
 /** Guards `pool` with resolved settings; the instrumentation and guardPool() both end here. */
-export function guardWithSettings<P extends object>(pool: P, settings: Settings, telemetry: TelemetrySource, name?: string): P {
+export function guardWithSettings<P extends object>(pool: P, settings: Settings, telemetry: TelemetrySource, name?: string, custom?: PoolAdapter): P {
   if ((pool as GuardedPool)[POOL_STATE] !== undefined) return pool;
-  if (!isPgPool(pool)) {
-    throw new TypeError('poolguard: guardPool() does not know this pool; pass `adapter` for libraries other than pg.');
+  const adapter = adapterFor(pool, custom);
+  // A facade (mysql2/promise, knex) lends through an inner pool: guard that one, mark both.
+  const core = adapter.core?.(pool) ?? pool;
+  if ((core as GuardedPool)[POOL_STATE] !== undefined) {
+    Object.defineProperty(pool, POOL_STATE, { value: (core as GuardedPool)[POOL_STATE], configurable: true, enumerable: false, writable: true });
+    return pool;
   }
-  const pg: PgPoolLike = pool;
-  const endpoint = pgEndpoint(pg);
+  const endpoint = adapter.endpoint(pool);
   let stopSweep = () => undefined as void;
-  let uninstall = () => undefined as void;
+  let installed: InstalledPool | undefined;
   const state: PoolState = {
-    library: 'pg',
-    name: uniquePoolName(name ?? endpointName(endpoint) ?? 'pg'),
+    library: adapter.library,
+    name: uniquePoolName(name ?? endpointName(endpoint) ?? adapter.library),
     settings,
     telemetry,
     pid: process.pid,
@@ -63,10 +68,10 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     internalCheckouts: 0,
     internalCallbacks: 0,
     metrics: undefined,
-    connections: () => connectionsOf(pg._clients),
-    stats: () => pgStats(pg),
-    sockets: () => pg._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
-    saturated: () => pg._idle.length === 0 && pg._clients.length >= (pg.options.max ?? 10),
+    connections: () => installed?.connections() ?? [],
+    stats: () => installed?.stats() ?? {},
+    sockets: () => installed?.sockets?.() ?? [],
+    saturated: () => installed?.saturated() ?? false,
     onEnd: () => {
       if (state.ended) {
         const error = report(state, 'use_after_end', { current: currentTask(), detail: 'end() was called again.' });
@@ -81,39 +86,47 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     uninstall: () => {
       stopSweep();
       if (state.metrics !== undefined) detachMeter(state.metrics);
-      uninstall();
+      installed?.uninstall();
       unregisterPool(state);
       delete (pool as GuardedPool)[POOL_STATE];
+      delete (core as GuardedPool)[POOL_STATE];
     },
   };
   if (settings.poolMetrics !== false) {
-    const occupancy = settings.poolMetrics === true ? () => true : () => !instrumentationPgActive(pg);
+    const elsewhere = adapter.occupancyReportedElsewhere;
+    const occupancy = settings.poolMetrics === true || elsewhere === undefined ? () => true : () => !elsewhere(pool);
     state.metrics = createMeteredPool(state, occupancy);
     attachMeter(state.metrics);
   }
-  Object.defineProperty(pool, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });
-  uninstall = installPg(pg, state);
+  for (const target of new Set([pool, core])) {
+    Object.defineProperty(target, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+  }
+  installed = adapter.install(pool, state);
   const metered = state.metrics;
   stopSweep = startLeakSweep(state, metered === undefined ? undefined : () => attachMeter(metered));
   if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
   registerPool(state);
-  diag.debug(`poolguard: guarding pool "${state.name}"`);
+  diag.debug(`poolguard: guarding ${adapter.library} pool "${state.name}"`);
   return pool;
 }
+
+let defaultSettings: Settings | undefined;
 
 /**
  * Instruments one pool instance by hand and returns the same pool. Works with
  * no registered instrumentation, through the global OTel providers.
  */
 export function guardPool<P extends object>(pool: P, options: GuardPoolOptions = {}): P {
-  if (pool === null || typeof pool !== 'object') {
+  // A knex instance is a function with a pool behind it.
+  if (pool === null || (typeof pool !== 'object' && typeof pool !== 'function')) {
     throw new TypeError(`poolguard: guardPool() expects a pool object, got ${pool === null ? 'null' : typeof pool}`);
   }
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new TypeError('poolguard: invalid option `name`: expected a non-empty string');
+    throw new PoolGuardConfigError('name', 'expected a non-empty string');
   }
   const settings = resolveSettings(options);
   // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
-  attachBoundaries(globalTelemetry, () => ({ settings, telemetry: globalTelemetry }));
-  return guardWithSettings(pool, settings, globalTelemetry, options.name);
+  // A value no pool owns is reported with default settings: one pool's options are not the app's.
+  attachBoundaries(globalTelemetry, () => ({ settings: defaultSettings ??= resolveSettings({}), telemetry: globalTelemetry }));
+  return guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
 }

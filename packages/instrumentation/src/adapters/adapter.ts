@@ -17,6 +17,8 @@ export interface Adapter<P extends object = object> {
   core?(pool: P): object;
   /** Where the pool connects, for its default name. Never credentials. */
   endpoint(pool: P): PoolEndpoint | undefined;
+  /** True when another instrumentation already reports this pool's count and pending requests (poolMetrics 'auto'). */
+  occupancyReportedElsewhere?(pool: P): boolean;
   /** Installs the per-instance wrappers, once per pool. */
   install(pool: P, state: PoolState): InstalledPool;
 }
@@ -26,6 +28,8 @@ export interface InstalledPool {
   connections(): Iterable<ConnectionState>;
   /** Occupancy, read at metric collection time. */
   stats(): PoolStats;
+  /** The sockets of the pool's connections, for handle_sent_to_process. */
+  sockets?(): Iterable<unknown>;
   /** True when a checkout now would wait: nothing idle and the pool at its maximum. */
   saturated(): boolean;
   /** Removes every wrapper this adapter installed. */

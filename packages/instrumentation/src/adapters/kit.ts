@@ -25,7 +25,9 @@ import { createLeaseHandle, leaseOfHandle, rawOfHandle } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { TransactionState } from '../types';
 
-export type AnyFunction = (...args: unknown[]) => unknown;
+// Wrapped methods keep their own parameter types; the wrappers only forward them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
 
 /** poolguard's own faults go to diag; a PoolGuardError (throw mode) is the app's to get. */
 export function internalFault(err: unknown): void {
@@ -33,25 +35,30 @@ export function internalFault(err: unknown): void {
   diag.error('poolguard: internal error in a pool adapter', err);
 }
 
-/** Undo list for one pool's wrappers. */
+/**
+ * Defines `target[name]` as an own, non-enumerable property built by
+ * `make(next)`, where `next(self)` returns the method the instance would have
+ * had: its own earlier value, or its prototype's, looked up at call time.
+ * Returns the function that undoes it.
+ */
+export function wrapMethod<T extends object>(target: T, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): () => void {
+  const own = Object.getOwnPropertyDescriptor(target, name);
+  const next = own !== undefined
+    ? () => own.value as AnyFunction
+    : (self: object) => (Object.getPrototypeOf(self) as Record<string, AnyFunction>)[name]!;
+  Object.defineProperty(target, name, { value: make(next), writable: true, configurable: true, enumerable: false });
+  return () => {
+    if (own === undefined) delete (target as Record<string, unknown>)[name];
+    else Object.defineProperty(target, name, own);
+  };
+}
+
+/** Undo list for one pool's own wrappers (connections keep theirs, see ConnectionWrappers). */
 export class Wrappers {
   private readonly undo: (() => void)[] = [];
 
-  /**
-   * Defines `target[name]` as an own, non-enumerable property built by
-   * `make(next)`, where `next(self)` returns the method the instance would
-   * have had: its own earlier value, or its prototype's at call time.
-   */
   method<T extends object>(target: T, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
-    const own = Object.getOwnPropertyDescriptor(target, name);
-    const next = own !== undefined
-      ? () => own.value as AnyFunction
-      : (self: object) => (Object.getPrototypeOf(self) as Record<string, AnyFunction>)[name]!;
-    Object.defineProperty(target, name, { value: make(next), writable: true, configurable: true, enumerable: false });
-    this.undo.push(() => {
-      if (own === undefined) delete (target as Record<string, unknown>)[name];
-      else Object.defineProperty(target, name, own);
-    });
+    this.undo.push(wrapMethod(target, name, make));
   }
 
   onUndo(fn: () => void): void {
@@ -60,6 +67,32 @@ export class Wrappers {
 
   uninstall(): void {
     for (const fn of this.undo.splice(0).reverse()) fn();
+  }
+}
+
+/**
+ * Wrappers on connections, kept per connection so that connections the pool
+ * drops take their undo lists with them; uninstall undoes those still alive.
+ */
+export class ConnectionWrappers<C extends object> {
+  private readonly undo = new WeakMap<C, (() => void)[]>();
+
+  /** True the first time `connection` is seen. */
+  adopt(connection: C): boolean {
+    if (this.undo.has(connection)) return false;
+    this.undo.set(connection, []);
+    return true;
+  }
+
+  method(connection: C, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
+    this.undo.get(connection)?.push(wrapMethod(connection, name, make));
+  }
+
+  uninstall(connections: Iterable<C>): void {
+    for (const connection of connections) {
+      for (const fn of this.undo.get(connection)?.splice(0).reverse() ?? []) fn();
+      this.undo.delete(connection);
+    }
   }
 }
 
@@ -92,7 +125,13 @@ export function checkoutRequested(state: PoolState): CheckoutRequest {
  * The pool lent `connection` for `request`: the lease starts and, for an
  * explicit checkout with lease handles on, the caller gets a handle.
  */
-export function leaseDelivered<C extends object>(state: PoolState, connection: C, request: CheckoutRequest, onFirstSight?: (conn: ConnectionState) => void): C {
+export function leaseDelivered<C extends object>(
+  state: PoolState,
+  connection: C,
+  request: CheckoutRequest,
+  onFirstSight?: (conn: ConnectionState) => void,
+  handles = true,
+): C {
   let conn = connectionStateOf(connection);
   if (conn === undefined || conn.pool !== state) {
     conn = attachConnection(state, connection);
@@ -100,7 +139,7 @@ export function leaseDelivered<C extends object>(state: PoolState, connection: C
   }
   beginLease(conn);
   claimLease(conn, request.owner, request.explicit, request.requestedAt, request.site);
-  if (!request.explicit || !state.settings.leaseHandles) return connection;
+  if (!handles || !request.explicit || !state.settings.leaseHandles) return connection;
   return createLeaseHandle(connection, conn.leaseId);
 }
 

@@ -10,65 +10,40 @@
  * release function bound to that one lease, so a stale holder's release can
  * be told from the current borrower's.
  */
-import { performance } from 'node:perf_hooks';
-import { diag } from '@opentelemetry/api';
-import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { attachConnection, beginLease, beginLending, captureCheckoutSite, checkPoolQuery, checkRelease, checkUse, claimLease, connectionStateOf, PASS, requestCheckout, type ReleaseVerdict } from '../lease';
+import { attachConnection, beginLease, beginLending, checkPoolQuery, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller, type Task } from '../task';
-import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import { asyncContextActive, bindToCaller } from '../task';
+import type { PoolEndpoint, PoolStats } from '../types';
+import type { Adapter, InstalledPool } from './adapter';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { guardPgQuery, type PgClientLike } from './resources';
 
-/** The parts of pg-pool and pg.Client poolguard reads. Internal fields are read defensively. */
+/** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
 export interface PgPoolLike {
   options: { max?: number; min?: number; host?: string; port?: number | string; database?: string; connectionString?: string };
-  Client: new (...args: unknown[]) => PgClientLike;
+  Client: new (...args: unknown[]) => PgPoolClient;
   Promise?: PromiseConstructor;
-  _clients: PgClientLike[];
+  _clients: PgPoolClient[];
   _idle: unknown[];
   _pendingQueue: unknown[];
-  ending?: boolean;
   connect(callback?: PgConnectCallback): unknown;
   query(...args: unknown[]): unknown;
   end(...args: unknown[]): unknown;
-  prependListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgClientLike) => void): unknown;
-  removeListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgClientLike) => void): unknown;
+  prependListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgPoolClient) => void): unknown;
+  removeListener(event: 'connect' | 'acquire' | 'remove', listener: (client: PgPoolClient) => void): unknown;
 }
 
-export interface PgClientLike {
-  query(...args: unknown[]): unknown;
+interface PgPoolClient extends PgClientLike {
   release?: (err?: unknown) => void;
-  pipeline?: boolean;
-  _activeQuery?: unknown;
-  _queryQueue?: unknown[];
-  _txStatus?: string | null;
-  getTransactionStatus?: () => string | null;
 }
 
-type AnyFunction = (...args: unknown[]) => unknown;
-type PgConnectCallback = (err: unknown, client: PgClientLike | undefined, done: unknown) => void;
+type PgConnectCallback = (err: unknown, client: PgPoolClient | undefined, done: unknown) => void;
 
 export function isPgPool(pool: object): pool is PgPoolLike {
   const candidate = pool as Partial<PgPoolLike>;
   return Array.isArray(candidate._clients) && Array.isArray(candidate._idle) && Array.isArray(candidate._pendingQueue) &&
     typeof candidate.connect === 'function' && typeof candidate.Client === 'function';
-}
-
-export function pgInFlight(client: PgClientLike): number {
-  return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
-}
-
-export function pgTransactionState(client: PgClientLike): TransactionState {
-  return transactionStateOf(typeof client.getTransactionStatus === 'function' ? client.getTransactionStatus() : client._txStatus);
-}
-
-function transactionStateOf(status: string | null | undefined): TransactionState {
-  switch (status) {
-    case 'I': return 'idle';
-    case 'T': return 'open';
-    case 'E': return 'aborted';
-    default: return 'unknown';
-  }
 }
 
 export function pgStats(pool: PgPoolLike): PoolStats {
@@ -105,14 +80,11 @@ export function instrumentationPgActive(pool: PgPoolLike): boolean {
   return connect?.__wrapped === true;
 }
 
-function defineOwn(target: object, key: PropertyKey, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
-}
-
-/** poolguard's own faults go to diag; PoolGuardErrors (throw mode) are rethrown by the caller. */
-function internalFault(err: unknown): void {
-  if (err instanceof PoolGuardError) throw err;
-  diag.error('poolguard: internal error in the pg adapter', err);
+function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
+  for (const client of pool._clients) {
+    const conn = connectionStateOf(client);
+    if (conn !== undefined) yield conn;
+  }
 }
 
 /** With async context on, binds a trailing callback to the caller's context. */
@@ -121,41 +93,16 @@ function bindTrailingCallback(args: IArguments): void {
   if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last] as AnyFunction);
 }
 
-/** Installs the per-instance wrappers on `pool` and its clients; returns the uninstaller. */
-export function installPg(pool: PgPoolLike, state: PoolState): () => void {
-  const guardedClients = new Set<PgClientLike>();
+function install(pool: PgPoolLike, state: PoolState): InstalledPool {
+  const wrappers = new Wrappers();
+  const clients = new ConnectionWrappers<PgPoolClient>();
 
-  function guardClient(client: PgClientLike): ConnectionState {
+  function guardClient(client: PgPoolClient): ConnectionState {
     const conn = attachConnection(state, client);
-    if (guardedClients.has(client)) return conn;
-    guardedClients.add(client);
-    const clientProto = Object.getPrototypeOf(client) as PgClientLike;
-    // Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery status in _txStatus.
-    const transaction = typeof client.getTransactionStatus === 'function'
-      ? () => transactionStateOf(client.getTransactionStatus!())
-      : () => transactionStateOf(client._txStatus);
+    if (!clients.adopt(client)) return conn;
+    const transaction = guardPgQuery(state, client, (name, make) => clients.method(client, name, make));
 
-    /** Checks a use; returns true when a trailing callback should be bound to the caller. */
-    function beforeQuery(viaLease: number | undefined): boolean {
-      const internalCall = state.internalCallbacks > 0;
-      try {
-        checkUse(conn, viaLease, pgInFlight(client), client.pipeline === true, transaction, internalCall);
-        return conn.explicit && conn.leased && !internalCall && asyncContextActive();
-      } catch (err) {
-        internalFault(err);
-        return false;
-      }
-    }
-    // pg's query takes (config, values, callback); fixed parameters spare an arguments object per query.
-    defineOwn(client, 'query', function query(this: unknown, config: unknown, values?: unknown, callback?: unknown) {
-      if (beforeQuery(viaLease())) {
-        if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
-        else if (typeof values === 'function') values = bindToCaller(values as AnyFunction);
-      }
-      return clientProto.query.call(this, config, values, callback);
-    });
-
-    let release: PgClientLike['release'] = client.release;
+    let release: PgPoolClient['release'] = client.release;
     Object.defineProperty(client, 'release', {
       configurable: true,
       enumerable: true,
@@ -177,44 +124,38 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
     return conn;
   }
 
-  /** The lease started for `client` belongs to this checkout; returns what the caller gets. */
-  function claim(client: PgClientLike, owner: Task | undefined, explicit: boolean, requestedAt: number, site: Error | undefined): PgClientLike {
+  /** The lease started for `client` (the release setter) belongs to this checkout; returns what the caller gets. */
+  function claim(client: PgPoolClient, request: CheckoutRequest): PgPoolClient {
     const conn = connectionStateOf(client) ?? guardClient(client);
-    claimLease(conn, owner, explicit, requestedAt, site);
-    if (!explicit || !state.settings.leaseHandles) return client;
+    claimLease(conn, request.owner, request.explicit, request.requestedAt, request.site);
+    if (!request.explicit || !state.settings.leaseHandles) return client;
     return createLeaseHandle(client, conn.leaseId);
   }
 
-  const onConnect = (client: PgClientLike) => { guardClient(client); };
-  const onRemove = (client: PgClientLike) => { guardedClients.delete(client); };
+  const onConnect = (client: PgPoolClient) => { guardClient(client); };
   // pg-pool emits 'acquire' before it assigns the lease's release: the app's
   // 'acquire' listeners and `verify` then use the connection for the lease to come.
-  const onAcquire = (client: PgClientLike) => {
+  const onAcquire = (client: PgPoolClient) => {
     const conn = connectionStateOf(client);
     if (conn !== undefined) beginLending(conn);
   };
   pool.prependListener('connect', onConnect);
   pool.prependListener('acquire', onAcquire);
-  pool.prependListener('remove', onRemove);
+  wrappers.onUndo(() => {
+    pool.removeListener('connect', onConnect);
+    pool.removeListener('acquire', onAcquire);
+  });
   for (const client of pool._clients) guardClient(client);
 
-  defineOwn(pool, 'connect', function connect(this: PgPoolLike, callback?: PgConnectCallback) {
-    const explicit = state.internalCheckouts === 0;
-    let owner: Task | undefined;
-    try {
-      owner = requestCheckout(state);
-    } catch (err) {
-      internalFault(err);
-    }
-    const requestedAt = state.metrics?.recording === true ? performance.now() : 0;
-    const site = explicit ? captureCheckoutSite(state) : undefined;
-    const next = (Object.getPrototypeOf(this) as PgPoolLike).connect;
+  wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
+    const request = checkoutRequested(state);
+    const connectNext = next(this);
     if (typeof callback === 'function') {
-      const user = explicit && asyncContextActive() ? bindToCaller(callback) : callback;
-      return next.call(this, (err, client, done) => {
+      const user = bindCallback(callback, request.explicit);
+      return connectNext.call(this, (err: unknown, client: PgPoolClient | undefined, done: unknown) => {
         if (err || client === undefined) return user(err, client, done);
-        const handed = claim(client, owner, explicit, requestedAt, site);
-        if (explicit) return user(err, handed, handed === client ? done : handed.release);
+        const handed = claim(client, request);
+        if (request.explicit) return user(err, handed, handed === client ? done : handed.release);
         state.internalCallbacks++;
         try {
           return user(err, client, done);
@@ -226,19 +167,19 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
     // The promise form, through pg's callback form so no extra promise is chained.
     // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
     const PromiseImpl = this.Promise ?? Promise;
-    return new PromiseImpl<PgClientLike>((resolve, reject) => {
-      next.call(this, (err, client) => {
+    return new PromiseImpl<PgPoolClient>((resolve, reject) => {
+      connectNext.call(this, (err: unknown, client: PgPoolClient | undefined) => {
         if (err || client === undefined) {
           if (err instanceof Error) Error.captureStackTrace(err);
           reject(err);
         } else {
-          resolve(claim(client, owner, explicit, requestedAt, site));
+          resolve(claim(client, request));
         }
       });
     });
   });
 
-  defineOwn(pool, 'query', function query(this: PgPoolLike, text: unknown) {
+  wrappers.method(pool, 'query', (next) => function query(this: PgPoolLike, text: unknown) {
     try {
       checkPoolQuery(state, typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text);
       if (asyncContextActive()) bindTrailingCallback(arguments);
@@ -247,32 +188,42 @@ export function installPg(pool: PgPoolLike, state: PoolState): () => void {
     }
     state.internalCheckouts++;
     try {
-      return (Object.getPrototypeOf(this) as PgPoolLike).query.apply(this, arguments as unknown as unknown[]);
+      return next(this).apply(this, arguments as unknown as unknown[]);
     } finally {
       state.internalCheckouts--;
     }
   });
 
-  defineOwn(pool, 'end', function end(this: PgPoolLike) {
+  wrappers.method(pool, 'end', (next) => function end(this: PgPoolLike) {
     try {
       state.onEnd();
     } catch (err) {
       internalFault(err);
     }
-    return (Object.getPrototypeOf(this) as PgPoolLike).end.apply(this, arguments as unknown as unknown[]);
+    return next(this).apply(this, arguments as unknown as unknown[]);
   });
 
-  return () => {
-    pool.removeListener('connect', onConnect);
-    pool.removeListener('acquire', onAcquire);
-    pool.removeListener('remove', onRemove);
-    for (const key of ['connect', 'query', 'end'] as const) delete (pool as Partial<PgPoolLike>)[key];
-    for (const client of guardedClients) {
-      const current = client.release;
-      delete client.release;
-      delete (client as Partial<PgClientLike>).query;
-      if (current !== undefined) client.release = current;
-    }
-    guardedClients.clear();
+  return {
+    connections: () => connectionsOf(pool),
+    stats: () => pgStats(pool),
+    sockets: () => pool._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
+    saturated: () => pool._idle.length === 0 && pool._clients.length >= (pool.options.max ?? 10),
+    uninstall: () => {
+      wrappers.uninstall();
+      for (const client of pool._clients) {
+        const current = client.release;
+        delete client.release;
+        if (current !== undefined) client.release = current;
+      }
+      clients.uninstall(pool._clients);
+    },
   };
 }
+
+export const pgAdapter: Adapter<PgPoolLike> = {
+  library: 'pg',
+  matches: isPgPool,
+  endpoint: pgEndpoint,
+  occupancyReportedElsewhere: instrumentationPgActive,
+  install,
+};

@@ -1,0 +1,160 @@
+/*
+ * guardPool(pool, { adapter }) for a pool library poolguard does not know. The
+ * user's PoolAdapter names the methods that lend, take back and use
+ * connections; this turns it into an Adapter with the same wrappers the
+ * built-in ones use. Acquire methods may return a promise or take a
+ * node-style callback as their last argument.
+ */
+import { PoolGuardConfigError } from '../config';
+import type { ConnectionState, PoolState } from '../internal-types';
+import { checkPoolQuery, checkUse, connectionStateOf } from '../lease';
+import { viaLease } from '../lease-handle';
+import type { PoolAdapter, TransactionState } from '../types';
+import type { Adapter, InstalledPool } from './adapter';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, sqlOf, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+
+function names(option: string, value: unknown, required: boolean): readonly string[] {
+  if (value === undefined && !required) return [];
+  if (!Array.isArray(value) || (required && value.length === 0) || !value.every((n) => typeof n === 'string' && n !== '')) {
+    throw new PoolGuardConfigError(option, 'expected an array of method names');
+  }
+  return value as string[];
+}
+
+/** Validates a user adapter, failing fast with the option's name. */
+export function declarativeAdapter(spec: PoolAdapter): Adapter {
+  if (spec === null || typeof spec !== 'object') throw new PoolGuardConfigError('adapter', 'expected an object');
+  if (typeof spec.library !== 'string' || spec.library === '') throw new PoolGuardConfigError('adapter.library', 'expected a non-empty string');
+  const acquire = names('adapter.acquire', spec.acquire, true);
+  const release = names('adapter.release', spec.release, false);
+  const destroy = names('adapter.destroy', spec.destroy, false);
+  const connectionRelease = names('adapter.connectionRelease', spec.connectionRelease, false);
+  const connectionUse = names('adapter.connectionUse', spec.connectionUse, false);
+  const poolQuery = names('adapter.poolQuery', spec.poolQuery, false);
+  const end = names('adapter.end', spec.end, false);
+  if (release.length === 0 && connectionRelease.length === 0) {
+    throw new PoolGuardConfigError('adapter.release', 'name at least one release method (adapter.release or adapter.connectionRelease)');
+  }
+  for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState'] as const) {
+    if (spec[key] !== undefined && typeof spec[key] !== 'function') throw new PoolGuardConfigError(`adapter.${key}`, 'expected a function');
+  }
+
+  function install(pool: object, state: PoolState): InstalledPool {
+    const wrappers = new Wrappers();
+    const connectionWrappers = new ConnectionWrappers<object>();
+    const live = new Set<object>();
+    const transaction = (connection: object): TransactionState => spec.transactionState?.(connection) ?? 'unknown';
+    const inFlight = (connection: object): number => spec.inFlight?.(connection) ?? 0;
+
+    const firstSight = (connection: object) => (): void => {
+      if (!connectionWrappers.adopt(connection)) return;
+      for (const name of connectionUse) {
+        connectionWrappers.method(connection, name, (next) => function use(this: object) {
+          const conn = connectionStateOf(connection);
+          if (conn !== undefined) {
+            try {
+              checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), state.internalCallbacks > 0);
+            } catch (err) {
+              internalFault(err);
+            }
+          }
+          return next(this).apply(this, arguments as unknown as unknown[]);
+        });
+      }
+      for (const name of connectionRelease) {
+        connectionWrappers.method(connection, name, (next) => function give(this: object) {
+          const { verdict, raw } = leaseReturned(connection, false, transaction);
+          if (verdict.pass) next(raw).apply(raw, arguments as unknown as unknown[]);
+          if (verdict.error !== undefined) throw verdict.error;
+        });
+      }
+    };
+
+    const deliver = (connection: unknown, request: CheckoutRequest): unknown => {
+      if (connection === null || typeof connection !== 'object') return connection;
+      live.add(connection);
+      return leaseDelivered(state, connection, request, firstSight(connection));
+    };
+
+    for (const name of acquire) {
+      wrappers.method(pool, name, (next) => function acquireConnection(this: object, ...args: unknown[]) {
+        const request = checkoutRequested(state);
+        const last = args.length - 1;
+        if (last >= 0 && typeof args[last] === 'function') {
+          const user = bindCallback(args[last] as AnyFunction, request.explicit);
+          args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) =>
+            err ? user(err, connection, ...rest) : user(err, deliver(connection, request), ...rest);
+          return next(this).apply(this, args);
+        }
+        const result = next(this).apply(this, args) as unknown;
+        if (result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+          return (result as PromiseLike<unknown>).then((connection) => deliver(connection, request));
+        }
+        return deliver(result, request);
+      });
+    }
+    for (const [list, isDestroy] of [[release, false], [destroy, true]] as const) {
+      for (const name of list) {
+        wrappers.method(pool, name, (next) => function giveBack(this: object, connection: unknown, ...rest: unknown[]) {
+          if (connection === null || typeof connection !== 'object') return next(this).call(this, connection, ...rest);
+          const { verdict, raw } = leaseReturned(connection, isDestroy, transaction);
+          if (isDestroy) live.delete(raw);
+          const result = verdict.pass ? next(this).call(this, raw, ...rest) : undefined;
+          if (verdict.error !== undefined) throw verdict.error;
+          return result;
+        });
+      }
+    }
+    for (const name of poolQuery) {
+      wrappers.method(pool, name, (next) => function statement(this: object, sql: unknown) {
+        try {
+          checkPoolQuery(state, sqlOf(sql));
+        } catch (err) {
+          internalFault(err);
+        }
+        state.internalCheckouts++;
+        try {
+          return next(this).apply(this, arguments as unknown as unknown[]);
+        } finally {
+          state.internalCheckouts--;
+        }
+      });
+    }
+    for (const name of end) {
+      wrappers.method(pool, name, (next) => function endPool(this: object) {
+        try {
+          state.onEnd();
+        } catch (err) {
+          internalFault(err);
+        }
+        return next(this).apply(this, arguments as unknown as unknown[]);
+      });
+    }
+
+    function* connections(): Iterable<ConnectionState> {
+      for (const connection of live) {
+        const conn = connectionStateOf(connection);
+        if (conn !== undefined) yield conn;
+      }
+    }
+    return {
+      connections,
+      stats: () => spec.stats?.(pool) ?? {},
+      saturated: () => {
+        const stats = spec.stats?.(pool);
+        return stats?.idle === 0 && stats.max !== undefined && (stats.used ?? 0) >= stats.max;
+      },
+      uninstall: () => {
+        wrappers.uninstall();
+        connectionWrappers.uninstall(live);
+      },
+    };
+  }
+
+  return {
+    library: spec.library,
+    matches: (pool): pool is object => acquire.every((name) => typeof (pool as Record<string, unknown>)[name] === 'function'),
+    endpoint: (pool) => spec.endpoint?.(pool),
+    install,
+  };
+}

@@ -1,0 +1,107 @@
+/*
+ * The generic-pool 3 adapter: acquire() resolves a resource, release(resource)
+ * and destroy(resource) take it back. generic-pool looks resources up by
+ * identity, so a lease handle is turned back into the raw resource before the
+ * pool sees it. Resources of known drivers (pg Client, mysql2 connection) get
+ * their queries guarded too (resources.ts).
+ */
+import type { ConnectionState, PoolState } from '../internal-types';
+import { connectionStateOf } from '../lease';
+import type { PoolStats, TransactionState } from '../types';
+import type { Adapter, InstalledPool } from './adapter';
+import { checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, Wrappers } from './kit';
+import { guardKnownResource, socketOf } from './resources';
+
+interface PooledResource {
+  obj: object;
+}
+
+export interface GenericPool {
+  acquire(priority?: number): PromiseLike<object>;
+  release(resource: object): PromiseLike<void>;
+  destroy(resource: object): PromiseLike<void>;
+  drain(): PromiseLike<void>;
+  _factory: unknown;
+  _allObjects: Set<PooledResource>;
+  _availableObjects: { length: number };
+  _waitingClientsQueue: { length: number };
+  size: number;
+  available: number;
+  borrowed: number;
+  pending: number;
+  max: number;
+  min: number;
+}
+
+function isGenericPool(pool: object): pool is GenericPool {
+  const p = pool as Partial<GenericPool>;
+  return typeof p.acquire === 'function' && typeof p.release === 'function' && typeof p.drain === 'function' &&
+    p._factory !== undefined && p._allObjects instanceof Set && p._availableObjects !== undefined;
+}
+
+function* connectionsOf(pool: GenericPool): Iterable<ConnectionState> {
+  for (const pooled of pool._allObjects) {
+    const conn = pooled.obj !== null && typeof pooled.obj === 'object' ? connectionStateOf(pooled.obj) : undefined;
+    if (conn !== undefined) yield conn;
+  }
+}
+
+function install(pool: GenericPool, state: PoolState): InstalledPool {
+  const wrappers = new Wrappers();
+  const resources = new ConnectionWrappers<object>();
+  const transactions = new WeakMap<object, () => TransactionState>();
+  const transaction = (resource: object): TransactionState => transactions.get(resource)?.() ?? 'unknown';
+  const firstSight = (resource: object) => () => {
+    if (!resources.adopt(resource)) return;
+    const reader = guardKnownResource(state, resource, resources);
+    if (reader !== undefined) transactions.set(resource, reader);
+  };
+
+  wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
+    const request = checkoutRequested(state);
+    const acquired = next(this).apply(this, arguments as unknown as unknown[]) as PromiseLike<object>;
+    return acquired.then((resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource));
+  });
+
+  for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
+    wrappers.method(pool, name, (next) => function giveBack(this: GenericPool, resource: unknown) {
+      if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
+      const { verdict, raw } = leaseReturned(resource, destroy, transaction);
+      if (!verdict.pass) {
+        if (verdict.error !== undefined) throw verdict.error;
+        return Promise.resolve();
+      }
+      const result = next(this).call(this, raw) as unknown;
+      if (verdict.error !== undefined) throw verdict.error;
+      return result;
+    });
+  }
+
+  wrappers.method(pool, 'drain', (next) => function drain(this: GenericPool) {
+    try {
+      state.onEnd();
+    } catch (err) {
+      internalFault(err);
+    }
+    return next(this).apply(this, arguments as unknown as unknown[]);
+  });
+
+  const allResources = () => [...pool._allObjects].map((pooled) => pooled.obj);
+  return {
+    connections: () => connectionsOf(pool),
+    stats: (): PoolStats => ({ idle: pool.available, used: pool.borrowed, pending: pool.pending, max: pool.max, min: pool.min, idleMax: pool.max }),
+    sockets: () => allResources().map(socketOf),
+    saturated: () => pool.available === 0 && pool.size >= pool.max,
+    uninstall: () => {
+      wrappers.uninstall();
+      resources.uninstall(allResources());
+    },
+  };
+}
+
+export const genericPoolAdapter: Adapter<GenericPool> = {
+  library: 'generic-pool',
+  matches: isGenericPool,
+  endpoint: () => undefined,
+  install,
+};

@@ -1,0 +1,203 @@
+/*
+ * The mysql2 adapter: the callback Pool and, through its inner core pool,
+ * mysql2/promise's PromisePool. Leases are keyed by the core connection, since
+ * the promise API hands out a new wrapper per checkout.
+ *
+ * mysql2 emits no acquire event when a released connection goes straight to a
+ * waiter, so leases start where the pool calls the getConnection callback,
+ * which poolguard wraps per call. A second release is silent in mysql2
+ * (`_released` guards it), so poolguard is the only signal.
+ *
+ * Transaction state: MySQL reports SERVER_STATUS_IN_TRANS only in OK packets,
+ * which mysql2 does not keep on the connection, so the adapter follows the
+ * statements seen on the connection (resources.ts).
+ */
+import type { ConnectionState, PoolState } from '../internal-types';
+import { checkPoolQuery, connectionStateOf } from '../lease';
+import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import type { Adapter, InstalledPool } from './adapter';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, sqlOf, Wrappers, type AnyFunction } from './kit';
+import { guardMysql2Use } from './resources';
+
+interface Queue<T> {
+  readonly length: number;
+  get(index: number): T;
+}
+
+export interface Mysql2Connection {
+  _pool?: unknown;
+  _command?: unknown;
+  _commands?: { length: number };
+  query(...args: unknown[]): unknown;
+  execute(...args: unknown[]): unknown;
+  release(): void;
+  destroy(): void;
+}
+
+export interface Mysql2CorePool {
+  config: { connectionLimit?: number; maxIdle?: number; connectionConfig?: { host?: string; port?: number; database?: string; socketPath?: string } };
+  _allConnections: Queue<Mysql2Connection>;
+  _freeConnections: Queue<Mysql2Connection>;
+  _connectionQueue: Queue<unknown>;
+  _closed: boolean;
+  getConnection(cb: (err: unknown, connection?: Mysql2Connection) => void): void;
+  releaseConnection(connection: Mysql2Connection): void;
+  query(...args: unknown[]): unknown;
+  execute(...args: unknown[]): unknown;
+  end(...args: unknown[]): unknown;
+  prependListener(event: string, listener: (connection: Mysql2Connection) => void): unknown;
+  removeListener(event: string, listener: (connection: Mysql2Connection) => void): unknown;
+}
+
+/** mysql2/promise's PromisePool: a facade over `.pool`. */
+interface Mysql2PromisePool {
+  pool: Mysql2CorePool;
+  getConnection(): Promise<unknown>;
+}
+
+function isCorePool(pool: object): pool is Mysql2CorePool {
+  const p = pool as Partial<Mysql2CorePool>;
+  return typeof p.getConnection === 'function' && typeof p.releaseConnection === 'function' &&
+    p._allConnections !== undefined && p._freeConnections !== undefined && p._connectionQueue !== undefined;
+}
+
+function isPromisePool(pool: object): pool is Mysql2PromisePool {
+  const inner = (pool as Partial<Mysql2PromisePool>).pool;
+  return inner !== null && typeof inner === 'object' && isCorePool(inner) && typeof (pool as Mysql2PromisePool).getConnection === 'function';
+}
+
+function* connectionsOf(pool: Mysql2CorePool): Iterable<ConnectionState> {
+  const all = pool._allConnections;
+  for (let i = 0; i < all.length; i++) {
+    const conn = connectionStateOf(all.get(i));
+    if (conn !== undefined) yield conn;
+  }
+}
+
+function stats(pool: Mysql2CorePool): PoolStats {
+  const total = pool._allConnections.length;
+  const idle = pool._freeConnections.length;
+  return {
+    idle,
+    used: total - idle,
+    pending: pool._connectionQueue.length,
+    max: pool.config.connectionLimit,
+    idleMax: pool.config.maxIdle ?? pool.config.connectionLimit,
+    min: 0,
+  };
+}
+
+function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
+  const wrappers = new Wrappers();
+  const connectionWrappers = new ConnectionWrappers<Mysql2Connection>();
+  const transactions = new WeakMap<Mysql2Connection, () => TransactionState>();
+  const transaction = (connection: Mysql2Connection): TransactionState => transactions.get(connection)?.() ?? 'unknown';
+  let releasing = 0;
+
+  function guardConnection(connection: Mysql2Connection): void {
+    if (!connectionWrappers.adopt(connection)) return;
+    transactions.set(connection, guardMysql2Use(state, connection, (name, make) => connectionWrappers.method(connection, name, make)));
+    for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
+      connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
+        const { verdict, raw } = leaseReturned(connection, destroy, transaction);
+        if (verdict.pass) {
+          releasing++;
+          try {
+            next(raw).apply(raw, arguments as unknown as unknown[]);
+          } finally {
+            releasing--;
+          }
+        }
+        if (verdict.error !== undefined) throw verdict.error;
+      });
+    }
+  }
+
+  const onConnection = (connection: Mysql2Connection) => {
+    // Before the app's own 'connection' listeners, so their queries are counted.
+    guardConnection(connection);
+  };
+  pool.prependListener('connection', onConnection);
+  wrappers.onUndo(() => pool.removeListener('connection', onConnection));
+
+  wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
+    const request = checkoutRequested(state);
+    const user = bindCallback(cb as AnyFunction, request.explicit);
+    return next(this).call(this, (err: unknown, connection?: Mysql2Connection) => {
+      if (err || connection === undefined) return user(err, connection);
+      guardConnection(connection);
+      const handed = leaseDelivered(state, connection, request);
+      if (request.explicit) return user(err, handed);
+      state.internalCallbacks++;
+      try {
+        return user(err, connection);
+      } finally {
+        state.internalCallbacks--;
+      }
+    });
+  });
+
+  // conn.release() ends in pool.releaseConnection(conn); an app may also call the latter directly.
+  wrappers.method(pool, 'releaseConnection', (next) => function releaseConnection(this: Mysql2CorePool, connection: Mysql2Connection) {
+    if (releasing > 0 || connection === null || typeof connection !== 'object' || !connection._pool) {
+      return next(this).call(this, connection);
+    }
+    const { verdict, raw } = leaseReturned(connection, false, transaction);
+    if (verdict.pass) next(this).call(this, raw);
+    if (verdict.error !== undefined) throw verdict.error;
+  });
+
+  for (const name of ['query', 'execute'] as const) {
+    wrappers.method(pool, name, (next) => function poolStatement(this: Mysql2CorePool, sql: unknown) {
+      try {
+        checkPoolQuery(state, sqlOf(sql));
+      } catch (err) {
+        internalFault(err);
+      }
+      state.internalCheckouts++;
+      try {
+        return next(this).apply(this, arguments as unknown as unknown[]);
+      } finally {
+        state.internalCheckouts--;
+      }
+    });
+  }
+
+  wrappers.method(pool, 'end', (next) => function end(this: Mysql2CorePool) {
+    try {
+      state.onEnd();
+    } catch (err) {
+      internalFault(err);
+    }
+    return next(this).apply(this, arguments as unknown as unknown[]);
+  });
+
+  const allConnections = function* (): Iterable<Mysql2Connection> {
+    for (let i = 0; i < pool._allConnections.length; i++) yield pool._allConnections.get(i);
+  };
+  for (const connection of allConnections()) guardConnection(connection);
+
+  return {
+    connections: () => connectionsOf(pool),
+    stats: () => stats(pool),
+    sockets: () => [...allConnections()].map((connection) => (connection as { stream?: unknown }).stream),
+    saturated: () => pool._freeConnections.length === 0 && pool._allConnections.length >= (pool.config.connectionLimit || Infinity),
+    uninstall: () => {
+      wrappers.uninstall();
+      connectionWrappers.uninstall(allConnections());
+    },
+  };
+}
+
+export const mysql2Adapter: Adapter<Mysql2CorePool | Mysql2PromisePool> = {
+  library: 'mysql2',
+  matches: (pool): pool is Mysql2CorePool | Mysql2PromisePool => isCorePool(pool) || isPromisePool(pool),
+  core: (pool) => (isPromisePool(pool) ? pool.pool : pool),
+  endpoint(pool): PoolEndpoint | undefined {
+    const core = isPromisePool(pool) ? pool.pool : pool;
+    const config = core.config.connectionConfig;
+    if (config === undefined) return undefined;
+    return { address: config.socketPath ?? config.host ?? 'localhost', port: config.socketPath ? undefined : config.port ?? 3306, namespace: config.database };
+  },
+  install: (pool, state) => install(isPromisePool(pool) ? pool.pool : pool, state),
+};

@@ -1,0 +1,137 @@
+/*
+ * Use guards for connections of drivers poolguard knows, wherever they come
+ * from: a pg Client or a mysql2 connection lent by generic-pool or tarn (knex)
+ * gets its queries checked (in flight, use after release, cross-task use);
+ * any other resource gets the lease-level kinds only (DESIGN "Known
+ * resources in generic pools").
+ */
+import type { PoolState } from '../internal-types';
+import { checkUse, connectionStateOf } from '../lease';
+import { viaLease } from '../lease-handle';
+import { asyncContextActive, bindToCaller } from '../task';
+import type { TransactionState } from '../types';
+import { internalFault, sqlOf, type AnyFunction, type ConnectionWrappers } from './kit';
+
+export interface PgClientLike {
+  query(...args: unknown[]): unknown;
+  connectionParameters?: unknown;
+  pipeline?: boolean;
+  _activeQuery?: unknown;
+  _queryQueue?: unknown[];
+  _txStatus?: string | null;
+  getTransactionStatus?: () => string | null;
+}
+
+export interface Mysql2ConnectionLike {
+  query(...args: unknown[]): unknown;
+  execute(...args: unknown[]): unknown;
+  _command?: unknown;
+  _commands?: { length: number };
+}
+
+export function isPgClient(value: object): value is PgClientLike {
+  const v = value as Partial<PgClientLike>;
+  return typeof v.query === 'function' && v.connectionParameters !== undefined && Array.isArray(v._queryQueue);
+}
+
+export function isMysql2Connection(value: object): value is Mysql2ConnectionLike {
+  const v = value as Partial<Mysql2ConnectionLike> & { config?: unknown };
+  return typeof v.query === 'function' && typeof v.execute === 'function' && v._commands !== undefined && v.config !== undefined;
+}
+
+export function pgInFlight(client: PgClientLike): number {
+  return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
+}
+
+export function pgStatus(status: string | null | undefined): TransactionState {
+  switch (status) {
+    case 'I': return 'idle';
+    case 'T': return 'open';
+    case 'E': return 'aborted';
+    default: return 'unknown';
+  }
+}
+
+/** Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery status in _txStatus. */
+export function pgTransaction(client: PgClientLike): () => TransactionState {
+  return typeof client.getTransactionStatus === 'function'
+    ? () => pgStatus(client.getTransactionStatus!())
+    : () => pgStatus(client._txStatus);
+}
+
+/**
+ * Wraps a pg client's query on the instance. pg's query takes (config,
+ * values, callback); fixed parameters spare an arguments object per query.
+ */
+export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
+  const transaction = pgTransaction(client);
+  wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
+    const conn = connectionStateOf(client);
+    if (conn !== undefined) {
+      const internalCall = state.internalCallbacks > 0;
+      try {
+        checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
+        if (conn.explicit && conn.leased && !internalCall && asyncContextActive()) {
+          if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
+          else if (typeof values === 'function') values = bindToCaller(values as AnyFunction);
+        }
+      } catch (err) {
+        internalFault(err);
+      }
+    }
+    return next(this).call(this, config, values, callback);
+  });
+  return transaction;
+}
+
+const TRANSACTION_START = /^\s*(?:BEGIN|START\s+TRANSACTION)\b/i;
+const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
+
+/** Follows transaction statements on one connection (MySQL keeps no status on the client). */
+export function nextTransactionState(sql: string | undefined, open: boolean): boolean {
+  if (sql === undefined) return open;
+  const first = sql.trimStart().charCodeAt(0) | 0x20;
+  if (first === 0x62 /* b */ || first === 0x73 /* s */) return TRANSACTION_START.test(sql) ? true : open;
+  if (first === 0x63 /* c */ || first === 0x72 /* r */) return TRANSACTION_END.test(sql) ? false : open;
+  return open;
+}
+
+export function mysql2InFlight(connection: Mysql2ConnectionLike): number {
+  return (connection._command ? 1 : 0) + (connection._commands?.length ?? 0);
+}
+
+/** Wraps a mysql2 connection's query and execute; returns its transaction state. */
+export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
+  let open = false;
+  const transaction = (): TransactionState => (open ? 'open' : 'idle');
+  for (const name of ['query', 'execute']) {
+    wrap(name, (next) => function use(this: object, sql: unknown) {
+      const conn = connectionStateOf(connection);
+      if (conn !== undefined) {
+        try {
+          checkUse(conn, viaLease(), mysql2InFlight(connection), false, transaction, state.internalCallbacks > 0);
+        } catch (err) {
+          internalFault(err);
+        }
+      }
+      open = nextTransactionState(sqlOf(sql), open);
+      return next(this).apply(this, arguments as unknown as unknown[]);
+    });
+  }
+  return transaction;
+}
+
+/** Guards the use of a resource of a known driver; returns its transaction state reader, or undefined. */
+export function guardKnownResource<C extends object>(state: PoolState, resource: C, wrappers: ConnectionWrappers<C>): (() => TransactionState) | undefined {
+  const wrap = (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => wrappers.method(resource, name, make);
+  if (isPgClient(resource)) return guardPgQuery(state, resource, wrap);
+  if (isMysql2Connection(resource)) return guardMysql2Use(state, resource, wrap);
+  return undefined;
+}
+
+/** The socket of a pg Client (`connection.stream`) or a mysql2 connection (`stream`). */
+export function socketOf(resource: unknown): unknown {
+  if (resource === null || typeof resource !== 'object') return undefined;
+  const r = resource as { connection?: { stream?: unknown }; stream?: unknown };
+  return r.connection?.stream ?? r.stream;
+}

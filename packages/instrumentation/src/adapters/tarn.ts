@@ -1,0 +1,127 @@
+/*
+ * The tarn adapter (tarn 3, the pool inside knex). acquire() returns a pending
+ * operation whose `.promise` resolves the resource; release(resource) finds it
+ * by identity and returns false, silently, when it is not in use (so a double
+ * release has no other signal); destroy() ends the whole pool. For knex the
+ * resource is the raw driver connection (a pg Client or a mysql2 connection),
+ * whose queries are guarded too (resources.ts).
+ */
+import type { ConnectionState, PoolState } from '../internal-types';
+import { connectionStateOf } from '../lease';
+import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import type { Adapter, InstalledPool } from './adapter';
+import { checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, Wrappers } from './kit';
+import { guardKnownResource, socketOf } from './resources';
+
+interface Slot {
+  resource: object;
+}
+
+export interface TarnPool {
+  acquire(): { promise: PromiseLike<object> };
+  release(resource: object): boolean;
+  destroy(): PromiseLike<unknown>;
+  used: Slot[];
+  free: Slot[];
+  pendingAcquires: unknown[];
+  pendingCreates: unknown[];
+  max: number;
+  min: number;
+}
+
+/** A knex instance: a function with `client.pool` (tarn) once the pool is initialised. */
+interface KnexLike {
+  client: { pool?: TarnPool; config?: { connection?: unknown; client?: unknown } };
+}
+
+function isTarnPool(pool: object): pool is TarnPool {
+  const p = pool as Partial<TarnPool>;
+  return typeof p.acquire === 'function' && typeof p.release === 'function' && Array.isArray(p.used) && Array.isArray(p.free) &&
+    Array.isArray(p.pendingAcquires) && Array.isArray(p.pendingCreates);
+}
+
+function isKnex(value: object): value is KnexLike {
+  const client = (value as Partial<KnexLike>).client;
+  return typeof value === 'function' && client !== null && typeof client === 'object' && client.pool !== undefined && isTarnPool(client.pool);
+}
+
+function* connectionsOf(pool: TarnPool): Iterable<ConnectionState> {
+  for (const list of [pool.used, pool.free]) {
+    for (const slot of list) {
+      const conn = connectionStateOf(slot.resource);
+      if (conn !== undefined) yield conn;
+    }
+  }
+}
+
+function install(pool: TarnPool, state: PoolState): InstalledPool {
+  const wrappers = new Wrappers();
+  const resources = new ConnectionWrappers<object>();
+  const transactions = new WeakMap<object, () => TransactionState>();
+  const transaction = (resource: object): TransactionState => transactions.get(resource)?.() ?? 'unknown';
+  const firstSight = (resource: object) => () => {
+    if (!resources.adopt(resource)) return;
+    const reader = guardKnownResource(state, resource, resources);
+    if (reader !== undefined) transactions.set(resource, reader);
+  };
+
+  wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
+    const request = checkoutRequested(state);
+    const pending = next(this).call(this) as { promise: PromiseLike<object> };
+    pending.promise = pending.promise.then((resource) =>
+      // Never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection).
+      resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource), false) : resource);
+    return pending;
+  });
+
+  wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {
+    if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
+    const { verdict, raw } = leaseReturned(resource, false, transaction);
+    if (!verdict.pass) {
+      if (verdict.error !== undefined) throw verdict.error;
+      return false;
+    }
+    const released = next(this).call(this, raw) as boolean;
+    if (verdict.error !== undefined) throw verdict.error;
+    return released;
+  });
+
+  wrappers.method(pool, 'destroy', (next) => function destroy(this: TarnPool) {
+    try {
+      state.onEnd();
+    } catch (err) {
+      internalFault(err);
+    }
+    return next(this).apply(this, arguments as unknown as unknown[]);
+  });
+
+  const allResources = () => [...pool.used, ...pool.free].map((slot) => slot.resource);
+  for (const resource of allResources()) firstSight(resource)();
+
+  return {
+    connections: () => connectionsOf(pool),
+    stats: (): PoolStats => ({ idle: pool.free.length, used: pool.used.length, pending: pool.pendingAcquires.length, max: pool.max, min: pool.min, idleMax: pool.max }),
+    sockets: () => allResources().map(socketOf),
+    saturated: () => pool.free.length === 0 && pool.used.length + pool.pendingCreates.length >= pool.max,
+    uninstall: () => {
+      wrappers.uninstall();
+      resources.uninstall(allResources());
+    },
+  };
+}
+
+/** The endpoint of a knex connection config, without credentials. */
+function knexEndpoint(knex: KnexLike): PoolEndpoint | undefined {
+  const connection = knex.client.config?.connection;
+  if (connection === null || typeof connection !== 'object') return undefined;
+  const { host, port, database } = connection as { host?: string; port?: number | string; database?: string };
+  return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
+}
+
+export const tarnAdapter: Adapter<TarnPool | KnexLike> = {
+  library: 'tarn',
+  matches: (pool): pool is TarnPool | KnexLike => isTarnPool(pool) || isKnex(pool),
+  core: (pool) => (isKnex(pool) ? pool.client.pool! : pool),
+  endpoint: (pool) => (isKnex(pool) ? knexEndpoint(pool) : undefined),
+  install: (pool, state) => install(isKnex(pool) ? pool.client.pool! : pool, state),
+};
