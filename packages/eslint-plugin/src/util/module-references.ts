@@ -95,7 +95,8 @@ function* iterateImportReferences<T>(
       if (read) yield { node: specifier, path, type: ReferenceTracker.READ, info: read };
       const variable = findVariable(globalScope, specifier.local);
       for (const ref of variable?.references ?? []) {
-        if (!ref.isValueReference || !ref.isRead()) continue;
+        // `isValueReference` is typescript-eslint's; espree's scope manager (plain .js/.mjs) has no such field.
+        if (ref.isValueReference === false || !ref.isRead()) continue;
         for (const found of tracker.iteratePropertyReferences(ref.identifier, specifierMap)) {
           yield { ...found, info: found.info as T, path: [...path, ...found.path] };
         }
