@@ -11,12 +11,12 @@ import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
-import { attachMeter, createMeteredPool, detachMeter } from './pool-metrics';
+import { attachMeter, createMeteredPool, detachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, registerPool, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { report } from './signals';
 import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
-import type { GuardPoolOptions, PoolAdapter } from './types';
+import type { GuardPoolOptions, PoolAdapter, PoolEndpoint } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 const POOL_STATE = Symbol.for('poolguard.pool');
@@ -53,6 +53,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     return pool;
   }
   const endpoint = adapter.endpoint(pool);
+  let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
   let installed: InstalledPool | undefined;
   const state: PoolState = {
@@ -72,6 +73,14 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     stats: () => installed?.stats() ?? {},
     sockets: () => installed?.sockets?.() ?? [],
     saturated: () => installed?.saturated() ?? false,
+    learnEndpoint: (learned) => {
+      const learnedName = endpointName(learned);
+      if (!provisionalName || learnedName === undefined) return;
+      provisionalName = false;
+      state.name = uniquePoolName(learnedName);
+      (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
+      if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
+    },
     onEnd: () => {
       if (state.ended) {
         const error = report(state, 'use_after_end', { current: currentTask(), detail: 'end() was called again.' });

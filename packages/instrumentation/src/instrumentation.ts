@@ -10,18 +10,15 @@
  */
 import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { resolveSettings, type Settings } from './config';
 import { guardWithSettings, poolStateOf } from './guard';
 import type { TelemetrySource } from './internal-types';
+import { moduleDefinitions } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
-
-const GUARDED_CLASS = Symbol.for('poolguard.guardedPoolClass');
-
-type PoolClass = (new (...args: unknown[]) => object) & { [GUARDED_CLASS]?: true };
 
 export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
   // `declare`: setConfig() sets it during super(); an initialised field would reset it afterwards.
@@ -57,14 +54,8 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'pg-pool',
-        ['>=2.0.0 <4'],
-        (moduleExports: PoolClass) => this._patchPoolClass(moduleExports),
-        (moduleExports: PoolClass) => moduleExports,
-      ),
-    ];
+    // Runs inside super(): `this` is usable, its fields are not yet; the guard reads them at call time.
+    return moduleDefinitions((pool) => this._guardNew(pool));
   }
 
   override enable(): void {
@@ -91,22 +82,13 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     return pool;
   }
 
-  private _patchPoolClass(PgPool: PoolClass): PoolClass {
-    if (typeof PgPool !== 'function' || PgPool[GUARDED_CLASS]) return PgPool;
-    const instrumentation = this;
-    class GuardedPool extends PgPool {
-      static override readonly [GUARDED_CLASS] = true as const;
-      constructor(...args: unknown[]) {
-        super(...args);
-        if (!instrumentation.isEnabled()) return;
-        try {
-          instrumentation.guard(this);
-        } catch (err) {
-          instrumentation._diag.error('failed to guard a new pg pool', err);
-        }
-      }
+  /** A pool the hooked library just created. */
+  private _guardNew(pool: object): void {
+    if (!this.isEnabled()) return;
+    try {
+      this.guard(pool);
+    } catch (err) {
+      this._diag.error('failed to guard a new pool', err);
     }
-    Object.defineProperty(GuardedPool, 'name', { value: PgPool.name });
-    return GuardedPool;
   }
 }

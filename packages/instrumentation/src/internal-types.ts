@@ -41,6 +41,12 @@ export interface PoolState {
   sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
+  /**
+   * A pool whose own config says nothing of its server (generic-pool, a tarn
+   * pool inside knex) learns it from its first known connection; its default
+   * name changes from the library's to `address:port/namespace` then.
+   */
+  learnEndpoint(endpoint: PoolEndpoint | undefined): void;
   /** The pool's end() was called (reports a second end as use_after_end). */
   onEnd(): void;
   uninstall(): void;

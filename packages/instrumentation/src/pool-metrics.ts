@@ -110,3 +110,10 @@ export function detachMeter(metered: MeteredPool): void {
   metered.instruments = undefined;
   metered.recording = false;
 }
+
+/** The pool learnt its name late (from its first connection): its series carry the new one from now on. */
+export function renameMeteredPool(metered: MeteredPool, name: string): void {
+  for (const attributes of [metered.attributes, metered.idleAttributes, metered.usedAttributes]) {
+    (attributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
+  }
+}

@@ -10,7 +10,7 @@ import { connectionStateOf } from '../lease';
 import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, Wrappers } from './kit';
-import { guardKnownResource, socketOf } from './resources';
+import { endpointOfResource, guardKnownResource, socketOf } from './resources';
 
 interface PooledResource {
   obj: object;
@@ -53,6 +53,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
   const transaction = (resource: object): TransactionState => transactions.get(resource)?.() ?? 'unknown';
   const firstSight = (resource: object) => () => {
     if (!resources.adopt(resource)) return;
+    state.learnEndpoint(endpointOfResource(resource));
     const reader = guardKnownResource(state, resource, resources);
     if (reader !== undefined) transactions.set(resource, reader);
   };

@@ -9,7 +9,7 @@ import type { PoolState } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller } from '../task';
-import type { TransactionState } from '../types';
+import type { PoolEndpoint, TransactionState } from '../types';
 import { internalFault, sqlOf, type AnyFunction, type ConnectionWrappers } from './kit';
 
 export interface PgClientLike {
@@ -96,26 +96,58 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
   return open;
 }
 
-export function mysql2InFlight(connection: Mysql2ConnectionLike): number {
-  return (connection._command ? 1 : 0) + (connection._commands?.length ?? 0);
-}
-
-/** Wraps a mysql2 connection's query and execute; returns its transaction state. */
+/**
+ * Wraps a mysql2 connection's query and execute; returns its transaction
+ * state. In-flight statements are counted here: mysql2 keeps a finished
+ * command in `_command` while it runs the command's callback, so its queue
+ * cannot tell a query issued from that callback from a concurrent one. A
+ * statement is done when its callback runs or its command ends.
+ */
 export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
   let open = false;
+  let inFlight = 0;
   const transaction = (): TransactionState => (open ? 'open' : 'idle');
   for (const name of ['query', 'execute']) {
     wrap(name, (next) => function use(this: object, sql: unknown) {
       const conn = connectionStateOf(connection);
       if (conn !== undefined) {
         try {
-          checkUse(conn, viaLease(), mysql2InFlight(connection), false, transaction, state.internalCallbacks > 0);
+          checkUse(conn, viaLease(), inFlight, false, transaction, state.internalCallbacks > 0);
         } catch (err) {
           internalFault(err);
         }
       }
       open = nextTransactionState(sqlOf(sql), open);
-      return next(this).apply(this, arguments as unknown as unknown[]);
+      const args = arguments as unknown as unknown[];
+      let finished = false;
+      const finish = () => {
+        if (!finished) {
+          finished = true;
+          inFlight--;
+        }
+      };
+      for (let i = args.length - 1; i >= 0; i--) {
+        if (typeof args[i] === 'function') {
+          const callback = args[i] as AnyFunction;
+          args[i] = function (this: unknown) {
+            finish();
+            return callback.apply(this, arguments as unknown as unknown[]);
+          };
+          break;
+        }
+      }
+      inFlight++;
+      let command: unknown;
+      try {
+        command = next(this).apply(this, args);
+      } catch (err) {
+        finish();
+        throw err;
+      }
+      if (command !== null && typeof (command as { once?: unknown }).once === 'function') {
+        (command as { once(event: string, listener: () => void): void }).once('end', finish);
+      }
+      return command;
     });
   }
   return transaction;
@@ -134,4 +166,12 @@ export function socketOf(resource: unknown): unknown {
   if (resource === null || typeof resource !== 'object') return undefined;
   const r = resource as { connection?: { stream?: unknown }; stream?: unknown };
   return r.connection?.stream ?? r.stream;
+}
+
+/** Where a known driver's connection points, without credentials. */
+export function endpointOfResource(resource: object): PoolEndpoint | undefined {
+  const params = (resource as { connectionParameters?: { host?: string; port?: number; database?: string } }).connectionParameters
+    ?? (isMysql2Connection(resource) ? (resource as { config?: { host?: string; port?: number; database?: string } }).config : undefined);
+  if (params?.host === undefined) return undefined;
+  return { address: params.host, port: params.port, namespace: params.database };
 }

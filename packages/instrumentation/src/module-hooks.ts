@@ -1,0 +1,94 @@
+/*
+ * Module hooks, one per pool library, with bounded version ranges. Each hook
+ * makes the library hand every new pool to `guard`: a subclass for exported
+ * pool classes (pg-pool, generic-pool, tarn) and a wrapper for factory
+ * functions (mysql2's createPool, generic-pool's createPool). Neither touches
+ * a prototype method another instrumentation wraps. Patching is idempotent
+ * (a Symbol marks what is already patched); unpatching leaves the module as
+ * it is, since pools created meanwhile keep their class, and a disabled
+ * instrumentation's `guard` guards nothing.
+ */
+import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+
+const PATCHED = Symbol.for('poolguard.patched');
+
+type Guard = (pool: object) => void;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClass = (new (...args: any[]) => object) & { [PATCHED]?: true };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFactory = ((...args: any[]) => object) & { [PATCHED]?: true };
+
+/** The version ranges poolguard is tested with; the README's table lists the same. */
+export const SUPPORTED_VERSIONS = {
+  'pg-pool': ['>=2.0.0 <4'],
+  mysql2: ['>=3.0.0 <4'],
+  'generic-pool': ['>=3.0.0 <4'],
+  tarn: ['>=3.0.0 <4'],
+} as const;
+
+/** ESM namespaces put CommonJS exports under `default`. */
+function exportsOf<T>(module: T & { default?: T; [Symbol.toStringTag]?: string }): T {
+  return module[Symbol.toStringTag] === 'Module' && module.default !== undefined ? module.default : module;
+}
+
+export function guardedSubclass<C extends AnyClass>(Base: C, guard: Guard): C {
+  if (typeof Base !== 'function' || Base[PATCHED]) return Base;
+  const Guarded = class extends Base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      super(...args);
+      guard(this);
+    }
+  };
+  Object.defineProperty(Guarded, 'name', { value: Base.name });
+  Object.defineProperty(Guarded, PATCHED, { value: true });
+  return Guarded as C;
+}
+
+export function guardedFactory<F extends AnyFactory>(factory: F, guard: Guard): F {
+  if (typeof factory !== 'function' || factory[PATCHED]) return factory;
+  const guarded = function (this: unknown, ...args: unknown[]) {
+    const pool = factory.apply(this, args);
+    if (pool !== null && typeof pool === 'object') guard(pool);
+    return pool;
+  } as F;
+  Object.defineProperty(guarded, 'name', { value: factory.name });
+  Object.defineProperty(guarded, 'length', { value: factory.length });
+  Object.defineProperty(guarded, PATCHED, { value: true });
+  return guarded;
+}
+
+/** Replaces `exports[key]` in place, whether it is a data property or a getter (tarn's ESM interop). */
+function replaceExport<T extends object>(exports: T, key: string, make: (value: never) => unknown): void {
+  const current = (exports as Record<string, unknown>)[key];
+  if (current === undefined) return;
+  Object.defineProperty(exports, key, { value: make(current as never), writable: true, configurable: true, enumerable: true });
+}
+
+export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefinition[] {
+  const keep = <T>(exports: T) => exports;
+  return [
+    new InstrumentationNodeModuleDefinition('pg-pool', [...SUPPORTED_VERSIONS['pg-pool']], (module: AnyClass) => {
+      const exports = exportsOf(module);
+      return module === exports ? guardedSubclass(exports, guard) : module;
+    }, keep),
+    new InstrumentationNodeModuleDefinition('mysql2', [...SUPPORTED_VERSIONS.mysql2], (module: object) => {
+      replaceExport(exportsOf(module), 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
+      return module;
+    }, keep, [
+      // mysql2/promise builds its core pool through this file, not through the main exports.
+      new InstrumentationNodeModuleFile('mysql2/lib/create_pool.js', [...SUPPORTED_VERSIONS.mysql2],
+        (createPool: AnyFactory) => guardedFactory(createPool, guard), keep),
+    ]),
+    new InstrumentationNodeModuleDefinition('generic-pool', [...SUPPORTED_VERSIONS['generic-pool']], (module: object) => {
+      const exports = exportsOf(module);
+      replaceExport(exports, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
+      replaceExport(exports, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
+      return module;
+    }, keep),
+    new InstrumentationNodeModuleDefinition('tarn', [...SUPPORTED_VERSIONS.tarn], (module: object) => {
+      replaceExport(exportsOf(module), 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
+      return module;
+    }, keep),
+  ];
+}
