@@ -1,0 +1,50 @@
+// `npm run bench`: every benchmark, one table. Each suite runs as its own
+// script (fresh processes inside) and prints JSON rows on its last line; this
+// collects them, prints figure / value / budget / result, and with --write
+// puts the table into bench/RESULTS.md between the generated markers.
+//
+//   npm run bench [-- --write] [-- --quick]
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { table } from './lib/stats.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+const suites = [
+  { script: 'pg-overhead.mjs', args: quick ? ['--pairs', '3', '--quick'] : ['--pairs', '5'] },
+  { script: 'memory.mjs', args: quick ? ['--cycles', '200000', '--held', '2000'] : [] },
+  { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '3', '--seconds', '5'] },
+  { script: 'boundary.mjs', args: [] },
+  { script: 'eslint.mjs', args: quick ? ['--pairs', '1'] : ['--pairs', '3'] },
+];
+
+const started = Date.now();
+const rows = [];
+for (const suite of suites) {
+  if (!existsSync(here(suite.script))) continue;
+  process.stderr.write(`bench: ${suite.script} ${suite.args.join(' ')}\n`);
+  const out = execFileSync(process.execPath, [here(suite.script), ...suite.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const last = out.trim().split('\n').pop();
+  const parsed = JSON.parse(last);
+  for (const row of parsed.rows ?? []) rows.push({ ...row, figure: `${parsed.suite ?? suite.script}: ${row.figure}` });
+}
+const minutes = ((Date.now() - started) / 60000).toFixed(1);
+const text = table(rows);
+console.log(text);
+console.log(`\n${rows.filter((r) => r.pass === false).length} over budget, ${minutes} min, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+if (args.includes('--write')) {
+  const file = here('RESULTS.md');
+  const begin = '<!-- begin npm run bench -->';
+  const end = '<!-- end npm run bench -->';
+  const section = `${begin}\n## Latest \`npm run bench\`\n\nCommand: \`npm run bench -- --write${quick ? ' --quick' : ''}\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}, ${minutes} min, load average at the end ${os.loadavg()[0].toFixed(1)}).\n\n${text}\n${end}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const next = current.includes(begin)
+    ? current.replace(new RegExp(`${begin}[\\s\\S]*${end}`), section)
+    : current.replace(/^(# [^\n]*\n)?/, (title) => `${title || '# Benchmark results\n'}\n${section}\n\n`);
+  writeFileSync(file, next);
+}
