@@ -21,7 +21,7 @@ import {
   requestCheckout,
   type ReleaseVerdict,
 } from '../lease';
-import { createLeaseHandle, leaseOfHandle, rawOfHandle } from '../lease-handle';
+import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { TransactionState } from '../types';
 
@@ -153,9 +153,10 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
   if (conn === undefined) return { verdict: PASS, raw };
   let verdict = PASS;
   try {
-    const viaLease = leaseOfHandle(connection);
-    // Without a handle, the release is taken to be of the connection's current lease.
-    verdict = checkRelease(conn, viaLease ?? conn.leaseId, destroy, () => transaction(raw));
+    // A handle passed in, else a handle's own method running now (conn.release() through a handle
+    // reaches the connection's wrapper with the raw connection); else the connection's current lease.
+    const lease = leaseOfHandle(connection) ?? viaLease();
+    verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, () => transaction(raw));
   } catch (err) {
     internalFault(err);
   }
