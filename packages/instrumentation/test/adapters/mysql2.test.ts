@@ -1,0 +1,401 @@
+/*
+ * The mysql2 adapter, callback API, against the real MariaDB: the detector
+ * matrix of pg (use_after_release, double_release, foreign_release,
+ * concurrent_query, leak, dirty_release, cross_task_use), each with
+ * true-positive and must-stay-silent cases, asserted through the OTel SDK's
+ * exported log records. Plus what is particular to mysql2: a second release
+ * is silent in mysql2 itself, pool.releaseConnection(conn) is a release,
+ * destroy() is never dirty, a connection handed straight to a waiter fires
+ * no 'acquire' event, and transaction state comes from the statements seen.
+ */
+import assert from 'node:assert/strict';
+import type mysql from 'mysql2';
+import { adoptLease, guardPool, runInTask } from '../../src';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { sleep } from '../helpers/pg';
+import { cb, endMysqlPool, getConnection, newMysqlPool, occupancy, query } from '../helpers/mysql';
+import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
+
+const THRESHOLD = 200;
+
+/** A guarded callback-API pool named `name`, ended after `body`. */
+async function withPool(name: string, options: Parameters<typeof guardPool>[1], extra: mysql.PoolOptions, body: (pool: mysql.Pool) => Promise<void>): Promise<void> {
+  const pool = guardPool(newMysqlPool(extra), { name, ...options });
+  try {
+    await body(pool);
+  } finally {
+    await endMysqlPool(pool);
+  }
+}
+
+describe('mysql2 adapter (callback API)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  describe('use_after_release', () => {
+    it('reports query() and execute() on a released connection', () => withPool('my-uar', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await query(conn, 'SELECT 1');
+      conn.release();
+      await query(conn, 'SELECT 1');
+      await cb((done) => conn.execute('SELECT ?', [2], done as never));
+      expectViolations('my-uar', 'use_after_release', 2);
+      assert.equal(await violationCount('my-uar', 'use_after_release'), 2);
+    }));
+
+    it('a connection used only inside its lease, over many leases, is silent', () => withPool('my-uar-clean', {}, { connectionLimit: 1 }, async (pool) => {
+      for (let i = 0; i < 4; i++) {
+        const conn = await getConnection(pool);
+        assert.deepEqual(await query(conn, 'SELECT ? AS n', [i]), [{ n: i }]);
+        conn.release();
+      }
+      expectSilent('my-uar-clean');
+    }));
+
+    it('pool.releaseConnection(conn) is a release: a later use is reported', () => withPool('my-uar-releaseConnection', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      pool.releaseConnection(conn);
+      assert.equal(occupancy(pool).free, 1, 'mysql2 took it back');
+      await query(conn, 'SELECT 1');
+      expectViolations('my-uar-releaseConnection', 'use_after_release', 1);
+    }));
+  });
+
+  describe('double_release', () => {
+    it('reports release() twice, which mysql2 itself ignores, and the pool stays intact', () => withPool('my-dr', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      conn.release();
+      assert.doesNotThrow(() => conn.release());
+      expectViolations('my-dr', 'double_release', 1);
+      assert.equal(await violationCount('my-dr', 'double_release'), 1);
+      assert.deepEqual(occupancy(pool), { free: 1, all: 1, queued: 0 });
+      assert.deepEqual(await query(pool, 'SELECT 1 AS one'), [{ one: 1 }]);
+    }));
+
+    it('reports destroy() then release(), and release() then destroy()', () => withPool('my-dr-destroy', {}, {}, async (pool) => {
+      const a = await getConnection(pool);
+      a.destroy();
+      a.release();
+      const b = await getConnection(pool);
+      b.release();
+      b.destroy();
+      expectViolations('my-dr-destroy', 'double_release', 2);
+    }));
+
+    it('reports releaseConnection(conn) followed by conn.release()', () => withPool('my-dr-mixed', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      pool.releaseConnection(conn);
+      conn.release();
+      expectViolations('my-dr-mixed', 'double_release', 1);
+    }));
+
+    it('one release or destroy per lease is silent', () => withPool('my-dr-clean', {}, { connectionLimit: 1 }, async (pool) => {
+      for (let i = 0; i < 4; i++) {
+        const conn = await getConnection(pool);
+        if (i === 1) conn.destroy();
+        else if (i === 2) pool.releaseConnection(conn);
+        else conn.release();
+      }
+      expectSilent('my-dr-clean');
+    }));
+  });
+
+  describe('foreign_release', () => {
+    it('the previous owner task releasing again is reported and not passed on', () => withPool('my-fr-stale', {}, { connectionLimit: 1 }, async (pool) => {
+      const aReleased = gate<mysql.PoolConnection>();
+      const bHolds = gate();
+      const aDone = gate();
+      const taskA = runInTask(async () => {
+        const conn = await getConnection(pool);
+        conn.release();
+        aReleased.open(conn);
+        await bHolds.promise;
+        conn.release(); // would free B's lease
+        aDone.open();
+      });
+      const taskB = runInTask(async () => {
+        const stale = await aReleased.promise;
+        const conn = await getConnection(pool);
+        assert.equal(conn, stale, 'mysql2 lends the same object again');
+        bHolds.open();
+        await aDone.promise;
+        assert.deepEqual(occupancy(pool), { free: 0, all: 1, queued: 0 }, 'B still holds its lease');
+        assert.deepEqual(await query(conn, 'SELECT 3 AS three'), [{ three: 3 }]);
+        conn.release();
+      });
+      await Promise.all([taskA, taskB]);
+      expectViolations('my-fr-stale', 'foreign_release', 1);
+      assert.equal(occupancy(pool).free, 1);
+    }));
+
+    it('a known task that never held the lease releasing it is reported and passed on', () => withPool('my-fr-nonowner', {}, {}, async (pool) => {
+      const conn = await runInTask(() => getConnection(pool));
+      await runInTask(async () => conn.release());
+      expectViolations('my-fr-nonowner', 'foreign_release', 1);
+      assert.equal(occupancy(pool).free, 1, 'passed on: the pool has it back');
+    }));
+
+    it('with lease handles, a stale handle\'s release is reported and not passed on, with no tasks at all', () => withPool('my-fr-handle', { leaseHandles: true }, { connectionLimit: 1 }, async (pool) => {
+      const first = await getConnection(pool);
+      first.release();
+      const second = await getConnection(pool);
+      assert.notEqual(first, second, 'one handle per lease');
+      first.release();
+      assert.equal(occupancy(pool).free, 0, 'the second lease is intact');
+      await query(first, 'SELECT 1'); // the stale handle
+      assert.deepEqual(await query(second, 'SELECT 2 AS two'), [{ two: 2 }]);
+      second.release();
+      expectViolations('my-fr-handle', 'foreign_release', 1, { others: ['use_after_release'] });
+      assert.equal(poolViolations('my-fr-handle', 'use_after_release').length, 1);
+      assert.equal(occupancy(pool).free, 1);
+    }));
+
+    it('adoptLease() before a hand-off keeps the release silent', () => withPool('my-fr-adopt', {}, {}, async (pool) => {
+      const conn = await runInTask(() => getConnection(pool));
+      await runInTask(async () => {
+        adoptLease(conn);
+        await query(conn, 'SELECT 1');
+        conn.release();
+      });
+      expectSilent('my-fr-adopt');
+    }));
+  });
+
+  describe('concurrent_query', () => {
+    it('reports a second query issued while one is in flight on the connection', () => withPool('my-cq', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await Promise.all([query(conn, 'SELECT SLEEP(0.02)'), query(conn, 'SELECT 1')]);
+      conn.release();
+      expectViolations('my-cq', 'concurrent_query', 1);
+    }));
+
+    it('a query issued from the previous query\'s callback is silent (mysql2 still holds the finished command)', () => withPool('my-cq-nested', {}, {}, async (pool) => {
+      await new Promise<void>((resolve, reject) => {
+        pool.getConnection((err, conn) => {
+          if (err) return reject(err);
+          conn.query('SELECT 1', (e1) => {
+            if (e1) return reject(e1);
+            conn.execute('SELECT ?', [2], (e2) => {
+              if (e2) return reject(e2);
+              conn.release();
+              resolve();
+            });
+          });
+        });
+      });
+      expectSilent('my-cq-nested');
+    }));
+
+    it('Promise.all over pool.query and pool.execute is silent', () => withPool('my-cq-pool', {}, { connectionLimit: 2 }, async (pool) => {
+      const rows = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0
+        ? query<{ n: number }[]>(pool, 'SELECT ? AS n', [i])
+        : cb<{ n: number }[]>((done) => pool.execute('SELECT ? AS n', [i], done as never)))));
+      assert.deepEqual(rows.map((r) => Number(r[0]!.n)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expectSilent('my-cq-pool');
+    }));
+
+    it('sequential awaits on one connection are silent', () => withPool('my-cq-seq', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      for (let i = 0; i < 5; i++) await query(conn, 'SELECT ?', [i]);
+      conn.release();
+      expectSilent('my-cq-seq');
+    }));
+  });
+
+  describe('leak', () => {
+    it('reports a lease held past leakThresholdMs once, and its release as unleaked', () => withPool('my-leak', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await waitFor(() => poolViolations('my-leak', 'leak').length > 0, THRESHOLD * 2 + 600, 'the leak report');
+      await sleep(THRESHOLD);
+      const [record] = expectViolations('my-leak', 'leak', 1);
+      conn.release();
+      const unleaked = setupTelemetry().logs.getFinishedLogRecords().filter((r) => r.eventName === 'poolguard.unleaked' && r.attributes['poolguard.lease.id'] === record!.attributes['poolguard.lease.id']);
+      assert.equal(unleaked.length, 1);
+    }));
+
+    it('short leases are silent', () => withPool('my-leak-clean', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
+      for (let i = 0; i < 3; i++) {
+        const conn = await getConnection(pool);
+        await sleep(THRESHOLD / 4);
+        conn.release();
+      }
+      await sleep(THRESHOLD);
+      expectSilent('my-leak-clean');
+    }));
+  });
+
+  describe('dirty_release', () => {
+    for (const [label, open] of [
+      ['beginTransaction()', (c: mysql.PoolConnection) => cb((done) => c.beginTransaction(done as never))],
+      ['START TRANSACTION', (c: mysql.PoolConnection) => query(c, 'START TRANSACTION')],
+      ['BEGIN', (c: mysql.PoolConnection) => query(c, 'BEGIN')],
+    ] as const) {
+      it(`reports a release inside a transaction opened by ${label}`, () => withPool(`my-dirty-${label}`, {}, {}, async (pool) => {
+        const conn = await getConnection(pool);
+        await open(conn);
+        await query(conn, 'SELECT 1');
+        conn.release();
+        expectViolations(`my-dirty-${label}`, 'dirty_release', 1);
+        assert.equal(await violationCount(`my-dirty-${label}`, 'dirty_release'), 1);
+      }));
+    }
+
+    it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withPool('my-dirty-savepoint', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await query(conn, 'BEGIN');
+      await query(conn, 'SAVEPOINT sp1');
+      await query(conn, 'ROLLBACK TO SAVEPOINT sp1');
+      conn.release();
+      expectViolations('my-dirty-savepoint', 'dirty_release', 1);
+    }));
+
+    it('beginTransaction/commit, BEGIN/ROLLBACK and START TRANSACTION/COMMIT are silent', () => withPool('my-dirty-clean', {}, { connectionLimit: 1 }, async (pool) => {
+      const a = await getConnection(pool);
+      await cb((done) => a.beginTransaction(done as never));
+      await query(a, 'SELECT 1');
+      await cb((done) => a.commit(done as never));
+      a.release();
+      const b = await getConnection(pool);
+      await query(b, 'BEGIN');
+      await query(b, 'SAVEPOINT sp1');
+      await query(b, 'ROLLBACK TO SAVEPOINT sp1');
+      await query(b, 'ROLLBACK');
+      b.release();
+      const c = await getConnection(pool);
+      await query(c, '  start transaction');
+      await cb((done) => c.execute('SELECT ?', [1], done as never));
+      await query(c, 'commit');
+      c.release();
+      expectSilent('my-dirty-clean');
+    }));
+
+    it('destroy() inside a transaction is never dirty: the connection is discarded', () => withPool('my-dirty-destroy', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await query(conn, 'START TRANSACTION');
+      conn.destroy();
+      assert.equal(occupancy(pool).all, 0);
+      expectSilent('my-dirty-destroy');
+    }));
+  });
+
+  describe('cross_task_use', () => {
+    it('reports task B using the connection task A holds, naming A\'s trace', () => withPool('my-ctu', {}, {}, async (pool) => {
+      const handed = gate<mysql.PoolConnection>();
+      const used = gate();
+      let ownerTrace = '';
+      const taskA = inSpan('my-ctu-owner', async (span) => {
+        ownerTrace = span.spanContext().traceId;
+        const conn = await getConnection(pool);
+        handed.open(conn);
+        await used.promise;
+        await query(conn, 'SELECT 1');
+        conn.release();
+      });
+      const taskB = inSpan('my-ctu-intruder', async () => {
+        const conn = await handed.promise;
+        await query(conn, 'SELECT 2');
+        await query(conn, 'SELECT 3'); // once per offending task and lease
+        used.open();
+      });
+      await Promise.all([taskA, taskB]);
+      const [record] = expectViolations('my-ctu', 'cross_task_use', 1);
+      assert.equal(record!.attributes['poolguard.owner.trace_id'], ownerTrace);
+    }));
+
+    it('a transaction in a handler, with the connection passed to helpers, under concurrency, is silent', () => withPool('my-ctu-handlers', {}, { connectionLimit: 3 }, async (pool) => {
+      const insert = (conn: mysql.PoolConnection, n: number) => query(conn, 'SELECT ? AS n', [n]);
+      const audit = async (conn: mysql.PoolConnection) => { await sleep(1); await query(conn, 'SELECT 1'); };
+      await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? (fn: () => Promise<void>) => inSpan(`h${i}`, fn) : runInTask)(async () => {
+        const conn = await getConnection(pool);
+        try {
+          await cb((done) => conn.beginTransaction(done as never));
+          await insert(conn, i);
+          await audit(conn);
+          await cb((done) => conn.commit(done as never));
+        } finally {
+          conn.release();
+        }
+      })));
+      expectSilent('my-ctu-handlers');
+    }));
+
+    it('the callback API inside a task is silent', () => withPool('my-ctu-callbacks', {}, {}, async (pool) => {
+      await runInTask(() => new Promise<void>((resolve, reject) => {
+        pool.getConnection((err, conn) => {
+          if (err) return reject(err);
+          setImmediate(() => conn.query('SELECT 1', (qerr) => {
+            conn.release();
+            if (qerr) reject(qerr);
+            else resolve();
+          }));
+        });
+      }));
+      expectSilent('my-ctu-callbacks');
+    }));
+  });
+
+  describe('a connection handed straight to a waiter', () => {
+    it('starts a lease owned by the waiter, although mysql2 emits no acquire event', () => withPool('my-waiter', {}, { connectionLimit: 1 }, async (pool) => {
+      const acquires: unknown[] = [];
+      pool.on('acquire', (c) => acquires.push(c));
+      const aReleased = gate();
+      const bHolds = gate<mysql.PoolConnection>();
+      const bDone = gate();
+      let bTrace = '';
+      const aHolds = gate();
+      const taskA = runInTask(async () => {
+        const conn = await getConnection(pool);
+        aHolds.open();
+        await sleep(20); // B queues meanwhile
+        assert.equal(occupancy(pool).queued, 1, 'B waits in mysql2\'s queue');
+        conn.release(); // mysql2 hands it straight to B
+        aReleased.open();
+      });
+      const taskB = inSpan('my-waiter-b', async (span) => {
+        bTrace = span.spanContext().traceId;
+        await aHolds.promise;
+        const conn = await getConnection(pool);
+        await aReleased.promise;
+        await query(conn, 'SELECT 1'); // the owner's use: silent
+        bHolds.open(conn);
+        await bDone.promise;
+        conn.release();
+      });
+      const intruder = runInTask(async () => {
+        const conn = await bHolds.promise;
+        await query(conn, 'SELECT 2');
+        bDone.open();
+      });
+      await Promise.all([taskA, taskB, intruder]);
+      assert.equal(acquires.length, 1, 'only the first checkout fired acquire');
+      const [record] = expectViolations('my-waiter', 'cross_task_use', 1);
+      assert.equal(record!.attributes['poolguard.owner.trace_id'], bTrace, 'the waiter owns the lease');
+      const leases = new Set(poolViolations('my-waiter').map((r) => r.attributes['poolguard.lease.id']));
+      assert.equal(leases.size, 1);
+    }));
+
+    it('the previous owner\'s use after the hand-over is use_after_release', () => withPool('my-waiter-stale', {}, { connectionLimit: 1 }, async (pool) => {
+      const aHolds = gate<mysql.PoolConnection>();
+      const bGot = gate();
+      const aDone = gate();
+      const taskA = runInTask(async () => {
+        const conn = await getConnection(pool);
+        aHolds.open(conn);
+        await sleep(20);
+        conn.release();
+        await bGot.promise;
+        await query(conn, 'SELECT 1'); // A's stale reference, now B's lease
+        aDone.open();
+      });
+      const taskB = runInTask(async () => {
+        await aHolds.promise;
+        const conn = await getConnection(pool);
+        bGot.open();
+        await aDone.promise;
+        conn.release();
+      });
+      await Promise.all([taskA, taskB]);
+      expectViolations('my-waiter-stale', 'use_after_release', 1);
+    }));
+  });
+});
