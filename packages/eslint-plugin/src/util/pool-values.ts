@@ -332,10 +332,9 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
 
   /** Field initializers and `this.x = ...` assignments anywhere in the class, once per class. */
   function membersOfClass(body: TSESTree.ClassBody): Map<string, TSESTree.Node[]> {
-    let members = classMembers.get(body);
-    if (members) return members;
+    const cached = classMembers.get(body);
+    if (cached) return cached;
     const found = new Map<string, TSESTree.Node[]>();
-    members = found;
     const add = (name: string | undefined, value: TSESTree.Node | null) => {
       if (name === undefined || !value) return;
       const list = found.get(name) ?? [];
