@@ -1,0 +1,228 @@
+/*
+ * The tarn adapter through knex, with knex's pg client against the real
+ * PostgreSQL: the detector matrix of pg on the raw pg Client knex lends (never
+ * a handle: knex keys its own state on the raw connection), knex's own query
+ * builder and transactions staying silent. Then a tarn pool of plain objects,
+ * for the lease-level kinds.
+ */
+import assert from 'node:assert/strict';
+import knexFactory, { type Knex } from 'knex';
+import type pg from 'pg';
+import { Pool as TarnPool } from 'tarn';
+import { adoptLease, guardPool, runInTask } from '../../src';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { pgConfig, sleep } from '../helpers/pg';
+import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
+
+const THRESHOLD = 200;
+const POOL_STATE = Symbol.for('poolguard.pool');
+
+type Tarn = TarnPool<object>;
+const tarnOf = (knex: Knex) => knex.client.pool as Tarn;
+const nameOf = (pool: object) => (pool as Record<symbol, { name: string }>)[POOL_STATE]!.name;
+
+function newKnex(max = 2): Knex {
+  const { host, port, user, database } = pgConfig();
+  return knexFactory({ client: 'pg', connection: { host, port, user, database }, pool: { min: 0, max } });
+}
+
+/** Destroys knex within 5 s, after handing back what a failed test still holds (tarn waits for them). */
+async function endKnex(knex: Knex): Promise<void> {
+  const pool = knex.client.pool as Tarn | undefined;
+  for (const slot of [...(pool?.used ?? [])] as unknown as { resource: object }[]) pool!.release(slot.resource);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    knex.destroy(),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('knex.destroy() did not finish within 5 s')), 5000); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function withKnex(name: string | undefined, options: Parameters<typeof guardPool>[1], body: (knex: Knex) => Promise<void>, max = 2): Promise<void> {
+  const knex = guardPool(newKnex(max), { ...(name === undefined ? {} : { name }), ...options });
+  try {
+    await body(knex);
+  } finally {
+    await endKnex(knex);
+  }
+}
+
+const acquire = (knex: Knex) => knex.client.acquireConnection() as Promise<pg.Client>;
+const release = (knex: Knex, conn: pg.Client) => knex.client.releaseConnection(conn) as Promise<void>;
+
+describe('tarn adapter (knex with pg)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('names the pool after knex\'s connection, guards tarn, and lends the raw pg Client', () => withKnex(undefined, {}, async (knex) => {
+    assert.match(nameOf(knex), /^127\.0\.0\.1:5432\/test(#\d+)?$/);
+    assert.equal(nameOf(tarnOf(knex)), nameOf(knex), 'knex and its tarn pool are one guarded pool');
+    const conn = await acquire(knex);
+    assert.equal(tarnOf(knex).used[0]!.resource, conn, 'the raw connection, not a handle');
+    await release(knex, conn);
+  }));
+
+  it('knex queries, Promise.all over them, and knex.transaction() are silent', () => withKnex('kx-silent', {}, async (knex) => {
+    const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => knex.raw('SELECT ?::int AS n', [i])));
+    assert.deepEqual(rows.map((r) => r.rows[0].n), [0, 1, 2, 3, 4, 5, 6, 7]);
+    const helper = (trx: Knex.Transaction, n: number) => trx.raw('SELECT ?::int AS n', [n]);
+    await Promise.all([1, 2, 3].map((i) => (i === 2 ? runInTask : (fn: () => Promise<void>) => inSpan(`kx-${i}`, fn))(async () => {
+      await knex.transaction(async (trx) => {
+        await helper(trx, i);
+        await sleep(1);
+        await trx.raw('SELECT 1');
+      });
+    })));
+    await assert.rejects(knex.transaction(async (trx) => {
+      await trx.raw('SELECT 1');
+      throw new Error('roll back');
+    }), /roll back/);
+    for (let i = 0; i < 3; i++) await knex.raw('SELECT 1');
+    expectSilent('kx-silent');
+  }));
+
+  it('use_after_release: the raw client used after releaseConnection', () => withKnex('kx-uar', {}, async (knex) => {
+    const conn = await acquire(knex);
+    await conn.query('SELECT 1');
+    await release(knex, conn);
+    await conn.query('SELECT 1');
+    expectViolations('kx-uar', 'use_after_release', 1);
+  }));
+
+  it('double_release: tarn refuses silently, poolguard reports', () => withKnex('kx-dr', {}, async (knex) => {
+    const conn = await acquire(knex);
+    await release(knex, conn);
+    assert.equal(tarnOf(knex).release(conn), false, 'tarn\'s own answer is kept');
+    await release(knex, conn);
+    expectViolations('kx-dr', 'double_release', 2);
+    assert.equal(await violationCount('kx-dr', 'double_release'), 2);
+  }));
+
+  it('foreign_release: a stale owner task\'s release is reported and not passed on; a non-owner\'s is passed on', () => withKnex('kx-fr', {}, async (knex) => {
+    const aReleased = gate();
+    const bHolds = gate();
+    const aDone = gate();
+    const a = runInTask(async () => {
+      const conn = await acquire(knex);
+      await release(knex, conn);
+      aReleased.open();
+      await bHolds.promise;
+      await release(knex, conn);
+      aDone.open();
+    });
+    const b = runInTask(async () => {
+      await aReleased.promise;
+      const conn = await acquire(knex);
+      bHolds.open();
+      await aDone.promise;
+      assert.equal(tarnOf(knex).numUsed(), 1, 'B still holds its lease');
+      await conn.query('SELECT 1');
+      await release(knex, conn);
+    });
+    await Promise.all([a, b]);
+    expectViolations('kx-fr', 'foreign_release', 1);
+    const c = await runInTask(() => acquire(knex));
+    await runInTask(() => release(knex, c));
+    assert.equal(tarnOf(knex).numUsed(), 0, 'the non-owner\'s release went through');
+    expectViolations('kx-fr', 'foreign_release', 2);
+    const d = await runInTask(() => acquire(knex));
+    await runInTask(async () => release(knex, adoptLease(d)));
+    expectViolations('kx-fr', 'foreign_release', 2);
+  }, 1));
+
+  it('concurrent_query: two queries in flight on the raw client', () => withKnex('kx-cq', {}, async (knex) => {
+    const conn = await acquire(knex);
+    await Promise.all([conn.query('SELECT pg_sleep(0.02)'), conn.query('SELECT 1')]);
+    for (let i = 0; i < 3; i++) await conn.query('SELECT 1'); // sequential: silent
+    await release(knex, conn);
+    expectViolations('kx-cq', 'concurrent_query', 1);
+  }));
+
+  it('leak: an acquired connection held past the threshold is reported once; knex queries are not', () => withKnex('kx-leak', { leakThresholdMs: THRESHOLD }, async (knex) => {
+    await knex.raw('SELECT pg_sleep(0.05)');
+    const conn = await acquire(knex);
+    await waitFor(() => poolViolations('kx-leak', 'leak').length > 0, THRESHOLD * 2 + 600, 'the leak report');
+    await sleep(THRESHOLD);
+    expectViolations('kx-leak', 'leak', 1);
+    await release(knex, conn);
+  }));
+
+  it('dirty_release: releaseConnection inside BEGIN is reported; after COMMIT it is silent', () => withKnex('kx-dirty', {}, async (knex) => {
+    const conn = await acquire(knex);
+    await conn.query('BEGIN');
+    await conn.query('SELECT 1');
+    await release(knex, conn);
+    expectViolations('kx-dirty', 'dirty_release', 1);
+    const again = await acquire(knex);
+    await again.query('ROLLBACK');
+    await again.query('BEGIN');
+    await again.query('COMMIT');
+    await release(knex, again);
+    expectViolations('kx-dirty', 'dirty_release', 1);
+  }, 1));
+
+  it('cross_task_use: another task using an acquired connection', () => withKnex('kx-ctu', {}, async (knex) => {
+    const handed = gate<pg.Client>();
+    const used = gate();
+    const owner = inSpan('kx-owner', async () => {
+      const conn = await acquire(knex);
+      await conn.query('SELECT 1');
+      handed.open(conn);
+      await used.promise;
+      await release(knex, conn);
+    });
+    const intruder = inSpan('kx-intruder', async () => {
+      await (await handed.promise).query('SELECT 2');
+      used.open();
+    });
+    await Promise.all([owner, intruder]);
+    expectViolations('kx-ctu', 'cross_task_use', 1);
+  }));
+});
+
+describe('tarn adapter (a pool of plain objects)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  let nextId = 0;
+  async function withTarn(name: string, options: Parameters<typeof guardPool>[1], body: (pool: TarnPool<{ id: number }>) => Promise<void>): Promise<void> {
+    const pool = guardPool(new TarnPool({ create: (cb: (err: Error | null, r: { id: number }) => void) => cb(null, { id: ++nextId }), destroy: () => undefined, min: 0, max: 1 }), { name, ...options });
+    try {
+      await body(pool);
+    } finally {
+      for (const slot of [...pool.used]) pool.release(slot.resource);
+      await pool.destroy();
+    }
+  }
+
+  it('double_release, foreign_release (stale, not passed on) and leak are reported', () => withTarn('tarn-plain', { leakThresholdMs: THRESHOLD }, async (pool) => {
+    const aReleased = gate();
+    const bHolds = gate();
+    const aDone = gate();
+    const a = runInTask(async () => {
+      const r = await pool.acquire().promise;
+      assert.equal(pool.release(r), true);
+      assert.equal(pool.release(r), false); // double_release: tarn refuses silently
+      aReleased.open();
+      await bHolds.promise;
+      assert.equal(pool.release(r), false, 'the stale holder\'s release is not passed on');
+      aDone.open();
+    });
+    const b = runInTask(async () => {
+      await aReleased.promise;
+      const r = await pool.acquire().promise;
+      bHolds.open();
+      await aDone.promise;
+      assert.equal(pool.numUsed(), 1);
+      await waitFor(() => poolViolations('tarn-plain', 'leak').length > 0, THRESHOLD * 2 + 600, 'the leak report');
+      pool.release(r);
+    });
+    await Promise.all([a, b]);
+    for (const kind of ['double_release', 'foreign_release', 'leak']) assert.equal(poolViolations('tarn-plain', kind).length, 1, kind);
+    expectViolations('tarn-plain', 'leak', 1, { others: ['double_release', 'foreign_release'] });
+  }));
+
+  it('one release per lease is silent', () => withTarn('tarn-plain-clean', {}, async (pool) => {
+    for (let i = 0; i < 4; i++) pool.release(await pool.acquire().promise);
+    expectSilent('tarn-plain-clean');
+  }));
+});
