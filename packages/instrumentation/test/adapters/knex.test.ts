@@ -19,6 +19,8 @@ const POOL_STATE = Symbol.for('poolguard.pool');
 
 type Tarn = TarnPool<object>;
 const tarnOf = (knex: Knex) => knex.client.pool as Tarn;
+/** tarn's lent resources (a protected field in its types). */
+const usedOf = (pool: object) => (pool as unknown as { used: { resource: object }[] }).used;
 const nameOf = (pool: object) => (pool as Record<symbol, { name: string }>)[POOL_STATE]!.name;
 
 function newKnex(max = 2): Knex {
@@ -29,7 +31,7 @@ function newKnex(max = 2): Knex {
 /** Destroys knex within 5 s, after handing back what a failed test still holds (tarn waits for them). */
 async function endKnex(knex: Knex): Promise<void> {
   const pool = knex.client.pool as Tarn | undefined;
-  for (const slot of [...(pool?.used ?? [])] as unknown as { resource: object }[]) pool!.release(slot.resource);
+  for (const slot of pool === undefined ? [] : [...usedOf(pool)]) pool!.release(slot.resource);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     knex.destroy(),
@@ -57,7 +59,7 @@ describe('tarn adapter (knex with pg)', () => {
     assert.match(nameOf(knex), /^127\.0\.0\.1:5432\/test(#\d+)?$/);
     assert.equal(nameOf(tarnOf(knex)), nameOf(knex), 'knex and its tarn pool are one guarded pool');
     const conn = await acquire(knex);
-    assert.equal(tarnOf(knex).used[0]!.resource, conn, 'the raw connection, not a handle');
+    assert.equal(usedOf(tarnOf(knex))[0]!.resource, conn, 'the raw connection, not a handle');
     await release(knex, conn);
   }));
 
@@ -189,7 +191,7 @@ describe('tarn adapter (a pool of plain objects)', () => {
     try {
       await body(pool);
     } finally {
-      for (const slot of [...pool.used]) pool.release(slot.resource);
+      for (const slot of [...usedOf(pool)]) pool.release(slot.resource as { id: number });
       await pool.destroy();
     }
   }
