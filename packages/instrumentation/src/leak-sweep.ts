@@ -8,6 +8,7 @@ import type { PoolState } from './internal-types';
 import { report } from './signals';
 
 const MIN_SWEEP_MS = 10;
+const IDLE_TICK_MS = 10_000;
 
 export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   const threshold = pool.settings.leakThresholdMs;
@@ -25,13 +26,19 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   }
 }
 
-/** Starts the pool's sweep; returns a function that stops it. */
+/**
+ * Starts the pool's sweep; returns a function that stops it. `onTick` runs
+ * at every tick (the pool re-reads its MeterProvider, so pools created before
+ * the SDK started get their metrics too).
+ */
 export function startLeakSweep(pool: PoolState, onTick?: () => void): () => void {
-  if (pool.settings.levels.leak === 'off') return () => undefined;
-  const every = Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 4));
+  const sweeping = pool.settings.levels.leak !== 'off';
+  if (!sweeping && onTick === undefined) return () => undefined;
+  // With the leak detector off the timer still runs, slower, for `onTick` (a late MeterProvider).
+  const every = sweeping ? Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 4)) : IDLE_TICK_MS;
   const timer = setInterval(() => {
     onTick?.();
-    sweepLeaks(pool);
+    if (sweeping) sweepLeaks(pool);
   }, every);
   timer.unref();
   return () => clearInterval(timer);
