@@ -1,0 +1,229 @@
+/*
+ * guardPool(pool, { adapter }) for a pool poolguard does not know: the
+ * README's home-made pool (TinyPool and its PoolAdapter, run from the README's
+ * own code block) through the same detector matrix as pg, with in-memory
+ * connections that report their queries in flight and their transaction
+ * state. Then malformed adapters, which fail naming the option.
+ */
+import assert from 'node:assert/strict';
+import { guardPool, runInTask } from '../../src';
+import { collectMetric, inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { sleep } from '../helpers/pg';
+import { runHomeMadePoolExample } from '../helpers/readme';
+import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
+
+const THRESHOLD = 200;
+
+/** An in-memory connection: query() takes a few ms and follows BEGIN/COMMIT/ROLLBACK. */
+interface FakeConnection {
+  id: number;
+  inFlight: number;
+  inTransaction: boolean;
+  query(sql: string): Promise<string>;
+}
+
+let nextId = 0;
+async function connect(): Promise<FakeConnection> {
+  const conn: FakeConnection = {
+    id: ++nextId,
+    inFlight: 0,
+    inTransaction: false,
+    async query(sql: string) {
+      conn.inFlight++;
+      await sleep(2);
+      conn.inFlight--;
+      if (/^\s*BEGIN\b/i.test(sql)) conn.inTransaction = true;
+      else if (/^\s*(COMMIT|ROLLBACK)\b/i.test(sql)) conn.inTransaction = false;
+      return sql;
+    },
+  };
+  return conn;
+}
+
+interface TinyPool {
+  max: number;
+  idle: FakeConnection[];
+  busy: Set<FakeConnection>;
+  checkout(): Promise<FakeConnection>;
+  checkin(conn: FakeConnection): void;
+}
+
+/** The README's example pool, guarded under `name`, with extra options. */
+function tinyPool(name: string, options: Parameters<typeof guardPool>[1] = {}, max = 2): TinyPool {
+  const example = runHomeMadePoolExample((pool, given) => guardPool(pool, { ...given, ...options, name }), connect);
+  if (max !== 2) example.pool.max = max;
+  return example.pool as TinyPool;
+}
+
+describe('declarative adapter (the README\'s home-made pool)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('the example guards its pool: occupancy metrics from adapter.stats', async () => {
+    const pool = tinyPool('tiny-metrics');
+    const conn = await pool.checkout();
+    const [count] = await collectMetric('db.client.connection.count');
+    const points = count!.dataPoints.filter((p) => p.attributes['db.client.connection.pool.name'] === 'tiny-metrics');
+    assert.deepEqual(points.map((p) => [p.attributes['db.client.connection.state'], p.value]).sort(), [['idle', 0], ['used', 1]]);
+    pool.checkin(conn);
+    expectSilent('tiny-metrics');
+  });
+
+  it('use_after_release: a query after checkin is reported; uses inside leases are silent', async () => {
+    const pool = tinyPool('tiny-uar');
+    for (let i = 0; i < 3; i++) {
+      const conn = await pool.checkout();
+      await conn.query('SELECT 1');
+      pool.checkin(conn);
+    }
+    expectSilent('tiny-uar');
+    const conn = await pool.checkout();
+    pool.checkin(conn);
+    await conn.query('SELECT 1');
+    expectViolations('tiny-uar', 'use_after_release', 1);
+  });
+
+  it('double_release: reported, and the pool\'s own error still reaches the app', async () => {
+    const pool = tinyPool('tiny-dr');
+    const conn = await pool.checkout();
+    pool.checkin(conn);
+    assert.throws(() => pool.checkin(conn), /not checked out/);
+    expectViolations('tiny-dr', 'double_release', 1);
+    assert.equal(await violationCount('tiny-dr', 'double_release'), 1);
+  });
+
+  it('foreign_release: a stale owner\'s checkin is reported and not passed on; a non-owner\'s is passed on', async () => {
+    const pool = tinyPool('tiny-fr', {}, 1);
+    const aReleased = gate();
+    const bHolds = gate();
+    const aDone = gate();
+    const a = runInTask(async () => {
+      const conn = await pool.checkout();
+      pool.checkin(conn);
+      aReleased.open();
+      await bHolds.promise;
+      pool.checkin(conn); // B's lease now
+      aDone.open();
+    });
+    const b = runInTask(async () => {
+      await aReleased.promise;
+      const conn = await pool.checkout();
+      bHolds.open();
+      await aDone.promise;
+      assert.equal(pool.busy.size, 1, 'B still holds its lease');
+      pool.checkin(conn);
+    });
+    await Promise.all([a, b]);
+    expectViolations('tiny-fr', 'foreign_release', 1);
+    const c = await runInTask(() => pool.checkout());
+    await runInTask(async () => pool.checkin(c));
+    assert.equal(pool.busy.size, 0);
+    expectViolations('tiny-fr', 'foreign_release', 2);
+  });
+
+  it('lease handles go back to the pool as the raw connection', async () => {
+    const pool = tinyPool('tiny-handles', { leaseHandles: true }, 1);
+    const first = await pool.checkout();
+    pool.checkin(first);
+    assert.equal(pool.idle.length, 1, 'the pool got its own object back');
+    const second = await pool.checkout();
+    assert.equal(second.id, first.id);
+    assert.notEqual(second, first);
+    pool.checkin(first); // stale handle: not passed on
+    assert.equal(pool.busy.size, 1);
+    pool.checkin(second);
+    expectViolations('tiny-handles', 'foreign_release', 1);
+  });
+
+  it('concurrent_query: reported from adapter.inFlight; sequential and separate leases are silent', async () => {
+    const pool = tinyPool('tiny-cq');
+    await Promise.all([1, 2, 3, 4].map(async () => {
+      const conn = await pool.checkout();
+      await conn.query('SELECT 1');
+      await conn.query('SELECT 2');
+      pool.checkin(conn);
+    }));
+    expectSilent('tiny-cq');
+    const conn = await pool.checkout();
+    await Promise.all([conn.query('SELECT 1'), conn.query('SELECT 2')]);
+    pool.checkin(conn);
+    expectViolations('tiny-cq', 'concurrent_query', 1);
+  });
+
+  it('leak: a lease held past the threshold is reported once', async () => {
+    const pool = tinyPool('tiny-leak', { leakThresholdMs: THRESHOLD });
+    const short = await pool.checkout();
+    pool.checkin(short);
+    const conn = await pool.checkout();
+    await waitFor(() => poolViolations('tiny-leak', 'leak').length > 0, THRESHOLD * 2 + 600, 'the leak report');
+    await sleep(THRESHOLD);
+    expectViolations('tiny-leak', 'leak', 1);
+    pool.checkin(conn);
+  });
+
+  it('dirty_release: from adapter.transactionState; BEGIN/COMMIT in a handler with helpers is silent', async () => {
+    const pool = tinyPool('tiny-dirty');
+    const helper = (conn: FakeConnection) => conn.query('SELECT 2');
+    await Promise.all([1, 2, 3].map((i) => inSpan(`tiny-${i}`, async () => {
+      const conn = await pool.checkout();
+      await conn.query('BEGIN');
+      await helper(conn);
+      await conn.query('COMMIT');
+      pool.checkin(conn);
+    })));
+    expectSilent('tiny-dirty');
+    const conn = await pool.checkout();
+    await conn.query('BEGIN');
+    pool.checkin(conn);
+    expectViolations('tiny-dirty', 'dirty_release', 1);
+  });
+
+  it('cross_task_use: another task using a held connection; a waiter\'s lease is its own', async () => {
+    const pool = tinyPool('tiny-ctu', {}, 1);
+    const handed = gate<FakeConnection>();
+    const used = gate();
+    const aHolds = gate();
+    const owner = inSpan('tiny-owner', async () => {
+      const conn = await pool.checkout();
+      aHolds.open();
+      await conn.query('SELECT 1');
+      handed.open(conn);
+      await used.promise;
+      pool.checkin(conn); // goes straight to the waiter
+    });
+    const intruder = runInTask(async () => {
+      await (await handed.promise).query('SELECT 2');
+      used.open();
+    });
+    const waiter = runInTask(async () => {
+      await aHolds.promise;
+      const conn = await pool.checkout(); // waits for the owner's checkin
+      await conn.query('SELECT 3');
+      pool.checkin(conn);
+    });
+    await Promise.all([owner, intruder, waiter]);
+    expectViolations('tiny-ctu', 'cross_task_use', 1);
+  });
+
+  describe('a malformed adapter fails at guardPool(), naming the option', () => {
+    const adapter = { library: 'tiny-pool', acquire: ['checkout'], release: ['checkin'] };
+    const cases: [string, unknown, RegExp][] = [
+      ['no acquire methods', { ...adapter, acquire: [] }, /`adapter\.acquire`: expected an array of method names/],
+      ['acquire not an array', { ...adapter, acquire: 'checkout' }, /`adapter\.acquire`/],
+      ['no release of any kind', { library: 'tiny-pool', acquire: ['checkout'] }, /`adapter\.release`: name at least one release method/],
+      ['an empty method name', { ...adapter, connectionUse: [''] }, /`adapter\.connectionUse`/],
+      ['no library', { ...adapter, library: '' }, /`adapter\.library`/],
+      ['stats not a function', { ...adapter, stats: 3 }, /`adapter\.stats`: expected a function/],
+      ['not an object', 'tiny', /`adapter`: expected an object/],
+    ];
+    for (const [label, spec, message] of cases) {
+      it(label, () => {
+        assert.throws(() => guardPool({ checkout() {}, checkin() {} }, { adapter: spec as never }), message);
+      });
+    }
+
+    it('an unknown pool without an adapter asks for one', () => {
+      assert.throws(() => guardPool({ checkout() {}, checkin() {} }), /`adapter`.*pass `adapter` to describe it/);
+    });
+  });
+});
