@@ -15,7 +15,7 @@
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+import { INVALID_TRACEID, trace, type ContextManager, type SpanContext } from '@opentelemetry/api';
 
 export class TaskToken {
   private static next = 1;
@@ -42,7 +42,7 @@ const FREE_ASYNC_CONTEXT = NODE_MAJOR >= 24;
 /** True when an application registered an OTel context manager (the API's global slot holds one). */
 const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
 
-type ApiGlobals = { context?: unknown };
+type ApiGlobals = { context?: ContextManager };
 /** The API keeps one globals object per process once anything registers; cache it, read its slot each time. */
 let apiGlobals: ApiGlobals | undefined;
 
@@ -62,10 +62,21 @@ function tokenStorage(): AsyncLocalStorage<TaskToken> {
   return tokens;
 }
 
+/**
+ * The active span's context, when it is a real one. Hot: it runs at every
+ * checkout, use and release under an OTel context manager, so it reads the
+ * registered manager straight from the API's globals (the API's own lookup
+ * re-checks versions each time) and tests the trace id against the invalid
+ * one instead of the API's regular expressions.
+ */
 function activeSpanContext(): SpanContext | undefined {
-  if (!otelContextManagerRegistered()) return undefined;
-  const spanContext = trace.getSpanContext(context.active());
-  return spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS];
+  const manager = apiGlobals?.context;
+  if (manager === undefined) return undefined;
+  const span = trace.getSpan(manager.active());
+  if (span === undefined) return undefined;
+  const spanContext = span.spanContext();
+  return spanContext.traceId === INVALID_TRACEID ? undefined : spanContext;
 }
 
 /** True when some async context propagates (poolguard tokens or an OTel context manager), so binding callbacks matters. */
