@@ -14,7 +14,7 @@
  *
  * `send` is a per-instance property that Node sets up on `process` and on
  * each ChildProcess with an IPC channel, so those are wrapped per instance:
- * process.send at install, and what child_process.fork/spawn return.
+ * process.send at install, and each child's as ChildProcess#spawn starts it.
  * worker_threads.Worker is replaced in place by a subclass, so the check runs
  * before the DataCloneError of a `workerData` that cannot be cloned. After
  * patching, module.syncBuiltinESMExports() lets ESM named imports see it.
@@ -23,6 +23,7 @@
 import childProcess = require('node:child_process');
 import clusterModule = require('node:cluster');
 import nodeModule = require('node:module');
+import { Socket } from 'node:net';
 import workerThreads = require('node:worker_threads');
 import { diag } from '@opentelemetry/api';
 import { checkHandle } from './detectors/handle_sent_to_process';
@@ -77,7 +78,8 @@ function checkMessage(via: string, message: unknown): void {
 
 function checkSend(via: string, message: unknown, handle: unknown): void {
   checkMessage(via, message);
-  if (handle !== null && typeof handle === 'object') runCheck(() => checkHandle(via, handle));
+  // Pooled connections are net.Sockets (TLS ones too); cluster's round-robin passes raw TCP handles, not sockets.
+  if (handle instanceof Socket) runCheck(() => checkHandle(via, handle));
 }
 
 /** Replaces `target[key]` by `make(original)` unless poolguard's wrapper is already there. */
@@ -154,14 +156,14 @@ function patchChildProcess(): void {
       runCheck(() => checkFork('child_process.fork()', modulePath));
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
     }
-    const child = original.apply(this, arguments as unknown as unknown[]);
-    guardChild(child);
-    return child;
+    return original.apply(this, arguments as unknown as unknown[]);
   });
-  wrap(childProcess, 'spawn', (original) => function spawn(this: unknown) {
-    const child = original.apply(this, arguments as unknown as unknown[]);
-    guardChild(child);
-    return child;
+  // Every fork and spawn (cluster's too, and through a `fork` the app took out of the module
+  // before poolguard loaded) starts the child here; Node sets up its IPC `send` inside.
+  wrap(childProcess.ChildProcess.prototype, 'spawn', (original) => function spawn(this: unknown) {
+    const result = original.apply(this, arguments as unknown as unknown[]);
+    guardChild(this);
+    return result;
   });
 }
 

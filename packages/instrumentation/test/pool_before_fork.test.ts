@@ -1,0 +1,83 @@
+/*
+ * pool_before_fork in real processes: a cluster primary, child_process.fork
+ * and worker threads, each forking a copy of itself (reported, once, by the
+ * forking process only) or another script (silent). Fixtures register
+ * poolguard before the app code runs, as the preload does.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { targetFile } from '../src/fork-target';
+import { FIXTURES, kindsOf, runFixture, type FixtureDump } from './helpers/processes';
+
+const POOL = '127.0.0.1:5432/test';
+
+function byRole(dumps: FixtureDump[], role: string): FixtureDump[] {
+  return dumps.filter((d) => d.role === role);
+}
+
+describe('pool_before_fork', function () {
+  this.timeout(60_000);
+
+  describe('cluster', () => {
+    it('a primary with a module-scope pool forks 2 workers: exactly the primary reports, once', async () => {
+      const dumps = await runFixture('fork-cluster.js', ['self']);
+      const [primary] = byRole(dumps, 'primary');
+      const workers = byRole(dumps, 'worker');
+      assert.equal(workers.length, 2, 'both workers ran and reported back');
+      for (const worker of workers) assert.deepEqual(kindsOf(worker), [], `worker ${worker.pid} stays silent`);
+      assert.deepEqual(kindsOf(primary), ['pool_before_fork'], 'one report for two forks');
+      const violation = primary!.messages[0]!;
+      assert.equal(violation.pool, POOL);
+      assert.match(violation.message, /cluster\.fork\(\) started a copy of .*fork-cluster\.js/);
+      assert.match(violation.message, /"127\.0\.0\.1:5432\/test" \(1 open connection, created at:/, 'names the pool and its open connections');
+      assert.match(violation.message, /fork-cluster\.js:\d+/, 'captureStacks: the creation stack points at the app');
+      assert.match(violation.message, /docs\/violations\/pool_before_fork\.md/);
+      assert.deepEqual((primary as { violations: unknown[] }).violations, [{ kind: 'pool_before_fork', pool: POOL }], 'the log event went out through the SDK');
+    });
+
+    it('setupPrimary({ exec: otherFile }) stays silent', async () => {
+      const dumps = await runFixture('fork-cluster.js', ['other-exec']);
+      const [primary] = byRole(dumps, 'primary');
+      assert.ok(primary !== undefined);
+      assert.deepEqual(kindsOf(primary), []);
+    });
+  });
+
+  describe('child_process.fork and worker threads', () => {
+    const cases: [scenario: string, reported: boolean][] = [
+      ['fork-self', true],
+      ['fork-twice', true],
+      ['fork-other', false],
+      ['worker-path', true],
+      ['worker-url', true],
+      ['worker-other', false],
+      ['worker-eval', false],
+    ];
+    for (const [scenario, reported] of cases) {
+      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
+        const dumps = await runFixture('fork-self.js', [scenario]);
+        const [parent] = byRole(dumps, 'parent');
+        assert.ok(parent !== undefined, `the parent printed its report: ${JSON.stringify(dumps)}`);
+        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
+        for (const child of byRole(dumps, 'child')) assert.deepEqual(kindsOf(child), [], 'the copy itself forks nothing');
+        if (reported) assert.match(parent.messages[0]!.message, /fork-self\.js while this pool exists: "127\.0\.0\.1:5432\/test" \(0 open connections\)/);
+      });
+    }
+  });
+
+  describe('fork targets', () => {
+    const file = path.join(FIXTURES, 'fork-self.js');
+    it('resolve paths, file URL strings and URL objects; eval code and data: URLs name no file', () => {
+      assert.equal(targetFile(file), file);
+      assert.equal(targetFile(path.relative(process.cwd(), file)), file);
+      assert.equal(targetFile(file.replace(/\.js$/, '')), file, 'Node adds .js');
+      assert.equal(targetFile(pathToFileURL(file).href), file);
+      assert.equal(targetFile(pathToFileURL(file)), file);
+      assert.equal(targetFile(new URL('data:text/javascript,1')), undefined);
+      assert.equal(targetFile('data:text/javascript,1'), undefined);
+      assert.equal(targetFile(path.join(FIXTURES, 'no-such-file.js')), undefined);
+      assert.equal(targetFile(undefined), undefined);
+    });
+  });
+});
