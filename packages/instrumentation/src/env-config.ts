@@ -20,6 +20,11 @@ function parseNumber(name: string, value: string): number {
   return number;
 }
 
+function parseChoice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new PoolGuardConfigError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
 function parseAuto(name: string, value: string): boolean | 'auto' {
   return value.toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value);
 }
@@ -32,7 +37,7 @@ export function configFromEnv(env: Env = process.env): PoolGuardConfig {
     return value === undefined || value === '' ? undefined : value;
   };
   let value: string | undefined;
-  if ((value = read('POOLGUARD_MODE')) !== undefined) config.mode = value as PoolGuardConfig['mode'];
+  if ((value = read('POOLGUARD_MODE')) !== undefined) config.mode = parseChoice('POOLGUARD_MODE', value, ['report', 'throw'] as const);
   if ((value = read('POOLGUARD_LEAK_THRESHOLD_MS')) !== undefined) config.leakThresholdMs = parseNumber('POOLGUARD_LEAK_THRESHOLD_MS', value);
   if ((value = read('POOLGUARD_CAPTURE_STACKS')) !== undefined) config.captureStacks = parseBoolean('POOLGUARD_CAPTURE_STACKS', value);
   if ((value = read('POOLGUARD_STACK_SAMPLE_RATE')) !== undefined) config.stackSampleRate = parseNumber('POOLGUARD_STACK_SAMPLE_RATE', value);
@@ -40,14 +45,14 @@ export function configFromEnv(env: Env = process.env): PoolGuardConfig {
   if ((value = read('POOLGUARD_TASK_TRACKING')) !== undefined) config.taskTracking = parseAuto('POOLGUARD_TASK_TRACKING', value);
   if ((value = read('POOLGUARD_POOL_METRICS')) !== undefined) config.poolMetrics = parseAuto('POOLGUARD_POOL_METRICS', value);
   if ((value = read('POOLGUARD_CHECK_SERVER_LIMIT')) !== undefined) config.checkServerLimit = parseBoolean('POOLGUARD_CHECK_SERVER_LIMIT', value);
-  if ((value = read('POOLGUARD_REPORTER')) !== undefined) config.reporter = value as PoolGuardConfig['reporter'];
+  if ((value = read('POOLGUARD_REPORTER')) !== undefined) config.reporter = parseChoice('POOLGUARD_REPORTER', value, ['pretty', 'none'] as const);
   if ((value = read('POOLGUARD_DETECTORS')) !== undefined) {
     // "leak=off,concurrent_query=throw"
     const detectors: Record<string, string> = {};
     for (const pair of value.split(',')) {
       const [kind, level] = pair.split('=').map((s) => s.trim());
       if (!kind || !level) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `expected kind=level pairs, got ${JSON.stringify(pair)}`);
-      detectors[kind] = level;
+      detectors[kind] = parseChoice('POOLGUARD_DETECTORS', level, ['report', 'throw', 'off'] as const);
     }
     config.detectors = detectors as PoolGuardConfig['detectors'];
   }
