@@ -181,7 +181,13 @@ function patchWorker(): void {
           checkMessage('new Worker() argv', options.argv);
         }
       }
-      super(filename, options);
+      // Worker's constructor posts workerData through MessagePort#postMessage: checked once, above.
+      passing++;
+      try {
+        super(filename, options);
+      } finally {
+        passing--;
+      }
     }
   }
   Object.defineProperty(Worker, 'name', { value: 'Worker' });

@@ -33,7 +33,7 @@ describe('pool_before_fork', function () {
       assert.match(violation.message, /"127\.0\.0\.1:5432\/test" \(1 open connection, created at:/, 'names the pool and its open connections');
       assert.match(violation.message, /fork-cluster\.js:\d+/, 'captureStacks: the creation stack points at the app');
       assert.match(violation.message, /docs\/violations\/pool_before_fork\.md/);
-      assert.deepEqual((primary as { violations: unknown[] }).violations, [{ kind: 'pool_before_fork', pool: POOL }], 'the log event went out through the SDK');
+      assert.deepEqual(primary!.violations, [{ kind: 'pool_before_fork', pool: POOL }], 'the log event went out through the SDK');
     });
 
     it('setupPrimary({ exec: otherFile }) stays silent', async () => {

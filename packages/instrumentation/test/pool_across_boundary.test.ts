@@ -1,0 +1,154 @@
+/*
+ * pool_across_boundary: pools and clients inside messages to other processes
+ * and threads. Reported before the app's own error (DataCloneError, JSON's
+ * TypeError), which poolguard never swallows or changes; plain messages stay
+ * silent. In this process, pools are guarded by hand (guardPool), which
+ * installs the boundary patches.
+ */
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { guardPool } from '../src/guard';
+import { PoolGuardError } from '../src/errors';
+import { pgConfig } from './helpers/pg';
+import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
+import { FIXTURES, kindsOf, runFixture } from './helpers/processes';
+import { expectSilent, expectViolations } from './helpers/violations';
+
+const ORIGINAL = Symbol.for('poolguard.boundary.original');
+
+describe('pool_across_boundary', function () {
+  this.timeout(30_000);
+  setupTelemetry();
+  beforeEach(() => resetTelemetry());
+
+  const pools: pg.Pool[] = [];
+  function guarded(name: string, options = {}): pg.Pool {
+    const pool = guardPool(new pg.Pool(pgConfig({ max: 2 })), { name, ...options });
+    pools.push(pool);
+    return pool;
+  }
+  after(async () => {
+    for (const pool of pools) await pool.end().catch(() => undefined);
+  });
+
+  it('process.send({ pool }) in a child reports, and the app still gets its own error; plain messages stay silent', async () => {
+    const [dump] = await runFixture('send-pool.js');
+    assert.deepEqual(kindsOf(dump), ['pool_across_boundary', 'pool_across_boundary'], 'the pool, then a client inside a Map in an array');
+    assert.equal(dump!.messages[0]!.pool, '127.0.0.1:5432/test', 'a guarded pool is reported on itself');
+    assert.match(dump!.messages[0]!.message, /A pg Pool was passed to process\.send\(\)/);
+    assert.equal(dump!.messages[1]!.pool, 'pg', 'a client poolguard does not guard is reported under its library');
+    assert.match(dump!.messages[1]!.message, /A pg Client was passed to process\.send\(\)/);
+    assert.deepEqual(dump!.errors, ['TypeError'], 'JSON serialisation of the connected pool still throws to the app (circular)');
+  });
+
+  it('postMessage with a pool reports before the DataCloneError the app still gets', () => {
+    const pool = guarded('boundary-port');
+    const { port1, port2 } = new MessageChannel();
+    try {
+      assert.throws(() => port1.postMessage({ job: 1, pool }), (err: Error) => err.name === 'DataCloneError');
+      expectViolations('boundary-port', 'pool_across_boundary', 1, { leaseId: null });
+      assert.match(String(violationLogs('pool_across_boundary')[0]!.body), /A pg Pool was passed to postMessage\(\)/);
+      port1.postMessage({ job: 2, rows: [{ a: 1 }], text: 'x'.repeat(1024) });
+      port1.postMessage('plain');
+      expectViolations('boundary-port', 'pool_across_boundary', 1, { leaseId: null });
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('a leased client inside a Set, over BroadcastChannel, is reported on its pool', async () => {
+    const pool = guarded('boundary-broadcast');
+    const client = await pool.connect();
+    const channel = new BroadcastChannel('poolguard-test');
+    try {
+      assert.throws(() => channel.postMessage({ clients: new Set([client]) }), (err: Error) => err.name === 'DataCloneError');
+      expectViolations('boundary-broadcast', 'pool_across_boundary', 1, { leaseId: null });
+      assert.match(String(violationLogs('pool_across_boundary')[0]!.body), /A pg PoolClient was passed to BroadcastChannel#postMessage\(\)/);
+    } finally {
+      channel.close();
+      client.release();
+    }
+  });
+
+  it('Worker#postMessage and new Worker({ workerData }) report once each, before DataCloneError', async () => {
+    const pool = guarded('boundary-worker');
+    const worker = new Worker('require("node:worker_threads").parentPort.on("message", () => {})', { eval: true });
+    try {
+      assert.throws(() => worker.postMessage([pool]), (err: Error) => err.name === 'DataCloneError');
+      expectViolations('boundary-worker', 'pool_across_boundary', 1, { leaseId: null });
+      assert.match(String(violationLogs('pool_across_boundary')[0]!.body), /worker\.postMessage\(\)/, 'one report, from the outer call');
+      assert.throws(() => new Worker('1', { eval: true, workerData: { db: { pool } } }), (err: Error) => err.name === 'DataCloneError');
+      expectViolations('boundary-worker', 'pool_across_boundary', 2, { leaseId: null });
+      assert.match(String(violationLogs('pool_across_boundary')[1]!.body), /new Worker\(\) workerData/);
+      worker.postMessage({ plain: [1, 2, 3] });
+      expectViolations('boundary-worker', 'pool_across_boundary', 2, { leaseId: null });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('child.send({ client }) and fork arguments report; a plain child.send stays silent', async () => {
+    const pool = guarded('boundary-child');
+    const client = await pool.connect();
+    const child = fork(path.join(FIXTURES, 'other-script.js'), [], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('message', resolve));
+      try {
+        child.send({ client }, () => undefined); // whatever the app gets from Node here is its own business
+      } catch {
+        // Node may throw synchronously while serialising; poolguard has reported before.
+      }
+      expectViolations('boundary-child', 'pool_across_boundary', 1, { leaseId: null });
+      child.send({ hello: 'world' });
+      expectViolations('boundary-child', 'pool_across_boundary', 1, { leaseId: null });
+    } finally {
+      client.release();
+      child.kill();
+    }
+    const withArgs = fork(path.join(FIXTURES, 'other-script.js'), [pool as unknown as string], { stdio: 'ignore' });
+    withArgs.kill();
+    expectViolations('boundary-child', 'pool_across_boundary', 2, { leaseId: null });
+    assert.match(String(violationLogs('pool_across_boundary')[1]!.body), /child_process\.fork\(\) arguments/);
+  });
+
+  it('unguarded values of other libraries are reported under their library name', () => {
+    const before = violationLogs('pool_across_boundary').length;
+    const client = new pg.Client(pgConfig());
+    const { port1, port2 } = new MessageChannel();
+    try {
+      assert.throws(() => port1.postMessage(new Map([['db', client]])), (err: Error) => err.name === 'DataCloneError');
+    } finally {
+      port1.close();
+      port2.close();
+    }
+    const records = violationLogs('pool_across_boundary').slice(before);
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.attributes['db.client.connection.pool.name'], 'pg');
+  });
+
+  it('throw mode throws a PoolGuardError in place of the call', () => {
+    const pool = guarded('boundary-throw', { mode: 'throw' });
+    const { port1, port2 } = new MessageChannel();
+    try {
+      assert.throws(() => port1.postMessage({ pool }), (err: unknown) => err instanceof PoolGuardError && err.code === 'POOLGUARD_POOL_ACROSS_BOUNDARY');
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('the patches are installed once, marked, and ESM named imports see the Worker subclass', async () => {
+    guarded('boundary-idempotent');
+    guarded('boundary-idempotent-2');
+    const postMessage = MessageChannel.prototype.constructor && (new MessageChannel()).port1.postMessage as unknown as Record<symbol, unknown>;
+    assert.equal(typeof postMessage[ORIGINAL], 'function', 'MessagePort#postMessage is wrapped');
+    assert.equal((postMessage[ORIGINAL] as Record<symbol, unknown>)[ORIGINAL], undefined, 'and wrapped once');
+    const esm = await import('node:worker_threads');
+    assert.equal(esm.Worker, require('node:worker_threads').Worker, 'syncBuiltinESMExports: ESM sees the subclass');
+    expectSilent('boundary-idempotent');
+  });
+});
