@@ -33,7 +33,7 @@ function exporters() {
   const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
   return {
     traceExporter: new OTLPTraceExporter(),
-    logRecordProcessors: [new logs.BatchLogRecordProcessor(new OTLPLogExporter(), { scheduledDelayMillis: 500 })],
+    logRecordProcessors: [new logs.BatchLogRecordProcessor({ exporter: new OTLPLogExporter(), scheduledDelayMillis: 500 })],
     metricReaders: [new metrics.PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 2000 })],
   };
 }
