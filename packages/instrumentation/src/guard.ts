@@ -14,6 +14,7 @@ import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, registerPool, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
+import { readServerLimit } from './server-limit';
 import { report } from './signals';
 import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
 import type { GuardPoolOptions, PoolAdapter, PoolEndpoint } from './types';
@@ -106,6 +107,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     const occupancy = settings.poolMetrics === true || elsewhere === undefined ? () => true : () => !elsewhere(pool);
     state.metrics = createMeteredPool(state, occupancy);
     attachMeter(state.metrics);
+    if (settings.checkServerLimit) readServerLimit(adapter.library, core, state.metrics);
   }
   for (const target of new Set([pool, core])) {
     Object.defineProperty(target, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });

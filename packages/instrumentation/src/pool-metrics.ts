@@ -80,8 +80,16 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
   return instruments;
 }
 
+/** Pool name plus the server, so a rule can sum `max` per server across processes and hosts. */
+function poolAttributes(pool: PoolState): Attributes {
+  const attributes: Attributes = { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name };
+  if (pool.endpoint?.address !== undefined) attributes[semconv.ATTR_SERVER_ADDRESS] = pool.endpoint.address;
+  if (pool.endpoint?.port !== undefined) attributes[semconv.ATTR_SERVER_PORT] = pool.endpoint.port;
+  return attributes;
+}
+
 export function createMeteredPool(pool: PoolState, occupancy: () => boolean): MeteredPool {
-  const attributes = { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name };
+  const attributes = poolAttributes(pool);
   return {
     pool,
     occupancy,
@@ -113,7 +121,9 @@ export function detachMeter(metered: MeteredPool): void {
 
 /** The pool learnt its name late (from its first connection): its series carry the new one from now on. */
 export function renameMeteredPool(metered: MeteredPool, name: string): void {
+  const learned = poolAttributes(metered.pool);
   for (const attributes of [metered.attributes, metered.idleAttributes, metered.usedAttributes]) {
+    Object.assign(attributes, learned);
     (attributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
   }
 }

@@ -1,0 +1,58 @@
+/*
+ * checkServerLimit: reads the database server's max_connections once per
+ * pool and hands it to the pool's metrics (poolguard.server.connection_limit),
+ * so a Prometheus rule can compare it with db.client.connection.max summed
+ * over every process and host. The read goes over a separate one-off
+ * connection, never over one of the app's leases, and never keeps the
+ * process alive: its socket is unref'd. Failures go to diag; the gauge is
+ * then simply absent.
+ */
+import { diag } from '@opentelemetry/api';
+import type { MeteredPool } from './pool-metrics';
+
+interface PgPoolWithClient {
+  Client: new (options: object) => PgOneOffClient;
+  options: { connectionTimeoutMillis?: number };
+}
+
+interface PgOneOffClient {
+  connection?: { stream?: { unref?: () => void } };
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  query(sql: string): Promise<{ rows: { max_connections?: string }[] }>;
+  end(): Promise<unknown>;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function isPgPoolWithClient(pool: object): pool is PgPoolWithClient {
+  const candidate = pool as Partial<PgPoolWithClient>;
+  return typeof candidate.Client === 'function' && typeof candidate.options === 'object' && candidate.options !== null;
+}
+
+async function readPg(pool: PgPoolWithClient): Promise<number | undefined> {
+  // The pool's own settings (host, credentials, TLS), on a client the pool never lends.
+  const client = new pool.Client({ ...pool.options, connectionTimeoutMillis: pool.options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS });
+  client.on('error', (err) => diag.debug('poolguard: the max_connections connection failed', err));
+  client.connection?.stream?.unref?.();
+  try {
+    await client.connect();
+    const { rows } = await client.query('SHOW max_connections');
+    const limit = Number(rows[0]?.max_connections);
+    return Number.isInteger(limit) && limit > 0 ? limit : undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Starts the one read for `pool` (of `library`); the result lands in `metered.serverLimit`. */
+export function readServerLimit(library: string, pool: object, metered: MeteredPool): void {
+  if (library !== 'pg' || !isPgPoolWithClient(pool)) {
+    diag.debug(`poolguard: checkServerLimit is not supported for ${library} pools yet`);
+    return;
+  }
+  readPg(pool).then(
+    (limit) => { metered.serverLimit = limit; },
+    (err) => diag.warn(`poolguard: could not read max_connections for pool "${metered.pool.name}"; poolguard.server.connection_limit stays unset`, err),
+  );
+}
