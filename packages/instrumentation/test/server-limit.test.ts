@@ -11,7 +11,7 @@ import { pgConfig } from './helpers/pg';
 import { collectMetric, setupTelemetry } from './helpers/otel';
 
 async function pointOf(metric: string, pool: string) {
-  const points = (await collectMetric(metric)).flatMap((m) => m.dataPoints);
+  const points = (await collectMetric(metric)).flatMap((m) => m.dataPoints as { value: unknown; attributes: Record<string, unknown> }[]);
   return points.find((p) => p.attributes['db.client.connection.pool.name'] === pool);
 }
 
