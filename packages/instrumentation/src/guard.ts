@@ -12,7 +12,7 @@ import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, renameMeteredPool } from './pool-metrics';
-import { endpointName, registerPool, uniquePoolName, unregisterPool } from './pool-registry';
+import { endpointName, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
@@ -78,6 +78,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       const learnedName = endpointName(learned);
       if (!provisionalName || learnedName === undefined) return;
       provisionalName = false;
+      releasePoolName(state.name);
       state.name = uniquePoolName(learnedName);
       (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
       if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);

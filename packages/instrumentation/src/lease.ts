@@ -145,10 +145,18 @@ export interface ReleaseVerdict {
   readonly pass: boolean;
   /** Throw mode: the error to throw after the release went through (or instead of it, when not passed). */
   readonly error?: PoolGuardError | undefined;
+  /**
+   * The lease had already ended and nobody holds the connection: a second
+   * release. It passes on so that the driver's own error reaches the app; an
+   * adapter whose driver accepts it silently and corrupts its free list
+   * (mysql2 after pool.releaseConnection) does not pass it on.
+   */
+  readonly double?: true;
 }
 
 export const PASS: ReleaseVerdict = { pass: true };
 const BLOCK: ReleaseVerdict = { pass: false };
+const DOUBLE: ReleaseVerdict = { pass: true, double: true };
 
 /** A release of lease `leaseId` of the connection; `destroy` discards it. */
 export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: () => TransactionState): ReleaseVerdict {
@@ -160,7 +168,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
       return error === undefined ? BLOCK : { pass: false, error };
     }
     const error = report(pool, 'double_release', { connection: conn, current });
-    return error === undefined ? PASS : { pass: false, error };
+    return error === undefined ? DOUBLE : { pass: false, error, double: true };
   }
   let error: PoolGuardError | undefined;
   if (conn.explicit) {

@@ -8,7 +8,8 @@ import type { PoolState } from './internal-types';
 import type { PoolEndpoint } from './types';
 
 const live = new Set<WeakRef<PoolState>>();
-const nameCounts = new Map<string, number>();
+/** Names of live pools; a name is free again once its pool ends. */
+const namesInUse = new Set<string>();
 
 /** `server.address:server.port/db.namespace`, without credentials. */
 export function endpointName(endpoint: PoolEndpoint | undefined): string | undefined {
@@ -18,19 +19,27 @@ export function endpointName(endpoint: PoolEndpoint | undefined): string | undef
   return `${endpoint.address}${port}${namespace}`;
 }
 
-/** A name unique within this process: the second pool of one name gets `#2`. */
+/** A name unique among this process's live pools: the second pool of one name gets `#2`, and so on. */
 export function uniquePoolName(base: string): string {
-  const count = (nameCounts.get(base) ?? 0) + 1;
-  nameCounts.set(base, count);
-  return count === 1 ? base : `${base}#${count}`;
+  let name = base;
+  for (let n = 2; namesInUse.has(name); n++) name = `${base}#${n}`;
+  namesInUse.add(name);
+  return name;
+}
+
+/** The pool ended: its name may be given to a new pool. */
+export function releasePoolName(name: string): void {
+  namesInUse.delete(name);
 }
 
 export function registerPool(pool: PoolState): void {
   live.add(new WeakRef(pool));
 }
 
+/** The pool ended or was unguarded: it leaves the census and its name is free again. */
 export function unregisterPool(pool: PoolState): void {
   for (const ref of live) if (ref.deref() === pool) live.delete(ref);
+  releasePoolName(pool.name);
 }
 
 /** The pools alive in this process and thread. */

@@ -5,8 +5,10 @@
  *
  * mysql2 emits no acquire event when a released connection goes straight to a
  * waiter, so leases start where the pool calls the getConnection callback,
- * which poolguard wraps per call. A second release is silent in mysql2
- * (`_released` guards it), so poolguard is the only signal.
+ * which poolguard wraps per call. A second release is silent in mysql2, so
+ * poolguard is the only signal; and since mysql2 would put a connection that
+ * went back through pool.releaseConnection() into its free list twice,
+ * poolguard does not pass a second release on.
  *
  * Transaction state: MySQL reports SERVER_STATUS_IN_TRANS only in OK packets,
  * which mysql2 does not keep on the connection, so the adapter follows the
@@ -100,7 +102,8 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
         const { verdict, raw } = leaseReturned(connection, destroy, transaction);
-        if (verdict.pass) {
+        // mysql2 accepts a second release silently and may put the connection in its free list twice.
+        if (verdict.pass && !(verdict.double && !destroy)) {
           releasing++;
           try {
             next(raw).apply(raw, arguments as unknown as unknown[]);
@@ -143,7 +146,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
       return next(this).call(this, connection);
     }
     const { verdict, raw } = leaseReturned(connection, false, transaction);
-    if (verdict.pass) next(this).call(this, raw);
+    if (verdict.pass && !verdict.double) next(this).call(this, raw);
     if (verdict.error !== undefined) throw verdict.error;
   });
 

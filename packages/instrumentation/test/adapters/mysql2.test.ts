@@ -72,6 +72,18 @@ describe('mysql2 adapter (callback API)', () => {
       assert.deepEqual(await query(pool, 'SELECT 1 AS one'), [{ one: 1 }]);
     }));
 
+    it('does not pass release() on after pool.releaseConnection(conn): mysql2 would list the connection as free twice', () => withPool('my-dr-releaseConnection', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      pool.releaseConnection(conn);
+      conn.release();
+      expectViolations('my-dr-releaseConnection', 'double_release', 1);
+      assert.deepEqual(occupancy(pool), { free: 1, all: 1, queued: 0 });
+      const [a, b] = await Promise.all([getConnection(pool), getConnection(pool)]);
+      assert.notEqual(a, b, 'two checkouts got two connections, not one connection twice');
+      a.release();
+      b.release();
+    }));
+
     it('reports destroy() then release(), and release() then destroy()', () => withPool('my-dr-destroy', {}, {}, async (pool) => {
       const a = await getConnection(pool);
       a.destroy();
