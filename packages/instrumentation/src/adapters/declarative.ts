@@ -7,11 +7,11 @@
  */
 import { PoolGuardConfigError } from '../config';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { checkPoolQuery, checkUse, connectionStateOf } from '../lease';
+import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolAdapter, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, sqlOf, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -105,31 +105,8 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         });
       }
     }
-    for (const name of poolQuery) {
-      wrappers.method(pool, name, (next) => function statement(this: object, sql: unknown) {
-        try {
-          checkPoolQuery(state, sqlOf(sql));
-        } catch (err) {
-          internalFault(err);
-        }
-        state.internalCheckouts++;
-        try {
-          return next(this).apply(this, arguments as unknown as unknown[]);
-        } finally {
-          state.internalCheckouts--;
-        }
-      });
-    }
-    for (const name of end) {
-      wrappers.method(pool, name, (next) => function endPool(this: object) {
-        try {
-          state.onEnd();
-        } catch (err) {
-          internalFault(err);
-        }
-        return next(this).apply(this, arguments as unknown as unknown[]);
-      });
-    }
+    wrapPoolStatements(wrappers, pool, state, poolQuery);
+    wrapPoolEnd(wrappers, pool, state, end);
 
     function* connections(): Iterable<ConnectionState> {
       for (const connection of live) {

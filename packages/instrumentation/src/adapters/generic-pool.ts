@@ -7,10 +7,10 @@
  */
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
-import type { PoolStats, TransactionState } from '../types';
+import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, Wrappers } from './kit';
-import { endpointOfResource, guardKnownResource, socketOf } from './resources';
+import { checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { knownResources, socketOf } from './resources';
 
 interface PooledResource {
   obj: object;
@@ -48,15 +48,8 @@ function* connectionsOf(pool: GenericPool): Iterable<ConnectionState> {
 
 function install(pool: GenericPool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
-  const resources = new ConnectionWrappers<object>();
-  const transactions = new WeakMap<object, () => TransactionState>();
-  const transaction = (resource: object): TransactionState => transactions.get(resource)?.() ?? 'unknown';
-  const firstSight = (resource: object) => () => {
-    if (!resources.adopt(resource)) return;
-    state.learnEndpoint(endpointOfResource(resource));
-    const reader = guardKnownResource(state, resource, resources);
-    if (reader !== undefined) transactions.set(resource, reader);
-  };
+  const resources = knownResources(state);
+  const { firstSight, transaction } = resources;
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
     const request = checkoutRequested(state);
@@ -78,14 +71,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     });
   }
 
-  wrappers.method(pool, 'drain', (next) => function drain(this: GenericPool) {
-    try {
-      state.onEnd();
-    } catch (err) {
-      internalFault(err);
-    }
-    return next(this).apply(this, arguments as unknown as unknown[]);
-  });
+  wrapPoolEnd(wrappers, pool, state, ['drain']);
 
   const allResources = () => [...pool._allObjects].map((pooled) => pooled.obj);
   return {

@@ -14,6 +14,7 @@ import {
   attachConnection,
   beginLease,
   captureCheckoutSite,
+  checkPoolQuery,
   checkRelease,
   claimLease,
   connectionStateOf,
@@ -177,4 +178,48 @@ export function sqlOf(query: unknown): string | undefined {
     if (typeof text === 'string') return text;
   }
   return undefined;
+}
+
+/** With async context on, binds a trailing node-style callback to the caller's context. */
+export function bindTrailingCallback(args: IArguments): void {
+  const last = args.length - 1;
+  if (last >= 0 && typeof args[last] === 'function' && asyncContextActive()) args[last] = bindToCaller(args[last] as AnyFunction);
+}
+
+/**
+ * Wraps pool methods that run one statement on an internal lease
+ * (`pool.query`, `pool.execute`): transaction_on_pool and use_after_end are
+ * checked, and the pool's own checkout inside is marked internal.
+ */
+export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[]): void {
+  for (const name of names) {
+    wrappers.method(pool, name, (next) => function poolStatement(this: object, sql: unknown) {
+      try {
+        checkPoolQuery(state, sqlOf(sql));
+        bindTrailingCallback(arguments);
+      } catch (err) {
+        internalFault(err);
+      }
+      state.internalCheckouts++;
+      try {
+        return next(this).apply(this, arguments as unknown as unknown[]);
+      } finally {
+        state.internalCheckouts--;
+      }
+    });
+  }
+}
+
+/** Wraps the methods that end the pool: a second end is use_after_end, and the pool leaves the census. */
+export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[]): void {
+  for (const name of names) {
+    wrappers.method(pool, name, (next) => function endPool(this: object) {
+      try {
+        state.onEnd();
+      } catch (err) {
+        internalFault(err);
+      }
+      return next(this).apply(this, arguments as unknown as unknown[]);
+    });
+  }
 }

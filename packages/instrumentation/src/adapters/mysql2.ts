@@ -15,10 +15,10 @@
  * statements seen on the connection (resources.ts).
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { checkPoolQuery, connectionStateOf } from '../lease';
+import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, sqlOf, Wrappers, type AnyFunction } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, leaseDelivered, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
 import { guardMysql2Use } from './resources';
 
 interface Queue<T> {
@@ -150,30 +150,8 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     if (verdict.error !== undefined) throw verdict.error;
   });
 
-  for (const name of ['query', 'execute'] as const) {
-    wrappers.method(pool, name, (next) => function poolStatement(this: Mysql2CorePool, sql: unknown) {
-      try {
-        checkPoolQuery(state, sqlOf(sql));
-      } catch (err) {
-        internalFault(err);
-      }
-      state.internalCheckouts++;
-      try {
-        return next(this).apply(this, arguments as unknown as unknown[]);
-      } finally {
-        state.internalCheckouts--;
-      }
-    });
-  }
-
-  wrappers.method(pool, 'end', (next) => function end(this: Mysql2CorePool) {
-    try {
-      state.onEnd();
-    } catch (err) {
-      internalFault(err);
-    }
-    return next(this).apply(this, arguments as unknown as unknown[]);
-  });
+  wrapPoolStatements(wrappers, pool, state, ['query', 'execute']);
+  wrapPoolEnd(wrappers, pool, state, ['end']);
 
   const allConnections = function* (): Iterable<Mysql2Connection> {
     for (let i = 0; i < pool._allConnections.length; i++) yield pool._allConnections.get(i);

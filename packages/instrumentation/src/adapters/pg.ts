@@ -11,12 +11,11 @@
  * be told from the current borrower's.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { attachConnection, beginLease, beginLending, checkPoolQuery, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
+import { attachConnection, beginLease, beginLending, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller } from '../task';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, wrapPoolEnd, wrapPoolStatements, Wrappers, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -85,12 +84,6 @@ function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
     const conn = connectionStateOf(client);
     if (conn !== undefined) yield conn;
   }
-}
-
-/** With async context on, binds a trailing callback to the caller's context. */
-function bindTrailingCallback(args: IArguments): void {
-  const last = args.length - 1;
-  if (last >= 0 && typeof args[last] === 'function') args[last] = bindToCaller(args[last] as AnyFunction);
 }
 
 function install(pool: PgPoolLike, state: PoolState): InstalledPool {
@@ -179,29 +172,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     });
   });
 
-  wrappers.method(pool, 'query', (next) => function query(this: PgPoolLike, text: unknown) {
-    try {
-      checkPoolQuery(state, typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text);
-      if (asyncContextActive()) bindTrailingCallback(arguments);
-    } catch (err) {
-      internalFault(err);
-    }
-    state.internalCheckouts++;
-    try {
-      return next(this).apply(this, arguments as unknown as unknown[]);
-    } finally {
-      state.internalCheckouts--;
-    }
-  });
-
-  wrappers.method(pool, 'end', (next) => function end(this: PgPoolLike) {
-    try {
-      state.onEnd();
-    } catch (err) {
-      internalFault(err);
-    }
-    return next(this).apply(this, arguments as unknown as unknown[]);
-  });
+  wrapPoolStatements(wrappers, pool, state, ['query']);
+  wrapPoolEnd(wrappers, pool, state, ['end']);
 
   return {
     connections: () => connectionsOf(pool),

@@ -10,7 +10,7 @@ import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller } from '../task';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { internalFault, sqlOf, type AnyFunction, type ConnectionWrappers } from './kit';
+import { ConnectionWrappers, internalFault, sqlOf, type AnyFunction } from './kit';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -174,4 +174,28 @@ export function endpointOfResource(resource: object): PoolEndpoint | undefined {
     ?? (isMysql2Connection(resource) ? (resource as { config?: { host?: string; port?: number; database?: string } }).config : undefined);
   if (params?.host === undefined) return undefined;
   return { address: params.host, port: params.port, namespace: params.database };
+}
+
+/**
+ * Guards for the resources a generic pool lends (generic-pool, tarn): the
+ * first time one is seen, the pool learns its server from it and, for a known
+ * driver, its queries are guarded; `transaction` reads its state at release.
+ */
+export function knownResources(state: PoolState): {
+  firstSight(resource: object): () => void;
+  transaction(resource: object): TransactionState;
+  uninstall(resources: Iterable<object>): void;
+} {
+  const wrappers = new ConnectionWrappers<object>();
+  const transactions = new WeakMap<object, () => TransactionState>();
+  return {
+    firstSight: (resource) => () => {
+      if (!wrappers.adopt(resource)) return;
+      state.learnEndpoint(endpointOfResource(resource));
+      const reader = guardKnownResource(state, resource, wrappers);
+      if (reader !== undefined) transactions.set(resource, reader);
+    },
+    transaction: (resource) => transactions.get(resource)?.() ?? 'unknown',
+    uninstall: (resources) => wrappers.uninstall(resources),
+  };
 }

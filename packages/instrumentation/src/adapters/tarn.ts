@@ -8,10 +8,10 @@
  */
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
-import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, Wrappers } from './kit';
-import { endpointOfResource, guardKnownResource, socketOf } from './resources';
+import { checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { knownResources, socketOf } from './resources';
 
 interface Slot {
   resource: object;
@@ -56,15 +56,8 @@ function* connectionsOf(pool: TarnPool): Iterable<ConnectionState> {
 
 function install(pool: TarnPool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
-  const resources = new ConnectionWrappers<object>();
-  const transactions = new WeakMap<object, () => TransactionState>();
-  const transaction = (resource: object): TransactionState => transactions.get(resource)?.() ?? 'unknown';
-  const firstSight = (resource: object) => () => {
-    if (!resources.adopt(resource)) return;
-    state.learnEndpoint(endpointOfResource(resource));
-    const reader = guardKnownResource(state, resource, resources);
-    if (reader !== undefined) transactions.set(resource, reader);
-  };
+  const resources = knownResources(state);
+  const { firstSight, transaction } = resources;
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
     const request = checkoutRequested(state);
@@ -87,14 +80,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     return released;
   });
 
-  wrappers.method(pool, 'destroy', (next) => function destroy(this: TarnPool) {
-    try {
-      state.onEnd();
-    } catch (err) {
-      internalFault(err);
-    }
-    return next(this).apply(this, arguments as unknown as unknown[]);
-  });
+  wrapPoolEnd(wrappers, pool, state, ['destroy']);
 
   const allResources = () => [...pool.used, ...pool.free].map((slot) => slot.resource);
   for (const resource of allResources()) firstSight(resource)();
