@@ -22,6 +22,8 @@ export function userFrame(stack: string | undefined): string | undefined {
     if (!frame.startsWith('at ')) continue;
     if (frame.includes('node_modules') || frame.includes('node:') || frame.includes(POOLGUARD_DIR)) continue;
     if (frame.includes('(<anonymous>)') || frame === 'at <anonymous>') continue;
+    // Frames with no source position (`at async Promise.all (index 0)`) point at no code.
+    if (!/:\d+:\d+\)?$/.test(frame)) continue;
     return frame.slice(3);
   }
   return undefined;

@@ -1,0 +1,126 @@
+/*
+ * `reporter: 'pretty'` (issue 7): one readable report per violation site on
+ * stderr, with the kind, a one-line explanation, the user's code frame (the
+ * first stack frame outside node_modules, node internals and poolguard), the
+ * fix and the doc link; repeats of a site are counted and summarised at most
+ * every few seconds, never printed again.
+ */
+import assert from 'node:assert/strict';
+import { metrics } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { resolveSettings } from '../src/config';
+import { prettyReport, userFrame } from '../src/pretty-reporter';
+import { report } from '../src/signals';
+import type { Kind, Violation } from '../src/types';
+
+/** Runs fn with process.stderr.write captured; returns what was written. */
+function captureStderr(fn: () => void): string {
+  const original = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    text += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    fn();
+  } finally {
+    process.stderr.write = original;
+  }
+  return text;
+}
+
+let poolCounter = 0;
+
+/** A report target with the pretty reporter on and a unique pool name (the reporter's memory is per process). */
+function prettyTarget() {
+  return {
+    name: `pretty-${process.pid}-${++poolCounter}`,
+    settings: resolveSettings({ reporter: 'pretty' }),
+    telemetry: { meter: () => metrics.getMeter('pretty-test'), logger: () => logs.getLogger('pretty-test') },
+  };
+}
+
+function violation(kind: Kind, poolName: string, stack: string, checkoutStack?: string): Violation {
+  return { kind, message: `poolguard ${kind}`, poolName, stack, checkoutStack, pid: process.pid, threadId: 0 };
+}
+
+// An app function of this file: its frame is the "user's code" the report must show.
+function queryAfterRelease(target: ReturnType<typeof prettyTarget>): void {
+  report(target, 'use_after_release');
+}
+
+describe('pretty reporter', () => {
+  describe('userFrame', () => {
+    it('skips node_modules, node internals and poolguard, and returns the first frame of the app', () => {
+      const poolguardFile = require.resolve('../src/signals');
+      const stack = [
+        'Error',
+        `    at report (${poolguardFile}:10:5)`,
+        '    at Client.query (/srv/app/node_modules/pg/lib/client.js:520:12)',
+        '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+        '    at async Promise.all (index 0)',
+        '    at checkout (/srv/app/src/orders.js:42:18)',
+        '    at main (/srv/app/src/index.js:3:1)',
+      ].join('\n');
+      assert.equal(userFrame(stack), 'checkout (/srv/app/src/orders.js:42:18)');
+    });
+
+    it('has no frame when the stack is all library code, or missing', () => {
+      assert.equal(userFrame('Error\n    at Socket.emit (node:events:519:28)\n    at /srv/app/node_modules/pg/lib/connection.js:1:1'), undefined);
+      assert.equal(userFrame(undefined), undefined);
+    });
+  });
+
+  it('prints the kind, the pool, a one-line explanation, the code frame, the fix and the doc link', () => {
+    const target = prettyTarget();
+    const out = captureStderr(() => queryAfterRelease(target));
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], `[poolguard] use_after_release on pool "${target.name}"`);
+    assert.equal(lines[1], '  A connection was used after its lease was released.');
+    assert.match(lines[2]!, /^ {2}at queryAfterRelease \(.*pretty-reporter\.test\.ts:\d+:\d+\)$/, 'the frame of the code that misused the pool');
+    assert.equal(lines[3], "  fix: Do not keep a client after client.release(); check out a new one.");
+    assert.equal(lines[4], '  docs: https://github.com/poolguard/poolguard/blob/main/docs/violations/use_after_release.md');
+    assert.equal(lines.length, 5);
+  });
+
+  it('shows the checkout site when it differs from the frame of the violation', () => {
+    const name = `pretty-checkout-${process.pid}`;
+    const out = captureStderr(() =>
+      prettyReport(violation('leak', name, 'Error\n    at sweep (/srv/app/node_modules/x/index.js:1:1)', 'Error: checkout\n    at exportReport (/srv/app/src/export.js:7:30)')),
+    );
+    assert.match(out, /\n {2}at exportReport \(\/srv\/app\/src\/export\.js:7:30\)\n/);
+    assert.doesNotMatch(out, /checked out at/, 'the leak has no own frame: the checkout site is the frame');
+    const both = captureStderr(() =>
+      prettyReport(violation('cross_task_use', name, 'Error\n    at handlerB (/srv/app/src/b.js:9:3)', 'Error: checkout\n    at handlerA (/srv/app/src/a.js:4:20)')),
+    );
+    assert.match(both, /\n {2}at handlerB \(\/srv\/app\/src\/b\.js:9:3\)\n {2}checked out at handlerA \(\/srv\/app\/src\/a\.js:4:20\)\n/);
+  });
+
+  it('reports each (kind, site) once and rate-limits the repeats to one summary line', () => {
+    const target = prettyTarget();
+    const out = captureStderr(() => {
+      for (let i = 0; i < 200; i++) queryAfterRelease(target);
+    });
+    assert.equal(out.match(/\[poolguard\] use_after_release/g)?.length, 1, 'one report for one site');
+    const summaries = out.match(/\[poolguard\] \d+ repeated violation\(s\) suppressed/g) ?? [];
+    assert.ok(summaries.length <= 1, `at most one summary within the interval, got ${summaries.length}`);
+    assert.ok(out.split('\n').length < 10, `a hot loop does not flood the terminal:\n${out}`);
+  });
+
+  it('reports another site, another kind or another pool separately', () => {
+    const target = prettyTarget();
+    const out = captureStderr(() => {
+      queryAfterRelease(target);
+      report(target, 'use_after_release'); // another line of this file: another site
+      report(target, 'double_release');
+      queryAfterRelease(prettyTarget());
+    });
+    assert.equal(out.match(/^\[poolguard\] use_after_release/gm)?.length, 3);
+    assert.equal(out.match(/^\[poolguard\] double_release/gm)?.length, 1);
+  });
+
+  it("is off by default: reporter 'none' writes nothing", () => {
+    const target = { ...prettyTarget(), settings: resolveSettings({}) };
+    assert.equal(captureStderr(() => report(target, 'leak')), '');
+  });
+});
