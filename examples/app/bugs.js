@@ -6,7 +6,11 @@
  * routes and prints what was caught.
  */
 
-/** BUG (use_after_release): the client is used again after it went back to the pool. */
+/**
+ * BUG (use_after_release): the client is used again after it went back to the
+ * pool. The demo runs it on the jobs pool, which nothing else uses at that
+ * moment; on a busy pool the stale query would land in another request's lease.
+ */
 async function auditAfterRelease(pool) {
   const client = await pool.connect();
   let rows;

@@ -72,7 +72,7 @@ function runWorker() {
     'GET /health': () => orders.health(pool),
     'GET /orders': () => orders.list(pool),
     'POST /orders': () => orders.place(pool),
-    'GET /bugs/use-after-release': () => bugs.auditAfterRelease(pool),
+    'GET /bugs/use-after-release': () => bugs.auditAfterRelease(jobs),
     'GET /bugs/concurrent-query': () => bugs.dashboard(pool),
     'GET /bugs/cached-client': () => bugs.cachedClientCount(pool),
     'GET /bugs/slow-export': () => bugs.slowExport(pool),
