@@ -180,7 +180,9 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
     }
     if (foreign === 'non-owner') error = report(pool, 'foreign_release', { connection: conn, current });
   }
-  if (isDirtyRelease(destroy, transaction())) {
+  // An internal lease (pool.query) can only come back dirty from a statement that
+  // opened a transaction, which transaction_on_pool has already reported.
+  if (conn.explicit && isDirtyRelease(destroy, transaction())) {
     error = report(pool, 'dirty_release', { connection: conn, current: currentTask() }) ?? error;
   }
   endLease(conn);
