@@ -84,6 +84,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
   return transaction;
 }
 
+const SERVER_STATUS_IN_TRANS = 0x0001;
 const TRANSACTION_START = /^\s*(?:BEGIN|START\s+TRANSACTION)\b/i;
 const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
 
@@ -98,7 +99,8 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
 
 /**
  * Wraps a mysql2 connection's query and execute; returns its transaction
- * state. In-flight statements are counted here: mysql2 keeps a finished
+ * state: from the server's status flag in OK packets where the protocol
+ * reports it, else from the transaction statements seen. In-flight statements are counted here: mysql2 keeps a finished
  * command in `_command` while it runs the command's callback, so its queue
  * cannot tell a query issued from that callback from a concurrent one. A
  * statement is done when its callback runs or its command ends.
@@ -129,8 +131,12 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       for (let i = args.length - 1; i >= 0; i--) {
         if (typeof args[i] === 'function') {
           const callback = args[i] as AnyFunction;
-          args[i] = function (this: unknown) {
+          args[i] = function (this: unknown, err: unknown, result: unknown) {
             finish();
+            // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
+            // are not (DDL commits implicitly, a failed BEGIN opens nothing).
+            const status = (result as { serverStatus?: unknown } | null | undefined)?.serverStatus;
+            if (err == null && typeof status === 'number') open = (status & SERVER_STATUS_IN_TRANS) !== 0;
             return callback.apply(this, arguments as unknown as unknown[]);
           };
           break;

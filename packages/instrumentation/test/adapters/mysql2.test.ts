@@ -252,6 +252,16 @@ describe('mysql2 adapter (callback API)', () => {
       }));
     }
 
+    it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withPool('my-dirty-ddl', {}, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      await query(conn, 'BEGIN');
+      await query(conn, 'INSERT INTO poolguard_ddl_probe SELECT 1 FROM DUAL WHERE 0').catch(() => undefined);
+      await query(conn, 'CREATE TABLE IF NOT EXISTS poolguard_ddl_probe (id INT)');
+      conn.release();
+      expectSilent('my-dirty-ddl');
+      await query(pool, 'DROP TABLE IF EXISTS poolguard_ddl_probe');
+    }));
+
     it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withPool('my-dirty-savepoint', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
