@@ -13,7 +13,7 @@
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, beginLending, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
-import type { PoolEndpoint, PoolStats } from '../types';
+import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, wrapPoolEnd, wrapPoolStatements, Wrappers, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
@@ -79,6 +79,55 @@ export function instrumentationPgActive(pool: PgPoolLike): boolean {
   return connect?.__wrapped === true;
 }
 
+/** Per-client state behind the shared `release` accessor. */
+interface ReleaseSlot {
+  readonly conn: ConnectionState;
+  readonly transaction: () => TransactionState;
+  /** The current lease's release, as the app and pg-pool read it. */
+  release: ((err?: unknown) => void) | undefined;
+}
+
+const RELEASE_SLOT = Symbol('poolguard.pg.release');
+
+type SlottedClient = PgPoolClient & { [RELEASE_SLOT]?: ReleaseSlot };
+
+/** A release bound to one lease, so a stale holder's release can be told from the current borrower's. */
+function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) => void): (err?: unknown) => void {
+  return function release(this: unknown, err?: unknown) {
+    let verdict: ReleaseVerdict = PASS;
+    try {
+      verdict = checkRelease(slot.conn, viaLease() ?? leaseId, Boolean(err), slot.transaction);
+    } catch (fault) {
+      internalFault(fault);
+    }
+    if (verdict.pass) raw.call(this, err);
+    if (verdict.error !== undefined) throw verdict.error;
+  };
+}
+
+/**
+ * One accessor for every client: pg-pool's `client.release = …` at each
+ * checkout starts a lease. The getter and setter are shared functions, not
+ * per-client closures: V8 keys an object's hidden class on its accessor pairs,
+ * and per-client ones would give every client its own class and make pg's own
+ * property accesses on clients megamorphic (measured: +20 % client CPU).
+ */
+const RELEASE_ACCESSOR: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: SlottedClient) {
+    return this[RELEASE_SLOT]?.release;
+  },
+  set(this: SlottedClient, raw: (err?: unknown) => void) {
+    const slot = this[RELEASE_SLOT];
+    if (slot === undefined) {
+      Object.defineProperty(this, 'release', { value: raw, writable: true, configurable: true, enumerable: true });
+      return;
+    }
+    slot.release = leaseRelease(slot, beginLease(slot.conn), raw);
+  },
+};
+
 function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
   for (const client of pool._clients) {
     const conn = connectionStateOf(client);
@@ -95,25 +144,9 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (!clients.adopt(client)) return conn;
     const transaction = guardPgQuery(state, client, (name, make) => clients.method(client, name, make));
 
-    let release: PgPoolClient['release'] = client.release;
-    Object.defineProperty(client, 'release', {
-      configurable: true,
-      enumerable: true,
-      get: () => release,
-      set: (raw: (err?: unknown) => void) => {
-        const leaseId = beginLease(conn);
-        release = function release(this: unknown, err?: unknown) {
-          let verdict: ReleaseVerdict = PASS;
-          try {
-            verdict = checkRelease(conn, viaLease() ?? leaseId, Boolean(err), transaction);
-          } catch (fault) {
-            internalFault(fault);
-          }
-          if (verdict.pass) raw.call(this, err);
-          if (verdict.error !== undefined) throw verdict.error;
-        };
-      },
-    });
+    const slot: ReleaseSlot = { conn, transaction, release: client.release };
+    Object.defineProperty(client, RELEASE_SLOT, { value: slot, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(client, 'release', RELEASE_ACCESSOR);
     return conn;
   }
 
@@ -182,9 +215,10 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     saturated: () => pool._idle.length === 0 && pool._clients.length >= (pool.options.max ?? 10),
     uninstall: () => {
       wrappers.uninstall();
-      for (const client of pool._clients) {
+      for (const client of pool._clients as SlottedClient[]) {
         const current = client.release;
         delete client.release;
+        delete client[RELEASE_SLOT];
         if (current !== undefined) client.release = current;
       }
       clients.uninstall(pool._clients);
