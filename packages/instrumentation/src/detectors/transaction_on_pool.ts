@@ -15,9 +15,19 @@ export const info: KindInfo = {
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
 const TRANSACTION_START = /^(?:BEGIN|START\s+TRANSACTION)\b/i;
 
+/** Lower-cases an ASCII letter's char code. */
+const lower = (code: number) => code | 0x20;
+
 export function startsTransaction(sql: string): boolean {
-  // Cheap first: most statements start with a letter other than b/s.
-  const first = sql.charCodeAt(0) | 0x20;
-  if (first !== 0x62 /* b */ && first !== 0x73 /* s */ && sql.charCodeAt(0) > 0x2f) return false;
+  // Hot (every pool.query): decide on the first two letters where possible, with no allocation.
+  // Only "be…" and "st…", or a statement that starts with whitespace or a comment, go to the regexes.
+  const first = sql.charCodeAt(0);
+  if (first > 0x2f) {
+    const second = lower(sql.charCodeAt(1));
+    const begins = lower(first) === 0x62 /* b */ && second === 0x65; /* e */
+    const starts = lower(first) === 0x73 /* s */ && second === 0x74; /* t */
+    if (!begins && !starts) return false;
+    return TRANSACTION_START.test(sql);
+  }
   return TRANSACTION_START.test(sql.replace(LEADING_COMMENTS, ''));
 }
