@@ -190,7 +190,9 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
         }
       });
     }
-    // The promise form, through pg's callback form so no extra promise is chained.
+    // The promise form, through pg's callback form: the lease is claimed in the same
+    // synchronous run in which pg-pool starts it, so no release can slip in between
+    // (a stale holder's second release while a waiter is handed the connection).
     // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
     const PromiseImpl = this.Promise ?? Promise;
     return new PromiseImpl<PgPoolClient>((resolve, reject) => {
