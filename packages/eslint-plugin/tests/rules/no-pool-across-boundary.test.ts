@@ -5,25 +5,10 @@
  */
 import * as path from 'node:path';
 
-import { RuleTester } from '@typescript-eslint/rule-tester';
-import { after, describe, it } from 'mocha';
 
+import { code, RuleTester } from '../rule-tester';
 import rule from '../../src/rules/no-pool-across-boundary';
 
-RuleTester.afterAll = after;
-RuleTester.describe = describe;
-RuleTester.it = it;
-RuleTester.itOnly = it.only;
-
-/** Strips the first newline and the common indentation, so line and column read naturally. */
-function code(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const raw = String.raw({ raw: strings }, ...values).replace(/^\n/, '').replace(/\n\s*$/, '');
-  const indent = Math.min(...raw.split('\n').filter(l => l.trim()).map(l => /^ */.exec(l)![0].length));
-  return raw
-    .split('\n')
-    .map(l => l.slice(indent))
-    .join('\n');
-}
 
 const POST = '`postMessage()`';
 const SEND = 'IPC `send()`';
