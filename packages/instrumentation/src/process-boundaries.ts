@@ -79,7 +79,7 @@ function checkMessage(via: string, message: unknown): void {
 function checkSend(via: string, message: unknown, handle: unknown): void {
   checkMessage(via, message);
   // Pooled connections are net.Sockets (TLS ones too); cluster's round-robin passes raw TCP handles, not sockets.
-  if (handle instanceof Socket) runCheck(() => checkHandle(via, handle));
+  if (handle instanceof Socket) runCheck(() => checkHandle(via, handle, unguardedTarget));
 }
 
 /** Replaces `target[key]` by `make(original)` unless poolguard's wrapper is already there. */

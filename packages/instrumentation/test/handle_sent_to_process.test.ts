@@ -29,6 +29,13 @@ describe('handle_sent_to_process', function () {
     assert.equal(typeof dump!.parentError, 'string', 'the parent\'s next query on that connection failed');
   });
 
+  it('the socket of a standalone pg.Client or mysql2 connection (no pool) is reported under its library', async () => {
+    const [dump] = await runFixture('handle-standalone.js');
+    assert.deepEqual(kindsOf(dump), ['handle_sent_to_process', 'handle_sent_to_process']);
+    assert.deepEqual(dump!.messages.map((m) => m.pool), ['pg', 'mysql2']);
+    assert.match(dump!.messages[0]!.message, /socket of a pg connection was passed as the handle of child\.send\(\)/);
+  });
+
   describe('in this process', () => {
     setupTelemetry();
     beforeEach(() => resetTelemetry());
