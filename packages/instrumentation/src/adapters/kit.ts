@@ -42,11 +42,28 @@ export function internalFault(err: unknown): void {
  * had: its own earlier value, or its prototype's, looked up at call time.
  * Returns the function that undoes it.
  */
+type Proto = Record<string, AnyFunction>;
+
+/**
+ * Prototype lookups for the methods on the hot path, each with its own
+ * property name in the source: a shared `proto[name]` would be one
+ * megamorphic load site for every wrapped method of every library.
+ */
+const HOT_LOOKUPS: ReadonlyMap<string, (self: object) => AnyFunction> = new Map(Object.entries({
+  connect: (self: object) => (Object.getPrototypeOf(self) as Proto).connect!,
+  query: (self: object) => (Object.getPrototypeOf(self) as Proto).query!,
+  execute: (self: object) => (Object.getPrototypeOf(self) as Proto).execute!,
+  release: (self: object) => (Object.getPrototypeOf(self) as Proto).release!,
+  getConnection: (self: object) => (Object.getPrototypeOf(self) as Proto).getConnection!,
+  releaseConnection: (self: object) => (Object.getPrototypeOf(self) as Proto).releaseConnection!,
+  acquire: (self: object) => (Object.getPrototypeOf(self) as Proto).acquire!,
+}));
+
 export function wrapMethod<T extends object>(target: T, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): () => void {
   const own = Object.getOwnPropertyDescriptor(target, name);
   const next = own !== undefined
     ? () => own.value as AnyFunction
-    : (self: object) => (Object.getPrototypeOf(self) as Record<string, AnyFunction>)[name]!;
+    : HOT_LOOKUPS.get(name) ?? ((self: object) => (Object.getPrototypeOf(self) as Proto)[name]!);
   Object.defineProperty(target, name, { value: make(next), writable: true, configurable: true, enumerable: false });
   return () => {
     if (own === undefined) delete (target as Record<string, unknown>)[name];
