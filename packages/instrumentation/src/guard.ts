@@ -115,7 +115,13 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   }
   installed = adapter.install(pool, state);
   const metered = state.metrics;
-  stopSweep = startLeakSweep(state, metered === undefined ? undefined : () => attachMeter(metered));
+  // Each tick re-reads what an SDK started after this pool may have registered:
+  // its MeterProvider, and (taskTracking 'auto') its context manager.
+  const onTick = () => {
+    if (metered !== undefined) attachMeter(metered);
+    if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
+  };
+  stopSweep = startLeakSweep(state, onTick);
   if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
   registerPool(state);
   diag.debug(`poolguard: guarding ${adapter.library} pool "${state.name}"`);
