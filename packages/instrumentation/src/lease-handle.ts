@@ -30,33 +30,48 @@ export function leaseOfHandle(value: object): number | undefined {
   return (value as Handle)[LEASE];
 }
 
+/**
+ * The traps, shared by every handle (one handler object per handle only holds
+ * its lease and the methods it has bound so far), so a lease costs a Proxy,
+ * that small record, and one closure per method the app actually calls.
+ */
+interface HandleState {
+  readonly leaseId: number;
+  bound: Record<PropertyKey, unknown> | undefined;
+}
+
+const TRAPS: ProxyHandler<object> & ThisType<HandleState> = {
+  get(this: HandleState, target, key) {
+    if (key === RAW) return target;
+    if (key === LEASE) return this.leaseId;
+    const value = Reflect.get(target, key, target) as unknown;
+    if (typeof value !== 'function') return value;
+    const bound = (this.bound ??= Object.create(null) as Record<PropertyKey, unknown>);
+    const cached = bound[key];
+    if (cached !== undefined) return cached;
+    const method = value as (...args: unknown[]) => unknown;
+    const leaseId = this.leaseId;
+    const fn = function throughLease(this: unknown) {
+      const outer = activeLease;
+      activeLease = leaseId;
+      try {
+        return method.apply(target, arguments as unknown as unknown[]);
+      } finally {
+        activeLease = outer;
+      }
+    };
+    bound[key] = fn;
+    return fn;
+  },
+  set(target, key, value) {
+    return Reflect.set(target, key, value, target);
+  },
+};
+
 /** A handle for lease `leaseId` of `connection`. */
 export function createLeaseHandle<C extends object>(connection: C, leaseId: number): C {
-  const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(connection, {
-    get(target, key) {
-      if (key === RAW) return target;
-      if (key === LEASE) return leaseId;
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      let fn = bound.get(key);
-      if (fn === undefined) {
-        const method = value as (...args: unknown[]) => unknown;
-        fn = function throughLease(this: unknown, ...args: unknown[]) {
-          const outer = activeLease;
-          activeLease = leaseId;
-          try {
-            return method.apply(target, args);
-          } finally {
-            activeLease = outer;
-          }
-        };
-        bound.set(key, fn);
-      }
-      return fn;
-    },
-    set(target, key, value) {
-      return Reflect.set(target, key, value, target);
-    },
-  });
+  const handler: HandleState & ProxyHandler<C> = Object.create(TRAPS) as HandleState & ProxyHandler<C>;
+  (handler as { leaseId: number }).leaseId = leaseId;
+  handler.bound = undefined;
+  return new Proxy(connection, handler);
 }
