@@ -108,7 +108,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     const occupancy = settings.poolMetrics === true || elsewhere === undefined ? () => true : () => !elsewhere(pool);
     state.metrics = createMeteredPool(state, occupancy);
     attachMeter(state.metrics);
-    if (settings.checkServerLimit) readServerLimit(adapter.library, core, state.metrics);
+    if (settings.checkServerLimit) state.connectionSeen = readServerLimit(adapter.library, core, state.metrics);
   }
   for (const target of new Set([pool, core])) {
     Object.defineProperty(target, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });

@@ -47,6 +47,8 @@ export interface PoolState {
    * name changes from the library's to `address:port/namespace` then.
    */
   learnEndpoint(endpoint: PoolEndpoint | undefined): void;
+  /** Adapters call this the first time they see one of the pool's connections. */
+  connectionSeen?(connection: object): void;
   /** The pool's end() was called (reports a second end as use_after_end). */
   onEnd(): void;
   uninstall(): void;

@@ -46,6 +46,31 @@ describe('server connection limit and census metrics', () => {
     }
   });
 
+  it('mysql2: checkServerLimit reads @@max_connections over its own connection once the pool has one', async () => {
+    const mysql = await import('mysql2');
+    const config = { host: process.env.MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.MYSQL_PORT ?? 3306), user: process.env.MYSQL_USER ?? 'root', database: process.env.MYSQL_DATABASE ?? 'test' };
+    const direct = mysql.createConnection(config);
+    const expected = await new Promise<number>((resolve, reject) => direct.query('SELECT @@max_connections AS m', (err, rows) => (err ? reject(err) : resolve(Number((rows as { m: number }[])[0]!.m)))));
+    direct.end();
+
+    const pool = guardPool(mysql.createPool({ ...config, connectionLimit: 4 }), { name: 'limit-mysql', checkServerLimit: true });
+    try {
+      await new Promise<void>((resolve, reject) => pool.query('SELECT 1', (err) => (err ? reject(err) : resolve())));
+      const deadline = Date.now() + 10_000;
+      let limit = await pointOf('poolguard.server.connection_limit', 'limit-mysql');
+      while (limit === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        limit = await pointOf('poolguard.server.connection_limit', 'limit-mysql');
+      }
+      assert.ok(limit !== undefined, 'the gauge appeared within 10 s');
+      assert.equal(limit.value, expected);
+      assert.equal(limit.attributes['server.port'], 3306);
+      assert.equal((pool as unknown as { _allConnections: { length: number } })._allConnections.length, 1, 'the read used no connection of the pool');
+    } finally {
+      await new Promise<void>((resolve) => pool.end(() => resolve()));
+    }
+  });
+
   it('without checkServerLimit no limit is read', async () => {
     const pool = guardPool(new pg.Pool(pgConfig({ max: 3 })), { name: 'no-limit-pool' });
     try {

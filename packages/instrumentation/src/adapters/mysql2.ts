@@ -98,6 +98,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
 
   function guardConnection(connection: Mysql2Connection): void {
     if (!connectionWrappers.adopt(connection)) return;
+    state.connectionSeen?.(connection);
     transactions.set(connection, guardMysql2Use(state, connection, (name, make) => connectionWrappers.method(connection, name, make)));
     for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
