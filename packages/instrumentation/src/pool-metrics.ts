@@ -4,7 +4,7 @@
  * hot path nothing; wait and use times are recorded per lease. Instruments are
  * created per Meter, so a MeterProvider registered late gets fresh ones.
  */
-import { ValueType, type Attributes, type BatchObservableResult, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
+import { ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
 import * as semconv from './semconv';
 
@@ -13,6 +13,7 @@ interface PoolMetricInstruments {
   readonly waitTime: Histogram;
   readonly useTime: Histogram;
   readonly createTime: Histogram;
+  readonly timeouts: Counter;
 }
 
 export interface MeteredPool {
@@ -60,6 +61,9 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
     waitTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, seconds('The time it took to obtain an open connection from the pool.')),
     useTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_USE_TIME, seconds('The time between borrowing a connection and returning it to the pool.')),
     createTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_CREATE_TIME, seconds('The time it took to create a new connection.')),
+    timeouts: meter.createCounter(semconv.METRIC_DB_CLIENT_CONNECTION_TIMEOUTS, {
+      unit: '{timeout}', description: 'The number of connection timeouts that have occurred trying to obtain a connection from the pool.',
+    }),
   };
   const observables: Observable[] = [count, max, idleMax, idleMin, pending, serverLimit];
   meter.addBatchObservableCallback((result: BatchObservableResult) => {
@@ -126,4 +130,14 @@ export function renameMeteredPool(metered: MeteredPool, name: string): void {
     Object.assign(attributes, learned);
     (attributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
   }
+}
+
+/** A checkout gave up waiting (the pool's own timeout error). */
+export function recordTimeout(metered: MeteredPool | undefined): void {
+  if (metered?.recording === true) metered.instruments!.timeouts.add(1, metered.attributes);
+}
+
+/** A new connection took `seconds` to open. */
+export function recordCreateTime(metered: MeteredPool | undefined, seconds: number): void {
+  if (metered?.recording === true) metered.instruments!.createTime.record(seconds, metered.attributes);
 }

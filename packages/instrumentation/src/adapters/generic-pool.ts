@@ -9,7 +9,8 @@ import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { recordTimeout } from '../pool-metrics';
+import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -54,7 +55,13 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
     const request = checkoutRequested(state);
     const acquired = next(this).apply(this, arguments as unknown as unknown[]) as PromiseLike<object>;
-    return acquired.then((resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource));
+    return acquired.then(
+      (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource),
+      (err: unknown) => {
+        if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+        throw err;
+      },
+    );
   });
 
   for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {

@@ -240,3 +240,9 @@ export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, 
     });
   }
 }
+
+/** A pool's own "gave up waiting for a connection" error (pg-pool, generic-pool, tarn). */
+export function isCheckoutTimeout(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'TimeoutError' || /timeout exceeded when trying to connect|timed out/i.test(err.message);
+}

@@ -10,12 +10,14 @@
  * release function bound to that one lease, so a stale holder's release can
  * be told from the current borrower's.
  */
+import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, beginLending, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
+import { recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, wrapPoolEnd, wrapPoolStatements, Wrappers, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, wrapPoolEnd, wrapPoolStatements, Wrappers, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -158,7 +160,26 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     return createLeaseHandle(client, conn.leaseId);
   }
 
-  const onConnect = (client: PgPoolClient) => { guardClient(client); };
+  // create_time: pg-pool builds clients with `new pool.Client(options)`; a constructor that
+  // returns the real client (prototype and hidden class unchanged) notes when it began.
+  const OriginalClient = pool.Client;
+  const createdAt = new WeakMap<object, number>();
+  const GuardedClient = function Client(...args: unknown[]) {
+    const client = new OriginalClient(...args);
+    if (state.metrics?.recording === true) createdAt.set(client, performance.now());
+    return client;
+  } as unknown as PgPoolLike['Client'];
+  GuardedClient.prototype = OriginalClient.prototype;
+  Object.defineProperty(pool, 'Client', { value: GuardedClient, writable: true, configurable: true, enumerable: true });
+  wrappers.onUndo(() => {
+    if (pool.Client === GuardedClient) pool.Client = OriginalClient;
+  });
+
+  const onConnect = (client: PgPoolClient) => {
+    guardClient(client);
+    const began = createdAt.get(client);
+    if (began !== undefined) recordCreateTime(state.metrics, (performance.now() - began) / 1000);
+  };
   // pg-pool emits 'acquire' before it assigns the lease's release: the app's
   // 'acquire' listeners and `verify` then use the connection for the lease to come.
   const onAcquire = (client: PgPoolClient) => {
@@ -179,7 +200,10 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (typeof callback === 'function') {
       const user = bindCallback(callback, request.explicit);
       return connectNext.call(this, (err: unknown, client: PgPoolClient | undefined, done: unknown) => {
-        if (err || client === undefined) return user(err, client, done);
+        if (err || client === undefined) {
+          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+          return user(err, client, done);
+        }
         const handed = claim(client, request);
         if (request.explicit) return user(err, handed, handed === client ? done : handed.release);
         state.internalCallbacks++;
@@ -198,6 +222,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     return new PromiseImpl<PgPoolClient>((resolve, reject) => {
       connectNext.call(this, (err: unknown, client: PgPoolClient | undefined) => {
         if (err || client === undefined) {
+          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
           if (err instanceof Error) Error.captureStackTrace(err);
           reject(err);
         } else {

@@ -10,7 +10,8 @@ import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { recordTimeout } from '../pool-metrics';
+import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface Slot {
@@ -62,9 +63,14 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
     const request = checkoutRequested(state);
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
-    pending.promise = pending.promise.then((resource) =>
+    pending.promise = pending.promise.then(
       // Never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection).
-      resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource), false) : resource);
+      (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource), false) : resource),
+      (err: unknown) => {
+        if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+        throw err;
+      },
+    );
     return pending;
   });
 
