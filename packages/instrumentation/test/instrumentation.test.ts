@@ -19,6 +19,7 @@ interface Dump {
   spanEvents: string[];
   results: number[];
   metricsWhileOpen: string[];
+  scopesWhileOpen: Record<string, string[]>;
 }
 
 async function runApp(order: string): Promise<Dump> {
@@ -47,6 +48,13 @@ describe('PoolGuardInstrumentation registration', () => {
       assert.ok(dump.spanNames.some((n) => n.startsWith('pg.query')), `instrumentation-pg spans: ${dump.spanNames.join(', ')}`);
       assert.ok(dump.metricNames.includes('db.client.operation.duration'));
       assert.ok(dump.metricNames.includes('poolguard.violations'));
+      // poolMetrics 'auto': count and pending requests come from instrumentation-pg only, the rest from poolguard.
+      const guardMetrics = dump.scopesWhileOpen['@poolguard/instrumentation'] ?? [];
+      const pgMetrics = dump.scopesWhileOpen['@opentelemetry/instrumentation-pg'] ?? [];
+      assert.ok(pgMetrics.includes('db.client.connection.count'), pgMetrics.join(', '));
+      assert.ok(!guardMetrics.includes('db.client.connection.count'), guardMetrics.join(', '));
+      assert.ok(!guardMetrics.includes('db.client.connection.pending_requests'), guardMetrics.join(', '));
+      assert.ok(guardMetrics.includes('db.client.connection.use_time'), guardMetrics.join(', '));
     });
   }
 });
