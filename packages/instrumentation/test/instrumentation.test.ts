@@ -57,4 +57,26 @@ describe('PoolGuardInstrumentation registration', () => {
       assert.ok(guardMetrics.includes('db.client.connection.use_time'), guardMetrics.join(', '));
     });
   }
+
+  for (const order of ['pg-first', 'guard-first']) {
+    it(`with instrumentation-pg (${order}), the promise form of connect still claims each lease where pg-pool starts it`, async () => {
+      const { stdout } = await run(process.execPath, [join(FIXTURES, 'instrumentation-pg-leases.js'), order], { timeout: 30_000 });
+      const dump = JSON.parse(stdout.trim().split('\n').pop()!) as Dump & {
+        seen: Record<string, unknown>;
+        connectSpans: { parent: string | null; status: number }[];
+      };
+      // The holder's second release reached the waiter's lease: reported, not passed on.
+      assert.equal(dump.seen.waitingBeforeRelease, 1);
+      assert.equal(dump.seen.idleWhileWaiterHolds, 0, 'the waiter still held its lease');
+      assert.equal(dump.seen.waiterResult, 5);
+      assert.deepEqual(dump.violations.map((v) => v.kind), ['foreign_release', 'use_after_end']);
+      // pg-pool's own errors reach the app unchanged, and the timeout is counted.
+      assert.equal(dump.seen.timeoutError, 'timeout exceeded when trying to connect');
+      assert.equal(dump.seen.afterEnd, 'Cannot use a pool after calling end on the pool');
+      assert.ok((dump.seen.guardMetrics as string[]).includes('db.client.connection.timeouts'));
+      assert.equal(dump.seen.answer, 42);
+      // instrumentation-pg keeps its pg-pool.connect span per checkout, under the caller's span.
+      assert.deepEqual(dump.connectSpans.map((s) => s.parent), ['request-a', 'request-b', 'holder', 'late', 'request-c', null]);
+    });
+  }
 });

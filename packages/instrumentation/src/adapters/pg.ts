@@ -17,7 +17,7 @@ import { createLeaseHandle, viaLease } from '../lease-handle';
 import { recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, wrapPoolEnd, wrapPoolStatements, Wrappers, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -214,11 +214,12 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
         }
       });
     }
+    const PromiseImpl = this.Promise ?? Promise;
+    if ((connectNext as { __wrapped?: boolean }).__wrapped === true) return connectAsPromise(this, connectNext, PromiseImpl, request);
     // The promise form, through pg's callback form: the lease is claimed in the same
     // synchronous run in which pg-pool starts it, so no release can slip in between
     // (a stale holder's second release while a waiter is handed the connection).
     // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
-    const PromiseImpl = this.Promise ?? Promise;
     return new PromiseImpl<PgPoolClient>((resolve, reject) => {
       connectNext.call(this, (err: unknown, client: PgPoolClient | undefined) => {
         if (err || client === undefined) {
@@ -231,6 +232,64 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
       });
     });
   });
+
+  /*
+   * Another instrumentation wrapped pg-pool's connect (shimmer marks it; so does
+   * @opentelemetry/instrumentation-pg). Its callback form binds the callback to
+   * the active OTel context, which costs more than its promise form, so the
+   * promise form goes through as a promise. pg-pool builds that promise with
+   * `new pool.Promise(...)` inside the call; for that one call the pool's
+   * Promise is a constructor whose resolve claims the lease, in the same
+   * synchronous run in which pg-pool starts it, as in the callback form.
+   */
+  let claimFor: CheckoutRequest | undefined;
+  let PromiseForClaim: PromiseConstructor = Promise;
+  const ClaimingPromise = function ClaimingPromise(executor: (resolve: (value: unknown) => void, reject: (reason: unknown) => void) => void) {
+    const request = claimFor;
+    claimFor = undefined;
+    if (request === undefined) return new PromiseForClaim(executor);
+    return new PromiseForClaim((resolve, reject) => {
+      executor(
+        (client) => resolve(client === undefined || client === null ? client : claimSafely(client as PgPoolClient, request)),
+        (err) => {
+          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+          reject(err);
+        },
+      );
+    });
+  } as unknown as PromiseConstructor;
+  Object.assign(ClaimingPromise, {
+    resolve: (value: unknown) => PromiseForClaim.resolve(value),
+    reject: (reason: unknown) => PromiseForClaim.reject(reason),
+  });
+
+  function claimSafely(client: PgPoolClient, request: CheckoutRequest): PgPoolClient {
+    try {
+      return claim(client, request);
+    } catch (fault) {
+      internalFault(fault);
+      return client;
+    }
+  }
+
+  function connectAsPromise(self: PgPoolLike, connectNext: AnyFunction, PromiseImpl: PromiseConstructor, request: CheckoutRequest): unknown {
+    const saved = self.Promise;
+    claimFor = request;
+    PromiseForClaim = PromiseImpl;
+    self.Promise = ClaimingPromise;
+    let result: unknown;
+    try {
+      result = connectNext.call(self);
+    } finally {
+      self.Promise = saved;
+      PromiseForClaim = Promise;
+    }
+    if (claimFor === undefined) return result;
+    // The wrapper did not let pg-pool build the promise (it passed its own callback): claim when the
+    // client arrives. Until then the lease is still being lent, and uses of it are not judged.
+    claimFor = undefined;
+    return (result as Promise<PgPoolClient>).then((client) => (client === undefined ? client : claimSafely(client, request)));
+  }
 
   wrapPoolStatements(wrappers, pool, state, ['query']);
   wrapPoolEnd(wrappers, pool, state, ['end']);
