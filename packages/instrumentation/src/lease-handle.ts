@@ -35,43 +35,50 @@ export function leaseOfHandle(value: object): number | undefined {
  * its lease and the methods it has bound so far), so a lease costs a Proxy,
  * that small record, and one closure per method the app actually calls.
  */
-interface HandleState {
-  readonly leaseId: number;
-  bound: Record<PropertyKey, unknown> | undefined;
-}
+/**
+ * One per handle, and the proxy's handler: the lease id and the methods bound
+ * so far. The two hot ones have their own slots; others go to a Map, created
+ * when first needed.
+ */
+class HandleState implements ProxyHandler<object> {
+  query: unknown = undefined;
+  release: unknown = undefined;
+  others: Map<PropertyKey, unknown> | undefined = undefined;
+  constructor(readonly leaseId: number) {}
 
-const TRAPS: ProxyHandler<object> & ThisType<HandleState> = {
-  get(this: HandleState, target, key) {
+  get(target: object, key: PropertyKey): unknown {
     if (key === RAW) return target;
     if (key === LEASE) return this.leaseId;
     const value = Reflect.get(target, key, target) as unknown;
     if (typeof value !== 'function') return value;
-    const bound = (this.bound ??= Object.create(null) as Record<PropertyKey, unknown>);
-    const cached = bound[key];
-    if (cached !== undefined) return cached;
-    const method = value as (...args: unknown[]) => unknown;
-    const leaseId = this.leaseId;
-    const fn = function throughLease(this: unknown) {
-      const outer = activeLease;
-      activeLease = leaseId;
-      try {
-        return method.apply(target, arguments as unknown as unknown[]);
-      } finally {
-        activeLease = outer;
-      }
-    };
-    bound[key] = fn;
-    return fn;
-  },
-  set(target, key, value) {
-    return Reflect.set(target, key, value, target);
-  },
-};
+    if (key === 'query') return (this.query ??= throughLease(target, value, this.leaseId));
+    if (key === 'release') return (this.release ??= throughLease(target, value, this.leaseId));
+    const others = (this.others ??= new Map());
+    let bound = others.get(key);
+    if (bound === undefined) others.set(key, (bound = throughLease(target, value, this.leaseId)));
+    return bound;
+  }
 
-/** A handle for lease `leaseId` of `connection`. */
+  set(target: object, key: PropertyKey, value: unknown): boolean {
+    return Reflect.set(target, key, value, target);
+  }
+}
+
+/** `method` called on the real connection with `leaseId` in scope. */
+function throughLease(target: object, method: unknown, leaseId: number): (...args: unknown[]) => unknown {
+  const fn = method as (...args: unknown[]) => unknown;
+  return function throughLease(this: unknown) {
+    const outer = activeLease;
+    activeLease = leaseId;
+    try {
+      return fn.apply(target, arguments as unknown as unknown[]);
+    } finally {
+      activeLease = outer;
+    }
+  };
+}
+
+/** A handle to `connection` bound to lease `leaseId`. */
 export function createLeaseHandle<C extends object>(connection: C, leaseId: number): C {
-  const handler: HandleState & ProxyHandler<C> = Object.create(TRAPS) as HandleState & ProxyHandler<C>;
-  (handler as { leaseId: number }).leaseId = leaseId;
-  handler.bound = undefined;
-  return new Proxy(connection, handler);
+  return new Proxy(connection, new HandleState(leaseId) as ProxyHandler<C>);
 }
