@@ -65,14 +65,30 @@ async function run(total) {
 }
 
 await run(spec.warmup);
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-await run(spec.cycles);
-const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+// The measured cycles may run in blocks (`blocks`); the process then reports
+// the median block, so that a moment of interference from elsewhere on the
+// machine does not decide the figure.
+const blocks = Math.max(1, spec.blocks ?? 1);
+const perBlock = Math.ceil(spec.cycles / blocks);
+const samples = [];
+for (let b = 0; b < blocks; b++) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(perBlock);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  samples.push({ cpu: (cpu.user + cpu.system) / perBlock, user: cpu.user / perBlock, system: cpu.system / perBlock, perSec: perBlock / (wallMs / 1000) });
+}
 await pool.end();
+const medianOf = (key) => {
+  const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 process.stdout.write(`${JSON.stringify({
   spec,
-  cpuUsPerCycle: (cpu.user + cpu.system) / spec.cycles,
-  cyclesPerSec: spec.cycles / (wallMs / 1000),
+  cpuUsPerCycle: medianOf('cpu'),
+  userUsPerCycle: medianOf('user'),
+  systemUsPerCycle: medianOf('system'),
+  cyclesPerSec: medianOf('perSec'),
 })}\n`);

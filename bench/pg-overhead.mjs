@@ -1,75 +1,79 @@
-// Paired overhead benchmark of the pg guard: each configuration against raw
-// pg in the same run, alternated in fresh processes, median of the pairs.
+// Overhead of the pg guard against raw pg, measured side by side. Each figure
+// comes from several fresh processes (bench/pg-interleaved.mjs); each process
+// runs a baseline pool and a candidate pool in alternating blocks and reports
+// the median of its per-pair ratios; the figure is the median over processes,
+// with their spread. Odd processes create and run the candidate first.
 // Prints a table and, as its last line, JSON rows for bench/run.mjs.
 //
-//   node bench/pg-overhead.mjs [--pairs 5] [--quick]
+//   node bench/pg-overhead.mjs [--processes 5] [--quick]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pinForBenchmark } from './lib/pinning.mjs';
 import { fmt, median, table } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
-const pairs = Number(args[args.indexOf('--pairs') + 1]) || 5;
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const quick = args.includes('--quick');
-const cycleScript = fileURLToPath(new URL('./pg-cycle.mjs', import.meta.url));
+const processes = option('--processes', quick ? 3 : 5);
+const script = fileURLToPath(new URL('./pg-interleaved.mjs', import.meta.url));
+const pinning = pinForBenchmark();
 
 function measure(spec) {
-  const out = execFileSync(process.execPath, [cycleScript, JSON.stringify(spec)], { encoding: 'utf8' });
+  const [command, ...prefix] = [...pinning.clientPrefix, process.execPath];
+  const out = execFileSync(command, [...prefix, script, JSON.stringify(spec)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-/** Runs baseline and candidate alternately; returns medians and ratios. */
-function paired(baseline, candidate) {
-  const base = [];
-  const cand = [];
-  for (let i = 0; i < pairs; i++) {
-    const [first, second] = i % 2 === 0 ? [baseline, candidate] : [candidate, baseline];
-    const a = measure(first);
-    const b = measure(second);
-    (first === baseline ? base : cand).push(a);
-    (first === baseline ? cand : base).push(b);
-  }
-  const cpuBase = median(base.map((r) => r.cpuUsPerCycle));
-  const cpuCand = median(cand.map((r) => r.cpuUsPerCycle));
+/** Runs `spec` in `processes` fresh processes, alternating which side goes first. */
+function sideBySide(spec) {
+  const runs = [];
+  for (let i = 0; i < processes; i++) runs.push(measure({ ...spec, candidateFirst: i % 2 === 1 }));
+  const ratios = runs.map((r) => r.cpuRatio);
   return {
-    cpuBase,
-    cpuCand,
-    cpuRatio: median(base.map((r, i) => cand[i].cpuUsPerCycle / r.cpuUsPerCycle)),
-    throughputRatio: median(base.map((r, i) => cand[i].cyclesPerSec / r.cyclesPerSec)),
+    cpuRatio: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    throughputRatio: median(runs.map((r) => r.throughputRatio)),
+    cpuBase: median(runs.map((r) => r.baseline.cpuUsPerCycle)),
+    cpuCand: median(runs.map((r) => r.candidate.cpuUsPerCycle)),
+    addedUs: median(runs.map((r) => r.candidate.cpuUsPerCycle - r.baseline.cpuUsPerCycle)),
   };
 }
 
-const real = quick ? 4000 : 20000;
-const fake = quick ? 50000 : 300000;
+const real = quick ? { pairs: 6, blockCycles: 1500, warmup: 4000 } : { pairs: 12, blockCycles: 2000, warmup: 10000 };
+const fake = quick ? { pairs: 6, blockCycles: 10000, warmup: 50000 } : { pairs: 12, blockCycles: 30000, warmup: 100000 };
+const guarded = (options = {}) => ({ guard: true, options });
 const cases = [
-  { figure: 'default, connect+query+release, c=1', base: { concurrency: 1, cycles: real / 2 }, cand: { guard: true }, cpu: 1.02, tput: 0.98 },
-  { figure: 'default, connect+query+release, c=16', base: { concurrency: 16, cycles: real }, cand: { guard: true }, cpu: 1.02, tput: 0.98 },
-  { figure: 'default, pool.query, c=16', base: { api: 'query', concurrency: 16, cycles: real }, cand: { guard: true }, cpu: 1.02, tput: 0.98 },
-  { figure: 'default, OTel SDK spans (trace-id tasks), c=16', base: { concurrency: 16, cycles: real, otel: 'sdk' }, cand: { guard: true }, cpu: 1.02 },
-  { figure: 'with instrumentation-pg, against it alone, c=16', base: { concurrency: 16, cycles: real, otel: 'sdk+pg' }, cand: { guard: true }, cpu: 1.02 },
-  { figure: 'leaseHandles: true, c=16', base: { concurrency: 16, cycles: real }, cand: { guard: true, options: { leaseHandles: true } }, cpu: 1.03 },
-  { figure: 'captureStacks, stackSampleRate 0.01, c=16', base: { concurrency: 16, cycles: real }, cand: { guard: true, options: { captureStacks: true, stackSampleRate: 0.01 } }, cpu: 1.03 },
-  { figure: 'captureStacks, stackSampleRate 1, c=16', base: { concurrency: 16, cycles: real }, cand: { guard: true, options: { captureStacks: true, stackSampleRate: 1 } } },
-  { figure: 'fake driver (no I/O), µs added per cycle, c=16', base: { concurrency: 16, cycles: fake, driver: 'fake' }, cand: { guard: true }, addedUs: 0.5 },
+  { figure: 'default, connect+query+release, c=1', spec: { concurrency: 1 }, candidate: guarded(), cpu: 1.02, tput: 0.98 },
+  { figure: 'default, connect+query+release, c=16', spec: { concurrency: 16 }, candidate: guarded(), cpu: 1.02, tput: 0.98 },
+  { figure: 'default, pool.query, c=1', spec: { api: 'query', concurrency: 1 }, candidate: guarded(), cpu: 1.02, tput: 0.98 },
+  { figure: 'default, pool.query, c=16', spec: { api: 'query', concurrency: 16 }, candidate: guarded(), cpu: 1.02, tput: 0.98 },
+  { figure: 'default under an OTel SDK (trace-id tasks), a span per task, c=16', spec: { concurrency: 16, otel: 'sdk' }, candidate: guarded(), cpu: 1.02 },
+  { figure: 'with instrumentation-pg, against it alone, c=16', spec: { concurrency: 16, otel: 'sdk+pg' }, candidate: guarded(), cpu: 1.02 },
+  { figure: 'leaseHandles: true, c=16', spec: { concurrency: 16 }, candidate: guarded({ leaseHandles: true }), cpu: 1.03 },
+  { figure: 'captureStacks, stackSampleRate 0.01, c=16', spec: { concurrency: 16 }, candidate: guarded({ captureStacks: true, stackSampleRate: 0.01 }), cpu: 1.03 },
+  { figure: 'captureStacks, stackSampleRate 1, c=16', spec: { concurrency: 16 }, candidate: guarded({ captureStacks: true, stackSampleRate: 1 }) },
+  { figure: 'fake driver (no I/O), µs added per cycle, c=16', spec: { concurrency: 16, driver: 'fake', ...fake }, candidate: guarded(), addedUs: 0.5 },
+  { figure: 'control: raw against raw (the method\'s noise), c=16', spec: { concurrency: 16 }, candidate: { guard: false }, control: true },
+  { figure: 'control: raw + 0.5 µs of busy work per cycle (the method\'s resolution), c=1', spec: { concurrency: 1 }, candidate: { guard: false, spinNs: 500 }, control: true },
 ];
 
 const rows = [];
 for (const c of cases) {
-  const base = { guard: false, ...c.base };
-  const cand = { ...base, ...c.cand };
-  const r = paired(base, cand);
+  const r = sideBySide({ ...real, ...c.spec, baseline: { guard: false }, candidate: c.candidate });
   if (c.addedUs !== undefined) {
-    const added = r.cpuCand - r.cpuBase;
-    rows.push({ figure: c.figure, value: `+${fmt(added)} µs (${fmt(r.cpuBase)} → ${fmt(r.cpuCand)})`, budget: `≤ ${c.addedUs} µs`, pass: added <= c.addedUs });
+    rows.push({ figure: c.figure, value: `+${fmt(r.addedUs)} µs (${fmt(r.cpuBase)} → ${fmt(r.cpuCand)})`, budget: `≤ ${c.addedUs} µs`, pass: r.addedUs <= c.addedUs });
     continue;
   }
-  const tputNote = c.tput === undefined ? '' : `, throughput ${fmt(r.throughputRatio)}×`;
+  const tputNote = c.tput === undefined && !c.control ? '' : `, throughput ${fmt(r.throughputRatio)}×`;
   const pass = c.cpu === undefined ? undefined : r.cpuRatio <= c.cpu && (c.tput === undefined || r.throughputRatio >= c.tput);
   rows.push({
     figure: c.figure,
-    value: `${fmt(r.cpuRatio)}× CPU (${fmt(r.cpuBase, 2)} → ${fmt(r.cpuCand, 2)} µs/cycle)${tputNote}`,
+    value: `${fmt(r.cpuRatio)}× CPU (processes ${fmt(r.spread[0])}–${fmt(r.spread[1])}; ${fmt(r.cpuBase, 2)} → ${fmt(r.cpuCand, 2)} µs/cycle)${tputNote}`,
     budget: c.cpu === undefined ? undefined : `≤ ${c.cpu}× CPU${c.tput === undefined ? '' : `, ≥ ${c.tput}× throughput`}`,
     pass,
   });
 }
+pinning.restore();
+console.log(`pg: ${processes} processes per figure, ${pinning.note}`);
 console.log(table(rows));
-console.log(JSON.stringify({ suite: 'pg', rows }));
+console.log(JSON.stringify({ suite: 'pg', note: `${processes} processes per figure, ${pinning.note}`, rows }));

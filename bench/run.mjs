@@ -15,7 +15,7 @@ const quick = args.includes('--quick');
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 const suites = [
-  { script: 'pg-overhead.mjs', args: quick ? ['--pairs', '3', '--quick'] : ['--pairs', '5'] },
+  { script: 'pg-overhead.mjs', args: quick ? ['--quick'] : ['--processes', '5'] },
   { script: 'memory.mjs', args: quick ? ['--cycles', '200000', '--held', '2000'] : [] },
   { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '3', '--seconds', '5'] },
   { script: 'boundary.mjs', args: [] },
@@ -39,16 +39,18 @@ function eslintRows(summary) {
 
 const started = Date.now();
 const rows = [];
+const notes = [];
 for (const suite of suites) {
   if (!existsSync(here(suite.script))) continue;
   process.stderr.write(`bench: ${suite.script} ${suite.args.join(' ')}\n`);
   const out = execFileSync(process.execPath, [here(suite.script), ...suite.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   const last = out.trim().split('\n').pop();
   const parsed = JSON.parse(last);
+  if (parsed.note) notes.push(`${parsed.suite}: ${parsed.note}`);
   for (const row of parsed.rows ?? eslintRows(parsed)) rows.push({ ...row, figure: `${parsed.suite ?? parsed.bench ?? suite.script}: ${row.figure}` });
 }
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
-const text = table(rows);
+const text = `${table(rows)}${notes.length ? `\n\n${notes.map((n) => `- ${n}`).join('\n')}` : ''}`;
 console.log(text);
 console.log(`\n${rows.filter((r) => r.pass === false).length} over budget, ${minutes} min, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 

@@ -1,0 +1,151 @@
+// One benchmark process that measures a baseline and a candidate side by side:
+// two pools in the same process, run in alternating blocks (A B, B A, A B, ...),
+// each block timed with process.cpuUsage (user+system) and the wall clock.
+// Prints one JSON line: the median of the per-pair ratios (candidate/baseline)
+// and each side's median block.
+//
+//   node bench/pg-interleaved.mjs '{"concurrency":16,"candidate":{"guard":true}}'
+//
+// Why in one process: on a shared 2-core machine, separate processes of the
+// same code land in different steady states (±15 % client CPU between runs,
+// steady within a run), which drowns a 2 % budget; blocks a few milliseconds
+// apart see the same machine. Both pools are pg.Pool; the baseline is never
+// guarded (guardPool wraps instances, not pg's prototypes).
+//
+// api:       "connect" (pool.connect + client.query + release) | "query" (pool.query)
+// driver:    "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
+// otel:      "none" | "sdk" (a span per task) | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
+// baseline / candidate: { guard: boolean, options: {...guardPool options}, spinNs: number }
+//   spinNs is a control: raw pg plus a fixed amount of busy work per cycle.
+// candidateFirst: create the candidate's pool first and run its block first in
+//   even pairs (pg-overhead.mjs alternates it between processes).
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const spec = {
+  api: 'connect',
+  concurrency: 16,
+  driver: 'real',
+  otel: 'none',
+  warmup: 10000,
+  pairs: 10,
+  blockCycles: 3000,
+  baseline: { guard: false },
+  candidate: { guard: true },
+  ...JSON.parse(process.argv[2] ?? '{}'),
+};
+
+let tracer;
+if (spec.otel !== 'none') {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { trace } = require('@opentelemetry/api');
+  new NodeTracerProvider().register();
+  if (spec.otel === 'sdk+pg') {
+    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
+    registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
+  }
+  tracer = trace.getTracer('bench');
+}
+
+const pg = require('pg');
+const { guardPool } = require('@poolguard/instrumentation');
+const { FakePgClient } = await import('./lib/fake-pg-client.mjs');
+
+let sink = 0;
+function spin(iterations) {
+  let x = sink;
+  for (let i = 0; i < iterations; i++) x = (x * 1103515245 + 12345) | 0;
+  sink = x;
+}
+/** Iterations of spin() that take about `ns` nanoseconds here. */
+function calibrateSpin(ns) {
+  if (!ns) return 0;
+  const probe = 5_000_000;
+  spin(probe);
+  const t = performance.now();
+  spin(probe);
+  return Math.max(1, Math.round((ns / 1e6) * (probe / (performance.now() - t))));
+}
+
+function side(name, config) {
+  let pool = new pg.Pool({
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    user: process.env.PGUSER ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'test',
+    max: Math.max(1, Math.min(spec.concurrency, 16)),
+    ...(spec.driver === 'fake' ? { Client: FakePgClient } : {}),
+  });
+  if (config.guard) pool = guardPool(pool, { name, ...config.options });
+  const spins = calibrateSpin(config.spinNs);
+  async function cycleConnect() {
+    if (spins > 0) spin(spins);
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT 1');
+    } finally {
+      client.release();
+    }
+  }
+  function cycleQuery() {
+    if (spins > 0) spin(spins);
+    return pool.query('SELECT 1');
+  }
+  const cycle = spec.api === 'query' ? cycleQuery : cycleConnect;
+  const task = tracer === undefined ? cycle : () => tracer.startActiveSpan('task', (span) => cycle().finally(() => span.end()));
+  async function run(total) {
+    let left = total;
+    const worker = async () => {
+      while (left-- > 0) await task();
+    };
+    await Promise.all(Array.from({ length: spec.concurrency }, worker));
+  }
+  async function block(cycles) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run(cycles);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { cpu: (cpu.user + cpu.system) / cycles, user: cpu.user / cycles, system: cpu.system / cycles, perSec: cycles / (wallMs / 1000) };
+  }
+  return { run, block, end: () => pool.end() };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const [first, second] = spec.candidateFirst
+  ? [['candidate', side('bench-candidate', spec.candidate)], ['baseline', side('bench-baseline', spec.baseline)]]
+  : [['baseline', side('bench-baseline', spec.baseline)], ['candidate', side('bench-candidate', spec.candidate)]];
+const base = first[0] === 'baseline' ? first[1] : second[1];
+const cand = first[0] === 'candidate' ? first[1] : second[1];
+for (let done = 0; done < spec.warmup; done += spec.blockCycles) {
+  await first[1].run(spec.blockCycles);
+  await second[1].run(spec.blockCycles);
+}
+const blocks = { baseline: [], candidate: [] };
+for (let i = 0; i < spec.pairs; i++) {
+  const [a, b] = i % 2 === 0 ? [first, second] : [second, first];
+  blocks[a[0]].push(await a[1].block(spec.blockCycles));
+  blocks[b[0]].push(await b[1].block(spec.blockCycles));
+}
+const baseBlocks = blocks.baseline;
+const candBlocks = blocks.candidate;
+await base.end();
+await cand.end();
+
+const of = (blocks, key) => median(blocks.map((b) => b[key]));
+process.stdout.write(`${JSON.stringify({
+  spec,
+  cpuRatio: median(baseBlocks.map((b, i) => candBlocks[i].cpu / b.cpu)),
+  pairRatios: baseBlocks.map((b, i) => Number((candBlocks[i].cpu / b.cpu).toFixed(3))),
+  userRatio: median(baseBlocks.map((b, i) => candBlocks[i].user / b.user)),
+  throughputRatio: median(baseBlocks.map((b, i) => candBlocks[i].perSec / b.perSec)),
+  baseline: { cpuUsPerCycle: of(baseBlocks, 'cpu'), userUsPerCycle: of(baseBlocks, 'user'), systemUsPerCycle: of(baseBlocks, 'system'), cyclesPerSec: of(baseBlocks, 'perSec') },
+  candidate: { cpuUsPerCycle: of(candBlocks, 'cpu'), userUsPerCycle: of(candBlocks, 'user'), systemUsPerCycle: of(candBlocks, 'system'), cyclesPerSec: of(candBlocks, 'perSec') },
+})}\n`);
