@@ -1,25 +1,31 @@
 // HTTP end to end: autocannon against a real HTTP app on loopback that does a
 // checkout and a transaction per request, with and without poolguard, in
-// fresh processes, alternated, median of the pairs.
+// fresh processes, alternated, median of the pairs. The app runs on core 0,
+// PostgreSQL and autocannon (this process) on the other core(s), where
+// taskset and the rights allow (bench/lib/pinning.mjs).
 // Budgets: ≥ 0.98× requests/s; p99 latency within 1.05×.
 //
-//   node bench/http.mjs [--pairs 3] [--seconds 5]
+//   node bench/http.mjs [--pairs 5] [--seconds 3]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { pinForBenchmark } from './lib/pinning.mjs';
 import { fmt, median, table } from './lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-const pairs = option('--pairs', 3);
-const seconds = option('--seconds', 5);
+const pairs = option('--pairs', 5);
+const seconds = option('--seconds', 3);
+const pinning = pinForBenchmark();
+pinning.joinServer();
 const app = fileURLToPath(new URL('./http-app.mjs', import.meta.url));
 
 async function measure(mode) {
-  const child = spawn(process.execPath, [app, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...prefix] = [...pinning.clientPrefix, process.execPath];
+  const child = spawn(command, [...prefix, app, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [chunk] = await once(child.stdout, 'data');
     const port = Number(String(chunk).trim());
@@ -62,5 +68,6 @@ const rows = [
     pass: p99 <= 1.05,
   },
 ];
+pinning.restore();
 console.log(table(rows));
-console.log(JSON.stringify({ suite: 'http', rows }));
+console.log(JSON.stringify({ suite: 'http', note: `${pairs} pairs of ${seconds} s, ${pinning.note.replace('client', 'app')}, autocannon beside PostgreSQL`, rows }));

@@ -39,7 +39,7 @@ function sideBySide(spec) {
   };
 }
 
-const real = quick ? { pairs: 6, blockCycles: 1500, warmup: 4000 } : { pairs: 12, blockCycles: 2000, warmup: 10000 };
+const real = quick ? { pairs: 6, blockCycles: 1500, warmup: 4000 } : { pairs: 8, blockCycles: 2000, warmup: 6000 };
 const fake = quick ? { pairs: 6, blockCycles: 10000, warmup: 50000 } : { pairs: 12, blockCycles: 30000, warmup: 100000 };
 const guarded = (options = {}) => ({ guard: true, options });
 const cases = [

@@ -17,7 +17,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const suites = [
   { script: 'pg-overhead.mjs', args: quick ? ['--quick'] : ['--processes', '5'] },
   { script: 'memory.mjs', args: quick ? ['--cycles', '200000', '--held', '2000'] : [] },
-  { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '3', '--seconds', '5'] },
+  { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '5', '--seconds', '3'] },
   { script: 'boundary.mjs', args: [] },
   { script: 'eslint.mjs', args: quick ? ['--pairs', '1'] : ['--pairs', '3'] },
 ];
@@ -43,10 +43,12 @@ const notes = [];
 for (const suite of suites) {
   if (!existsSync(here(suite.script))) continue;
   process.stderr.write(`bench: ${suite.script} ${suite.args.join(' ')}\n`);
+  const suiteStarted = Date.now();
   const out = execFileSync(process.execPath, [here(suite.script), ...suite.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   const last = out.trim().split('\n').pop();
   const parsed = JSON.parse(last);
-  if (parsed.note) notes.push(`${parsed.suite}: ${parsed.note}`);
+  const seconds = Math.round((Date.now() - suiteStarted) / 1000);
+  notes.push(`${parsed.suite ?? parsed.bench ?? suite.script} (${seconds} s)${parsed.note ? `: ${parsed.note}` : ''}`);
   for (const row of parsed.rows ?? eslintRows(parsed)) rows.push({ ...row, figure: `${parsed.suite ?? parsed.bench ?? suite.script}: ${row.figure}` });
 }
 const minutes = ((Date.now() - started) / 60000).toFixed(1);

@@ -24,12 +24,12 @@ function postgresPids() {
 
 /**
  * Pins PostgreSQL to every core but the first and returns
- * { pinned, clientPrefix, note, restore }: `clientPrefix` is the command
- * prefix that runs a benchmark process on the first core.
+ * { pinned, clientPrefix, note, restore, joinServer }: `clientPrefix` is the
+ * command prefix that runs a benchmark process on the first core.
  */
 export function pinForBenchmark() {
   const cores = availableParallelism();
-  const unpinned = (note) => ({ pinned: false, clientPrefix: [], note, restore() {} });
+  const unpinned = (note) => ({ pinned: false, clientPrefix: [], note, restore() {}, joinServer() {} });
   if (process.env.POOLGUARD_BENCH_PIN === '0') return unpinned('unpinned (POOLGUARD_BENCH_PIN=0)');
   if (cores < 2) return unpinned('unpinned (one core)');
   try {
@@ -40,7 +40,7 @@ export function pinForBenchmark() {
   const pids = postgresPids();
   if (pids.length === 0) return unpinned('unpinned (no local postgres process found)');
   const all = `0-${cores - 1}`;
-  const server = `1-${cores - 1}`;
+  const server = cores > 2 ? `1-${cores - 1}` : '1';
   const restore = () => {
     for (const pid of postgresPids()) {
       try {
@@ -63,5 +63,13 @@ export function pinForBenchmark() {
       process.exit(130);
     });
   }
-  return { pinned: true, clientPrefix: ['taskset', '-c', '0'], note: `client on core 0, PostgreSQL on cores ${server}`, restore };
+  /** Moves this process (a load generator) onto the server's cores. */
+  const joinServer = () => {
+    try {
+      run('taskset', ['-a', '-p', '-c', server, String(process.pid)]);
+    } catch {
+      // Left where it was: the figures are noisier, not wrong.
+    }
+  };
+  return { pinned: true, clientPrefix: ['taskset', '-c', '0'], note: `client on core 0, PostgreSQL on core${cores > 2 ? 's' : ''} ${server}`, restore, joinServer };
 }
