@@ -3,7 +3,8 @@
 //     cycles in the default config (budget: within 2 MB; no lease state kept
 //     after release);
 //  2. per-lease bytes: heap growth while N leases are held at once, with and
-//     without poolguard; the difference per lease is poolguard's.
+//     without poolguard; the difference per lease is poolguard's. Measured at
+//     N/5 and N held: equal bytes per lease at both means linear growth.
 // Runs each measurement in a fresh process with --expose-gc. The last line is
 // JSON for bench/run.mjs.
 //
@@ -64,9 +65,17 @@ const cycles = option('--cycles', 1_000_000);
 const heldCount = option('--held', 5_000);
 const retention = child({ mode: 'retention', guard: true, cycles, max: 16 });
 const grew = retention.after - retention.before;
-const raw = child({ mode: 'held', guard: false, held: heldCount, max: heldCount });
-const guarded = child({ mode: 'held', guard: true, held: heldCount, max: heldCount });
-const perLease = ((guarded.during - guarded.before) - (raw.during - raw.before)) / heldCount;
+/** poolguard's bytes per lease with `held` leases held at once (guarded minus raw). */
+function bytesPerLease(held) {
+  const raw = child({ mode: 'held', guard: false, held, max: held });
+  const guarded = child({ mode: 'held', guard: true, held, max: held });
+  return ((guarded.during - guarded.before) - (raw.during - raw.before)) / held;
+}
+const fewer = Math.max(1, Math.round(heldCount / 5));
+const perLeaseFewer = bytesPerLease(fewer);
+const perLease = bytesPerLease(heldCount);
+// Linear: the per-lease figure at N/5 within 20 % (or 100 B) of the one at N.
+const linear = Math.abs(perLeaseFewer - perLease) <= Math.max(0.2 * perLease, 100);
 
 const rows = [
   {
@@ -78,6 +87,12 @@ const rows = [
   {
     figure: `bytes per held lease and its connection (${heldCount.toLocaleString('en')} held at once, guarded minus raw)`,
     value: `${fmt(perLease, 0)} B`,
+  },
+  {
+    figure: `growth with leases held: bytes per lease at ${fewer.toLocaleString('en')} and at ${heldCount.toLocaleString('en')} held`,
+    value: `${fmt(perLeaseFewer, 0)} B and ${fmt(perLease, 0)} B`,
+    budget: 'linear (within 20 %)',
+    pass: linear,
   },
 ];
 console.log(table(rows));

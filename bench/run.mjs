@@ -19,7 +19,7 @@ const suites = [
   { script: 'memory.mjs', args: quick ? ['--cycles', '200000', '--held', '2000'] : [] },
   { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '5', '--seconds', '3'] },
   { script: 'boundary.mjs', args: [] },
-  { script: 'eslint.mjs', args: quick ? ['--pairs', '1'] : ['--pairs', '3'] },
+  { script: 'eslint.mjs', args: quick ? ['--pairs', '1'] : ['--pairs', '2'] },
 ];
 
 /** bench/eslint.mjs prints its own summary shape; turn it into rows. */
