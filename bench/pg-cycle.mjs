@@ -10,59 +10,12 @@
 // otel:     "none" | "sdk" (NodeTracerProvider with an async-hooks context manager, a span per task)
 //           | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
+import { benchPool, startOtel, workload } from './lib/pg-workload.mjs';
 
-const require = createRequire(import.meta.url);
 const spec = { guard: false, api: 'connect', concurrency: 1, cycles: 10000, warmup: 1000, driver: 'real', otel: 'none', options: {}, ...JSON.parse(process.argv[2] ?? '{}') };
-
-let tracer;
-if (spec.otel !== 'none') {
-  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-  const { trace } = require('@opentelemetry/api');
-  const provider = new NodeTracerProvider();
-  provider.register();
-  if (spec.otel === 'sdk+pg') {
-    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
-    registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
-  }
-  tracer = trace.getTracer('bench');
-}
-
-const pg = require('pg');
-const { guardPool } = require('@poolguard/instrumentation');
-const { FakePgClient } = await import('./lib/fake-pg-client.mjs');
-
-const config = {
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT ?? 5432),
-  user: process.env.PGUSER ?? 'postgres',
-  database: process.env.PGDATABASE ?? 'test',
-  max: Math.max(1, Math.min(spec.concurrency, 16)),
-  ...(spec.driver === 'fake' ? { Client: FakePgClient } : {}),
-};
-let pool = new pg.Pool(config);
-if (spec.guard) pool = guardPool(pool, { name: 'bench', ...spec.options });
-
-async function cycleConnect() {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT 1');
-  } finally {
-    client.release();
-  }
-}
-const cycleQuery = () => pool.query('SELECT 1');
-const cycle = spec.api === 'query' ? cycleQuery : cycleConnect;
-const task = tracer === undefined ? cycle : () => tracer.startActiveSpan('task', (span) => cycle().finally(() => span.end()));
-
-async function run(total) {
-  let left = total;
-  const worker = async () => {
-    while (left-- > 0) await task();
-  };
-  await Promise.all(Array.from({ length: spec.concurrency }, worker));
-}
+const tracer = startOtel(spec.otel);
+const pool = benchPool({ ...spec, name: 'bench' });
+const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer });
 
 await run(spec.warmup);
 // The measured cycles may run in blocks (`blocks`); the process then reports

@@ -20,9 +20,9 @@
 // candidateFirst: create the candidate's pool first and run its block first in
 //   even pairs (pg-overhead.mjs alternates it between processes).
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
+import { benchPool, startOtel, workload } from './lib/pg-workload.mjs';
+import { median } from './lib/stats.mjs';
 
-const require = createRequire(import.meta.url);
 const spec = {
   api: 'connect',
   concurrency: 16,
@@ -35,23 +35,7 @@ const spec = {
   candidate: { guard: true },
   ...JSON.parse(process.argv[2] ?? '{}'),
 };
-
-let tracer;
-if (spec.otel !== 'none') {
-  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-  const { trace } = require('@opentelemetry/api');
-  new NodeTracerProvider().register();
-  if (spec.otel === 'sdk+pg') {
-    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
-    registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
-  }
-  tracer = trace.getTracer('bench');
-}
-
-const pg = require('pg');
-const { guardPool } = require('@poolguard/instrumentation');
-const { FakePgClient } = await import('./lib/fake-pg-client.mjs');
+const tracer = startOtel(spec.otel);
 
 let sink = 0;
 function spin(iterations) {
@@ -70,38 +54,9 @@ function calibrateSpin(ns) {
 }
 
 function side(name, config) {
-  let pool = new pg.Pool({
-    host: process.env.PGHOST ?? '127.0.0.1',
-    port: Number(process.env.PGPORT ?? 5432),
-    user: process.env.PGUSER ?? 'postgres',
-    database: process.env.PGDATABASE ?? 'test',
-    max: Math.max(1, Math.min(spec.concurrency, 16)),
-    ...(spec.driver === 'fake' ? { Client: FakePgClient } : {}),
-  });
-  if (config.guard) pool = guardPool(pool, { name, ...config.options });
+  const pool = benchPool({ ...spec, guard: config.guard, options: config.options, name });
   const spins = calibrateSpin(config.spinNs);
-  async function cycleConnect() {
-    if (spins > 0) spin(spins);
-    const client = await pool.connect();
-    try {
-      await client.query('SELECT 1');
-    } finally {
-      client.release();
-    }
-  }
-  function cycleQuery() {
-    if (spins > 0) spin(spins);
-    return pool.query('SELECT 1');
-  }
-  const cycle = spec.api === 'query' ? cycleQuery : cycleConnect;
-  const task = tracer === undefined ? cycle : () => tracer.startActiveSpan('task', (span) => cycle().finally(() => span.end()));
-  async function run(total) {
-    let left = total;
-    const worker = async () => {
-      while (left-- > 0) await task();
-    };
-    await Promise.all(Array.from({ length: spec.concurrency }, worker));
-  }
+  const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer, before: spins > 0 ? () => spin(spins) : undefined });
   async function block(cycles) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -111,12 +66,6 @@ function side(name, config) {
     return { cpu: (cpu.user + cpu.system) / cycles, user: cpu.user / cycles, system: cpu.system / cycles, perSec: cycles / (wallMs / 1000) };
   }
   return { run, block, end: () => pool.end() };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const [first, second] = spec.candidateFirst

@@ -1,0 +1,69 @@
+// The pg workload shared by bench/pg-cycle.mjs and bench/pg-interleaved.mjs:
+// an optional OTel SDK, a pool against the local PostgreSQL or the in-memory
+// driver, and `concurrency` workers running checkout+`SELECT 1`+release.
+import { createRequire } from 'node:module';
+import { FakePgClient } from './fake-pg-client.mjs';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * otel: "none" | "sdk" (NodeTracerProvider with its context manager) | "sdk+pg"
+ * (the same plus @opentelemetry/instrumentation-pg). Returns a tracer, or undefined.
+ */
+export function startOtel(otel) {
+  if (otel === 'none') return undefined;
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { trace } = require('@opentelemetry/api');
+  new NodeTracerProvider().register();
+  if (otel === 'sdk+pg') {
+    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
+    registerInstrumentations({ instrumentations: [new PgInstrumentation()] });
+  }
+  return trace.getTracer('bench');
+}
+
+/** A pg.Pool sized for `concurrency`, guarded by guardPool when `guard` is set. */
+export function benchPool({ concurrency, driver, guard, options, name }) {
+  const pg = require('pg');
+  let pool = new pg.Pool({
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    user: process.env.PGUSER ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'test',
+    max: Math.max(1, Math.min(concurrency, 16)),
+    ...(driver === 'fake' ? { Client: FakePgClient } : {}),
+  });
+  if (guard) pool = require('@poolguard/instrumentation').guardPool(pool, { name, ...options });
+  return pool;
+}
+
+/**
+ * Returns run(total): `concurrency` workers share `total` cycles. api:
+ * "connect" (pool.connect + client.query + release) | "query" (pool.query).
+ * `before` runs at the start of each cycle; with a tracer, each cycle is a span.
+ */
+export function workload({ pool, api, concurrency, tracer, before }) {
+  async function cycleConnect() {
+    before?.();
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT 1');
+    } finally {
+      client.release();
+    }
+  }
+  function cycleQuery() {
+    before?.();
+    return pool.query('SELECT 1');
+  }
+  const cycle = api === 'query' ? cycleQuery : cycleConnect;
+  const task = tracer === undefined ? cycle : () => tracer.startActiveSpan('task', (span) => cycle().finally(() => span.end()));
+  return async function run(total) {
+    let left = total;
+    const worker = async () => {
+      while (left-- > 0) await task();
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+}
