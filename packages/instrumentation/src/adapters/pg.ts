@@ -91,6 +91,9 @@ interface ReleaseSlot {
 
 const RELEASE_SLOT = Symbol('poolguard.pg.release');
 
+/** connectAsPromise could not swap the pool's Promise; the callback form is used. */
+const NOT_SWAPPED = Symbol('poolguard.pg.notSwapped');
+
 type SlottedClient = PgPoolClient & { [RELEASE_SLOT]?: ReleaseSlot };
 
 /** A release bound to one lease, so a stale holder's release can be told from the current borrower's. */
@@ -215,7 +218,10 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
       });
     }
     const PromiseImpl = this.Promise ?? Promise;
-    if ((connectNext as { __wrapped?: boolean }).__wrapped === true) return connectAsPromise(this, connectNext, PromiseImpl, request);
+    if ((connectNext as { __wrapped?: boolean }).__wrapped === true) {
+      const result = connectAsPromise(this, connectNext, PromiseImpl, request);
+      if (result !== NOT_SWAPPED) return result;
+    }
     // The promise form, through pg's callback form: the lease is claimed in the same
     // synchronous run in which pg-pool starts it, so no release can slip in between
     // (a stale holder's second release while a waiter is handed the connection).
@@ -272,22 +278,30 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     }
   }
 
+  /** Returns NOT_SWAPPED, having called nothing, when the pool's Promise cannot be swapped. */
   function connectAsPromise(self: PgPoolLike, connectNext: AnyFunction, PromiseImpl: PromiseConstructor, request: CheckoutRequest): unknown {
     const saved = self.Promise;
+    try {
+      self.Promise = ClaimingPromise;
+    } catch {
+      // A frozen or read-only Promise: the callback form below.
+    }
+    if (self.Promise !== ClaimingPromise) return NOT_SWAPPED;
     claimFor = request;
     PromiseForClaim = PromiseImpl;
-    self.Promise = ClaimingPromise;
     let result: unknown;
+    let unclaimed: CheckoutRequest | undefined;
     try {
       result = connectNext.call(self);
     } finally {
       self.Promise = saved;
       PromiseForClaim = Promise;
+      unclaimed = claimFor;
+      claimFor = undefined;
     }
-    if (claimFor === undefined) return result;
+    if (unclaimed === undefined || typeof (result as { then?: unknown } | undefined)?.then !== 'function') return result;
     // The wrapper did not let pg-pool build the promise (it passed its own callback): claim when the
     // client arrives. Until then the lease is still being lent, and uses of it are not judged.
-    claimFor = undefined;
     return (result as Promise<PgPoolClient>).then((client) => (client === undefined ? client : claimSafely(client, request)));
   }
 

@@ -85,3 +85,25 @@ for (const style of ['promise-through', 'own-callback'] as const) {
     });
   });
 }
+
+describe('pg pool with a wrapped connect and a read-only Promise', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('falls back to the callback form: results unchanged, leases claimed, misuse reported', async () => {
+    const name = 'wrapped-readonly-promise';
+    const raw = wrappedPool('promise-through');
+    Object.defineProperty(raw, 'Promise', { value: Promise, writable: false, configurable: false });
+    const pool = guardPool(raw, { name });
+    try {
+      const client = await runInTask(() => pool.connect());
+      assert.equal((await client.query('SELECT 3 AS three')).rows[0].three, 3);
+      assert.equal((pool as unknown as { promiseForms: number }).promiseForms, 0, 'the callback form was used');
+      await runInTask(() => client.query('SELECT 1'));
+      expectViolations(name, 'cross_task_use', 1);
+      client.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+});
