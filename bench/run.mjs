@@ -17,7 +17,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const suites = [
   { script: 'pg-overhead.mjs', args: quick ? ['--quick'] : ['--processes', '5'] },
   { script: 'memory.mjs', args: quick ? ['--cycles', '200000', '--held', '2000'] : [] },
-  { script: 'http.mjs', args: quick ? ['--pairs', '1', '--seconds', '2'] : ['--pairs', '5', '--seconds', '3'] },
+  { script: 'http.mjs', args: quick ? ['--processes', '1', '--pairs', '2', '--seconds', '1'] : [] },
   { script: 'boundary.mjs', args: [] },
   { script: 'eslint.mjs', args: quick ? ['--pairs', '1'] : ['--pairs', '2'] },
 ];
