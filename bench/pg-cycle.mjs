@@ -1,6 +1,7 @@
 // One benchmark process: runs checkout+query+release cycles against a pg pool
 // in one configuration and prints one JSON line with client CPU µs per cycle
-// (process.cpuUsage, user+system) and cycles per second.
+// (process.cpuUsage, user+system) and cycles per second. bench/profile-diff.mjs
+// profiles it; bench/pg-interleaved.mjs is the side-by-side measurement.
 //
 //   node bench/pg-cycle.mjs '{"guard":true,"api":"connect","concurrency":16,"cycles":20000,"driver":"real"}'
 //
@@ -18,30 +19,16 @@ const pool = benchPool({ ...spec, name: 'bench' });
 const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer });
 
 await run(spec.warmup);
-// The measured cycles may run in blocks (`blocks`); the process then reports
-// the median block, so that a moment of interference from elsewhere on the
-// machine does not decide the figure.
-const blocks = Math.max(1, spec.blocks ?? 1);
-const perBlock = Math.ceil(spec.cycles / blocks);
-const samples = [];
-for (let b = 0; b < blocks; b++) {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await run(perBlock);
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  samples.push({ cpu: (cpu.user + cpu.system) / perBlock, user: cpu.user / perBlock, system: cpu.system / perBlock, perSec: perBlock / (wallMs / 1000) });
-}
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await run(spec.cycles);
+const wallMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 await pool.end();
-const medianOf = (key) => {
-  const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 process.stdout.write(`${JSON.stringify({
   spec,
-  cpuUsPerCycle: medianOf('cpu'),
-  userUsPerCycle: medianOf('user'),
-  systemUsPerCycle: medianOf('system'),
-  cyclesPerSec: medianOf('perSec'),
+  cpuUsPerCycle: (cpu.user + cpu.system) / spec.cycles,
+  userUsPerCycle: cpu.user / spec.cycles,
+  systemUsPerCycle: cpu.system / spec.cycles,
+  cyclesPerSec: spec.cycles / (wallMs / 1000),
 })}\n`);
