@@ -31,14 +31,10 @@ export function leaseOfHandle(value: object): number | undefined {
 }
 
 /**
- * The traps, shared by every handle (one handler object per handle only holds
- * its lease and the methods it has bound so far), so a lease costs a Proxy,
- * that small record, and one closure per method the app actually calls.
- */
-/**
- * One per handle, and the proxy's handler: the lease id and the methods bound
- * so far. The two hot ones have their own slots; others go to a Map, created
- * when first needed.
+ * The proxy's handler, one per handle: the traps live on the class, the
+ * instance holds the lease id and the methods bound so far (the two hot ones
+ * in their own slots, others in a Map made when first needed). A lease costs a
+ * Proxy, this small record, and one closure per method the app calls.
  */
 class HandleState implements ProxyHandler<object> {
   query: unknown = undefined;

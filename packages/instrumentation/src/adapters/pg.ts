@@ -217,24 +217,18 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
         }
       });
     }
-    const PromiseImpl = this.Promise ?? Promise;
     if ((connectNext as { __wrapped?: boolean }).__wrapped === true) {
-      const result = connectAsPromise(this, connectNext, PromiseImpl, request);
+      const result = connectAsPromise(this, connectNext, request);
       if (result !== NOT_SWAPPED) return result;
     }
     // The promise form, through pg's callback form: the lease is claimed in the same
     // synchronous run in which pg-pool starts it, so no release can slip in between
     // (a stale holder's second release while a waiter is handed the connection).
     // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
-    return new PromiseImpl<PgPoolClient>((resolve, reject) => {
+    return new (this.Promise ?? Promise)<PgPoolClient>((resolve, reject) => {
       connectNext.call(this, (err: unknown, client: PgPoolClient | undefined) => {
-        if (err || client === undefined) {
-          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
-          if (err instanceof Error) Error.captureStackTrace(err);
-          reject(err);
-        } else {
-          resolve(claim(client, request));
-        }
+        if (err instanceof Error) Error.captureStackTrace(err);
+        settle(request, err, client, resolve, reject);
       });
     });
   });
@@ -255,19 +249,23 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     claimFor = undefined;
     if (request === undefined) return new PromiseForClaim(executor);
     return new PromiseForClaim((resolve, reject) => {
-      executor(
-        (client) => resolve(client === undefined || client === null ? client : claimSafely(client as PgPoolClient, request)),
-        (err) => {
-          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
-          reject(err);
-        },
-      );
+      executor((client) => settle(request, undefined, client as PgPoolClient | undefined, resolve, reject), (err) => settle(request, err, undefined, resolve, reject));
     });
   } as unknown as PromiseConstructor;
   Object.assign(ClaimingPromise, {
     resolve: (value: unknown) => PromiseForClaim.resolve(value),
     reject: (reason: unknown) => PromiseForClaim.reject(reason),
   });
+
+  /** Ends a promise-form checkout: a failure is counted when it is a timeout, a client is claimed. */
+  function settle(request: CheckoutRequest, err: unknown, client: PgPoolClient | undefined, resolve: (value: PgPoolClient) => void, reject: (reason: unknown) => void): void {
+    if (err || client === undefined || client === null) {
+      if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+      reject(err);
+    } else {
+      resolve(claimSafely(client, request));
+    }
+  }
 
   function claimSafely(client: PgPoolClient, request: CheckoutRequest): PgPoolClient {
     try {
@@ -279,7 +277,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   }
 
   /** Returns NOT_SWAPPED, having called nothing, when the pool's Promise cannot be swapped. */
-  function connectAsPromise(self: PgPoolLike, connectNext: AnyFunction, PromiseImpl: PromiseConstructor, request: CheckoutRequest): unknown {
+  function connectAsPromise(self: PgPoolLike, connectNext: AnyFunction, request: CheckoutRequest): unknown {
     const saved = self.Promise;
     try {
       self.Promise = ClaimingPromise;
@@ -288,7 +286,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     }
     if (self.Promise !== ClaimingPromise) return NOT_SWAPPED;
     claimFor = request;
-    PromiseForClaim = PromiseImpl;
+    PromiseForClaim = saved ?? Promise;
     let result: unknown;
     let unclaimed: CheckoutRequest | undefined;
     try {
