@@ -1,20 +1,13 @@
 /*
- * Connection settings for the real PostgreSQL the tests run against. Reads
- * DATABASE_URL or the PG* variables, defaulting to the CI machine's server
- * (127.0.0.1:5432, trust auth, database `test`).
+ * Connection settings for the real PostgreSQL the tests run against: the same
+ * function the child-process fixtures use (fixtures/pg-config.js), typed.
  */
 import pg from 'pg';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fixtureConfig = require('../fixtures/pg-config') as { pgConfig(extra?: pg.PoolConfig): pg.PoolConfig };
 
 export function pgConfig(extra: pg.PoolConfig = {}): pg.PoolConfig {
-  if (process.env.DATABASE_URL) return { connectionString: process.env.DATABASE_URL, ...extra };
-  return {
-    host: process.env.PGHOST ?? '127.0.0.1',
-    port: Number(process.env.PGPORT ?? 5432),
-    user: process.env.PGUSER ?? 'postgres',
-    password: process.env.PGPASSWORD,
-    database: process.env.PGDATABASE ?? 'test',
-    ...extra,
-  };
+  return fixtureConfig.pgConfig(extra);
 }
 
 /** A fresh pg.Pool; the caller ends it. */
