@@ -3,18 +3,13 @@
 // the port on stdout once listening.
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { pgConnection } from './lib/pg-workload.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
 const { guardPool } = require('@poolguard/instrumentation');
 
-let pool = new pg.Pool({
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT ?? 5432),
-  user: process.env.PGUSER ?? 'postgres',
-  database: process.env.PGDATABASE ?? 'test',
-  max: 8,
-});
+let pool = new pg.Pool({ ...pgConnection(), max: 8 });
 if (process.argv[2] === 'guarded') pool = guardPool(pool, { name: 'http-bench' });
 
 const server = http.createServer(async (_req, res) => {

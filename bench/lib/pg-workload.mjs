@@ -23,14 +23,21 @@ export function startOtel(otel) {
   return trace.getTracer('bench');
 }
 
-/** A pg.Pool sized for `concurrency`, guarded by guardPool when `guard` is set. */
-export function benchPool({ concurrency, driver, guard, options, name }) {
-  const pg = require('pg');
-  let pool = new pg.Pool({
+/** The local PostgreSQL the benchmarks use (PG* variables, else 127.0.0.1:5432/test as postgres). */
+export function pgConnection() {
+  return {
     host: process.env.PGHOST ?? '127.0.0.1',
     port: Number(process.env.PGPORT ?? 5432),
     user: process.env.PGUSER ?? 'postgres',
     database: process.env.PGDATABASE ?? 'test',
+  };
+}
+
+/** A pg.Pool sized for `concurrency`, guarded by guardPool when `guard` is set. */
+export function benchPool({ concurrency, driver, guard, options, name }) {
+  const pg = require('pg');
+  let pool = new pg.Pool({
+    ...pgConnection(),
     max: Math.max(1, Math.min(concurrency, 16)),
     ...(driver === 'fake' ? { Client: FakePgClient } : {}),
   });
