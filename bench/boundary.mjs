@@ -11,7 +11,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, table } from './lib/stats.mjs';
+import { fmt, median, numberOption, table } from './lib/stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -123,7 +123,7 @@ function sideBySide(spec, processes) {
 }
 
 function main() {
-  const processes = Number(args[args.indexOf('--processes') + 1]) || 5;
+  const processes = numberOption('--processes', 5);
   const quick = args.includes('--quick');
   // Sanity: the size the figures claim.
   const size = JSON.stringify(message(0)).length;

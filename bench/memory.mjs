@@ -12,10 +12,9 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { fmt, table } from './lib/stats.mjs';
+import { fmt, numberOption, table } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 
 if (args[0] === '--child') {
   const spec = JSON.parse(args[1]);
@@ -61,8 +60,8 @@ if (args[0] === '--child') {
 const self = fileURLToPath(import.meta.url);
 const child = (spec) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', self, '--child', JSON.stringify(spec)], { encoding: 'utf8' }).trim().split('\n').pop());
 
-const cycles = option('--cycles', 1_000_000);
-const heldCount = option('--held', 5_000);
+const cycles = numberOption('--cycles', 1_000_000);
+const heldCount = numberOption('--held', 5_000);
 const retention = child({ mode: 'retention', guard: true, cycles, max: 16 });
 const grew = retention.after - retention.before;
 /** poolguard's bytes per lease with `held` leases held at once (guarded minus raw). */

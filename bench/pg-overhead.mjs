@@ -9,12 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pinForBenchmark } from './lib/pinning.mjs';
-import { fmt, median, table } from './lib/stats.mjs';
+import { fmt, median, numberOption, table } from './lib/stats.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const quick = args.includes('--quick');
-const processes = option('--processes', quick ? 3 : 5);
+const processes = numberOption('--processes', quick ? 3 : 5);
 const script = fileURLToPath(new URL('./pg-interleaved.mjs', import.meta.url));
 const pinning = pinForBenchmark();
 

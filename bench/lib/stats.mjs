@@ -15,3 +15,10 @@ export function table(rows) {
   for (const r of rows) lines.push(`| ${r.figure} | ${r.value} | ${r.budget ?? 'reported'} | ${r.pass === undefined ? '—' : r.pass ? 'pass' : 'FAIL'} |`);
   return lines.join('\n');
 }
+
+/** The number after `--name` on the command line, else `fallback`. */
+export function numberOption(name, fallback) {
+  const args = process.argv.slice(2);
+  const value = args.includes(name) ? Number(args[args.indexOf(name) + 1]) : NaN;
+  return Number.isFinite(value) ? value : fallback;
+}
