@@ -74,6 +74,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     stats: () => installed?.stats() ?? {},
     sockets: () => installed?.sockets?.() ?? [],
     saturated: () => installed?.saturated() ?? false,
+    handingOut: (conn) => installed?.handingOut?.(conn) ?? false,
     learnEndpoint: (learned) => {
       const learnedName = endpointName(learned);
       if (!provisionalName || learnedName === undefined) return;

@@ -41,6 +41,8 @@ export interface PoolState {
   sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
+  /** True while the pool hands the connection out, before its lease begins (see InstalledPool). */
+  handingOut(conn: ConnectionState): boolean;
   /**
    * A pool whose own config says nothing of its server (generic-pool, a tarn
    * pool inside knex) learns it from its first known connection; its default
@@ -62,9 +64,9 @@ export interface ConnectionState {
   /** False for a pool-internal lease (pool.query), which the app never sees. */
   explicit: boolean;
   /**
-   * True while the pool hands the connection out (its 'acquire' event to the
-   * checkout's claim): the pool's own listeners and `verify` use it then, for
-   * the lease about to start, not after the last one.
+   * True from the start of a lease to its claim by the checkout: the pool's
+   * own code (pg's `verify`) may use the connection then, for the lease about
+   * to start, not after the last one.
    */
   lending: boolean;
   owner: Task | undefined;
@@ -74,7 +76,11 @@ export interface ConnectionState {
   lastUser: Task | undefined;
   /** Tasks already reported for cross_task_use on this lease; allocated at the first report. */
   reportedTasks: Task[] | undefined;
+  /** performance.now() when the lease began, read only while pool metrics record (wait and use time); else 0. */
   leasedAt: number;
+  /** The lease the leak sweep last saw on this connection, and when it first saw it. */
+  sweptLeaseId: number;
+  sweptAt: number;
   checkoutSite: Error | undefined;
   leakReported: boolean;
 }

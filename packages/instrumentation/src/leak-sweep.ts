@@ -1,7 +1,11 @@
 /*
  * The sweep behind the `leak` detector. Each pool gets one unref'd timer that
- * runs every leakThresholdMs/4, so a lease is reported well within the
- * threshold/2 + 100 ms that the contract allows, once per lease.
+ * runs every leakThresholdMs/8. A checkout reads no clock: the sweep notes
+ * when it first sees each lease, which is at most one tick after the lease
+ * began, and reports the lease once it has seen it held for the threshold.
+ * So a lease is never reported early, and is reported at most two ticks
+ * (threshold/4) after it crossed the threshold, well within the
+ * threshold/2 + 100 ms that the contract allows; once per lease.
  */
 import { performance } from 'node:perf_hooks';
 import type { PoolState } from './internal-types';
@@ -14,14 +18,19 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   const threshold = pool.settings.leakThresholdMs;
   for (const conn of pool.connections()) {
     if (!conn.leased || !conn.explicit || conn.leakReported) continue;
-    const heldMs = now - conn.leasedAt;
+    if (conn.sweptLeaseId !== conn.leaseId) {
+      conn.sweptLeaseId = conn.leaseId;
+      conn.sweptAt = now;
+      continue;
+    }
+    const heldMs = now - conn.sweptAt;
     if (heldMs < threshold) continue;
     conn.leakReported = true;
     report(pool, 'leak', {
       connection: conn,
       current: conn.owner,
       site: conn.checkoutSite,
-      detail: `Lease ${conn.leaseId} has been held for ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).`,
+      detail: `Lease ${conn.leaseId} has been held for more than ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).`,
     });
   }
 }
@@ -35,7 +44,7 @@ export function startLeakSweep(pool: PoolState, onTick?: () => void): () => void
   const sweeping = pool.settings.levels.leak !== 'off';
   if (!sweeping && onTick === undefined) return () => undefined;
   // With the leak detector off the timer still runs, slower, for `onTick` (a late MeterProvider).
-  const every = sweeping ? Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 4)) : IDLE_TICK_MS;
+  const every = sweeping ? Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 8)) : IDLE_TICK_MS;
   const timer = setInterval(() => {
     onTick?.();
     if (sweeping) sweepLeaks(pool);

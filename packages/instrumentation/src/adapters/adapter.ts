@@ -32,6 +32,12 @@ export interface InstalledPool {
   sockets?(): Iterable<unknown>;
   /** True when a checkout now would wait: nothing idle and the pool at its maximum. */
   saturated(): boolean;
+  /**
+   * True while the pool hands the connection out before its lease begins (a
+   * library that runs its own listeners then): a use there belongs to the
+   * lease to come. Read only for a use that would otherwise be use_after_release.
+   */
+  handingOut?(conn: ConnectionState): boolean;
   /** Removes every wrapper this adapter installed. */
   uninstall(): void;
 }

@@ -122,6 +122,10 @@ export interface CheckoutRequest {
   readonly site: Error | undefined;
 }
 
+/** The requests that carry no task, time or site, shared: the common checkout allocates none. */
+const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: true, requestedAt: 0, site: undefined });
+const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: false, requestedAt: 0, site: undefined });
+
 /** A checkout was requested (use_after_end, nested_checkout); returns what its lease will need. */
 export function checkoutRequested(state: PoolState): CheckoutRequest {
   const explicit = state.internalCheckouts === 0;
@@ -131,12 +135,10 @@ export function checkoutRequested(state: PoolState): CheckoutRequest {
   } catch (err) {
     internalFault(err);
   }
-  return {
-    owner,
-    explicit,
-    requestedAt: state.metrics?.recording === true ? performance.now() : 0,
-    site: explicit ? captureCheckoutSite(state) : undefined,
-  };
+  const requestedAt = state.metrics?.recording === true ? performance.now() : 0;
+  const site = explicit ? captureCheckoutSite(state) : undefined;
+  if (owner === undefined && requestedAt === 0 && site === undefined) return explicit ? EXPLICIT_REQUEST : INTERNAL_REQUEST;
+  return { owner, explicit, requestedAt, site };
 }
 
 /**

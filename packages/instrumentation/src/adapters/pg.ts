@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { attachConnection, beginLease, beginLending, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
+import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
 import { recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
@@ -133,6 +133,19 @@ const RELEASE_ACCESSOR: PropertyDescriptor = {
   },
 };
 
+/**
+ * pg-pool emits 'acquire' before it assigns the lease's release (which starts
+ * the lease): the app's 'acquire' listeners use the connection for the lease
+ * to come. Then the client has left the idle list but is still the pool's.
+ * Read only for a use that would otherwise be use_after_release, so a
+ * checkout pays for no 'acquire' listener.
+ */
+function handingOut(pool: PgPoolLike, conn: ConnectionState): boolean {
+  if (conn.leased) return false;
+  const client = pool._clients.find((candidate) => connectionStateOf(candidate) === conn);
+  return client !== undefined && !pool._idle.some((item) => (item as { client?: unknown } | null)?.client === client);
+}
+
 function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
   for (const client of pool._clients) {
     const conn = connectionStateOf(client);
@@ -183,18 +196,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     const began = createdAt.get(client);
     if (began !== undefined) recordCreateTime(state.metrics, (performance.now() - began) / 1000);
   };
-  // pg-pool emits 'acquire' before it assigns the lease's release: the app's
-  // 'acquire' listeners and `verify` then use the connection for the lease to come.
-  const onAcquire = (client: PgPoolClient) => {
-    const conn = connectionStateOf(client);
-    if (conn !== undefined) beginLending(conn);
-  };
   pool.prependListener('connect', onConnect);
-  pool.prependListener('acquire', onAcquire);
-  wrappers.onUndo(() => {
-    pool.removeListener('connect', onConnect);
-    pool.removeListener('acquire', onAcquire);
-  });
+  wrappers.onUndo(() => pool.removeListener('connect', onConnect));
   for (const client of pool._clients) guardClient(client);
 
   wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
@@ -311,6 +314,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     stats: () => pgStats(pool),
     sockets: () => pool._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
     saturated: () => pool._idle.length === 0 && pool._clients.length >= (pool.options.max ?? 10),
+    handingOut: (conn) => handingOut(pool, conn),
     uninstall: () => {
       wrappers.uninstall();
       for (const client of pool._clients as SlottedClient[]) {

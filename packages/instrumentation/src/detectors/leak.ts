@@ -1,8 +1,8 @@
 /*
  * leak: a lease held longer than leakThresholdMs. A sweep runs every
- * threshold/2 over the live leases of each pool, so a leak is reported within
- * threshold/2 after it crosses the threshold, once per lease; its release
- * later is logged as `unleaked` info.
+ * threshold/8 over the live leases of each pool (leak-sweep.ts), so a leak is
+ * reported within threshold/4 after it crosses the threshold, once per lease;
+ * its release later is logged as `unleaked` info.
  */
 import type { KindInfo } from './kind-info';
 

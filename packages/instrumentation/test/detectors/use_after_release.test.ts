@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { guardPool, runInTask } from '../../src';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
-import { newPool } from '../helpers/pg';
+import { newPool, sleep } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
 
 describe('use_after_release', () => {
@@ -199,6 +199,36 @@ describe('use_after_release', () => {
         });
       }
       expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a prepended \'acquire\' listener querying is silent also when a waiter gets the client from a release', async () => {
+    const name = 'uar-acquire-waiter';
+    const raw = newPool({ max: 1 });
+    let acquired = 0;
+    raw.on('acquire', () => { acquired++; });
+    const pool = guardPool(raw, { name });
+    const setup: Promise<unknown>[] = [];
+    pool.prependListener('acquire', (client) => { setup.push(client.query('SELECT 1')); });
+    try {
+      const holder = await runInTask(() => pool.connect());
+      // The waiter queues while the only client is held; holder.release() hands it over, 'acquire' first.
+      const waiter = runInTask(async () => {
+        const client = await pool.connect();
+        await Promise.all(setup.splice(0));
+        await client.query('SELECT 2');
+        client.release();
+      });
+      await sleep(20);
+      holder.release();
+      await waiter;
+      assert.equal(acquired, 2);
+      expectSilent(name);
+      // The same client used from outside while idle in the pool is still reported.
+      await holder.query('SELECT 3');
+      expectViolations(name, 'use_after_release', 1);
     } finally {
       await endPool(pool);
     }
