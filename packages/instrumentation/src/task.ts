@@ -15,7 +15,7 @@
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import { INVALID_TRACEID, trace, type ContextManager, type SpanContext } from '@opentelemetry/api';
+import { createContextKey, INVALID_TRACEID, type ContextManager, type Span, type SpanContext } from '@opentelemetry/api';
 
 export class TaskToken {
   private static next = 1;
@@ -33,6 +33,8 @@ export class TaskToken {
 export type Task = TaskToken | SpanContext;
 
 let tokens: AsyncLocalStorage<TaskToken> | undefined;
+/** True once any token was entered: until then a lookup skips the token storage. */
+let tokensEntered = false;
 let httpRootsOn = false;
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
@@ -62,19 +64,22 @@ function tokenStorage(): AsyncLocalStorage<TaskToken> {
   return tokens;
 }
 
+/** The key under which the API keeps the active span in a context (the API makes it with Symbol.for). */
+const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
+
 /**
  * The active span's context, when it is a real one. Hot: it runs at every
  * checkout, use and release under an OTel context manager, so it reads the
  * registered manager straight from the API's globals (the API's own lookup
- * re-checks versions each time) and tests the trace id against the invalid
- * one instead of the API's regular expressions.
+ * re-checks versions each time), reads the span by its key, and tests the
+ * trace id against the invalid one instead of the API's regular expressions.
  */
 function activeSpanContext(): SpanContext | undefined {
   apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS];
   const manager = apiGlobals?.context;
   if (manager === undefined) return undefined;
-  const span = trace.getSpan(manager.active());
-  if (span === undefined) return undefined;
+  const span = manager.active().getValue(SPAN_KEY) as Span | null | undefined;
+  if (span == null) return undefined;
   const spanContext = span.spanContext();
   return spanContext.traceId === INVALID_TRACEID ? undefined : spanContext;
 }
@@ -86,7 +91,7 @@ export function asyncContextActive(): boolean {
 
 /** The current task, or undefined. Allocates nothing. */
 export function currentTask(): Task | undefined {
-  const token = tokens?.getStore();
+  const token = tokensEntered ? tokens!.getStore() : undefined;
   if (token !== undefined) {
     if (token.traceId === undefined) {
       const spanContext = activeSpanContext();
@@ -119,6 +124,7 @@ export function spanIdOf(task: Task | undefined): string | undefined {
 
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
+  tokensEntered = true;
   return tokenStorage().run(new TaskToken(activeSpanContext()), fn);
 }
 
@@ -147,6 +153,7 @@ export function enableHttpRoots(): void {
   const storage = tokenStorage();
   subscribe('http.server.request.start', (message) => {
     const token = new TaskToken(undefined);
+    tokensEntered = true;
     storage.enterWith(token);
     if (!FREE_ASYNC_CONTEXT) return;
     const { request, response } = message as { request?: Emitter; response?: Emitter };
