@@ -58,11 +58,17 @@ function unguardedTarget(library: string): ReportTarget | undefined {
   return undefined;
 }
 
-/** Runs a check; poolguard's own faults go to diag, a PoolGuardError (throw mode) to the caller. */
-function runCheck(check: () => PoolGuardError | undefined): void {
+type Check = (via: string, value: unknown, unguarded: (library: string) => ReportTarget | undefined) => PoolGuardError | undefined;
+
+/**
+ * Runs `check(via, value)`; poolguard's own faults go to diag, a
+ * PoolGuardError (throw mode) to the caller. The check and its arguments are
+ * passed apart, so a send allocates no closure.
+ */
+function runCheck(check: Check, via: string, value: unknown): void {
   let error: PoolGuardError | undefined;
   try {
-    error = check();
+    error = check(via, value, unguardedTarget);
   } catch (err) {
     if (err instanceof PoolGuardError) throw err;
     diag.error('poolguard: a process boundary check failed; the call went on unchecked', err);
@@ -73,13 +79,13 @@ function runCheck(check: () => PoolGuardError | undefined): void {
 function checkMessage(via: string, message: unknown): void {
   // The fast path for plain messages: primitives cost one typeof.
   if (message === null || (typeof message !== 'object' && typeof message !== 'function')) return;
-  runCheck(() => checkPayload(via, message, unguardedTarget));
+  runCheck(checkPayload, via, message);
 }
 
 function checkSend(via: string, message: unknown, handle: unknown): void {
   checkMessage(via, message);
   // Pooled connections are net.Sockets (TLS ones too); cluster's round-robin passes raw TCP handles, not sockets.
-  if (handle instanceof Socket) runCheck(() => checkHandle(via, handle, unguardedTarget));
+  if (handle instanceof Socket) runCheck(checkHandle, via, handle);
 }
 
 /** Replaces `target[key]` by `make(original)` unless poolguard's wrapper is already there. */
@@ -143,7 +149,7 @@ function patchClusterFork(): void {
   wrap(cluster, 'fork', (original) => function fork(this: unknown, env?: unknown) {
     if (active()) {
       // Before setupPrimary() runs, settings.exec is unset and Node forks process.argv[1].
-      runCheck(() => checkFork('cluster.fork()', cluster.settings.exec ?? process.argv[1]));
+      runCheck(checkFork, 'cluster.fork()', cluster.settings.exec ?? process.argv[1]);
       checkMessage('cluster.fork() env', env);
     }
     return original.apply(this, arguments as unknown as unknown[]);
@@ -153,7 +159,7 @@ function patchClusterFork(): void {
 function patchChildProcess(): void {
   wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown) {
     if (active()) {
-      runCheck(() => checkFork('child_process.fork()', modulePath));
+      runCheck(checkFork, 'child_process.fork()', modulePath);
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
     }
     return original.apply(this, arguments as unknown as unknown[]);
@@ -175,7 +181,7 @@ function patchWorker(): void {
     constructor(filename: string | URL, options?: workerThreads.WorkerOptions) {
       if (active()) {
         // `eval: true` code is not a file, so it is not a copy of this one.
-        if (options?.eval !== true) runCheck(() => checkFork('new Worker()', filename));
+        if (options?.eval !== true) runCheck(checkFork, 'new Worker()', filename);
         if (options !== undefined && options !== null) {
           checkMessage('new Worker() workerData', options.workerData);
           checkMessage('new Worker() argv', options.argv);
