@@ -199,29 +199,32 @@ export function sqlOf(query: unknown): string | undefined {
   return undefined;
 }
 
-/** With async context on, binds a trailing node-style callback to the caller's context. */
-export function bindTrailingCallback(args: IArguments): void {
-  const last = args.length - 1;
-  if (last >= 0 && typeof args[last] === 'function' && asyncContextActive()) args[last] = bindToCaller(args[last] as AnyFunction);
-}
-
 /**
  * Wraps pool methods that run one statement on an internal lease
  * (`pool.query`, `pool.execute`): transaction_on_pool and use_after_end are
- * checked, and the pool's own checkout inside is marked internal.
+ * checked, and the pool's own checkout inside is marked internal. With async
+ * context on, a trailing node-style callback is bound to the caller's
+ * context. `arguments` is only read and forwarded, never passed to a helper,
+ * so V8 does not build an arguments object per statement.
  */
 export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[]): void {
   for (const name of names) {
     wrappers.method(pool, name, (next) => function poolStatement(this: object, sql: unknown) {
+      const count = arguments.length;
+      let bindLast = false;
       try {
         checkPoolQuery(state, sqlOf(sql));
-        bindTrailingCallback(arguments);
+        bindLast = count > 0 && typeof arguments[count - 1] === 'function' && asyncContextActive();
       } catch (err) {
         internalFault(err);
       }
       state.internalCheckouts++;
       try {
-        return next(this).apply(this, arguments as unknown as unknown[]);
+        if (!bindLast) return next(this).apply(this, arguments as unknown as unknown[]);
+        const args: unknown[] = [];
+        for (let i = 0; i < count - 1; i++) args.push(arguments[i]);
+        args.push(bindToCaller(arguments[count - 1] as AnyFunction));
+        return next(this).apply(this, args);
       } finally {
         state.internalCheckouts--;
       }
