@@ -71,9 +71,11 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
       const internalCall = state.internalCallbacks > 0;
       try {
         checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
-        if (conn.explicit && conn.leased && !internalCall && asyncContextActive()) {
-          if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
-          else if (typeof values === 'function') values = bindToCaller(values as AnyFunction);
+        if (typeof callback === 'function' || typeof values === 'function') {
+          if (conn.explicit && conn.leased && !internalCall && asyncContextActive()) {
+            if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
+            else values = bindToCaller(values as AnyFunction);
+          }
         }
       } catch (err) {
         internalFault(err);
