@@ -143,7 +143,8 @@ const RELEASE_ACCESSOR: PropertyDescriptor = {
 function handingOut(pool: PgPoolLike, conn: ConnectionState): boolean {
   if (conn.leased) return false;
   const client = pool._clients.find((candidate) => connectionStateOf(candidate) === conn);
-  return client !== undefined && !pool._idle.some((item) => (item as { client?: unknown } | null)?.client === client);
+  // pg-pool 2.x and 3.x keep IdleItems ({ client, ... }) in _idle; a bare client is accepted too.
+  return client !== undefined && !pool._idle.some((item) => item === client || (item as { client?: unknown } | null)?.client === client);
 }
 
 function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
