@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { Violation } from '../../src';
 import { guardPool, runInTask } from '../../src';
+import { poolStateOf } from '../../src/guard';
+import { sweepLeaks } from '../../src/leak-sweep';
 import { resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, poolViolations, violationCount, waitFor } from '../helpers/violations';
@@ -103,6 +105,33 @@ describe('leak', () => {
       assert.notEqual(records[0]!.attributes['poolguard.lease.id'], records[1]!.attributes['poolguard.lease.id']);
       a.release();
       b.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('times a lease from the sweep that first sees it: never early, once, whatever the clock says later', async () => {
+    const name = 'leak-sweep-clock';
+    // A threshold the pool's own timer never reaches during the test; the sweeps below are driven by hand.
+    const pool = guardPool(newPool(), { name, leakThresholdMs: 60_000 });
+    try {
+      const state = poolStateOf(pool)!;
+      const client = await pool.connect();
+      sweepLeaks(state, 1_000); // first sight
+      sweepLeaks(state, 60_999);
+      expectSilent(name);
+      sweepLeaks(state, 61_000);
+      const [record] = expectViolations(name, 'leak', 1);
+      assert.match(String(record!.body), /held for more than 60000 ms/);
+      sweepLeaks(state, 500_000);
+      expectViolations(name, 'leak', 1);
+      // The connection's next lease is timed afresh from its own first sight.
+      client.release();
+      const next = await pool.connect();
+      sweepLeaks(state, 500_001);
+      sweepLeaks(state, 560_000);
+      expectViolations(name, 'leak', 1);
+      next.release();
     } finally {
       await endPool(pool);
     }
