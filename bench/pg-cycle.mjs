@@ -9,7 +9,7 @@
 // api:      "connect" (pool.connect + client.query + release) | "query" (pool.query)
 // driver:   "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
 // otel:     "none" | "sdk" (NodeTracerProvider with an async-hooks context manager, a span per task)
-//           | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
+//           | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg) | "metrics" (a MeterProvider only)
 import { performance } from 'node:perf_hooks';
 import { benchPool, startOtel, workload } from './lib/pg-workload.mjs';
 

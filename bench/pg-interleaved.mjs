@@ -15,6 +15,7 @@
 // api:       "connect" (pool.connect + client.query + release) | "query" (pool.query)
 // driver:    "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
 // otel:      "none" | "sdk" (a span per task) | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
+//            | "metrics" (a MeterProvider only: the pool metrics record)
 // baseline / candidate: { guard: boolean, options: {...guardPool options}, spinNs: number }
 //   spinNs is a control: raw pg plus a fixed amount of busy work per cycle.
 // candidateFirst: create the candidate's pool first and run its block first in

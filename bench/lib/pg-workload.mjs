@@ -8,10 +8,19 @@ const require = createRequire(import.meta.url);
 
 /**
  * otel: "none" | "sdk" (NodeTracerProvider with its context manager) | "sdk+pg"
- * (the same plus @opentelemetry/instrumentation-pg). Returns a tracer, or undefined.
+ * (the same plus @opentelemetry/instrumentation-pg) | "metrics" (a MeterProvider
+ * only, so the pool metrics record). Returns a tracer, or undefined.
  */
 export function startOtel(otel) {
   if (otel === 'none') return undefined;
+  if (otel === 'metrics') {
+    // A MeterProvider whose reader does not export during the run: the instruments record, nothing is sent.
+    const { metrics } = require('@opentelemetry/api');
+    const { MeterProvider, InMemoryMetricExporter, PeriodicExportingMetricReader, AggregationTemporality } = require('@opentelemetry/sdk-metrics');
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })] }));
+    return undefined;
+  }
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
   const { trace } = require('@opentelemetry/api');
   new NodeTracerProvider().register();

@@ -200,14 +200,14 @@ export function claimLease(conn: ConnectionState, owner: Task | undefined, expli
   conn.explicit = explicit;
   const metered = conn.pool.metrics;
   if (requestedAt > 0 && conn.leasedAt > 0 && metered?.recording === true) {
-    metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.attributes);
+    metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.eventAttributes);
   }
 }
 
 function endLease(conn: ConnectionState): void {
   const metered = conn.pool.metrics;
   if (conn.leasedAt > 0 && metered?.recording === true) {
-    metered.instruments!.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.attributes);
+    metered.instruments!.useTime.record((performance.now() - conn.leasedAt) / 1000, metered.eventAttributes);
   }
   conn.leased = false;
   conn.lending = false;

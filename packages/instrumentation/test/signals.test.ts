@@ -200,6 +200,11 @@ describe('signals', () => {
         const use = await collectMetric('db.client.connection.use_time');
         assert.equal(use[0]!.descriptor.unit, 's');
         assert.equal((point(use, name).value as { count: number }).count, 4);
+        // Observed series carry the server too (a rule sums max per server); recorded ones the pool name alone.
+        const server = { 'server.address': pgConfig().host ?? '127.0.0.1', 'server.port': pgConfig().port ?? 5432 };
+        assert.deepEqual(point(await collectMetric('db.client.connection.max'), name).attributes, { 'db.client.connection.pool.name': name, ...server });
+        assert.deepEqual(point(use, name).attributes, { 'db.client.connection.pool.name': name });
+        assert.deepEqual(point(await collectMetric('db.client.connection.wait_time'), name).attributes, { 'db.client.connection.pool.name': name });
       } finally {
         await endPool(pool);
       }
