@@ -50,31 +50,27 @@ async function runChild(spec) {
   const { PoolGuardInstrumentation } = require('@poolguard/instrumentation');
   const messages = Array.from({ length: 256 }, (_, i) => message(i));
   const { blocks, perBlock } = spec;
-  let rawSend;
-  let checkedSend;
+  new PoolGuardInstrumentation();
+  let target;
+  let method;
+  let close;
   let drain = async () => undefined;
-  const children = [];
   if (spec.transport === 'port') {
-    new PoolGuardInstrumentation();
     const { port1, port2 } = new MessageChannel();
     port2.on('message', () => undefined);
-    const original = port1.postMessage[ORIGINAL];
-    if (typeof original !== 'function') throw new Error('poolguard did not wrap MessagePort#postMessage');
-    rawSend = (m) => original.call(port1, m);
-    checkedSend = (m) => port1.postMessage(m);
-    children.push({ kill: () => port1.close() });
+    [target, method, close] = [port1, 'postMessage', () => port1.close()];
   } else {
-    new PoolGuardInstrumentation();
     const child = fork(self, ['--sink'], { stdio: 'ignore' });
     await new Promise((resolve) => child.once('message', resolve));
-    children.push(child);
-    const original = child.send[ORIGINAL];
-    if (typeof original !== 'function') throw new Error('poolguard did not wrap the child\'s send');
-    rawSend = (m) => original.call(child, m);
-    checkedSend = (m) => child.send(m);
+    [target, method, close] = [child, 'send', () => child.kill()];
     // The sender's CPU includes serialising and writing: wait until the child has read everything.
     drain = () => new Promise((resolve) => { child.once('message', resolve); child.send('count'); });
   }
+  const checked = target[method];
+  const original = checked[ORIGINAL];
+  if (typeof original !== 'function') throw new Error(`poolguard did not wrap ${method}`);
+  const rawSend = (m) => original.call(target, m);
+  const checkedSend = (m) => checked.call(target, m);
   const block = (send) => cpuOf(async () => {
     for (let i = 0; i < perBlock; i++) send(messages[i & 255]);
     await drain();
@@ -95,7 +91,7 @@ async function runChild(spec) {
     cand.push(c / perBlock);
     ratios.push(c / r);
   }
-  for (const child of children) child.kill();
+  close();
   process.stdout.write(`${JSON.stringify({ ratio: median(ratios), baseUs: median(base), candUs: median(cand) })}\n`);
 }
 
