@@ -207,11 +207,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (typeof callback === 'function') {
       const user = bindCallback(callback, request.explicit);
       return connectNext.call(this, (err: unknown, client: PgPoolClient | undefined, done: unknown) => {
-        if (err || client === undefined) {
-          if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
-          return user(err, client, done);
-        }
-        const handed = claim(client, request);
+        if (checkoutFailed(err, client)) return user(err, client, done);
+        const handed = claimSafely(client!, request);
         if (request.explicit) return user(err, handed, handed === client ? done : handed.release);
         state.internalCallbacks++;
         try {
@@ -261,14 +258,17 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     reject: (reason: unknown) => PromiseForClaim.reject(reason),
   });
 
-  /** Ends a promise-form checkout: a failure is counted when it is a timeout, a client is claimed. */
+  /** True when pg-pool answered a checkout with no client; a timeout is counted. */
+  function checkoutFailed(err: unknown, client: PgPoolClient | null | undefined): boolean {
+    if (!err && client != null) return false;
+    if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+    return true;
+  }
+
+  /** Ends a promise-form checkout: rejected on failure, else resolved with the claimed client. */
   function settle(request: CheckoutRequest, err: unknown, client: PgPoolClient | undefined, resolve: (value: PgPoolClient) => void, reject: (reason: unknown) => void): void {
-    if (err || client === undefined || client === null) {
-      if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
-      reject(err);
-    } else {
-      resolve(claimSafely(client, request));
-    }
+    if (checkoutFailed(err, client)) reject(err);
+    else resolve(claimSafely(client!, request));
   }
 
   function claimSafely(client: PgPoolClient, request: CheckoutRequest): PgPoolClient {

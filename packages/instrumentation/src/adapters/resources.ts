@@ -8,9 +8,8 @@
 import type { PoolState } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller } from '../task';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { ConnectionWrappers, internalFault, sqlOf, type AnyFunction } from './kit';
+import { bindCallback, ConnectionWrappers, internalFault, sqlOf, type AnyFunction } from './kit';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -71,12 +70,10 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
       const internalCall = state.internalCallbacks > 0;
       try {
         checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
-        if (typeof callback === 'function' || typeof values === 'function') {
-          if (conn.explicit && conn.leased && !internalCall && asyncContextActive()) {
-            if (typeof callback === 'function') callback = bindToCaller(callback as AnyFunction);
-            else values = bindToCaller(values as AnyFunction);
-          }
-        }
+        // A callback is bound to its caller's context (asked only when one was passed).
+        const bindable = conn.explicit && conn.leased && !internalCall;
+        if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
+        else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
       } catch (err) {
         internalFault(err);
       }
