@@ -35,7 +35,8 @@ export interface InstalledPool {
   /**
    * True while the pool hands the connection out before its lease begins (a
    * library that runs its own listeners then): a use there belongs to the
-   * lease to come. Read only for a use that would otherwise be use_after_release.
+   * lease to come. Asked only about a connection not leased, for a use that
+   * would otherwise be use_after_release.
    */
   handingOut?(conn: ConnectionState): boolean;
   /** Removes every wrapper this adapter installed. */

@@ -137,11 +137,10 @@ const RELEASE_ACCESSOR: PropertyDescriptor = {
  * pg-pool emits 'acquire' before it assigns the lease's release (which starts
  * the lease): the app's 'acquire' listeners use the connection for the lease
  * to come. Then the client has left the idle list but is still the pool's.
- * Read only for a use that would otherwise be use_after_release, so a
- * checkout pays for no 'acquire' listener.
+ * Read only for a use of a connection not leased that would otherwise be
+ * use_after_release, so a checkout pays for no 'acquire' listener.
  */
 function handingOut(pool: PgPoolLike, conn: ConnectionState): boolean {
-  if (conn.leased) return false;
   const client = pool._clients.find((candidate) => connectionStateOf(candidate) === conn);
   // pg-pool 2.x and 3.x keep IdleItems ({ client, ... }) in _idle; a bare client is accepted too.
   return client !== undefined && !pool._idle.some((item) => item === client || (item as { client?: unknown } | null)?.client === client);
