@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { guardPool } from '../src';
 import { inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool, sleep } from './helpers/pg';
-import { endPool, expectSilent } from './helpers/violations';
+import { endPool, expectSilent, gate } from './helpers/violations';
 
 const activeSpanId = () => trace.getActiveSpan()?.spanContext().spanId;
 
@@ -23,18 +23,18 @@ describe('callbacks run in the caller\'s context', () => {
 
   /** Holds the pool's only client in another trace while `waiting` runs in its own, then releases it there. */
   async function handedOver(pool: pg.Pool, waiting: () => Promise<string | undefined>): Promise<[string, string | undefined]> {
-    let letGo!: () => void;
-    let held!: () => void;
+    const letGo = gate();
+    const held = gate();
     const holding = inSpan('holder', async () => {
       const client = await pool.connect();
-      held();
-      await new Promise<void>((resolve) => { letGo = resolve; });
+      held.open();
+      await letGo.promise;
       client.release();
     });
-    await new Promise<void>((resolve) => { held = resolve; });
+    await held.promise;
     const waited = inSpan('waiter', async (span): Promise<[string, string | undefined]> => [span.spanContext().spanId, await waiting()]);
     await sleep(20);
-    letGo();
+    letGo.open();
     await holding;
     return waited;
   }
