@@ -34,17 +34,10 @@ if (args[0] === '--child') {
     global.gc();
     return process.memoryUsage().heapUsed;
   };
-  const cycle = async (pool) => {
-    const client = await pool.connect();
-    await client.query('SELECT 1');
-    client.release();
-  };
+  const { workload } = await import('./lib/pg-workload.mjs');
   if (spec.mode === 'retention') {
     const pool = newPool(true, 16, 'memory');
-    const run = async (n) => {
-      let left = n;
-      await Promise.all(Array.from({ length: 16 }, async () => { while (left-- > 0) await cycle(pool); }));
-    };
+    const run = workload({ pool, api: 'connect', concurrency: 16 });
     await run(20_000); // warm up: connections, JIT, pool internals
     const before = heap();
     await run(spec.cycles);
@@ -56,7 +49,7 @@ if (args[0] === '--child') {
     // one process. Each pool starts empty: a held lease brings its connection, as in an app under load.
     const hold = async (guard, name) => {
       const pool = newPool(guard, spec.points.at(-1), name);
-      await cycle(pool);
+      await workload({ pool, api: 'connect', concurrency: 1 })(1);
       const before = heap();
       const held = [];
       const growth = [];
