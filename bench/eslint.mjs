@@ -9,12 +9,16 @@
  *            typescript-eslint recommendedTypeChecked, alone vs. plus
  *            poolguard.configs['recommended-type-checked'].  budget: ≤ 1.10×
  *
- * Every measurement runs in a fresh Node process; base and plugin runs are
- * paired and alternate which goes first, and the median of the per-pair ratios
- * is reported. One more plugin run per tree with TIMING=all gives the rules'
- * own times. The last line printed is JSON, for bench/run.mjs to aggregate.
+ * Each tree is measured side by side in one process through ESLint's Node API
+ * (what the `eslint` command runs): the base and the plugin setup lint the same
+ * files in alternating order, and the figure is the median of the per-pair
+ * wall-time ratios, with CPU time beside it (see sideBySideChild). One more
+ * plugin lint per tree with TIMING=all gives the rules' own times. The last
+ * line printed is JSON, for bench/run.mjs to aggregate.
  *
  * Usage: npx tsc -b packages/eslint-plugin && node bench/eslint.mjs [--pairs N]
+ *   --pairs: typed pairs (each a whole fresh lint per side; default 6). The
+ *            untyped tree always gives one pair per chunk of UNTYPED_CHUNK files.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +33,8 @@ const MAX_UNTYPED_FILES = 3500;
 const MAX_BYTES = 200 * 1024;
 const TYPED_FILES = 300;
 const BUDGETS = { untyped: 1.05, typed: 1.1 };
+/** Files per untyped pair: about 1.3 s of linting each. */
+const UNTYPED_CHUNK = 250;
 
 // ---------------------------------------------------------------- the trees
 
@@ -143,11 +149,10 @@ export class Service${i} {
 `;
 }
 
-// ---------------------------------------------------------------- child: one lint run
+// ---------------------------------------------------------------- child: the lint setups
 
-async function child(kind, variant, treeFile) {
-  const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
-  const { ESLint } = await import('eslint');
+/** The ESLint options for `kind` ('untyped' | 'typed') and `variant` ('base' | 'plugin'). */
+async function eslintOptions(kind, variant, tree) {
   const { default: plugin } = await import(PLUGIN_ENTRY);
   const esm = new Set(tree.esm);
   let config;
@@ -169,13 +174,10 @@ async function child(kind, variant, treeFile) {
     ];
     if (variant === 'plugin') config.push(plugin.configs['recommended-type-checked']);
   }
-  const eslint = new ESLint({ cwd: tree.root, overrideConfigFile: true, overrideConfig: config, cache: false });
-  const started = process.hrtime.bigint();
-  const cpuStarted = process.cpuUsage();
-  const results = await eslint.lintFiles(tree.files);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpu = process.cpuUsage(cpuStarted);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { cwd: tree.root, overrideConfigFile: true, overrideConfig: config, cache: false };
+}
+
+function tally(results) {
   let fatal = 0;
   let poolguard = 0;
   for (const result of results) {
@@ -184,22 +186,94 @@ async function child(kind, variant, treeFile) {
       if (message.ruleId?.startsWith('poolguard/')) poolguard++;
     }
   }
-  // Printed before any TIMING table, which ESLint writes at exit.
-  console.log(`RESULT ${JSON.stringify({ ms, cpuMs, files: results.length, fatal, poolguard })}`);
+  return { files: results.length, fatal, poolguard };
 }
 
-// ---------------------------------------------------------------- parent: pairs and report
+/** One lint of `files`, timed: wall ms and CPU ms (user+system). */
+async function timedLint(eslint, files) {
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const results = await eslint.lintFiles(files);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuStarted);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, results };
+}
 
-function runChild(kind, variant, treeFile, env = {}) {
-  const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, variant, treeFile], {
+/**
+ * Side by side in one process: the base and the plugin setup lint the same
+ * files in alternating order (A B, B A, …), each lint timed on its own, so
+ * both see the same machine seconds apart (separate processes of the same lint
+ * differed by up to ±40 % on this shared machine). A full GC before each lint
+ * starts both from the same heap.
+ *
+ * untyped: the tree in chunks of UNTYPED_CHUNK files, each chunk a pair.
+ * typed:   each lint is the whole tree from scratch: typescript-eslint's
+ *          caches (programs, project service) are cleared first, so every lint
+ *          builds the program and type-checks as a fresh `eslint` run does.
+ */
+async function sideBySideChild(kind, treeFile, pairs) {
+  const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
+  const { ESLint } = await import('eslint');
+  const options = { base: await eslintOptions(kind, 'base', tree), plugin: await eslintOptions(kind, 'plugin', tree) };
+  const gc = globalThis.gc ?? (() => undefined);
+  let clearCaches = () => undefined;
+  let blocks;
+  if (kind === 'untyped') {
+    blocks = [];
+    for (let i = 0; i < tree.files.length; i += UNTYPED_CHUNK) blocks.push(tree.files.slice(i, i + UNTYPED_CHUNK));
+  } else {
+    ({ clearCaches } = await import('@typescript-eslint/parser'));
+    blocks = Array.from({ length: pairs }, () => tree.files);
+  }
+  const lint = async (variant, files) => {
+    clearCaches();
+    gc();
+    return timedLint(new ESLint(options[variant]), files);
+  };
+  // Warm-up: the plugin setup runs everything the base one does, and the plugin's rules.
+  for (const files of kind === 'untyped' ? blocks.slice(0, 2) : [tree.files]) {
+    await lint('plugin', files);
+    await lint('base', files);
+  }
+  const base = [];
+  const plugin = [];
+  let findings = { files: 0, fatal: 0, poolguard: 0 };
+  for (let i = 0; i < blocks.length; i++) {
+    const order = i % 2 === 0 ? ['base', 'plugin'] : ['plugin', 'base'];
+    for (const variant of order) {
+      const run = await lint(variant, blocks[i]);
+      (variant === 'base' ? base : plugin).push({ ms: run.ms, cpuMs: run.cpuMs });
+      if (variant === 'plugin') {
+        const t = tally(run.results);
+        findings = kind === 'untyped'
+          ? { files: findings.files + t.files, fatal: findings.fatal + t.fatal, poolguard: findings.poolguard + t.poolguard }
+          : t;
+      }
+    }
+  }
+  console.log(`RESULT ${JSON.stringify({ base, plugin, ...findings })}`);
+}
+
+/** One plugin lint of the whole tree, for TIMING=all (ESLint prints its table at exit). */
+async function timingChild(kind, treeFile) {
+  const tree = JSON.parse(fs.readFileSync(treeFile, 'utf8'));
+  const { ESLint } = await import('eslint');
+  const run = await timedLint(new ESLint(await eslintOptions(kind, 'plugin', tree)), tree.files);
+  console.log(`RESULT ${JSON.stringify({ ms: run.ms, cpuMs: run.cpuMs, ...tally(run.results) })}`);
+}
+
+// ---------------------------------------------------------------- parent: run and report
+
+function runChild(mode, kind, treeFile, extra = [], env = {}) {
+  const out = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), mode, kind, treeFile, ...extra], {
     cwd: REPO,
     env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (out.status !== 0) throw new Error(`${kind}/${variant} child failed:\n${out.stderr}`);
+  if (out.status !== 0) throw new Error(`${kind} ${mode} child failed:\n${out.stderr}`);
   const line = out.stdout.split('\n').find(l => l.startsWith('RESULT '));
-  if (!line) throw new Error(`${kind}/${variant} child printed no result:\n${out.stdout}\n${out.stderr}`);
+  if (!line) throw new Error(`${kind} ${mode} child printed no result:\n${out.stdout}\n${out.stderr}`);
   return { ...JSON.parse(line.slice('RESULT '.length)), stdout: out.stdout };
 }
 
@@ -218,48 +292,37 @@ const median = values => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const sum = values => values.reduce((a, b) => a + b, 0);
 
 function measure(kind, tree, pairs) {
   const treeFile = path.join(os.tmpdir(), `poolguard-eslint-bench-${kind}.json`);
   fs.writeFileSync(treeFile, JSON.stringify(tree));
-  runChild(kind, 'base', treeFile); // warm the OS file cache, not counted
-  const base = [];
-  const plugin = [];
-  const baseCpu = [];
-  const pluginCpu = [];
-  let sample;
-  for (let pair = 0; pair < pairs; pair++) {
-    const order = pair % 2 === 0 ? ['base', 'plugin'] : ['plugin', 'base'];
-    for (const variant of order) {
-      const run = runChild(kind, variant, treeFile);
-      (variant === 'base' ? base : plugin).push(run.ms);
-      (variant === 'base' ? baseCpu : pluginCpu).push(run.cpuMs);
-      if (variant === 'plugin') sample = run;
-    }
-  }
-  const timed = runChild(kind, 'plugin', treeFile, { TIMING: 'all' });
-  const ratios = base.map((b, i) => plugin[i] / b);
+  const run = runChild('--side-by-side', kind, treeFile, [String(pairs)]);
+  const timed = runChild('--timing', kind, treeFile, [], { TIMING: 'all' });
+  const ratios = run.base.map((b, i) => run.plugin[i].ms / b.ms);
+  const cpuRatios = run.base.map((b, i) => run.plugin[i].cpuMs / b.cpuMs);
   const ratio = median(ratios);
-  // CPU time is reported next to wall time: on a shared machine other jobs
-  // inflate wall time run by run, and the CPU ratio shows whether it was us.
-  const cpuRatios = baseCpu.map((b, i) => pluginCpu[i] / b);
   return {
-    files: sample.files,
-    fatal: sample.fatal,
-    findings: sample.poolguard,
-    baseMs: base.map(Math.round),
-    pluginMs: plugin.map(Math.round),
+    files: tree.files.length,
+    lintedFiles: run.files,
+    fatal: run.fatal,
+    findings: run.poolguard,
+    pairs: ratios.length,
+    baseMs: Math.round(sum(run.base.map(b => b.ms))),
+    pluginMs: Math.round(sum(run.plugin.map(p => p.ms))),
     ratios: ratios.map(r => Number(r.toFixed(4))),
     medianRatio: Number(ratio.toFixed(4)),
     medianCpuRatio: Number(median(cpuRatios).toFixed(4)),
+    totalRatio: Number((sum(run.plugin.map(p => p.ms)) / sum(run.base.map(b => b.ms))).toFixed(4)),
     budget: BUDGETS[kind],
     pass: ratio <= BUDGETS[kind],
+    timingRunMs: Math.round(timed.ms),
     ruleTimesMs: ruleTimes(timed.stdout),
   };
 }
 
 /** Runs both figures; returns the JSON summary. */
-export function runEslintBench({ pairs = 3 } = {}) {
+export function runEslintBench({ pairs = 6 } = {}) {
   if (!fs.existsSync(PLUGIN_ENTRY)) throw new Error('Build first: npx tsc -b packages/eslint-plugin');
   const typed = typedTree();
   try {
@@ -268,7 +331,9 @@ export function runEslintBench({ pairs = 3 } = {}) {
       node: process.version,
       cpus: os.cpus().length,
       loadavg: os.loadavg().map(l => Number(l.toFixed(2))),
-      pairs,
+      typedPairs: pairs,
+      untypedChunk: UNTYPED_CHUNK,
+      note: `one process per tree, base and plugin linting the same files in alternating order (untyped: a pair per ${UNTYPED_CHUNK} files; typed: ${pairs} pairs of whole lints from cleared caches)`,
       untyped: measure('untyped', untypedTree(), pairs),
       typed: measure('typed', typed, pairs),
     };
@@ -279,14 +344,15 @@ export function runEslintBench({ pairs = 3 } = {}) {
 
 function printTable(summary) {
   const rows = [
-    ['figure', 'files', 'base ms (median)', 'plugin ms (median)', 'wall ratio (median)', 'cpu ratio', 'budget', 'result'],
+    ['figure', 'files', 'pairs', 'base ms (sum)', 'plugin ms (sum)', 'wall ratio (median)', 'cpu ratio', 'budget', 'result'],
     ...['untyped', 'typed'].map(kind => {
       const r = summary[kind];
       return [
         kind === 'untyped' ? 'untyped: @eslint/js recommended' : 'typed: recommendedTypeChecked',
         String(r.files),
-        String(Math.round(median(r.baseMs))),
-        String(Math.round(median(r.pluginMs))),
+        String(r.pairs),
+        String(r.baseMs),
+        String(r.pluginMs),
         `${r.medianRatio.toFixed(3)}×`,
         `${r.medianCpuRatio.toFixed(3)}×`,
         `≤ ${r.budget.toFixed(2)}×`,
@@ -296,7 +362,7 @@ function printTable(summary) {
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
-  console.log(`(load average at start: ${summary.loadavg.join(', ')}; pairs: ${summary.pairs})`);
+  console.log(`(load average at start: ${summary.loadavg.join(', ')})`);
   console.log('');
   for (const kind of ['untyped', 'typed']) {
     const times = Object.entries(summary[kind].ruleTimesMs)
@@ -306,11 +372,13 @@ function printTable(summary) {
   }
 }
 
-if (process.argv[2] === '--child') {
-  await child(process.argv[3], process.argv[4], process.argv[5]);
+if (process.argv[2] === '--side-by-side') {
+  await sideBySideChild(process.argv[3], process.argv[4], Number(process.argv[5]));
+} else if (process.argv[2] === '--timing') {
+  await timingChild(process.argv[3], process.argv[4]);
 } else if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
   const index = process.argv.indexOf('--pairs');
-  const pairs = index === -1 ? 3 : Math.max(1, Number(process.argv[index + 1]));
+  const pairs = index === -1 ? 6 : Math.max(1, Number(process.argv[index + 1]));
   const summary = runEslintBench({ pairs });
   printTable(summary);
   console.log(JSON.stringify(summary));
