@@ -16,12 +16,14 @@
 // driver:    "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
 // otel:      "none" | "sdk" (a span per task) | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
 //            | "metrics" (a MeterProvider only: the pool metrics record)
-// baseline / candidate: { guard: boolean, options: {...guardPool options}, spinNs: number }
+// baseline / candidate: { guard: boolean, options: {...guardPool options}, spinNs: number, contextReads: boolean }
 //   spinNs is a control: raw pg plus a fixed amount of busy work per cycle.
+//   contextReads is a control: raw pg plus the three reads of the active span
+//   context that poolguard's exact layer makes per cycle (api "connect" only).
 // candidateFirst: create the candidate's pool first and run its block first in
 //   even pairs (pg-overhead.mjs alternates it between processes).
 import { performance } from 'node:perf_hooks';
-import { benchPool, startOtel, workload } from './lib/pg-workload.mjs';
+import { benchPool, readSpanContext, startOtel, workload } from './lib/pg-workload.mjs';
 import { median } from './lib/stats.mjs';
 
 const spec = {
@@ -57,7 +59,8 @@ function calibrateSpin(ns) {
 function side(name, config) {
   const pool = benchPool({ ...spec, guard: config.guard, options: config.options, name });
   const spins = calibrateSpin(config.spinNs);
-  const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer, before: spins > 0 ? () => spin(spins) : undefined });
+  const at = config.contextReads ? () => { if (readSpanContext() === null) sink++; } : undefined;
+  const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer, before: spins > 0 ? () => spin(spins) : undefined, at });
   async function block(cycles) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

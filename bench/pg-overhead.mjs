@@ -55,6 +55,7 @@ const cases = [
   { figure: 'fake driver with a MeterProvider (the pool metrics record wait and use time), µs added per cycle, c=16', spec: { concurrency: 16, driver: 'fake', otel: 'metrics', ...fake }, candidate: guarded(), addedUs: null },
   { figure: 'control: raw against raw (the method\'s noise), c=16', spec: { concurrency: 16 }, candidate: { guard: false }, control: true },
   { figure: 'control: raw + 0.5 µs of busy work per cycle (the method\'s resolution), c=1', spec: { concurrency: 1 }, candidate: { guard: false, spinNs: 500 }, control: true },
+  { figure: 'control: instrumentation-pg + the three span-context reads per cycle that the exact layer needs (at connect, query and release), no poolguard, c=16', spec: { concurrency: 16, otel: 'sdk+pg' }, candidate: { guard: false, contextReads: true }, control: true },
 ];
 
 const rows = [];

@@ -54,18 +54,35 @@ export function benchPool({ concurrency, driver, guard, options, name }) {
   return pool;
 }
 
+const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+/**
+ * A control: one read of the active span context the way poolguard's task
+ * layer reads it (the registered context manager's active context, its span,
+ * the span's context), for a raw pool to make at the points where the exact
+ * layer must.
+ */
+export function readSpanContext() {
+  return globalThis[API_GLOBALS]?.context?.active().getValue(SPAN_KEY)?.spanContext();
+}
+
 /**
  * Returns run(total): `concurrency` workers share `total` cycles. api:
  * "connect" (pool.connect + client.query + release) | "query" (pool.query).
  * `before` runs at the start of each cycle; with a tracer, each cycle is a span.
+ * `at` (a control) runs just before the app's connect, query and release calls.
  */
-export function workload({ pool, api, concurrency, tracer, before }) {
+export function workload({ pool, api, concurrency, tracer, before, at }) {
   async function cycleConnect() {
     before?.();
+    at?.();
     const client = await pool.connect();
     try {
+      at?.();
       await client.query('SELECT 1');
     } finally {
+      at?.();
       client.release();
     }
   }
