@@ -1,13 +1,18 @@
 /*
  * The semantic-convention pool metrics that are events rather than
  * occupancy: db.client.connection.create_time (seconds to open a new
- * connection) and db.client.connection.timeouts (checkouts that gave up
- * waiting), for pg against the real PostgreSQL.
+ * connection), for pg, generic-pool, tarn and mysql2, and
+ * db.client.connection.timeouts (checkouts that gave up waiting), for pg;
+ * against the real PostgreSQL and MariaDB.
  */
 import assert from 'node:assert/strict';
+import genericPool from 'generic-pool';
+import pg from 'pg';
+import { Pool as TarnPool } from 'tarn';
 import { guardPool } from '../src';
+import { endMysqlPool, getConnection, newMysqlPool } from './helpers/mysql';
 import { collectMetric, setupTelemetry } from './helpers/otel';
-import { newPool } from './helpers/pg';
+import { newPool, pgConfig } from './helpers/pg';
 
 type Point = { value: unknown; attributes: Record<string, unknown> };
 
@@ -33,6 +38,71 @@ describe('pool metrics: create_time and timeouts', () => {
       assert.ok(histogram!.sum > 0 && histogram!.sum < 10, `plausible seconds: ${histogram!.sum}`);
     } finally {
       await pool.end();
+    }
+  });
+
+  /** Two connections opened at once, one idle one reused: the pool's create_time counts two plausible openings. */
+  async function assertTwoCreations(pool: string): Promise<void> {
+    const point = await pointOf('db.client.connection.create_time', pool);
+    const histogram = point?.value as { count: number; sum: number } | undefined;
+    assert.equal(histogram?.count, 2);
+    assert.ok(histogram!.sum > 0 && histogram!.sum < 10, `plausible seconds: ${histogram!.sum}`);
+  }
+
+  const openClient = async (): Promise<pg.Client> => {
+    const client = new pg.Client(pgConfig());
+    await client.connect();
+    return client;
+  };
+
+  it('records how long each new generic-pool resource took to create, through a Proxy of the factory', async () => {
+    let calls = 0;
+    const factory = {
+      create() {
+        calls++;
+        return openClient();
+      },
+      destroy: (client: pg.Client) => client.end(),
+    };
+    const appCreate = factory.create;
+    const pool = guardPool(genericPool.createPool<pg.Client>(factory, { max: 2, min: 0 }), { name: 'metrics-create-generic' });
+    try {
+      const [a, b] = await Promise.all([pool.acquire(), pool.acquire()]);
+      await pool.release(a);
+      await pool.release(b);
+      await pool.release(await pool.acquire());
+      assert.equal(calls, 2, 'the app\'s own create ran once per resource');
+      await assertTwoCreations('metrics-create-generic');
+    } finally {
+      await pool.drain();
+      await pool.clear();
+    }
+    assert.equal(factory.create, appCreate, 'the app\'s factory object is left as it was');
+  });
+
+  it('records how long each new tarn resource took to create, from its create events', async () => {
+    const pool = guardPool(new TarnPool<pg.Client>({ create: openClient, destroy: (client) => client.end(), min: 0, max: 2 }), { name: 'metrics-create-tarn' });
+    try {
+      const [a, b] = await Promise.all([pool.acquire().promise, pool.acquire().promise]);
+      pool.release(a);
+      pool.release(b);
+      pool.release(await pool.acquire().promise);
+      await assertTwoCreations('metrics-create-tarn');
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('records how long each new mysql2 connection took to open', async () => {
+    const pool = guardPool(newMysqlPool({ connectionLimit: 2 }), { name: 'metrics-create-mysql2' });
+    try {
+      const [a, b] = await Promise.all([getConnection(pool), getConnection(pool)]);
+      a.release();
+      b.release();
+      (await getConnection(pool)).release();
+      await assertTwoCreations('metrics-create-mysql2');
+    } finally {
+      await endMysqlPool(pool);
     }
   });
 

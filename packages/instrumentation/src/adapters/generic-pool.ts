@@ -5,11 +5,12 @@
  * pool sees it. Resources of known drivers (pg Client, mysql2 connection) get
  * their queries guarded too (resources.ts).
  */
+import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { recordTimeout } from '../pool-metrics';
+import { recordCreateTime, recordTimeout } from '../pool-metrics';
 import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
@@ -47,10 +48,46 @@ function* connectionsOf(pool: GenericPool): Iterable<ConnectionState> {
   }
 }
 
+type Factory = { create?: unknown };
+
+/**
+ * create_time: generic-pool asks its factory for every new resource. The pool
+ * gets a Proxy of the app's factory whose create() is timed while the pool
+ * metrics record; everything else, and create's own `this`, is the factory's.
+ */
+function timedFactory(factory: Factory, state: PoolState): Factory {
+  return new Proxy(factory, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key !== 'create' || typeof value !== 'function') return value;
+      return function create(this: unknown) {
+        const began = state.metrics?.recording === true ? performance.now() : 0;
+        const created = (value as (...args: unknown[]) => unknown).apply(target, arguments as unknown as unknown[]);
+        if (began > 0) {
+          Promise.resolve(created).then(
+            () => recordCreateTime(state.metrics, (performance.now() - began) / 1000),
+            () => undefined,
+          );
+        }
+        return created;
+      };
+    },
+  });
+}
+
 function install(pool: GenericPool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
   const resources = knownResources(state);
   const { firstSight, transaction } = resources;
+
+  const factory = pool._factory;
+  if (factory !== null && typeof factory === 'object') {
+    const timed = timedFactory(factory as Factory, state);
+    pool._factory = timed;
+    wrappers.onUndo(() => {
+      if (pool._factory === timed) pool._factory = factory;
+    });
+  }
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
     const request = checkoutRequested(state);

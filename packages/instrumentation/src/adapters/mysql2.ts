@@ -14,8 +14,10 @@
  * which mysql2 does not keep on the connection, so the adapter follows the
  * statements seen on the connection (resources.ts).
  */
+import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
+import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, checkoutRequested, ConnectionWrappers, leaseDelivered, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
@@ -117,9 +119,17 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     }
   }
 
+  // create_time: a checkout that makes the pool open a connection adds it to _allConnections at
+  // once; the pool emits 'connection' when it is open.
+  const createdAt = new WeakMap<Mysql2Connection, number>();
   const onConnection = (connection: Mysql2Connection) => {
     // Before the app's own 'connection' listeners, so their queries are counted.
     guardConnection(connection);
+    const began = createdAt.get(connection);
+    if (began !== undefined) {
+      createdAt.delete(connection);
+      recordCreateTime(state.metrics, (performance.now() - began) / 1000);
+    }
   };
   pool.prependListener('connection', onConnection);
   wrappers.onUndo(() => pool.removeListener('connection', onConnection));
@@ -127,7 +137,9 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
     const request = checkoutRequested(state);
     const user = bindCallback(cb as AnyFunction, request.explicit);
-    return next(this).call(this, (err: unknown, connection?: Mysql2Connection) => {
+    // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
+    const known = request.requestedAt > 0 ? this._allConnections.length : -1;
+    const result: unknown = next(this).call(this, (err: unknown, connection?: Mysql2Connection) => {
       if (err || connection === undefined) return user(err, connection);
       guardConnection(connection);
       const handed = leaseDelivered(state, connection, request);
@@ -139,6 +151,8 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
         state.internalCallbacks--;
       }
     });
+    if (known >= 0 && this._allConnections.length > known) createdAt.set(this._allConnections.get(this._allConnections.length - 1), request.requestedAt);
+    return result;
   });
 
   // conn.release() ends in pool.releaseConnection(conn); an app may also call the latter directly.

@@ -6,11 +6,12 @@
  * resource is the raw driver connection (a pg Client or a mysql2 connection),
  * whose queries are guarded too (resources.ts).
  */
+import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { recordTimeout } from '../pool-metrics';
+import { recordCreateTime, recordTimeout } from '../pool-metrics';
 import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
@@ -28,6 +29,8 @@ export interface TarnPool {
   pendingCreates: unknown[];
   max: number;
   min: number;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** A knex instance: a function with `client.pool` (tarn) once the pool is initialised. */
@@ -87,6 +90,27 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   });
 
   wrapPoolEnd(wrappers, pool, state, ['destroy']);
+
+  // create_time: tarn announces every creation, its success and its failure by event id.
+  const creating = new Map<unknown, number>();
+  const listeners: [string, (eventId: unknown) => void][] = [
+    ['createRequest', (eventId) => {
+      if (state.metrics?.recording === true) creating.set(eventId, performance.now());
+    }],
+    ['createSuccess', (eventId) => {
+      const began = creating.get(eventId);
+      if (began === undefined) return;
+      creating.delete(eventId);
+      recordCreateTime(state.metrics, (performance.now() - began) / 1000);
+    }],
+    ['createFail', (eventId) => creating.delete(eventId)],
+  ];
+  if (typeof pool.on === 'function') {
+    for (const [event, listener] of listeners) pool.on(event, listener as (...args: unknown[]) => void);
+    wrappers.onUndo(() => {
+      for (const [event, listener] of listeners) pool.removeListener(event, listener as (...args: unknown[]) => void);
+    });
+  }
 
   const allResources = () => [...pool.used, ...pool.free].map((slot) => slot.resource);
   for (const resource of allResources()) firstSight(resource)();
