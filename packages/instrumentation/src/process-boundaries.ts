@@ -130,11 +130,40 @@ function guardChild(child: unknown): void {
   }
 }
 
+/** The message Node's own Worker constructor posts to the new thread (lib/internal/worker.js). */
+interface LoadScriptMessage {
+  type: 'loadScript';
+  filename: unknown;
+  doEval: unknown;
+  workerData: unknown;
+  argv: unknown;
+}
+
+function isLoadScript(message: unknown): message is LoadScriptMessage {
+  return message !== null && typeof message === 'object' && (message as { type?: unknown }).type === 'loadScript' &&
+    'filename' in message && 'doEval' in message && 'workerData' in message;
+}
+
+/**
+ * A Worker class the app took out of worker_threads before poolguard loaded
+ * never runs poolguard's subclass. Its constructor still posts the script and
+ * workerData through MessagePort#postMessage: the fork and payload checks run
+ * there, as the subclass would run them.
+ */
+function checkWorkerStart(message: LoadScriptMessage): void {
+  if (message.doEval !== true) runCheck(checkFork, 'new Worker()', message.filename);
+  checkMessage('new Worker() workerData', message.workerData);
+  checkMessage('new Worker() argv', message.argv);
+}
+
 function wrapPostMessage(prototype: object | undefined, via: string): void {
   if (prototype === undefined) return;
   wrap(prototype, 'postMessage', (original) => function postMessage(this: unknown, message: unknown) {
     // Reported before the DataCloneError, which the app still gets unchanged.
-    if (active()) checkMessage(via, message);
+    if (active()) {
+      if (isLoadScript(message)) checkWorkerStart(message);
+      else checkMessage(via, message);
+    }
     passing++;
     try {
       return original.apply(this, arguments as unknown as unknown[]);
@@ -156,6 +185,22 @@ function patchClusterFork(): void {
   });
 }
 
+/**
+ * The script a spawn runs when it is a Node fork: an IPC channel, and the
+ * arguments child_process.fork builds ([node, ...process.execArgv, script, ...]).
+ * A spawn with its own execArgv is not judged: which argument is the script
+ * cannot be told apart from the options before it.
+ */
+function forkedScript(options: unknown): string | undefined {
+  if (options === null || typeof options !== 'object') return undefined;
+  const { args, stdio } = options as { args?: unknown; stdio?: unknown };
+  if (!Array.isArray(args) || !Array.isArray(stdio) || !stdio.includes('ipc')) return undefined;
+  const execArgv = process.execArgv;
+  for (let i = 0; i < execArgv.length; i++) if (args[i + 1] !== execArgv[i]) return undefined;
+  const script: unknown = args[execArgv.length + 1];
+  return typeof script === 'string' ? script : undefined;
+}
+
 function patchChildProcess(): void {
   wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown) {
     if (active()) {
@@ -166,7 +211,12 @@ function patchChildProcess(): void {
   });
   // Every fork and spawn (cluster's too, and through a `fork` the app took out of the module
   // before poolguard loaded) starts the child here; Node sets up its IPC `send` inside.
-  wrap(childProcess.ChildProcess.prototype, 'spawn', (original) => function spawn(this: unknown) {
+  wrap(childProcess.ChildProcess.prototype, 'spawn', (original) => function spawn(this: unknown, options?: unknown) {
+    if (active()) {
+      const script = forkedScript(options);
+      // The patched fork and cluster.fork checked already; each pool is reported once.
+      if (script !== undefined) runCheck(checkFork, 'child_process.fork()', script);
+    }
     const result = original.apply(this, arguments as unknown as unknown[]);
     guardChild(this);
     return result;

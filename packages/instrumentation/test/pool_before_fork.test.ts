@@ -1,8 +1,9 @@
 /*
  * pool_before_fork in real processes: a cluster primary, child_process.fork
  * and worker threads, each forking a copy of itself (reported, once, by the
- * forking process only) or another script (silent). Fixtures register
- * poolguard before the app code runs, as the preload does.
+ * forking process only) or another script (silent). Most fixtures register
+ * poolguard before the app code runs, as the preload does; fork-early.js takes
+ * fork and Worker out of their modules first and uses guardPool() alone.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -64,6 +65,37 @@ describe('pool_before_fork', function () {
         if (reported) assert.match(parent.messages[0]!.message, /fork-self\.js while this pool exists: "127\.0\.0\.1:5432\/test" \(0 open connections\)/);
       });
     }
+  });
+
+  describe('fork and Worker taken out of their modules before poolguard loaded, guardPool() only', () => {
+    const cases: [scenario: string, reported: boolean][] = [
+      ['fork-self', true],
+      ['fork-other', false],
+      ['worker-path', true],
+      ['worker-other', false],
+      ['worker-eval', false],
+    ];
+    for (const [scenario, reported] of cases) {
+      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
+        const dumps = await runFixture('fork-early.js', [scenario]);
+        const [parent] = byRole(dumps, 'parent');
+        assert.ok(parent !== undefined, `the parent printed its report: ${JSON.stringify(dumps)}`);
+        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
+        for (const child of byRole(dumps, 'child')) assert.deepEqual(kindsOf(child), [], 'the copy itself forks nothing');
+        if (reported) {
+          const via = scenario.startsWith('fork') ? /child_process\.fork\(\)/ : /new Worker\(\)/;
+          assert.match(parent.messages[0]!.message, via);
+          assert.match(parent.messages[0]!.message, /fork-early\.js while this pool exists/);
+        }
+      });
+    }
+
+    it('a pool in workerData is reported as workerData, before the DataCloneError the app still gets', async () => {
+      const [parent] = byRole(await runFixture('fork-early.js', ['worker-data']), 'parent');
+      assert.deepEqual(kindsOf(parent), ['pool_across_boundary']);
+      assert.match(parent!.messages[0]!.message, /A pg Pool was passed to new Worker\(\) workerData/);
+      assert.equal(parent!.error, 'DataCloneError');
+    });
   });
 
   describe('fork targets', () => {
