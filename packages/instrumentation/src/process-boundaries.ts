@@ -139,9 +139,19 @@ interface LoadScriptMessage {
   argv: unknown;
 }
 
+/**
+ * Node posts an object literal. Only a plain object's `type` is read: the
+ * structured clone reads a plain object's own properties anyway, while a
+ * class instance's `type` could be a getter that nothing else would run.
+ */
 function isLoadScript(message: unknown): message is LoadScriptMessage {
-  return message !== null && typeof message === 'object' && (message as { type?: unknown }).type === 'loadScript' &&
-    'filename' in message && 'doEval' in message && 'workerData' in message;
+  if (message === null || typeof message !== 'object' || Object.getPrototypeOf(message) !== Object.prototype) return false;
+  try {
+    return (message as { type?: unknown }).type === 'loadScript' && 'filename' in message && 'doEval' in message && 'workerData' in message;
+  } catch {
+    // The app's own getter threw: the structured clone will throw it to the app; poolguard does not.
+    return false;
+  }
 }
 
 /**

@@ -44,6 +44,31 @@ describe('pool_across_boundary', function () {
     assert.deepEqual(dump!.errors, ['TypeError'], 'JSON serialisation of the connected pool still throws to the app (circular)');
   });
 
+  it('postMessage runs no getter the structured clone would not run, and a throwing one reaches the app from the clone', () => {
+    const { port1, port2 } = new MessageChannel();
+    try {
+      let prototypeReads = 0;
+      class Job {
+        n = 1;
+        get type(): string {
+          prototypeReads++;
+          return 'loadScript';
+        }
+      }
+      port1.postMessage(new Job());
+      assert.equal(prototypeReads, 0, 'a class instance\'s prototype getter is left alone');
+      const failing = {
+        get type(): string {
+          throw new Error('the app\'s own getter');
+        },
+      };
+      assert.throws(() => port1.postMessage(failing), /the app's own getter/);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('postMessage with a pool reports before the DataCloneError the app still gets', () => {
     const pool = guarded('boundary-port');
     const { port1, port2 } = new MessageChannel();
