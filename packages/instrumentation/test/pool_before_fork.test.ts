@@ -45,8 +45,26 @@ describe('pool_before_fork', function () {
     });
   });
 
+  /**
+   * One test per scenario of a fork fixture: the parent reports pool_before_fork
+   * once when it forks a copy of itself, and nothing otherwise; the copies fork
+   * nothing. `check` looks further at a report's message.
+   */
+  function forkScenarios(fixture: string, cases: [scenario: string, reported: boolean][], check: (scenario: string, message: string) => void): void {
+    for (const [scenario, reported] of cases) {
+      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
+        const dumps = await runFixture(fixture, [scenario]);
+        const [parent] = byRole(dumps, 'parent');
+        assert.ok(parent !== undefined, `the parent printed its report: ${JSON.stringify(dumps)}`);
+        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
+        for (const child of byRole(dumps, 'child')) assert.deepEqual(kindsOf(child), [], 'the copy itself forks nothing');
+        if (reported) check(scenario, parent.messages[0]!.message);
+      });
+    }
+  }
+
   describe('child_process.fork and worker threads', () => {
-    const cases: [scenario: string, reported: boolean][] = [
+    forkScenarios('fork-self.js', [
       ['fork-self', true],
       ['fork-twice', true],
       ['fork-other', false],
@@ -54,41 +72,22 @@ describe('pool_before_fork', function () {
       ['worker-url', true],
       ['worker-other', false],
       ['worker-eval', false],
-    ];
-    for (const [scenario, reported] of cases) {
-      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
-        const dumps = await runFixture('fork-self.js', [scenario]);
-        const [parent] = byRole(dumps, 'parent');
-        assert.ok(parent !== undefined, `the parent printed its report: ${JSON.stringify(dumps)}`);
-        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
-        for (const child of byRole(dumps, 'child')) assert.deepEqual(kindsOf(child), [], 'the copy itself forks nothing');
-        if (reported) assert.match(parent.messages[0]!.message, /fork-self\.js while this pool exists: "127\.0\.0\.1:5432\/test" \(0 open connections\)/);
-      });
-    }
+    ], (_scenario, message) => {
+      assert.match(message, /fork-self\.js while this pool exists: "127\.0\.0\.1:5432\/test" \(0 open connections\)/);
+    });
   });
 
   describe('fork and Worker taken out of their modules before poolguard loaded, guardPool() only', () => {
-    const cases: [scenario: string, reported: boolean][] = [
+    forkScenarios('fork-early.js', [
       ['fork-self', true],
       ['fork-other', false],
       ['worker-path', true],
       ['worker-other', false],
       ['worker-eval', false],
-    ];
-    for (const [scenario, reported] of cases) {
-      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
-        const dumps = await runFixture('fork-early.js', [scenario]);
-        const [parent] = byRole(dumps, 'parent');
-        assert.ok(parent !== undefined, `the parent printed its report: ${JSON.stringify(dumps)}`);
-        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
-        for (const child of byRole(dumps, 'child')) assert.deepEqual(kindsOf(child), [], 'the copy itself forks nothing');
-        if (reported) {
-          const via = scenario.startsWith('fork') ? /child_process\.fork\(\)/ : /new Worker\(\)/;
-          assert.match(parent.messages[0]!.message, via);
-          assert.match(parent.messages[0]!.message, /fork-early\.js while this pool exists/);
-        }
-      });
-    }
+    ], (scenario, message) => {
+      assert.match(message, scenario.startsWith('fork') ? /child_process\.fork\(\)/ : /new Worker\(\)/);
+      assert.match(message, /fork-early\.js while this pool exists/);
+    });
 
     it('a pool in workerData is reported as workerData, before the DataCloneError the app still gets', async () => {
       const [parent] = byRole(await runFixture('fork-early.js', ['worker-data']), 'parent');
