@@ -19,6 +19,7 @@ import { startsTransaction } from './detectors/transaction_on_pool';
 import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState } from './internal-types';
+import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
 import { currentTask, type Task } from './task';
@@ -105,7 +106,7 @@ export function beginLease(conn: ConnectionState): number {
   conn.lastUser = undefined;
   conn.reportedTasks = undefined;
   conn.leakReported = false;
-  conn.leasedAt = conn.pool.metrics?.recording === true ? performance.now() : 0;
+  conn.leasedAt = metricsClock(conn.pool.metrics);
   conn.checkoutSite = undefined;
   return conn.leaseId;
 }

@@ -5,12 +5,11 @@
  * pool sees it. Resources of known drivers (pg Client, mysql2 connection) get
  * their queries guarded too (resources.ts).
  */
-import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { recordCreateTime, recordTimeout } from '../pool-metrics';
+import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
@@ -61,13 +60,10 @@ function timedFactory(factory: Factory, state: PoolState): Factory {
       const value = Reflect.get(target, key, target) as unknown;
       if (key !== 'create' || typeof value !== 'function') return value;
       return function create(this: unknown) {
-        const began = state.metrics?.recording === true ? performance.now() : 0;
+        const began = metricsClock(state.metrics);
         const created = (value as (...args: unknown[]) => unknown).apply(target, arguments as unknown as unknown[]);
         if (began > 0) {
-          Promise.resolve(created).then(
-            () => recordCreateTime(state.metrics, (performance.now() - began) / 1000),
-            () => undefined,
-          );
+          Promise.resolve(created).then(() => recordCreateTime(state.metrics, began), () => undefined);
         }
         return created;
       };

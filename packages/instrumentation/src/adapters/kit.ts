@@ -6,7 +6,6 @@
  * through a release call, and lease handles that hand the raw connection back
  * to the pool.
  */
-import { performance } from 'node:perf_hooks';
 import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
@@ -22,6 +21,7 @@ import {
   requestCheckout,
   type ReleaseVerdict,
 } from '../lease';
+import { metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { TransactionState } from '../types';
@@ -135,7 +135,7 @@ export function checkoutRequested(state: PoolState): CheckoutRequest {
   } catch (err) {
     internalFault(err);
   }
-  const requestedAt = state.metrics?.recording === true ? performance.now() : 0;
+  const requestedAt = metricsClock(state.metrics);
   const site = explicit ? captureCheckoutSite(state) : undefined;
   if (owner === undefined && requestedAt === 0 && site === undefined) return explicit ? EXPLICIT_REQUEST : INTERNAL_REQUEST;
   return { owner, explicit, requestedAt, site };

@@ -14,7 +14,6 @@
  * which mysql2 does not keep on the connection, so the adapter follows the
  * statements seen on the connection (resources.ts).
  */
-import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
@@ -125,11 +124,8 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   const onConnection = (connection: Mysql2Connection) => {
     // Before the app's own 'connection' listeners, so their queries are counted.
     guardConnection(connection);
-    const began = createdAt.get(connection);
-    if (began !== undefined) {
-      createdAt.delete(connection);
-      recordCreateTime(state.metrics, (performance.now() - began) / 1000);
-    }
+    recordCreateTime(state.metrics, createdAt.get(connection) ?? 0);
+    createdAt.delete(connection);
   };
   pool.prependListener('connection', onConnection);
   wrappers.onUndo(() => pool.removeListener('connection', onConnection));

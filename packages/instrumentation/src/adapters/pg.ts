@@ -10,11 +10,10 @@
  * release function bound to that one lease, so a stale holder's release can
  * be told from the current borrower's.
  */
-import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
-import { recordCreateTime, recordTimeout } from '../pool-metrics';
+import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
@@ -182,7 +181,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   const createdAt = new WeakMap<object, number>();
   const GuardedClient = function Client(...args: unknown[]) {
     const client = new OriginalClient(...args);
-    if (state.metrics?.recording === true) createdAt.set(client, performance.now());
+    const began = metricsClock(state.metrics);
+    if (began > 0) createdAt.set(client, began);
     return client;
   } as unknown as PgPoolLike['Client'];
   GuardedClient.prototype = OriginalClient.prototype;
@@ -193,8 +193,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
 
   const onConnect = (client: PgPoolClient) => {
     guardClient(client);
-    const began = createdAt.get(client);
-    if (began !== undefined) recordCreateTime(state.metrics, (performance.now() - began) / 1000);
+    recordCreateTime(state.metrics, createdAt.get(client) ?? 0);
   };
   pool.prependListener('connect', onConnect);
   wrappers.onUndo(() => pool.removeListener('connect', onConnect));

@@ -6,12 +6,11 @@
  * resource is the raw driver connection (a pg Client or a mysql2 connection),
  * whose queries are guarded too (resources.ts).
  */
-import { performance } from 'node:perf_hooks';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { recordCreateTime, recordTimeout } from '../pool-metrics';
+import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
@@ -95,13 +94,12 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   const creating = new Map<unknown, number>();
   const listeners: [string, (eventId: unknown) => void][] = [
     ['createRequest', (eventId) => {
-      if (state.metrics?.recording === true) creating.set(eventId, performance.now());
+      const began = metricsClock(state.metrics);
+      if (began > 0) creating.set(eventId, began);
     }],
     ['createSuccess', (eventId) => {
-      const began = creating.get(eventId);
-      if (began === undefined) return;
+      recordCreateTime(state.metrics, creating.get(eventId) ?? 0);
       creating.delete(eventId);
-      recordCreateTime(state.metrics, (performance.now() - began) / 1000);
     }],
     ['createFail', (eventId) => creating.delete(eventId)],
   ];
