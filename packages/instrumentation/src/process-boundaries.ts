@@ -191,7 +191,13 @@ function patchClusterFork(): void {
       runCheck(checkFork, 'cluster.fork()', cluster.settings.exec ?? process.argv[1]);
       checkMessage('cluster.fork() env', env);
     }
-    return original.apply(this, arguments as unknown as unknown[]);
+    // Checked: the child_process.fork and spawn inside check nothing twice.
+    passing++;
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      passing--;
+    }
   });
 }
 
@@ -217,14 +223,20 @@ function patchChildProcess(): void {
       runCheck(checkFork, 'child_process.fork()', modulePath);
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
     }
-    return original.apply(this, arguments as unknown as unknown[]);
+    // Checked: the spawn inside checks nothing twice.
+    passing++;
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      passing--;
+    }
   });
   // Every fork and spawn (cluster's too, and through a `fork` the app took out of the module
   // before poolguard loaded) starts the child here; Node sets up its IPC `send` inside.
   wrap(childProcess.ChildProcess.prototype, 'spawn', (original) => function spawn(this: unknown, options?: unknown) {
     if (active()) {
+      // Reached with checks on only from a fork poolguard did not wrap (taken before it loaded).
       const script = forkedScript(options);
-      // The patched fork and cluster.fork checked already; each pool is reported once.
       if (script !== undefined) runCheck(checkFork, 'child_process.fork()', script);
     }
     const result = original.apply(this, arguments as unknown as unknown[]);
