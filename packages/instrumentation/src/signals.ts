@@ -96,30 +96,46 @@ function ownerSpanContext(owner: Task | undefined): SpanContext | undefined {
   return { traceId: owner.traceId, spanId: owner.spanId, traceFlags: TraceFlags.SAMPLED };
 }
 
+/** Runs one signal's emission; a fault in one signal never stops the others. */
+function guarded(what: string, kind: Kind, emitSignal: () => void): void {
+  try {
+    emitSignal();
+  } catch (err) {
+    diag.error(`poolguard: failed to emit the ${what} for ${kind}`, err);
+  }
+}
+
+/** The counter, the log event and the span event: each on its own, so a faulty exporter or processor drops only its signal. */
 function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERROR', owner: Task | undefined): void {
   const { settings, telemetry } = pool;
+  const { kind } = violation;
   const attributes = attributesOf(violation, settings.captureStacks);
-  violationCounter(telemetry.meter()).add(1, {
-    [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind,
-    [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: violation.poolName,
-  });
   const active = context.active();
-  telemetry.logger().emit({
-    eventName: semconv.EVENT_POOLGUARD_VIOLATION,
-    severityNumber: severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR,
-    severityText: severity,
-    body: violation.message,
-    attributes,
-    context: active,
+  guarded('counter', kind, () => {
+    violationCounter(telemetry.meter()).add(1, {
+      [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: kind,
+      [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: violation.poolName,
+    });
   });
-  const span = trace.getSpan(active);
-  if (span !== undefined && span.isRecording()) {
+  guarded('log event', kind, () => {
+    telemetry.logger().emit({
+      eventName: semconv.EVENT_POOLGUARD_VIOLATION,
+      severityNumber: severity === 'WARN' ? SeverityNumber.WARN : SeverityNumber.ERROR,
+      severityText: severity,
+      body: violation.message,
+      attributes,
+      context: active,
+    });
+  });
+  guarded('span event', kind, () => {
+    const span = trace.getSpan(active);
+    if (span === undefined || !span.isRecording()) return;
     span.addEvent(semconv.EVENT_POOLGUARD_VIOLATION, attributes);
     const ownerSpan = ownerSpanContext(owner);
     if (ownerSpan !== undefined && ownerSpan.spanId !== span.spanContext().spanId && typeof span.addLink === 'function') {
-      span.addLink({ context: ownerSpan, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: violation.kind } });
+      span.addLink({ context: ownerSpan, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: kind } });
     }
-  }
+  });
 }
 
 /**
@@ -132,10 +148,14 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
   let violation: Violation;
   try {
     violation = buildViolation(pool, kind, details);
-    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', details.connection?.owner);
   } catch (err) {
     diag.error(`poolguard: failed to report ${kind}`, err);
     return undefined;
+  }
+  try {
+    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', details.connection?.owner);
+  } catch (err) {
+    diag.error(`poolguard: failed to emit the signals for ${kind}`, err);
   }
   const hook = pool.settings.onViolation;
   if (hook !== undefined) {

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { guardPool, runInTask, type Violation } from '../src';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig } from './helpers/pg';
-import { endPool, gate, poolKinds, poolViolations, waitFor } from './helpers/violations';
+import { endPool, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
 
 const DOCS = 'https://github.com/poolguard/poolguard/blob/main/docs/violations/';
 
@@ -97,6 +97,40 @@ describe('signals', () => {
       assert.deepEqual(seen.map((v) => v.kind), ['concurrent_query', 'transaction_on_pool', 'dirty_release', 'double_release', 'use_after_release', 'use_after_end']);
       for (const v of seen) assert.ok(v.message.endsWith(`${DOCS}${v.kind}.md`), v.message);
     });
+  });
+
+  describe('a faulty log pipeline', () => {
+    const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+    const apiGlobals = () => (globalThis as unknown as Record<symbol, Record<string, unknown>>)[API_GLOBALS]!;
+    // A log processor or exporter that throws from emit (the SDK does not catch those), registered in
+    // api 1.10's slot, which poolguard prefers to api-logs'.
+    beforeEach(() => {
+      apiGlobals().logs = { getLogger: () => ({ emit: () => { throw new Error('log pipeline broken'); } }) };
+    });
+    afterEach(() => {
+      delete apiGlobals().logs;
+    });
+
+    for (const mode of ['report', 'throw'] as const) {
+      it(`drops only the log event in ${mode} mode: the counter, the span event and onViolation still work`, async () => {
+        const name = `sig-faulty-log-${mode}`;
+        const seen: string[] = [];
+        const pool = guardPool(newPool(), { name, mode, onViolation: (v) => seen.push(v.kind) });
+        try {
+          const client = await pool.connect();
+          client.release();
+          const outcome = await inSpan(`${name}-span`, async () => client.query('SELECT 1').then(() => 'ran', (err: { code?: string }) => err.code));
+          assert.equal(outcome, mode === 'throw' ? 'POOLGUARD_USE_AFTER_RELEASE' : 'ran');
+          assert.deepEqual(seen, ['use_after_release']);
+          assert.equal(await violationCount(name, 'use_after_release'), 1);
+          const span = finishedSpans().find((s) => s.name === `${name}-span`)!;
+          assert.deepEqual(span.events.map((e) => e.name), ['poolguard.violation']);
+          assert.deepEqual(poolViolations(name), [], 'the broken pipeline got nothing through');
+        } finally {
+          await endPool(pool);
+        }
+      });
+    }
   });
 
   describe('no SQL text, bind values or passwords', () => {
