@@ -5,11 +5,12 @@
  * any other resource gets the lease-level kinds only (DESIGN "Known
  * resources in generic pools").
  */
+import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, ConnectionWrappers, internalFault, sqlOf, type AnyFunction } from './kit';
+import { bindCallback, ConnectionWrappers, internalFault, refuseCall, sqlOf, type AnyFunction } from './kit';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -36,6 +37,11 @@ export function isPgClient(value: object): value is PgClientLike {
 export function isMysql2Connection(value: object): value is Mysql2ConnectionLike {
   const v = value as Partial<Mysql2ConnectionLike> & { config?: unknown };
   return typeof v.query === 'function' && typeof v.execute === 'function' && v._commands !== undefined && v.config !== undefined;
+}
+
+/** A pg Submittable (pg.Query, a cursor, a query stream): client.query returns it, not a promise. */
+function isSubmittable(config: unknown): boolean {
+  return config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function';
 }
 
 export function pgInFlight(client: PgClientLike): number {
@@ -75,6 +81,8 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
       } catch (err) {
+        // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor) is returned, not a promise.
+        if (err instanceof PoolGuardError) return refuseCall(err, typeof callback === 'function' ? callback : values, !isSubmittable(config));
         internalFault(err);
       }
     }
@@ -111,10 +119,18 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
   for (const name of ['query', 'execute']) {
     wrap(name, (next) => function use(this: object, sql: unknown) {
       const conn = connectionStateOf(connection);
+      // mysql2 runs a statement's callback from its socket's data handler, in the context of
+      // whichever task opened the connection: bound to the caller's, a statement issued from it
+      // runs as the caller, like pg's.
+      let bindable = false;
       if (conn !== undefined) {
+        const internalCall = state.internalCallbacks > 0;
         try {
-          checkUse(conn, viaLease(), inFlight, false, transaction, state.internalCallbacks > 0);
+          checkUse(conn, viaLease(), inFlight, false, transaction, internalCall);
+          bindable = conn.explicit && conn.leased && !internalCall;
         } catch (err) {
+          // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
+          if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
           internalFault(err);
         }
       }
@@ -129,7 +145,7 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       };
       for (let i = args.length - 1; i >= 0; i--) {
         if (typeof args[i] === 'function') {
-          const callback = args[i] as AnyFunction;
+          const callback = bindCallback(args[i] as AnyFunction, bindable);
           args[i] = function (this: unknown, err: unknown, result: unknown) {
             finish();
             // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements

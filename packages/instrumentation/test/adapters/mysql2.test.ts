@@ -354,6 +354,30 @@ describe('mysql2 adapter (callback API)', () => {
       }));
       expectSilent('my-ctu-callbacks');
     }));
+
+    // mysql2 calls a statement's callback from the socket's data handler, in the context of the
+    // task that opened the connection: the next borrower's chained statements and release must
+    // still count as its own, or its release would be blocked as a stale holder's and the pool run dry.
+    it('statements chained in callbacks by each of several tasks in turn, on one connection, are silent and every task gets it', () => withPool('my-ctu-chained', {}, { connectionLimit: 1 }, async (pool) => {
+      const job = (name: string) => runInTask(() => new Promise<string>((resolve, reject) => {
+        pool.getConnection((err, conn) => {
+          if (err) return reject(err);
+          conn.query('SELECT 1', (first) => {
+            if (first) return reject(first);
+            conn.query('SELECT 2', (second) => {
+              conn.release();
+              if (second) reject(second);
+              else resolve(name);
+            });
+          });
+        });
+      }));
+      const done: string[] = [];
+      for (const name of ['A', 'B', 'C']) done.push(await job(name));
+      assert.deepEqual(done, ['A', 'B', 'C']);
+      assert.equal(occupancy(pool).free, 1, 'the connection went back to the pool every time');
+      expectSilent('my-ctu-chained');
+    }));
   });
 
   describe('a connection handed straight to a waiter', () => {
