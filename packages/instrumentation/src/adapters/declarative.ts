@@ -11,7 +11,7 @@ import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolAdapter, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, refuseCall, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -52,8 +52,11 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         connectionWrappers.method(connection, name, (next) => function use(this: object) {
           const conn = connectionStateOf(connection);
           if (conn !== undefined) {
+            // A pool's own statement method (poolQuery) may use its internal lease after an await, where
+            // no synchronous mark can say so: a use of an internal lease counts as the pool's own.
+            const internalCall = state.internalCallbacks > 0 || (conn.leased && !conn.explicit && !conn.lending);
             try {
-              checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), state.internalCallbacks > 0);
+              checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), internalCall);
             } catch (err) {
               internalFault(err);
             }
@@ -78,8 +81,14 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
 
     for (const name of acquire) {
       wrappers.method(pool, name, (next) => function acquireConnection(this: object, ...args: unknown[]) {
-        const request = checkoutRequested(state);
         const last = args.length - 1;
+        let request: CheckoutRequest;
+        try {
+          request = checkoutRequested(state);
+        } catch (err) {
+          // Throw mode: to a callback-style acquire's callback; thrown otherwise (whether it returns a promise is unknown).
+          return refuseCall(err, args[last], false);
+        }
         if (last >= 0 && typeof args[last] === 'function') {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
           args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) =>
@@ -105,7 +114,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         });
       }
     }
-    wrapPoolStatements(wrappers, pool, state, poolQuery);
+    wrapPoolStatements(wrappers, pool, state, poolQuery, false);
     wrapPoolEnd(wrappers, pool, state, end);
 
     function* connections(): Iterable<ConnectionState> {

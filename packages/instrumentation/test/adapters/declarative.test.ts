@@ -205,6 +205,35 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     expectViolations('tiny-ctu', 'cross_task_use', 1);
   });
 
+  it('poolQuery: the pool\'s own checkout, statement and checkin after awaits are silent; BEGIN is transaction_on_pool only', async () => {
+    const name = 'tiny-pool-query';
+    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+    // A pool.query() that checks out, awaits one statement and checks in, as most home-made pools write it.
+    class QueryingPool extends TinyPool {
+      async query(sql: string): Promise<string> {
+        const conn = await this.checkout();
+        try {
+          return await conn.query(sql);
+        } finally {
+          this.checkin(conn);
+        }
+      }
+    }
+    const pool = guardPool(new QueryingPool(connect), { adapter: { ...tinyPoolAdapter, poolQuery: ['query'] }, name });
+    assert.equal(await pool.query('SELECT 1'), 'SELECT 1');
+    assert.deepEqual(await Promise.all([pool.query('SELECT 2'), pool.query('SELECT 3'), pool.query('SELECT 4')]), ['SELECT 2', 'SELECT 3', 'SELECT 4']);
+    expectSilent(name);
+    await pool.query('BEGIN');
+    assert.deepEqual(poolViolations(name).map((r) => r.attributes['poolguard.violation.kind']), ['transaction_on_pool']);
+    await pool.query('COMMIT');
+    resetTelemetry();
+    // A checkout by the app is still judged: a query after its checkin is reported.
+    const conn = await pool.checkout();
+    pool.checkin(conn);
+    await conn.query('SELECT 5');
+    expectViolations(name, 'use_after_release', 1);
+  });
+
   describe('a malformed adapter fails at guardPool(), naming the option', () => {
     const adapter = { library: 'tiny-pool', acquire: ['checkout'], release: ['checkin'] };
     const cases: [string, unknown, RegExp][] = [
