@@ -114,6 +114,34 @@ describe('modes', () => {
       }
     });
 
+    it('delivers an error found before the driver ran as pg delivers its own: a rejected promise, or the callback', async () => {
+      const name = 'mode-throw-delivery';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const client = await pool.connect();
+        client.release();
+        const uar = isPoolGuardError('POOLGUARD_USE_AFTER_RELEASE', 'use_after_release');
+        // The call returns a rejected promise rather than throwing: .catch() and Promise.all see it.
+        const pending = client.query('SELECT 1');
+        assert.ok(pending instanceof Promise);
+        await assert.rejects(pending, uar);
+        await assert.rejects(Promise.all([client.query('SELECT 1')]), uar);
+        const viaCallback = await new Promise<unknown>((resolve) => {
+          const returned = client.query('SELECT 1', (err: Error) => resolve(err));
+          assert.equal(returned, undefined);
+        });
+        uar(viaCallback);
+        await pool.end();
+        const ended = isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end');
+        await assert.rejects(pool.connect(), ended);
+        ended(await new Promise<unknown>((resolve) => pool.connect((err) => resolve(err))));
+        await assert.rejects(pool.query('SELECT 1'), ended);
+        ended(await new Promise<unknown>((resolve) => pool.query('SELECT 1', (err: Error) => resolve(err))));
+      } finally {
+        await endPool(pool);
+      }
+    });
+
     it('does not throw on clean traffic, in tasks and outside them', async () => {
       const name = 'mode-throw-clean';
       const pool = guardPool(newPool({ max: 2 }), { name, mode: 'throw' });

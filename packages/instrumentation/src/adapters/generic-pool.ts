@@ -10,7 +10,7 @@ import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type CheckoutRequest } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -86,7 +86,12 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
   }
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
-    const request = checkoutRequested(state);
+    let request: CheckoutRequest;
+    try {
+      request = checkoutRequested(state);
+    } catch (err) {
+      return refuseCall(err, undefined, true);
+    }
     const acquired = next(this).apply(this, arguments as unknown as unknown[]) as PromiseLike<object>;
     return acquired.then(
       (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource),

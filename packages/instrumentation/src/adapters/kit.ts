@@ -183,6 +183,23 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
   return { verdict, raw };
 }
 
+/**
+ * Throw mode: a violation found before the driver ran reaches the caller the
+ * way the driver's own errors do: through a node-style callback (on the next
+ * tick, as pg and mysql2 call back their own errors), as a rejected promise
+ * from a call that returns one, else thrown. So `.catch()`, `Promise.all` and
+ * callbacks see it, and the call's other settled work is not left unobserved.
+ */
+export function refuseCall(err: unknown, callback: unknown, returnsPromise: boolean): unknown {
+  if (!(err instanceof PoolGuardError)) throw err;
+  if (typeof callback === 'function') {
+    process.nextTick(callback as AnyFunction, err);
+    return undefined;
+  }
+  if (returnsPromise) return Promise.reject(err);
+  throw err;
+}
+
 /** Binds a node-style callback to its caller's async context when one propagates. */
 export function bindCallback<F extends AnyFunction>(callback: F, explicit: boolean): F {
   return explicit && asyncContextActive() ? bindToCaller(callback) : callback;
@@ -207,7 +224,7 @@ export function sqlOf(query: unknown): string | undefined {
  * context. `arguments` is only read and forwarded, never passed to a helper,
  * so V8 does not build an arguments object per statement.
  */
-export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[]): void {
+export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[], returnsPromise: boolean): void {
   for (const name of names) {
     wrappers.method(pool, name, (next) => function poolStatement(this: object, sql: unknown) {
       const count = arguments.length;
@@ -216,6 +233,7 @@ export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: Pool
         checkPoolQuery(state, sqlOf(sql));
         bindLast = count > 0 && typeof arguments[count - 1] === 'function' && asyncContextActive();
       } catch (err) {
+        if (err instanceof PoolGuardError) return refuseCall(err, count > 0 ? arguments[count - 1] : undefined, returnsPromise);
         internalFault(err);
       }
       state.internalCheckouts++;

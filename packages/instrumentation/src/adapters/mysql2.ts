@@ -19,7 +19,7 @@ import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, leaseDelivered, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { guardMysql2Use } from './resources';
 
 interface Queue<T> {
@@ -131,7 +131,12 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   wrappers.onUndo(() => pool.removeListener('connection', onConnection));
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
-    const request = checkoutRequested(state);
+    let request: CheckoutRequest;
+    try {
+      request = checkoutRequested(state);
+    } catch (err) {
+      return refuseCall(err, cb, false);
+    }
     const user = bindCallback(cb as AnyFunction, request.explicit);
     // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
     const known = request.requestedAt > 0 ? this._allConnections.length : -1;
@@ -161,7 +166,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     if (verdict.error !== undefined) throw verdict.error;
   });
 
-  wrapPoolStatements(wrappers, pool, state, ['query', 'execute']);
+  wrapPoolStatements(wrappers, pool, state, ['query', 'execute'], false);
   wrapPoolEnd(wrappers, pool, state, ['end']);
 
   const allConnections = function* (): Iterable<Mysql2Connection> {

@@ -16,7 +16,7 @@ import { createLeaseHandle, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -200,7 +200,12 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   for (const client of pool._clients) guardClient(client);
 
   wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
-    const request = checkoutRequested(state);
+    let request: CheckoutRequest;
+    try {
+      request = checkoutRequested(state);
+    } catch (err) {
+      return refuseCall(err, callback, true);
+    }
     const connectNext = next(this);
     if (typeof callback === 'function') {
       const user = bindCallback(callback, request.explicit);
@@ -305,7 +310,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     return (result as Promise<PgPoolClient>).then((client) => (client === undefined ? client : claimSafely(client, request)));
   }
 
-  wrapPoolStatements(wrappers, pool, state, ['query']);
+  wrapPoolStatements(wrappers, pool, state, ['query'], true);
   wrapPoolEnd(wrappers, pool, state, ['end']);
 
   return {
