@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { guardPool, runInTask } from '../src';
 import { inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool } from './helpers/pg';
-import { endPool, expectSilent, waitFor } from './helpers/violations';
+import { endPool, expectSilent, poolKinds, waitFor } from './helpers/violations';
 
 type Db = Pick<pg.PoolClient, 'query'>;
 
@@ -167,6 +167,54 @@ describe('silent patterns', () => {
       })));
       assert.equal(verified, 2, 'verify runs once per new client');
       expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('node-postgres\' documented getClient helper, which wraps client.query and client.release for a checkout', async () => {
+    const name = 'silent-get-client';
+    const pool = guardPool(newPool({ max: 2, connectionTimeoutMillis: 2000 }), { name });
+    // The helper from node-postgres' "Suggested Project Structure" guide, as written there.
+    const getClient = async (): Promise<pg.PoolClient & { lastQuery?: unknown }> => {
+      const client: pg.PoolClient & { lastQuery?: unknown } = await pool.connect();
+      const query = client.query;
+      const release = client.release;
+      const timeout = setTimeout(() => undefined, 5000);
+      client.query = ((...args: unknown[]) => {
+        client.lastQuery = args;
+        return (query as (...a: unknown[]) => unknown).apply(client, args);
+      }) as typeof client.query;
+      client.release = () => {
+        clearTimeout(timeout);
+        client.query = query;
+        client.release = release;
+        return release.apply(client);
+      };
+      return client;
+    };
+    try {
+      // More checkouts than connections, one after another and at once: each release reaches the pool.
+      for (let i = 0; i < 4; i++) {
+        const client = await getClient();
+        await client.query('SELECT $1::int', [i]);
+        client.release();
+      }
+      await Promise.all(Array.from({ length: 6 }, (_, i) => runInTask(async () => {
+        const client = await getClient();
+        try {
+          await client.query('SELECT $1::int', [i]);
+        } finally {
+          client.release();
+        }
+      })));
+      assert.equal(pool.idleCount, pool.totalCount);
+      expectSilent(name);
+      // The lease still ended at the helper's release: a later use is reported.
+      const client = await getClient();
+      client.release();
+      await client.query('SELECT 1');
+      assert.deepEqual(poolKinds(name), ['use_after_release']);
     } finally {
       await endPool(pool);
     }

@@ -128,6 +128,13 @@ const RELEASE_ACCESSOR: PropertyDescriptor = {
       Object.defineProperty(this, 'release', { value: raw, writable: true, configurable: true, enumerable: true });
       return;
     }
+    // pg-pool assigns only when it lends a client that is not leased. An assignment during a lease is
+    // the app's own (node-postgres' docs wrap release to time checkouts): kept as is, and the wrapper
+    // it installs still calls this lease's release.
+    if (slot.conn.leased) {
+      slot.release = raw;
+      return;
+    }
     slot.release = leaseRelease(slot, beginLease(slot.conn), raw);
   },
 };
