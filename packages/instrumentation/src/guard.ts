@@ -17,7 +17,7 @@ import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
 import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
-import type { GuardPoolOptions, PoolAdapter, PoolEndpoint } from './types';
+import type { GuardPoolOptions, PoolAdapter, PoolEndpoint, PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 const POOL_STATE = Symbol.for('poolguard.pool');
@@ -57,6 +57,12 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
   let installed: InstalledPool | undefined;
+  // Each sweep tick re-reads what an SDK started after this pool may have registered:
+  // its MeterProvider, and (taskTracking 'auto') its context manager.
+  const onTick = () => {
+    if (state.metrics !== undefined) attachMeter(state.metrics);
+    if (taskTrackingEnabled(state.settings.taskTracking)) enableHttpRoots();
+  };
   const state: PoolState = {
     library: adapter.library,
     name: uniquePoolName(name ?? endpointName(endpoint) ?? adapter.library),
@@ -84,6 +90,16 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
       if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
     },
+    reconfigure: (next, newName) => {
+      (state as { settings: Settings }).settings = next;
+      stopSweep();
+      stopSweep = startLeakSweep(state, onTick);
+      if (newName === undefined || newName === state.name) return;
+      provisionalName = false;
+      releasePoolName(state.name);
+      state.name = uniquePoolName(newName);
+      if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
+    },
     onEnd: () => {
       if (state.ended) {
         const error = report(state, 'use_after_end', { current: currentTask(), detail: 'end() was called again.' });
@@ -107,21 +123,21 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   if (settings.poolMetrics !== false) {
     const elsewhere = adapter.occupancyReportedElsewhere;
     const occupancy = settings.poolMetrics === true || elsewhere === undefined ? () => true : () => !elsewhere(pool);
-    state.metrics = createMeteredPool(state, occupancy);
-    attachMeter(state.metrics);
-    if (settings.checkServerLimit) state.connectionSeen = readServerLimit(adapter.library, core, state.metrics);
+    try {
+      state.metrics = createMeteredPool(state, occupancy);
+      attachMeter(state.metrics);
+      if (settings.checkServerLimit) state.connectionSeen = readServerLimit(adapter.library, core, state.metrics);
+    } catch (err) {
+      // A MeterProvider that fails to make instruments costs the pool its metrics, never its guard.
+      diag.error(`poolguard: the pool metrics of "${state.name}" could not be set up`, err);
+      if (state.metrics !== undefined) detachMeter(state.metrics);
+      state.metrics = undefined;
+    }
   }
   for (const target of new Set([pool, core])) {
     Object.defineProperty(target, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });
   }
   installed = adapter.install(pool, state);
-  const metered = state.metrics;
-  // Each tick re-reads what an SDK started after this pool may have registered:
-  // its MeterProvider, and (taskTracking 'auto') its context manager.
-  const onTick = () => {
-    if (metered !== undefined) attachMeter(metered);
-    if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
-  };
   stopSweep = startLeakSweep(state, onTick);
   if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
   registerPool(state);
@@ -130,6 +146,17 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
 }
 
 let defaultSettings: Settings | undefined;
+
+/** The most recently enabled PoolGuardInstrumentation and its config: guardPool() takes it as its defaults. */
+let registered: { owner: object; config: PoolGuardConfig } | undefined;
+
+export function setRegisteredConfig(owner: object, config: PoolGuardConfig): void {
+  registered = { owner, config };
+}
+
+export function clearRegisteredConfig(owner: object): void {
+  if (registered?.owner === owner) registered = undefined;
+}
 
 /**
  * Instruments one pool instance by hand and returns the same pool. Works with
@@ -143,9 +170,18 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new PoolGuardConfigError('name', 'expected a non-empty string');
   }
-  const settings = resolveSettings(options);
+  // A registered instrumentation's config is the default: its mode, onViolation and thresholds
+  // hold for pools guarded by hand too, and the options given here override them.
+  const settings = resolveSettings(registered === undefined ? options : { ...registered.config, ...options });
   // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
   // A value no pool owns is reported with default settings: one pool's options are not the app's.
   attachBoundaries(globalTelemetry, () => ({ settings: defaultSettings ??= resolveSettings({}), telemetry: globalTelemetry }));
+  const existing = poolStateOf(pool);
+  if (existing !== undefined) {
+    // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
+    // and the options given here apply from now.
+    if (Object.keys(options).length > 0) existing.reconfigure(settings, options.name);
+    return pool;
+  }
   return guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
 }

@@ -12,7 +12,7 @@ import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { resolveSettings, type Settings } from './config';
-import { guardWithSettings, poolStateOf } from './guard';
+import { clearRegisteredConfig, guardWithSettings, poolStateOf, setRegisteredConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
@@ -40,6 +40,7 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     // Fail fast, naming the option, before anything is stored.
     this._settings = resolveSettings(config);
     super.setConfig(config);
+    if (this.isEnabled()) setRegisteredConfig(this, config);
   }
 
   override setMeterProvider(meterProvider: MeterProvider): void {
@@ -60,12 +61,15 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
 
   override enable(): void {
     super.enable();
+    // guardPool() by hand takes this config as its defaults while this instrumentation is enabled.
+    setRegisteredConfig(this, this.getConfig());
     // The fork, send and postMessage checks: patched once per process, read lazily (enable() runs inside super()).
     attachBoundaries(this, () => ({ settings: this._settings ?? resolveSettings({}), telemetry: this._telemetry }));
   }
 
   override disable(): void {
     super.disable();
+    clearRegisteredConfig(this);
     detachBoundaries(this);
     for (const ref of this._guarded) {
       const pool = ref.deref();

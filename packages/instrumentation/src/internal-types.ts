@@ -20,6 +20,7 @@ export interface TelemetrySource {
 export interface PoolState {
   readonly library: string;
   name: string;
+  /** Replaced only by reconfigure(). */
   readonly settings: Settings;
   readonly telemetry: TelemetrySource;
   readonly pid: number;
@@ -53,6 +54,11 @@ export interface PoolState {
   connectionSeen?(connection: object): void;
   /** The pool's end() was called (reports a second end as use_after_end). */
   onEnd(): void;
+  /**
+   * guardPool() with options on a pool already guarded (by the instrumentation's
+   * hook, at construction): its settings and, if given, its name apply from now.
+   */
+  reconfigure(settings: Settings, name: string | undefined): void;
   uninstall(): void;
 }
 

@@ -28,6 +28,15 @@ async function runApp(order: string): Promise<Dump> {
 }
 
 describe('PoolGuardInstrumentation registration', () => {
+  it('guardPool() on a pool the hook guarded applies its options; a pool guarded by hand takes the registered config', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'registered-guard-pool.js')], { timeout: 30_000 });
+    const { seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: { kind: string; pool: string }[] };
+    assert.deepEqual(seen, [
+      { kind: 'leak', pool: 'orders' },
+      { kind: 'use_after_release', pool: 'list' },
+    ]);
+  });
+
   it('guards a pg pool created after registerInstrumentations()', async () => {
     const dump = await runApp('guard-only');
     assert.deepEqual(dump.results, [42, 7]);
