@@ -131,7 +131,7 @@ export function checkUse(
       if (isUseAfterRelease(conn, viaLease, current)) {
         if (conn.leased || !pool.handingOut(conn)) raise(report(pool, 'use_after_release', { connection: conn, current }));
       } else if (conn.leased && conn.explicit) {
-        if (isCrossTaskUse(conn, current, pool.settings.mode === 'throw', inFlight, transaction)) {
+        if (isCrossTaskUse(conn, current, pool.settings.levels.cross_task_use === 'throw', inFlight, transaction)) {
           raise(report(pool, 'cross_task_use', { connection: conn, current }));
         }
       }

@@ -183,6 +183,29 @@ describe('modes', () => {
       }
     });
 
+    it('a use from no known task follows cross_task_use\'s own level, not the mode', async () => {
+      for (const [label, options, thrown] of [
+        ['report mode, cross_task_use "throw"', { detectors: { cross_task_use: 'throw' } }, true],
+        ['throw mode, cross_task_use "report"', { mode: 'throw', detectors: { cross_task_use: 'report' } }, false],
+      ] as const) {
+        const name = `mode-unknown-current-${thrown}`;
+        const pool = guardPool(newPool(), { name, ...options } as GuardPoolOptions);
+        try {
+          const client = await runInTask(() => pool.connect());
+          // The mocha test body runs in no task.
+          const outcome = await client.query('SELECT 1').then(() => 'ran', (err: PoolGuardError) => err.code);
+          assert.equal(outcome, thrown ? 'POOLGUARD_CROSS_TASK_USE' : 'ran', label);
+          await runInTask(async () => {
+            adoptLease(client);
+            client.release();
+          });
+          assert.equal(poolViolations(name).length, thrown ? 1 : 0, label);
+        } finally {
+          await endPool(pool);
+        }
+      }
+    });
+
     it('detectors: { use_after_release: "throw" } in report mode throws only that kind', async () => {
       const name = 'mode-one-throw';
       const pool = guardPool(newPool(), { name, detectors: { use_after_release: 'throw' } });
