@@ -25,9 +25,14 @@ export const DEFAULT_LEAK_THRESHOLD_MS = 30_000;
 const KIND_SET: ReadonlySet<string> = new Set(VIOLATION_KINDS);
 
 export class PoolGuardConfigError extends TypeError {
+  /** The option named in the message (`leakThresholdMs`, `detectors.leak`, or an environment variable). */
+  readonly option: string;
+  readonly problem: string;
   constructor(option: string, problem: string) {
     super(`poolguard: invalid option \`${option}\`: ${problem}`);
     this.name = 'PoolGuardConfigError';
+    this.option = option;
+    this.problem = problem;
   }
 }
 

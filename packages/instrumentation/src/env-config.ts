@@ -3,7 +3,7 @@
  * (`node --require @poolguard/instrumentation/register`). A bad value fails
  * fast, naming the variable.
  */
-import { PoolGuardConfigError } from './config';
+import { PoolGuardConfigError, resolveSettings } from './config';
 import type { PoolGuardConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,6 +55,39 @@ export function configFromEnv(env: Env = process.env): PoolGuardConfig {
       detectors[kind] = parseChoice('POOLGUARD_DETECTORS', level, ['report', 'throw', 'off'] as const);
     }
     config.detectors = detectors as PoolGuardConfig['detectors'];
+  }
+  return config;
+}
+
+/** The variable that sets each option (a `detectors.<kind>` problem is POOLGUARD_DETECTORS's). */
+const VARIABLE_OF: Readonly<Record<string, string>> = {
+  mode: 'POOLGUARD_MODE',
+  leakThresholdMs: 'POOLGUARD_LEAK_THRESHOLD_MS',
+  captureStacks: 'POOLGUARD_CAPTURE_STACKS',
+  stackSampleRate: 'POOLGUARD_STACK_SAMPLE_RATE',
+  leaseHandles: 'POOLGUARD_LEASE_HANDLES',
+  taskTracking: 'POOLGUARD_TASK_TRACKING',
+  poolMetrics: 'POOLGUARD_POOL_METRICS',
+  checkServerLimit: 'POOLGUARD_CHECK_SERVER_LIMIT',
+  reporter: 'POOLGUARD_REPORTER',
+  detectors: 'POOLGUARD_DETECTORS',
+};
+
+/**
+ * configFromEnv(), checked as the instrumentation will check it: a value that
+ * parses but is out of range (POOLGUARD_STACK_SAMPLE_RATE=2) or an unknown
+ * kind in POOLGUARD_DETECTORS fails naming the variable, not the option.
+ */
+export function checkedConfigFromEnv(env: Env = process.env): PoolGuardConfig {
+  const config = configFromEnv(env);
+  try {
+    resolveSettings(config);
+  } catch (err) {
+    if (!(err instanceof PoolGuardConfigError)) throw err;
+    const variable = VARIABLE_OF[err.option.split('.')[0]!];
+    if (variable === undefined) throw err;
+    const problem = err.option.includes('.') ? `${err.option.slice(err.option.indexOf('.') + 1)}: ${err.problem}` : err.problem;
+    throw new PoolGuardConfigError(variable, problem);
   }
   return config;
 }

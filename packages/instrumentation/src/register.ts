@@ -5,8 +5,8 @@
  * to whatever OTel providers the app registers, even later.
  */
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { configFromEnv } from './env-config';
+import { checkedConfigFromEnv } from './env-config';
 import { PoolGuardInstrumentation } from './instrumentation';
 
-export const instrumentation = new PoolGuardInstrumentation(configFromEnv());
+export const instrumentation = new PoolGuardInstrumentation(checkedConfigFromEnv());
 registerInstrumentations({ instrumentations: [instrumentation] });

@@ -1,0 +1,34 @@
+/*
+ * The preload's configuration from POOLGUARD_* variables: values that parse
+ * but that the instrumentation rejects fail naming the variable, as the ones
+ * that do not parse do.
+ */
+import assert from 'node:assert/strict';
+import { PoolGuardConfigError } from '../src';
+import { checkedConfigFromEnv } from '../src/env-config';
+
+describe('configuration from the environment', () => {
+  it('reads the variables into the config', () => {
+    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_MODE: 'throw', POOLGUARD_LEAK_THRESHOLD_MS: '500', POOLGUARD_DETECTORS: 'leak=off' }), {
+      mode: 'throw',
+      leakThresholdMs: 500,
+      detectors: { leak: 'off' },
+    });
+  });
+
+  for (const [variable, value, problem] of [
+    ['POOLGUARD_MODE', 'loud', /expected one of report, throw/],
+    ['POOLGUARD_LEAK_THRESHOLD_MS', '-1', /expected a number from 1/],
+    ['POOLGUARD_STACK_SAMPLE_RATE', '2', /expected a number from 0 to 1/],
+    ['POOLGUARD_DETECTORS', 'leek=off', /leek: unknown violation kind/],
+  ] as const) {
+    it(`${variable}=${value} fails naming the variable`, () => {
+      assert.throws(() => checkedConfigFromEnv({ [variable]: value }), (err: unknown) => {
+        assert.ok(err instanceof PoolGuardConfigError);
+        assert.match(err.message, new RegExp(`invalid option \`${variable}\``));
+        assert.match(err.message, problem);
+        return true;
+      });
+    });
+  }
+});
