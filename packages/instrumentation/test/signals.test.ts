@@ -133,6 +133,37 @@ describe('signals', () => {
     }
   });
 
+  describe('a MeterProvider that cannot make instruments', () => {
+    const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+    const apiGlobals = () => (globalThis as unknown as Record<symbol, Record<string, unknown>>)[API_GLOBALS]!;
+    let registered: unknown;
+    beforeEach(() => {
+      registered = apiGlobals().metrics;
+      const fail = () => {
+        throw new Error('instruments unavailable');
+      };
+      apiGlobals().metrics = { getMeter: () => new Proxy({}, { get: () => fail }) };
+    });
+    afterEach(() => {
+      apiGlobals().metrics = registered;
+    });
+
+    it('costs the pool its metrics, never its guard: guardPool() returns and violations still reach onViolation and the logs', async () => {
+      const name = 'sig-faulty-meter';
+      const seen: string[] = [];
+      const pool = guardPool(newPool(), { name, onViolation: (v) => seen.push(v.kind) });
+      try {
+        const client = await pool.connect();
+        client.release();
+        assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
+        assert.deepEqual(seen, ['use_after_release']);
+        assert.deepEqual(poolKinds(name), ['use_after_release']);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
   describe('no SQL text, bind values or passwords', () => {
     it('appear in no exported log record, span event, metric attribute or Violation', async () => {
       const name = 'sig-secrets';
@@ -265,6 +296,23 @@ describe('signals', () => {
         assert.equal(names[1], `${base}#${n + 1}`);
       } finally {
         for (const pool of pools) await endPool(pool);
+      }
+    });
+
+    it('with no database named, db.namespace is the user\'s, the database pg connects to', async () => {
+      const { host, port } = pgConfig();
+      const user = process.env.PGDATABASE ?? pgConfig().user;
+      const config: pg.PoolConfig = { ...pgConfig({ max: 1 }), database: undefined };
+      const names: string[] = [];
+      const pool = guardPool(new pg.Pool(config), { onViolation: (v) => names.push(v.poolName) });
+      try {
+        const client = await pool.connect();
+        assert.equal((await client.query('SELECT current_database() AS db')).rows[0].db, user);
+        client.release();
+        await client.query('SELECT 1');
+        assert.match(names[0]!, new RegExp(`^${host}:${port}/${user}(#\\d+)?$`));
+      } finally {
+        await endPool(pool);
       }
     });
 

@@ -21,7 +21,7 @@ import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
 export interface PgPoolLike {
-  options: { max?: number; min?: number; host?: string; port?: number | string; database?: string; connectionString?: string };
+  options: { max?: number; min?: number; host?: string; port?: number | string; database?: string; user?: string; connectionString?: string };
   Client: new (...args: unknown[]) => PgPoolClient;
   Promise?: PromiseConstructor;
   _clients: PgPoolClient[];
@@ -57,20 +57,24 @@ export function pgEndpoint(pool: PgPoolLike): PoolEndpoint {
   let address = options.host;
   let port = options.port === undefined ? undefined : Number(options.port);
   let namespace = options.database;
+  let user = options.user;
   if (options.connectionString !== undefined) {
     try {
       const url = new URL(options.connectionString);
       address ??= url.hostname || undefined;
       port ??= url.port === '' ? undefined : Number(url.port);
       namespace ??= decodeURIComponent(url.pathname.slice(1)) || undefined;
+      user ??= decodeURIComponent(url.username) || undefined;
     } catch {
       // Not a URL (a key=value string): fall back to the environment below.
     }
   }
+  // As pg resolves them: with no database named, pg connects to the database named like the user.
+  user ??= process.env.PGUSER ?? (process.platform === 'win32' ? process.env.USERNAME : process.env.USER);
   return {
     address: address ?? process.env.PGHOST ?? 'localhost',
     port: port ?? (process.env.PGPORT === undefined ? 5432 : Number(process.env.PGPORT)),
-    namespace: namespace ?? process.env.PGDATABASE,
+    namespace: namespace ?? process.env.PGDATABASE ?? user,
   };
 }
 
