@@ -1,12 +1,14 @@
 /*
  * Task identity: which logical unit of concurrent work (a request, a job) is
- * running now. In order of preference:
- *   1. a poolguard task token, when one is active (runInTask, taskMiddleware,
+ * running now. In order of preference (DESIGN "The model"):
+ *   1. the active OTel span context, when a valid one is active, compared by
+ *      trace id: the OTel context manager already pays for async context;
+ *   2. a poolguard task token, when one is active (runInTask, taskMiddleware,
  *      or the root created per incoming HTTP request);
- *   2. the active OTel span context, compared by trace id;
  *   3. none.
  * A token created inside a span remembers that span's trace id, so a token and
- * a span context of the same trace are the same task.
+ * a span context of the same trace are the same task, and so are two tokens
+ * of one trace.
  *
  * Tokens live in poolguard's own AsyncLocalStorage, which is only enabled when
  * task tracking is on: on Node 20, one more enabled ALS makes every await in
@@ -20,9 +22,9 @@ import { createContextKey, INVALID_TRACEID, type ContextManager, type Span, type
 export class TaskToken {
   private static next = 1;
   readonly id = TaskToken.next++;
-  /** The trace this task runs in, once a span has been seen in it (HTTP roots start before the server span). */
-  traceId: string | undefined;
-  spanId: string | undefined;
+  /** The trace active where the token was created (runInTask inside a span), if any. HTTP roots start before any span. */
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
   constructor(spanContext: SpanContext | undefined) {
     this.traceId = spanContext?.traceId;
     this.spanId = spanContext?.spanId;
@@ -91,26 +93,13 @@ export function asyncContextActive(): boolean {
 
 /** The current task, or undefined. Allocates nothing. */
 export function currentTask(): Task | undefined {
-  const token = tokensEntered ? tokens!.getStore() : undefined;
-  if (token !== undefined) {
-    if (token.traceId === undefined) {
-      const spanContext = activeSpanContext();
-      if (spanContext !== undefined) {
-        token.traceId = spanContext.traceId;
-        token.spanId = spanContext.spanId;
-      }
-    }
-    return token;
-  }
-  return activeSpanContext();
+  return activeSpanContext() ?? (tokensEntered ? tokens!.getStore() : undefined);
 }
 
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */
 export function sameTask(a: Task, b: Task): boolean {
   if (a === b) return true;
-  const aToken = a instanceof TaskToken;
-  const bToken = b instanceof TaskToken;
-  if (aToken && bToken) return false;
+  // Two tokens with no trace are two tasks; otherwise the trace decides.
   return a.traceId !== undefined && a.traceId === b.traceId;
 }
 

@@ -82,6 +82,41 @@ describe('cross_task_use', () => {
     }
   });
 
+  it('the active trace id comes before task tokens: two runInTask scopes in one trace are one task, and spans of two traces in one scope are two', async () => {
+    const name = 'ctu-order';
+    const pool = guardPool(newPool(), { name });
+    try {
+      // One trace, two token scopes: the trace decides, silent.
+      await inSpan('ctu-order-one-trace', async () => {
+        const client = await runInTask(() => pool.connect());
+        await runInTask(async () => {
+          await client.query('SELECT 1');
+          client.release();
+        });
+      });
+      expectSilent(name);
+      // One token scope, two traces: the second trace's use is another task's.
+      await runInTask(async () => {
+        const handed = gate<pg.PoolClient>();
+        const used = gate();
+        const owner = inSpan('ctu-order-first', async () => {
+          const client = await pool.connect();
+          handed.open(client);
+          await used.promise;
+          client.release();
+        });
+        await inSpan('ctu-order-second', async () => {
+          await (await handed.promise).query('SELECT 1');
+          used.open();
+        });
+        await owner;
+      });
+      expectViolations(name, 'cross_task_use', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('each task using its own client is silent, also under concurrency', async () => {
     const name = 'ctu-own';
     const pool = guardPool(newPool({ max: 3 }), { name });
