@@ -35,6 +35,12 @@ export function connectionStateOf(connection: object): ConnectionState | undefin
   return (connection as Slotted)[CONNECTION_STATE];
 }
 
+/** `inner` (a driver's core behind the lent wrapper) shares `outer`'s state: a use of either is a use of the lease. */
+export function shareConnectionState(outer: object, inner: object): void {
+  const state = (outer as Slotted)[CONNECTION_STATE];
+  if (state !== undefined) Object.defineProperty(inner, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+}
+
 /** The connection's state, created on first sight. */
 export function attachConnection(pool: PoolState, connection: object): ConnectionState {
   const existing = (connection as Slotted)[CONNECTION_STATE];

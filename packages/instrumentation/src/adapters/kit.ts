@@ -106,6 +106,11 @@ export class ConnectionWrappers<C extends object> {
     this.undo.get(connection)?.push(wrapMethod(connection, name, make));
   }
 
+  /** Wraps a method of an object inside `connection` (a driver's core), undone with the connection's own. */
+  methodOn(connection: C, target: object, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
+    this.undo.get(connection)?.push(wrapMethod(target, name, make));
+  }
+
   uninstall(connections: Iterable<C>): void {
     for (const connection of connections) {
       for (const fn of this.undo.get(connection)?.splice(0).reverse() ?? []) fn();

@@ -7,7 +7,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { checkUse, connectionStateOf } from '../lease';
+import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
 import { bindCallback, ConnectionWrappers, internalFault, refuseCall, sqlOf, type AnyFunction } from './kit';
@@ -174,11 +174,24 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
   return transaction;
 }
 
+/** The callback-API connection inside a mysql2/promise connection (`.connection`), which runs its statements. */
+export function mysql2PromiseCore(value: object): Mysql2ConnectionLike | undefined {
+  const core = (value as { connection?: unknown }).connection;
+  if (core === null || typeof core !== 'object' || !isMysql2Connection(core)) return undefined;
+  return typeof (value as { query?: unknown }).query === 'function' ? core : undefined;
+}
+
 /** Guards the use of a resource of a known driver; returns its transaction state reader, or undefined. */
 export function guardKnownResource<C extends object>(state: PoolState, resource: C, wrappers: ConnectionWrappers<C>): (() => TransactionState) | undefined {
   const wrap = (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => wrappers.method(resource, name, make);
   if (isPgClient(resource)) return guardPgQuery(state, resource, wrap);
   if (isMysql2Connection(resource)) return guardMysql2Use(state, resource, wrap);
+  const core = mysql2PromiseCore(resource);
+  if (core !== undefined) {
+    // The pool lends the promise wrapper; its statements run on the core, which shares the wrapper's lease.
+    shareConnectionState(resource, core);
+    return guardMysql2Use(state, core, (name, make) => wrappers.methodOn(resource, core, name, make));
+  }
   return undefined;
 }
 
@@ -191,8 +204,9 @@ export function socketOf(resource: unknown): unknown {
 
 /** Where a known driver's connection points, without credentials. */
 export function endpointOfResource(resource: object): PoolEndpoint | undefined {
+  const mysql2 = isMysql2Connection(resource) ? resource : mysql2PromiseCore(resource);
   const params = (resource as { connectionParameters?: { host?: string; port?: number; database?: string } }).connectionParameters
-    ?? (isMysql2Connection(resource) ? (resource as { config?: { host?: string; port?: number; database?: string } }).config : undefined);
+    ?? (mysql2 as { config?: { host?: string; port?: number; database?: string } } | undefined)?.config;
   if (params?.host === undefined) return undefined;
   return { address: params.host, port: params.port, namespace: params.database };
 }

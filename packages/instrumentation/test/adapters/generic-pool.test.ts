@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import genericPool from 'generic-pool';
+import mysqlPromise from 'mysql2/promise';
 import pg from 'pg';
 import { adoptLease, guardPool, runInTask } from '../../src';
+import { mysqlConfig } from '../helpers/mysql';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { pgConfig, sleep } from '../helpers/pg';
 import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
@@ -49,6 +51,12 @@ async function withPool<T extends object>(make: () => genericPool.Pool<T>, name:
   } finally {
     await endGenericPool(pool);
   }
+}
+
+/** A single connection's settings (a pool's without connectionLimit). */
+function mysqlConnectionConfig(): mysqlPromise.ConnectionOptions {
+  const { connectionLimit: _limit, ...connection } = mysqlConfig();
+  return connection;
 }
 
 const clients = (name: string, options: Parameters<typeof guardPool>[1], body: (pool: ClientPool) => Promise<void>, max = 2) =>
@@ -218,6 +226,42 @@ describe('generic-pool adapter', () => {
         await endGenericPool(pool);
       }
     });
+  });
+
+  describe('a pool of mysql2/promise connections', () => {
+    type PromiseConnection = mysqlPromise.Connection;
+    const connections = () => genericPool.createPool<PromiseConnection>({
+      create: () => mysqlPromise.createConnection(mysqlConnectionConfig()),
+      destroy: (conn) => conn.end(),
+    }, { max: 1 });
+
+    it('its statements are guarded through the wrapper\'s core: use_after_release, concurrent_query, dirty_release', () => withPool(connections, 'gp-mysql2-promise', {}, async (pool) => {
+      let conn = await pool.acquire();
+      await pool.release(conn);
+      await conn.query('SELECT 1');
+      conn = await pool.acquire();
+      await Promise.all([conn.query('SELECT SLEEP(0.05)'), conn.query('SELECT 1')]);
+      await conn.query('BEGIN');
+      await pool.release(conn);
+      assert.deepEqual(poolViolations('gp-mysql2-promise').map((r) => r.attributes['poolguard.violation.kind']), ['use_after_release', 'concurrent_query', 'dirty_release']);
+      conn = await pool.acquire();
+      await conn.query('ROLLBACK');
+      await pool.release(conn);
+    }));
+
+    it('statements inside each lease, and a transaction committed before release, are silent', () => withPool(connections, 'gp-mysql2-promise-clean', {}, async (pool) => {
+      await Promise.all(Array.from({ length: 4 }, () => runInTask(async () => {
+        const conn = await pool.acquire();
+        try {
+          await conn.query('BEGIN');
+          await conn.execute('SELECT ? AS n', [1]);
+          await conn.query('COMMIT');
+        } finally {
+          await pool.release(conn);
+        }
+      })));
+      expectSilent('gp-mysql2-promise-clean');
+    }));
   });
 
   describe('a pool of plain objects (lease-level kinds only)', () => {
