@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
+import mysql from 'mysql2';
 import pg from 'pg';
 import { guardPool } from '../src/guard';
 import { PoolGuardError } from '../src/errors';
+import { endMysqlPool, getConnection, mysqlConfig } from './helpers/mysql';
 import { pgConfig } from './helpers/pg';
 import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
 import { FIXTURES, kindsOf, runFixture } from './helpers/processes';
@@ -66,6 +68,39 @@ describe('pool_across_boundary', function () {
     } finally {
       port1.close();
       port2.close();
+    }
+  });
+
+  it('a pool that structured clone can copy (a new mysql2 pool) is reported and still copied: report mode changes nothing', async () => {
+    const raw = mysql.createPool(mysqlConfig());
+    const cloneable = (() => {
+      const { port1, port2 } = new MessageChannel();
+      try {
+        port1.postMessage({ pool: raw });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        port1.close();
+        port2.close();
+      }
+    })();
+    assert.ok(cloneable, 'an unguarded new mysql2 pool can be cloned (the premise of this test)');
+    const pool = guardPool(mysql.createPool(mysqlConfig()), { name: 'boundary-cloneable' });
+    const { port1, port2 } = new MessageChannel();
+    try {
+      port1.postMessage({ pool });
+      expectViolations('boundary-cloneable', 'pool_across_boundary', 1, { leaseId: null });
+      // The guard still works after the copy: the pool lends and its connections are guarded.
+      const conn = await getConnection(pool);
+      conn.release();
+      conn.release();
+      expectViolations('boundary-cloneable', 'double_release', 1, { others: ['pool_across_boundary'] });
+    } finally {
+      port1.close();
+      port2.close();
+      await endMysqlPool(raw);
+      await endMysqlPool(pool);
     }
   });
 

@@ -19,7 +19,7 @@ import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { guardMysql2Use } from './resources';
 
 interface Queue<T> {
@@ -48,8 +48,7 @@ export interface Mysql2CorePool {
   query(...args: unknown[]): unknown;
   execute(...args: unknown[]): unknown;
   end(...args: unknown[]): unknown;
-  prependListener(event: string, listener: (connection: Mysql2Connection) => void): unknown;
-  removeListener(event: string, listener: (connection: Mysql2Connection) => void): unknown;
+  emit(event: string | symbol, ...args: unknown[]): boolean;
 }
 
 /** mysql2/promise's PromisePool: a facade over `.pool`. */
@@ -122,13 +121,24 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   // once; the pool emits 'connection' when it is open.
   const createdAt = new WeakMap<Mysql2Connection, number>();
   const onConnection = (connection: Mysql2Connection) => {
-    // Before the app's own 'connection' listeners, so their queries are counted.
     guardConnection(connection);
     recordCreateTime(state.metrics, createdAt.get(connection) ?? 0);
     createdAt.delete(connection);
   };
-  pool.prependListener('connection', onConnection);
-  wrappers.onUndo(() => pool.removeListener('connection', onConnection));
+  // Seen at the pool's emit, before the app's own 'connection' listeners (so their queries are
+  // counted), rather than as a listener: a listener is a function in the pool's enumerable
+  // `_events`, and a pool that structured clone could copy (a new one, sent by mistake) would then
+  // fail to, changing what the app gets in report mode.
+  wrappers.method(pool, 'emit', (next) => function emit(this: Mysql2CorePool, event: unknown, connection?: unknown) {
+    if (event === 'connection' && connection !== null && typeof connection === 'object') {
+      try {
+        onConnection(connection as Mysql2Connection);
+      } catch (err) {
+        internalFault(err);
+      }
+    }
+    return next(this).apply(this, arguments as unknown as unknown[]);
+  });
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
     let request: CheckoutRequest;
