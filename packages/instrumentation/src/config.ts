@@ -52,10 +52,27 @@ function number(option: string, value: unknown, fallback: number, min: number, m
   return value;
 }
 
+/** Every option the instrumentation and guardPool() take, with OTel's own `enabled`. */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'mode', 'detectors', 'leakThresholdMs', 'captureStacks', 'stackSampleRate', 'leaseHandles', 'taskTracking',
+  'poolMetrics', 'checkServerLimit', 'reporter', 'onViolation', 'enabled', 'name', 'adapter',
+]);
+
+/** A misspelt option would otherwise be ignored in silence: it fails, naming the closest known one. */
+function checkKnownOptions(config: object): void {
+  for (const key of Object.keys(config)) {
+    if (KNOWN_OPTIONS.has(key)) continue;
+    const lower = key.toLowerCase();
+    const close = [...KNOWN_OPTIONS].find((known) => known.toLowerCase().startsWith(lower) || lower.startsWith(known.toLowerCase()));
+    throw new PoolGuardConfigError(key, `unknown option${close === undefined ? '' : `; did you mean \`${close}\`?`}`);
+  }
+}
+
 export function resolveSettings(config: PoolGuardConfig = {}): Settings {
   if (config === null || typeof config !== 'object') {
     throw new PoolGuardConfigError('config', `expected an object, got ${JSON.stringify(config)}`);
   }
+  checkKnownOptions(config);
   const mode = oneOf('mode', config.mode, ['report', 'throw'] as const, 'report');
   const levels = {} as Record<Kind, DetectorLevel>;
   for (const kind of VIOLATION_KINDS) levels[kind] = mode;

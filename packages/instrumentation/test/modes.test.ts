@@ -276,6 +276,8 @@ describe('modes', () => {
       ['stackSampleRate', { stackSampleRate: 2 }, /`stackSampleRate`.*2/],
       ['onViolation', { onViolation: 'log' as unknown as () => void }, /`onViolation`/],
       ['leaseHandles', { leaseHandles: 'yes' as unknown as boolean }, /`leaseHandles`/],
+      ['misspelt option', { leakThreshold: 100 } as GuardPoolOptions, /`leakThreshold`: unknown option; did you mean `leakThresholdMs`\?/],
+      ['unknown option', { verbose: true } as GuardPoolOptions, /`verbose`: unknown option$/],
     ];
     for (const [label, options, message] of cases) {
       it(`rejects an invalid ${label}`, async () => {
