@@ -16,7 +16,7 @@ import { endpointName, registerPool, releasePoolName, uniquePoolName, unregister
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
-import { currentTask, enableHttpRoots, taskTrackingEnabled } from './task';
+import { currentTask, wantHttpRoots } from './task';
 import type { GuardPoolOptions, PoolAdapter, PoolEndpoint, PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -58,10 +58,9 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   let stopSweep = () => undefined as void;
   let installed: InstalledPool | undefined;
   // Each sweep tick re-reads what an SDK started after this pool may have registered:
-  // its MeterProvider, and (taskTracking 'auto') its context manager.
+  // its MeterProvider. (A late context manager is noticed per request: task.ts wantHttpRoots.)
   const onTick = () => {
     if (state.metrics !== undefined) attachMeter(state.metrics);
-    if (taskTrackingEnabled(state.settings.taskTracking)) enableHttpRoots();
   };
   const state: PoolState = {
     library: adapter.library,
@@ -92,6 +91,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     },
     reconfigure: (next, newName) => {
       (state as { settings: Settings }).settings = next;
+      wantHttpRoots(next.taskTracking);
       stopSweep();
       stopSweep = startLeakSweep(state, onTick);
       if (newName === undefined || newName === state.name) return;
@@ -139,7 +139,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   }
   installed = adapter.install(pool, state);
   stopSweep = startLeakSweep(state, onTick);
-  if (taskTrackingEnabled(settings.taskTracking)) enableHttpRoots();
+  wantHttpRoots(settings.taskTracking);
   registerPool(state);
   diag.debug(`poolguard: guarding ${adapter.library} pool "${state.name}"`);
   return pool;

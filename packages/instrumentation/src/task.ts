@@ -124,6 +124,22 @@ export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unkn
 
 type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
 
+/** 'auto' pools only: roots are entered once taskTrackingEnabled('auto') holds, checked per request. */
+let httpRootsForced = false;
+
+/**
+ * Task roots per HTTP request for a pool's `taskTracking` setting: `true`
+ * enters them from now on; `'auto'` subscribes now and enters them from the
+ * first request after an OTel context manager is registered (an SDK started
+ * after the pool was guarded, as with the preload), checked per request;
+ * `false` asks for none.
+ */
+export function wantHttpRoots(setting: boolean | 'auto'): void {
+  if (setting === false) return;
+  if (setting === true) httpRootsForced = true;
+  enableHttpRoots();
+}
+
 /**
  * Makes every incoming HTTP request a task root. The channel fires once per
  * request before the 'request' event, in the parser's execution; entering a
@@ -136,11 +152,13 @@ type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
  * the response's events are emitted in the request's token too: one closure per
  * message, nothing per checkout.
  */
-export function enableHttpRoots(): void {
+function enableHttpRoots(): void {
   if (httpRootsOn) return;
   httpRootsOn = true;
-  const storage = tokenStorage();
   subscribe('http.server.request.start', (message) => {
+    // Until async context is on, no token: an ALS of poolguard's own would slow every await (Node < 24).
+    if (!httpRootsForced && !taskTrackingEnabled('auto')) return;
+    const storage = tokenStorage();
     const token = new TaskToken(undefined);
     tokensEntered = true;
     storage.enterWith(token);

@@ -37,6 +37,12 @@ describe('PoolGuardInstrumentation registration', () => {
     ]);
   });
 
+  it('with taskTracking "auto", requests are tasks from the first one after the app\'s SDK registers a context manager', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'late-sdk-http.js')], { timeout: 30_000 });
+    const { seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[] };
+    assert.deepEqual(seen, ['cross_task_use', 'cross_task_use']);
+  });
+
   it('guards a pg pool created after registerInstrumentations()', async () => {
     const dump = await runApp('guard-only');
     assert.deepEqual(dump.results, [42, 7]);
