@@ -7,14 +7,18 @@
  * serialise it into a dead plain object; and a socket handle passed along
  * would let two processes interleave bytes on one database session.
  *
- * Only the call sites of those channels are analysed. Their arguments are
+ * Only the call sites of those channels are analysed; a bare `send()`,
+ * `fork()` or `exec()` counts only when it is a global or imported from a
+ * channel module, not a helper declared in the file. Their arguments are
  * searched, through object and array literals to depth 3, for a value that
  * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
- * a pool, client or connection.
+ * a pool, client or connection. A node is reported once per channel, however
+ * many pools the literal it stands for holds.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 
+import { isChannelBinding } from '../util/channel-bindings';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
@@ -79,11 +83,13 @@ export default createRule<Options, MessageIds>({
       : undefined;
     let tracker: PoolValueTracker | undefined;
     const values = () => (tracker ??= getPoolValueTracker(sourceCode, creators));
+    /** Channel labels already reported per node: `{ a: pool, b: pool }` in a variable is one report. */
+    const reported = new Map<TSESTree.Node, Set<string>>();
 
     return {
       CallExpression(node) {
         const channel = callChannel(node);
-        if (channel) checkPayload(channel.payload, channel.label, channel.listOnly);
+        if (channel && !isLocalHelper(node)) checkPayload(channel.payload, channel.label, channel.listOnly);
       },
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
@@ -126,6 +132,12 @@ export default createRule<Options, MessageIds>({
       }
     }
 
+    /** A bare `send()` or `fork()` that this file declares (a function, a parameter) is no channel. */
+    function isLocalHelper(node: TSESTree.CallExpression): boolean {
+      const callee = unwrap(node.callee);
+      return callee.type === AST_NODE_TYPES.Identifier && !isChannelBinding(callee, sourceCode.getScope(node));
+    }
+
     /** `listOnly`: the payload is an argument list; only its elements cross. */
     function checkPayload(payload: TSESTree.Node, channel: string, listOnly: boolean): void {
       if (payload.type === AST_NODE_TYPES.SpreadElement) return;
@@ -149,7 +161,7 @@ export default createRule<Options, MessageIds>({
       if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return;
       const kind = values().kindOf(target) ?? typedKind(target);
       if (kind) {
-        context.report({ node: reportAt ?? node, messageId: 'poolAcrossBoundary', data: { kind, channel } });
+        reportOnce(reportAt ?? node, kind, channel);
         return;
       }
       if (depth >= MAX_NESTING) return;
@@ -198,6 +210,14 @@ export default createRule<Options, MessageIds>({
         if (property.type === AST_NODE_TYPES.Property && staticMemberName(property) === name) return property.value;
       }
       return undefined;
+    }
+
+    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: string): void {
+      const channels = reported.get(node) ?? new Set<string>();
+      if (channels.has(channel)) return;
+      channels.add(channel);
+      reported.set(node, channels);
+      context.report({ node, messageId: 'poolAcrossBoundary', data: { kind, channel } });
     }
 
     function typedKind(node: TSESTree.Node): CreatorKind | undefined {

@@ -151,7 +151,10 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
       case AST_NODE_TYPES.ConditionalExpression:
         return kindOf(node.consequent, depth) ?? kindOf(node.alternate, depth);
       case AST_NODE_TYPES.LogicalExpression:
-        return kindOf(node.left, depth) ?? kindOf(node.right, depth);
+        // A pool is truthy: `pool && pool.options` is the options; `pool || x` and `pool ?? x` are the pool.
+        return node.operator === '&&'
+          ? kindOf(node.right, depth)
+          : (kindOf(node.left, depth) ?? kindOf(node.right, depth));
       case AST_NODE_TYPES.AssignmentExpression:
         return node.operator === '=' || node.operator === '??=' || node.operator === '||='
           ? kindOf(node.right, depth)

@@ -169,6 +169,45 @@ ruleTester.run('no-pool-across-boundary', rule, {
       startServer(pool);
       repo.save({ pool });
     `,
+    // A pool is truthy: `pool && x` is x, so only x crosses.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      process.send({ config: pool && pool.options });
+      process.send(pool && pool.totalCount);
+    `,
+    // A helper of this file that shares a channel's name runs in-process.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      async function send(client, text) {
+        return client.query(text);
+      }
+      (async () => {
+        const client = await pool.connect();
+        await send(client, 'NOTIFY jobs');
+        client.release();
+      })();
+    `,
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      function exec(sql, deps) {
+        return deps[0].query(sql);
+      }
+      const fork = (name, deps) => ({ name, deps });
+      exec('select 1', [pool]);
+      fork('tenant-a', [pool]);
+    `,
+    code`
+      import { Pool } from 'pg';
+      import { send } from './bus.js';
+      const pool = new Pool();
+      function withChannel(postMessage) {
+        postMessage(pool);
+      }
+      send({ pool });
+    `,
     // The creator's module object or constructor is not a live pool.
     code`
       import * as pg from 'pg';
@@ -700,6 +739,56 @@ ruleTester.run('no-pool-across-boundary', rule, {
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'pool', channel: SEND } }],
     },
+    // A pool is truthy: `pool || x` and `pool ?? x` are the pool; `ready && pool` is too.
+    {
+      code: code`
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        process.send(pool || fallback);
+        process.send(cached ?? pool);
+        process.send(ready && pool);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 3, column: 14 },
+        { messageId: 'poolAcrossBoundary', line: 4, column: 14 },
+        { messageId: 'poolAcrossBoundary', line: 5, column: 14 },
+      ],
+    },
+    // One report per argument and channel, however many pools the variable holds.
+    {
+      code: code`
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const deps = { a: pool, b: pool, c: pool };
+        process.send(deps);
+        const pools = [new Pool(), new Pool()];
+        process.send(pools);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 4, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 14, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    {
+      code: code`
+        const { Worker } = require('worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const deps = { a: pool, b: pool };
+        new Worker('./w.js', { workerData: deps });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 36, data: { kind: 'pool', channel: WORKER_DATA } }],
+    },
+    // A bound `process.send` is still IPC.
+    {
+      code: code`
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const send = process.send.bind(process);
+        send({ pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 8, data: { kind: 'pool', channel: SEND } }],
+    },
     // ---- fork arguments ----
     {
       code: code`
@@ -719,6 +808,35 @@ ruleTester.run('no-pool-across-boundary', rule, {
         cp.fork('./child.js', args);
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 23 }],
+    },
+    // `fork` taken from child_process by member, from a dynamic import, or declared ambient
+    {
+      code: code`
+        const fork = require('node:child_process').fork;
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork('./child.js', [pool]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 21, data: { kind: 'pool', channel: FORK } }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const cp = await import('child_process');
+        const { fork } = cp;
+        const pool = new Pool();
+        fork('./child.js', [pool]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 21 }],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        declare function postMessage(message: unknown): void;
+        postMessage(new Pool());
+      `,
+      filename: 'worker.ts',
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 13, data: { kind: 'pool', channel: POST } }],
     },
     // ---- worker-pool tasks ----
     {

@@ -1,0 +1,89 @@
+/**
+ * Whether a bare callee such as `fork(...)`, `send(...)` or `exec(...)` can be
+ * a channel to another process or thread.
+ *
+ * Channels are matched by name, so a helper of the same name declared in the
+ * file (`async function send(client, text)`, a parameter, `const exec = ...`)
+ * would look like one. A bare name counts only when it is undeclared (a global)
+ * or bound to an import of a channel module: `import { fork } from
+ * 'node:child_process'`, `const { fork } = require('child_process')`,
+ * `const run = require('child_process').fork`.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { unwrap } from './ast';
+
+/** Modules whose exports send their arguments to another process or thread. */
+const CHANNEL_MODULES = new Set([
+  ...['child_process', 'cluster', 'process', 'worker_threads'].flatMap(name => [name, `node:${name}`]),
+  'piscina',
+  'workerpool',
+]);
+
+/** Aliases deeper than this are not hand-written code. */
+const MAX_HOPS = 6;
+
+/** Whether the bare callee `callee`, seen from `scope`, may be a channel. */
+export function isChannelBinding(callee: TSESTree.Identifier, scope: TSESLint.Scope.Scope): boolean {
+  const variable = findVariable(scope, callee);
+  // Unresolved, a configured global or a `declare`d one: nothing here says it is not a channel.
+  if (!variable || variable.defs.every(isAmbient)) return true;
+  return bindsChannel(variable, 0);
+}
+
+/** `declare function send(...)`, `declare const fork: ...`: describes something defined elsewhere. */
+function isAmbient(def: TSESLint.Scope.Definition): boolean {
+  if (def.node.type === AST_NODE_TYPES.TSDeclareFunction) return true;
+  return def.parent?.type === AST_NODE_TYPES.VariableDeclaration && def.parent.declare;
+}
+
+function bindsChannel(variable: TSESLint.Scope.Variable, hops: number): boolean {
+  return variable.defs.some(def => {
+    if (def.node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
+      const reference = def.node.moduleReference;
+      return reference.type === AST_NODE_TYPES.TSExternalModuleReference && isChannelModule(reference.expression);
+    }
+    if (def.type === 'ImportBinding') {
+      return def.parent?.type === AST_NODE_TYPES.ImportDeclaration && isChannelModule(def.parent.source);
+    }
+    if (def.type === 'Variable' && def.node.init) return comesFromChannelModule(def.node.init, variable.scope, hops + 1);
+    // Function declarations, parameters, classes, catch bindings: local code.
+    return false;
+  });
+}
+
+/**
+ * `require('child_process')`, `await import('node:child_process')`, a member
+ * of either, `process.send.bind(process)`, or a variable holding one.
+ */
+function comesFromChannelModule(node: TSESTree.Node, scope: TSESLint.Scope.Scope, hops: number): boolean {
+  if (hops > MAX_HOPS) return false;
+  let current = unwrap(node);
+  if (current.type === AST_NODE_TYPES.AwaitExpression) current = unwrap(current.argument);
+  switch (current.type) {
+    case AST_NODE_TYPES.MemberExpression:
+      return comesFromChannelModule(current.object, scope, hops + 1);
+    case AST_NODE_TYPES.CallExpression: {
+      const callee = unwrap(current.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'require') {
+        return isChannelModule(current.arguments[0]);
+      }
+      const isBind = callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'bind';
+      return isBind && comesFromChannelModule(callee.object, scope, hops + 1);
+    }
+    case AST_NODE_TYPES.ImportExpression:
+      return isChannelModule(current.source);
+    case AST_NODE_TYPES.Identifier: {
+      const variable = findVariable(scope, current);
+      if (!variable || variable.defs.length === 0) return current.name === 'process';
+      return bindsChannel(variable, hops + 1);
+    }
+    default:
+      return false;
+  }
+}
+
+function isChannelModule(node: TSESTree.Node | undefined): boolean {
+  return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' && CHANNEL_MODULES.has(node.value);
+}
