@@ -11,13 +11,13 @@
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
-import { enclosingFunction } from '../util/ast';
+import { enclosingFunction, unwrap } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
 import { analyzeForks, mayFork, type ForkAnalysis } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
-import { isPoolLikeType } from '../util/pool-types';
+import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 
 export type Options = [
   {
@@ -30,6 +30,8 @@ export type Options = [
 export type MessageIds = 'importCreatesPool' | 'poolBeforeFork' | 'poolInPrimary';
 
 type CreationCall = TSESTree.CallExpression | TSESTree.NewExpression;
+/** A statement that may branch on a guard: `if (guard) ...`, `guard && start()`. */
+type BranchStatement = TSESTree.ExpressionStatement | TSESTree.IfStatement;
 
 export default createRule<Options, MessageIds>({
   name: 'no-pool-before-fork',
@@ -75,7 +77,8 @@ export default createRule<Options, MessageIds>({
     const forks = analyzeForks(sourceCode);
     if (forks.selfForks.length === 0) return {};
     const guards = analyzeGuards(sourceCode);
-    const forkLogic = functionsHoldingForkLogic(forks, guards);
+    const branches: BranchStatement[] = [];
+    let forkLogic = new Set<TSESTree.Node>();
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const reported = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
@@ -132,6 +135,8 @@ export default createRule<Options, MessageIds>({
         // Innermost wins: `makePool().on('error', log)` is one pool, reported once.
         if (reported.has(node) || [...accepted, ...known].some(inner => contains(node, inner))) continue;
         if (sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
+        // `pool.on('error', log)` returns the same pool, `pool.connect()` one of its clients.
+        if (isMethodOfPool(services, node)) continue;
         accepted.push(node);
       }
       for (const node of accepted.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
@@ -149,7 +154,11 @@ export default createRule<Options, MessageIds>({
           typedCandidates.push(node);
         },
       }),
+      'IfStatement, ExpressionStatement'(node: BranchStatement): void {
+        branches.push(node);
+      },
       'Program:exit'(): void {
+        forkLogic = functionsHoldingForkLogic(forks, guards, branches);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         if (typeChecked) checkTypedCandidates();
         checkLocalImports();
@@ -158,13 +167,37 @@ export default createRule<Options, MessageIds>({
   },
 });
 
-/** Functions that contain a self-fork or a guard read: their bodies are the fork logic (e.g. `main()`). */
-function functionsHoldingForkLogic(forks: ForkAnalysis, guards: GuardAnalysis): Set<TSESTree.Node> {
+/**
+ * Functions whose bodies are the fork logic (e.g. `main()`): those holding a
+ * self-fork, and those that branch on a guard as a statement (`if
+ * (cluster.isPrimary) { ...; return }`). A guard read as a value (`max:
+ * cluster.isWorker ? 5 : 1`, a template, a handler nested in a factory) does
+ * not make a factory fork logic: the factory runs where it is called.
+ */
+function functionsHoldingForkLogic(
+  forks: ForkAnalysis,
+  guards: GuardAnalysis,
+  branches: readonly BranchStatement[],
+): Set<TSESTree.Node> {
   const functions = new Set<TSESTree.Node>();
-  for (const node of [...forks.selfForks.map(site => site.node), ...guards.guardReads]) {
-    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) functions.add(fn);
+  for (const site of forks.selfForks) {
+    for (let fn = enclosingFunction(site.node); fn; fn = enclosingFunction(fn)) functions.add(fn);
+  }
+  for (const statement of branches) {
+    const test = branchTest(statement);
+    const fn = test && enclosingFunction(statement);
+    if (fn && guards.isGuard(test)) functions.add(fn);
   }
   return functions;
+}
+
+/** The condition a statement branches on: an `if` test, or the left of `guard && start()`. */
+function branchTest(statement: BranchStatement): TSESTree.Node | undefined {
+  if (statement.type === AST_NODE_TYPES.IfStatement) return statement.test;
+  const expression = unwrap(statement.expression);
+  if (expression.type === AST_NODE_TYPES.LogicalExpression) return expression.left;
+  if (expression.type === AST_NODE_TYPES.ConditionalExpression) return expression.test;
+  return undefined;
 }
 
 function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {

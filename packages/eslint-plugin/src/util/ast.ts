@@ -36,12 +36,21 @@ type FunctionNode =
   | TSESTree.FunctionDeclaration
   | TSESTree.FunctionExpression;
 
+/** An instance field whose initializer runs on each `new`, like a constructor body. */
+type InstanceField = TSESTree.AccessorProperty | TSESTree.PropertyDefinition;
+
+/** Code that runs only when something calls it. */
+export type DeferredCode = FunctionNode | InstanceField;
+
 /**
  * The function whose call runs `node`, skipping IIFEs (they run where they
- * stand); `undefined` when `node` runs as the module loads.
+ * stand), or the instance field whose initializer holds it (it runs on `new`,
+ * as the constructor's first statements do); `undefined` when `node` runs as
+ * the module loads. Static fields and static blocks run as the class is
+ * defined, so they are walked through.
  */
-export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
-  for (let current = node.parent; current; current = current.parent) {
+export function enclosingFunction(node: TSESTree.Node): DeferredCode | undefined {
+  for (let child = node, current = node.parent; current; child = current, current = current.parent) {
     if (
       current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
       current.type === AST_NODE_TYPES.FunctionDeclaration ||
@@ -50,7 +59,15 @@ export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined
       const call = current.parent;
       const isIife = call?.type === AST_NODE_TYPES.CallExpression && call.callee === current;
       if (!isIife) return current;
+    } else if (isInstanceField(current) && current.value === child) {
+      return current;
     }
   }
   return undefined;
+}
+
+function isInstanceField(node: TSESTree.Node): node is InstanceField {
+  return (
+    (node.type === AST_NODE_TYPES.PropertyDefinition || node.type === AST_NODE_TYPES.AccessorProperty) && !node.static
+  );
 }

@@ -3,7 +3,8 @@
  * process or thread, so that everything on the file's shared path runs twice.
  *
  * - `cluster.fork()` re-runs the main module, unless `cluster.setupPrimary` /
- *   `setupMaster({ exec })` in this file points the workers at another file;
+ *   `setupMaster({ exec })` in this file (inline, or a constant settings
+ *   object) points the workers at another file;
  * - `child_process.fork(self)` and `new Worker(self)`, where `self` is
  *   `__filename`, `process.argv[1]`, `import.meta.filename`, `import.meta.url`,
  *   `new URL(import.meta.url)` or `fileURLToPath(...)` of one of those, or a
@@ -121,22 +122,38 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
   return { selfForks, clusterExecElsewhere };
 }
 
-/** `setupPrimary({ exec })` with an `exec` that is not this file. */
+/** `setupPrimary({ exec })` (inline or in a constant) with an `exec` that is not this file. */
 function execPointsElsewhere(settings: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope): boolean {
-  if (settings?.type !== AST_NODE_TYPES.ObjectExpression) return false;
-  for (const property of settings.properties) {
+  const literal = settings && objectLiteralOf(settings, scope);
+  if (!literal) return false;
+  for (const property of literal.properties) {
     if (property.type !== AST_NODE_TYPES.Property || getPropertyName(property, scope) !== 'exec') continue;
     return !isSelfReference(property.value, scope);
   }
   return false;
 }
 
+/** The object literal `node` is, or that a never-reassigned variable was initialized with. */
+function objectLiteralOf(node: TSESTree.Node, scope: TSESLint.Scope.Scope): TSESTree.ObjectExpression | undefined {
+  const expr = unwrap(node);
+  if (expr.type === AST_NODE_TYPES.ObjectExpression) return expr;
+  const init = expr.type === AST_NODE_TYPES.Identifier ? constantValue(expr, scope) : undefined;
+  const value = init && unwrap(init);
+  return value?.type === AST_NODE_TYPES.ObjectExpression ? value : undefined;
+}
+
 function isSelfConstant(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope, depth: number): boolean {
+  const init = constantValue(id, scope);
+  return init !== undefined && isSelfReference(init, scope, depth + 1);
+}
+
+/** The initializer of `const x = ...` (or a `let` never reassigned). */
+function constantValue(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
   const variable = findVariable(scope, id);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name || !def.node.init) return false;
-  if (variable?.references.some(ref => ref.isWrite() && !ref.init)) return false;
-  return isSelfReference(def.node.init, scope, depth + 1);
+  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name || !def.node.init) return undefined;
+  if (variable?.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  return def.node.init;
 }
 
 function isImportMetaMember(expr: TSESTree.MemberExpression): boolean {

@@ -2,11 +2,12 @@
  * Primary/worker guard analysis: which side of a self-fork a node runs on.
  *
  * After a self-fork the same file runs in the parent and in each child; a
- * guard (`cluster.isPrimary`, `isMainThread`, `process.send`, ...) splits the
- * file into a parent side and a child side. Like ESLint's `no-this-before-super`
- * this reasons about the branches that lead to a node, but structurally: the
- * enclosing `if`/`?:`/`&&`/`||` branches, and earlier `if (guard) { ...; return }`
- * exits in the same statement list. Anything not behind a guard is 'shared'.
+ * guard (`cluster.isPrimary`, `isMainThread`, `parentPort`, `process.send`,
+ * ...) splits the file into a parent side and a child side. Like ESLint's
+ * `no-this-before-super` this reasons about the branches that lead to a node,
+ * but structurally: the enclosing `if`/`?:`/`&&`/`||` branches, and earlier
+ * `if (guard) { ...; return }` exits in the same statement list. Anything not
+ * behind a guard is 'shared'.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -26,8 +27,8 @@ interface Guard {
 export interface GuardAnalysis {
   /** The side of the fork `node` runs on; 'shared' when both run it. */
   positionOf(node: TSESTree.Node): Position;
-  /** The reads of `cluster.isPrimary`, `isMainThread`, ... found in the file. */
-  readonly guardReads: readonly TSESTree.Node[];
+  /** Whether `condition` tells the parent from the child, e.g. `!cluster.isPrimary`. */
+  isGuard(condition: TSESTree.Node): boolean;
 }
 
 export function analyzeGuards(sourceCode: ParsedSource): GuardAnalysis {
@@ -52,6 +53,8 @@ const CLUSTER_FLAGS: Record<string, object> = {
 };
 const WORKER_THREADS_FLAGS: Record<string, object> = {
   isMainThread: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
+  // The port to the parent thread: null on the main thread.
+  parentPort: { [ReferenceTracker.READ]: CHILD_WHEN_TRUE },
 };
 
 const TRACE_MAP: TraceMap = Object.fromEntries(
@@ -70,15 +73,18 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
 );
 
 class GuardReasoner implements GuardAnalysis {
-  readonly guardReads: TSESTree.Node[] = [];
   private readonly sources = new Map<TSESTree.Node, Guard>();
   private readonly guardMemo = new Map<TSESTree.Node, Guard | undefined>();
 
   constructor(private readonly sourceCode: ParsedSource) {
     for (const { node, info } of iterateModuleReferences<Guard>(sourceCode, TRACE_MAP)) {
       this.sources.set(node, info);
-      this.guardReads.push(node);
     }
+  }
+
+  isGuard(condition: TSESTree.Node): boolean {
+    const guard = this.guardOf(condition);
+    return guard?.whenTrue !== undefined || guard?.whenFalse !== undefined;
   }
 
   positionOf(node: TSESTree.Node): Position {

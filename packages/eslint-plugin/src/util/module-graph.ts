@@ -7,7 +7,8 @@
  * modules (relative paths, TypeScript's `.js` -> `.ts` mapping, index files),
  * transitively, and parses each file once per lint run: the parse is cached by
  * absolute path and mtime for the life of the process. A module that only
- * exports a factory, or guards its own creation, does not count; cycles end.
+ * exports a factory (or a class whose instance fields create the pool), or
+ * guards its own creation, does not count; cycles end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +29,10 @@ export interface LoadTimePool {
   creator: string;
 }
 
-/** A load-time reference to a local module: `import`, `export ... from`, `require()`, `import()`. */
+/**
+ * A load-time reference to a local module: `import`, `export ... from`,
+ * `import x = require()`, `require()`, `import()`.
+ */
 export interface LocalImport {
   node: TSESTree.Node;
   specifier: string;
@@ -43,9 +47,19 @@ export function findLocalImports(source: ParsedSource): LocalImport[] {
         if (statement.importKind === 'type' || isTypeOnlyImport(statement)) break;
         addLocal(imports, statement, statement.source.value);
         break;
+      case AST_NODE_TYPES.TSImportEqualsDeclaration:
+        addLocal(imports, statement, importEqualsSpecifier(statement));
+        break;
       case AST_NODE_TYPES.ExportAllDeclaration:
+        if (statement.exportKind !== 'type') addLocal(imports, statement, statement.source.value);
+        break;
       case AST_NODE_TYPES.ExportNamedDeclaration:
-        if (statement.source && statement.exportKind !== 'type') addLocal(imports, statement, statement.source.value);
+        if (statement.source && statement.exportKind !== 'type') {
+          addLocal(imports, statement, statement.source.value);
+        } else if (statement.declaration?.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
+          // `export import db = require('./db')`
+          addLocal(imports, statement, importEqualsSpecifier(statement.declaration));
+        }
         break;
     }
   }
@@ -203,6 +217,13 @@ function literalString(node: TSESTree.Node | undefined): string | undefined {
   if (node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
   if (node?.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) return node.quasis[0].value.cooked ?? undefined;
   return undefined;
+}
+
+/** TypeScript's `import db = require('./db')`; `import type db = require()` loads nothing. */
+function importEqualsSpecifier(statement: TSESTree.TSImportEqualsDeclaration): string | undefined {
+  const reference = statement.moduleReference;
+  if (statement.importKind === 'type' || reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return undefined;
+  return literalString(reference.expression);
 }
 
 /** `import { type A, type B } from './x'` is elided by TypeScript, like `import type`. */

@@ -16,8 +16,10 @@
  * results, rows) are simply not in the name table.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 
+import { unwrap } from './ast';
 import type { CreatorKind } from './creators';
 
 /** Pool-like class and interface names per package, with the kind reported. */
@@ -66,6 +68,24 @@ const kindCache = new WeakMap<ts.Type, CreatorKind | null>();
 /** True when the node's type is a pool, client or connection from a known package. */
 export function isPoolLikeType(services: ParserServicesWithTypeInformation, node: TSESTree.Node): boolean {
   return getPoolKindOfType(services, node) !== undefined;
+}
+
+/**
+ * True for a method call on a pool, client or connection (`pool.on('error',
+ * log)`, `pool.connect()`): what it returns derives from a pool that already
+ * exists, so it is no new pool. `MongoClient.connect()` is called on the class,
+ * not an instance, and stays a creation.
+ */
+export function isMethodOfPool(
+  services: ParserServicesWithTypeInformation,
+  node: TSESTree.CallExpression | TSESTree.NewExpression,
+): boolean {
+  const callee = unwrap(node.callee);
+  return (
+    node.type === AST_NODE_TYPES.CallExpression &&
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    isPoolLikeType(services, callee.object)
+  );
 }
 
 /** The kind of pool-like value the node's type stands for, or undefined. */

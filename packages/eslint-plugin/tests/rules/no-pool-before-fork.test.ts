@@ -27,7 +27,8 @@ const TYPED_FILE = path.join(TYPED_DIR, 'file.ts');
 const PG_MODULE = code`
   declare module 'pg' {
     export interface PoolConfig { max?: number }
-    export class Pool { constructor(config?: PoolConfig); query(sql: string): Promise<unknown>; end(): Promise<void> }
+    export class Pool { constructor(config?: PoolConfig); query(sql: string): Promise<unknown>; end(): Promise<void>
+      on(event: 'error', listener: (err: Error) => void): this; connect(): Promise<Client> }
     export class Client { query(sql: string): Promise<unknown> }
   }
 `;
@@ -113,6 +114,24 @@ ruleTester.run('no-pool-before-fork', rule, {
       cluster.fork();
     `,
 
+    // the settings in a constant
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const settings = { exec: './worker.js' };
+      cluster.setupPrimary(settings);
+      const audit = new Pool();
+      cluster.fork();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import path from 'node:path';
+      import { Pool } from 'pg';
+      const settings = { exec: path.join(import.meta.dirname, 'worker.js'), silent: true } as const;
+      cluster.setupMaster(settings);
+      const audit = new Pool();
+      cluster.fork();
+    `,
     // ---- cluster guards ----
     code`
       const cluster = require('cluster');
@@ -283,6 +302,36 @@ ruleTester.run('no-pool-before-fork', rule, {
       else new Redis();
     `,
 
+    // parentPort is null on the main thread and set in a worker
+    code`
+      import { Worker, parentPort } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (parentPort) {
+        const pool = new Pool();
+        parentPort.on('message', async sql => parentPort!.postMessage((await pool.query(sql)).rows));
+      } else {
+        new Worker(new URL(import.meta.url));
+      }
+    `,
+    code`
+      const { Worker, parentPort } = require('worker_threads');
+      const { Pool } = require('pg');
+      if (parentPort === null) new Worker(__filename);
+      else new Pool();
+    `,
+    {
+      code: code`
+        const wt = require('node:worker_threads');
+        const { Pool } = require('pg');
+        if (!wt.parentPort) {
+          new wt.Worker(__filename);
+          return;
+        }
+        const pool = new Pool();
+      `,
+      languageOptions: commonjs,
+    },
+
     // ---- child_process guards ----
     code`
       const { fork } = require('child_process');
@@ -343,6 +392,76 @@ ruleTester.run('no-pool-before-fork', rule, {
         cluster.fork();
       }
     `,
+    // a guard read as a value (a name, a size, a handler) does not make a factory the fork logic
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function createPool() {
+        return new Pool({ application_name: \`worker-\${cluster.worker.id}\` });
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else createPool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function createPool() {
+        return new Pool({ max: cluster.isWorker ? 5 : 1 });
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else createPool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const express = require('express');
+      const { Pool } = require('pg');
+      function createApp() {
+        const pool = new Pool();
+        const app = express();
+        app.use((req, res, next) => {
+          if (cluster.worker) res.set('x-worker', String(cluster.worker?.id));
+          next();
+        });
+        app.get('/', async (req, res) => res.json((await pool.query('select 1')).rows));
+        return app;
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else createApp().listen(3000);
+    `,
+    // an instance field initializer runs on `new`, like a constructor: a factory
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      class Repo {
+        pool = new Pool();
+        #replica = new Pool({ max: 2 });
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else new Repo();
+    `,
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        function Injectable(): ClassDecorator {
+          return () => {};
+        }
+        @Injectable()
+        export class DbService {
+          private readonly pool = new Pool({ max: 10 });
+          accessor replica = new Pool({ max: 2 });
+          query(sql: string) {
+            return this.pool.query(sql);
+          }
+        }
+        if (cluster.isPrimary) {
+          cluster.fork();
+        } else {
+          new DbService();
+        }
+      `,
+      filename: 'server.ts',
+    },
     // `import type` loads nothing
     code`
       import cluster from 'node:cluster';
@@ -423,6 +542,25 @@ ruleTester.run('no-pool-before-fork', rule, {
         else await getPool().query('select 1');
       `,
       filename: SERVER_MJS,
+    },
+    // a module that only declares a class whose instances open the pool
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Db } = require('./db-class');
+        if (cluster.isPrimary) cluster.fork();
+        else new Db();
+      `,
+      filename: SERVER_JS,
+    },
+    // `import type x = require()` loads nothing
+    {
+      code: code`
+        import cluster = require('node:cluster');
+        import type db = require('./ts/db');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
     },
     // a module that guards its own creation
     {
@@ -507,6 +645,33 @@ ruleTester.run('no-pool-before-fork', rule, {
         declare function loadConfig(): import('pg').PoolConfig;
         const config = loadConfig();
         cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // a method on a pool that exists already returns that pool, or one of its clients
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { pool } = require('./db') as { pool: import('pg').Pool };
+        pool.on('error', console.error);
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // an instance field typed as a pool is a factory too
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        class Repo {
+          pool = makePool();
+        }
+        if (cluster.isPrimary) cluster.fork();
+        else new Repo();
       `}`,
       filename: TYPED_FILE,
       languageOptions: typedLanguageOptions,
@@ -850,6 +1015,89 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
     },
+    // a static field or static block runs as the class is defined, i.e. at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class Repo {
+          static pool = new Pool();
+          static {
+            Repo.replica = new Pool({ max: 2 });
+          }
+        }
+        cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 17 },
+        { messageId: 'poolBeforeFork', line: 6, column: 20 },
+      ],
+    },
+    // a computed field key is evaluated as the class is defined, not on `new`
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const pools = {};
+        class Repo {
+          [(pools.main = new Pool(), 'pool')] = 1;
+        }
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 18 }],
+    },
+    // a function that branches on a guard as a statement is the fork logic, even without the fork call
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        function start() {
+          const pool = new Pool();
+          if (!cluster.isWorker) return;
+          serve(pool);
+        }
+        if (cluster.isPrimary) cluster.fork();
+        start();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        const start = () => {
+          const pool = new Pool();
+          isMainThread || serve(pool);
+        };
+        if (isMainThread) new Worker(new URL(import.meta.url));
+        start();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // settings in a constant that points at this same file, or a variable reassigned later
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const settings = { exec: __filename };
+        cluster.setupPrimary(settings);
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        let settings = { exec: './worker.js' };
+        settings = { exec: __filename };
+        cluster.setupPrimary(settings);
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 14 }],
+    },
 
     // ---- created in the primary branch ----
     {
@@ -1028,6 +1276,34 @@ ruleTester.run('no-pool-before-fork', rule, {
       ],
     },
 
+    // parentPort is null on the main thread: that branch is the parent
+    {
+      code: code`
+        const { Worker, parentPort } = require('worker_threads');
+        const { Pool } = require('pg');
+        if (parentPort === null) {
+          const audit = new Pool();
+          new Worker(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 17 }],
+    },
+    {
+      code: code`
+        import { Worker, parentPort } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        if (!parentPort) {
+          const audit = new Pool();
+          new Worker(new URL(import.meta.url));
+        }
+        const pool = new Pool();
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 4, column: 17 },
+        { messageId: 'poolBeforeFork', line: 7, column: 14 },
+      ],
+    },
+
     // ---- cross-file: a local module that creates a pool at load ----
     {
       code: code`
@@ -1113,6 +1389,36 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_MJS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
+    // TypeScript's import-equals of a local module
+    {
+      code: code`
+        import cluster = require('node:cluster');
+        import db = require('./ts/db');
+        if (cluster.isPrimary) cluster.fork();
+        else db.pool.query('select 1');
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    {
+      code: code`
+        import cluster = require('node:cluster');
+        export import pool = require('./db-creates.js');
+        cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // a static field opens its pool as the module loads
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Db } = require('./db-static-class');
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 16 }],
+    },
     // a top-level await import() on the shared path
     {
       code: code`
@@ -1166,6 +1472,49 @@ ruleTester.run('no-pool-before-fork', rule, {
         const cluster = require('cluster');
         declare function makePool(): import('pg').Pool & { on(event: string, cb: () => void): import('pg').Pool };
         const pool = makePool().on('error', () => {});
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 14 }],
+    },
+    // a method on an existing pool is no new pool: `on()` returns it, `connect()` leases from it
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        const pool = new Pool();
+        pool.on('error', console.error);
+        const client = await pool.connect();
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 14 }],
+    },
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        if (cluster.isPrimary) {
+          const audit = makePool();
+          audit.on('error', console.error);
+          cluster.fork();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolInPrimary', line: P + 4, column: 17 }],
+    },
+    // a method on something that is not a pool still creates one
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare const pools: { create(): import('pg').Pool };
+        const pool = pools.create();
         cluster.fork();
       `}`,
       filename: TYPED_FILE,
