@@ -6,6 +6,7 @@
  * it exists. `export =` keeps `require()` and `import poolguard from` equal.
  */
 import type { TSESLint } from '@typescript-eslint/utils';
+import type { PoolguardFlatConfig } from './configs/flat-config';
 import recommended from './configs/recommended';
 import recommendedTypeChecked from './configs/recommended-type-checked';
 import rules from './rules';
@@ -17,7 +18,7 @@ const { name, version } = require('../package.json') as { name: string; version:
 const plugin = {
   meta: { name, version, namespace: 'poolguard' },
   rules,
-  configs: {} as Record<'recommended' | 'recommended-type-checked', TSESLint.FlatConfig.Config>,
+  configs: {} as Record<'recommended' | 'recommended-type-checked', PoolguardFlatConfig>,
 };
 
 plugin.configs.recommended = recommended(plugin as unknown as TSESLint.FlatConfig.Plugin);

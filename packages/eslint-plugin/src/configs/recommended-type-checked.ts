@@ -4,8 +4,9 @@
  * is recognised by its type. Needs the TypeScript project service.
  */
 import type { TSESLint } from '@typescript-eslint/utils';
+import type { PoolguardFlatConfig } from './flat-config';
 
-export default (plugin: TSESLint.FlatConfig.Plugin): TSESLint.FlatConfig.Config => ({
+export default (plugin: TSESLint.FlatConfig.Plugin): PoolguardFlatConfig => ({
   name: 'poolguard/recommended-type-checked',
   plugins: { poolguard: plugin },
   languageOptions: {

@@ -3,8 +3,9 @@
  * any project, no type information needed.
  */
 import type { TSESLint } from '@typescript-eslint/utils';
+import type { PoolguardFlatConfig } from './flat-config';
 
-export default (plugin: TSESLint.FlatConfig.Plugin): TSESLint.FlatConfig.Config => ({
+export default (plugin: TSESLint.FlatConfig.Plugin): PoolguardFlatConfig => ({
   name: 'poolguard/recommended',
   plugins: { poolguard: plugin },
   rules: {

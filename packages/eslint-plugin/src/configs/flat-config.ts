@@ -1,0 +1,12 @@
+/**
+ * The type of the configs the plugin exports: plain data in a shape that both
+ * ESLint's `defineConfig` (its `extends`) and typescript-eslint's config
+ * helpers accept. Like typescript-eslint's own `CompatibleConfig`, it avoids
+ * either side's nominal config types, which do not assign to each other.
+ */
+export type PoolguardFlatConfig = {
+  name: string;
+  plugins: { poolguard: object };
+  languageOptions?: { parserOptions: { projectService: boolean } };
+  rules: Record<string, 'error' | ['error', { typeChecked: boolean }]>;
+};
