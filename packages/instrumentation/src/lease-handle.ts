@@ -46,7 +46,8 @@ class HandleState implements ProxyHandler<object> {
     if (key === RAW) return target;
     if (key === LEASE) return this.leaseId;
     const value = Reflect.get(target, key, target) as unknown;
-    if (typeof value !== 'function') return value;
+    // The class is read, not called on the connection: `handle.constructor.name` stays the driver's.
+    if (typeof value !== 'function' || key === 'constructor') return value;
     if (key === 'query') return (this.query ??= throughLease(target, value, this.leaseId));
     if (key === 'release') return (this.release ??= throughLease(target, value, this.leaseId));
     const others = (this.others ??= new Map());

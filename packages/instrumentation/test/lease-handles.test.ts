@@ -5,7 +5,7 @@
  * release through it is a stale holder's foreign_release, whatever the task.
  */
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
 import { adoptLease, guardPool, runInTask } from '../src';
 import { inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool } from './helpers/pg';
@@ -34,6 +34,8 @@ describe('lease handles', () => {
         });
         assert.equal(viaCallback, 2);
         assert.equal(handle.escapeLiteral("it's"), "'it''s'");
+        assert.ok(handle instanceof pg.Client);
+        assert.equal(handle.constructor, pg.Client, 'the class is the driver\'s, not a bound copy');
         await handle.query('BEGIN');
         await handle.query('COMMIT');
         handle.release();
