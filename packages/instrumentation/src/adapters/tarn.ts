@@ -48,6 +48,16 @@ function isKnex(value: object): value is KnexLike {
   return typeof value === 'function' && client !== null && typeof client === 'object' && client.pool !== undefined && isTarnPool(client.pool);
 }
 
+/**
+ * knex's query runner releases a streamed query's connection twice by design,
+ * on the stream's 'close' and in its own `finally`, and takes tarn's refusal
+ * of the second as expected: that is no misuse of the app's. Read only for a
+ * release of a connection that is not leased, so other releases pay nothing.
+ */
+function releasedByKnexRunner(): boolean {
+  return /[\\/]knex[\\/]lib[\\/]execution[\\/]runner\.js:/.test(new Error().stack ?? '');
+}
+
 function* connectionsOf(pool: TarnPool): Iterable<ConnectionState> {
   for (const list of [pool.used, pool.free]) {
     for (const slot of list) {
@@ -78,6 +88,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
 
   wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {
     if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
+    if (connectionStateOf(resource)?.leased === false && releasedByKnexRunner()) return next(this).call(this, resource);
     const { verdict, raw } = leaseReturned(resource, false, transaction);
     if (!verdict.pass) {
       if (verdict.error !== undefined) throw verdict.error;

@@ -10,6 +10,7 @@ import knexFactory, { type Knex } from 'knex';
 import type pg from 'pg';
 import { Pool as TarnPool } from 'tarn';
 import { adoptLease, guardPool, runInTask } from '../../src';
+import { mysqlConfig } from '../helpers/mysql';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { pgConfig, sleep } from '../helpers/pg';
 import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
@@ -179,6 +180,31 @@ describe('tarn adapter (knex with pg)', () => {
     await Promise.all([owner, intruder]);
     expectViolations('kx-ctu', 'cross_task_use', 1);
   }));
+});
+
+describe('tarn adapter (knex with mysql2)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('a streamed query, whose connection knex itself releases twice, is silent; a double release by the app is still reported', async () => {
+    const { host, port, user, password, database } = mysqlConfig();
+    const knex = guardPool(knexFactory({ client: 'mysql2', connection: { host, port, user, password, database }, pool: { min: 0, max: 2 } }), { name: 'kx-mysql2-stream' });
+    try {
+      const rows: unknown[] = [];
+      await new Promise<void>((resolve, reject) => {
+        knex.raw('SELECT 1 AS a UNION ALL SELECT 2').stream().on('data', (row: unknown) => rows.push(row)).on('end', resolve).on('error', reject);
+      });
+      await sleep(50); // knex's second release comes from its finally, after the stream ends
+      assert.deepEqual(rows, [{ a: 1 }, { a: 2 }]);
+      expectSilent('kx-mysql2-stream');
+      const conn = await knex.client.acquireConnection();
+      await knex.client.releaseConnection(conn);
+      await knex.client.releaseConnection(conn);
+      expectViolations('kx-mysql2-stream', 'double_release', 1);
+    } finally {
+      await endKnex(knex);
+    }
+  });
 });
 
 describe('tarn adapter (a pool of plain objects)', () => {
