@@ -92,7 +92,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
 }
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
-const TRANSACTION_START = /^\s*(?:BEGIN|START\s+TRANSACTION)\b/i;
+const TRANSACTION_START = /^\s*(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
 const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
 
 /** Follows transaction statements on one connection (MySQL keeps no status on the client). */

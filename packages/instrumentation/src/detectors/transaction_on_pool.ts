@@ -13,7 +13,8 @@ export const info: KindInfo = {
 };
 
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
-const TRANSACTION_START = /^(?:BEGIN|START\s+TRANSACTION)\b/i;
+// MariaDB's `BEGIN NOT ATOMIC … END` is a compound statement, not a transaction.
+const TRANSACTION_START = /^(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
 
 /** Lower-cases an ASCII letter's char code. */
 const lower = (code: number) => code | 0x20;

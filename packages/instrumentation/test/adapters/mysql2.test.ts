@@ -300,6 +300,19 @@ describe('mysql2 adapter (callback API)', () => {
     }));
   });
 
+  describe('transaction_on_pool', () => {
+    it('START TRANSACTION through pool.query is reported; MariaDB\'s BEGIN NOT ATOMIC compound statement is no transaction', () => withPool('my-top', {}, { connectionLimit: 1 }, async (pool) => {
+      await query(pool, 'BEGIN NOT ATOMIC SELECT 1; END');
+      const conn = await getConnection(pool);
+      await query(conn, 'BEGIN NOT ATOMIC SELECT 2; END');
+      conn.release();
+      expectSilent('my-top');
+      await query(pool, 'START TRANSACTION');
+      await query(pool, 'ROLLBACK');
+      expectViolations('my-top', 'transaction_on_pool', 1, { leaseId: null });
+    }));
+  });
+
   describe('cross_task_use', () => {
     it('reports task B using the connection task A holds, naming A\'s trace', () => withPool('my-ctu', {}, {}, async (pool) => {
       const handed = gate<mysql.PoolConnection>();
