@@ -35,7 +35,11 @@ export function poolStateOf(pool: object): PoolState | undefined {
 }
 
 function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
-  if (custom !== undefined) return declarativeAdapter(custom);
+  if (custom !== undefined) {
+    const adapter = declarativeAdapter(custom);
+    adapter.checkFits?.(pool);
+    return adapter;
+  }
   const adapter = BUILT_IN_ADAPTERS.find((candidate) => candidate.matches(pool));
   if (adapter === undefined) {
     throw new PoolGuardConfigError('adapter', 'guardPool() does not recognise this pool (pg, mysql2, generic-pool, tarn and knex are built in); pass `adapter` to describe it');

@@ -13,6 +13,8 @@ export interface Adapter<P extends object = object> {
   readonly library: string;
   /** True when `pool` is a pool of this library (duck-typed: libraries may be bundled twice). */
   matches(pool: object): pool is P;
+  /** A user's adapter: throws, naming the option, when the pool lacks a method it names. */
+  checkFits?(pool: object): void;
   /** The object poolguard wraps (a promise facade may lend through an inner core pool). */
   core?(pool: P): object;
   /** Where the pool connects, for its default name. Never credentials. */

@@ -137,9 +137,16 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     };
   }
 
+  const poolMethods = { 'adapter.acquire': acquire, 'adapter.release': release, 'adapter.destroy': destroy, 'adapter.poolQuery': poolQuery, 'adapter.end': end };
   return {
     library: spec.library,
     matches: (pool): pool is object => acquire.every((name) => typeof (pool as Record<string, unknown>)[name] === 'function'),
+    checkFits: (pool) => {
+      for (const [option, list] of Object.entries(poolMethods)) {
+        const missing = list.find((name) => typeof (pool as Record<string, unknown>)[name] !== 'function');
+        if (missing !== undefined) throw new PoolGuardConfigError(option, `the pool has no method ${JSON.stringify(missing)}`);
+      }
+    },
     endpoint: (pool) => spec.endpoint?.(pool),
     install,
   };

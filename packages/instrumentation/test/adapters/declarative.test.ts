@@ -244,10 +244,14 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
       ['no library', { ...adapter, library: '' }, /`adapter\.library`/],
       ['stats not a function', { ...adapter, stats: 3 }, /`adapter\.stats`: expected a function/],
       ['not an object', 'tiny', /`adapter`: expected an object/],
+      ['an acquire method the pool lacks', { ...adapter, acquire: ['checkOut'] }, /`adapter\.acquire`: the pool has no method "checkOut"/],
+      ['a release method the pool lacks', { ...adapter, release: ['checkIn'] }, /`adapter\.release`: the pool has no method "checkIn"/],
     ];
     for (const [label, spec, message] of cases) {
       it(label, () => {
-        assert.throws(() => guardPool({ checkout() {}, checkin() {} }, { adapter: spec as never }), message);
+        const pool = { checkout() {}, checkin() {} };
+        assert.throws(() => guardPool(pool, { adapter: spec as never }), message);
+        assert.deepEqual(Object.getOwnPropertyNames(pool), ['checkout', 'checkin'], 'nothing was installed');
       });
     }
 
