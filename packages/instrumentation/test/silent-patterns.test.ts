@@ -4,7 +4,7 @@
  * here is a bug in poolguard, never in the pattern.
  */
 import assert from 'node:assert/strict';
-import type pg from 'pg';
+import pg from 'pg';
 import { guardPool, runInTask } from '../src';
 import { inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool } from './helpers/pg';
@@ -215,6 +215,42 @@ describe('silent patterns', () => {
       client.release();
       await client.query('SELECT 1');
       assert.deepEqual(poolKinds(name), ['use_after_release']);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  // pg emits a query's events and runs a config's callback from the socket's handler, in the context of
+  // the task that opened the connection; a release there is still the current borrower's.
+  it('a pg.Query\'s events and a query config\'s callback, releasing in the handler, in several tasks in turn', async () => {
+    const name = 'silent-query-events';
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 2000 }), { name });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await runInTask(async () => {
+          const client = await pool.connect();
+          await new Promise<void>((resolve, reject) => {
+            const query = client.query(new pg.Query('SELECT $1::int AS n', [i]));
+            query.on('error', reject);
+            query.on('end', () => {
+              client.release();
+              resolve();
+            });
+          });
+        });
+        await runInTask(async () => {
+          const client = await pool.connect();
+          await new Promise<void>((resolve) => {
+            const callback = () => {
+              client.release();
+              resolve();
+            };
+            client.query({ text: 'SELECT 1 AS one', callback } as unknown as pg.QueryConfig);
+          });
+        });
+      }
+      assert.equal(pool.idleCount, 1, 'every release reached the pool');
+      expectSilent(name);
     } finally {
       await endPool(pool);
     }

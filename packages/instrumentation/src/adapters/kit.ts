@@ -205,6 +205,19 @@ export function refuseCall(err: unknown, callback: unknown, returnsPromise: bool
   throw err;
 }
 
+/**
+ * Runs an emitter's listeners in its caller's async context when one
+ * propagates: a driver emits a statement's events ('row', 'end', a stream's
+ * 'data') from its socket's handler, in the context of whichever task opened
+ * the connection, and a release in such a listener must count as the caller's.
+ */
+export function bindEmitter(emitter: unknown, bind: boolean): void {
+  if (!bind || emitter === null || typeof emitter !== 'object' || !asyncContextActive()) return;
+  const emit = (emitter as { emit?: unknown }).emit;
+  if (typeof emit !== 'function') return;
+  Object.defineProperty(emitter, 'emit', { value: bindToCaller(emit as AnyFunction), writable: true, configurable: true, enumerable: false });
+}
+
 /** Binds a node-style callback to its caller's async context when one propagates. */
 export function bindCallback<F extends AnyFunction>(callback: F, explicit: boolean): F {
   return explicit && asyncContextActive() ? bindToCaller(callback) : callback;

@@ -10,7 +10,7 @@ import type { PoolState } from '../internal-types';
 import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, ConnectionWrappers, internalFault, refuseCall, sqlOf, type AnyFunction } from './kit';
+import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, sqlOf, type AnyFunction } from './kit';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -44,6 +44,24 @@ function isSubmittable(config: unknown): boolean {
   return config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function';
 }
 
+/**
+ * A query config's own callback (`{ text, callback }`, `new pg.Query(text, cb)`),
+ * bound to the caller: a Submittable's on itself, a plain config's on a copy
+ * (the app's object may be reused by other callers). Anything else is returned as is.
+ */
+function withBoundCallback(config: unknown): unknown {
+  if (config === null || typeof config !== 'object') return config;
+  const own = (config as { callback?: unknown }).callback;
+  if (typeof own !== 'function') return config;
+  if (isSubmittable(config)) {
+    (config as { callback: unknown }).callback = bindCallback(own as AnyFunction, true);
+    return config;
+  }
+  const proto: unknown = Object.getPrototypeOf(config);
+  if (proto !== Object.prototype && proto !== null) return config;
+  return { ...config, callback: bindCallback(own as AnyFunction, true) };
+}
+
 export function pgInFlight(client: PgClientLike): number {
   return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
 }
@@ -72,21 +90,26 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
   const transaction = pgTransaction(client);
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
     const conn = connectionStateOf(client);
+    let bindable = false;
     if (conn !== undefined) {
       const internalCall = state.internalCallbacks > 0;
       try {
         checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
-        // A callback is bound to its caller's context (asked only when one was passed).
-        const bindable = conn.explicit && conn.leased && !internalCall;
+        // pg runs a query's callback and emits its events from the socket's handler, in the context of the
+        // task that opened the connection: they are bound to the caller's (asked only when there are some).
+        bindable = conn.explicit && conn.leased && !internalCall;
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
+        else if (bindable) config = withBoundCallback(config);
       } catch (err) {
         // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor) is returned, not a promise.
         if (err instanceof PoolGuardError) return refuseCall(err, typeof callback === 'function' ? callback : values, !isSubmittable(config));
         internalFault(err);
       }
     }
-    return next(this).call(this, config, values, callback);
+    const result = next(this).call(this, config, values, callback);
+    if (bindable && result === config) bindEmitter(result, true);
+    return result;
   });
   return transaction;
 }
@@ -143,8 +166,10 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
           inFlight--;
         }
       };
+      let withCallback = false;
       for (let i = args.length - 1; i >= 0; i--) {
         if (typeof args[i] === 'function') {
+          withCallback = true;
           const callback = bindCallback(args[i] as AnyFunction, bindable);
           args[i] = function (this: unknown, err: unknown, result: unknown) {
             finish();
@@ -167,6 +192,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       }
       if (command !== null && typeof (command as { once?: unknown }).once === 'function') {
         (command as { once(event: string, listener: () => void): void }).once('end', finish);
+        // Event style (`conn.query(sql).on('result', …).on('end', …)`): its events come from the socket too.
+        if (!withCallback) bindEmitter(command, bindable);
       }
       return command;
     });

@@ -371,6 +371,22 @@ describe('mysql2 adapter (callback API)', () => {
     // mysql2 calls a statement's callback from the socket's data handler, in the context of the
     // task that opened the connection: the next borrower's chained statements and release must
     // still count as its own, or its release would be blocked as a stale holder's and the pool run dry.
+    it('a statement used event style, released in its \'end\' listener by each of several tasks in turn, is silent', () => withPool('my-ctu-events', {}, { connectionLimit: 1 }, async (pool) => {
+      for (const _ of [1, 2, 3]) {
+        await runInTask(async () => {
+          const conn = await getConnection(pool);
+          await new Promise<void>((resolve, reject) => {
+            conn.query('SELECT 1').on('error', reject).on('end', () => {
+              conn.release();
+              resolve();
+            });
+          });
+        });
+      }
+      assert.equal(occupancy(pool).free, 1, 'every release reached the pool');
+      expectSilent('my-ctu-events');
+    }));
+
     it('statements chained in callbacks by each of several tasks in turn, on one connection, are silent and every task gets it', () => withPool('my-ctu-chained', {}, { connectionLimit: 1 }, async (pool) => {
       const job = (name: string) => runInTask(() => new Promise<string>((resolve, reject) => {
         pool.getConnection((err, conn) => {
