@@ -117,12 +117,34 @@ export function runInTask<T>(fn: () => T): T {
   return tokenStorage().run(new TaskToken(activeSpanContext()), fn);
 }
 
-/** Connect/Express-style middleware that runs the rest of the request in its own task scope. */
-export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unknown) => void) => void {
-  return (_req, _res, next) => runInTask(() => next());
+type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
+
+/** The HTTP root token a request runs in, on the request object. */
+const REQUEST_TASK = Symbol('poolguard.requestTask');
+
+type TaskCarrier = { [REQUEST_TASK]?: TaskToken };
+
+function isEmitter(value: unknown): value is Emitter {
+  return value !== null && typeof value === 'object' && typeof (value as Partial<Emitter>).emit === 'function';
 }
 
-type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
+/**
+ * Connect/Express-style middleware that runs the rest of the request in its
+ * own task scope. A request that already is a task (poolguard's HTTP root)
+ * stays that one task. Otherwise the request's and the response's events run
+ * in the new scope too, so a body parser's 'data'/'end' continue the same task.
+ */
+export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unknown) => void) => void {
+  return (req, res, next) => {
+    if (isEmitter(req) && (req as TaskCarrier)[REQUEST_TASK] !== undefined) return next();
+    tokensEntered = true;
+    const storage = tokenStorage();
+    const token = new TaskToken(activeSpanContext());
+    if (isEmitter(req)) emitInTask(storage, req, token);
+    if (isEmitter(res)) emitInTask(storage, res, token);
+    storage.run(token, () => next());
+  };
+}
 
 /** 'auto' pools only: roots are entered once taskTrackingEnabled('auto') holds, checked per request. */
 let httpRootsForced = false;
@@ -162,8 +184,9 @@ function enableHttpRoots(): void {
     const token = new TaskToken(undefined);
     tokensEntered = true;
     storage.enterWith(token);
-    if (!FREE_ASYNC_CONTEXT) return;
     const { request, response } = message as { request?: Emitter; response?: Emitter };
+    if (request !== undefined) Object.defineProperty(request, REQUEST_TASK, { value: token, configurable: true });
+    if (!FREE_ASYNC_CONTEXT) return;
     if (request !== undefined) emitInTask(storage, request, token);
     if (response !== undefined) emitInTask(storage, response, token);
   });

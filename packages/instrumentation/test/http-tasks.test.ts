@@ -2,16 +2,23 @@
  * Real HTTP requests on a keep-alive socket: request B using request A's held
  * client is cross_task_use; requests that each check out their own client stay
  * silent, with real spans per request and with poolguard's own per-request
- * task roots (no spans at all).
+ * task roots (no spans at all). Then taskMiddleware() with a body parser, in
+ * fresh processes, with poolguard's roots on and with its own tokens only.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { trace } from '@opentelemetry/api';
 import type pg from 'pg';
 import { guardPool } from '../src';
 import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
 import { newPool } from './helpers/pg';
+
+const run = promisify(execFile);
+const FIXTURES = join(__dirname, 'fixtures');
 
 type Handler = (path: string) => Promise<unknown>;
 
@@ -128,3 +135,15 @@ for (const withSpans of [true, false]) {
     });
   });
 }
+
+describe('taskMiddleware() with a body parser between the checkout and the handler (fresh processes)', () => {
+  for (const mode of ['roots', 'middleware'] as const) {
+    it(`the body's events continue the request's task (${mode === 'roots' ? 'poolguard\'s HTTP roots on' : 'the middleware\'s own tokens, no OTel'})`, async () => {
+      const { stdout } = await run(process.execPath, [join(FIXTURES, 'middleware-body.js'), mode], { timeout: 30_000 });
+      const result = JSON.parse(stdout.trim().split('\n').pop()!) as { codes: number[]; correct: string[]; shared: string[] };
+      assert.deepEqual(result.codes, Array(8).fill(200));
+      assert.deepEqual(result.correct, [], 'a client per request, released by its handler: silent');
+      assert.deepEqual(result.shared, ['cross_task_use', 'cross_task_use'], 'a client cached across requests: each later request reported');
+    });
+  }
+});
