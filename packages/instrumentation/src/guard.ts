@@ -106,7 +106,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     },
     onEnd: () => {
       if (state.ended) {
-        const error = report(state, 'use_after_end', { current: currentTask(), detail: 'end() was called again.' });
+        const error = report(state, 'use_after_end', { current: currentTask(state.settings.taskTracking !== false), detail: 'end() was called again.' });
         if (error !== undefined) throw error;
         return;
       }

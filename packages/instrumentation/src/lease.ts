@@ -65,6 +65,11 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
   return state;
 }
 
+/** The current task as `pool` sees it: with `taskTracking: false`, a trace only, never a task token. */
+function taskFor(pool: PoolState): Task | undefined {
+  return currentTask(pool.settings.taskTracking !== false);
+}
+
 function raise(error: PoolGuardError | undefined): void {
   if (error !== undefined) throw error;
 }
@@ -74,7 +79,7 @@ function raise(error: PoolGuardError | undefined): void {
  * returns the owner task to give the lease when it starts.
  */
 export function requestCheckout(pool: PoolState): Task | undefined {
-  const current = currentTask();
+  const current = taskFor(pool);
   if (pool.ended && pool.internalCheckouts === 0) raise(report(pool, 'use_after_end', { current }));
   const held = heldLease(pool, current);
   if (held !== undefined) raise(report(pool, 'nested_checkout', { connection: held, current }));
@@ -83,8 +88,8 @@ export function requestCheckout(pool: PoolState): Task | undefined {
 
 /** A statement goes through the pool itself (pool.query). */
 export function checkPoolQuery(pool: PoolState, sql: unknown): void {
-  if (pool.ended) raise(report(pool, 'use_after_end', { current: currentTask() }));
-  if (typeof sql === 'string' && startsTransaction(sql)) raise(report(pool, 'transaction_on_pool', { current: currentTask() }));
+  if (pool.ended) raise(report(pool, 'use_after_end', { current: taskFor(pool) }));
+  if (typeof sql === 'string' && startsTransaction(sql)) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
 }
 
 /**
@@ -133,7 +138,7 @@ export function checkUse(
   const pool = conn.pool;
   if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
-      const current = currentTask();
+      const current = taskFor(pool);
       if (isUseAfterRelease(conn, viaLease, current)) {
         if (conn.leased || !pool.handingOut(conn)) raise(report(pool, 'use_after_release', { connection: conn, current }));
       } else if (conn.leased && conn.explicit) {
@@ -143,10 +148,10 @@ export function checkUse(
       }
     } else {
       // A user's stale reference used while the pool lends the connection internally.
-      raise(report(pool, 'use_after_release', { connection: conn, current: currentTask() }));
+      raise(report(pool, 'use_after_release', { connection: conn, current: taskFor(pool) }));
     }
   }
-  if (isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: currentTask() }));
+  if (isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) }));
 }
 
 export interface ReleaseVerdict {
@@ -171,7 +176,7 @@ const DOUBLE: ReleaseVerdict = { pass: true, double: true };
 export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: () => TransactionState): ReleaseVerdict {
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
-    const current = currentTask();
+    const current = taskFor(pool);
     if (conn.leased) {
       const error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The release came from a lease that had already ended.' });
       return error === undefined ? BLOCK : { pass: false, error };
@@ -181,7 +186,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   }
   let error: PoolGuardError | undefined;
   if (conn.explicit) {
-    const current = currentTask();
+    const current = taskFor(pool);
     const foreign = classifyRelease(conn, current);
     if (foreign === 'stale-holder') {
       error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The releasing task owned an earlier lease of this connection.' });
@@ -192,7 +197,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   // An internal lease (pool.query) can only come back dirty from a statement that
   // opened a transaction, which transaction_on_pool has already reported.
   if (conn.explicit && isDirtyRelease(destroy, transaction())) {
-    error = report(pool, 'dirty_release', { connection: conn, current: currentTask() }) ?? error;
+    error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
   }
   endLease(conn);
   return error === undefined ? PASS : { pass: true, error };
@@ -235,7 +240,7 @@ function endLease(conn: ConnectionState): void {
 /** Hands the lease to the current task on purpose (producer/consumer). */
 export function adopt(conn: ConnectionState): void {
   if (!conn.leased) return;
-  const current = currentTask();
+  const current = taskFor(conn.pool);
   conn.owner = current;
   conn.lastUser = current;
   conn.reportedTasks = undefined;

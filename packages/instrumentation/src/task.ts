@@ -91,9 +91,9 @@ export function asyncContextActive(): boolean {
   return tokens !== undefined || otelContextManagerRegistered();
 }
 
-/** The current task, or undefined. Allocates nothing. */
-export function currentTask(): Task | undefined {
-  return activeSpanContext() ?? (tokensEntered ? tokens!.getStore() : undefined);
+/** The current task, or undefined; task tokens count unless `withTokens` is false. Allocates nothing. */
+export function currentTask(withTokens = true): Task | undefined {
+  return activeSpanContext() ?? (withTokens && tokensEntered ? tokens!.getStore() : undefined);
 }
 
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */

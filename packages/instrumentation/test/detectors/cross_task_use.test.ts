@@ -117,6 +117,35 @@ describe('cross_task_use', () => {
     }
   });
 
+  it('a pool with taskTracking: false ignores task tokens, whatever other pools ask for', async () => {
+    const share = async (pool: pg.Pool) => {
+      const handed = gate<pg.PoolClient>();
+      const used = gate();
+      const owner = runInTask(async () => {
+        const client = await pool.connect();
+        handed.open(client);
+        await used.promise;
+        client.release();
+      });
+      await runInTask(async () => {
+        await (await handed.promise).query('SELECT 1');
+        used.open();
+      });
+      await owner;
+    };
+    const tracked = guardPool(newPool(), { name: 'ctu-tracking-on', taskTracking: true });
+    const untracked = guardPool(newPool(), { name: 'ctu-tracking-off', taskTracking: false });
+    try {
+      await share(tracked);
+      await share(untracked);
+      expectViolations('ctu-tracking-on', 'cross_task_use', 1);
+      expectSilent('ctu-tracking-off');
+    } finally {
+      await endPool(tracked);
+      await endPool(untracked);
+    }
+  });
+
   it('each task using its own client is silent, also under concurrency', async () => {
     const name = 'ctu-own';
     const pool = guardPool(newPool({ max: 3 }), { name });
