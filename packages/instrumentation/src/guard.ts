@@ -64,7 +64,13 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   // Each sweep tick re-reads what an SDK started after this pool may have registered:
   // its MeterProvider. (A late context manager is noticed per request: task.ts wantHttpRoots.)
   const onTick = () => {
-    if (state.metrics !== undefined) attachMeter(state.metrics);
+    if (state.metrics === undefined) return;
+    try {
+      attachMeter(state.metrics);
+    } catch (err) {
+      // A timer's throw would crash the app: a MeterProvider that fails costs the tick, nothing more.
+      diag.error(`poolguard: the pool metrics of "${state.name}" could not follow the MeterProvider`, err);
+    }
   };
   const state: PoolState = {
     library: adapter.library,

@@ -119,8 +119,9 @@ export function createMeteredPool(pool: PoolState, occupancy: () => boolean): Me
 /** (Re)attaches the pool to the pool's current meter; call again when the provider may have changed. */
 export function attachMeter(metered: MeteredPool): void {
   const meter = metered.pool.telemetry.meter();
-  metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
+  // Instruments first: a meter that fails to make them leaves the pool as it was.
   const instruments = instrumentsFor(meter);
+  metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
   if (instruments === metered.instruments) return;
   metered.instruments?.pools.delete(metered);
   instruments.pools.add(metered);

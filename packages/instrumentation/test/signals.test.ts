@@ -10,7 +10,7 @@ import type { Attributes } from '@opentelemetry/api';
 import pg from 'pg';
 import { guardPool, runInTask, type Violation } from '../src';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
-import { newPool, pgConfig } from './helpers/pg';
+import { newPool, pgConfig, sleep } from './helpers/pg';
 import { endPool, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
 
 const DOCS = 'https://github.com/poolguard/poolguard/blob/main/docs/violations/';
@@ -130,6 +130,29 @@ describe('signals', () => {
           await endPool(pool);
         }
       });
+    }
+  });
+
+  it('a MeterProvider that breaks after a pool was guarded costs its sweep ticks nothing but the metrics', async () => {
+    const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+    const apiGlobals = (globalThis as unknown as Record<symbol, Record<string, unknown>>)[API_GLOBALS]!;
+    const name = 'sig-meter-breaks-later';
+    // A short threshold: the sweep ticks, and re-reads the MeterProvider, every few tens of ms.
+    const pool = guardPool(newPool(), { name, leakThresholdMs: 200 });
+    const registered = apiGlobals.metrics;
+    const fail = () => {
+      throw new Error('instruments unavailable');
+    };
+    apiGlobals.metrics = { getMeter: () => new Proxy({}, { get: () => fail }) };
+    try {
+      await sleep(150); // several ticks; a throw from one would fail this test as uncaught
+      const client = await pool.connect();
+      client.release();
+      await client.query('SELECT 1');
+      assert.deepEqual(poolKinds(name), ['use_after_release']);
+    } finally {
+      apiGlobals.metrics = registered;
+      await endPool(pool);
     }
   });
 
