@@ -18,7 +18,7 @@
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 
-import { isChannelBinding } from '../util/channel-bindings';
+import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
@@ -89,7 +89,7 @@ export default createRule<Options, MessageIds>({
     return {
       CallExpression(node) {
         const channel = callChannel(node);
-        if (channel && !isLocalHelper(node)) checkPayload(channel.payload, channel.label, channel.listOnly);
+        if (channel && !isLocalCode(node)) checkPayload(channel.payload, channel.label, channel.listOnly);
       },
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
@@ -123,19 +123,25 @@ export default createRule<Options, MessageIds>({
           // workerpool's `pool.exec(fn, [args])`; a regex `exec(str)` has no second argument.
           return second && { label: 'a workerpool `exec()` task', payload: second, listOnly: true };
         case 'run':
-        case 'runTask':
-          return first && callee.type === AST_NODE_TYPES.MemberExpression && isPiscina(callee.object)
-            ? { label: `a Piscina \`${method}()\` task`, payload: first, listOnly: false }
-            : undefined;
+        case 'runTask': {
+          const library = first && callee.type === AST_NODE_TYPES.MemberExpression && taskPoolOf(callee.object);
+          return library ? { label: `a ${library} \`${method}()\` task`, payload: first, listOnly: false } : undefined;
+        }
         default:
           return undefined;
       }
     }
 
-    /** A bare `send()` or `fork()` that this file declares (a function, a parameter) is no channel. */
-    function isLocalHelper(node: TSESTree.CallExpression): boolean {
+    /**
+     * A bare `send()` or `fork()` that this file declares (a function, a
+     * parameter), or `mediator.send()` on a local object or class instance, is no channel.
+     */
+    function isLocalCode(node: TSESTree.CallExpression): boolean {
       const callee = unwrap(node.callee);
-      return callee.type === AST_NODE_TYPES.Identifier && !isChannelBinding(callee, sourceCode.getScope(node));
+      if (callee.type === AST_NODE_TYPES.Identifier) return !isChannelBinding(callee, sourceCode.getScope(node));
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+      const method = staticMemberName(callee);
+      return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node));
     }
 
     /** `listOnly`: the payload is an argument list; only its elements cross. */
@@ -224,16 +230,25 @@ export default createRule<Options, MessageIds>({
       return services && getPoolKindOfType(services, node);
     }
 
-    /** `new Piscina()` itself, a variable holding one, or anything named like one. */
-    function isPiscina(receiver: TSESTree.Node): boolean {
+    /** Piscina or Tinypool, for `new Piscina()` itself, a variable holding one, or anything named like one. */
+    function taskPoolOf(receiver: TSESTree.Node): string | undefined {
       const target = unwrap(receiver);
-      if (isNamed(target, /piscina/i)) return true;
       const source = target.type === AST_NODE_TYPES.NewExpression ? target : values().sourceOf(target);
       const created = source && unwrap(source);
-      return created?.type === AST_NODE_TYPES.NewExpression && isNamed(unwrap(created.callee), /^piscina$/i);
+      const constructor = created?.type === AST_NODE_TYPES.NewExpression ? unwrap(created.callee) : undefined;
+      const pool = TASK_POOLS.find(
+        ({ named, constructedBy }) => isNamed(target, named) || (constructor && isNamed(constructor, constructedBy)),
+      );
+      return pool?.label;
     }
   },
 });
+
+/** Worker pools whose `run(task)` structured-clones the task into a worker thread. */
+const TASK_POOLS = [
+  { label: 'Piscina', named: /piscina/i, constructedBy: /^piscina$/i },
+  { label: 'Tinypool', named: /tinypool/i, constructedBy: /^tinypool$/i },
+];
 
 /** `new Worker(...)`, `new wt.Worker(...)`, `new (require('worker_threads').Worker)(...)`. */
 function isWorkerConstructor(callee: TSESTree.Node): boolean {

@@ -8,6 +8,11 @@
  * or bound to an import of a channel module: `import { fork } from
  * 'node:child_process'`, `const { fork } = require('child_process')`,
  * `const run = require('child_process').fork`.
+ *
+ * A method call (`x.send(msg)`, `x.exec(fn, args)`) is matched by name too,
+ * so its receiver is checked the same way: a variable this file initializes
+ * with an object literal, or with `new C()` of a class declared here (that
+ * defines the method, or extends nothing), is in-process code.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -30,6 +35,53 @@ export function isChannelBinding(callee: TSESTree.Identifier, scope: TSESLint.Sc
   // Unresolved, a configured global or a `declare`d one: nothing here says it is not a channel.
   if (!variable || variable.defs.every(isAmbient)) return true;
   return bindsChannel(variable, 0);
+}
+
+/**
+ * Whether `receiver.method(...)` calls code in this process: `receiver` is a
+ * never-reassigned variable holding an object literal (`const uow = { exec() {} }`)
+ * or an instance of a local class (`const mediator = new Mediator()`).
+ */
+export function isInProcessReceiver(receiver: TSESTree.Node, method: string, scope: TSESLint.Scope.Scope): boolean {
+  const target = unwrap(receiver);
+  const init = target.type === AST_NODE_TYPES.Identifier ? initializerOf(target, scope) : undefined;
+  const value = init && unwrap(init);
+  if (value?.type === AST_NODE_TYPES.ObjectExpression) return true;
+  if (value?.type !== AST_NODE_TYPES.NewExpression) return false;
+  const callee = unwrap(value.callee);
+  const local = callee.type === AST_NODE_TYPES.Identifier ? localClassOf(callee, scope) : undefined;
+  return local !== undefined && (local.superClass === null || definesMethod(local, method));
+}
+
+/** The initializer of a variable declared once with `name = init` and never reassigned. */
+function initializerOf(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
+  const variable = findVariable(scope, id);
+  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  const def = variable.defs[0];
+  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name) return undefined;
+  return def.node.init ?? undefined;
+}
+
+/** `class C {}` or `const C = class {}` in this file. */
+function localClassOf(
+  id: TSESTree.Identifier,
+  scope: TSESLint.Scope.Scope,
+): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  const variable = findVariable(scope, id);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.node.type === AST_NODE_TYPES.ClassDeclaration) return def.node;
+  const init = def && initializerOf(id, scope);
+  const value = init && unwrap(init);
+  return value?.type === AST_NODE_TYPES.ClassExpression ? value : undefined;
+}
+
+function definesMethod(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression, method: string): boolean {
+  return node.body.body.some(
+    member =>
+      (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
+      !member.static &&
+      getPropertyName(member) === method,
+  );
 }
 
 /** `declare function send(...)`, `declare const fork: ...`: describes something defined elsewhere. */

@@ -4,7 +4,8 @@
  * Without types we follow values by hand, inside one file: a creation call
  * (from the shared creator table), a variable initialized or assigned from one,
  * a `this.x` member assigned one in the same class, a property of a local
- * object literal, destructuring of such literals, and checkouts on a pool
+ * object literal, destructuring of such literals, a parameter's default
+ * (`function run(w, db = new Pool())`), and checkouts on a pool
  * (`pool.connect()`, `await pool.getConnection()`, `.then(client => ...)`,
  * `pool.connect((err, client) => ...)`).
  *
@@ -190,7 +191,7 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     if (!variable) return null;
     for (const def of variable.defs) {
       if (def.type === 'Parameter' && def.name.type === AST_NODE_TYPES.Identifier) {
-        const kind = callbackParameterKind(def.node, def.name, depth);
+        const kind = callbackParameterKind(def.node, def.name, depth) ?? parameterDefaultKind(def.name, depth);
         if (kind) return kind;
       }
     }
@@ -357,6 +358,18 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     });
     classMembers.set(body, found);
     return found;
+  }
+
+  /**
+   * `db = new Pool()` in a parameter list (or a destructured parameter): the
+   * value when the caller passes none. Only the kind follows it; `sourceOf`
+   * does not, since a caller may pass anything.
+   */
+  function parameterDefaultKind(param: TSESTree.Identifier, depth: number): CreatorKind | null {
+    const pattern = param.parent;
+    return pattern?.type === AST_NODE_TYPES.AssignmentPattern && pattern.left === param
+      ? kindOf(pattern.right, depth)
+      : null;
   }
 
   /**

@@ -395,6 +395,47 @@ ruleTester.run('no-pool-across-boundary', rule, {
       const pool = new Pool();
       workerpool.pool().exec('query', ['select 1', 42]);
     `,
+    // `send` and `exec` on a local object or an instance of a local class run in this process.
+    code`
+      import { Pool, PoolClient } from 'pg';
+      class Mediator {
+        private handlers = new Map<string, (msg: any) => Promise<unknown>>();
+        send(msg: { type: string; [k: string]: unknown }) { return this.handlers.get(msg.type)!(msg); }
+      }
+      const pool = new Pool();
+      const mediator = new Mediator();
+      export async function createUser(name: string) {
+        const tx = await pool.connect();
+        await mediator.send({ type: 'CreateUser', tx, name });
+      }
+    `,
+    code`
+      import { Pool, PoolClient } from 'pg';
+      const pool = new Pool();
+      const uow = {
+        async exec<T>(fn: (...a: any[]) => Promise<T>, args: unknown[]) { return fn(...args); },
+      };
+      export async function countUsers() {
+        const client = await pool.connect();
+        return uow.exec(async (c: PoolClient) => c.query('select 1'), [client]);
+      }
+    `,
+    code`
+      const { Pool } = require('pg');
+      const Bus = class extends require('events') {
+        postMessage(message) { this.emit('message', message); }
+      };
+      const bus = new Bus();
+      bus.postMessage({ pool: new Pool() });
+    `,
+    // Tinypool with plain data.
+    code`
+      import Tinypool from 'tinypool';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const tinypool = new Tinypool({ filename: './task.js' });
+      await tinypool.run({ sql: 'select 1' });
+    `,
   ],
   invalid: [
     // ---- postMessage ----
@@ -586,6 +627,37 @@ ruleTester.run('no-pool-across-boundary', rule, {
         parentPort.postMessage(prisma);
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24, data: { kind: 'client', channel: POST } }],
+    },
+    // a parameter's default is a pool when the caller passes none
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        function run(w: Worker, db = new Pool()) {
+          w.postMessage(db);
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 17, data: { kind: 'pool', channel: POST } }],
+    },
+    {
+      code: code`
+        const { Pool } = require('pg');
+        function start(worker, { client = new (require('pg').Client)() } = {}) {
+          worker.postMessage({ client });
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 24, data: { kind: 'client', channel: POST } }],
+    },
+    // a local class that inherits its postMessage from Worker is still a Worker
+    {
+      code: code`
+        const { Worker } = require('worker_threads');
+        const { Pool } = require('pg');
+        class DbWorker extends Worker {}
+        const worker = new DbWorker(__filename);
+        worker.postMessage(new Pool());
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 20, data: { kind: 'pool', channel: POST } }],
     },
     // ---- workerData ----
     {
@@ -789,6 +861,17 @@ ruleTester.run('no-pool-across-boundary', rule, {
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 8, data: { kind: 'pool', channel: SEND } }],
     },
+    // a receiver this file does not create stays a channel
+    {
+      code: code`
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        export function share(channel: { send(msg: unknown): void }) {
+          channel.send({ pool });
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 18, data: { kind: 'pool', channel: SEND } }],
+    },
     // ---- fork arguments ----
     {
       code: code`
@@ -876,6 +959,18 @@ ruleTester.run('no-pool-across-boundary', rule, {
         await workers.run(new Pool());
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 19 }],
+    },
+    {
+      code: code`
+        import Tinypool from 'tinypool';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const workers = new Tinypool({ filename: './task.js' });
+        await workers.run({ pool });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 21, data: { kind: 'pool', channel: 'a Tinypool `run()` task' } },
+      ],
     },
     // ---- several findings in one call ----
     {
