@@ -9,13 +9,14 @@
  * call; a local module that creates a pool at load is reported on its import.
  */
 import * as path from 'node:path';
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
-import { enclosingFunction, unwrap } from '../util/ast';
+import { findVariable } from '@typescript-eslint/utils/ast-utils';
+import { enclosingFunction, localFunctionOf, unwrap } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
 import { analyzeForks, mayFork, type ForkAnalysis } from '../util/fork-sites';
-import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
+import { analyzeGuards, exits, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 
@@ -78,6 +79,7 @@ export default createRule<Options, MessageIds>({
     if (forks.selfForks.length === 0) return {};
     const guards = analyzeGuards(sourceCode);
     const branches: BranchStatement[] = [];
+    const namedCalls: TSESTree.CallExpression[] = [];
     let forkLogic = new Set<TSESTree.Node>();
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const reported = new Set<TSESTree.Node>();
@@ -157,8 +159,13 @@ export default createRule<Options, MessageIds>({
       'IfStatement, ExpressionStatement'(node: BranchStatement): void {
         branches.push(node);
       },
+      'CallExpression[callee.type="Identifier"]'(node: TSESTree.CallExpression): void {
+        namedCalls.push(node);
+      },
       'Program:exit'(): void {
-        forkLogic = functionsHoldingForkLogic(forks, guards, branches);
+        const startsWork = (arm: TSESTree.Node): boolean =>
+          namedCalls.some(call => within(arm, call) && callsNamedFunction(call, sourceCode.getScope(call)));
+        forkLogic = functionsHoldingForkLogic(forks, guards, branches, startsWork);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         if (typeChecked) checkTypedCandidates();
         checkLocalImports();
@@ -169,15 +176,19 @@ export default createRule<Options, MessageIds>({
 
 /**
  * Functions whose bodies are the fork logic (e.g. `main()`): those holding a
- * self-fork, and those that branch on a guard as a statement (`if
- * (cluster.isPrimary) { ...; return }`). A guard read as a value (`max:
- * cluster.isWorker ? 5 : 1`, a template, a handler nested in a factory) does
- * not make a factory fork logic: the factory runs where it is called.
+ * self-fork, and those that branch on a guard as a statement to leave or to
+ * start one side (`if (cluster.isPrimary) { ...; return }`, `isMainThread ||
+ * serve()`). A guard read as a value
+ * (`max: cluster.isWorker ? 5 : 1`, a handler nested in a factory), or a
+ * guarded statement that only tweaks the factory's own work (`if
+ * (cluster.isWorker) opts.name = ...`, `process.send && process.send(msg)`),
+ * does not make a factory fork logic: the factory runs where it is called.
  */
 function functionsHoldingForkLogic(
   forks: ForkAnalysis,
   guards: GuardAnalysis,
   branches: readonly BranchStatement[],
+  startsWork: (arm: TSESTree.Node) => boolean,
 ): Set<TSESTree.Node> {
   const functions = new Set<TSESTree.Node>();
   for (const site of forks.selfForks) {
@@ -186,7 +197,8 @@ function functionsHoldingForkLogic(
   for (const statement of branches) {
     const test = branchTest(statement);
     const fn = test && enclosingFunction(statement);
-    if (fn && guards.isGuard(test)) functions.add(fn);
+    if (!fn || functions.has(fn) || !guards.isGuard(test)) continue;
+    if (branchArms(statement).some(arm => exits(arm) || startsWork(arm))) functions.add(fn);
   }
   return functions;
 }
@@ -198,6 +210,33 @@ function branchTest(statement: BranchStatement): TSESTree.Node | undefined {
   if (expression.type === AST_NODE_TYPES.LogicalExpression) return expression.left;
   if (expression.type === AST_NODE_TYPES.ConditionalExpression) return expression.test;
   return undefined;
+}
+
+/**
+ * `serve()`, where `serve` is a function declared in this file, an import or
+ * a global: the call starts some work. A call of a local value that is not a
+ * function (a parameter, `const log = debug('app')`) does not count.
+ */
+function callsNamedFunction(call: TSESTree.CallExpression, scope: TSESLint.Scope.Scope): boolean {
+  if (call.callee.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = findVariable(scope, call.callee);
+  if (!variable || variable.defs.length === 0) return true;
+  if (variable.defs.some(def => def.type === 'ImportBinding')) return true;
+  return localFunctionOf(call.callee, scope) !== undefined;
+}
+
+/** The code a branch statement runs on either side of its test. */
+function branchArms(statement: BranchStatement): TSESTree.Node[] {
+  if (statement.type === AST_NODE_TYPES.IfStatement) return [statement.consequent, statement.alternate ?? []].flat();
+  const expression = unwrap(statement.expression);
+  if (expression.type === AST_NODE_TYPES.LogicalExpression) return [expression.right];
+  if (expression.type === AST_NODE_TYPES.ConditionalExpression) return [expression.consequent, expression.alternate];
+  return [];
+}
+
+/** Whether `inner` is `outer` or lies inside it. */
+function within(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
 function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {

@@ -4,6 +4,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import type { ParsedSource } from './module-references';
 
 /** Peels TypeScript-only wrappers that change nothing at runtime. */
@@ -31,10 +32,28 @@ export function innermostScope(sourceCode: ParsedSource, node: TSESTree.Node): T
   return manager.globalScope!;
 }
 
-type FunctionNode =
+export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
   | TSESTree.FunctionDeclaration
   | TSESTree.FunctionExpression;
+
+/**
+ * The function a bare callee names when this file declares it and never
+ * reassigns it: `function start() {}`, `const start = () => ...`.
+ */
+export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Scope): FunctionNode | undefined {
+  const target = unwrap(callee);
+  if (target.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = findVariable(scope, target);
+  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  const def = variable.defs[0];
+  if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
+  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name || !def.node.init) return undefined;
+  const init = unwrap(def.node.init);
+  return init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression
+    ? init
+    : undefined;
+}
 
 /** An instance field whose initializer runs on each `new`, like a constructor body. */
 type InstanceField = TSESTree.AccessorProperty | TSESTree.PropertyDefinition;

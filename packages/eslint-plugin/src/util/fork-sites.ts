@@ -6,9 +6,17 @@
  *   `setupMaster({ exec })` in this file (inline, or a constant settings
  *   object) points the workers at another file;
  * - `child_process.fork(self)` and `new Worker(self)`, where `self` is
- *   `__filename`, `process.argv[1]`, `import.meta.filename`, `import.meta.url`,
- *   `new URL(import.meta.url)` or `fileURLToPath(...)` of one of those, or a
- *   constant holding one.
+ *   `__filename`, `process.argv[1]`, `require.main.filename`,
+ *   `import.meta.filename`, `import.meta.url`, `new URL(import.meta.url)`,
+ *   `fileURLToPath(...)`, `path.resolve(...)` or `path.normalize(...)` of one
+ *   of those, `path.join(__dirname, path.basename(__filename))`, or a constant
+ *   holding one.
+ *
+ * What a self-fork hands the child as string literals is collected too: its
+ * arguments (`fork(__filename, ['worker'])`) and environment entries
+ * (`cluster.fork({ ROLE: 'web' })`, `fork(self, args, { env: { ROLE: 'child' } })`).
+ * Reading one back from `process.argv` or `process.env` tells the child from
+ * the parent.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -28,6 +36,10 @@ export interface ForkAnalysis {
   selfForks: ForkSite[];
   /** `setupPrimary({ exec })` sends cluster workers to another file. */
   clusterExecElsewhere: boolean;
+  /** String literals a self-fork passes in the child's argument list: `fork(__filename, ['worker'])`. */
+  childArguments: ReadonlySet<string>;
+  /** `NAME=value` for each string-literal environment entry a self-fork gives the child. */
+  childEnvironment: ReadonlySet<string>;
 }
 
 /** Cheap text pre-check: a file without these words cannot fork itself. */
@@ -52,16 +64,39 @@ export function isSelfReference(node: TSESTree.Node | undefined, scope: TSESLint
     case AST_NODE_TYPES.Identifier:
       return expr.name === '__filename' || isSelfConstant(expr, scope, depth);
     case AST_NODE_TYPES.MemberExpression:
-      return isImportMetaMember(expr) || isProcessArgv1(expr);
+      return isImportMetaMember(expr) || isProcessArgv1(expr) || isRequireMainFilename(expr);
     case AST_NODE_TYPES.NewExpression:
       // `new URL(import.meta.url)`; `new URL('.', import.meta.url)` is the directory.
       return isNamed(expr.callee, 'URL') && expr.arguments.length === 1 && isSelfReference(expr.arguments[0], scope, depth + 1);
     case AST_NODE_TYPES.CallExpression:
-      return isNamed(expr.callee, 'fileURLToPath') && isSelfReference(expr.arguments[0], scope, depth + 1);
+      return isSelfPathCall(expr, scope, depth);
     default:
       return false;
   }
 }
+
+/**
+ * `fileURLToPath(self)`, `path.resolve(self)`, `path.normalize(self)`: the
+ * same file. `path.join(__dirname, path.basename(__filename))` rebuilds it.
+ */
+function isSelfPathCall(call: TSESTree.CallExpression, scope: TSESLint.Scope.Scope, depth: number): boolean {
+  const [first, second] = call.arguments;
+  if (call.arguments.length === 1 && SAME_PATH_CALLS.some(name => isNamed(call.callee, name))) {
+    return isSelfReference(first, scope, depth + 1);
+  }
+  if (call.arguments.length !== 2 || !(isNamed(call.callee, 'join') || isNamed(call.callee, 'resolve'))) return false;
+  const base = unwrap(second);
+  return (
+    isDirname(first) &&
+    base.type === AST_NODE_TYPES.CallExpression &&
+    isNamed(base.callee, 'basename') &&
+    base.arguments.length === 1 &&
+    isSelfReference(base.arguments[0], scope, depth + 1)
+  );
+}
+
+/** Calls that return the path (or URL) they are given, in another spelling. */
+const SAME_PATH_CALLS = ['fileURLToPath', 'resolve', 'normalize'];
 
 const forkCache = new WeakMap<ParsedSource, ForkAnalysis>();
 
@@ -98,8 +133,11 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const selfForks: ForkSite[] = [];
   const clusterForks: ForkSite[] = [];
+  const childArguments = new Set<string>();
+  const clusterEnvironment = new Set<string>();
+  const childEnvironment = new Set<string>();
   let clusterExecElsewhere = false;
-  if (!globalScope) return { selfForks, clusterExecElsewhere };
+  if (!globalScope) return { selfForks, clusterExecElsewhere, childArguments, childEnvironment };
   const seen = new Set<TSESTree.Node>();
   for (const { node, info } of iterateModuleReferences<ForkInfo>(sourceCode, TRACE_MAP)) {
     if (seen.has(node)) continue;
@@ -112,14 +150,61 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
         break;
       case 'cluster':
         clusterForks.push({ node, kind: 'cluster' });
+        addStringEntries(node.arguments[0], scope, clusterEnvironment);
         break;
-      default:
-        if (isSelfReference(node.arguments[0], scope)) selfForks.push({ node, kind: info.kind });
+      default: {
+        if (!isSelfReference(node.arguments[0], scope)) break;
+        selfForks.push({ node, kind: info.kind });
+        // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
+        const [, second, third] = node.arguments;
+        if (info.kind === 'child_process') addStringElements(second, scope, childArguments);
+        const options = third ?? second;
+        addStringEntries(options && propertyValue(options, 'env', scope), scope, childEnvironment);
+      }
     }
   }
-  if (!clusterExecElsewhere) selfForks.push(...clusterForks);
+  if (!clusterExecElsewhere) {
+    selfForks.push(...clusterForks);
+    for (const entry of clusterEnvironment) childEnvironment.add(entry);
+  }
   selfForks.sort((a, b) => a.node.range[0] - b.node.range[0]);
-  return { selfForks, clusterExecElsewhere };
+  return { selfForks, clusterExecElsewhere, childArguments, childEnvironment };
+}
+
+/** The string literals of `fork(self, args)`'s `args`, inline or in a constant. */
+function addStringElements(args: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, found: Set<string>): void {
+  const expr = args && unwrap(args);
+  const init = expr?.type === AST_NODE_TYPES.Identifier ? constantValue(expr, scope) : expr;
+  const list = init && unwrap(init);
+  if (list?.type !== AST_NODE_TYPES.ArrayExpression) return;
+  for (const element of list.elements) {
+    if (element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string') found.add(element.value);
+  }
+}
+
+/** `NAME=value` for each string-literal property of an environment object literal. */
+function addStringEntries(env: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, found: Set<string>): void {
+  const literal = env && objectLiteralOf(env, scope);
+  for (const property of literal?.properties ?? []) {
+    if (property.type !== AST_NODE_TYPES.Property || property.value.type !== AST_NODE_TYPES.Literal) continue;
+    const name = getPropertyName(property, scope);
+    if (name !== null && typeof property.value.value === 'string') found.add(`${name}=${property.value.value}`);
+  }
+}
+
+/** `options.name`, where options is an object literal here or in a constant. */
+function propertyValue(
+  options: TSESTree.Node,
+  name: string,
+  scope: TSESLint.Scope.Scope,
+): TSESTree.Node | undefined {
+  const properties = objectLiteralOf(options, scope)?.properties ?? [];
+  // The last one wins, as at runtime.
+  for (let i = properties.length - 1; i >= 0; i--) {
+    const property = properties[i];
+    if (property.type === AST_NODE_TYPES.Property && getPropertyName(property, scope) === name) return property.value;
+  }
+  return undefined;
 }
 
 /** `setupPrimary({ exec })` (inline or in a constant) with an `exec` that is not this file. */
@@ -170,6 +255,30 @@ function isProcessArgv1(expr: TSESTree.MemberExpression): boolean {
     expr.object.type === AST_NODE_TYPES.MemberExpression &&
     isNamed(expr.object.object, 'process') &&
     getPropertyName(expr.object) === 'argv'
+  );
+}
+
+/** `require.main.filename`: the entry module, which is the file that forks itself. */
+function isRequireMainFilename(expr: TSESTree.MemberExpression): boolean {
+  const main = expr.object;
+  return (
+    getPropertyName(expr) === 'filename' &&
+    main.type === AST_NODE_TYPES.MemberExpression &&
+    main.object.type === AST_NODE_TYPES.Identifier &&
+    main.object.name === 'require' &&
+    getPropertyName(main) === 'main'
+  );
+}
+
+/** `__dirname` or `import.meta.dirname`. */
+function isDirname(node: TSESTree.Node | undefined): boolean {
+  const expr = node && unwrap(node);
+  if (expr?.type === AST_NODE_TYPES.Identifier) return expr.name === '__dirname';
+  return (
+    expr?.type === AST_NODE_TYPES.MemberExpression &&
+    expr.object.type === AST_NODE_TYPES.MetaProperty &&
+    expr.object.meta.name === 'import' &&
+    getPropertyName(expr) === 'dirname'
   );
 }
 

@@ -8,11 +8,18 @@
  * but structurally: the enclosing `if`/`?:`/`&&`/`||` branches, and earlier
  * `if (guard) { ...; return }` exits in the same statement list. Anything not
  * behind a guard is 'shared'.
+ *
+ * Some guards only mean something next to this file's self-forks: a child
+ * argument or environment entry read back from `process.argv` or
+ * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
+ * 'worker'`). A call of a local function whose body only
+ * returns a guard (`isPrimaryProcess()`) is that guard.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, unwrap } from './ast';
+import { innermostScope, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { analyzeForks } from './fork-sites';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type Position = 'shared' | 'parent' | 'child';
@@ -44,6 +51,11 @@ const guardCache = new WeakMap<ParsedSource, GuardAnalysis>();
 
 const PARENT_WHEN_TRUE: Guard = { whenTrue: 'parent', whenFalse: 'child' };
 const CHILD_WHEN_TRUE: Guard = { whenTrue: 'child', whenFalse: 'parent' };
+/**
+ * `workerData` is null on the main thread, and whatever the parent passed
+ * (perhaps undefined) in a worker: truthy proves a worker, falsy nothing.
+ */
+const WORKER_DATA: Guard = { whenTrue: 'child' };
 
 const CLUSTER_FLAGS: Record<string, object> = {
   isPrimary: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
@@ -55,6 +67,7 @@ const WORKER_THREADS_FLAGS: Record<string, object> = {
   isMainThread: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
   // The port to the parent thread: null on the main thread.
   parentPort: { [ReferenceTracker.READ]: CHILD_WHEN_TRUE },
+  workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };
 
 const TRACE_MAP: TraceMap = Object.fromEntries(
@@ -75,8 +88,12 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
 class GuardReasoner implements GuardAnalysis {
   private readonly sources = new Map<TSESTree.Node, Guard>();
   private readonly guardMemo = new Map<TSESTree.Node, Guard | undefined>();
+  /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
+  private readonly childArguments: ReadonlySet<string>;
+  private readonly childEnvironment: ReadonlySet<string>;
 
   constructor(private readonly sourceCode: ParsedSource) {
+    ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = analyzeForks(sourceCode));
     for (const { node, info } of iterateModuleReferences<Guard>(sourceCode, TRACE_MAP)) {
       this.sources.set(node, info);
     }
@@ -160,6 +177,8 @@ class GuardReasoner implements GuardAnalysis {
         return this.guardOfLogical(node, depth);
       case AST_NODE_TYPES.BinaryExpression:
         return this.guardOfComparison(node, depth);
+      case AST_NODE_TYPES.CallExpression:
+        return this.guardOfCall(node, depth);
       default:
         return undefined;
     }
@@ -178,6 +197,40 @@ class GuardReasoner implements GuardAnalysis {
     if (binding.parent?.type === AST_NODE_TYPES.Property) return this.sources.get(binding.parent);
     if (def.node.id === def.name && def.node.init) return this.guardOf(def.node.init, depth + 1);
     return undefined;
+  }
+
+  /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
+  private guardOfCall(call: TSESTree.CallExpression, depth: number): Guard | undefined {
+    const callee = unwrap(call.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'includes') {
+      return isProcessArgv(callee.object) && this.isChildArgument(call.arguments[0]) ? CHILD_WHEN_TRUE : undefined;
+    }
+    if (call.arguments.length > 0) return undefined;
+    const returned = returnedGuardCandidate(localFunctionOf(callee, innermostScope(this.sourceCode, call)));
+    return returned && this.guardOf(returned, depth + 1);
+  }
+
+  /** A string literal that a self-fork in this file passes as a child argument. */
+  private isChildArgument(node: TSESTree.Node | undefined): boolean {
+    return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' && this.childArguments.has(node.value);
+  }
+
+  /** `process.argv[2]` or `process.env.ROLE` compared with a value a self-fork hands the child. */
+  private readsChildValue(subject: TSESTree.Node, value: TSESTree.Node): boolean {
+    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return false;
+    const target = unwrap(subject);
+    if (isProcessArgvElement(target)) return this.childArguments.has(value.value);
+    return (
+      target.type === AST_NODE_TYPES.MemberExpression &&
+      isProcessEnv(target.object) &&
+      this.childEnvironment.has(`${getPropertyName(target)}=${value.value}`)
+    );
+  }
+
+  /** `workerData.role` or `workerData?.role`: a field of the data a worker was given. */
+  private isWorkerDataField(node: TSESTree.Node, depth: number): boolean {
+    const target = unwrap(node);
+    return target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, depth + 1) === WORKER_DATA;
   }
 
   private guardOfLogical(node: TSESTree.LogicalExpression, depth: number): Guard | undefined {
@@ -199,7 +252,12 @@ class GuardReasoner implements GuardAnalysis {
     return undefined;
   }
 
-  /** `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`, `'NODE_UNIQUE_ID' in process.env`. */
+  /**
+   * `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`,
+   * `'NODE_UNIQUE_ID' in process.env`, `process.argv[2] === 'worker'` (a child
+   * argument), `process.env.ROLE === 'child'` (a child environment entry),
+   * `workerData.role === 'reader'`.
+   */
   private guardOfComparison(node: TSESTree.BinaryExpression, depth: number): Guard | undefined {
     if (node.operator === 'in') {
       const key = node.left.type === AST_NODE_TYPES.Literal ? node.left.value : undefined;
@@ -213,6 +271,11 @@ class GuardReasoner implements GuardAnalysis {
       const type = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
       const inner = this.guardOf(subject.argument, depth + 1);
       guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
+    } else if (this.readsChildValue(subject, other)) {
+      guard = CHILD_WHEN_TRUE;
+    } else if (isNonNullLiteral(other) && this.isWorkerDataField(subject, depth)) {
+      // Equal to a value only if the worker was given one; the main thread's workerData is null.
+      guard = { whenTrue: 'child' };
     } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
       const inner = this.guardOf(subject, depth + 1);
       guard = other.value ? inner : negate(inner);
@@ -229,6 +292,10 @@ function negate(guard: Guard | undefined): Guard | undefined {
 
 function isComparand(node: TSESTree.Node): boolean {
   return node.type === AST_NODE_TYPES.Literal || isNullish(node);
+}
+
+function isNonNullLiteral(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal && node.value !== null;
 }
 
 function isNullish(node: TSESTree.Node): boolean {
@@ -254,26 +321,61 @@ function isProcessEnv(node: TSESTree.Node): boolean {
   );
 }
 
+/** `process.argv` */
+function isProcessArgv(node: TSESTree.Node): boolean {
+  const target = unwrap(node);
+  return (
+    target.type === AST_NODE_TYPES.MemberExpression && getPropertyName(target) === 'argv' && isGlobalProcess(target.object)
+  );
+}
+
+/** `process.argv[2]` */
+function isProcessArgvElement(node: TSESTree.Node): boolean {
+  const target = unwrap(node);
+  return (
+    target.type === AST_NODE_TYPES.MemberExpression &&
+    target.computed &&
+    target.property.type === AST_NODE_TYPES.Literal &&
+    typeof target.property.value === 'number' &&
+    isProcessArgv(target.object)
+  );
+}
+
+/**
+ * What a helper such as `function isPrimaryProcess() { return cluster.isPrimary }`
+ * or `() => cluster.isPrimary` returns, when its whole body is that one return.
+ * An async function or a generator returns an object, always truthy.
+ */
+function returnedGuardCandidate(fn: FunctionNode | undefined): TSESTree.Node | undefined {
+  if (!fn || fn.async || fn.generator) return undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
+  const [only] = fn.body.body;
+  return fn.body.body.length === 1 && only.type === AST_NODE_TYPES.ReturnStatement ? (only.argument ?? undefined) : undefined;
+}
+
 function isGlobalProcess(node: TSESTree.Node): boolean {
   const target = unwrap(node);
   return target.type === AST_NODE_TYPES.Identifier && target.name === 'process';
 }
 
-/** Whether control never continues past `statement`: return, throw, `process.exit()`. */
-function exits(statement: TSESTree.Statement): boolean {
+/**
+ * Whether control never continues past `statement`: return, throw,
+ * `process.exit()`. An expression (the right of `guard || process.exit()`)
+ * exits when it is that call.
+ */
+export function exits(statement: TSESTree.Node): boolean {
   switch (statement.type) {
     case AST_NODE_TYPES.ReturnStatement:
     case AST_NODE_TYPES.ThrowStatement:
       return true;
-    case AST_NODE_TYPES.ExpressionStatement: {
-      const expr = unwrap(statement.expression);
+    case AST_NODE_TYPES.ExpressionStatement:
+      return exits(unwrap(statement.expression));
+    case AST_NODE_TYPES.CallExpression:
       return (
-        expr.type === AST_NODE_TYPES.CallExpression &&
-        expr.callee.type === AST_NODE_TYPES.MemberExpression &&
-        isGlobalProcess(expr.callee.object) &&
-        getPropertyName(expr.callee) === 'exit'
+        statement.callee.type === AST_NODE_TYPES.MemberExpression &&
+        isGlobalProcess(statement.callee.object) &&
+        getPropertyName(statement.callee) === 'exit'
       );
-    }
     case AST_NODE_TYPES.BlockStatement:
       return statement.body.some(exits);
     case AST_NODE_TYPES.IfStatement:

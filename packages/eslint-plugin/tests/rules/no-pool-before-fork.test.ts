@@ -373,6 +373,101 @@ ruleTester.run('no-pool-before-fork', rule, {
       else new Pool();
     `,
 
+    // ---- guards on what a self-fork hands the child: argv, env, workerData ----
+    // a child argument read back from process.argv
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      if (process.argv[2] === 'worker') {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['worker']);
+      }
+    `,
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const CHILD_ARGS = ['--verbose', 'worker'];
+      if ('worker' != process.argv[3]) fork(__filename, CHILD_ARGS);
+      else new Pool();
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import knex from 'knex';
+      const isChild = process.argv.includes('--child');
+      if (isChild) {
+        const db = knex({ client: 'pg' });
+      } else {
+        fork(import.meta.filename, ['--child']);
+      }
+    `,
+    // a child environment entry read back from process.env
+    code`
+      import { fork } from 'node:child_process';
+      import knex from 'knex';
+      const isChild = process.argv.includes('--child') || process.env.ROLE === 'child';
+      if (isChild) {
+        const db = knex({ client: 'pg' });
+      } else {
+        fork(import.meta.filename, ['--child'], { env: { ...process.env, ROLE: 'child' } });
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (process.env.WORKER_ROLE !== 'web') cluster.fork({ WORKER_ROLE: 'web' });
+      else new Pool();
+    `,
+    // other comparisons of process.env keep their meaning
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (process.env.NODE_UNIQUE_ID !== undefined) new Pool();
+      else cluster.fork({ ROLE: 'web' });
+    `,
+    // workerData is null on the main thread
+    code`
+      const { Worker, workerData, parentPort } = require('worker_threads');
+      const Database = require('better-sqlite3');
+      if (workerData && workerData.role === 'reader') {
+        const db = new Database('app.db', { readonly: true });
+      } else {
+        new Worker(__filename, { workerData: { role: 'reader' } });
+      }
+    `,
+    code`
+      import { Worker, workerData } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (workerData?.role !== 'reader') new Worker(new URL(import.meta.url), { workerData: { role: 'reader' } });
+      else new Pool();
+    `,
+    code`
+      import * as wt from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (wt.workerData) new Pool();
+      else new wt.Worker(new URL(import.meta.url), { workerData: 1 });
+    `,
+    // a local helper whose whole body returns a guard
+    code`
+      const cluster = require('cluster');
+      const mongoose = require('mongoose');
+      function isPrimaryProcess() {
+        return cluster.isPrimary;
+      }
+      if (isPrimaryProcess()) {
+        for (let i = 0; i < 2; i++) cluster.fork();
+      } else {
+        mongoose.connect(process.env.MONGO_URL);
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const isWorkerProcess = () => !cluster.isPrimary;
+      if (!isWorkerProcess()) cluster.fork();
+      else new Pool();
+    `,
+
     // ---- functions that are not the fork logic are factories ----
     code`
       const cluster = require('cluster');
@@ -522,6 +617,44 @@ ruleTester.run('no-pool-before-fork', rule, {
       const { Pool } = require('pg');
       const forked = 'fork';
       const pool = new Pool();
+    `,
+    // a guarded statement that only tweaks the factory's own work leaves it a factory
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function createPool() {
+        const opts = { max: 10 };
+        if (cluster.isWorker) opts.application_name = 'worker-' + cluster.worker.id;
+        return new Pool(opts);
+      }
+      if (cluster.isPrimary) {
+        for (let i = 0; i < 4; i++) cluster.fork();
+      } else {
+        createPool().query('select 1');
+      }
+    `,
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      function connect() {
+        const pool = new Pool();
+        process.send && process.send({ type: 'connected' });
+        return pool;
+      }
+      if (process.send) {
+        connect().query('select 1');
+      } else {
+        fork(__filename);
+      }
+    `,
+    // a path built from the directory and another name is not this file
+    code`
+      const { fork } = require('child_process');
+      const path = require('path');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      fork(path.resolve(__dirname, 'worker.js'));
+      fork(path.join(__dirname, path.basename('worker.js')));
     `,
     // ---- cross-file: the module graph ----
     // a db module that only exports a factory
@@ -1099,6 +1232,110 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [{ messageId: 'poolBeforeFork', line: 6, column: 14 }],
     },
 
+    // a literal that no self-fork passes to the child proves nothing
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (process.argv[2] === 'serve') {
+          const pool = new Pool();
+        } else {
+          fork(__filename, ['worker']);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import knex from 'knex';
+        if (process.env.ROLE === 'web' || process.argv.includes('--web')) knex({ client: 'pg' });
+        else fork(import.meta.filename, ['--child'], { env: { ROLE: 'child' } });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 67 }],
+    },
+    // a falsy workerData proves nothing: a worker may be given none
+    {
+      code: code`
+        const { Worker, workerData } = require('worker_threads');
+        const Database = require('better-sqlite3');
+        if (!workerData) {
+          const db = new Database('app.db');
+          new Worker(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // an async helper returns a promise, which is always truthy
+    {
+      code: code`
+        const cluster = require('cluster');
+        const mongoose = require('mongoose');
+        async function isPrimaryProcess() {
+          return cluster.isPrimary;
+        }
+        if (isPrimaryProcess()) cluster.fork();
+        else mongoose.connect(process.env.MONGO_URL);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 7, column: 6 }],
+    },
+    // a guarded call of a local function makes the function the fork logic
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        function boot() {
+          const pool = new Pool();
+          if (cluster.isWorker) listen(pool);
+        }
+        const listen = function (pool) {};
+        if (cluster.isPrimary) cluster.fork();
+        boot();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // other spellings of this file
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const path = require('path');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (!process.send) fork(path.resolve(__filename));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (!process.send) fork(require.main.filename);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { join, basename } = require('node:path');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork(join(__dirname, basename(__filename)));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import * as path from 'node:path';
+        import { fileURLToPath } from 'node:url';
+        import postgres from 'postgres';
+        const sql = postgres();
+        new Worker(path.normalize(fileURLToPath(import.meta.url)));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 13 }],
+    },
+
     // ---- created in the primary branch ----
     {
       code: code`
@@ -1302,6 +1539,31 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolInPrimary', line: 4, column: 17 },
         { messageId: 'poolBeforeFork', line: 7, column: 14 },
       ],
+    },
+
+    // the parent side of an argv guard, and of a helper guard
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (!process.argv.includes('--child')) {
+          const pool = new Pool();
+          fork(__filename, ['--child']);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const isPrimary = () => cluster.isPrimary;
+        if (isPrimary()) {
+          const metrics = new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 19 }],
     },
 
     // ---- cross-file: a local module that creates a pool at load ----
