@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import type pg from 'pg';
 import { adoptLease, guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
 import { resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool } from './helpers/pg';
-import { endPool, expectSilent, expectViolations, gate, poolViolations } from './helpers/violations';
+import { endPool, expectSilent, expectViolations, poolViolations, usedByAnotherTask } from './helpers/violations';
 
 function isPoolGuardError(code: string, kind: string) {
   return (err: unknown) => {
@@ -75,20 +74,7 @@ describe('modes', () => {
     it('throws POOLGUARD_CROSS_TASK_USE and POOLGUARD_TRANSACTION_ON_POOL, POOLGUARD_USE_AFTER_END', async () => {
       const name = 'mode-throw-more';
       const pool = guardPool(newPool(), { name, mode: 'throw' });
-      const handed = gate<pg.PoolClient>();
-      const used = gate();
-      const owner = runInTask(async () => {
-        const client = await pool.connect();
-        handed.open(client);
-        await used.promise;
-        client.release();
-      });
-      await runInTask(async () => {
-        const client = await handed.promise;
-        await assert.rejects(async () => client.query('SELECT 1'), isPoolGuardError('POOLGUARD_CROSS_TASK_USE', 'cross_task_use'));
-        used.open();
-      });
-      await owner;
+      await usedByAnotherTask(pool, (client) => assert.rejects(client.query('SELECT 1'), isPoolGuardError('POOLGUARD_CROSS_TASK_USE', 'cross_task_use')));
       await assert.rejects(async () => pool.query('BEGIN'), isPoolGuardError('POOLGUARD_TRANSACTION_ON_POOL', 'transaction_on_pool'));
       await pool.end();
       await assert.rejects(async () => pool.connect(), isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end'));

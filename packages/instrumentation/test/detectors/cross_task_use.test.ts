@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { adoptLease, guardPool, runInTask } from '../../src';
 import { finishedSpans, inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
-import { endPool, expectSilent, expectViolations, gate, poolViolations, spanViolationEvents, violationCount, waitFor } from '../helpers/violations';
+import { endPool, expectSilent, expectViolations, gate, poolViolations, spanViolationEvents, usedByAnotherTask, violationCount, waitFor } from '../helpers/violations';
 
 describe('cross_task_use', () => {
   before(() => setupTelemetry());
@@ -61,20 +61,7 @@ describe('cross_task_use', () => {
     const name = 'ctu-tokens';
     const pool = guardPool(newPool(), { name });
     try {
-      const handed = gate<pg.PoolClient>();
-      const used = gate();
-      const taskA = runInTask(async () => {
-        const client = await pool.connect();
-        handed.open(client);
-        await used.promise;
-        client.release();
-      });
-      const taskB = runInTask(async () => {
-        const client = await handed.promise;
-        await client.query('SELECT 1');
-        used.open();
-      });
-      await Promise.all([taskA, taskB]);
+      await usedByAnotherTask(pool, (client) => client.query('SELECT 1'));
       expectViolations(name, 'cross_task_use', 1);
       assert.equal(await violationCount(name, 'cross_task_use'), 1);
     } finally {
@@ -118,21 +105,7 @@ describe('cross_task_use', () => {
   });
 
   it('a pool with taskTracking: false ignores task tokens, whatever other pools ask for', async () => {
-    const share = async (pool: pg.Pool) => {
-      const handed = gate<pg.PoolClient>();
-      const used = gate();
-      const owner = runInTask(async () => {
-        const client = await pool.connect();
-        handed.open(client);
-        await used.promise;
-        client.release();
-      });
-      await runInTask(async () => {
-        await (await handed.promise).query('SELECT 1');
-        used.open();
-      });
-      await owner;
-    };
+    const share = (pool: pg.Pool) => usedByAnotherTask(pool, (client) => client.query('SELECT 1'));
     const tracked = guardPool(newPool(), { name: 'ctu-tracking-on', taskTracking: true });
     const untracked = guardPool(newPool(), { name: 'ctu-tracking-off', taskTracking: false });
     try {

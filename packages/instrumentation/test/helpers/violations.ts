@@ -9,6 +9,7 @@ import { threadId } from 'node:worker_threads';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type pg from 'pg';
+import { runInTask } from '../../src';
 import { collectMetric, finishedSpans, setupTelemetry, violationLogs } from './otel';
 
 export const POOL_NAME_ATTR = 'db.client.connection.pool.name';
@@ -105,6 +106,30 @@ export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => voi
   let open!: (value: T) => void;
   const promise = new Promise<T>((resolve) => { open = resolve; });
   return { promise, open };
+}
+
+/**
+ * Task A (a runInTask scope) checks out a client and holds it while task B
+ * (another) runs `use` on it; then A releases it. The hand-over that
+ * cross_task_use is about, for the tests that need it as a step.
+ */
+export async function usedByAnotherTask(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<unknown>): Promise<void> {
+  const handed = gate<pg.PoolClient>();
+  const used = gate();
+  const owner = runInTask(async () => {
+    const client = await pool.connect();
+    handed.open(client);
+    await used.promise;
+    client.release();
+  });
+  await runInTask(async () => {
+    try {
+      await use(await handed.promise);
+    } finally {
+      used.open();
+    }
+  });
+  await owner;
 }
 
 type PoolInternals = { _clients: pg.PoolClient[]; _idle: { client: pg.PoolClient }[] };
