@@ -12,7 +12,7 @@ import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, renameMeteredPool } from './pool-metrics';
-import { endpointName, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
+import { endpointName, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
@@ -29,6 +29,22 @@ export const globalTelemetry: TelemetrySource = {
   meter: () => metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION),
   logger: () => poolguardLogger(),
 };
+
+/**
+ * Each sweep tick re-reads what an SDK started after the pool may have
+ * registered: its MeterProvider. (A late context manager is noticed per
+ * request: task.ts wantHttpRoots.) A module function, so that the timer
+ * holds no pool.
+ */
+function followMeterProvider(state: PoolState): void {
+  if (state.metrics === undefined) return;
+  try {
+    attachMeter(state.metrics);
+  } catch (err) {
+    // A timer's throw would crash the app: a MeterProvider that fails costs the tick, nothing more.
+    diag.error(`poolguard: the pool metrics of "${state.name}" could not follow the MeterProvider`, err);
+  }
+}
 
 export function poolStateOf(pool: object): PoolState | undefined {
   return (pool as GuardedPool)[POOL_STATE];
@@ -61,17 +77,6 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
   let installed: InstalledPool | undefined;
-  // Each sweep tick re-reads what an SDK started after this pool may have registered:
-  // its MeterProvider. (A late context manager is noticed per request: task.ts wantHttpRoots.)
-  const onTick = () => {
-    if (state.metrics === undefined) return;
-    try {
-      attachMeter(state.metrics);
-    } catch (err) {
-      // A timer's throw would crash the app: a MeterProvider that fails costs the tick, nothing more.
-      diag.error(`poolguard: the pool metrics of "${state.name}" could not follow the MeterProvider`, err);
-    }
-  };
   const state: PoolState = {
     library: adapter.library,
     name: uniquePoolName(name ?? endpointName(endpoint) ?? adapter.library),
@@ -96,6 +101,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       provisionalName = false;
       releasePoolName(state.name);
       state.name = uniquePoolName(learnedName);
+      poolRenamed(state);
       (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
       if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
     },
@@ -103,11 +109,12 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       (state as { settings: Settings }).settings = next;
       wantHttpRoots(next.taskTracking);
       stopSweep();
-      stopSweep = startLeakSweep(state, onTick);
+      stopSweep = startLeakSweep(state, followMeterProvider);
       if (newName === undefined || newName === state.name) return;
       provisionalName = false;
       releasePoolName(state.name);
       state.name = uniquePoolName(newName);
+      poolRenamed(state);
       if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
     },
     onEnd: () => {
@@ -148,7 +155,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     Object.defineProperty(target, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });
   }
   installed = adapter.install(pool, state);
-  stopSweep = startLeakSweep(state, onTick);
+  stopSweep = startLeakSweep(state, followMeterProvider);
   wantHttpRoots(settings.taskTracking);
   registerPool(state);
   diag.debug(`poolguard: guarding ${adapter.library} pool "${state.name}"`);

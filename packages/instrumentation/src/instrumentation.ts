@@ -26,6 +26,7 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   private _meterProvider: MeterProvider | undefined;
   private _loggerProvider: LoggerProvider | undefined;
   private readonly _guarded = new Set<WeakRef<object>>();
+  private _pruneAt = 64;
   private readonly _telemetry: TelemetrySource = {
     meter: (): Meter => (this._meterProvider === undefined ? metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION) : this.meter),
     // Resolved at each emit: an explicit provider, else whichever global slot the app filled (logger-provider.ts).
@@ -82,6 +83,11 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   guard<P extends object>(pool: P): P {
     if (poolStateOf(pool) !== undefined) return pool;
     guardWithSettings(pool, this._settings ?? resolveSettings({}), this._telemetry);
+    if (this._guarded.size >= this._pruneAt) {
+      // Refs of pools dropped without end() and collected since.
+      for (const ref of this._guarded) if (ref.deref() === undefined) this._guarded.delete(ref);
+      this._pruneAt = Math.max(64, this._guarded.size * 2);
+    }
     this._guarded.add(new WeakRef(pool));
     return pool;
   }

@@ -38,16 +38,23 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
 /**
  * Starts the pool's sweep; returns a function that stops it. `onTick` runs
  * at every tick (the pool re-reads its MeterProvider, so pools created before
- * the SDK started get their metrics too).
+ * the SDK started get their metrics too). The timer holds the pool weakly: a
+ * pool dropped without end() is collected, and its timer stops then.
  */
-export function startLeakSweep(pool: PoolState, onTick?: () => void): () => void {
+export function startLeakSweep(pool: PoolState, onTick?: (pool: PoolState) => void): () => void {
   const sweeping = pool.settings.levels.leak !== 'off';
   if (!sweeping && onTick === undefined) return () => undefined;
   // With the leak detector off the timer still runs, slower, for `onTick` (a late MeterProvider).
   const every = sweeping ? Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 8)) : IDLE_TICK_MS;
+  const ref = new WeakRef(pool);
   const timer = setInterval(() => {
-    onTick?.();
-    if (sweeping) sweepLeaks(pool);
+    const live = ref.deref();
+    if (live === undefined) {
+      clearInterval(timer);
+      return;
+    }
+    onTick?.(live);
+    if (sweeping) sweepLeaks(live);
   }, every);
   timer.unref();
   return () => clearInterval(timer);

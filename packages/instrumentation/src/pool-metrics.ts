@@ -16,7 +16,8 @@ import type { PoolState } from './internal-types';
 import * as semconv from './semconv';
 
 interface PoolMetricInstruments {
-  readonly pools: Set<MeteredPool>;
+  /** Held weakly: a pool dropped without end() is collected, and leaves the set when it is. */
+  readonly pools: Set<WeakRef<MeteredPool>>;
   readonly waitTime: Histogram;
   readonly useTime: Histogram;
   readonly createTime: Histogram;
@@ -76,7 +77,12 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
   };
   const observables: Observable[] = [count, max, idleMax, idleMin, pending, serverLimit];
   meter.addBatchObservableCallback((result: BatchObservableResult) => {
-    for (const metered of instruments.pools) {
+    for (const ref of instruments.pools) {
+      const metered = ref.deref();
+      if (metered === undefined) {
+        instruments.pools.delete(ref);
+        continue;
+      }
       const stats = metered.pool.stats();
       if (metered.occupancy()) {
         if (stats.idle !== undefined) result.observe(count, stats.idle, metered.idleAttributes);
@@ -123,13 +129,22 @@ export function attachMeter(metered: MeteredPool): void {
   const instruments = instrumentsFor(meter);
   metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
   if (instruments === metered.instruments) return;
-  metered.instruments?.pools.delete(metered);
-  instruments.pools.add(metered);
+  metered.instruments?.pools.delete(weakRefOf(metered));
+  instruments.pools.add(weakRefOf(metered));
   metered.instruments = instruments;
 }
 
+const weakRefs = new WeakMap<MeteredPool, WeakRef<MeteredPool>>();
+
+/** One WeakRef per metered pool, so that it can be found again in an instruments set. */
+function weakRefOf(metered: MeteredPool): WeakRef<MeteredPool> {
+  let ref = weakRefs.get(metered);
+  if (ref === undefined) weakRefs.set(metered, (ref = new WeakRef(metered)));
+  return ref;
+}
+
 export function detachMeter(metered: MeteredPool): void {
-  metered.instruments?.pools.delete(metered);
+  metered.instruments?.pools.delete(weakRefOf(metered));
   metered.instruments = undefined;
   metered.recording = false;
 }

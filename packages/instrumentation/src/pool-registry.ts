@@ -32,13 +32,34 @@ export function releasePoolName(name: string): void {
   namesInUse.delete(name);
 }
 
+/** The current name of each registered pool, for the finalizer: a pool dropped without end() frees its name when collected. */
+const nameHolders = new WeakMap<PoolState, { name: string }>();
+const freeNameWhenCollected = new FinalizationRegistry<{ name: string }>((holder) => releasePoolName(holder.name));
+
+/** The census drops the refs of collected pools when it has doubled since it last did. */
+let pruneAt = 64;
+
 export function registerPool(pool: PoolState): void {
+  if (live.size >= pruneAt) {
+    livePools();
+    pruneAt = Math.max(64, live.size * 2);
+  }
   live.add(new WeakRef(pool));
+  const holder = { name: pool.name };
+  nameHolders.set(pool, holder);
+  freeNameWhenCollected.register(pool, holder, pool);
+}
+
+/** The pool took a new name (learnt from its first connection, or given by guardPool()). */
+export function poolRenamed(pool: PoolState): void {
+  const holder = nameHolders.get(pool);
+  if (holder !== undefined) holder.name = pool.name;
 }
 
 /** The pool ended or was unguarded: it leaves the census and its name is free again. */
 export function unregisterPool(pool: PoolState): void {
   for (const ref of live) if (ref.deref() === pool) live.delete(ref);
+  freeNameWhenCollected.unregister(pool);
   releasePoolName(pool.name);
 }
 
