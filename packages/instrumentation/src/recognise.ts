@@ -27,10 +27,10 @@ export interface Recognised {
 
 /** How deep `findPoolValue` looks: the message is depth 0. */
 export const MAX_DEPTH = 3;
-/** How many entries of one container it looks at. */
+/** How many objects among one container's values it looks at; primitives are skipped free. */
 export const MAX_BREADTH = 64;
-/** How many values of one message it looks at in all. */
-export const MAX_VISITS = 512;
+/** How many objects of one message it looks at in all; primitives cost nothing. */
+export const MAX_VISITS = 1024;
 
 type Bag = Record<string, unknown>;
 
@@ -141,7 +141,9 @@ let visitsLeft = 0;
 
 /**
  * The first pool, client or connection in `message`, looking into plain
- * objects, arrays, Maps and Sets to MAX_DEPTH. Primitives return at once.
+ * objects, arrays, Maps and Sets to MAX_DEPTH. Primitives return at once, and
+ * primitive values in a container count against no bound: a pool after many
+ * scalar fields, or beside a result set of a few hundred small rows, is found.
  * Plain data costs a few hundred nanoseconds per kilobyte: no allocation,
  * one typeof per field, recognise() only for class instances.
  */
@@ -160,10 +162,11 @@ function search(value: object, depth: number): Recognised | undefined {
   if (typeof value === 'function') return recognise(value);
   if (Array.isArray(value)) {
     if (depth >= MAX_DEPTH) return undefined;
-    const length = Math.min(value.length, MAX_BREADTH);
-    for (let i = 0; i < length; i++) {
+    let seen = 0;
+    for (let i = 0; i < value.length; i++) {
       const child: unknown = value[i];
       if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
+        if (++seen > MAX_BREADTH) break;
         const hit = search(child, depth + 1);
         if (hit !== undefined) return hit;
       }
@@ -174,9 +177,9 @@ function search(value: object, depth: number): Recognised | undefined {
     if (depth >= MAX_DEPTH) return undefined;
     let seen = 0;
     for (const key in value) {
-      if (++seen > MAX_BREADTH) break;
       const child = (value as Bag)[key];
       if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
+        if (++seen > MAX_BREADTH) break;
         const hit = search(child, depth + 1);
         if (hit !== undefined) return hit;
       }
@@ -192,8 +195,8 @@ function search(value: object, depth: number): Recognised | undefined {
 function searchIterable(values: Iterable<unknown>, depth: number): Recognised | undefined {
   let seen = 0;
   for (const child of values) {
-    if (++seen > MAX_BREADTH) break;
     if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
+      if (++seen > MAX_BREADTH) break;
       const hit = search(child, depth + 1);
       if (hit !== undefined) return hit;
     }

@@ -143,13 +143,21 @@ describe('findPoolValue', () => {
     assert.equal(findPoolValue(Object.assign(Object.create(null) as object, { pool }))?.label, 'pg Pool');
   });
 
-  it('stops below depth 3 and past the breadth bound', () => {
+  it('skips primitives free: a pool after many scalar fields, or beside a result set, is found', () => {
+    const numbers = Array.from({ length: 70 }, (_, i) => i);
+    assert.equal(findPoolValue([...numbers, pool])?.label, 'pg Pool');
+    const fields = Object.fromEntries(numbers.map((i) => [`f${i}`, i]));
+    assert.equal(findPoolValue({ ...fields, pool })?.label, 'pg Pool');
+    assert.equal(findPoolValue(new Map(numbers.map((i): [unknown, unknown] => [i, `v${i}`]).concat([['db', pool]])))?.label, 'pg Pool');
+    const rows = Array.from({ length: 100 }, (_, i) => Object.fromEntries(Array.from({ length: 8 }, (_, c) => [`c${c}`, new Date(i * c)])));
+    assert.equal(findPoolValue({ rows, client: pool })?.label, 'pg Pool', 'a pool beside a result set of 100 rows of 8 dates');
+  });
+
+  it('stops below depth 3, and past MAX_BREADTH objects among one container\'s values', () => {
     assert.equal(findPoolValue({ a: { b: { c: { pool } } } }), undefined);
     const wide: Record<string, unknown> = {};
     for (let i = 0; i < MAX_BREADTH; i++) wide[`k${i}`] = { n: i };
-    wide.last = pool;
-    assert.equal(findPoolValue(wide), undefined);
-    assert.equal(findPoolValue({ ...wide, first: pool }), undefined, 'insertion order: `first` comes after the bound too');
+    assert.equal(findPoolValue({ ...wide, last: pool }), undefined);
     assert.equal(findPoolValue({ first: pool, ...wide })?.label, 'pg Pool');
   });
 
