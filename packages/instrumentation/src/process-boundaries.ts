@@ -145,8 +145,10 @@ interface LoadScriptMessage {
  * class instance's `type` could be a getter that nothing else would run.
  */
 function isLoadScript(message: unknown): message is LoadScriptMessage {
-  if (message === null || typeof message !== 'object' || Object.getPrototypeOf(message) !== Object.prototype) return false;
+  if (message === null || typeof message !== 'object') return false;
   try {
+    // A revoked Proxy or a throwing trap throws even here; the structured clone reports it to the app.
+    if (Object.getPrototypeOf(message) !== Object.prototype) return false;
     return (message as { type?: unknown }).type === 'loadScript' && 'filename' in message && 'doEval' in message && 'workerData' in message;
   } catch {
     // The app's own getter threw: the structured clone will throw it to the app; poolguard does not.

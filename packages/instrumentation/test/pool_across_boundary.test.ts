@@ -104,6 +104,23 @@ describe('pool_across_boundary', function () {
     }
   });
 
+  it('a revoked Proxy or a throwing getPrototypeOf trap gets the platform\'s DataCloneError, never an error of poolguard\'s', () => {
+    guarded('boundary-proxies');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const trapped = new Proxy({}, { getPrototypeOf() { throw new Error('the app\'s own trap'); } });
+    const { port1, port2 } = new MessageChannel();
+    try {
+      for (const message of [proxy, trapped]) {
+        assert.throws(() => port1.postMessage(message), (err: Error) => err.name === 'DataCloneError');
+      }
+      expectSilent('boundary-proxies');
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('postMessage with a pool reports before the DataCloneError the app still gets', () => {
     const pool = guarded('boundary-port');
     const { port1, port2 } = new MessageChannel();

@@ -6,11 +6,14 @@
  * fork and Worker out of their modules first and uses guardPool() alone.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { targetFile } from '../src/fork-target';
 import { FIXTURES, kindsOf, runFixture, type FixtureDump } from './helpers/processes';
 
+const run = promisify(execFile);
 const POOL = '127.0.0.1:5432/test';
 
 function byRole(dumps: FixtureDump[], role: string): FixtureDump[] {
@@ -50,6 +53,13 @@ describe('pool_before_fork', function () {
    * once when it forks a copy of itself, and nothing otherwise; the copies fork
    * nothing. `check` looks further at a report's message.
    */
+  it('throw mode refuses every self-fork while the pool lives, not only the first', async () => {
+    const { stdout } = await run(process.execPath, [path.join(FIXTURES, 'fork-throw.js')], { timeout: 30_000 });
+    const attempts = JSON.parse(stdout.trim().split('\n').pop()!) as { fork: string[]; cluster: string[] };
+    const refused = Array(3).fill('POOLGUARD_POOL_BEFORE_FORK');
+    assert.deepEqual(attempts, { fork: refused, cluster: refused });
+  });
+
   function forkScenarios(fixture: string, cases: [scenario: string, reported: boolean][], check: (scenario: string, message: string) => void): void {
     for (const [scenario, reported] of cases) {
       it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {

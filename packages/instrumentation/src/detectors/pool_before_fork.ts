@@ -3,7 +3,7 @@
  * Every copy re-runs the code that created them: the primary keeps idle
  * connections it never uses, and N workers × max exhaust the server.
  */
-import type { PoolGuardError } from '../errors';
+import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
 import { selfForkTarget } from '../fork-target';
 import { livePools } from '../pool-registry';
@@ -22,6 +22,8 @@ export const info: KindInfo = {
  */
 
 const reported = new WeakSet<PoolState>();
+/** Throw mode: the error of each pool's report, thrown again at each later self-fork. */
+const refusals = new WeakMap<PoolState, PoolGuardError>();
 
 function openConnections(pool: PoolState): number {
   const stats = pool.stats();
@@ -47,14 +49,19 @@ export function checkFork(via: string, target: unknown): PoolGuardError | undefi
   const pools = livePools();
   if (pools.length === 0) return undefined;
   const fresh = pools.filter((pool) => !reported.has(pool));
-  if (fresh.length === 0) return undefined;
+  // Throw mode refuses every self-fork while such a pool lives, not only the one that was reported.
+  const refusing = pools.filter((pool) => refusals.has(pool) && pool.settings.levels.pool_before_fork === 'throw');
+  if (fresh.length === 0 && refusing.length === 0) return undefined;
   const file = selfForkTarget(target);
   if (file === undefined) return undefined;
   const detail = `${via} started a copy of ${file} while ${pools.length === 1 ? 'this pool exists' : `${pools.length} pools exist`}: ${census(pools)}.`;
   let error: PoolGuardError | undefined;
   for (const pool of fresh) {
     reported.add(pool);
-    error ??= report(pool, 'pool_before_fork', { detail });
+    const refusal = report(pool, 'pool_before_fork', { detail });
+    if (refusal !== undefined) refusals.set(pool, refusal);
+    error ??= refusal;
   }
-  return error;
+  const again = refusing[0] === undefined ? undefined : refusals.get(refusing[0]);
+  return error ?? (again === undefined ? undefined : new PoolGuardError(again.violation));
 }
