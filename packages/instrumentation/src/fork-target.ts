@@ -5,22 +5,36 @@
  * the working directory, as Node resolves them), a file URL string or a URL
  * object; anything else (eval code, data: URLs) is not a file and not a copy.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const EXTENSIONS = ['', '.js', '.cjs', '.mjs'];
 
-/** The real path of `file`, trying Node's implicit extensions; undefined when no such file. */
+/**
+ * The real path of the script `file` names, as Node finds it for `node file`:
+ * with its implicit extensions, and for a directory (`node .`) its package's
+ * main or index file. Undefined when there is no such file.
+ */
 function realFile(file: string): string | undefined {
   for (const extension of EXTENSIONS) {
     try {
-      return realpathSync(file + extension);
+      const real = realpathSync(file + extension);
+      return statSync(real).isDirectory() ? directoryEntry(real) : real;
     } catch {
       // Try the next extension.
     }
   }
   return undefined;
+}
+
+/** The file `node dir` runs: the package's main, else its index. */
+function directoryEntry(dir: string): string {
+  try {
+    return realpathSync(require.resolve(dir));
+  } catch {
+    return dir;
+  }
 }
 
 /** The file a fork target names, or undefined when it names none. */

@@ -119,6 +119,8 @@ describe('pool_before_fork', function () {
       assert.equal(targetFile('data:text/javascript,1'), undefined);
       assert.equal(targetFile(path.join(FIXTURES, 'no-such-file.js')), undefined);
       assert.equal(targetFile(undefined), undefined);
+      const pkg = path.join(FIXTURES, 'fork-package');
+      assert.equal(targetFile(pkg), path.join(pkg, 'start.js'), 'a directory runs its package\'s main, as `node .` does');
     });
   });
 });
