@@ -5,6 +5,7 @@
  * throw. Everything here is guarded: in report mode poolguard never throws
  * into the application, and its own faults go to OTel's diag logger.
  */
+import { sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { context, diag, trace, TraceFlags, type Attributes, type Counter, type Meter, type SpanContext } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -46,6 +47,13 @@ function violationCounter(meter: Meter): Counter {
   return counter;
 }
 
+const OWN_FRAMES = `${__dirname}${sep}`;
+
+/** A stack without poolguard's own frames (where the check ran), which say nothing of the app's code. */
+function withoutOwnFrames(stack: string): string {
+  return stack.split('\n').filter((line) => !(line.includes(OWN_FRAMES) && line.trimStart().startsWith('at '))).join('\n');
+}
+
 function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails): Violation {
   const info = KIND_INFO[kind];
   const conn = details.connection;
@@ -66,9 +74,9 @@ function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetail
   const currentTraceId = traceIdOf(details.current);
   if (currentTraceId !== undefined) violation.currentTraceId = currentTraceId;
   const checkoutStack = conn?.checkoutSite?.stack;
-  if (checkoutStack !== undefined) violation.checkoutStack = checkoutStack;
+  if (checkoutStack !== undefined) violation.checkoutStack = withoutOwnFrames(checkoutStack);
   const stack = (details.site ?? new Error()).stack;
-  if (stack !== undefined) violation.stack = stack;
+  if (stack !== undefined) violation.stack = withoutOwnFrames(stack);
   return violation;
 }
 

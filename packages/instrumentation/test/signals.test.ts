@@ -38,6 +38,7 @@ describe('signals', () => {
         assert.ok(v.message.endsWith(`${DOCS}use_after_release.md`), v.message);
         assert.ok(v.message.includes(name));
         assert.equal(typeof v.stack, 'string');
+        assert.match(v.stack!.split('\n')[1]!, /signals\.test\.ts:\d+/, 'the stack starts at the app\'s call, not in poolguard');
         assert.equal(v.checkoutStack, undefined, 'no checkout stack unless captureStacks');
         // The exported record and the hook agree.
         const [record] = poolViolations(name, 'use_after_release');
