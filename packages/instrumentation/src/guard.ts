@@ -87,6 +87,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     creationSite: settings.captureStacks ? new Error('pool created') : undefined,
     endpoint,
     ended: false,
+    guardedByHand: false,
     internalCheckouts: 0,
     internalCallbacks: 0,
     metrics: undefined,
@@ -198,7 +199,11 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
     // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
     // and the options given here apply from now.
     if (Object.keys(options).length > 0) existing.reconfigure(settings, options.name);
+    existing.guardedByHand = true;
     return pool;
   }
-  return guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
+  guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
+  const state = poolStateOf(pool);
+  if (state !== undefined) state.guardedByHand = true;
+  return pool;
 }

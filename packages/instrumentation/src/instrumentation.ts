@@ -73,8 +73,9 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     clearRegisteredConfig(this);
     detachBoundaries(this);
     for (const ref of this._guarded) {
-      const pool = ref.deref();
-      if (pool !== undefined) poolStateOf(pool)?.uninstall();
+      const state = poolStateOf(ref.deref() ?? {});
+      // A pool the app also passed to guardPool() stays guarded: that call did not depend on this instrumentation.
+      if (state !== undefined && !state.guardedByHand) state.uninstall();
     }
     this._guarded.clear();
   }

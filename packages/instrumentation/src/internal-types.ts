@@ -29,6 +29,8 @@ export interface PoolState {
   readonly creationSite: Error | undefined;
   readonly endpoint: PoolEndpoint | undefined;
   ended: boolean;
+  /** The app called guardPool() on it: disabling the instrumentation leaves it guarded. */
+  guardedByHand: boolean;
   /** >0 while the pool's own query path checks out (pool.query). */
   internalCheckouts: number;
   /** >0 while the pool's own code runs an internal lease's callback (pool.query). */

@@ -43,6 +43,13 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(seen, ['cross_task_use', 'cross_task_use']);
   });
 
+  it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'disable-app.js')], { timeout: 30_000 });
+    const { seen, wrapped } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[]; wrapped: boolean[] };
+    assert.deepEqual(seen, ['by-hand'], 'only the pool guarded by hand still reports');
+    assert.deepEqual(wrapped, [false, true, false], 'hooked pool unwrapped, hand-guarded kept, later pool plain');
+  });
+
   it('guards a pg pool created after registerInstrumentations()', async () => {
     const dump = await runApp('guard-only');
     assert.deepEqual(dump.results, [42, 7]);
