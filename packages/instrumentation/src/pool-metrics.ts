@@ -11,7 +11,7 @@
  * (measured: 0.7 µs a record with three, 0.3 µs with one).
  */
 import { performance } from 'node:perf_hooks';
-import { ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
+import { diag, ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
 import * as semconv from './semconv';
 
@@ -37,6 +37,18 @@ export interface MeteredPool {
   instruments: PoolMetricInstruments | undefined;
   /** False while the meter is a no-op one: the hot path then skips clocks and histograms. */
   recording: boolean;
+  /** The global MeterProvider registered when the pool last attached, to notice a later one at a checkout. */
+  providerSeen: unknown;
+}
+
+const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+/** The API's globals object, once anything registered one (the API creates it then, once per process). */
+let apiGlobals: { metrics?: unknown } | undefined;
+
+/** The registered global MeterProvider, read straight from the API's globals: cheap enough for every checkout. */
+function globalMeterProvider(): unknown {
+  apiGlobals ??= (globalThis as Record<symbol, { metrics?: unknown } | undefined>)[OTEL_API_GLOBALS];
+  return apiGlobals?.metrics;
 }
 
 const byMeter = new WeakMap<Meter, PoolMetricInstruments>();
@@ -119,11 +131,13 @@ export function createMeteredPool(pool: PoolState, occupancy: () => boolean): Me
     usedAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_USED },
     instruments: undefined,
     recording: false,
+    providerSeen: undefined,
   };
 }
 
 /** (Re)attaches the pool to the pool's current meter; call again when the provider may have changed. */
 export function attachMeter(metered: MeteredPool): void {
+  metered.providerSeen = globalMeterProvider();
   const meter = metered.pool.telemetry.meter();
   // Instruments first: a meter that fails to make them leaves the pool as it was.
   const instruments = instrumentsFor(meter);
@@ -141,6 +155,21 @@ function weakRefOf(metered: MeteredPool): WeakRef<MeteredPool> {
   let ref = weakRefs.get(metered);
   if (ref === undefined) weakRefs.set(metered, (ref = new WeakRef(metered)));
   return ref;
+}
+
+/**
+ * At each checkout: when a global MeterProvider was registered (or replaced)
+ * since the pool last attached, the pool attaches to it now, so an SDK
+ * started after the pool was guarded (the preload's order) gets this
+ * checkout's wait and use times, not only those after the next sweep tick.
+ */
+export function followGlobalMeterProvider(metered: MeteredPool): void {
+  if (globalMeterProvider() === metered.providerSeen) return;
+  try {
+    attachMeter(metered);
+  } catch (err) {
+    diag.error(`poolguard: the pool metrics of "${metered.pool.name}" could not follow the MeterProvider`, err);
+  }
 }
 
 export function detachMeter(metered: MeteredPool): void {

@@ -50,6 +50,14 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(wrapped, [false, true, false], 'hooked pool unwrapped, hand-guarded kept, later pool plain');
   });
 
+  it('a pool guarded before the app\'s SDK started exports its metrics from the first checkout after, not the next sweep tick', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'late-sdk-metrics.js')], { timeout: 30_000 });
+    const { names } = JSON.parse(stdout.trim().split('\n').pop()!) as { names: string[] };
+    for (const name of ['count', 'max', 'pending_requests', 'wait_time', 'use_time', 'create_time']) {
+      assert.ok(names.includes(`db.client.connection.${name}`), `${name} in ${names.join(', ')}`);
+    }
+  });
+
   it('guards a pg pool created after registerInstrumentations()', async () => {
     const dump = await runApp('guard-only');
     assert.deepEqual(dump.results, [42, 7]);

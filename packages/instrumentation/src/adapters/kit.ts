@@ -21,7 +21,7 @@ import {
   requestCheckout,
   type ReleaseVerdict,
 } from '../lease';
-import { metricsClock } from '../pool-metrics';
+import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { TransactionState } from '../types';
@@ -134,6 +134,7 @@ const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, expl
 /** A checkout was requested (use_after_end, nested_checkout); returns what its lease will need. */
 export function checkoutRequested(state: PoolState): CheckoutRequest {
   const explicit = state.internalCheckouts === 0;
+  if (state.metrics !== undefined) followGlobalMeterProvider(state.metrics);
   let owner: Task | undefined;
   try {
     owner = requestCheckout(state);
