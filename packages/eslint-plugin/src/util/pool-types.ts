@@ -122,6 +122,11 @@ function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): Cre
     // `RedisClientType` is an alias of an intersection: the alias names it.
     return kindOfSymbol(type.aliasSymbol);
   }
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    // `<T extends Pool>(pool: T)`: whatever T is, it is a pool.
+    const constraint = checker.getBaseConstraintOfType(type);
+    return constraint && constraint !== type ? poolKindOf(checker, constraint, depth + 1) : null;
+  }
   if (!(type.flags & ts.TypeFlags.Object)) return null;
 
   const promised = promisedType(checker, type);

@@ -1040,6 +1040,19 @@ ruleTester.run('no-pool-across-boundary', rule, {
       languageOptions: typedLanguageOptions(),
       errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 24 }],
     },
+    // a type parameter constrained to a pool is a pool, whatever it is instantiated with
+    {
+      code:
+        PRELUDE +
+        code`
+        function dispatch<T extends import('pg').Pool>(pool: T) {
+          parentPort.postMessage({ pool });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: P + 2, column: 28 }],
+    },
     {
       code:
         PRELUDE +
