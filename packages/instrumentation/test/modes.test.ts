@@ -117,6 +117,11 @@ describe('modes', () => {
           assert.equal(returned, undefined);
         });
         uar(viaCallback);
+        const viaConfigCallback = await new Promise<unknown>((resolve) => {
+          const returned = client.query({ text: 'SELECT 1', callback: (err: Error) => resolve(err) } as unknown as string);
+          assert.equal(returned, undefined, 'pg returns nothing for a config that carries its callback');
+        });
+        uar(viaConfigCallback);
         await pool.end();
         const ended = isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end');
         await assert.rejects(pool.connect(), ended);

@@ -44,6 +44,11 @@ function isSubmittable(config: unknown): boolean {
   return config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function';
 }
 
+/** The callback a query config carries itself (`{ text, callback }`), if any. */
+function ownCallback(config: unknown): unknown {
+  return config !== null && typeof config === 'object' ? (config as { callback?: unknown }).callback : undefined;
+}
+
 /**
  * A query config's own callback (`{ text, callback }`, `new pg.Query(text, cb)`),
  * bound to the caller: a Submittable's on itself, a plain config's on a copy
@@ -103,7 +108,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
         else if (bindable) config = withBoundCallback(config);
       } catch (err) {
         // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor) is returned, not a promise.
-        if (err instanceof PoolGuardError) return refuseCall(err, typeof callback === 'function' ? callback : values, !isSubmittable(config));
+        if (err instanceof PoolGuardError) return refuseCall(err, typeof callback === 'function' ? callback : typeof values === 'function' ? values : ownCallback(config), !isSubmittable(config));
         internalFault(err);
       }
     }
