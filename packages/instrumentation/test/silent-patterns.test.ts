@@ -215,6 +215,20 @@ describe('silent patterns', () => {
       client.release();
       await client.query('SELECT 1');
       assert.deepEqual(poolKinds(name), ['use_after_release']);
+      // A wrapper that calls the saved release first and restores it after: the guard stays on.
+      const other = await pool.connect();
+      const saved = other.release;
+      other.release = () => {
+        const result = saved.call(other);
+        other.release = saved;
+        return result;
+      };
+      other.release();
+      await other.query('SELECT 1');
+      assert.deepEqual(poolKinds(name), ['use_after_release', 'use_after_release']);
+      const again = await pool.connect();
+      again.release();
+      assert.equal(pool.idleCount, pool.totalCount, 'the next lease began and ended as usual');
     } finally {
       await endPool(pool);
     }

@@ -99,9 +99,12 @@ const NOT_SWAPPED = Symbol('poolguard.pg.notSwapped');
 
 type SlottedClient = PgPoolClient & { [RELEASE_SLOT]?: ReleaseSlot };
 
+/** The releases poolguard hands out: an app that saved one and assigns it back (a wrapper's restore) is not pg-pool lending. */
+const LEASE_RELEASES = new WeakSet<object>();
+
 /** A release bound to one lease, so a stale holder's release can be told from the current borrower's. */
 function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) => void): (err?: unknown) => void {
-  return function release(this: unknown, err?: unknown) {
+  const release = function release(this: unknown, err?: unknown) {
     let verdict: ReleaseVerdict = PASS;
     try {
       verdict = checkRelease(slot.conn, viaLease() ?? leaseId, Boolean(err), slot.transaction);
@@ -111,6 +114,8 @@ function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) =
     if (verdict.pass) raw.call(this, err);
     if (verdict.error !== undefined) throw verdict.error;
   };
+  LEASE_RELEASES.add(release);
+  return release;
 }
 
 /**
@@ -132,10 +137,11 @@ const RELEASE_ACCESSOR: PropertyDescriptor = {
       Object.defineProperty(this, 'release', { value: raw, writable: true, configurable: true, enumerable: true });
       return;
     }
-    // pg-pool assigns only when it lends a client that is not leased. An assignment during a lease is
-    // the app's own (node-postgres' docs wrap release to time checkouts): kept as is, and the wrapper
-    // it installs still calls this lease's release.
-    if (slot.conn.leased) {
+    // pg-pool assigns only when it lends a client that is not leased, and never one of poolguard's
+    // releases. An assignment during a lease, or of a release the app saved (a wrapper restoring it,
+    // before or after calling it), is the app's own (node-postgres' docs wrap release to time
+    // checkouts): kept as is; the wrapper it installs still calls its lease's release.
+    if (slot.conn.leased || LEASE_RELEASES.has(raw)) {
       slot.release = raw;
       return;
     }
