@@ -47,11 +47,17 @@ function violationCounter(meter: Meter): Counter {
   return counter;
 }
 
-const OWN_FRAMES = `${__dirname}${sep}`;
+/**
+ * poolguard's own directory, for frames to drop from stacks; undefined when
+ * poolguard was bundled into the app's file (then its directory is the app's).
+ */
+const OWN_FRAMES = /[\\/]signals\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
 
 /** A stack without poolguard's own frames (where the check ran), which say nothing of the app's code. */
 function withoutOwnFrames(stack: string): string {
-  return stack.split('\n').filter((line) => !(line.includes(OWN_FRAMES) && line.trimStart().startsWith('at '))).join('\n');
+  const own = OWN_FRAMES;
+  if (own === undefined) return stack;
+  return stack.split('\n').filter((line) => !(line.includes(own) && line.trimStart().startsWith('at '))).join('\n');
 }
 
 function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails): Violation {
