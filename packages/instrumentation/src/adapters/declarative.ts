@@ -54,7 +54,8 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           if (conn !== undefined) {
             // A pool's own statement method (poolQuery) may use its internal lease after an await, where
             // no synchronous mark can say so: a use of an internal lease counts as the pool's own.
-            const internalCall = state.internalCallbacks > 0 || (conn.leased && !conn.explicit && !conn.lending);
+            // Through a lease handle, the use is the handle holder's: judged as any other.
+            const internalCall = state.internalCallbacks > 0 || (conn.leased && !conn.explicit && !conn.lending && viaLease() === undefined);
             try {
               checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), internalCall);
             } catch (err) {

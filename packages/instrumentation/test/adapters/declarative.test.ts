@@ -234,6 +234,30 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     expectViolations(name, 'use_after_release', 1);
   });
 
+  it('poolQuery: a stale lease handle used while the pool lends its connection internally is still use_after_release', async () => {
+    const name = 'tiny-pool-query-stale-handle';
+    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+    class QueryingPool extends TinyPool {
+      async query(sql: string): Promise<string> {
+        const conn = await this.checkout();
+        try {
+          return await conn.query(sql);
+        } finally {
+          this.checkin(conn);
+        }
+      }
+    }
+    const pool = guardPool(new QueryingPool(connect, 1), { adapter: { ...tinyPoolAdapter, poolQuery: ['query'] }, name, leaseHandles: true });
+    const stale = await pool.checkout();
+    pool.checkin(stale);
+    const internal = pool.query('SELECT 1'); // lends the same, only, connection internally
+    await sleep(1);
+    await stale.query('SELECT 2');
+    await internal;
+    // With the pool's statement in flight on it, it is a concurrent query as well.
+    expectViolations(name, 'use_after_release', 1, { others: ['concurrent_query'] });
+  });
+
   describe('a malformed adapter fails at guardPool(), naming the option', () => {
     const adapter = { library: 'tiny-pool', acquire: ['checkout'], release: ['checkin'] };
     const cases: [string, unknown, RegExp][] = [
