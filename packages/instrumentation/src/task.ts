@@ -136,11 +136,15 @@ function isEmitter(value: unknown): value is Emitter {
  */
 export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unknown) => void) => void {
   return (req, res, next) => {
+    // Already a task: poolguard's HTTP root, or this middleware mounted again (app and router).
     if (isEmitter(req) && (req as TaskCarrier)[REQUEST_TASK] !== undefined) return next();
     tokensEntered = true;
     const storage = tokenStorage();
     const token = new TaskToken(activeSpanContext());
-    if (isEmitter(req)) emitInTask(storage, req, token);
+    if (isEmitter(req)) {
+      Object.defineProperty(req, REQUEST_TASK, { value: token, configurable: true });
+      emitInTask(storage, req, token);
+    }
     if (isEmitter(res)) emitInTask(storage, res, token);
     storage.run(token, () => next());
   };

@@ -142,7 +142,7 @@ describe('taskMiddleware() with a body parser between the checkout and the handl
       const { stdout } = await run(process.execPath, [join(FIXTURES, 'middleware-body.js'), mode], { timeout: 30_000 });
       const result = JSON.parse(stdout.trim().split('\n').pop()!) as { codes: number[]; correct: string[]; shared: string[] };
       assert.deepEqual(result.codes, Array(8).fill(200));
-      assert.deepEqual(result.correct, [], 'a client per request, released by its handler: silent');
+      assert.deepEqual(result.correct, [], 'a client per request, released by its handler, the middleware mounted once or twice: silent');
       assert.deepEqual(result.shared, ['cross_task_use', 'cross_task_use'], 'a client cached across requests: each later request reported');
     });
   }
