@@ -31,6 +31,8 @@ export const MAX_DEPTH = 3;
 export const MAX_BREADTH = 64;
 /** How many objects of one message it looks at in all; primitives cost nothing. */
 export const MAX_VISITS = 1024;
+/** How many entries of one container it steps over, primitives and holes included (a sparse array's length is no bound). */
+export const MAX_SCAN = 4096;
 
 type Bag = Record<string, unknown>;
 
@@ -163,7 +165,8 @@ function search(value: object, depth: number): Recognised | undefined {
   if (Array.isArray(value)) {
     if (depth >= MAX_DEPTH) return undefined;
     let seen = 0;
-    for (let i = 0; i < value.length; i++) {
+    const length = Math.min(value.length, MAX_SCAN);
+    for (let i = 0; i < length; i++) {
       const child: unknown = value[i];
       if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
         if (++seen > MAX_BREADTH) break;
@@ -176,7 +179,9 @@ function search(value: object, depth: number): Recognised | undefined {
   if (isPlainObject(value)) {
     if (depth >= MAX_DEPTH) return undefined;
     let seen = 0;
+    let scanned = 0;
     for (const key in value) {
+      if (++scanned > MAX_SCAN) break;
       const child = (value as Bag)[key];
       if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
         if (++seen > MAX_BREADTH) break;
@@ -194,7 +199,9 @@ function search(value: object, depth: number): Recognised | undefined {
 
 function searchIterable(values: Iterable<unknown>, depth: number): Recognised | undefined {
   let seen = 0;
+  let scanned = 0;
   for (const child of values) {
+    if (++scanned > MAX_SCAN) break;
     if (child !== null && (typeof child === 'object' || typeof child === 'function')) {
       if (++seen > MAX_BREADTH) break;
       const hit = search(child, depth + 1);

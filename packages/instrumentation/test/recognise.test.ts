@@ -13,7 +13,7 @@ import mysqlPromise from 'mysql2/promise';
 import pg from 'pg';
 import { Pool as TarnPool } from 'tarn';
 import { guardPool } from '../src/guard';
-import { findPoolValue, MAX_BREADTH, recognise } from '../src/recognise';
+import { findPoolValue, MAX_BREADTH, MAX_SCAN, recognise } from '../src/recognise';
 import { pgConfig } from './helpers/pg';
 
 const mysqlConfig = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' };
@@ -151,6 +151,16 @@ describe('findPoolValue', () => {
     assert.equal(findPoolValue(new Map(numbers.map((i): [unknown, unknown] => [i, `v${i}`]).concat([['db', pool]])))?.label, 'pg Pool');
     const rows = Array.from({ length: 100 }, (_, i) => Object.fromEntries(Array.from({ length: 8 }, (_, c) => [`c${c}`, new Date(i * c)])));
     assert.equal(findPoolValue({ rows, client: pool })?.label, 'pg Pool', 'a pool beside a result set of 100 rows of 8 dates');
+  });
+
+  it('steps over at most MAX_SCAN entries of one container: a sparse array\'s length is no bound', () => {
+    const sparse: unknown[] = [pool];
+    sparse.length = 100_000_000;
+    assert.equal(findPoolValue(sparse)?.label, 'pg Pool');
+    const late: unknown[] = [];
+    late.length = MAX_SCAN;
+    late.push(pool);
+    assert.equal(findPoolValue(late), undefined);
   });
 
   it('stops below depth 3, and past MAX_BREADTH objects among one container\'s values', () => {
