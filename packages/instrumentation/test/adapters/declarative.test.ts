@@ -55,6 +55,25 @@ function tinyPool(name: string, options: Parameters<typeof guardPool>[1] = {}, m
   return example.pool as TinyPool;
 }
 
+/**
+ * The README's pool with a query() that checks out, awaits one statement and
+ * checks in, as most home-made pools write it (for the adapter's poolQuery).
+ */
+function queryingPoolExample() {
+  const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+  class QueryingPool extends TinyPool {
+    async query(sql: string): Promise<string> {
+      const conn = await this.checkout();
+      try {
+        return await conn.query(sql);
+      } finally {
+        this.checkin(conn);
+      }
+    }
+  }
+  return { QueryingPool, tinyPoolAdapter };
+}
+
 describe('declarative adapter (the README\'s home-made pool)', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
@@ -207,18 +226,7 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
 
   it('poolQuery: the pool\'s own checkout, statement and checkin after awaits are silent; BEGIN is transaction_on_pool only', async () => {
     const name = 'tiny-pool-query';
-    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
-    // A pool.query() that checks out, awaits one statement and checks in, as most home-made pools write it.
-    class QueryingPool extends TinyPool {
-      async query(sql: string): Promise<string> {
-        const conn = await this.checkout();
-        try {
-          return await conn.query(sql);
-        } finally {
-          this.checkin(conn);
-        }
-      }
-    }
+    const { QueryingPool, tinyPoolAdapter } = queryingPoolExample();
     const pool = guardPool(new QueryingPool(connect), { adapter: { ...tinyPoolAdapter, poolQuery: ['query'] }, name });
     assert.equal(await pool.query('SELECT 1'), 'SELECT 1');
     assert.deepEqual(await Promise.all([pool.query('SELECT 2'), pool.query('SELECT 3'), pool.query('SELECT 4')]), ['SELECT 2', 'SELECT 3', 'SELECT 4']);
@@ -236,17 +244,7 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
 
   it('poolQuery: a stale lease handle used while the pool lends its connection internally is still use_after_release', async () => {
     const name = 'tiny-pool-query-stale-handle';
-    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
-    class QueryingPool extends TinyPool {
-      async query(sql: string): Promise<string> {
-        const conn = await this.checkout();
-        try {
-          return await conn.query(sql);
-        } finally {
-          this.checkin(conn);
-        }
-      }
-    }
+    const { QueryingPool, tinyPoolAdapter } = queryingPoolExample();
     const pool = guardPool(new QueryingPool(connect, 1), { adapter: { ...tinyPoolAdapter, poolQuery: ['query'] }, name, leaseHandles: true });
     const stale = await pool.checkout();
     pool.checkin(stale);
