@@ -108,6 +108,8 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     },
     reconfigure: (next, newName) => {
       (state as { settings: Settings }).settings = next;
+      // An ended pool has left the census and freed its name, which another pool may hold now.
+      if (state.ended) return;
       wantHttpRoots(next.taskTracking);
       stopSweep();
       stopSweep = startLeakSweep(state, followMeterProvider);

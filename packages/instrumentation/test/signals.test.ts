@@ -351,5 +351,25 @@ describe('signals', () => {
         await endPool(pool);
       }
     });
+
+    it('guardPool() with a name on an ended pool takes no name from a live pool', async () => {
+      const ended = guardPool(newPool(), { name: 'sig-reused' });
+      await ended.end();
+      const live = guardPool(newPool(), { name: 'sig-reused' });
+      try {
+        guardPool(ended, { name: 'sig-renamed-after-end' });
+        const third = guardPool(newPool(), { name: 'sig-reused' });
+        try {
+          const client = await third.connect();
+          client.release();
+          await client.query('SELECT 1');
+          assert.deepEqual(poolViolations('sig-reused#2').map((r) => r.attributes['poolguard.violation.kind']), ['use_after_release'], 'the live pool keeps its name, so the next one is #2');
+        } finally {
+          await endPool(third);
+        }
+      } finally {
+        await endPool(live);
+      }
+    });
   });
 });
