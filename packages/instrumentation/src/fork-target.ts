@@ -17,15 +17,18 @@ const EXTENSIONS = ['', '.js', '.cjs', '.mjs'];
  * main or index file. Undefined when there is no such file.
  */
 function realFile(file: string): string | undefined {
+  let directory: string | undefined;
+  // As Node does: the file, then the file with each extension, then a directory's entry.
   for (const extension of EXTENSIONS) {
     try {
       const real = realpathSync(file + extension);
-      return statSync(real).isDirectory() ? directoryEntry(real) : real;
+      if (!statSync(real).isDirectory()) return real;
+      directory ??= real;
     } catch {
       // Try the next extension.
     }
   }
-  return undefined;
+  return directory === undefined ? undefined : directoryEntry(directory);
 }
 
 /** The file `node dir` runs: the package's main, else its index. */

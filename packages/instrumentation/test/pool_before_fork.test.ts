@@ -121,6 +121,8 @@ describe('pool_before_fork', function () {
       assert.equal(targetFile(undefined), undefined);
       const pkg = path.join(FIXTURES, 'fork-package');
       assert.equal(targetFile(pkg), path.join(pkg, 'start.js'), 'a directory runs its package\'s main, as `node .` does');
+      const sibling = path.join(FIXTURES, 'fork-sibling');
+      assert.equal(targetFile(sibling), `${sibling}.js`, 'a file with an implicit extension comes before a directory of the same name');
     });
   });
 });
