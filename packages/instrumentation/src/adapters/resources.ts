@@ -19,6 +19,9 @@ export interface PgClientLike {
   _activeQuery?: unknown;
   _queryQueue?: unknown[];
   _txStatus?: string | null;
+  _queryable?: boolean;
+  _ending?: boolean;
+  _ended?: boolean;
   getTransactionStatus?: () => string | null;
 }
 
@@ -80,11 +83,16 @@ export function pgStatus(status: string | null | undefined): TransactionState {
   }
 }
 
-/** Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery status in _txStatus. */
+/**
+ * Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery
+ * status in _txStatus. A client whose connection failed or is ending holds
+ * no session a next borrower could inherit: its last status means nothing.
+ */
 export function pgTransaction(client: PgClientLike): () => TransactionState {
+  const dead = (): boolean => client._queryable === false || client._ending === true || client._ended === true;
   return typeof client.getTransactionStatus === 'function'
-    ? () => pgStatus(client.getTransactionStatus!())
-    : () => pgStatus(client._txStatus);
+    ? () => (dead() ? 'unknown' : pgStatus(client.getTransactionStatus!()))
+    : () => (dead() ? 'unknown' : pgStatus(client._txStatus));
 }
 
 /**
@@ -143,7 +151,9 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
 export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
   let open = false;
   let inFlight = 0;
-  const transaction = (): TransactionState => (open ? 'open' : 'idle');
+  // A connection that failed or is closing (pool.end()) holds no session a next borrower could inherit.
+  const closed = () => (connection as { _closing?: boolean; _fatalError?: unknown })._closing === true || (connection as { _fatalError?: unknown })._fatalError != null;
+  const transaction = (): TransactionState => (open && !closed() ? 'open' : 'idle');
   for (const name of ['query', 'execute']) {
     wrap(name, (next) => function use(this: object, sql: unknown) {
       const conn = connectionStateOf(connection);

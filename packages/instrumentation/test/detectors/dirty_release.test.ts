@@ -4,9 +4,10 @@
  * discards the connection and is never dirty.
  */
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { guardPool, runInTask } from '../../src';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
-import { newPool } from '../helpers/pg';
+import { newPool, pgConfig } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, spanViolationEvents, violationCount } from '../helpers/violations';
 
 describe('dirty_release', () => {
@@ -63,6 +64,29 @@ describe('dirty_release', () => {
       assert.equal(pool.totalCount, 0);
       expectSilent(name);
     } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a release inside a transaction whose connection the server killed is silent: no session is left to inherit', async () => {
+    const name = 'dirty-killed';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    pool.on('error', () => undefined); // the killed idle client's error, as an app handles it
+    const killer = new pg.Client(pgConfig());
+    try {
+      await killer.connect();
+      const client = await pool.connect();
+      client.on('error', () => undefined);
+      await client.query('BEGIN');
+      const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+      await killer.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      await assert.rejects(client.query('SELECT 1'));
+      // Released once pg knows the connection is gone (its 'end'), as an app's error handler usually runs.
+      if ((client as unknown as { _ended?: boolean })._ended !== true) await new Promise((resolve) => client.once('end', resolve));
+      client.release();
+      expectSilent(name);
+    } finally {
+      await killer.end();
       await endPool(pool);
     }
   });
