@@ -91,6 +91,8 @@ export interface ConnectionState {
   sweptAt: number;
   checkoutSite: Error | undefined;
   leakReported: boolean;
+  /** The lease whose statement was issued last on the connection (0: none, or before any lease). */
+  queryLease: number;
 }
 
 /** What an adapter reads off a connection for the detectors. */

@@ -60,6 +60,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     sweptAt: 0,
     checkoutSite: undefined,
     leakReported: false,
+    queryLease: 0,
   };
   Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
   return state;
@@ -151,7 +152,11 @@ export function checkUse(
       raise(report(pool, 'use_after_release', { connection: conn, current: taskFor(pool) }));
     }
   }
-  if (isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) }));
+  // Work still in flight from an earlier lease (pg keeps a query that hit its client-side
+  // query_timeout running, and the pool lends the connection again) is not this lease's doing.
+  const leftover = conn.queryLease !== 0 && conn.queryLease !== conn.leaseId;
+  conn.queryLease = conn.leaseId;
+  if (!leftover && isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) }));
 }
 
 export interface ReleaseVerdict {

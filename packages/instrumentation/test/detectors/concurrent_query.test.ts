@@ -87,6 +87,29 @@ describe('concurrent_query', () => {
     }
   });
 
+  it('a query that hit its query_timeout and still runs is not blamed on the next borrower', async () => {
+    const name = 'cq-query-timeout';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      const client = await pool.connect();
+      // pg reports the client-side timeout and keeps the statement running; the connection goes back busy.
+      await assert.rejects(client.query({ text: 'SELECT pg_sleep(0.3)', query_timeout: 50 } as pg.QueryConfig), /timeout/);
+      client.release();
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1);
+      const next = await pool.connect();
+      await next.query('SELECT 2');
+      next.release();
+      expectSilent(name);
+      // Within one lease, two statements at once are still reported.
+      const again = await pool.connect();
+      await Promise.all([again.query('SELECT 3'), again.query('SELECT 4')]);
+      again.release();
+      expectViolations(name, 'concurrent_query', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a client in pipeline mode is exempt', async () => {
     const name = 'cq-pipeline';
     const pool = guardPool(newPool({ pipeline: true } as pg.PoolConfig), { name });
