@@ -18,11 +18,8 @@
  * proxy, and only the one that registered gets a delegate).
  */
 import { logs as apiLogs, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
+import { otelApiGlobals } from './otel-globals';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
-
-const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
-
-type ApiGlobals = { logs?: LoggerProvider };
 
 /** True for the APIs' placeholders (NoopLoggerProvider, ProxyLoggerProvider): they stand for the global provider. */
 export function isGlobalStandIn(provider: object): boolean {
@@ -31,7 +28,7 @@ export function isGlobalStandIn(provider: object): boolean {
 
 /** The provider registered through api 1.10's `logs`, if the app's API has that slot filled. */
 function apiLoggerProvider(): LoggerProvider | undefined {
-  const provider = (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS]?.logs;
+  const provider = otelApiGlobals()?.logs;
   return provider !== undefined && typeof provider.getLogger === 'function' ? provider : undefined;
 }
 

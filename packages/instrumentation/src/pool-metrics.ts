@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { diag, ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
+import { otelApiGlobals } from './otel-globals';
 import * as semconv from './semconv';
 
 interface PoolMetricInstruments {
@@ -41,14 +42,9 @@ export interface MeteredPool {
   providerSeen: unknown;
 }
 
-const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
-/** The API's globals object, once anything registered one (the API creates it then, once per process). */
-let apiGlobals: { metrics?: unknown } | undefined;
-
 /** The registered global MeterProvider, read straight from the API's globals: cheap enough for every checkout. */
 function globalMeterProvider(): unknown {
-  apiGlobals ??= (globalThis as Record<symbol, { metrics?: unknown } | undefined>)[OTEL_API_GLOBALS];
-  return apiGlobals?.metrics;
+  return otelApiGlobals()?.metrics;
 }
 
 const byMeter = new WeakMap<Meter, PoolMetricInstruments>();

@@ -17,7 +17,8 @@
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import { createContextKey, INVALID_TRACEID, type ContextManager, type Span, type SpanContext } from '@opentelemetry/api';
+import { createContextKey, INVALID_TRACEID, type Span, type SpanContext } from '@opentelemetry/api';
+import { otelApiGlobals } from './otel-globals';
 
 export class TaskToken {
   private static next = 1;
@@ -44,15 +45,8 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const FREE_ASYNC_CONTEXT = NODE_MAJOR >= 24;
 
 /** True when an application registered an OTel context manager (the API's global slot holds one). */
-const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
-
-type ApiGlobals = { context?: ContextManager };
-/** The API keeps one globals object per process once anything registers; cache it, read its slot each time. */
-let apiGlobals: ApiGlobals | undefined;
-
 export function otelContextManagerRegistered(): boolean {
-  apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS];
-  return apiGlobals?.context !== undefined;
+  return otelApiGlobals()?.context !== undefined;
 }
 
 /** Resolves `taskTracking: 'auto'` now; the SDK may be registered after poolguard loads. */
@@ -77,8 +71,7 @@ const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
  * trace id against the invalid one instead of the API's regular expressions.
  */
 function activeSpanContext(): SpanContext | undefined {
-  apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBALS];
-  const manager = apiGlobals?.context;
+  const manager = otelApiGlobals()?.context;
   if (manager === undefined) return undefined;
   const span = manager.active().getValue(SPAN_KEY) as Span | null | undefined;
   if (span == null) return undefined;

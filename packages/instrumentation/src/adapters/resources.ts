@@ -152,7 +152,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
   let open = false;
   let inFlight = 0;
   // A connection that failed or is closing (pool.end()) holds no session a next borrower could inherit.
-  const closed = () => (connection as { _closing?: boolean; _fatalError?: unknown })._closing === true || (connection as { _fatalError?: unknown })._fatalError != null;
+  const socketState = connection as { _closing?: boolean; _fatalError?: unknown };
+  const closed = () => socketState._closing === true || socketState._fatalError != null;
   const transaction = (): TransactionState => (open && !closed() ? 'open' : 'idle');
   for (const name of ['query', 'execute']) {
     wrap(name, (next) => function use(this: object, sql: unknown) {

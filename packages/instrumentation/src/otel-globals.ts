@@ -1,0 +1,27 @@
+/*
+ * The OpenTelemetry API's globals object, Symbol.for('opentelemetry.js.api.1'):
+ * every copy of the API (ESM and CommonJS builds, api 1.9 and 1.10) registers
+ * the context manager and the providers there. poolguard reads the slots
+ * straight, without the API's version checks, since the task lookup and the
+ * checkout read them on the hot path.
+ */
+import type { ContextManager } from '@opentelemetry/api';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
+
+const OTEL_API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+export interface OtelApiGlobals {
+  context?: ContextManager;
+  metrics?: unknown;
+  /** api 1.10 (the OTel 3.x line) keeps the logger provider here too. */
+  logs?: LoggerProvider;
+}
+
+/** The API creates the object once per process, when anything first registers: cached from then on. */
+let globals: OtelApiGlobals | undefined;
+
+/** The API's globals object, or undefined while nothing has registered anything. */
+export function otelApiGlobals(): OtelApiGlobals | undefined {
+  globals ??= (globalThis as Record<symbol, OtelApiGlobals | undefined>)[OTEL_API_GLOBALS];
+  return globals;
+}
