@@ -6,12 +6,13 @@
  * node-style callback as their last argument.
  */
 import { PoolGuardConfigError } from '../config';
+import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolAdapter, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, refuseCall, leaseReturned, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -83,13 +84,9 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     for (const name of acquire) {
       wrappers.method(pool, name, (next) => function acquireConnection(this: object, ...args: unknown[]) {
         const last = args.length - 1;
-        let request: CheckoutRequest;
-        try {
-          request = checkoutRequested(state);
-        } catch (err) {
-          // Throw mode: to a callback-style acquire's callback; thrown otherwise (whether it returns a promise is unknown).
-          return refuseCall(err, args[last], false);
-        }
+        const request = checkoutRequested(state);
+        // Throw mode: to a callback-style acquire's callback; thrown otherwise (whether it returns a promise is unknown).
+        if (request instanceof PoolGuardError) return refuseCall(request, args[last], false);
         if (last >= 0 && typeof args[last] === 'function') {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
           args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) =>

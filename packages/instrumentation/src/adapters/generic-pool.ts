@@ -5,12 +5,13 @@
  * pool sees it. Resources of known drivers (pg Client, mysql2 connection) get
  * their queries guarded too (resources.ts).
  */
+import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type CheckoutRequest } from './kit';
+import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -86,12 +87,8 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
   }
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
-    let request: CheckoutRequest;
-    try {
-      request = checkoutRequested(state);
-    } catch (err) {
-      return refuseCall(err, undefined, true);
-    }
+    const request = checkoutRequested(state);
+    if (request instanceof PoolGuardError) return refuseCall(request, undefined, true);
     const acquired = next(this).apply(this, arguments as unknown as unknown[]) as PromiseLike<object>;
     return acquired.then(
       (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource),

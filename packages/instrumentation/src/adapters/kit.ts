@@ -131,14 +131,19 @@ export interface CheckoutRequest {
 const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: true, requestedAt: 0, site: undefined });
 const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: false, requestedAt: 0, site: undefined });
 
-/** A checkout was requested (use_after_end, nested_checkout); returns what its lease will need. */
-export function checkoutRequested(state: PoolState): CheckoutRequest {
+/**
+ * A checkout was requested (use_after_end, nested_checkout); returns what its
+ * lease will need, or, in throw mode, the error that refuses it, for the
+ * adapter to deliver as its library delivers errors (refuseCall).
+ */
+export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuardError {
   const explicit = state.internalCheckouts === 0;
   if (state.metrics !== undefined) followGlobalMeterProvider(state.metrics);
   let owner: Task | undefined;
   try {
     owner = requestCheckout(state);
   } catch (err) {
+    if (err instanceof PoolGuardError) return err;
     internalFault(err);
   }
   const requestedAt = metricsClock(state.metrics);

@@ -14,12 +14,13 @@
  * which mysql2 does not keep on the connection, so the adapter follows the
  * statements seen on the connection (resources.ts).
  */
+import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
 import { guardMysql2Use } from './resources';
 
 interface Queue<T> {
@@ -141,12 +142,8 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   });
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
-    let request: CheckoutRequest;
-    try {
-      request = checkoutRequested(state);
-    } catch (err) {
-      return refuseCall(err, cb, false);
-    }
+    const request = checkoutRequested(state);
+    if (request instanceof PoolGuardError) return refuseCall(request, cb, false);
     const user = bindCallback(cb as AnyFunction, request.explicit);
     // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
     const known = request.requestedAt > 0 ? this._allConnections.length : -1;

@@ -10,6 +10,7 @@
  * release function bound to that one lease, so a stale holder's release can
  * be told from the current borrower's.
  */
+import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, viaLease } from '../lease-handle';
@@ -224,12 +225,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   for (const client of pool._clients) guardClient(client);
 
   wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
-    let request: CheckoutRequest;
-    try {
-      request = checkoutRequested(state);
-    } catch (err) {
-      return refuseCall(err, callback, true);
-    }
+    const request = checkoutRequested(state);
+    if (request instanceof PoolGuardError) return refuseCall(request, callback, true);
     const connectNext = next(this);
     if (typeof callback === 'function') {
       const user = bindCallback(callback, request.explicit);

@@ -6,6 +6,7 @@
  * resource is the raw driver connection (a pg Client or a mysql2 connection),
  * whose queries are guarded too (resources.ts).
  */
+import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
@@ -74,6 +75,8 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
     const request = checkoutRequested(state);
+    // tarn's acquire returns a pending operation, not a promise: a refusal is thrown.
+    if (request instanceof PoolGuardError) throw request;
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
     pending.promise = pending.promise.then(
       // Never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection).
