@@ -11,7 +11,7 @@ import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
-import { attachMeter, createMeteredPool, detachMeter, renameMeteredPool } from './pool-metrics';
+import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
@@ -37,13 +37,7 @@ export const globalTelemetry: TelemetrySource = {
  * holds no pool.
  */
 function followMeterProvider(state: PoolState): void {
-  if (state.metrics === undefined) return;
-  try {
-    attachMeter(state.metrics);
-  } catch (err) {
-    // A timer's throw would crash the app: a MeterProvider that fails costs the tick, nothing more.
-    diag.error(`poolguard: the pool metrics of "${state.name}" could not follow the MeterProvider`, err);
-  }
+  if (state.metrics !== undefined) reattachMeter(state.metrics);
 }
 
 export function poolStateOf(pool: object): PoolState | undefined {

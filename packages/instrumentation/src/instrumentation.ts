@@ -19,14 +19,14 @@ import { isGlobalStandIn, poolguardLogger } from './logger-provider';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+import { WeakRefs } from './weak-refs';
 
 export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
   // `declare`: setConfig() sets it during super(); an initialised field would reset it afterwards.
   private declare _settings: Settings | undefined;
   private _meterProvider: MeterProvider | undefined;
   private _loggerProvider: LoggerProvider | undefined;
-  private readonly _guarded = new Set<WeakRef<object>>();
-  private _pruneAt = 64;
+  private readonly _guarded = new WeakRefs<object>();
   private readonly _telemetry: TelemetrySource = {
     meter: (): Meter => (this._meterProvider === undefined ? metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION) : this.meter),
     // Resolved at each emit: an explicit provider, else whichever global slot the app filled (logger-provider.ts).
@@ -72,8 +72,8 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     super.disable();
     clearRegisteredConfig(this);
     detachBoundaries(this);
-    for (const ref of this._guarded) {
-      const state = poolStateOf(ref.deref() ?? {});
+    for (const pool of this._guarded.values()) {
+      const state = poolStateOf(pool);
       // A pool the app also passed to guardPool() stays guarded: that call did not depend on this instrumentation.
       if (state !== undefined && !state.guardedByHand) state.uninstall();
     }
@@ -84,12 +84,7 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   guard<P extends object>(pool: P): P {
     if (poolStateOf(pool) !== undefined) return pool;
     guardWithSettings(pool, this._settings ?? resolveSettings({}), this._telemetry);
-    if (this._guarded.size >= this._pruneAt) {
-      // Refs of pools dropped without end() and collected since.
-      for (const ref of this._guarded) if (ref.deref() === undefined) this._guarded.delete(ref);
-      this._pruneAt = Math.max(64, this._guarded.size * 2);
-    }
-    this._guarded.add(new WeakRef(pool));
+    this._guarded.add(pool);
     return pool;
   }
 

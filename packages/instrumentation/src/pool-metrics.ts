@@ -160,7 +160,14 @@ function weakRefOf(metered: MeteredPool): WeakRef<MeteredPool> {
  * checkout's wait and use times, not only those after the next sweep tick.
  */
 export function followGlobalMeterProvider(metered: MeteredPool): void {
-  if (globalMeterProvider() === metered.providerSeen) return;
+  if (globalMeterProvider() !== metered.providerSeen) reattachMeter(metered);
+}
+
+/**
+ * attachMeter from a checkout or a sweep tick, where a throw would reach the
+ * app or crash it from a timer: a MeterProvider that fails goes to diag.
+ */
+export function reattachMeter(metered: MeteredPool): void {
   try {
     attachMeter(metered);
   } catch (err) {

@@ -6,8 +6,9 @@
 import { threadId } from 'node:worker_threads';
 import type { PoolState } from './internal-types';
 import type { PoolEndpoint } from './types';
+import { WeakRefs } from './weak-refs';
 
-const live = new Set<WeakRef<PoolState>>();
+const live = new WeakRefs<PoolState>();
 /** Names of live pools; a name is free again once its pool ends. */
 const namesInUse = new Set<string>();
 
@@ -36,15 +37,8 @@ export function releasePoolName(name: string): void {
 const nameHolders = new WeakMap<PoolState, { name: string }>();
 const freeNameWhenCollected = new FinalizationRegistry<{ name: string }>((holder) => releasePoolName(holder.name));
 
-/** The census drops the refs of collected pools when it has doubled since it last did. */
-let pruneAt = 64;
-
 export function registerPool(pool: PoolState): void {
-  if (live.size >= pruneAt) {
-    livePools();
-    pruneAt = Math.max(64, live.size * 2);
-  }
-  live.add(new WeakRef(pool));
+  live.add(pool);
   const holder = { name: pool.name };
   nameHolders.set(pool, holder);
   freeNameWhenCollected.register(pool, holder, pool);
@@ -58,20 +52,14 @@ export function poolRenamed(pool: PoolState): void {
 
 /** The pool ended or was unguarded: it leaves the census and its name is free again. */
 export function unregisterPool(pool: PoolState): void {
-  for (const ref of live) if (ref.deref() === pool) live.delete(ref);
+  live.delete(pool);
   freeNameWhenCollected.unregister(pool);
   releasePoolName(pool.name);
 }
 
 /** The pools alive in this process and thread. */
 export function livePools(): PoolState[] {
-  const pools: PoolState[] = [];
-  for (const ref of live) {
-    const pool = ref.deref();
-    if (pool === undefined) live.delete(ref);
-    else pools.push(pool);
-  }
-  return pools;
+  return live.values();
 }
 
 export const identity = { pid: process.pid, threadId };
