@@ -38,6 +38,18 @@ export type FunctionNode =
   | TSESTree.FunctionExpression;
 
 /**
+ * The initializer of a variable declared once as `name = init` (not
+ * destructured) and never reassigned: `const x = ...`, or a `let` kept.
+ */
+export function constantInitializer(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
+  const variable = findVariable(scope, id);
+  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  const def = variable.defs[0];
+  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name) return undefined;
+  return def.node.init ?? undefined;
+}
+
+/**
  * The function a bare callee names when this file declares it and never
  * reassigns it: `function start() {}`, `const start = () => ...`.
  */
@@ -48,10 +60,10 @@ export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Sco
   if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
   const def = variable.defs[0];
   if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
-  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name || !def.node.init) return undefined;
-  const init = unwrap(def.node.init);
-  return init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression
-    ? init
+  const init = constantInitializer(target, scope);
+  const value = init && unwrap(init);
+  return value?.type === AST_NODE_TYPES.ArrowFunctionExpression || value?.type === AST_NODE_TYPES.FunctionExpression
+    ? value
     : undefined;
 }
 

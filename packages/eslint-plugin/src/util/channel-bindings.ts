@@ -17,7 +17,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { unwrap } from './ast';
+import { constantInitializer, unwrap } from './ast';
 
 /** Modules whose exports send their arguments to another process or thread. */
 const CHANNEL_MODULES = new Set([
@@ -44,22 +44,13 @@ export function isChannelBinding(callee: TSESTree.Identifier, scope: TSESLint.Sc
  */
 export function isInProcessReceiver(receiver: TSESTree.Node, method: string, scope: TSESLint.Scope.Scope): boolean {
   const target = unwrap(receiver);
-  const init = target.type === AST_NODE_TYPES.Identifier ? initializerOf(target, scope) : undefined;
+  const init = target.type === AST_NODE_TYPES.Identifier ? constantInitializer(target, scope) : undefined;
   const value = init && unwrap(init);
   if (value?.type === AST_NODE_TYPES.ObjectExpression) return true;
   if (value?.type !== AST_NODE_TYPES.NewExpression) return false;
   const callee = unwrap(value.callee);
   const local = callee.type === AST_NODE_TYPES.Identifier ? localClassOf(callee, scope) : undefined;
   return local !== undefined && (local.superClass === null || definesMethod(local, method));
-}
-
-/** The initializer of a variable declared once with `name = init` and never reassigned. */
-function initializerOf(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
-  const variable = findVariable(scope, id);
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
-  const def = variable.defs[0];
-  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name) return undefined;
-  return def.node.init ?? undefined;
 }
 
 /** `class C {}` or `const C = class {}` in this file. */
@@ -70,7 +61,7 @@ function localClassOf(
   const variable = findVariable(scope, id);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def?.node.type === AST_NODE_TYPES.ClassDeclaration) return def.node;
-  const init = def && initializerOf(id, scope);
+  const init = def && constantInitializer(id, scope);
   const value = init && unwrap(init);
   return value?.type === AST_NODE_TYPES.ClassExpression ? value : undefined;
 }

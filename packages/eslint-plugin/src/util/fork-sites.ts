@@ -20,8 +20,8 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, unwrap } from './ast';
+import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { constantInitializer, innermostScope, unwrap } from './ast';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
@@ -174,7 +174,7 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
 /** The string literals of `fork(self, args)`'s `args`, inline or in a constant. */
 function addStringElements(args: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, found: Set<string>): void {
   const expr = args && unwrap(args);
-  const init = expr?.type === AST_NODE_TYPES.Identifier ? constantValue(expr, scope) : expr;
+  const init = expr?.type === AST_NODE_TYPES.Identifier ? constantInitializer(expr, scope) : expr;
   const list = init && unwrap(init);
   if (list?.type !== AST_NODE_TYPES.ArrayExpression) return;
   for (const element of list.elements) {
@@ -222,23 +222,14 @@ function execPointsElsewhere(settings: TSESTree.Node | undefined, scope: TSESLin
 function objectLiteralOf(node: TSESTree.Node, scope: TSESLint.Scope.Scope): TSESTree.ObjectExpression | undefined {
   const expr = unwrap(node);
   if (expr.type === AST_NODE_TYPES.ObjectExpression) return expr;
-  const init = expr.type === AST_NODE_TYPES.Identifier ? constantValue(expr, scope) : undefined;
+  const init = expr.type === AST_NODE_TYPES.Identifier ? constantInitializer(expr, scope) : undefined;
   const value = init && unwrap(init);
   return value?.type === AST_NODE_TYPES.ObjectExpression ? value : undefined;
 }
 
 function isSelfConstant(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope, depth: number): boolean {
-  const init = constantValue(id, scope);
+  const init = constantInitializer(id, scope);
   return init !== undefined && isSelfReference(init, scope, depth + 1);
-}
-
-/** The initializer of `const x = ...` (or a `let` never reassigned). */
-function constantValue(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
-  const variable = findVariable(scope, id);
-  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name || !def.node.init) return undefined;
-  if (variable?.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
-  return def.node.init;
 }
 
 function isImportMetaMember(expr: TSESTree.MemberExpression): boolean {
