@@ -43,13 +43,22 @@ class HandleState implements ProxyHandler<object> {
   constructor(readonly leaseId: number) {}
 
   get(target: object, key: PropertyKey): unknown {
+    // The two hot methods first, read by name: a named load on the connection is cheaper than a keyed one.
+    if (key === 'query') {
+      if (this.query !== undefined) return this.query;
+      const value = (target as Methods).query;
+      return typeof value === 'function' ? (this.query = throughLease(target, value, this.leaseId)) : value;
+    }
+    if (key === 'release') {
+      if (this.release !== undefined) return this.release;
+      const value = (target as Methods).release;
+      return typeof value === 'function' ? (this.release = throughLease(target, value, this.leaseId)) : value;
+    }
     if (key === RAW) return target;
     if (key === LEASE) return this.leaseId;
     const value = Reflect.get(target, key, target) as unknown;
     // The class is read, not called on the connection: `handle.constructor.name` stays the driver's.
     if (typeof value !== 'function' || key === 'constructor') return value;
-    if (key === 'query') return (this.query ??= throughLease(target, value, this.leaseId));
-    if (key === 'release') return (this.release ??= throughLease(target, value, this.leaseId));
     const others = (this.others ??= new Map());
     let bound = others.get(key);
     if (bound === undefined) others.set(key, (bound = throughLease(target, value, this.leaseId)));
@@ -60,6 +69,8 @@ class HandleState implements ProxyHandler<object> {
     return Reflect.set(target, key, value, target);
   }
 }
+
+type Methods = { query?: unknown; release?: unknown };
 
 /** `method` called on the real connection with `leaseId` in scope. */
 function throughLease(target: object, method: unknown, leaseId: number): (...args: unknown[]) => unknown {
