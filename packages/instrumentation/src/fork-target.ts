@@ -1,12 +1,13 @@
 /*
  * Tells whether a fork target is a copy of this process: the entry script
- * (process.argv[1]) or a module this process already loaded, since forking
- * either re-runs code that creates pools. Targets come as a path (relative to
+ * (process.argv[1]), a module this process already loaded, or the file whose
+ * code is forking (an ES module has no registry to look in, but it is on the
+ * call stack), since forking any of them re-runs code that creates pools. Targets come as a path (relative to
  * the working directory, as Node resolves them), a file URL string or a URL
  * object; anything else (eval code, data: URLs) is not a file and not a copy.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const EXTENSIONS = ['', '.js', '.cjs', '.mjs'];
@@ -68,9 +69,41 @@ function loadedModule(file: string): boolean {
   return typeof require === 'function' && require.cache[file] !== undefined;
 }
 
-/** The target's file when it is this process's entry script or a module it loaded; else undefined. */
+/** How many frames of the forking call are looked at: the app's own code sits a few frames above Node's. */
+const STACK_FRAMES = 64;
+
+/** The files of the code on the call stack now (paths; ES modules' file URLs converted). Read at forks only. */
+function filesOnStack(): string[] {
+  const { stackTraceLimit, prepareStackTrace } = Error;
+  const files: string[] = [];
+  try {
+    Error.stackTraceLimit = STACK_FRAMES;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, filesOnStack);
+    for (const site of holder.stack ?? []) {
+      const name = site.getFileName();
+      if (name === undefined || name === null || name.startsWith('node:')) continue;
+      files.push(name.startsWith('file:') ? fileURLToPath(name) : name);
+    }
+  } catch {
+    // A frozen Error or a foreign frame: no files, so nothing more counts as a copy.
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
+  }
+  return files;
+}
+
+/** True when code of `file` (a real path) is running now: the module forks itself. */
+function forkingItself(file: string): boolean {
+  const name = basename(file);
+  return filesOnStack().some((frame) => frame === file || (basename(frame) === name && realFile(frame) === file));
+}
+
+/** The target's file when it is this process's entry script, a module it loaded, or the forking file itself; else undefined. */
 export function selfForkTarget(target: unknown): string | undefined {
   const file = targetFile(target);
   if (file === undefined) return undefined;
-  return file === entryScript() || loadedModule(file) ? file : undefined;
+  return file === entryScript() || loadedModule(file) || forkingItself(file) ? file : undefined;
 }

@@ -87,6 +87,17 @@ describe('pool_before_fork', function () {
     });
   });
 
+  describe('an ES module that is not the entry forks itself (no require.cache to find it in)', () => {
+    forkScenarios('fork-esm.mjs', [
+      ['worker-self', true],
+      ['fork-self', true],
+      ['worker-other', false],
+    ], (scenario, message) => {
+      assert.match(message, scenario === 'worker-self' ? /new Worker\(\)/ : /child_process\.fork\(\)/);
+      assert.match(message, /started a copy of .*fork-esm-module\.mjs while this pool exists/);
+    });
+  });
+
   describe('fork and Worker taken out of their modules before poolguard loaded, guardPool() only', () => {
     forkScenarios('fork-early.js', [
       ['fork-self', true],
