@@ -44,13 +44,29 @@ export function poolStateOf(pool: object): PoolState | undefined {
   return (pool as GuardedPool)[POOL_STATE];
 }
 
+function builtInAdapterOf(pool: object): Adapter | undefined {
+  return BUILT_IN_ADAPTERS.find((candidate) => candidate.matches(pool));
+}
+
+/**
+ * A facade (mysql2/promise, knex) lends through an inner core pool, which is
+ * the one guarded: when the core is guarded already, the facade is marked with
+ * its state, which is returned.
+ */
+function facadeState(pool: object, adapter: Adapter | undefined): PoolState | undefined {
+  const core = adapter?.core?.(pool);
+  const state = core === undefined || core === pool ? undefined : poolStateOf(core);
+  if (state !== undefined) Object.defineProperty(pool, POOL_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+  return state;
+}
+
 function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
   if (custom !== undefined) {
     const adapter = declarativeAdapter(custom);
     adapter.checkFits?.(pool);
     return adapter;
   }
-  const adapter = BUILT_IN_ADAPTERS.find((candidate) => candidate.matches(pool));
+  const adapter = builtInAdapterOf(pool);
   if (adapter === undefined) {
     throw new PoolGuardConfigError('adapter', 'guardPool() does not recognise this pool (pg, mysql2, generic-pool, tarn and knex are built in); pass `adapter` to describe it');
   }
@@ -61,12 +77,8 @@ function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
 export function guardWithSettings<P extends object>(pool: P, settings: Settings, telemetry: TelemetrySource, name?: string, custom?: PoolAdapter): P {
   if ((pool as GuardedPool)[POOL_STATE] !== undefined) return pool;
   const adapter = adapterFor(pool, custom);
-  // A facade (mysql2/promise, knex) lends through an inner pool: guard that one, mark both.
+  if (facadeState(pool, adapter) !== undefined) return pool;
   const core = adapter.core?.(pool) ?? pool;
-  if ((core as GuardedPool)[POOL_STATE] !== undefined) {
-    Object.defineProperty(pool, POOL_STATE, { value: (core as GuardedPool)[POOL_STATE], configurable: true, enumerable: false, writable: true });
-    return pool;
-  }
   const endpoint = adapter.endpoint(pool);
   let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
@@ -190,7 +202,8 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
   // A value no pool owns is reported with default settings: one pool's options are not the app's.
   attachBoundaries(globalTelemetry, () => ({ settings: defaultSettings ??= resolveSettings({}), telemetry: globalTelemetry }));
-  const existing = poolStateOf(pool);
+  // A facade (mysql2/promise, knex) over a core pool the instrumentation's hook guarded counts as that pool.
+  const existing = poolStateOf(pool) ?? (options.adapter === undefined ? facadeState(pool, builtInAdapterOf(pool)) : undefined);
   if (existing !== undefined) {
     // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
     // and the options given here apply from now.

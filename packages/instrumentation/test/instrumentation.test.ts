@@ -28,11 +28,13 @@ async function runApp(order: string): Promise<Dump> {
 }
 
 describe('PoolGuardInstrumentation registration', () => {
-  it('guardPool() on a pool the hook guarded applies its options; a pool guarded by hand takes the registered config', async () => {
+  it('guardPool() on a pool the hook guarded, or on its facade, applies its options; a pool guarded by hand takes the registered config', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'registered-guard-pool.js')], { timeout: 30_000 });
     const { seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: { kind: string; pool: string }[] };
     assert.deepEqual(seen, [
       { kind: 'leak', pool: 'orders' },
+      { kind: 'leak', pool: 'orders-mysql' },
+      { kind: 'leak', pool: 'orders-knex' },
       { kind: 'use_after_release', pool: 'list' },
     ]);
   });
