@@ -110,7 +110,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       state.name = uniquePoolName(learnedName);
       poolRenamed(state);
       (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
-      if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
+      if (state.metrics !== undefined) renameMeteredPool(state.metrics);
     },
     reconfigure: (next, newName) => {
       (state as { settings: Settings }).settings = next;
@@ -124,7 +124,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       releasePoolName(state.name);
       state.name = uniquePoolName(newName);
       poolRenamed(state);
-      if (state.metrics !== undefined) renameMeteredPool(state.metrics, state.name);
+      if (state.metrics !== undefined) renameMeteredPool(state.metrics);
     },
     onEnd: () => {
       if (state.ended) {

@@ -16,9 +16,22 @@ import type { PoolState } from './internal-types';
 import { otelApiGlobals } from './otel-globals';
 import * as semconv from './semconv';
 
+/** One series an observable instrument reported: the instrument and the attribute set. */
+type Series = readonly [Observable, Attributes];
+
 interface PoolMetricInstruments {
-  /** Held weakly: a pool dropped without end() is collected, and leaves the set when it is. */
-  readonly pools: Set<WeakRef<MeteredPool>>;
+  /**
+   * Each pool, held weakly (a pool dropped without end() is collected), with
+   * the series it reported at the last collection.
+   */
+  readonly pools: Map<WeakRef<MeteredPool>, Series[]>;
+  /**
+   * Series of pools that ended, were collected or renamed, reported as 0 at
+   * every collection: the SDK keeps exporting an asynchronous series at its
+   * last value after it stops being observed, which would count a gone pool's
+   * `max` in the per-server sum forever. The newest MAX_RETIRED are kept.
+   */
+  readonly retired: Series[];
   readonly waitTime: Histogram;
   readonly useTime: Histogram;
   readonly createTime: Histogram;
@@ -30,11 +43,12 @@ export interface MeteredPool {
   /** False when another instrumentation already reports count and pending requests. */
   readonly occupancy: () => boolean;
   serverLimit: number | undefined;
-  readonly attributes: Attributes;
+  /** The attribute sets are replaced, never changed in place: the SDK keeps the objects of the series it has seen. */
+  attributes: Attributes;
   /** The pool name alone, for the instruments recorded per lease, connection or timeout. */
-  readonly eventAttributes: Attributes;
-  readonly idleAttributes: Attributes;
-  readonly usedAttributes: Attributes;
+  eventAttributes: Attributes;
+  idleAttributes: Attributes;
+  usedAttributes: Attributes;
   instruments: PoolMetricInstruments | undefined;
   /** False while the meter is a no-op one: the hot path then skips clocks and histograms. */
   recording: boolean;
@@ -75,7 +89,8 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
   });
   const seconds = (description: string) => ({ unit: 's', description, advice: { explicitBucketBoundaries: SECONDS_BUCKETS } });
   const instruments: PoolMetricInstruments = {
-    pools: new Set(),
+    pools: new Map(),
+    retired: [],
     waitTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, seconds('The time it took to obtain an open connection from the pool.')),
     useTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_USE_TIME, seconds('The time between borrowing a connection and returning it to the pool.')),
     createTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_CREATE_TIME, seconds('The time it took to create a new connection.')),
@@ -85,22 +100,31 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
   };
   const observables: Observable[] = [count, max, idleMax, idleMin, pending, serverLimit];
   meter.addBatchObservableCallback((result: BatchObservableResult) => {
-    for (const ref of instruments.pools) {
+    // The retired first: a live pool that took a retired series' name over reports after, and wins.
+    for (const [instrument, attributes] of instruments.retired) result.observe(instrument, 0, attributes);
+    for (const [ref, reported] of instruments.pools) {
       const metered = ref.deref();
       if (metered === undefined) {
-        instruments.pools.delete(ref);
+        retire(instruments, ref);
         continue;
       }
       const stats = metered.pool.stats();
+      const series: Series[] = [];
+      const observe = (instrument: Observable, value: number | undefined, attributes: Attributes) => {
+        if (value === undefined) return;
+        result.observe(instrument, value, attributes);
+        series.push([instrument, attributes]);
+      };
       if (metered.occupancy()) {
-        if (stats.idle !== undefined) result.observe(count, stats.idle, metered.idleAttributes);
-        if (stats.used !== undefined) result.observe(count, stats.used, metered.usedAttributes);
-        if (stats.pending !== undefined) result.observe(pending, stats.pending, metered.attributes);
+        observe(count, stats.idle, metered.idleAttributes);
+        observe(count, stats.used, metered.usedAttributes);
+        observe(pending, stats.pending, metered.attributes);
       }
-      if (stats.max !== undefined) result.observe(max, stats.max, metered.attributes);
-      if (stats.idleMax !== undefined) result.observe(idleMax, stats.idleMax, metered.attributes);
-      if (stats.min !== undefined) result.observe(idleMin, stats.min, metered.attributes);
-      if (metered.serverLimit !== undefined) result.observe(serverLimit, metered.serverLimit, metered.attributes);
+      observe(max, stats.max, metered.attributes);
+      observe(idleMax, stats.idleMax, metered.attributes);
+      observe(idleMin, stats.min, metered.attributes);
+      observe(serverLimit, metered.serverLimit, metered.attributes);
+      reported.splice(0, reported.length, ...series);
     }
   }, observables);
   byMeter.set(meter, instruments);
@@ -115,16 +139,23 @@ function poolAttributes(pool: PoolState): Attributes {
   return attributes;
 }
 
-export function createMeteredPool(pool: PoolState, occupancy: () => boolean): MeteredPool {
+/** The attribute sets of `pool`'s series, for its current name and server. */
+function attributeSets(pool: PoolState): Pick<MeteredPool, 'attributes' | 'eventAttributes' | 'idleAttributes' | 'usedAttributes'> {
   const attributes = poolAttributes(pool);
   return {
-    pool,
-    occupancy,
-    serverLimit: undefined,
     attributes,
     eventAttributes: { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name },
     idleAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_IDLE },
     usedAttributes: { ...attributes, [semconv.ATTR_DB_CLIENT_CONNECTION_STATE]: semconv.DB_CLIENT_CONNECTION_STATE_USED },
+  };
+}
+
+export function createMeteredPool(pool: PoolState, occupancy: () => boolean): MeteredPool {
+  return {
+    pool,
+    occupancy,
+    serverLimit: undefined,
+    ...attributeSets(pool),
     instruments: undefined,
     recording: false,
     providerSeen: undefined,
@@ -139,9 +170,24 @@ export function attachMeter(metered: MeteredPool): void {
   const instruments = instrumentsFor(meter);
   metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
   if (instruments === metered.instruments) return;
-  metered.instruments?.pools.delete(weakRefOf(metered));
-  instruments.pools.add(weakRefOf(metered));
+  if (metered.instruments !== undefined) retire(metered.instruments, weakRefOf(metered));
+  instruments.pools.set(weakRefOf(metered), []);
   metered.instruments = instruments;
+}
+
+/** How many retired series an instruments set keeps reporting as 0. */
+const MAX_RETIRED = 4096;
+
+/** The pool's series so far report 0 from now on; the pool leaves the set. */
+function retire(instruments: PoolMetricInstruments, ref: WeakRef<MeteredPool>): void {
+  const reported = instruments.pools.get(ref);
+  instruments.pools.delete(ref);
+  retireSeries(instruments, reported ?? []);
+}
+
+function retireSeries(instruments: PoolMetricInstruments, series: readonly Series[]): void {
+  instruments.retired.push(...series);
+  if (instruments.retired.length > MAX_RETIRED) instruments.retired.splice(0, instruments.retired.length - MAX_RETIRED);
 }
 
 const weakRefs = new WeakMap<MeteredPool, WeakRef<MeteredPool>>();
@@ -176,19 +222,18 @@ export function reattachMeter(metered: MeteredPool): void {
 }
 
 export function detachMeter(metered: MeteredPool): void {
-  metered.instruments?.pools.delete(weakRefOf(metered));
+  if (metered.instruments !== undefined) retire(metered.instruments, weakRefOf(metered));
   metered.instruments = undefined;
   metered.recording = false;
 }
 
-/** The pool learnt its name late (from its first connection): its series carry the new one from now on. */
-export function renameMeteredPool(metered: MeteredPool, name: string): void {
-  const learned = poolAttributes(metered.pool);
-  for (const attributes of [metered.attributes, metered.idleAttributes, metered.usedAttributes]) {
-    Object.assign(attributes, learned);
-    (attributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
-  }
-  (metered.eventAttributes as Record<string, unknown>)[semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME] = name;
+/** The pool's name or server changed (learnt from its first connection, or guardPool()'s `name`): its series carry the new ones from now on. */
+export function renameMeteredPool(metered: MeteredPool): void {
+  Object.assign(metered, attributeSets(metered.pool));
+  const reported = metered.instruments?.pools.get(weakRefOf(metered));
+  if (reported === undefined) return;
+  retireSeries(metered.instruments!, reported);
+  reported.length = 0;
 }
 
 /** A checkout gave up waiting (the pool's own timeout error). */
