@@ -15,10 +15,11 @@ import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, localFunctionOf, unwrap } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
-import { analyzeForks, mayFork, type ForkAnalysis } from '../util/fork-sites';
-import { analyzeGuards, exits, type GuardAnalysis, type Position } from '../util/guards';
+import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind } from '../util/fork-sites';
+import { analyzeGuards, exits, type GuardAnalysis } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
+import { analyzeRunSides, type RunSides } from '../util/run-sides';
 
 export type Options = [
   {
@@ -78,24 +79,18 @@ export default createRule<Options, MessageIds>({
     const forks = analyzeForks(sourceCode);
     if (forks.selfForks.length === 0) return {};
     const guards = analyzeGuards(sourceCode);
+    const kinds = [...new Set(forks.selfForks.map(site => site.kind))];
     const branches: BranchStatement[] = [];
     const namedCalls: TSESTree.CallExpression[] = [];
-    let forkLogic = new Set<TSESTree.Node>();
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const reported = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
 
-    /** The side `node` runs on, or undefined when it does not run as part of the fork logic. */
-    function sideOf(node: TSESTree.Node): Position | undefined {
-      const position = guards.positionOf(node);
-      if (position !== 'shared') return position;
-      const fn = enclosingFunction(node);
-      // A creation inside an unrelated function is a factory: it runs when called.
-      return fn === undefined || forkLogic.has(fn) ? 'shared' : undefined;
-    }
+    /** Where code runs at load; set once the fork logic is known, at the end of the file. */
+    let runSides: RunSides;
 
     function checkCreation(node: CreationCall): void {
-      const side = sideOf(node);
+      const side = runSides.sideOf(node);
       const data = { creator: creatorText(node), forkLine };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
@@ -110,8 +105,8 @@ export default createRule<Options, MessageIds>({
     function checkLocalImports(): void {
       if (!context.physicalFilename || context.physicalFilename.startsWith('<')) return;
       for (const local of findLocalImports(sourceCode)) {
-        if (sideOf(local.node) !== 'shared') continue;
-        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators);
+        if (runSides.sideOf(local.node) !== 'shared') continue;
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds);
         if (!pool) continue;
         context.report({
           node: local.node,
@@ -136,12 +131,21 @@ export default createRule<Options, MessageIds>({
       for (const node of typedCandidates) {
         // Innermost wins: `makePool().on('error', log)` is one pool, reported once.
         if (reported.has(node) || [...accepted, ...known].some(inner => contains(node, inner))) continue;
-        if (sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
+        if (runSides.sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
         // `pool.on('error', log)` returns the same pool, `pool.connect()` one of its clients.
         if (isMethodOfPool(services, node)) continue;
+        // `makePool()` of a local function whose creation is reported already opens that same pool.
+        if (callsFactoryHolding(node, known)) continue;
         accepted.push(node);
       }
       for (const node of accepted.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
+    }
+
+    /** `makePool()`, where `makePool` is a function of this file holding one of `creations`. */
+    function callsFactoryHolding(node: CreationCall, creations: readonly TSESTree.Node[]): boolean {
+      if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+      const factory = localFunctionOf(node.callee, sourceCode.getScope(node));
+      return factory !== undefined && creations.some(creation => contains(factory, creation));
     }
 
     function creatorText(node: CreationCall): string {
@@ -165,7 +169,9 @@ export default createRule<Options, MessageIds>({
       'Program:exit'(): void {
         const startsWork = (arm: TSESTree.Node): boolean =>
           namedCalls.some(call => within(arm, call) && callsNamedFunction(call, sourceCode.getScope(call)));
-        forkLogic = functionsHoldingForkLogic(forks, guards, branches, startsWork);
+        const forkLogic = functionsHoldingForkLogic(forks, guards, kinds, branches, startsWork);
+        // A creation inside any other function is a factory: it runs where, and if, it is called at load.
+        runSides = analyzeRunSides(sourceCode, guards, kinds, forkLogic);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         if (typeChecked) checkTypedCandidates();
         checkLocalImports();
@@ -187,6 +193,7 @@ export default createRule<Options, MessageIds>({
 function functionsHoldingForkLogic(
   forks: ForkAnalysis,
   guards: GuardAnalysis,
+  kinds: readonly ForkKind[],
   branches: readonly BranchStatement[],
   startsWork: (arm: TSESTree.Node) => boolean,
 ): Set<TSESTree.Node> {
@@ -197,7 +204,7 @@ function functionsHoldingForkLogic(
   for (const statement of branches) {
     const test = branchTest(statement);
     const fn = test && enclosingFunction(statement);
-    if (!fn || functions.has(fn) || !guards.isGuard(test)) continue;
+    if (!fn || functions.has(fn) || !guards.isGuard(test, kinds)) continue;
     if (branchArms(statement).some(arm => exits(arm) || startsWork(arm))) functions.add(fn);
   }
   return functions;

@@ -44,7 +44,8 @@ export const KNOWN_CREATORS: Readonly<Record<string, CreatorSpec>> = Object.free
   mongodb: { constructors: ['MongoClient'], factories: ['MongoClient.connect'] },
   ioredis: { constructors: ['', 'Redis', 'Cluster', 'Redis.Cluster'] },
   redis: { factories: ['createClient', 'createCluster'] },
-  'better-sqlite3': { constructors: [''] },
+  // `Database('app.db')` works without `new` too.
+  'better-sqlite3': { constructors: [''], factories: [''] },
   'generic-pool': { constructors: ['Pool'], factories: ['createPool'] },
   tarn: { constructors: ['Pool'] },
   oracledb: { factories: ['createPool', 'getConnection'] },

@@ -9,6 +9,13 @@
  * `if (guard) { ...; return }` exits in the same statement list. Anything not
  * behind a guard is 'shared'.
  *
+ * A guard tells apart the parent and the children of some kinds of fork only:
+ * `cluster.isPrimary` is true in a `child_process.fork()` child and in a
+ * worker thread too, `isMainThread` is true in a cluster worker, and a worker
+ * thread has `process.send` if its process has. So sides are worked out per
+ * fork kind, each with the guards that hold for it (`process.send` for
+ * `child_process` and `cluster`, whose workers have an IPC channel too).
+ *
  * Some guards only mean something next to this file's self-forks: a child
  * argument or environment entry read back from `process.argv` or
  * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
@@ -19,8 +26,9 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, localFunctionOf, unwrap, type FunctionNode } from './ast';
-import { analyzeForks } from './fork-sites';
+import { analyzeForks, type ForkKind } from './fork-sites';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
+import { processMemberPath } from './process-members';
 
 export type Position = 'shared' | 'parent' | 'child';
 type Side = Exclude<Position, 'shared'>;
@@ -31,11 +39,19 @@ interface Guard {
   whenFalse?: Side;
 }
 
+/** A guard as the code reads it, with the fork kinds whose parent and child it tells apart. */
+interface Signal extends Guard {
+  kinds: readonly ForkKind[];
+}
+
 export interface GuardAnalysis {
-  /** The side of the fork `node` runs on; 'shared' when both run it. */
-  positionOf(node: TSESTree.Node): Position;
-  /** Whether `condition` tells the parent from the child, e.g. `!cluster.isPrimary`. */
-  isGuard(condition: TSESTree.Node): boolean;
+  /**
+   * The side of the forks of `kinds` (this file's self-forks) that `node` runs
+   * on; 'shared' when a parent and a child both run it.
+   */
+  positionOf(node: TSESTree.Node, kinds: readonly ForkKind[]): Position;
+  /** Whether `condition` tells the parent from the child of a fork of `kinds`, e.g. `!cluster.isPrimary`. */
+  isGuard(condition: TSESTree.Node, kinds: readonly ForkKind[]): boolean;
 }
 
 export function analyzeGuards(sourceCode: ParsedSource): GuardAnalysis {
@@ -51,22 +67,35 @@ const guardCache = new WeakMap<ParsedSource, GuardAnalysis>();
 
 const PARENT_WHEN_TRUE: Guard = { whenTrue: 'parent', whenFalse: 'child' };
 const CHILD_WHEN_TRUE: Guard = { whenTrue: 'child', whenFalse: 'parent' };
+
+const CLUSTER_PRIMARY: Signal = { ...PARENT_WHEN_TRUE, kinds: ['cluster'] };
+const CLUSTER_WORKER: Signal = { ...CHILD_WHEN_TRUE, kinds: ['cluster'] };
+const MAIN_THREAD: Signal = { ...PARENT_WHEN_TRUE, kinds: ['worker_threads'] };
+const WORKER_THREAD: Signal = { ...CHILD_WHEN_TRUE, kinds: ['worker_threads'] };
 /**
  * `workerData` is null on the main thread, and whatever the parent passed
  * (perhaps undefined) in a worker: truthy proves a worker, falsy nothing.
  */
-const WORKER_DATA: Guard = { whenTrue: 'child' };
+const WORKER_DATA: Signal = { whenTrue: 'child', kinds: ['worker_threads'] };
+/** The IPC channel: a forked child and a cluster worker have one; a worker thread shares its process's. */
+const PROCESS_SEND: Signal = { ...CHILD_WHEN_TRUE, kinds: ['child_process', 'cluster'] };
+/** Set by cluster for its workers; a process without it may still be a forked child. */
+const NODE_UNIQUE_ID: Signal = CLUSTER_WORKER;
+/** Only `child_process.fork()` arguments are collected as child arguments. */
+const CHILD_ARGUMENT: Signal = { ...CHILD_WHEN_TRUE, kinds: ['child_process'] };
+/** Environment entries come from every kind of self-fork (`cluster.fork(env)`, `{ env }` options). */
+const CHILD_ENVIRONMENT: Signal = { ...CHILD_WHEN_TRUE, kinds: ['child_process', 'cluster', 'worker_threads'] };
 
 const CLUSTER_FLAGS: Record<string, object> = {
-  isPrimary: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
-  isMaster: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
-  isWorker: { [ReferenceTracker.READ]: CHILD_WHEN_TRUE },
-  worker: { [ReferenceTracker.READ]: CHILD_WHEN_TRUE },
+  isPrimary: { [ReferenceTracker.READ]: CLUSTER_PRIMARY },
+  isMaster: { [ReferenceTracker.READ]: CLUSTER_PRIMARY },
+  isWorker: { [ReferenceTracker.READ]: CLUSTER_WORKER },
+  worker: { [ReferenceTracker.READ]: CLUSTER_WORKER },
 };
 const WORKER_THREADS_FLAGS: Record<string, object> = {
-  isMainThread: { [ReferenceTracker.READ]: PARENT_WHEN_TRUE },
+  isMainThread: { [ReferenceTracker.READ]: MAIN_THREAD },
   // The port to the parent thread: null on the main thread.
-  parentPort: { [ReferenceTracker.READ]: CHILD_WHEN_TRUE },
+  parentPort: { [ReferenceTracker.READ]: WORKER_THREAD },
   workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };
 
@@ -86,59 +115,71 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
 );
 
 class GuardReasoner implements GuardAnalysis {
-  private readonly sources = new Map<TSESTree.Node, Guard>();
-  private readonly guardMemo = new Map<TSESTree.Node, Guard | undefined>();
+  private readonly sources = new Map<TSESTree.Node, Signal>();
+  private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
   /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
   private readonly childArguments: ReadonlySet<string>;
   private readonly childEnvironment: ReadonlySet<string>;
 
   constructor(private readonly sourceCode: ParsedSource) {
     ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = analyzeForks(sourceCode));
-    for (const { node, info } of iterateModuleReferences<Guard>(sourceCode, TRACE_MAP)) {
+    for (const { node, info } of iterateModuleReferences<Signal>(sourceCode, TRACE_MAP)) {
       this.sources.set(node, info);
     }
   }
 
-  isGuard(condition: TSESTree.Node): boolean {
-    const guard = this.guardOf(condition);
-    return guard?.whenTrue !== undefined || guard?.whenFalse !== undefined;
+  isGuard(condition: TSESTree.Node, kinds: readonly ForkKind[]): boolean {
+    return kinds.some(kind => {
+      const guard = this.guardOf(condition, kind);
+      return guard?.whenTrue !== undefined || guard?.whenFalse !== undefined;
+    });
   }
 
-  positionOf(node: TSESTree.Node): Position {
+  /**
+   * A node on the child side of one kind never runs in the parent. Otherwise
+   * it runs in the parent, and in the children of any kind it is shared with.
+   */
+  positionOf(node: TSESTree.Node, kinds: readonly ForkKind[]): Position {
+    const positions = kinds.map(kind => this.positionFor(node, kind));
+    if (positions.includes('child')) return 'child';
+    return positions.length === 0 || positions.includes('shared') ? 'shared' : 'parent';
+  }
+
+  private positionFor(node: TSESTree.Node, kind: ForkKind): Position {
     let child = node;
     for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-      const side = this.sideFromParent(child, parent);
+      const side = this.sideFromParent(child, parent, kind);
       if (side) return side;
     }
     return 'shared';
   }
 
   /** The side proven by `parent` for its part `child`, if any. */
-  private sideFromParent(child: TSESTree.Node, parent: TSESTree.Node): Side | undefined {
+  private sideFromParent(child: TSESTree.Node, parent: TSESTree.Node, kind: ForkKind): Side | undefined {
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
-        if (child === parent.consequent) return this.guardOf(parent.test)?.whenTrue;
-        if (child === parent.alternate) return this.guardOf(parent.test)?.whenFalse;
+        if (child === parent.consequent) return this.guardOf(parent.test, kind)?.whenTrue;
+        if (child === parent.alternate) return this.guardOf(parent.test, kind)?.whenFalse;
         return undefined;
       case AST_NODE_TYPES.LogicalExpression:
         if (child !== parent.right) return undefined;
-        if (parent.operator === '&&') return this.guardOf(parent.left)?.whenTrue;
-        if (parent.operator === '||') return this.guardOf(parent.left)?.whenFalse;
+        if (parent.operator === '&&') return this.guardOf(parent.left, kind)?.whenTrue;
+        if (parent.operator === '||') return this.guardOf(parent.left, kind)?.whenFalse;
         return undefined;
       case AST_NODE_TYPES.Program:
       case AST_NODE_TYPES.BlockStatement:
       case AST_NODE_TYPES.StaticBlock:
-        return this.sideAfterEarlyExit(parent.body, child);
+        return this.sideAfterEarlyExit(parent.body, child, kind);
       case AST_NODE_TYPES.SwitchCase:
-        return this.sideAfterEarlyExit(parent.consequent, child);
+        return this.sideAfterEarlyExit(parent.consequent, child, kind);
       default:
         return undefined;
     }
   }
 
   /** `if (guard) { ...; return }` before `child` leaves only the other side. */
-  private sideAfterEarlyExit(statements: readonly TSESTree.Node[], child: TSESTree.Node): Side | undefined {
+  private sideAfterEarlyExit(statements: readonly TSESTree.Node[], child: TSESTree.Node, kind: ForkKind): Side | undefined {
     const index = statements.indexOf(child);
     for (let i = index - 1; i >= 0; i--) {
       const statement = statements[i];
@@ -146,68 +187,81 @@ class GuardReasoner implements GuardAnalysis {
       const thenExits = exits(statement.consequent);
       const elseExits = statement.alternate != null && exits(statement.alternate);
       if (thenExits === elseExits) continue;
-      const guard = this.guardOf(statement.test);
+      const guard = this.guardOf(statement.test, kind);
       const side = thenExits ? guard?.whenFalse : guard?.whenTrue;
       if (side) return side;
     }
     return undefined;
   }
 
-  private guardOf(expression: TSESTree.Node, depth = 0): Guard | undefined {
+  private guardOf(expression: TSESTree.Node, kind: ForkKind, depth = 0): Guard | undefined {
     if (depth > 8) return undefined;
     const node = unwrap(expression);
-    if (this.guardMemo.has(node)) return this.guardMemo.get(node);
-    this.guardMemo.set(node, undefined); // cycles through aliases end here
-    const guard = this.computeGuard(node, depth);
-    this.guardMemo.set(node, guard);
+    let memo = this.guardMemo.get(kind);
+    if (!memo) {
+      memo = new Map();
+      this.guardMemo.set(kind, memo);
+    }
+    if (memo.has(node)) return memo.get(node);
+    memo.set(node, undefined); // cycles through aliases end here
+    const guard = this.computeGuard(node, kind, depth);
+    memo.set(node, guard);
     return guard;
   }
 
-  private computeGuard(node: TSESTree.Node, depth: number): Guard | undefined {
+  private computeGuard(node: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
     const tracked = this.sources.get(node);
-    if (tracked) return tracked;
+    if (tracked) return forKind(tracked, kind);
     switch (node.type) {
       case AST_NODE_TYPES.Identifier:
-        return this.guardOfAlias(node, depth);
+        return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind);
       case AST_NODE_TYPES.MemberExpression:
-        return isProcessChildSignal(node) ? CHILD_WHEN_TRUE : undefined;
+        return this.processSignal(node, kind);
       case AST_NODE_TYPES.UnaryExpression:
-        return node.operator === '!' ? negate(this.guardOf(node.argument, depth + 1)) : undefined;
+        return node.operator === '!' ? negate(this.guardOf(node.argument, kind, depth + 1)) : undefined;
       case AST_NODE_TYPES.LogicalExpression:
-        return this.guardOfLogical(node, depth);
+        return this.guardOfLogical(node, kind, depth);
       case AST_NODE_TYPES.BinaryExpression:
-        return this.guardOfComparison(node, depth);
+        return this.guardOfComparison(node, kind, depth);
       case AST_NODE_TYPES.CallExpression:
-        return this.guardOfCall(node, depth);
+        return this.guardOfCall(node, kind, depth);
       default:
         return undefined;
     }
   }
 
   /** `const { isPrimary } = cluster`, `const isMain = cluster.isPrimary`, `import { isMainThread }`. */
-  private guardOfAlias(id: TSESTree.Identifier, depth: number): Guard | undefined {
+  private guardOfAlias(id: TSESTree.Identifier, kind: ForkKind, depth: number): Guard | undefined {
     const variable = findVariable(innermostScope(this.sourceCode, id), id);
     if (!variable || variable.defs.length !== 1) return undefined;
     if (variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
     const def = variable.defs[0];
-    if (def.type === 'ImportBinding') return this.sources.get(def.node);
+    if (def.type === 'ImportBinding') return forKind(this.sources.get(def.node), kind);
     if (def.node.type !== AST_NODE_TYPES.VariableDeclarator) return undefined;
     let binding: TSESTree.Node = def.name;
     if (binding.parent?.type === AST_NODE_TYPES.AssignmentPattern) binding = binding.parent;
-    if (binding.parent?.type === AST_NODE_TYPES.Property) return this.sources.get(binding.parent);
-    if (def.node.id === def.name && def.node.init) return this.guardOf(def.node.init, depth + 1);
+    if (binding.parent?.type === AST_NODE_TYPES.Property) return forKind(this.sources.get(binding.parent), kind);
+    if (def.node.id === def.name && def.node.init) return this.guardOf(def.node.init, kind, depth + 1);
     return undefined;
   }
 
+  /** `process.send` and `process.env.NODE_UNIQUE_ID`, or an alias of them (`const { send } = process`). */
+  private processSignal(node: TSESTree.Node, kind: ForkKind): Guard | undefined {
+    const member = this.memberPath(node);
+    if (member === 'send') return forKind(PROCESS_SEND, kind);
+    return member === 'env.NODE_UNIQUE_ID' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
+  }
+
   /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
-  private guardOfCall(call: TSESTree.CallExpression, depth: number): Guard | undefined {
+  private guardOfCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
     const callee = unwrap(call.callee);
     if (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'includes') {
-      return isProcessArgv(callee.object) && this.isChildArgument(call.arguments[0]) ? CHILD_WHEN_TRUE : undefined;
+      const readsArgv = this.memberPath(callee.object) === 'argv';
+      return readsArgv && this.isChildArgument(call.arguments[0]) ? forKind(CHILD_ARGUMENT, kind) : undefined;
     }
     if (call.arguments.length > 0) return undefined;
     const returned = returnedGuardCandidate(localFunctionOf(callee, innermostScope(this.sourceCode, call)));
-    return returned && this.guardOf(returned, depth + 1);
+    return returned && this.guardOf(returned, kind, depth + 1);
   }
 
   /** A string literal that a self-fork in this file passes as a child argument. */
@@ -216,26 +270,28 @@ class GuardReasoner implements GuardAnalysis {
   }
 
   /** `process.argv[2]` or `process.env.ROLE` compared with a value a self-fork hands the child. */
-  private readsChildValue(subject: TSESTree.Node, value: TSESTree.Node): boolean {
-    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return false;
-    const target = unwrap(subject);
-    if (isProcessArgvElement(target)) return this.childArguments.has(value.value);
-    return (
-      target.type === AST_NODE_TYPES.MemberExpression &&
-      isProcessEnv(target.object) &&
-      this.childEnvironment.has(`${getPropertyName(target)}=${value.value}`)
-    );
+  private childValueSignal(subject: TSESTree.Node, value: TSESTree.Node): Signal | undefined {
+    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return undefined;
+    const [base, name, ...rest] = processMemberPath(this.sourceCode, subject) ?? [];
+    if (name === undefined || rest.length > 0) return undefined;
+    if (base === 'argv') return /^\d+$/.test(name) && this.childArguments.has(value.value) ? CHILD_ARGUMENT : undefined;
+    return base === 'env' && this.childEnvironment.has(`${name}=${value.value}`) ? CHILD_ENVIRONMENT : undefined;
+  }
+
+  /** The dotted path below `process` that `node` reads, e.g. `'env'`, or undefined. */
+  private memberPath(node: TSESTree.Node): string | undefined {
+    return processMemberPath(this.sourceCode, node)?.join('.');
   }
 
   /** `workerData.role` or `workerData?.role`: a field of the data a worker was given. */
-  private isWorkerDataField(node: TSESTree.Node, depth: number): boolean {
+  private isWorkerDataField(node: TSESTree.Node, kind: ForkKind, depth: number): boolean {
     const target = unwrap(node);
-    return target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, depth + 1) === WORKER_DATA;
+    return target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, kind, depth + 1) === WORKER_DATA;
   }
 
-  private guardOfLogical(node: TSESTree.LogicalExpression, depth: number): Guard | undefined {
-    const left = this.guardOf(node.left, depth + 1);
-    const right = this.guardOf(node.right, depth + 1);
+  private guardOfLogical(node: TSESTree.LogicalExpression, kind: ForkKind, depth: number): Guard | undefined {
+    const left = this.guardOf(node.left, kind, depth + 1);
+    const right = this.guardOf(node.right, kind, depth + 1);
     if (!left && !right) return undefined;
     if (node.operator === '&&') {
       return {
@@ -258,32 +314,38 @@ class GuardReasoner implements GuardAnalysis {
    * argument), `process.env.ROLE === 'child'` (a child environment entry),
    * `workerData.role === 'reader'`.
    */
-  private guardOfComparison(node: TSESTree.BinaryExpression, depth: number): Guard | undefined {
+  private guardOfComparison(node: TSESTree.BinaryExpression, kind: ForkKind, depth: number): Guard | undefined {
     if (node.operator === 'in') {
       const key = node.left.type === AST_NODE_TYPES.Literal ? node.left.value : undefined;
-      return key === 'NODE_UNIQUE_ID' && isProcessEnv(node.right) ? CHILD_WHEN_TRUE : undefined;
+      return key === 'NODE_UNIQUE_ID' && this.memberPath(node.right) === 'env' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
     }
     const equality = node.operator === '===' || node.operator === '==';
     if (!equality && node.operator !== '!==' && node.operator !== '!=') return undefined;
     const [subject, other] = isComparand(node.right) ? [node.left, node.right] : [node.right, node.left];
     let guard: Guard | undefined;
+    const childValue = this.childValueSignal(subject, other);
     if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof') {
       const type = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
-      const inner = this.guardOf(subject.argument, depth + 1);
+      const inner = this.guardOf(subject.argument, kind, depth + 1);
       guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
-    } else if (this.readsChildValue(subject, other)) {
-      guard = CHILD_WHEN_TRUE;
-    } else if (isNonNullLiteral(other) && this.isWorkerDataField(subject, depth)) {
+    } else if (childValue) {
+      guard = forKind(childValue, kind);
+    } else if (isNonNullLiteral(other) && this.isWorkerDataField(subject, kind, depth)) {
       // Equal to a value only if the worker was given one; the main thread's workerData is null.
       guard = { whenTrue: 'child' };
     } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
-      const inner = this.guardOf(subject, depth + 1);
+      const inner = this.guardOf(subject, kind, depth + 1);
       guard = other.value ? inner : negate(inner);
     } else if (isNullish(other)) {
-      guard = negate(this.guardOf(subject, depth + 1));
+      guard = negate(this.guardOf(subject, kind, depth + 1));
     }
     return equality ? guard : negate(guard);
   }
+}
+
+/** The signal, when it tells apart the parent and the children of a fork of `kind`. */
+function forKind(signal: Signal | undefined, kind: ForkKind): Guard | undefined {
+  return signal?.kinds.includes(kind) ? signal : undefined;
 }
 
 function negate(guard: Guard | undefined): Guard | undefined {
@@ -302,42 +364,6 @@ function isNullish(node: TSESTree.Node): boolean {
   return (
     (node.type === AST_NODE_TYPES.Literal && node.value === null) ||
     (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined')
-  );
-}
-
-/** `process.send` exists only in a forked child; `NODE_UNIQUE_ID` only in a cluster worker. */
-function isProcessChildSignal(node: TSESTree.MemberExpression): boolean {
-  const name = getPropertyName(node);
-  if (name === 'send') return isGlobalProcess(node.object);
-  return name === 'NODE_UNIQUE_ID' && isProcessEnv(node.object);
-}
-
-function isProcessEnv(node: TSESTree.Node): boolean {
-  const target = unwrap(node);
-  return (
-    target.type === AST_NODE_TYPES.MemberExpression &&
-    getPropertyName(target) === 'env' &&
-    isGlobalProcess(target.object)
-  );
-}
-
-/** `process.argv` */
-function isProcessArgv(node: TSESTree.Node): boolean {
-  const target = unwrap(node);
-  return (
-    target.type === AST_NODE_TYPES.MemberExpression && getPropertyName(target) === 'argv' && isGlobalProcess(target.object)
-  );
-}
-
-/** `process.argv[2]` */
-function isProcessArgvElement(node: TSESTree.Node): boolean {
-  const target = unwrap(node);
-  return (
-    target.type === AST_NODE_TYPES.MemberExpression &&
-    target.computed &&
-    target.property.type === AST_NODE_TYPES.Literal &&
-    typeof target.property.value === 'number' &&
-    isProcessArgv(target.object)
   );
 }
 

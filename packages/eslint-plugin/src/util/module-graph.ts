@@ -8,17 +8,19 @@
  * transitively, and parses each file once per lint run: the parse is cached by
  * absolute path and mtime for the life of the process. A module that only
  * exports a factory (or a class whose instance fields create the pool), or
- * guards its own creation, does not count; cycles end.
+ * guards its own creation, does not count; one that calls its own factory at
+ * load (`export const pool = build()`) does. Cycles end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { parseForESLint } from '@typescript-eslint/parser';
-import { enclosingFunction } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
+import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
 import { findRequireCalls, type ParsedSource } from './module-references';
+import { analyzeRunSides } from './run-sides';
 
 /** A pool that a module (or one it loads) creates as it loads. */
 export interface LoadTimePool {
@@ -71,14 +73,19 @@ export function findLocalImports(source: ParsedSource): LocalImport[] {
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
-/** The first pool that loading `specifier` from `fromFile` creates, following local imports. */
+/**
+ * The first pool that loading `specifier` from `fromFile` creates, following
+ * local imports; `kinds` are the forking file's self-forks, whose guards a
+ * module may use to keep its creation to one side.
+ */
 export function findPoolCreatedAtLoad(
   fromFile: string,
   specifier: string,
   creators: readonly CreatorOption[],
+  kinds: readonly ForkKind[],
 ): LoadTimePool | undefined {
   const file = resolveLocalModule(fromFile, specifier);
-  return file ? poolCreatedByModule(file, creators, new Set()) : undefined;
+  return file ? poolCreatedByModule(file, creators, kinds, new Set()) : undefined;
 }
 
 /** Resolves a relative specifier the way Node and TypeScript's bundler/node16 resolution would. */
@@ -112,6 +119,7 @@ const parseCache = new Map<string, CachedParse>();
 function poolCreatedByModule(
   file: string,
   creators: readonly CreatorOption[],
+  kinds: readonly ForkKind[],
   visiting: Set<string>,
 ): LoadTimePool | undefined {
   if (visiting.has(file)) return undefined;
@@ -119,9 +127,8 @@ function poolCreatedByModule(
   const parsed = parseModule(file);
   if (!parsed) return undefined;
   const { source, text } = parsed;
-  const guards = analyzeGuards(source);
-  const runsOnLoad = (node: TSESTree.Node): boolean =>
-    enclosingFunction(node) === undefined && guards.positionOf(node) === 'shared';
+  const runSides = analyzeRunSides(source, analyzeGuards(source), kinds);
+  const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
   for (const site of findCreationSites(source, creators)) {
     if (runsOnLoad(site.node)) {
       return { file, line: site.node.loc.start.line, creator: text.slice(site.node.range[0], site.node.range[1]) };
@@ -130,7 +137,7 @@ function poolCreatedByModule(
   for (const local of findLocalImports(source)) {
     if (!runsOnLoad(local.node)) continue;
     const next = resolveLocalModule(file, local.specifier);
-    const found = next && poolCreatedByModule(next, creators, visiting);
+    const found = next && poolCreatedByModule(next, creators, kinds, visiting);
     if (found) return found;
   }
   return undefined;

@@ -5,9 +5,11 @@
  * (from the shared creator table), a variable initialized or assigned from one,
  * a `this.x` member assigned one in the same class, a property of a local
  * object literal, destructuring of such literals, a parameter's default
- * (`function run(w, db = new Pool())`), and checkouts on a pool
+ * (`function run(w, db = new Pool())`), checkouts on a pool
  * (`pool.connect()`, `await pool.getConnection()`, `.then(client => ...)`,
- * `pool.connect((err, client) => ...)`).
+ * `pool.connect((err, client) => ...)`), and methods that return the pool
+ * itself or a wrapper of it (`new Pool().on('error', log)`,
+ * `await new DataSource(opts).initialize()`, `mysql.createPool(opts).promise()`).
  *
  * A tracker is built once per file and creator options and memoizes every
  * answer, so a rule can ask about many nodes cheaply.
@@ -28,6 +30,25 @@ export interface PoolValueTracker {
 
 /** Methods that lease a connection from a pool. */
 const CHECKOUT_METHODS = new Set(['connect', 'getConnection', 'acquire', 'reserve']);
+
+/**
+ * Methods whose result is the same pool, client or engine (or a promise of
+ * it): EventEmitter's listener methods return `this`; typeorm's
+ * `initialize()` resolves to its DataSource; Prisma's `$extends()` returns an
+ * extended client; mysql2's `promise()` wraps the pool or connection. Not
+ * Prisma's `$connect()`, which resolves to nothing.
+ */
+const SAME_VALUE_METHODS = new Set([
+  'on',
+  'once',
+  'addListener',
+  'prependListener',
+  'prependOnceListener',
+  'setMaxListeners',
+  'initialize',
+  '$extends',
+  'promise',
+]);
 
 /** Deeper chains than this are not hand-written code; stop rather than risk a stack overflow. */
 const MAX_DEPTH = 12;
@@ -144,7 +165,7 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
       case AST_NODE_TYPES.NewExpression:
         return creationKinds.get(node) ?? null;
       case AST_NODE_TYPES.CallExpression:
-        return creationKinds.get(node) ?? checkoutKind(node, depth);
+        return creationKinds.get(node) ?? methodResultKind(node, depth);
       case AST_NODE_TYPES.Identifier:
         return identifierKind(node, depth);
       case AST_NODE_TYPES.MemberExpression:
@@ -169,11 +190,12 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     }
   }
 
-  /** `pool.connect()` and friends lease a connection from a pool value. */
-  function checkoutKind(call: TSESTree.CallExpression, depth: number): CreatorKind | null {
+  /** `pool.connect()` and friends lease a connection from a pool value; `pool.on(...)` is the pool. */
+  function methodResultKind(call: TSESTree.CallExpression, depth: number): CreatorKind | null {
     const callee = unwrap(call.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
     const name = staticMemberName(callee);
+    if (name !== undefined && SAME_VALUE_METHODS.has(name)) return kindOf(callee.object, depth);
     if (name === undefined || !CHECKOUT_METHODS.has(name)) return null;
     return kindOf(callee.object, depth) ? 'connection' : null;
   }

@@ -436,6 +436,24 @@ ruleTester.run('no-pool-across-boundary', rule, {
       const tinypool = new Tinypool({ filename: './task.js' });
       await tinypool.run({ sql: 'select 1' });
     `,
+    // What a method returns is not the pool unless the method returns the pool itself.
+    code`
+      import { Worker } from 'node:worker_threads';
+      import { PrismaClient } from '@prisma/client';
+      import mysql from 'mysql2';
+      const w = new Worker('./task.js');
+      const connected = await new PrismaClient().$connect();
+      w.postMessage(connected);
+      const [rows] = await mysql.createPool({}).promise().query('select 1');
+      w.postMessage(rows);
+    `,
+    code`
+      import { Worker } from 'node:worker_threads';
+      import { EventEmitter } from 'node:events';
+      const w = new Worker('./task.js');
+      const bus = new EventEmitter().on('error', console.error);
+      w.postMessage({ bus });
+    `,
   ],
   invalid: [
     // ---- postMessage ----
@@ -696,6 +714,58 @@ ruleTester.run('no-pool-across-boundary', rule, {
         new Worker(new URL('./task.js', import.meta.url), { workerData: { clients: [mongo] } });
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 77, data: { kind: 'client', channel: WORKER_DATA } }],
+    },
+    // ---- methods that return the pool, client or engine itself ----
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        import { DataSource } from 'typeorm';
+        import { PrismaClient } from '@prisma/client';
+        import mysql from 'mysql2';
+        import Redis from 'ioredis';
+        const w = new Worker('./task.js');
+        const pool = new pg.Pool().on('error', console.error);
+        w.postMessage({ pool });
+        const ds = await new DataSource({ type: 'postgres' }).initialize();
+        w.postMessage(ds);
+        const prisma = new PrismaClient().$extends({});
+        w.postMessage(prisma);
+        const mp = mysql.createPool({}).promise();
+        w.postMessage(mp);
+        const redis = new Redis().once('ready', () => {}).setMaxListeners(20);
+        w.postMessage(redis);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 9, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 11, column: 15, data: { kind: 'engine', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 13, column: 15, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 15, column: 15, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 17, column: 15, data: { kind: 'client', channel: POST } },
+      ],
+    },
+    {
+      code: code`
+        const { Worker } = require('worker_threads');
+        const { DataSource } = require('typeorm');
+        const w = new Worker('./task.js');
+        new DataSource({}).initialize().then(ds => w.postMessage(ds));
+        const pool = require('pg').Pool;
+        const p = new pool().addListener('error', () => {}).prependListener('connect', () => {});
+        process.send(p);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 4, column: 58, data: { kind: 'engine', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 14, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // better-sqlite3 opens a database without `new` too
+    {
+      code: code`
+        const Database = require('better-sqlite3');
+        process.send(Database('app.db'));
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 2, column: 14, data: { kind: 'connection', channel: SEND } }],
     },
     // ---- IPC send ----
     {

@@ -759,6 +759,29 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_JS,
     },
 
+    // a module whose factory is only called from an exported function
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { getPool } from './db-factory-called-lazily.mjs';
+        if (cluster.isPrimary) cluster.fork();
+        else await getPool().query('select 1');
+      `,
+      filename: SERVER_MJS,
+    },
+    // a require() inside a function called only in the worker branch
+    {
+      code: code`
+        const cluster = require('cluster');
+        function loadDb() {
+          return require('./db-calls-factory');
+        }
+        if (cluster.isPrimary) cluster.fork();
+        else loadDb();
+      `,
+      filename: SERVER_JS,
+    },
+
     // ---- typed mode ----
     // without typeChecked, a pool from a local factory is not seen
     {
@@ -822,6 +845,158 @@ ruleTester.run('no-pool-before-fork', rule, {
       languageOptions: typedLanguageOptions,
       options: [{ typeChecked: true }],
     },
+
+    // ---- functions run where they are called at load ----
+    // called only in the worker branch, also through another function
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function makePool() {
+        return new Pool();
+      }
+      function start() {
+        return makePool();
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else start();
+    `,
+    // called only from a handler, or from a factory nobody calls at load
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const createDb = () => new Pool();
+      function route() {
+        return createDb();
+      }
+      process.on('message', () => createDb());
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    // recursion and call cycles that nothing starts at load end, and stay silent
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function connect(retries) {
+        return retries > 0 ? connect(retries - 1) : new Pool();
+      }
+      function ping() {
+        return pong();
+      }
+      function pong() {
+        new Pool();
+        return ping();
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else connect(3);
+    `,
+    // a function called only in the primary branch, with allowPrimaryPools
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        function startPrimary() {
+          const metrics = new Pool();
+          for (let i = 0; i < 4; i++) cluster.fork();
+        }
+        if (cluster.isPrimary) startPrimary();
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
+    // a fork-logic function called only in the worker branch of another guard
+    code`
+      import cluster from 'node:cluster';
+      import { Worker, isMainThread } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      function startThreads() {
+        if (isMainThread) {
+          new Worker(new URL(import.meta.url));
+          return;
+        }
+        const pool = new Pool();
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else startThreads();
+    `,
+
+    // ---- aliases of process.send and NODE_UNIQUE_ID ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const { NODE_UNIQUE_ID } = process.env;
+      if (NODE_UNIQUE_ID) {
+        const pool = new Pool();
+      } else {
+        cluster.fork();
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const { NODE_UNIQUE_ID } = process.env;
+      function main() {
+        if (!NODE_UNIQUE_ID) {
+          cluster.fork();
+          return;
+        }
+        const pool = new Pool();
+      }
+      main();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const { NODE_UNIQUE_ID: uid } = process.env;
+      if (!uid) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const env = process.env;
+      const { env: { NODE_UNIQUE_ID: id } } = process;
+      if (env.NODE_UNIQUE_ID) new Pool();
+      else cluster.fork();
+      if (id === undefined) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const { send } = process;
+      if (send) {
+        const pool = new Pool();
+      } else {
+        fork(__filename);
+      }
+    `,
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const { argv } = process;
+      if (argv[2] === 'worker') new Pool();
+      else fork(__filename, ['worker']);
+    `,
+
+    // ---- a guard counts for the forks whose parent and child it tells apart ----
+    // a cluster worker has an IPC channel too
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (process.send) new Pool();
+      else cluster.fork();
+    `,
+    // each fork behind its own guard
+    code`
+      import cluster from 'node:cluster';
+      import { Worker, isMainThread } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (cluster.isPrimary) {
+        cluster.fork();
+      } else if (isMainThread) {
+        new Worker(new URL(import.meta.url));
+      } else {
+        const pool = new Pool();
+      }
+    `,
   ],
 
   invalid: [
@@ -1784,6 +1959,22 @@ ruleTester.run('no-pool-before-fork', rule, {
       options: [{ typeChecked: true }],
       errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 14 }],
     },
+    // a local factory called at load: one pool, reported once, on its creation
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        function make(): import('pg').Pool {
+          return new Pool();
+        }
+        const pool = make();
+        cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 4, column: 10 }],
+    },
     // typed in the primary branch; a known creator is reported once, not twice
     {
       code: `${PG_MODULE}\n${code`
@@ -1803,6 +1994,293 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: P + 4, column: 16 },
         { messageId: 'poolInPrimary', line: P + 6, column: 19 },
       ],
+    },
+
+    // ---- a function called at load runs its creations at load ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        function connect() {
+          return new Pool();
+        }
+        connect();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 10 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const createDb = () => new Pool();
+        export const db = createDb();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 24 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import knex from 'knex';
+        let db;
+        async function setup() {
+          db = knex({ client: 'pg' });
+        }
+        await setup();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 8 }],
+    },
+    // through another function, through recursion, and through a call cycle
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        function makePool() {
+          return new Pool();
+        }
+        function boot() {
+          return makePool();
+        }
+        function connect(retries) {
+          return retries > 0 ? connect(retries - 1) : new Pool();
+        }
+        function ping() {
+          return pong();
+        }
+        function pong() {
+          new Pool();
+          return ping();
+        }
+        boot();
+        connect(3);
+        ping();
+        cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 10 },
+        { messageId: 'poolBeforeFork', line: 10, column: 47 },
+        { messageId: 'poolBeforeFork', line: 16, column: 3 },
+      ],
+    },
+    // called in the primary branch and in the worker branch: both open one
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const makePool = () => new Pool();
+        if (cluster.isPrimary) {
+          makePool();
+          cluster.fork();
+        } else {
+          makePool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 24 }],
+    },
+    // called only in the primary branch
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        function makePool() {
+          return new Pool();
+        }
+        if (cluster.isPrimary) {
+          makePool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 10 }],
+    },
+    // a function holding the fork runs where it is called: here in the primary only
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        function startPrimary() {
+          const p = new Pool();
+          for (let i = 0; i < 4; i++) cluster.fork();
+        }
+        if (cluster.isPrimary) startPrimary();
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 13 }],
+    },
+    // ... and on the shared path when it is exported rather than called
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        export function startPrimary() {
+          const p = new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 13 }],
+    },
+
+    // ---- an alias proves the primary side too; a destructured default is no alias ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const { NODE_UNIQUE_ID } = process.env;
+        if (!NODE_UNIQUE_ID) {
+          const metrics = new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 19 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const { send = () => {} } = process;
+        if (send) {
+          const pool = new Pool();
+        } else {
+          fork(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+
+    // ---- a guard of another fork kind does not tell this fork's parent from its child ----
+    // a child_process child is no cluster worker: cluster.isPrimary is true there too
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          fork(__filename);
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+    // a worker thread of the primary is in the primary's process
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          new Worker(new URL(import.meta.url));
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+    // a cluster worker's main thread is a main thread
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { isMainThread } = require('worker_threads');
+        const { Pool } = require('pg');
+        if (isMainThread) {
+          const pool = new Pool();
+          cluster.fork();
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+    // a worker thread has process.send only if its process has
+    {
+      code: code`
+        const { Worker } = require('worker_threads');
+        const { Pool } = require('pg');
+        if (!process.send) {
+          const pool = new Pool();
+          new Worker(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // NODE_UNIQUE_ID is cluster's: a forked child may lack it too
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (!process.env.NODE_UNIQUE_ID) {
+          const pool = new Pool();
+          fork(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    // two kinds of fork: the guard of one leaves the other's child sharing the path
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          cluster.fork();
+          fork(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+
+    // ---- chains on a creation, and better-sqlite3 without `new`: one creation each ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const mysql = require('mysql2');
+        const { PrismaClient } = require('@prisma/client');
+        const Database = require('better-sqlite3');
+        const Db = Database;
+        const mp = mysql.createPool({}).promise();
+        const prisma = new PrismaClient().$extends({});
+        const a = Database('a.db');
+        const b = Db('b.db');
+        cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 12 },
+        { messageId: 'poolBeforeFork', line: 7, column: 16 },
+        { messageId: 'poolBeforeFork', line: 8, column: 11 },
+        { messageId: 'poolBeforeFork', line: 9, column: 11 },
+      ],
+    },
+
+    // ---- cross-file: a module that calls its own factory at load ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { pool } = require('./db-calls-factory');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from './db-calls-factory.mjs';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // a require() inside a function the forking file calls at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        function loadDb() {
+          return require('./db-creates');
+        }
+        const db = loadDb();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 3, column: 10 }],
     },
   ],
 });

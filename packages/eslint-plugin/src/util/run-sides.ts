@@ -1,0 +1,119 @@
+/**
+ * Which side of a self-fork a node runs on as the file loads, following the
+ * calls of the file's own functions.
+ *
+ * A guard tells the side of the code beneath it, but code in a function runs
+ * where the function is called: `function connect() { return new Pool() }`
+ * opens a pool on every side that calls `connect()` at load (module scope, or
+ * a function that is itself called at load), in the primary only when the
+ * calls sit in the primary's branch, and nowhere when nothing calls it at
+ * load (a factory, a handler). The body of a function that holds the fork
+ * logic (`main()`) runs where it is called too, and on the shared path when
+ * no call of it is found (exported, passed as a callback).
+ *
+ * Calls are found by name, for functions declared once and never reassigned
+ * (`function f() {}`, `const f = () => ...`). Each function's callers are
+ * resolved once, so the walk is linear in the file; a call cycle is cut where
+ * it closes (its functions count the sides of the calls from outside it) and
+ * chains of callers deeper than MAX_DEPTH run on no known side.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { enclosingFunction, type DeferredCode } from './ast';
+import type { ForkKind } from './fork-sites';
+import type { GuardAnalysis, Position } from './guards';
+import type { ParsedSource } from './module-references';
+
+export interface RunSides {
+  /** The side `node` runs on as the file loads, or undefined when nothing runs it at load. */
+  sideOf(node: TSESTree.Node): Position | undefined;
+}
+
+/** Chains of callers deeper than this are not hand-written code. */
+const MAX_DEPTH = 16;
+
+/**
+ * @param kinds the kinds of this file's self-forks, whose guards count
+ * @param forkLogic functions whose bodies are the fork logic (see no-pool-before-fork)
+ */
+export function analyzeRunSides(
+  source: ParsedSource,
+  guards: GuardAnalysis,
+  kinds: readonly ForkKind[],
+  forkLogic: ReadonlySet<TSESTree.Node> = new Set(),
+): RunSides {
+  const callerSides = new Map<DeferredCode, Position | undefined>();
+  const resolving = new Set<DeferredCode>();
+
+  function sideOf(node: TSESTree.Node, depth: number): Position | undefined {
+    const position = guards.positionOf(node, kinds);
+    if (position !== 'shared') return position;
+    const fn = enclosingFunction(node);
+    if (!fn) return 'shared';
+    const callers = callerSide(fn, depth);
+    return forkLogic.has(fn) ? (callers ?? 'shared') : callers;
+  }
+
+  /** The sides the calls of `fn` run on, combined. */
+  function callerSide(fn: DeferredCode, depth: number): Position | undefined {
+    if (callerSides.has(fn)) return callerSides.get(fn);
+    if (resolving.has(fn) || depth > MAX_DEPTH) return undefined;
+    resolving.add(fn);
+    const sides = new Set<Position>();
+    const { calls, escapes } = callsOf(source, fn);
+    for (const call of calls) {
+      const side = sideOf(call, depth + 1);
+      if (side) sides.add(side);
+    }
+    // A fork-logic function handed on (`export`, `setImmediate(main)`) runs as before: on the shared path.
+    if (escapes && forkLogic.has(fn)) sides.add('shared');
+    resolving.delete(fn);
+    const side = combine(sides);
+    callerSides.set(fn, side);
+    return side;
+  }
+
+  return { sideOf: node => sideOf(node, 0) };
+}
+
+/** Called in the parent and in a child, or anywhere shared: shared. */
+function combine(sides: ReadonlySet<Position>): Position | undefined {
+  if (sides.has('shared') || (sides.has('parent') && sides.has('child'))) return 'shared';
+  return sides.has('parent') ? 'parent' : sides.has('child') ? 'child' : undefined;
+}
+
+/** `f()` calls of a named local function, and whether its name is also read some other way. */
+function callsOf(source: ParsedSource, fn: DeferredCode): { calls: TSESTree.CallExpression[]; escapes: boolean } {
+  const variable = nameOf(source, fn);
+  const calls: TSESTree.CallExpression[] = [];
+  let escapes = false;
+  for (const ref of variable?.references ?? []) {
+    if (ref.init) continue;
+    const parent = ref.identifier.parent;
+    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === ref.identifier) calls.push(parent);
+    else escapes = true;
+  }
+  return { calls, escapes };
+}
+
+/** The variable naming `fn` when it is declared once and never reassigned: `function f() {}`, `const f = () => ...`. */
+function nameOf(source: ParsedSource, fn: DeferredCode): TSESLint.Scope.Variable | undefined {
+  let declaring: TSESTree.FunctionDeclaration | TSESTree.VariableDeclarator | undefined;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration) {
+    declaring = fn;
+  } else if (
+    fn.parent?.type === AST_NODE_TYPES.VariableDeclarator &&
+    fn.parent.init === fn &&
+    fn.parent.id.type === AST_NODE_TYPES.Identifier
+  ) {
+    declaring = fn.parent;
+  }
+  if (!declaring) return undefined;
+  // A function declaration also declares its parameters; its name is the FunctionName definition.
+  const defType = declaring.type === AST_NODE_TYPES.FunctionDeclaration ? 'FunctionName' : 'Variable';
+  const variable = source.scopeManager
+    ?.getDeclaredVariables(declaring)
+    .find(candidate => candidate.defs.some(def => def.type === defType));
+  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  return variable;
+}
