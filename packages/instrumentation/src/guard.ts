@@ -104,12 +104,15 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     handingOut: (conn) => installed?.handingOut?.(conn) ?? false,
     learnEndpoint: (learned) => {
       const learnedName = endpointName(learned);
-      if (!provisionalName || learnedName === undefined) return;
-      provisionalName = false;
-      releasePoolName(state.name);
-      state.name = uniquePoolName(learnedName);
-      poolRenamed(state);
+      // Learnt once; a pool named by the app keeps its name but gains its server's attributes.
+      if (learnedName === undefined || endpointName(state.endpoint) !== undefined) return;
       (state as { endpoint: PoolEndpoint | undefined }).endpoint = learned;
+      if (provisionalName) {
+        provisionalName = false;
+        releasePoolName(state.name);
+        state.name = uniquePoolName(learnedName);
+        poolRenamed(state);
+      }
       if (state.metrics !== undefined) renameMeteredPool(state.metrics);
     },
     reconfigure: (next, newName) => {

@@ -6,6 +6,11 @@
  * connection, never over one of the app's leases, and never keeps the
  * process alive: its socket is unref'd. Failures go to diag; the gauge is
  * then simply absent.
+ *
+ * A pg pool is read at once, with its own settings. A mysql2 pool, and a
+ * generic pool (generic-pool, tarn, knex) lending pg Clients or mysql2
+ * connections, is read when the first connection is seen: its class and
+ * settings open the one-off connection.
  */
 import { diag } from '@opentelemetry/api';
 import type { MeteredPool } from './pool-metrics';
@@ -30,9 +35,11 @@ function isPgPoolWithClient(pool: object): pool is PgPoolWithClient {
   return typeof candidate.Client === 'function' && typeof candidate.options === 'object' && candidate.options !== null;
 }
 
-async function readPg(pool: PgPoolWithClient): Promise<number | undefined> {
-  // The pool's own settings (host, credentials, TLS), on a client the pool never lends.
-  const client = new pool.Client({ ...pool.options, connectionTimeoutMillis: pool.options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS });
+type PgClientClass = new (options: object) => PgOneOffClient;
+
+/** One pg client of `Client` with `options` (host, credentials, TLS), which no pool lends. */
+async function readPg(Client: PgClientClass, options: object): Promise<number | undefined> {
+  const client = new Client(options);
   client.on('error', (err) => diag.debug('poolguard: the max_connections connection failed', err));
   client.connection?.stream?.unref?.();
   try {
@@ -63,10 +70,16 @@ interface Mysql2CorePoolConfig {
  * pool's first connection and opens a plain one of its base class (a
  * PoolConnection's parent) with the pool's own connection config.
  */
-function readMysql2(pool: Mysql2CorePoolConfig, connection: object): Promise<number | undefined> {
+function readMysql2Pool(pool: Mysql2CorePoolConfig, connection: object): Promise<number | undefined> {
   const PoolConnection = (connection as { constructor?: unknown }).constructor;
-  const Connection = typeof PoolConnection === 'function' ? Object.getPrototypeOf(PoolConnection) as new (opts: object) => Mysql2OneOff : undefined;
-  const config = pool._createConnectionConfig?.() ?? pool.config?.connectionConfig;
+  const Connection = typeof PoolConnection === 'function' ? Object.getPrototypeOf(PoolConnection) as Mysql2ConnectionClass : undefined;
+  return readMysql2(Connection, pool._createConnectionConfig?.() ?? pool.config?.connectionConfig);
+}
+
+type Mysql2ConnectionClass = new (opts: object) => Mysql2OneOff;
+
+/** One plain mysql2 connection of `Connection` with `config`. */
+function readMysql2(Connection: Mysql2ConnectionClass | undefined, config: object | undefined): Promise<number | undefined> {
   if (typeof Connection !== 'function' || config === undefined) return Promise.resolve(undefined);
   const oneOff = new Connection({ config });
   oneOff.stream?.unref?.();
@@ -95,17 +108,54 @@ function settle(read: Promise<number | undefined>, metered: MeteredPool): void {
  */
 export function readServerLimit(library: string, pool: object, metered: MeteredPool): ((connection: object) => void) | undefined {
   if (library === 'pg' && isPgPoolWithClient(pool)) {
-    settle(readPg(pool), metered);
+    // The pool's own settings, with a connect timeout so that a dead server ends the read.
+    settle(readPg(pool.Client, { ...pool.options, connectionTimeoutMillis: pool.options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS }), metered);
     return undefined;
   }
-  if (library === 'mysql2') {
-    let started = false;
-    return (connection) => {
-      if (started) return;
-      started = true;
-      settle(readMysql2(pool as Mysql2CorePoolConfig, connection), metered);
-    };
+  if (library === 'mysql2') return once((connection) => settle(readMysql2Pool(pool as Mysql2CorePoolConfig, connection), metered));
+  // A generic pool: read through the first lent connection of a driver poolguard knows.
+  return once((resource) => {
+    const read = readThroughResource(resource);
+    if (read === undefined) diag.debug(`poolguard: checkServerLimit: the ${library} pool "${metered.pool.name}" lends no pg or mysql2 connection`);
+    else settle(read, metered);
+  });
+}
+
+/** `fn` for the first connection seen only. */
+function once(fn: (connection: object) => void): (connection: object) => void {
+  let started = false;
+  return (connection) => {
+    if (started) return;
+    started = true;
+    fn(connection);
+  };
+}
+
+/**
+ * The read for a pool lending `resource`: a pg Client (its class and its
+ * connection parameters, credentials included, which a Client reads whether
+ * enumerable or not), a mysql2 connection or a mysql2/promise one (its core's
+ * class and config). Undefined for anything else.
+ */
+function readThroughResource(resource: object): Promise<number | undefined> | undefined {
+  const pg = resource as { connectionParameters?: object; _queryQueue?: unknown; constructor?: unknown };
+  if (pg.connectionParameters !== undefined && Array.isArray(pg._queryQueue) && typeof pg.constructor === 'function') {
+    return readPg(pg.constructor as PgClientClass, Object.assign(Object.create(pg.connectionParameters) as object, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
   }
-  diag.debug(`poolguard: checkServerLimit is not supported for ${library} pools`);
-  return undefined;
+  const mysql2 = mysql2Core(resource);
+  if (mysql2 === undefined) return undefined;
+  const Class = mysql2.constructor as Mysql2ConnectionClass & { name?: string };
+  // A PoolConnection would return itself to a pool on end(): its base class opens a plain connection.
+  const Connection = Class.name === 'PoolConnection' ? Object.getPrototypeOf(Class) as Mysql2ConnectionClass : Class;
+  return readMysql2(Connection, mysql2.config);
+}
+
+/** The callback-API mysql2 connection `resource` is or wraps (mysql2/promise's `.connection`). */
+function mysql2Core(resource: object): { constructor: unknown; config: object } | undefined {
+  const isCore = (value: unknown): value is { constructor: unknown; config: object } =>
+    value !== null && typeof value === 'object' && typeof (value as { execute?: unknown }).execute === 'function' &&
+    (value as { _commands?: unknown })._commands !== undefined && typeof (value as { config?: unknown }).config === 'object';
+  if (isCore(resource)) return resource;
+  const inner = (resource as { connection?: unknown }).connection;
+  return isCore(inner) ? inner : undefined;
 }

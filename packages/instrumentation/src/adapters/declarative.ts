@@ -49,6 +49,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
 
     const firstSight = (connection: object) => (): void => {
       if (!connectionWrappers.adopt(connection)) return;
+      state.connectionSeen?.(connection);
       for (const name of connectionUse) {
         connectionWrappers.method(connection, name, (next) => function use(this: object) {
           const conn = connectionStateOf(connection);

@@ -256,7 +256,8 @@ export function endpointOfResource(resource: object): PoolEndpoint | undefined {
 
 /**
  * Guards for the resources a generic pool lends (generic-pool, tarn): the
- * first time one is seen, the pool learns its server from it and, for a known
+ * first time one is seen, the pool learns its server from it (and, with
+ * checkServerLimit, reads the server's limit through it) and, for a known
  * driver, its queries are guarded; `transaction` reads its state at release.
  */
 export function knownResources(state: PoolState): {
@@ -270,6 +271,7 @@ export function knownResources(state: PoolState): {
     firstSight: (resource) => () => {
       if (!wrappers.adopt(resource)) return;
       state.learnEndpoint(endpointOfResource(resource));
+      state.connectionSeen?.(resource);
       const reader = guardKnownResource(state, resource, wrappers);
       if (reader !== undefined) transactions.set(resource, reader);
     },
