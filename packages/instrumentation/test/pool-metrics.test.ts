@@ -80,6 +80,17 @@ describe('pool metrics: create_time and timeouts', () => {
     assert.equal(factory.create, appCreate, 'the app\'s factory object is left as it was');
   });
 
+  it('generic-pool: the `min` resources its constructor starts creating, before poolguard sees the pool, are timed too', async () => {
+    const pool = guardPool(genericPool.createPool<pg.Client>({ create: openClient, destroy: (client) => client.end() }, { max: 2, min: 2 }), { name: 'metrics-create-min' });
+    try {
+      await pool.ready();
+      await assertTwoCreations('metrics-create-min');
+    } finally {
+      await pool.drain();
+      await pool.clear();
+    }
+  });
+
   it('records how long each new tarn resource took to create, from its create events', async () => {
     const pool = guardPool(new TarnPool<pg.Client>({ create: openClient, destroy: (client) => client.end(), min: 0, max: 2 }), { name: 'metrics-create-tarn' });
     try {

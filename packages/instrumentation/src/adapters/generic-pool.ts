@@ -24,6 +24,8 @@ export interface GenericPool {
   destroy(resource: object): PromiseLike<void>;
   drain(): PromiseLike<void>;
   _factory: unknown;
+  /** The factory's create() calls under way. */
+  _factoryCreateOperations?: unknown;
   _allObjects: Set<PooledResource>;
   _availableObjects: { length: number };
   _waitingClientsQueue: { length: number };
@@ -72,6 +74,20 @@ function timedFactory(factory: Factory, state: PoolState): Factory {
   });
 }
 
+/**
+ * The creations a pool started before poolguard took it over: generic-pool's
+ * constructor asks the factory for `min` resources at once, before the
+ * instrumentation's hook (or a guardPool() in the same tick) sees the pool.
+ * They are timed from now, which is within microseconds of their start then.
+ */
+function timeCreationsUnderWay(pool: GenericPool, state: PoolState): void {
+  const began = metricsClock(state.metrics);
+  if (began === 0 || !(pool._factoryCreateOperations instanceof Set)) return;
+  for (const operation of pool._factoryCreateOperations as Set<unknown>) {
+    Promise.resolve(operation).then(() => recordCreateTime(state.metrics, began), () => undefined);
+  }
+}
+
 function install(pool: GenericPool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
   const resources = knownResources(state);
@@ -85,6 +101,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
       if (pool._factory === timed) pool._factory = factory;
     });
   }
+  timeCreationsUnderWay(pool, state);
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: GenericPool) {
     const request = checkoutRequested(state);
