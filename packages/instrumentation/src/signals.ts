@@ -60,10 +60,20 @@ function withoutOwnFrames(stack: string): string {
   return stack.split('\n').filter((line) => !(line.includes(own) && line.trimStart().startsWith('at '))).join('\n');
 }
 
+/**
+ * The owner task of the lease a violation is about: the current lease's, or
+ * on a connection no one holds (a use or release after release), the owner of
+ * the lease that ended last.
+ */
+function ownerOf(conn: ConnectionState | undefined): Task | undefined {
+  if (conn === undefined) return undefined;
+  return conn.leased ? conn.owner : conn.previousOwner;
+}
+
 function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails): Violation {
   const info = KIND_INFO[kind];
   const conn = details.connection;
-  const owner = conn?.owner;
+  const owner = ownerOf(conn);
   const detail = details.detail === undefined ? '' : ` ${details.detail}`;
   const violation: Violation = {
     kind,
@@ -167,7 +177,7 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
     return undefined;
   }
   try {
-    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', details.connection?.owner);
+    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', ownerOf(details.connection));
   } catch (err) {
     diag.error(`poolguard: failed to emit the signals for ${kind}`, err);
   }

@@ -4,8 +4,9 @@
  * through a stale lease handle whatever the async context.
  */
 import assert from 'node:assert/strict';
+import type pg from 'pg';
 import { guardPool, runInTask } from '../../src';
-import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { finishedSpans, inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
 
@@ -34,6 +35,28 @@ describe('use_after_release', () => {
       assert.equal(events[0]!.attributes?.['db.client.connection.pool.name'], name);
       assert.equal(events[0]!.attributes?.['poolguard.lease.id'], leaseId);
       assert.equal(await violationCount(name, 'use_after_release'), 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('names the owner of the ended lease: its trace and span ids, and a link from the intruder\'s span', async () => {
+    const name = 'uar-owner';
+    const pool = guardPool(newPool(), { name });
+    try {
+      let released: pg.PoolClient | undefined;
+      const owner = await inSpan('uar-owner-span', async (span) => {
+        const client = await pool.connect();
+        client.release();
+        released = client;
+        return span.spanContext();
+      });
+      await inSpan('uar-intruder-span', () => released!.query('SELECT 1'));
+      const [record] = expectViolations(name, 'use_after_release', 1);
+      assert.equal(record!.attributes['poolguard.owner.trace_id'], owner.traceId);
+      assert.equal(record!.attributes['poolguard.owner.span_id'], owner.spanId);
+      const intruder = finishedSpans().find((span) => span.name === 'uar-intruder-span')!;
+      assert.ok(intruder.links.some((link) => link.context.spanId === owner.spanId), 'linked to the owner\'s span');
     } finally {
       await endPool(pool);
     }
