@@ -94,6 +94,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     endpoint,
     ended: false,
     guardedByHand: false,
+    handOptions: {},
     internalCheckouts: 0,
     internalCallbacks: 0,
     metrics: undefined,
@@ -199,23 +200,29 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new PoolGuardConfigError('name', 'expected a non-empty string');
   }
+  // A facade (mysql2/promise, knex) over a core pool the instrumentation's hook guarded counts as that pool.
+  const existing = poolStateOf(pool) ?? (options.adapter === undefined ? facadeState(pool, builtInAdapterOf(pool)) : undefined);
+  // Options of an earlier guardPool() call hold unless this one names them again.
+  const handOptions = existing === undefined ? options : { ...existing.handOptions, ...options };
   // A registered instrumentation's config is the default: its mode, onViolation and thresholds
   // hold for pools guarded by hand too, and the options given here override them.
-  const settings = resolveSettings(registered === undefined ? options : { ...registered.config, ...options });
+  const settings = resolveSettings(registered === undefined ? handOptions : { ...registered.config, ...handOptions });
   // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
   // A value no pool owns is reported with default settings: one pool's options are not the app's.
   attachBoundaries(globalTelemetry, () => ({ settings: defaultSettings ??= resolveSettings({}), telemetry: globalTelemetry }));
-  // A facade (mysql2/promise, knex) over a core pool the instrumentation's hook guarded counts as that pool.
-  const existing = poolStateOf(pool) ?? (options.adapter === undefined ? facadeState(pool, builtInAdapterOf(pool)) : undefined);
   if (existing !== undefined) {
     // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
     // and the options given here apply from now.
     if (Object.keys(options).length > 0) existing.reconfigure(settings, options.name);
     existing.guardedByHand = true;
+    existing.handOptions = handOptions;
     return pool;
   }
   guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
   const state = poolStateOf(pool);
-  if (state !== undefined) state.guardedByHand = true;
+  if (state !== undefined) {
+    state.guardedByHand = true;
+    state.handOptions = handOptions;
+  }
   return pool;
 }

@@ -9,7 +9,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import type { Settings } from './config';
 import type { MeteredPool } from './pool-metrics';
 import type { Task } from './task';
-import type { PoolEndpoint, PoolStats, TransactionState } from './types';
+import type { GuardPoolOptions, PoolEndpoint, PoolStats, TransactionState } from './types';
 
 /** Where signals go: the instrumentation's providers, or the global ones for guardPool. */
 export interface TelemetrySource {
@@ -31,6 +31,8 @@ export interface PoolState {
   ended: boolean;
   /** The app called guardPool() on it: disabling the instrumentation leaves it guarded. */
   guardedByHand: boolean;
+  /** The options of the app's guardPool() calls so far, merged: a later call changes only what it names. */
+  handOptions: GuardPoolOptions;
   /** >0 while the pool's own query path checks out (pool.query). */
   internalCheckouts: number;
   /** >0 while the pool's own code runs an internal lease's callback (pool.query). */

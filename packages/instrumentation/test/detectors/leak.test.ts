@@ -28,6 +28,22 @@ describe('leak', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
 
+  it('a second guardPool() call keeps the first call\'s leakThresholdMs unless it names one', async () => {
+    const name = 'leak-guarded-twice';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    guardPool(pool, { captureStacks: false });
+    assert.equal(poolStateOf(pool)!.settings.leakThresholdMs, THRESHOLD);
+    try {
+      const client = await runInTask(() => pool.connect());
+      await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+      client.release();
+      guardPool(pool, { leakThresholdMs: 60_000 });
+      assert.equal(poolStateOf(pool)!.settings.leakThresholdMs, 60_000, 'a later call that names it changes it');
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('reports a lease held past leakThresholdMs within the window, once', async () => {
     const name = 'leak-window';
     const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
