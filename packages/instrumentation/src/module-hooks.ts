@@ -58,22 +58,38 @@ export function guardedFactory<F extends AnyFactory>(factory: F, guard: Guard): 
   return guarded;
 }
 
-/** Replaces `exports[key]` in place, whether it is a data property or a getter (tarn's ESM interop). */
-function replaceExport<T extends object>(exports: T, key: string, make: (value: never) => unknown): void {
+/** An ES module namespace (import-in-the-middle's, under --import), as opposed to CommonJS exports. */
+function isNamespace(module: object): boolean {
+  return (module as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module';
+}
+
+/**
+ * Replaces `key` of the module's exports in place, whether it is a data
+ * property or a getter (tarn's ESM interop). Under --import the module is an
+ * ES namespace over the CommonJS exports: its named export (`import { Pool }
+ * from 'tarn'`) is a binding of its own, set through the namespace.
+ */
+function replaceExport(module: object, key: string, make: (value: never) => unknown): void {
+  const exports = exportsOf(module);
   const current = (exports as Record<string, unknown>)[key];
   if (current === undefined) return;
-  Object.defineProperty(exports, key, { value: make(current as never), writable: true, configurable: true, enumerable: true });
+  const replacement = make(current as never);
+  Object.defineProperty(exports, key, { value: replacement, writable: true, configurable: true, enumerable: true });
+  if (exports !== module && isNamespace(module) && key in module) (module as Record<string, unknown>)[key] = replacement;
 }
 
 export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefinition[] {
   const keep = <T>(exports: T) => exports;
   return [
     new InstrumentationNodeModuleDefinition('pg-pool', [...SUPPORTED_VERSIONS['pg-pool']], (module: AnyClass) => {
-      const exports = exportsOf(module);
-      return module === exports ? guardedSubclass(exports, guard) : module;
+      // The class is the module: under --import, the namespace's default export.
+      if (!isNamespace(module)) return guardedSubclass(module, guard);
+      const namespace = module as unknown as { default?: AnyClass };
+      if (namespace.default !== undefined) namespace.default = guardedSubclass(namespace.default, guard);
+      return module;
     }, keep),
     new InstrumentationNodeModuleDefinition('mysql2', [...SUPPORTED_VERSIONS.mysql2], (module: object) => {
-      replaceExport(exportsOf(module), 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
+      replaceExport(module, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
       return module;
     }, keep, [
       // mysql2/promise builds its core pool through this file, not through the main exports.
@@ -81,13 +97,12 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
         (createPool: AnyFactory) => guardedFactory(createPool, guard), keep),
     ]),
     new InstrumentationNodeModuleDefinition('generic-pool', [...SUPPORTED_VERSIONS['generic-pool']], (module: object) => {
-      const exports = exportsOf(module);
-      replaceExport(exports, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
-      replaceExport(exports, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
+      replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
+      replaceExport(module, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
       return module;
     }, keep),
     new InstrumentationNodeModuleDefinition('tarn', [...SUPPORTED_VERSIONS.tarn], (module: object) => {
-      replaceExport(exportsOf(module), 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
+      replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
       return module;
     }, keep),
   ];

@@ -168,6 +168,12 @@ describe('preload: node --import / --require @poolguard/instrumentation/register
     assertPoolMetrics(PG_POOL);
   });
 
+  it('an ES module app that imports pool classes and factories by name (tarn, generic-pool, pg-pool, mysql2) with only --import: all guarded', async () => {
+    const { code, stderr, results } = await run(ESM, 'preload-named-imports.mjs');
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(results, ['tarn', 'generic-pool', 'pg-pool', 'mysql2']);
+  });
+
   it('a CommonJS app with only --require: mysql2/promise and pg pools are guarded', async () => {
     const { code, stderr, results } = await run(CJS, 'preload-app.cjs');
     assert.equal(code, 0, stderr);
