@@ -8,7 +8,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import type { Settings } from './config';
 import type { MeteredPool } from './pool-metrics';
-import type { Task } from './task';
+import type { Task, TaskToken } from './task';
 import type { GuardPoolOptions, PoolEndpoint, PoolStats, TransactionState } from './types';
 
 /** Where signals go: the instrumentation's providers, or the global ones for guardPool. */
@@ -80,8 +80,11 @@ export interface ConnectionState {
    */
   lending: boolean;
   owner: Task | undefined;
+  /** The task token active where the owner checked out (tokenOfOwner), if any. */
+  ownerToken: TaskToken | undefined;
   /** Owner of the previous, ended lease: a release from it now is a stale holder's. */
   previousOwner: Task | undefined;
+  previousOwnerToken: TaskToken | undefined;
   /** Last known task that used the lease, and whether it held a transaction open. */
   lastUser: Task | undefined;
   /** Tasks already reported for cross_task_use on this lease; allocated at the first report. */

@@ -22,7 +22,7 @@ import type { ConnectionState, PoolState } from './internal-types';
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
-import { currentTask, type Task } from './task';
+import { currentTask, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -52,7 +52,9 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     explicit: false,
     lending: false,
     owner: undefined,
+    ownerToken: undefined,
     previousOwner: undefined,
+    previousOwnerToken: undefined,
     lastUser: undefined,
     reportedTasks: undefined,
     leasedAt: 0,
@@ -208,13 +210,24 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   return error === undefined ? PASS : { pass: true, error };
 }
 
+/** What a checkout asked for: its owner task (and that task's token), whether the app sees the lease, its timing and site. */
+export interface CheckoutRequest {
+  readonly owner: Task | undefined;
+  readonly ownerToken: TaskToken | undefined;
+  readonly explicit: boolean;
+  readonly requestedAt: number;
+  readonly site: Error | undefined;
+}
+
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
-export function claimLease(conn: ConnectionState, owner: Task | undefined, explicit: boolean, requestedAt: number, site?: Error): void {
-  conn.checkoutSite = site;
+export function claimLease(conn: ConnectionState, request: CheckoutRequest): void {
+  const { owner, requestedAt } = request;
+  conn.checkoutSite = request.site;
   conn.lending = false;
   conn.owner = owner;
+  conn.ownerToken = request.ownerToken;
   conn.lastUser = owner;
-  conn.explicit = explicit;
+  conn.explicit = request.explicit;
   const metered = conn.pool.metrics;
   if (requestedAt > 0 && conn.leasedAt > 0 && metered?.recording === true) {
     metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.eventAttributes);
@@ -228,8 +241,12 @@ function endLease(conn: ConnectionState): void {
   }
   conn.leased = false;
   conn.lending = false;
-  if (conn.explicit) conn.previousOwner = conn.owner;
+  if (conn.explicit) {
+    conn.previousOwner = conn.owner;
+    conn.previousOwnerToken = conn.ownerToken;
+  }
   conn.owner = undefined;
+  conn.ownerToken = undefined;
   conn.lastUser = undefined;
   conn.reportedTasks = undefined;
   conn.checkoutSite = undefined;
@@ -247,6 +264,7 @@ export function adopt(conn: ConnectionState): void {
   if (!conn.leased) return;
   const current = taskFor(conn.pool);
   conn.owner = current;
+  conn.ownerToken = tokenOfOwner(current, conn.pool.settings.taskTracking !== false);
   conn.lastUser = current;
   conn.reportedTasks = undefined;
 }

@@ -8,7 +8,9 @@
  *   3. none.
  * A token created inside a span remembers that span's trace id, so a token and
  * a span context of the same trace are the same task, and so are two tokens
- * of one trace.
+ * of one trace. A lease's owner keeps the token active where it was taken
+ * (tokenOfOwner), so that a span started inside a token scope (a new root
+ * trace) still counts as that token's task against the token (sameTaskAsOwner).
  *
  * Tokens live in poolguard's own AsyncLocalStorage, which is only enabled when
  * task tracking is on: on Node 20, one more enabled ALS makes every await in
@@ -87,6 +89,35 @@ export function asyncContextActive(): boolean {
 /** The current task, or undefined; task tokens count unless `withTokens` is false. Allocates nothing. */
 export function currentTask(withTokens = true): Task | undefined {
   return activeSpanContext() ?? (withTokens && tokensEntered ? tokens!.getStore() : undefined);
+}
+
+/**
+ * The task token active where `owner` was taken, kept with it (a lease's
+ * owner): `owner` itself when it is a token, the active token when it is a
+ * span context, undefined without tokens. Reads the token storage only where
+ * a span context and tokens are both in play.
+ */
+export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): TaskToken | undefined {
+  if (owner === undefined || !withTokens || !tokensEntered) return undefined;
+  return owner instanceof TaskToken ? owner : tokens!.getStore();
+}
+
+/**
+ * True when the current task is `owner`'s, `ownerToken` being the token
+ * active where the owner was taken (tokenOfOwner). Two span contexts, or two
+ * tokens, compare as sameTask() says (the trace decides). A span context and
+ * a token compare by token: a span started inside an HTTP root or a
+ * runInTask scope (a new root trace when no span was active) belongs to its
+ * request or job, so a lease taken in the span and used after it ended, or
+ * taken before it and used inside it, stays one task's. Reads the token
+ * storage only when the traces differ.
+ */
+export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
+  if (sameTask(owner, current)) return true;
+  const ownerIsToken = owner instanceof TaskToken;
+  if (ownerIsToken === current instanceof TaskToken) return false;
+  const token = ownerIsToken ? owner : ownerToken;
+  return token !== undefined && tokens?.getStore() === token;
 }
 
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */

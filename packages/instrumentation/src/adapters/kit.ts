@@ -17,14 +17,17 @@ import {
   checkRelease,
   claimLease,
   connectionStateOf,
+  type CheckoutRequest,
   PASS,
   requestCheckout,
   type ReleaseVerdict,
 } from '../lease';
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller, type Task } from '../task';
+import { asyncContextActive, bindToCaller, tokenOfOwner, type Task } from '../task';
 import type { TransactionState } from '../types';
+
+export type { CheckoutRequest } from '../lease';
 
 // Wrapped methods keep their own parameter types; the wrappers only forward them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -120,16 +123,9 @@ export class ConnectionWrappers<C extends object> {
 }
 
 /** What a checkout request captured before the pool answered. */
-export interface CheckoutRequest {
-  readonly owner: Task | undefined;
-  readonly explicit: boolean;
-  readonly requestedAt: number;
-  readonly site: Error | undefined;
-}
-
 /** The requests that carry no task, time or site, shared: the common checkout allocates none. */
-const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: true, requestedAt: 0, site: undefined });
-const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, explicit: false, requestedAt: 0, site: undefined });
+const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, ownerToken: undefined, explicit: true, requestedAt: 0, site: undefined });
+const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, ownerToken: undefined, explicit: false, requestedAt: 0, site: undefined });
 
 /**
  * A checkout was requested (use_after_end, nested_checkout); returns what its
@@ -149,7 +145,7 @@ export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuard
   const requestedAt = metricsClock(state.metrics);
   const site = explicit ? captureCheckoutSite(state) : undefined;
   if (owner === undefined && requestedAt === 0 && site === undefined) return explicit ? EXPLICIT_REQUEST : INTERNAL_REQUEST;
-  return { owner, explicit, requestedAt, site };
+  return { owner, ownerToken: tokenOfOwner(owner, state.settings.taskTracking !== false), explicit, requestedAt, site };
 }
 
 /**
@@ -169,7 +165,7 @@ export function leaseDelivered<C extends object>(
     onFirstSight?.(conn);
   }
   beginLease(conn);
-  claimLease(conn, request.owner, request.explicit, request.requestedAt, request.site);
+  claimLease(conn, request);
   if (!handles || !request.explicit || !state.settings.leaseHandles) return connection;
   return createLeaseHandle(connection, conn.leaseId);
 }

@@ -195,7 +195,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   /** The lease started for `client` (the release setter) belongs to this checkout; returns what the caller gets. */
   function claim(client: PgPoolClient, request: CheckoutRequest): PgPoolClient {
     const conn = connectionStateOf(client) ?? guardClient(client);
-    claimLease(conn, request.owner, request.explicit, request.requestedAt, request.site);
+    claimLease(conn, request);
     if (!request.explicit || !state.settings.leaseHandles) return client;
     return createLeaseHandle(client, conn.leaseId);
   }

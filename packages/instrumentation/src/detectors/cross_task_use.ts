@@ -6,7 +6,7 @@
  * current task is counted, never reported, except in throw mode.
  */
 import type { ConnectionState } from '../internal-types';
-import { sameTask, type Task } from '../task';
+import { sameTask, sameTaskAsOwner, type Task } from '../task';
 import type { TransactionState } from '../types';
 import type { KindInfo } from './kind-info';
 
@@ -36,7 +36,7 @@ export function isCrossTaskUse(
     return throwMode && conn.reportedTasks === undefined;
   }
   if (owner !== undefined) {
-    if (sameTask(owner, current)) return false;
+    if (sameTaskAsOwner(current, owner, conn.ownerToken)) return false;
     return firstReportOf(conn, current);
   }
   const last = conn.lastUser;

@@ -8,7 +8,7 @@
  *    known: reported and passed on (a deliberate hand-off calls adoptLease).
  */
 import type { ConnectionState } from '../internal-types';
-import { sameTask, type Task } from '../task';
+import { sameTaskAsOwner, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -21,7 +21,7 @@ export type ForeignRelease = 'none' | 'stale-holder' | 'non-owner';
 /** Classifies a release of the connection's live lease by `current`. */
 export function classifyRelease(conn: ConnectionState, current: Task | undefined): ForeignRelease {
   const { owner, previousOwner } = conn;
-  if (current === undefined || owner === undefined || sameTask(current, owner)) return 'none';
-  if (previousOwner !== undefined && sameTask(current, previousOwner)) return 'stale-holder';
+  if (current === undefined || owner === undefined || sameTaskAsOwner(current, owner, conn.ownerToken)) return 'none';
+  if (previousOwner !== undefined && sameTaskAsOwner(current, previousOwner, conn.previousOwnerToken)) return 'stale-holder';
   return 'non-owner';
 }

@@ -6,7 +6,7 @@
  * as waiting.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { sameTask, type Task } from '../task';
+import { sameTaskAsOwner, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -18,7 +18,7 @@ export const info: KindInfo = {
 export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
   if (current === undefined || !pool.saturated()) return undefined;
   for (const conn of pool.connections()) {
-    if (conn.leased && conn.explicit && conn.owner !== undefined && sameTask(conn.owner, current)) return conn;
+    if (conn.leased && conn.explicit && conn.owner !== undefined && sameTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
   }
   return undefined;
 }

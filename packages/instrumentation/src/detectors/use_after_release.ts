@@ -5,7 +5,7 @@
  * borrower's transaction).
  */
 import type { ConnectionState } from '../internal-types';
-import { sameTask, type Task } from '../task';
+import { sameTaskAsOwner, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -23,5 +23,5 @@ export function isUseAfterRelease(conn: ConnectionState, viaLease: number | unde
   if (!conn.leased) return conn.leaseId > 0;
   const { previousOwner, owner } = conn;
   return current !== undefined && previousOwner !== undefined && owner !== undefined &&
-    sameTask(current, previousOwner) && !sameTask(current, owner);
+    sameTaskAsOwner(current, previousOwner, conn.previousOwnerToken) && !sameTaskAsOwner(current, owner, conn.ownerToken);
 }

@@ -104,6 +104,43 @@ describe('cross_task_use', () => {
     }
   });
 
+  it('a span started inside a runInTask scope with no trace (a new root trace) is that job\'s: leases across its edges are silent', async () => {
+    const name = 'ctu-span-in-token';
+    const pool = guardPool(newPool(), { name });
+    try {
+      // Taken before the span, used inside it, released after it.
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await inSpan('ctu-step', () => client.query('SELECT 1'));
+        client.release();
+      });
+      // Taken inside the span, used and released after it ended.
+      await runInTask(async () => {
+        const client = await inSpan('ctu-checkout-step', () => pool.connect());
+        await client.query('SELECT 1');
+        client.release();
+      });
+      expectSilent(name);
+      // Another job's span using the first job's client is still another task.
+      const handed = gate<pg.PoolClient>();
+      const used = gate();
+      const owner = runInTask(async () => {
+        const client = await pool.connect();
+        handed.open(client);
+        await used.promise;
+        client.release();
+      });
+      await runInTask(() => inSpan('ctu-other-job', async () => {
+        await (await handed.promise).query('SELECT 1');
+        used.open();
+      }));
+      await owner;
+      expectViolations(name, 'cross_task_use', 1);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a pool with taskTracking: false ignores task tokens, whatever other pools ask for', async () => {
     const share = (pool: pg.Pool) => usedByAnotherTask(pool, (client) => client.query('SELECT 1'));
     const tracked = guardPool(newPool(), { name: 'ctu-tracking-on', taskTracking: true });
