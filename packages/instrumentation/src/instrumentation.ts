@@ -6,7 +6,8 @@
  * pg-pool's constructor is not a prototype method instrumentation-pg wraps, so
  * the hook hands pg a subclass whose constructor guards the new instance; all
  * other wrapping is per instance (adapters/pg.ts). disable() leaves the class
- * in place but makes it guard nothing new, and unguards the pools it guarded.
+ * in place but makes it guard nothing new, and unguards the pools it guarded;
+ * enable() guards again those of them still open, and new pools from then on.
  */
 import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
@@ -27,6 +28,8 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   private _meterProvider: MeterProvider | undefined;
   private _loggerProvider: LoggerProvider | undefined;
   private readonly _guarded = new WeakRefs<object>();
+  /** Pools it unguarded at disable(), still open then: enable() guards them again. */
+  private readonly _suspended = new WeakRefs<object>();
   private readonly _telemetry: TelemetrySource = {
     meter: (): Meter => (this._meterProvider === undefined ? metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION) : this.meter),
     // Resolved at each emit: an explicit provider, else whichever global slot the app filled (logger-provider.ts).
@@ -66,6 +69,11 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     setRegisteredConfig(this, this.getConfig());
     // The fork, send and postMessage checks: patched once per process, read lazily (enable() runs inside super()).
     attachBoundaries(this, () => ({ settings: this._settings ?? resolveSettings({}), telemetry: this._telemetry }));
+    // Undefined during super(): the first enable() has nothing to resume.
+    const suspended = this._suspended as WeakRefs<object> | undefined;
+    if (suspended === undefined) return;
+    for (const pool of suspended.values()) this._guardNew(pool);
+    suspended.clear();
   }
 
   override disable(): void {
@@ -75,7 +83,9 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     for (const pool of this._guarded.values()) {
       const state = poolStateOf(pool);
       // A pool the app also passed to guardPool() stays guarded: that call did not depend on this instrumentation.
-      if (state !== undefined && !state.guardedByHand) state.uninstall();
+      if (state === undefined || state.guardedByHand) continue;
+      if (!state.ended) this._suspended.add(pool);
+      state.uninstall();
     }
     this._guarded.clear();
   }

@@ -45,11 +45,12 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(seen, ['cross_task_use', 'cross_task_use']);
   });
 
-  it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool', async () => {
+  it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool; enable() guards them again', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'disable-app.js')], { timeout: 30_000 });
-    const { seen, wrapped } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[]; wrapped: boolean[] };
+    const { seen, wrapped, enabled } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[]; wrapped: boolean[]; enabled: string[] };
     assert.deepEqual(seen, ['by-hand'], 'only the pool guarded by hand still reports');
     assert.deepEqual(wrapped, [false, true, false], 'hooked pool unwrapped, hand-guarded kept, later pool plain');
+    assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
   });
 
   it('a pool guarded before the app\'s SDK started exports its metrics from the first checkout after, not the next sweep tick', async () => {
