@@ -82,6 +82,29 @@ describe('modes', () => {
         ['cross_task_use', 'transaction_on_pool', 'use_after_end']);
     });
 
+    it('refuses every cross-task use: each try of another task, and each from no known task, also after a known one', async () => {
+      const name = 'mode-throw-every-use';
+      const pool = guardPool(newPool(), { name, mode: 'throw' });
+      try {
+        const refused = isPoolGuardError('POOLGUARD_CROSS_TASK_USE', 'cross_task_use');
+        const client = await runInTask(() => pool.connect());
+        // The mocha test body runs in no task.
+        await assert.rejects(async () => client.query('SELECT 1'), refused);
+        await runInTask(async () => {
+          await assert.rejects(async () => client.query('SELECT 1'), refused);
+          await assert.rejects(async () => client.query('SELECT 1'), refused, 'a second try by the same task is refused too');
+        });
+        await assert.rejects(async () => client.query('SELECT 1'), refused, 'no known task, after a known task was refused');
+        await runInTask(async () => {
+          adoptLease(client);
+          await client.query('SELECT 1');
+          client.release();
+        });
+      } finally {
+        await endPool(pool);
+      }
+    });
+
     it('throws POOLGUARD_CROSS_TASK_USE for a use from no known task of a lease with a known owner', async () => {
       const name = 'mode-throw-unknown-current';
       const pool = guardPool(newPool(), { name, mode: 'throw' });

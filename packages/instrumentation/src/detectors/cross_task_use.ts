@@ -20,7 +20,9 @@ export let unknownTaskUses = 0;
 
 /**
  * Returns true when this use must be reported. With no known owner, it needs
- * a query in flight or an open transaction (read only when it matters).
+ * a query in flight or an open transaction (read only when it matters). In
+ * report mode each offending task is reported once per lease; in throw mode
+ * every offending use is refused, and a refused use does not count as one.
  */
 export function isCrossTaskUse(
   conn: ConnectionState,
@@ -33,15 +35,19 @@ export function isCrossTaskUse(
   if (current === undefined) {
     if (owner === undefined) return false;
     unknownTaskUses++;
-    return throwMode && conn.reportedTasks === undefined;
+    return throwMode;
   }
   if (owner !== undefined) {
     if (sameTaskAsOwner(current, owner, conn.ownerToken)) return false;
-    return firstReportOf(conn, current);
+    return throwMode || firstReportOf(conn, current);
   }
   const last = conn.lastUser;
+  if (last === undefined || sameTask(last, current) || (inFlight === 0 && transaction() === 'idle')) {
+    conn.lastUser = current;
+    return false;
+  }
+  if (throwMode) return true;
   conn.lastUser = current;
-  if (last === undefined || sameTask(last, current) || (inFlight === 0 && transaction() === 'idle')) return false;
   return firstReportOf(conn, current);
 }
 
