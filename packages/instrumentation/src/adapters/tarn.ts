@@ -68,6 +68,14 @@ function* connectionsOf(pool: TarnPool): Iterable<ConnectionState> {
   }
 }
 
+/**
+ * tarn fails an acquire through the pending operation it returns, never by
+ * throwing: a throw-mode refusal is an operation that has failed already.
+ */
+function refusedOperation(error: PoolGuardError): object {
+  return { promise: Promise.reject(error), isPending: false, isFulfilled: false, isRejected: true, possibleTimeoutCause: null, abort: () => undefined };
+}
+
 function install(pool: TarnPool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
   const resources = knownResources(state);
@@ -75,8 +83,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
 
   wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
     const request = checkoutRequested(state);
-    // tarn's acquire returns a pending operation, not a promise: a refusal is thrown.
-    if (request instanceof PoolGuardError) throw request;
+    if (request instanceof PoolGuardError) return refusedOperation(request);
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
     pending.promise = pending.promise.then(
       // Never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection).

@@ -249,6 +249,17 @@ describe('tarn adapter (a pool of plain objects)', () => {
     expectViolations('tarn-plain', 'leak', 1, { others: ['double_release', 'foreign_release'] });
   }));
 
+  it('throw mode: a refused acquire fails through its pending operation\'s promise, as tarn fails one', () => withTarn('tarn-plain-throw', { mode: 'throw' }, async (pool) => {
+    await runInTask(async () => {
+      const held = await pool.acquire().promise;
+      // The task holds the only connection and asks for another: nested_checkout, refused.
+      let pending: { promise: Promise<unknown> } | undefined;
+      assert.doesNotThrow(() => { pending = pool.acquire(); });
+      await assert.rejects(pending!.promise, (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_NESTED_CHECKOUT');
+      pool.release(held);
+    });
+  }));
+
   it('one release per lease is silent', () => withTarn('tarn-plain-clean', {}, async (pool) => {
     for (let i = 0; i < 4; i++) pool.release(await pool.acquire().promise);
     expectSilent('tarn-plain-clean');
