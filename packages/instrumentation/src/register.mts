@@ -5,7 +5,12 @@
  * (register.ts), which registers PoolGuardInstrumentation from POOLGUARD_*.
  */
 import { register } from 'node:module';
+import type { PoolGuardInstrumentation } from './instrumentation.js';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
-await import('./register.js');
+type Preload = { instrumentation: PoolGuardInstrumentation };
+const preload = (await import('./register.js')) as Partial<Preload> & { default: Preload };
+
+/** The PoolGuardInstrumentation the preload registered, as the CommonJS entry exports it. */
+export const instrumentation: PoolGuardInstrumentation = preload.instrumentation ?? preload.default.instrumentation;
