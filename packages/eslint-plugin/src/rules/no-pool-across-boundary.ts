@@ -17,11 +17,13 @@
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
 import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
+import { assignedMembers, type ContainerLiteral } from '../util/member-assignments';
 import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
@@ -176,26 +178,36 @@ export default createRule<Options, MessageIds>({
     }
 
     function inspectContents(
-      literal: TSESTree.ObjectExpression | TSESTree.ArrayExpression,
+      literal: ContainerLiteral,
       depth: number,
       channel: string,
       reportAt: TSESTree.Node | undefined,
     ): void {
-      const children =
+      const children: (TSESTree.Node | null)[] =
         literal.type === AST_NODE_TYPES.ObjectExpression
           ? literal.properties.map(p => (p.type === AST_NODE_TYPES.Property ? p.value : p.argument))
           : literal.elements.map(e => (e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e));
+      // `holder.pool = pool` after `const holder = {}`
+      for (const assigned of assignedMembers(sourceCode, literal).values()) children.push(...assigned);
       for (const child of children) {
         if (child) inspect(child, depth + 1, channel, reportAt);
       }
     }
 
-    /** The object or array literal a node is, or a local variable stands for. */
-    function literalOf(node: TSESTree.Node): TSESTree.ObjectExpression | TSESTree.ArrayExpression | undefined {
+    /**
+     * The object or array literal a node is, or a local variable stands for;
+     * for `new Map(entries)` and `new Set(values)`, the literal they are built from.
+     */
+    function literalOf(node: TSESTree.Node): ContainerLiteral | undefined {
       let current = unwrap(node);
       for (let hops = 0; hops < 4; hops++) {
         if (current.type === AST_NODE_TYPES.ObjectExpression || current.type === AST_NODE_TYPES.ArrayExpression) {
           return current;
+        }
+        const entries = collectionEntries(current);
+        if (entries) {
+          current = unwrap(entries);
+          continue;
         }
         if (current.type !== AST_NODE_TYPES.Identifier && current.type !== AST_NODE_TYPES.MemberExpression) {
           return undefined;
@@ -205,6 +217,15 @@ export default createRule<Options, MessageIds>({
         current = unwrap(source);
       }
       return undefined;
+    }
+
+    /** The argument of `new Map(entries)` or `new Set(values)`, the global classes, which structured clone copies. */
+    function collectionEntries(node: TSESTree.Node): TSESTree.Node | undefined {
+      if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+      const [entries] = node.arguments;
+      if (!COLLECTIONS.has(node.callee.name) || !entries || entries.type === AST_NODE_TYPES.SpreadElement) return undefined;
+      const variable = findVariable(sourceCode.getScope(node), node.callee);
+      return variable && variable.defs.length > 0 ? undefined : entries;
     }
 
     /** `options.workerData`, where options is a literal here or in a local variable. */
@@ -243,6 +264,9 @@ export default createRule<Options, MessageIds>({
     }
   },
 });
+
+/** Collections whose constructor copies its argument's elements into the value. */
+const COLLECTIONS = new Set(['Map', 'Set']);
 
 /** Worker pools whose `run(task)` structured-clones the task into a worker thread. */
 const TASK_POOLS = [

@@ -6,18 +6,21 @@
  * `new Worker(__filename)`) runs again in every child. A pool created on the
  * shared path is opened N + 1 times; one created in the primary branch sits
  * idle in a process that never queries. Both are reported on the creation
- * call; a local module that creates a pool at load is reported on its import.
+ * call, or on the call of a local module's function that creates one
+ * (pool-factories); a local module that creates a pool at load is reported on
+ * its import, or as the primary's pool when loaded lazily in its branch.
  */
 import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, localFunctionOf, unwrap } from '../util/ast';
+import { enclosingFunction, exits, localFunctionOf, unwrap } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind } from '../util/fork-sites';
-import { analyzeGuards, exits, type GuardAnalysis } from '../util/guards';
+import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
+import { importedFactoryLookup } from '../util/pool-factories';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 
@@ -32,6 +35,8 @@ export type Options = [
 export type MessageIds = 'importCreatesPool' | 'poolBeforeFork' | 'poolInPrimary';
 
 type CreationCall = TSESTree.CallExpression | TSESTree.NewExpression;
+/** Where a pool opens: a creation, or a load of a module that creates one (`require()`, `import()`). */
+type OpeningNode = CreationCall | TSESTree.ImportExpression;
 /** A statement that may branch on a guard: `if (guard) ...`, `guard && start()`. */
 type BranchStatement = TSESTree.ExpressionStatement | TSESTree.IfStatement;
 
@@ -81,7 +86,7 @@ export default createRule<Options, MessageIds>({
     const guards = analyzeGuards(sourceCode);
     const kinds = [...new Set(forks.selfForks.map(site => site.kind))];
     const branches: BranchStatement[] = [];
-    const namedCalls: TSESTree.CallExpression[] = [];
+    const calls: TSESTree.CallExpression[] = [];
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const reported = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
@@ -90,7 +95,14 @@ export default createRule<Options, MessageIds>({
     let runSides: RunSides;
 
     function checkCreation(node: CreationCall): void {
-      const side = runSides.sideOf(node);
+      reportBySide(node, runSides.sideOf(node));
+    }
+
+    /**
+     * A pool opened at `node`: on the shared path, or in the primary unless
+     * that is allowed (or the cluster workers run another file).
+     */
+    function reportBySide(node: OpeningNode, side: Position | undefined): void {
       const data = { creator: creatorText(node), forkLine };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
@@ -102,12 +114,22 @@ export default createRule<Options, MessageIds>({
       reported.add(node);
     }
 
+    /**
+     * A local module that creates a pool at load: imported on the shared path,
+     * it opens one in every process; loaded lazily in the primary's branch
+     * (`require()`, `await import()`), in the primary.
+     */
     function checkLocalImports(): void {
-      if (!context.physicalFilename || context.physicalFilename.startsWith('<')) return;
+      if (!isOnDisk()) return;
       for (const local of findLocalImports(sourceCode)) {
-        if (runSides.sideOf(local.node) !== 'shared') continue;
+        const side = runSides.sideOf(local.node);
+        if (side !== 'shared' && side !== 'parent') continue;
         const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds);
         if (!pool) continue;
+        if (side === 'parent') {
+          if (isLazyLoad(local.node)) reportBySide(local.node, side);
+          continue;
+        }
         context.report({
           node: local.node,
           messageId: 'importCreatesPool',
@@ -120,6 +142,22 @@ export default createRule<Options, MessageIds>({
           },
         });
       }
+    }
+
+    /** `build()` of a local module's function that creates a pool: a creation where the call runs. */
+    function checkImportedFactoryCalls(): void {
+      if (!isOnDisk()) return;
+      const poolOf = importedFactoryLookup(sourceCode, context.physicalFilename, creators, kinds);
+      for (const call of calls) {
+        if (reported.has(call)) continue;
+        const side = runSides.sideOf(call);
+        if ((side === 'shared' || side === 'parent') && poolOf(call)) reportBySide(call, side);
+      }
+    }
+
+    /** Other files can be read only next to a real file; `<input>` and `<text>` have no neighbours. */
+    function isOnDisk(): boolean {
+      return Boolean(context.physicalFilename) && !context.physicalFilename.startsWith('<');
     }
 
     /** Typed mode: any pool-typed call on the fork path, innermost first, not already reported. */
@@ -148,9 +186,10 @@ export default createRule<Options, MessageIds>({
       return factory !== undefined && creations.some(creation => contains(factory, creation));
     }
 
-    function creatorText(node: CreationCall): string {
+    function creatorText(node: OpeningNode): string {
       const text = sourceCode.getText(node);
       if (text.length <= 40) return text;
+      if (node.type === AST_NODE_TYPES.ImportExpression) return 'import(...)';
       return `${node.type === AST_NODE_TYPES.NewExpression ? 'new ' : ''}${sourceCode.getText(node.callee)}(...)`;
     }
 
@@ -163,16 +202,17 @@ export default createRule<Options, MessageIds>({
       'IfStatement, ExpressionStatement'(node: BranchStatement): void {
         branches.push(node);
       },
-      'CallExpression[callee.type="Identifier"]'(node: TSESTree.CallExpression): void {
-        namedCalls.push(node);
+      CallExpression(node: TSESTree.CallExpression): void {
+        calls.push(node);
       },
       'Program:exit'(): void {
         const startsWork = (arm: TSESTree.Node): boolean =>
-          namedCalls.some(call => within(arm, call) && callsNamedFunction(call, sourceCode.getScope(call)));
+          calls.some(call => within(arm, call) && callsNamedFunction(call, sourceCode.getScope(call)));
         const forkLogic = functionsHoldingForkLogic(forks, guards, kinds, branches, startsWork);
         // A creation inside any other function is a factory: it runs where, and if, it is called at load.
         runSides = analyzeRunSides(sourceCode, guards, kinds, forkLogic);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
+        checkImportedFactoryCalls();
         if (typeChecked) checkTypedCandidates();
         checkLocalImports();
       },
@@ -239,6 +279,11 @@ function branchArms(statement: BranchStatement): TSESTree.Node[] {
   if (expression.type === AST_NODE_TYPES.LogicalExpression) return [expression.right];
   if (expression.type === AST_NODE_TYPES.ConditionalExpression) return [expression.consequent, expression.alternate];
   return [];
+}
+
+/** `require('./db')` or `import('./db')`, which loads its module where it runs, unlike a hoisted `import`. */
+function isLazyLoad(node: TSESTree.Node): node is TSESTree.CallExpression | TSESTree.ImportExpression {
+  return node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ImportExpression;
 }
 
 /** Whether `inner` is `outer` or lies inside it. */

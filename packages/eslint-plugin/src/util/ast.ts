@@ -4,7 +4,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { findVariable } from '@typescript-eslint/utils/ast-utils';
+import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import type { ParsedSource } from './module-references';
 
 /** Peels TypeScript-only wrappers that change nothing at runtime. */
@@ -97,8 +97,68 @@ export function enclosingFunction(node: TSESTree.Node): DeferredCode | undefined
   return undefined;
 }
 
+/** The child keys of each node type, as ESLint's SourceCode and a bare parse both give them. */
+export type VisitorKeys = Readonly<Record<string, readonly string[] | undefined>>;
+
+/** A plain pre-order walk of `root` and every node below it. */
+export function walk(
+  root: TSESTree.Node,
+  visitorKeys: VisitorKeys,
+  visit: (node: TSESTree.Node) => void,
+): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    for (const key of visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (isNode(item)) stack.push(item);
+      } else if (isNode(child)) {
+        stack.push(child);
+      }
+    }
+  }
+}
+
 function isInstanceField(node: TSESTree.Node): node is InstanceField {
   return (
     (node.type === AST_NODE_TYPES.PropertyDefinition || node.type === AST_NODE_TYPES.AccessorProperty) && !node.static
   );
+}
+
+/**
+ * Whether control never continues past `statement`: return, throw,
+ * `process.exit()`. An expression (the right of `guard || process.exit()`)
+ * exits when it is that call.
+ */
+export function exits(statement: TSESTree.Node): boolean {
+  switch (statement.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ThrowStatement:
+      return true;
+    case AST_NODE_TYPES.ExpressionStatement:
+      return exits(unwrap(statement.expression));
+    case AST_NODE_TYPES.CallExpression:
+      return (
+        statement.callee.type === AST_NODE_TYPES.MemberExpression &&
+        isGlobalProcess(statement.callee.object) &&
+        getPropertyName(statement.callee) === 'exit'
+      );
+    case AST_NODE_TYPES.BlockStatement:
+      return statement.body.some(exits);
+    case AST_NODE_TYPES.IfStatement:
+      return exits(statement.consequent) && statement.alternate != null && exits(statement.alternate);
+    default:
+      return false;
+  }
+}
+
+function isGlobalProcess(node: TSESTree.Node): boolean {
+  const target = unwrap(node);
+  return target.type === AST_NODE_TYPES.Identifier && target.name === 'process';
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -5,9 +5,9 @@
  * guard (`cluster.isPrimary`, `isMainThread`, `parentPort`, `process.send`,
  * ...) splits the file into a parent side and a child side. Like ESLint's
  * `no-this-before-super` this reasons about the branches that lead to a node,
- * but structurally: the enclosing `if`/`?:`/`&&`/`||` branches, and earlier
- * `if (guard) { ...; return }` exits in the same statement list. Anything not
- * behind a guard is 'shared'.
+ * but structurally: the enclosing `if`/`?:`/`&&`/`||` branches, `switch`
+ * cases (switch-entries), and earlier `if (guard) { ...; return }` exits in
+ * the same statement list. Anything not behind a guard is 'shared'.
  *
  * A guard tells apart the parent and the children of some kinds of fork only:
  * `cluster.isPrimary` is true in a `child_process.fork()` child and in a
@@ -25,10 +25,11 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { exits, innermostScope, localFunctionOf, unwrap, type FunctionNode } from './ast';
 import { analyzeForks, type ForkKind } from './fork-sites';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { processMemberPath } from './process-members';
+import { caseEntries } from './switch-entries';
 
 export type Position = 'shared' | 'parent' | 'child';
 type Side = Exclude<Position, 'shared'>;
@@ -172,7 +173,8 @@ class GuardReasoner implements GuardAnalysis {
       case AST_NODE_TYPES.StaticBlock:
         return this.sideAfterEarlyExit(parent.body, child, kind);
       case AST_NODE_TYPES.SwitchCase:
-        return this.sideAfterEarlyExit(parent.consequent, child, kind);
+        if (child === parent.test) return undefined;
+        return this.sideAfterEarlyExit(parent.consequent, child, kind) ?? this.sideOfCase(parent, kind);
       default:
         return undefined;
     }
@@ -192,6 +194,29 @@ class GuardReasoner implements GuardAnalysis {
       if (side) return side;
     }
     return undefined;
+  }
+
+  /**
+   * A case runs on one side when every way into it proves that side: a test
+   * matching the discriminant (`case true:` under `switch (cluster.isPrimary)`,
+   * `case isMainThread:` under `switch (true)`), read as `discriminant ===
+   * test`; or, for `default`, every test failing, which proves the side the
+   * failure of any one test proves.
+   */
+  private sideOfCase(switchCase: TSESTree.SwitchCase, kind: ForkKind): Side | undefined {
+    const { discriminant, cases } = switchCase.parent;
+    const { matches, noMatch } = caseEntries(switchCase);
+    const caseGuard = (test: TSESTree.Node) => this.guardOfEquality(discriminant, test, kind, 0);
+    const sides = matches.map(test => caseGuard(test)?.whenTrue);
+    if (noMatch) {
+      const proven = new Set<Side>();
+      for (const other of cases) {
+        const side = other.test && caseGuard(other.test)?.whenFalse;
+        if (side) proven.add(side);
+      }
+      sides.push(proven.size === 1 ? [...proven][0] : undefined);
+    }
+    return sides.length > 0 && sides.every(side => side === sides[0]) ? sides[0] : undefined;
   }
 
   private guardOf(expression: TSESTree.Node, kind: ForkKind, depth = 0): Guard | undefined {
@@ -321,7 +346,13 @@ class GuardReasoner implements GuardAnalysis {
     }
     const equality = node.operator === '===' || node.operator === '==';
     if (!equality && node.operator !== '!==' && node.operator !== '!=') return undefined;
-    const [subject, other] = isComparand(node.right) ? [node.left, node.right] : [node.right, node.left];
+    const guard = this.guardOfEquality(node.left, node.right, kind, depth);
+    return equality ? guard : negate(guard);
+  }
+
+  /** What `left === right` proves, either way round; a `switch` case is `discriminant === test`. */
+  private guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+    const [subject, other] = isComparand(right) ? [left, right] : [right, left];
     let guard: Guard | undefined;
     const childValue = this.childValueSignal(subject, other);
     if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof') {
@@ -339,7 +370,7 @@ class GuardReasoner implements GuardAnalysis {
     } else if (isNullish(other)) {
       guard = negate(this.guardOf(subject, kind, depth + 1));
     }
-    return equality ? guard : negate(guard);
+    return guard;
   }
 }
 
@@ -377,36 +408,4 @@ function returnedGuardCandidate(fn: FunctionNode | undefined): TSESTree.Node | u
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
   const [only] = fn.body.body;
   return fn.body.body.length === 1 && only.type === AST_NODE_TYPES.ReturnStatement ? (only.argument ?? undefined) : undefined;
-}
-
-function isGlobalProcess(node: TSESTree.Node): boolean {
-  const target = unwrap(node);
-  return target.type === AST_NODE_TYPES.Identifier && target.name === 'process';
-}
-
-/**
- * Whether control never continues past `statement`: return, throw,
- * `process.exit()`. An expression (the right of `guard || process.exit()`)
- * exits when it is that call.
- */
-export function exits(statement: TSESTree.Node): boolean {
-  switch (statement.type) {
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.ThrowStatement:
-      return true;
-    case AST_NODE_TYPES.ExpressionStatement:
-      return exits(unwrap(statement.expression));
-    case AST_NODE_TYPES.CallExpression:
-      return (
-        statement.callee.type === AST_NODE_TYPES.MemberExpression &&
-        isGlobalProcess(statement.callee.object) &&
-        getPropertyName(statement.callee) === 'exit'
-      );
-    case AST_NODE_TYPES.BlockStatement:
-      return statement.body.some(exits);
-    case AST_NODE_TYPES.IfStatement:
-      return exits(statement.consequent) && statement.alternate != null && exits(statement.alternate);
-    default:
-      return false;
-  }
 }

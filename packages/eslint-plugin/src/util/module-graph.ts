@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { parseForESLint } from '@typescript-eslint/parser';
+import type { VisitorKeys } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
@@ -103,9 +104,11 @@ export function resolveLocalModule(fromFile: string, specifier: string): string 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-interface ParsedModule {
+/** A module read from disk; `visitorKeys` are its parser's, for walking it. */
+export interface ParsedModule {
   source: ParsedSource;
   text: string;
+  visitorKeys: VisitorKeys;
 }
 
 interface CachedParse {
@@ -126,13 +129,11 @@ function poolCreatedByModule(
   visiting.add(file);
   const parsed = parseModule(file);
   if (!parsed) return undefined;
-  const { source, text } = parsed;
+  const { source } = parsed;
   const runSides = analyzeRunSides(source, analyzeGuards(source), kinds);
   const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
   for (const site of findCreationSites(source, creators)) {
-    if (runsOnLoad(site.node)) {
-      return { file, line: site.node.loc.start.line, creator: text.slice(site.node.range[0], site.node.range[1]) };
-    }
+    if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);
   }
   for (const local of findLocalImports(source)) {
     if (!runsOnLoad(local.node)) continue;
@@ -143,7 +144,13 @@ function poolCreatedByModule(
   return undefined;
 }
 
-function parseModule(file: string): ParsedModule | undefined {
+/** The creation `node` of the module `parsed`, read from `file`, as a load-time pool. */
+export function poolAt(file: string, parsed: ParsedModule, node: TSESTree.Node): LoadTimePool {
+  return { file, line: node.loc.start.line, creator: parsed.text.slice(node.range[0], node.range[1]) };
+}
+
+/** The parse of a local module, cached by path and mtime; undefined when it cannot be read or parsed. */
+export function parseModule(file: string): ParsedModule | undefined {
   let mtimeMs: number;
   try {
     mtimeMs = fs.statSync(file).mtimeMs;
@@ -155,7 +162,8 @@ function parseModule(file: string): ParsedModule | undefined {
   let parsed: ParsedModule | undefined;
   try {
     const text = fs.readFileSync(file, 'utf8');
-    parsed = { source: parseText(text, file), text };
+    const source = parseText(text, file);
+    parsed = { source, text, visitorKeys: source.visitorKeys };
   } catch {
     parsed = undefined; // unreadable or unparsable: it cannot be shown to create a pool
   }
@@ -163,7 +171,7 @@ function parseModule(file: string): ParsedModule | undefined {
   return parsed;
 }
 
-function parseText(code: string, file: string): ParsedSource {
+function parseText(code: string, file: string): ReturnType<typeof parseForESLint> {
   const jsx = /\.[jt]sx$/.test(file);
   let result: ReturnType<typeof parseForESLint>;
   try {
@@ -183,7 +191,7 @@ function parseText(code: string, file: string): ParsedSource {
 }
 
 /** The analyses walk upwards; ESLint sets `parent` while linting, a bare parse does not. */
-function setParents(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
+function setParents(root: TSESTree.Node, visitorKeys: VisitorKeys): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;

@@ -3,8 +3,9 @@
  *
  * Without types we follow values by hand, inside one file: a creation call
  * (from the shared creator table), a variable initialized or assigned from one,
- * a `this.x` member assigned one in the same class, a property of a local
- * object literal, destructuring of such literals, a parameter's default
+ * a `this.x` member assigned one in the same class, a property or index of a
+ * local object or array literal (or a member assigned onto it later, see
+ * member-assignments), destructuring of such literals, a parameter's default
  * (`function run(w, db = new Pool())`), checkouts on a pool
  * (`pool.connect()`, `await pool.getConnection()`, `.then(client => ...)`,
  * `pool.connect((err, client) => ...)`), and methods that return the pool
@@ -18,6 +19,8 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
+import { walk } from './ast';
+import { assignedMembers } from './member-assignments';
 import type { CreationSite, CreatorKind, CreatorOption } from './creators';
 import { findCreationSites } from './creators';
 
@@ -131,6 +134,13 @@ export function unwrap(node: TSESTree.Node): Unwrapped {
         return current;
     }
   }
+}
+
+/** A member's static name, or its index for `list[0]`. */
+function memberStep(member: TSESTree.MemberExpression): string | number | undefined {
+  const key = member.property;
+  if (member.computed && key.type === AST_NODE_TYPES.Literal && Number.isInteger(key.value)) return key.value as number;
+  return staticMemberName(member);
 }
 
 /** A non-computed (or string-literal computed) member name, else undefined. */
@@ -336,17 +346,22 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     return undefined;
   }
 
-  /** `this.pool` (assignments in the same class) and `deps.pool` (a local literal). */
+  /**
+   * `this.pool` (assignments in the same class), `deps.pool` and `pools[0]`
+   * (a local literal, and what is assigned onto its members later).
+   */
   function memberSources(member: TSESTree.MemberExpression, depth: number): TSESTree.Node[] {
-    const name = staticMemberName(member);
-    if (name === undefined) return [];
+    const step = memberStep(member);
+    if (step === undefined) return [];
     if (member.object.type === AST_NODE_TYPES.ThisExpression) {
       const owner = enclosingClass(member);
-      return owner ? (membersOfClass(owner).get(name) ?? []) : [];
+      return owner ? (membersOfClass(owner).get(String(step)) ?? []) : [];
     }
     const literal = literalSource(member.object, depth);
-    const value = literal && literalMember(literal, name);
-    return value ? [value] : [];
+    if (literal?.type !== AST_NODE_TYPES.ObjectExpression && literal?.type !== AST_NODE_TYPES.ArrayExpression) return [];
+    const value = literalMember(literal, step);
+    const assigned = assignedMembers(sourceCode, literal).get(String(step)) ?? [];
+    return value ? [value, ...assigned] : [...assigned];
   }
 
   function enclosingClass(node: TSESTree.Node): TSESTree.ClassBody | undefined {
@@ -424,29 +439,4 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     kindOf: node => kindOf(node) ?? undefined,
     sourceOf: node => singleSource(node, 0),
   };
-}
-
-/** A plain pre-order walk; the class bodies it serves are small. */
-function walk(
-  root: TSESTree.Node,
-  visitorKeys: TSESLint.SourceCode.VisitorKeys,
-  visit: (node: TSESTree.Node) => void,
-): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    visit(node);
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const item of child) if (isNode(item)) stack.push(item);
-      } else if (isNode(child)) {
-        stack.push(child);
-      }
-    }
-  }
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -454,6 +454,19 @@ ruleTester.run('no-pool-across-boundary', rule, {
       const bus = new EventEmitter().on('error', console.error);
       w.postMessage({ bus });
     `,
+    // Plain data through a Map, an index or a member assigned later; the index picks its element.
+    code`
+      import { Pool } from 'pg';
+      import { Worker } from 'node:worker_threads';
+      const pool = new Pool();
+      const w = new Worker('./w.js');
+      const entries = [pool, { max: 4 }];
+      w.postMessage(entries[1]);
+      w.postMessage(new Map([['max', 4]]));
+      const status = {};
+      status.total = pool.totalCount;
+      w.postMessage(status);
+    `,
   ],
   invalid: [
     // ---- postMessage ----
@@ -676,6 +689,51 @@ ruleTester.run('no-pool-across-boundary', rule, {
         worker.postMessage(new Pool());
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 20, data: { kind: 'pool', channel: POST } }],
+    },
+    // ---- a Map or Set built from pools, an index of a local array, a member assigned later ----
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        const pool = new Pool();
+        const w = new Worker('./w.js');
+        const byName = new Map([['main', pool]]);
+        w.postMessage(byName);
+        w.postMessage(new Set([pool]));
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 15, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 15, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    {
+      code: code`
+        const { Pool } = require('pg');
+        const pools = [new Pool(), new Pool()];
+        process.send(pools[0]);
+        const replicas = [];
+        replicas[0] = new Pool();
+        process.send({ replicas });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 3, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 16, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        const w = new Worker('./w.js');
+        const holder = {};
+        holder.pool = new Pool();
+        w.postMessage(holder);
+        w.postMessage(holder.pool);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 15, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 15, data: { kind: 'pool', channel: POST } },
+      ],
     },
     // ---- workerData ----
     {

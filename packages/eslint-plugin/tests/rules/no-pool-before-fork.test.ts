@@ -727,6 +727,64 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_MJS,
     },
+    // a lazy load in the primary's branch, where the primary's pools are allowed
+    {
+      code: code`
+        const cluster = require('cluster');
+        if (cluster.isPrimary) {
+          const pool = require('./db-creates');
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+      options: [{ allowPrimaryPools: true }],
+    },
+    // a lazy load in the primary's branch of a module that only exports a factory
+    {
+      code: code`
+        const cluster = require('cluster');
+        if (cluster.isPrimary) {
+          const { makePool } = require('./db-factory');
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+    },
+    // an imported factory called only in a handler, or one whose call opens no pool
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { getPool } from './db-lazy.mjs';
+        import { build, later, ping, label } from './factory-deferred.mjs';
+        process.on('message', () => getPool());
+        build();
+        later();
+        ping();
+        label();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+    },
+    // an imported factory called in the primary, where the primary's pools are allowed
+    {
+      code: code`
+        const cluster = require('cluster');
+        const db = require('./db-factory');
+        if (cluster.isPrimary) {
+          db.makePool();
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+      options: [{ allowPrimaryPools: true }],
+    },
+    // without a file on disk, no module is read
+    code`
+      import cluster from 'node:cluster';
+      import { getPool } from './db-lazy.mjs';
+      getPool();
+      cluster.fork();
+    `,
     // import type / type-only specifiers load nothing
     {
       code: code`
@@ -995,6 +1053,56 @@ ruleTester.run('no-pool-before-fork', rule, {
         new Worker(new URL(import.meta.url));
       } else {
         const pool = new Pool();
+      }
+    `,
+
+    // ---- a switch on a guard: each case like an if branch ----
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      switch (cluster.isPrimary) {
+        case true:
+          cluster.fork();
+          break;
+        default: {
+          const pool = new Pool();
+        }
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      switch (true) {
+        case cluster.isPrimary:
+          cluster.fork();
+          break;
+        default:
+          new Pool();
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      switch (cluster.isWorker) {
+        case false:
+          cluster.fork();
+          break;
+        case true:
+          new Pool();
+      }
+    `,
+    // cases grouped on values a self-fork hands the child
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      switch (process.argv[2]) {
+        case 'reader':
+        case 'writer':
+          new Pool();
+          break;
+        default:
+          fork(__filename, ['reader']);
+          fork(__filename, ['writer']);
       }
     `,
   ],
@@ -2281,6 +2389,142 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_JS,
       errors: [{ messageId: 'importCreatesPool', line: 3, column: 10 }],
+    },
+
+    // ---- a switch on a guard: a case entered from both sides is shared ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        switch (cluster.isPrimary) {
+          case true:
+            cluster.fork();
+          // falls through
+          default:
+            new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 5 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        switch (true) {
+          case cluster.isPrimary:
+            new Pool();
+            cluster.fork();
+            break;
+          default:
+            new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 5 }],
+    },
+    // a value the parent may have been started with, and a guard of another fork kind
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { isMainThread } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        switch (process.env.MODE) {
+          case 'db':
+            new Pool();
+        }
+        switch (true) {
+          case isMainThread:
+            cluster.fork();
+            break;
+          default:
+            new Pool();
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 5 },
+        { messageId: 'poolBeforeFork', line: 13, column: 5 },
+      ],
+    },
+
+    // ---- cross-file: a lazy load in the primary's branch opens the pool in the primary ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        if (cluster.isPrimary) {
+          const pool = require('./db-creates');
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 16 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        if (isMainThread) {
+          const { pool } = await import('./ts/db.js');
+          new Worker(new URL(import.meta.url));
+        }
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 26 }],
+    },
+
+    // ---- cross-file: a call at load of an imported function that creates a pool ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { getPool } from './db-factory-called-lazily.mjs';
+        import { init } from './factory-init.mjs';
+        const pool = getPool();
+        init();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+        { messageId: 'poolBeforeFork', line: 5, column: 1 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { makePool } = require('./db-factory');
+        const db = require('./db-factory');
+        const pool = makePool();
+        if (cluster.isPrimary) {
+          db.makePool();
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+        { messageId: 'poolInPrimary', line: 6, column: 3 },
+      ],
+    },
+    // re-exported, through a namespace, calling another module's factory, from a local function called at load
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import * as db from './factory-reexport.mjs';
+        import { connect } from './factory-via-import.mjs';
+        db.open();
+        db.connect();
+        function setup() {
+          return connect();
+        }
+        await setup();
+        const { getPool } = await import('./db-lazy.mjs');
+        getPool();
+        cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 1 },
+        { messageId: 'poolBeforeFork', line: 5, column: 1 },
+        { messageId: 'poolBeforeFork', line: 7, column: 10 },
+        { messageId: 'poolBeforeFork', line: 11, column: 1 },
+      ],
     },
   ],
 });
