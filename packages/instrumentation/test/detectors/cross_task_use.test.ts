@@ -122,19 +122,7 @@ describe('cross_task_use', () => {
       });
       expectSilent(name);
       // Another job's span using the first job's client is still another task.
-      const handed = gate<pg.PoolClient>();
-      const used = gate();
-      const owner = runInTask(async () => {
-        const client = await pool.connect();
-        handed.open(client);
-        await used.promise;
-        client.release();
-      });
-      await runInTask(() => inSpan('ctu-other-job', async () => {
-        await (await handed.promise).query('SELECT 1');
-        used.open();
-      }));
-      await owner;
+      await usedByAnotherTask(pool, (client) => inSpan('ctu-other-job', () => client.query('SELECT 1')));
       expectViolations(name, 'cross_task_use', 1);
     } finally {
       await endPool(pool);
