@@ -13,6 +13,7 @@
  * settings open the one-off connection.
  */
 import { diag } from '@opentelemetry/api';
+import { isMysql2Connection, isPgClient, mysql2PromiseCore } from './adapters/resources';
 import type { MeteredPool } from './pool-metrics';
 
 interface PgPoolWithClient {
@@ -138,24 +139,14 @@ function once(fn: (connection: object) => void): (connection: object) => void {
  * class and config). Undefined for anything else.
  */
 function readThroughResource(resource: object): Promise<number | undefined> | undefined {
-  const pg = resource as { connectionParameters?: object; _queryQueue?: unknown; constructor?: unknown };
-  if (pg.connectionParameters !== undefined && Array.isArray(pg._queryQueue) && typeof pg.constructor === 'function') {
-    return readPg(pg.constructor as PgClientClass, Object.assign(Object.create(pg.connectionParameters) as object, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
+  if (isPgClient(resource)) {
+    const parameters = resource.connectionParameters as object;
+    return readPg(resource.constructor as PgClientClass, Object.assign(Object.create(parameters) as object, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
   }
-  const mysql2 = mysql2Core(resource);
+  const mysql2 = isMysql2Connection(resource) ? resource : mysql2PromiseCore(resource);
   if (mysql2 === undefined) return undefined;
-  const Class = mysql2.constructor as Mysql2ConnectionClass & { name?: string };
+  const Class = mysql2.constructor as Mysql2ConnectionClass;
   // A PoolConnection would return itself to a pool on end(): its base class opens a plain connection.
   const Connection = Class.name === 'PoolConnection' ? Object.getPrototypeOf(Class) as Mysql2ConnectionClass : Class;
-  return readMysql2(Connection, mysql2.config);
-}
-
-/** The callback-API mysql2 connection `resource` is or wraps (mysql2/promise's `.connection`). */
-function mysql2Core(resource: object): { constructor: unknown; config: object } | undefined {
-  const isCore = (value: unknown): value is { constructor: unknown; config: object } =>
-    value !== null && typeof value === 'object' && typeof (value as { execute?: unknown }).execute === 'function' &&
-    (value as { _commands?: unknown })._commands !== undefined && typeof (value as { config?: unknown }).config === 'object';
-  if (isCore(resource)) return resource;
-  const inner = (resource as { connection?: unknown }).connection;
-  return isCore(inner) ? inner : undefined;
+  return readMysql2(Connection, (mysql2 as { config?: object }).config);
 }
