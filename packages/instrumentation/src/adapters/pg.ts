@@ -170,6 +170,14 @@ function handingOut(pool: PgPoolLike, conn: ConnectionState): boolean {
   return client !== undefined && !pool._idle.some((item) => item === client || (item as { client?: unknown } | null)?.client === client);
 }
 
+/** pg-pool's own prototype (the one that defines `_acquireClient`), beneath pg's and the app's subclasses. */
+function pgPoolPrototype(pool: PgPoolLike): { connect?: unknown } | undefined {
+  for (let proto = Object.getPrototypeOf(pool) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(proto, '_acquireClient')) return proto as { connect?: unknown };
+  }
+  return undefined;
+}
+
 function* connectionsOf(pool: PgPoolLike): Iterable<ConnectionState> {
   for (const client of pool._clients) {
     const conn = connectionStateOf(client);
@@ -224,6 +232,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   wrappers.onUndo(() => pool.removeListener('connect', onConnect));
   for (const client of pool._clients) guardClient(client);
 
+  const pgPoolConnect = pgPoolPrototype(pool);
   wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
     const request = checkoutRequested(state);
     if (request instanceof PoolGuardError) return refuseCall(request, callback, true);
@@ -242,7 +251,10 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
         }
       });
     }
-    if ((connectNext as { __wrapped?: boolean }).__wrapped === true) {
+    // pg-pool's own connect, unwrapped, is called in its callback form below. Anything else (another
+    // instrumentation's wrapper, shimmer-marked; a subclass's override, which may need the promise form)
+    // is called as the app called it, and the lease is claimed through the pool's Promise.
+    if (connectNext !== pgPoolConnect?.connect || (connectNext as { __wrapped?: boolean }).__wrapped === true) {
       const result = connectAsPromise(this, connectNext, request);
       if (result !== NOT_SWAPPED) return result;
     }

@@ -107,3 +107,36 @@ describe('pg pool with a wrapped connect and a read-only Promise', () => {
     }
   });
 });
+
+/** An app's pg.Pool subclass that overrides connect: it awaits pg-pool's promise form and decorates the client. */
+class DecoratingPool extends pg.Pool {
+  override async connect(): Promise<pg.PoolClient>;
+  override async connect(callback: (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void): Promise<void>;
+  override async connect(...args: unknown[]): Promise<pg.PoolClient | void> {
+    if (args.length > 0) return super.connect(args[0] as Parameters<pg.Pool['connect']>[0]);
+    const client = await super.connect();
+    (client as pg.PoolClient & { tag?: string }).tag = 'decorated';
+    return client;
+  }
+}
+
+describe('pg pool whose subclass overrides connect', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('is called as the app called it (promise form): the decorated client arrives, its lease is claimed', async () => {
+    const name = 'subclass-connect';
+    const pool = guardPool(new DecoratingPool(pgConfig({ max: 1 })), { name });
+    try {
+      const client = await runInTask(() => pool.connect());
+      assert.equal((client as pg.PoolClient & { tag?: string }).tag, 'decorated', 'the override\'s result, unchanged');
+      assert.equal((await client.query('SELECT 4 AS four')).rows[0].four, 4);
+      await runInTask(() => client.query('SELECT 1'));
+      expectViolations(name, 'cross_task_use', 1);
+      client.release();
+      assert.equal(pool.idleCount, 1, 'the connection went back');
+    } finally {
+      await endPool(pool);
+    }
+  });
+});
