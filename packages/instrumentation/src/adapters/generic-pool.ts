@@ -11,7 +11,7 @@ import { connectionStateOf } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers } from './kit';
+import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -50,28 +50,63 @@ function* connectionsOf(pool: GenericPool): Iterable<ConnectionState> {
   }
 }
 
-type Factory = { create?: unknown };
+type Factory = { create?: unknown; validate?: unknown };
 
 /**
- * create_time: generic-pool asks its factory for every new resource. The pool
- * gets a Proxy of the app's factory whose create() is timed while the pool
- * metrics record; everything else, and create's own `this`, is the factory's.
+ * generic-pool asks its factory for every new resource (create_time: create()
+ * is timed while the pool metrics record) and, with testOnBorrow or
+ * testOnReturn, to validate a resource it holds (validate(): the pool's own
+ * use of an idle connection, not a use after release). The pool gets a Proxy
+ * of the app's factory; everything else, and each method's own `this`, is the
+ * factory's.
  */
-function timedFactory(factory: Factory, state: PoolState): Factory {
+function watchedFactory(factory: Factory, state: PoolState): Factory {
   return new Proxy(factory, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
-      if (key !== 'create' || typeof value !== 'function') return value;
-      return function create(this: unknown) {
-        const began = metricsClock(state.metrics);
-        const created = (value as (...args: unknown[]) => unknown).apply(target, arguments as unknown as unknown[]);
-        if (began > 0) {
-          Promise.resolve(created).then(() => recordCreateTime(state.metrics, began), () => undefined);
-        }
-        return created;
-      };
+      if (typeof value !== 'function') return value;
+      if (key === 'create') return timedCreate(target, value as AnyFunction, state);
+      if (key === 'validate') return poolsOwnUse(target, value as AnyFunction);
+      return value;
     },
   });
+}
+
+function timedCreate(factory: Factory, create: AnyFunction, state: PoolState): AnyFunction {
+  return function timed(this: unknown): unknown {
+    const began = metricsClock(state.metrics);
+    const created: unknown = create.apply(factory, arguments as unknown as unknown[]);
+    if (began > 0) {
+      Promise.resolve(created).then(() => recordCreateTime(state.metrics, began), () => undefined);
+    }
+    return created;
+  };
+}
+
+/**
+ * validate(resource) on a resource no one holds: until it settles, its uses
+ * are the pool's own (as in the hand-out window of a lease, `lending`).
+ */
+function poolsOwnUse(factory: Factory, validate: AnyFunction): AnyFunction {
+  return function ownUse(this: unknown, resource: unknown): unknown {
+    const conn = resource !== null && typeof resource === 'object' ? connectionStateOf(resource) : undefined;
+    if (conn === undefined || conn.leased || conn.lending) return validate.apply(factory, arguments as unknown as unknown[]);
+    conn.lending = true;
+    const done = () => {
+      if (!conn.leased) conn.lending = false;
+    };
+    try {
+      const verdict = validate.apply(factory, arguments as unknown as unknown[]) as unknown;
+      if (verdict !== null && typeof (verdict as PromiseLike<unknown>)?.then === 'function') {
+        return Promise.resolve(verdict).finally(done);
+      }
+      done();
+      return verdict;
+    } catch (err) {
+      done();
+      throw err;
+    }
+  };
 }
 
 /**
@@ -95,7 +130,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
 
   const factory = pool._factory;
   if (factory !== null && typeof factory === 'object') {
-    const timed = timedFactory(factory as Factory, state);
+    const timed = watchedFactory(factory as Factory, state);
     pool._factory = timed;
     wrappers.onUndo(() => {
       if (pool._factory === timed) pool._factory = factory;

@@ -20,7 +20,8 @@ const NOT_IN_POOL = /Resource not currently part of this pool/;
 
 type ClientPool = genericPool.Pool<pg.Client>;
 
-function clientPool(max = 2): ClientPool {
+/** A pool of pg Clients; with `validated`, generic-pool pings each one with the factory's validate() before and after its leases. */
+function clientPool(max = 2, validated = false): ClientPool {
   return genericPool.createPool<pg.Client>({
     create: async () => {
       const client = new pg.Client(pgConfig());
@@ -28,7 +29,8 @@ function clientPool(max = 2): ClientPool {
       return client;
     },
     destroy: (client) => client.end(),
-  }, { max, min: 0 });
+    validate: async (client) => (await client.query('SELECT 1 AS ok')).rows[0].ok === 1,
+  }, { max, min: 0, testOnBorrow: validated, testOnReturn: validated });
 }
 
 /** Drains and clears a pool within 5 s, after releasing what a failed test still holds. */
@@ -73,6 +75,19 @@ describe('generic-pool adapter', () => {
       await pool.release(client);
       await client.query('SELECT 1');
       expectViolations('gp-uar', 'use_after_release', 1);
+    }));
+
+    it('the factory\'s validate() (testOnBorrow, testOnReturn) querying an idle client is the pool\'s own use: silent', () => withPool(() => clientPool(1, true), 'gp-validate', {}, async (pool) => {
+      for (let i = 0; i < 3; i++) {
+        const client = await pool.acquire();
+        await client.query('SELECT 1');
+        await pool.release(client);
+      }
+      expectSilent('gp-validate');
+      const stale = await pool.acquire();
+      await pool.release(stale);
+      await stale.query('SELECT 1'); // the app's own use of the released client is still caught
+      expectViolations('gp-validate', 'use_after_release', 1);
     }));
 
     it('use_after_release: uses inside each lease are silent', () => clients('gp-uar-clean', {}, async (pool) => {
