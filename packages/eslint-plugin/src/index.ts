@@ -4,9 +4,9 @@
  *
  * The configs reference the plugin object itself, so they are attached after
  * it exists. `export =` keeps `require()` and `import poolguard from` equal.
+ * The object is typed as a PoolguardPlugin, which ESLint's `Plugin` accepts.
  */
-import type { TSESLint } from '@typescript-eslint/utils';
-import type { PoolguardFlatConfig } from './configs/flat-config';
+import type { CompatibleRule, PoolguardPlugin } from './compatible-types';
 import recommended from './configs/recommended';
 import recommendedTypeChecked from './configs/recommended-type-checked';
 import rules from './rules';
@@ -15,15 +15,14 @@ import rules from './rules';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-const plugin = {
+const plugin: PoolguardPlugin = {
   meta: { name, version, namespace: 'poolguard' },
-  rules,
-  configs: {} as Record<'recommended' | 'recommended-type-checked', PoolguardFlatConfig>,
+  // The same objects: only their type is narrowed to what ESLint and typescript-eslint share.
+  rules: rules as unknown as Record<keyof typeof rules, CompatibleRule>,
+  configs: {} as PoolguardPlugin['configs'],
 };
 
-plugin.configs.recommended = recommended(plugin as unknown as TSESLint.FlatConfig.Plugin);
-plugin.configs['recommended-type-checked'] = recommendedTypeChecked(
-  plugin as unknown as TSESLint.FlatConfig.Plugin,
-);
+plugin.configs.recommended = recommended(plugin);
+plugin.configs['recommended-type-checked'] = recommendedTypeChecked(plugin);
 
 export = plugin;

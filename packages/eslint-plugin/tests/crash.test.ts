@@ -3,7 +3,8 @@
  * from the repo's own node_modules. Real code has every odd shape the rule
  * tests forget: computed members, optional chains, spreads, `with`, getters,
  * odd `require` calls. A parse error is the parser's business and is only
- * counted; a throw from a rule fails the test.
+ * counted; a throw from a rule fails the test. A generated long file checks
+ * that no walk of the AST recurses or spreads its way out of the call stack.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -69,7 +70,7 @@ describe('crash check: both rules over real node_modules code', function () {
       const isTs = /\.[cm]?ts$/.test(file);
       const config: Linter.Config = {
         files: ['**/*.{js,cjs,mjs,ts,cts,mts}'],
-        plugins: { poolguard: plugin as never },
+        plugins: { poolguard: plugin },
         languageOptions: {
           ecmaVersion: 'latest',
           sourceType: sourceTypeOf(file, text),
@@ -96,5 +97,32 @@ describe('crash check: both rules over real node_modules code', function () {
     console.log(`      ${files.length} files, ${parseErrors} parse errors, ${findings} findings, ${crashes.length} crashes, ${seconds.toFixed(1)} s`);
     assert.deepEqual(crashes, []);
     assert.ok(seconds < 60, `crash check took ${seconds} s`);
+  });
+});
+
+describe('crash check: a long generated file', () => {
+  it('walks a file of 100,000 array elements and a self-fork without overflowing the stack', () => {
+    // Its hundreds of thousands of tokens once went onto one walk's stack as a single spread.
+    const elements = Array.from({ length: 100_000 }, () => '0').join(',');
+    const text = [
+      "const cluster = require('node:cluster');",
+      "const { Pool } = require('pg');",
+      `export const table = [${elements}];`,
+      'const pool = new Pool();',
+      'if (cluster.isPrimary) cluster.fork();',
+    ].join('\n');
+    const linter = new Linter({ configType: 'flat' });
+    const config: Linter.Config = {
+      files: ['**/*.js'],
+      plugins: { poolguard: plugin },
+      languageOptions: { ecmaVersion: 'latest', sourceType: 'module' },
+      rules: { 'poolguard/no-pool-before-fork': 'error', 'poolguard/no-pool-across-boundary': 'error' },
+    };
+    // A name on disk, so that the rule also looks for local imports.
+    const messages = linter.verify(text, config, { filename: path.join(__dirname, 'fixtures', 'long.js') });
+    assert.deepEqual(
+      messages.map(m => [m.ruleId, m.line]),
+      [['poolguard/no-pool-before-fork', 4]],
+    );
   });
 });

@@ -12,10 +12,20 @@ import { describe, it } from 'mocha';
 import plugin from '../src/index';
 import rules from '../src/rules';
 
-const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+interface Manifest {
   name: string;
   version: string;
-};
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as Manifest;
+
+/** A required peer of `manifest`: declared, and not marked optional. */
+function requiredPeers(manifest: Manifest): string[] {
+  return Object.keys(manifest.peerDependencies ?? {}).filter(name => !manifest.peerDependenciesMeta?.[name]?.optional);
+}
 
 describe('plugin', () => {
   it('has meta with name, version and namespace', () => {
@@ -31,6 +41,18 @@ describe('plugin', () => {
     assert.equal(imported.default, required);
     assert.deepEqual(Object.keys(imported.default.rules).sort(), Object.keys(plugin.rules).sort());
     assert.equal(imported.default.configs.recommended.plugins?.poolguard, imported.default);
+  });
+
+  it('requires every peer that its dependencies require (typescript for @typescript-eslint/parser)', () => {
+    const ours = requiredPeers(pkg);
+    for (const dependency of Object.keys(pkg.dependencies ?? {})) {
+      const manifest = JSON.parse(
+        fs.readFileSync(require.resolve(`${dependency}/package.json`), 'utf8'),
+      ) as Manifest;
+      for (const peer of requiredPeers(manifest)) {
+        assert.ok(ours.includes(peer), `${dependency} requires the peer ${peer}; declare it required too`);
+      }
+    }
   });
 
   it('exposes both rules, keyed without the prefix', () => {
@@ -49,6 +71,8 @@ describe('plugin', () => {
       assert.ok(Object.keys(rule.meta.messages).length > 0);
       assert.ok(Array.isArray(rule.meta.schema));
       assert.ok(rule.meta.defaultOptions);
+      // Typed matching is an option (and a config), not a requirement of the rule.
+      assert.equal(rule.meta.docs?.requiresTypeChecking, false);
     });
   }
 

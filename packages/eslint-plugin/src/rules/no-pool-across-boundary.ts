@@ -75,14 +75,14 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
-    if (!CHANNEL_WORDS.test(sourceCode.text)) return {};
-
-    const creators = options.creators ?? [];
-    // Typed mode is asked for explicitly; getParserServices then fails loudly
-    // when the project has no type information, which is what the user needs to know.
+    // Typed mode is asked for explicitly; getParserServices then fails loudly on
+    // every file without type information, before any pre-check can skip one.
     const services: ParserServicesWithTypeInformation | undefined = options.typeChecked
       ? ESLintUtils.getParserServices(context)
       : undefined;
+    if (!CHANNEL_WORDS.test(sourceCode.text)) return {};
+
+    const creators = options.creators ?? [];
     let tracker: PoolValueTracker | undefined;
     const values = () => (tracker ??= getPoolValueTracker(sourceCode, creators));
     /** Channel labels already reported per node: `{ a: pool, b: pool }` in a variable is one report. */

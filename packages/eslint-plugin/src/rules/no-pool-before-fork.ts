@@ -11,7 +11,7 @@
  * its import, or as the primary's pool when loaded lazily in its branch.
  */
 import * as path from 'node:path';
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, exits, localFunctionOf, unwrap } from '../util/ast';
@@ -47,6 +47,7 @@ export default createRule<Options, MessageIds>({
     docs: {
       description: 'Disallow creating database pools on a code path shared by a process and the children it forks',
       recommended: true,
+      requiresTypeChecking: false,
     },
     messages: {
       poolBeforeFork:
@@ -79,7 +80,10 @@ export default createRule<Options, MessageIds>({
   defaultOptions: [{ allowPrimaryPools: false, creators: [], typeChecked: false }],
   create(context, [{ allowPrimaryPools = false, creators = [], typeChecked = false }]) {
     const { sourceCode } = context;
-    // Cheap text check first: a file that never says fork/Worker cannot fork itself.
+    // Typed mode is asked for explicitly; getParserServices then fails loudly on
+    // every file without type information, before any pre-check can skip one.
+    const services = typeChecked ? ESLintUtils.getParserServices(context) : undefined;
+    // Cheap text check next: a file that never says fork/Worker cannot fork itself.
     if (!mayFork(sourceCode.text)) return {};
     const forks = analyzeForks(sourceCode);
     if (forks.selfForks.length === 0) return {};
@@ -161,8 +165,7 @@ export default createRule<Options, MessageIds>({
     }
 
     /** Typed mode: any pool-typed call on the fork path, innermost first, not already reported. */
-    function checkTypedCandidates(): void {
-      const services = ESLintUtils.getParserServices(context);
+    function checkTypedCandidates(services: ParserServicesWithTypeInformation): void {
       const accepted: CreationCall[] = [];
       typedCandidates.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
       const known = [...reported];
@@ -194,7 +197,7 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
-      ...(typeChecked && {
+      ...(services && {
         'CallExpression, NewExpression'(node: CreationCall): void {
           typedCandidates.push(node);
         },
@@ -213,7 +216,7 @@ export default createRule<Options, MessageIds>({
         runSides = analyzeRunSides(sourceCode, guards, kinds, forkLogic);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         checkImportedFactoryCalls();
-        if (typeChecked) checkTypedCandidates();
+        if (services) checkTypedCandidates(services);
         checkLocalImports();
       },
     };

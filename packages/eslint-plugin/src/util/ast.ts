@@ -100,22 +100,32 @@ export function enclosingFunction(node: TSESTree.Node): DeferredCode | undefined
 /** The child keys of each node type, as ESLint's SourceCode and a bare parse both give them. */
 export type VisitorKeys = Readonly<Record<string, readonly string[] | undefined>>;
 
-/** A plain pre-order walk of `root` and every node below it. */
+/**
+ * A pre-order walk of `root` and every node below it, in source order, with
+ * each node's parent in the walk. It follows only the visitor keys, so never
+ * tokens, comments, `loc`, `range` or `parent`, and keeps its own stack, so a
+ * file of any length or nesting cannot overflow the call stack.
+ */
 export function walk(
   root: TSESTree.Node,
   visitorKeys: VisitorKeys,
-  visit: (node: TSESTree.Node) => void,
+  visit: (node: TSESTree.Node, parent: TSESTree.Node | undefined) => void,
 ): void {
-  const stack: TSESTree.Node[] = [root];
+  const stack: { node: TSESTree.Node; parent: TSESTree.Node | undefined }[] = [{ node: root, parent: undefined }];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    visit(node);
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
+    const { node, parent } = stack.pop()!;
+    visit(node, parent);
+    const keys = visitorKeys[node.type] ?? [];
+    // Pushed last child first, so that they pop in source order.
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[k]];
       if (Array.isArray(child)) {
-        for (const item of child) if (isNode(item)) stack.push(item);
+        for (let i = child.length - 1; i >= 0; i--) {
+          const item: unknown = child[i];
+          if (isNode(item)) stack.push({ node: item, parent: node });
+        }
       } else if (isNode(child)) {
-        stack.push(child);
+        stack.push({ node: child, parent: node });
       }
     }
   }

@@ -66,6 +66,18 @@ export function analyzeGuards(sourceCode: ParsedSource): GuardAnalysis {
 
 const guardCache = new WeakMap<ParsedSource, GuardAnalysis>();
 
+/** A statement list's positions, and its `if`s of which exactly one arm exits, in order. */
+interface StatementList {
+  indexOf: ReadonlyMap<TSESTree.Node, number>;
+  earlyExits: readonly EarlyExit[];
+}
+
+interface EarlyExit {
+  at: number;
+  statement: TSESTree.IfStatement;
+  thenExits: boolean;
+}
+
 const PARENT_WHEN_TRUE: Guard = { whenTrue: 'parent', whenFalse: 'child' };
 const CHILD_WHEN_TRUE: Guard = { whenTrue: 'child', whenFalse: 'parent' };
 
@@ -118,6 +130,7 @@ const TRACE_MAP: TraceMap = Object.fromEntries(
 class GuardReasoner implements GuardAnalysis {
   private readonly sources = new Map<TSESTree.Node, Signal>();
   private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
+  private readonly statementLists = new WeakMap<readonly TSESTree.Node[], StatementList>();
   /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
   private readonly childArguments: ReadonlySet<string>;
   private readonly childEnvironment: ReadonlySet<string>;
@@ -182,18 +195,39 @@ class GuardReasoner implements GuardAnalysis {
 
   /** `if (guard) { ...; return }` before `child` leaves only the other side. */
   private sideAfterEarlyExit(statements: readonly TSESTree.Node[], child: TSESTree.Node, kind: ForkKind): Side | undefined {
-    const index = statements.indexOf(child);
-    for (let i = index - 1; i >= 0; i--) {
-      const statement = statements[i];
-      if (statement.type !== AST_NODE_TYPES.IfStatement) continue;
-      const thenExits = exits(statement.consequent);
-      const elseExits = statement.alternate != null && exits(statement.alternate);
-      if (thenExits === elseExits) continue;
+    const { indexOf, earlyExits } = this.statementList(statements);
+    const index = indexOf.get(child) ?? -1;
+    for (let i = earlyExits.length - 1; i >= 0; i--) {
+      const { at, statement, thenExits } = earlyExits[i];
+      if (at >= index) continue;
       const guard = this.guardOf(statement.test, kind);
       const side = thenExits ? guard?.whenFalse : guard?.whenTrue;
       if (side) return side;
     }
     return undefined;
+  }
+
+  /**
+   * The positions of a statement list and its `if`s with one exiting arm,
+   * worked out once per list: every node of a long file asks about the lists
+   * above it, and scanning them each time would be quadratic.
+   */
+  private statementList(statements: readonly TSESTree.Node[]): StatementList {
+    let list = this.statementLists.get(statements);
+    if (!list) {
+      const indexOf = new Map<TSESTree.Node, number>();
+      const earlyExits: EarlyExit[] = [];
+      statements.forEach((statement, at) => {
+        indexOf.set(statement, at);
+        if (statement.type !== AST_NODE_TYPES.IfStatement) return;
+        const thenExits = exits(statement.consequent);
+        const elseExits = statement.alternate != null && exits(statement.alternate);
+        if (thenExits !== elseExits) earlyExits.push({ at, statement, thenExits });
+      });
+      list = { indexOf, earlyExits };
+      this.statementLists.set(statements, list);
+    }
+    return list;
   }
 
   /**

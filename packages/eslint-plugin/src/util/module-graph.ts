@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { parseForESLint } from '@typescript-eslint/parser';
-import type { VisitorKeys } from './ast';
+import { walk, type VisitorKeys } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
@@ -70,7 +70,7 @@ export function findLocalImports(source: ParsedSource): LocalImport[] {
   for (const call of globalScope ? findRequireCalls(globalScope) : []) {
     addLocal(imports, call, literalString(call.arguments[0]));
   }
-  collectImportExpressions(source.ast, imports);
+  collectImportExpressions(source, imports);
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
@@ -104,11 +104,10 @@ export function resolveLocalModule(fromFile: string, specifier: string): string 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-/** A module read from disk; `visitorKeys` are its parser's, for walking it. */
+/** A module read from disk. */
 export interface ParsedModule {
   source: ParsedSource;
   text: string;
-  visitorKeys: VisitorKeys;
 }
 
 interface CachedParse {
@@ -163,7 +162,7 @@ export function parseModule(file: string): ParsedModule | undefined {
   try {
     const text = fs.readFileSync(file, 'utf8');
     const source = parseText(text, file);
-    parsed = { source, text, visitorKeys: source.visitorKeys };
+    parsed = { source, text };
   } catch {
     parsed = undefined; // unreadable or unparsable: it cannot be shown to create a pool
   }
@@ -192,36 +191,16 @@ function parseText(code: string, file: string): ReturnType<typeof parseForESLint
 
 /** The analyses walk upwards; ESLint sets `parent` while linting, a bare parse does not. */
 function setParents(root: TSESTree.Node, visitorKeys: VisitorKeys): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (const key of visitorKeys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof child === 'object' && typeof (child as TSESTree.Node).type === 'string') {
-          (child as { parent?: TSESTree.Node }).parent = node;
-          stack.push(child as TSESTree.Node);
-        }
-      }
-    }
-  }
+  walk(root, visitorKeys, (node, parent) => {
+    if (parent) (node as { parent?: TSESTree.Node }).parent = parent;
+  });
 }
 
-function collectImportExpressions(root: TSESTree.Node, into: LocalImport[]): void {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
-    const astNode = node as TSESTree.Node;
-    if (astNode.type === AST_NODE_TYPES.ImportExpression) addLocal(into, astNode, literalString(astNode.source));
-    for (const [key, value] of Object.entries(astNode)) {
-      if (key !== 'parent' && value && typeof value === 'object') stack.push(value);
-    }
-  }
+/** `import('./db')` anywhere in the file, lazy or not: the caller decides where each runs. */
+function collectImportExpressions(source: ParsedSource, into: LocalImport[]): void {
+  walk(source.ast, source.visitorKeys, node => {
+    if (node.type === AST_NODE_TYPES.ImportExpression) addLocal(into, node, literalString(node.source));
+  });
 }
 
 function addLocal(into: LocalImport[], node: TSESTree.Node, specifier: unknown): void {

@@ -13,9 +13,15 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getStringIfConstant } from '@typescript-eslint/utils/ast-utils';
+import type { VisitorKeys } from './ast';
 
-/** What the analyses need of a file: its AST and scopes (a SourceCode, or a module-graph parse). */
-export type ParsedSource = Readonly<Pick<TSESLint.SourceCode, 'ast' | 'scopeManager'>>;
+/**
+ * What the analyses need of a file: its AST, scopes and visitor keys (a
+ * SourceCode, or a module-graph parse).
+ */
+export type ParsedSource = Readonly<Pick<TSESLint.SourceCode, 'ast' | 'scopeManager'>> & {
+  readonly visitorKeys: VisitorKeys;
+};
 
 /**
  * Module name -> nested member names; the tracker's symbols (READ, CALL,

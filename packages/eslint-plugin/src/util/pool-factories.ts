@@ -99,7 +99,7 @@ class FactorySearch {
     const creation = this.creationsOf(file, parsed).find(runsWithCall);
     if (creation) return poolAt(file, parsed, creation);
     let found: LoadTimePool | undefined;
-    walk(fn.body, parsed.visitorKeys, node => {
+    walk(fn.body, parsed.source.visitorKeys, node => {
       if (!found && node.type === AST_NODE_TYPES.CallExpression && runsWithCall(node)) {
         found = this.poolOfCall(file, parsed, node, visited, depth);
       }

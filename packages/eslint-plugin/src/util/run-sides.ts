@@ -11,8 +11,13 @@
  * logic (`main()`) runs where it is called too, and on the shared path when
  * no call of it is found (exported, passed as a callback).
  *
- * Calls are found by name, for functions declared once and never reassigned
- * (`function f() {}`, `const f = () => ...`). Each function's callers are
+ * A class's constructor and instance-field initializers run likewise where
+ * `new C()` runs: `class Repo { pool = new Pool() }` opens a pool wherever
+ * the file constructs a Repo at load.
+ *
+ * Calls are found by name, for functions and classes declared once and never
+ * reassigned (`function f() {}`, `const f = () => ...`, `class C {}`; a
+ * subclass's `new` is not followed). Each function's callers are
  * resolved once, so the walk is linear in the file; a call cycle is cut where
  * it closes (its functions count the sides of the calls from outside it) and
  * chains of callers deeper than MAX_DEPTH run on no known side.
@@ -82,38 +87,71 @@ function combine(sides: ReadonlySet<Position>): Position | undefined {
   return sides.has('parent') ? 'parent' : sides.has('child') ? 'child' : undefined;
 }
 
-/** `f()` calls of a named local function, and whether its name is also read some other way. */
-function callsOf(source: ParsedSource, fn: DeferredCode): { calls: TSESTree.CallExpression[]; escapes: boolean } {
-  const variable = nameOf(source, fn);
-  const calls: TSESTree.CallExpression[] = [];
+/**
+ * The calls that run `fn`: `f()` of a named local function, or `new C()` of
+ * the class whose constructor or instance field `fn` is; and whether the name
+ * is also read some other way (exported, passed on, extended).
+ */
+function callsOf(source: ParsedSource, fn: DeferredCode): { calls: Invocation[]; escapes: boolean } {
+  const owner = constructedClass(fn);
+  const variable = nameOf(source, owner ?? fn);
+  const invocation = owner ? AST_NODE_TYPES.NewExpression : AST_NODE_TYPES.CallExpression;
+  const calls: Invocation[] = [];
   let escapes = false;
   for (const ref of variable?.references ?? []) {
     if (ref.init) continue;
     const parent = ref.identifier.parent;
-    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === ref.identifier) calls.push(parent);
+    if (parent?.type === invocation && parent.callee === ref.identifier) calls.push(parent);
     else escapes = true;
   }
   return { calls, escapes };
 }
 
-/** The variable naming `fn` when it is declared once and never reassigned: `function f() {}`, `const f = () => ...`. */
-function nameOf(source: ParsedSource, fn: DeferredCode): TSESLint.Scope.Variable | undefined {
-  let declaring: TSESTree.FunctionDeclaration | TSESTree.VariableDeclarator | undefined;
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration) {
-    declaring = fn;
+/** The class that `new` runs `fn` for: its constructor, or an instance field's initializer. */
+function constructedClass(fn: DeferredCode): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  const member =
+    fn.type === AST_NODE_TYPES.FunctionExpression &&
+    fn.parent?.type === AST_NODE_TYPES.MethodDefinition &&
+    fn.parent.kind === 'constructor'
+      ? fn.parent
+      : fn.type === AST_NODE_TYPES.PropertyDefinition || fn.type === AST_NODE_TYPES.AccessorProperty
+        ? fn
+        : undefined;
+  return member?.parent.parent;
+}
+
+/**
+ * The variable naming a function or class when it is declared once and never
+ * reassigned: `function f() {}`, `class C {}`, `const f = () => ...`, `const C = class {}`.
+ */
+function nameOf(source: ParsedSource, value: NamedValue): TSESLint.Scope.Variable | undefined {
+  let declaring: TSESTree.ClassDeclaration | TSESTree.FunctionDeclaration | TSESTree.VariableDeclarator | undefined;
+  if (value.type === AST_NODE_TYPES.FunctionDeclaration || value.type === AST_NODE_TYPES.ClassDeclaration) {
+    declaring = value;
   } else if (
-    fn.parent?.type === AST_NODE_TYPES.VariableDeclarator &&
-    fn.parent.init === fn &&
-    fn.parent.id.type === AST_NODE_TYPES.Identifier
+    value.parent?.type === AST_NODE_TYPES.VariableDeclarator &&
+    value.parent.init === value &&
+    value.parent.id.type === AST_NODE_TYPES.Identifier
   ) {
-    declaring = fn.parent;
+    declaring = value.parent;
   }
   if (!declaring) return undefined;
-  // A function declaration also declares its parameters; its name is the FunctionName definition.
-  const defType = declaring.type === AST_NODE_TYPES.FunctionDeclaration ? 'FunctionName' : 'Variable';
+  // A function declaration also declares its parameters, and a class its name inside its own scope.
+  const defType = DEFINITION_TYPES[declaring.type];
   const variable = source.scopeManager
     ?.getDeclaredVariables(declaring)
-    .find(candidate => candidate.defs.some(def => def.type === defType));
+    .find(candidate => candidate.scope.type !== 'class' && candidate.defs.some(def => def.type === defType));
   if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
   return variable;
 }
+
+/** How a call runs deferred code: `f()` for a function, `new C()` for a constructor or instance field. */
+type Invocation = TSESTree.CallExpression | TSESTree.NewExpression;
+
+type NamedValue = DeferredCode | TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+const DEFINITION_TYPES = {
+  [AST_NODE_TYPES.ClassDeclaration]: 'ClassName',
+  [AST_NODE_TYPES.FunctionDeclaration]: 'FunctionName',
+  [AST_NODE_TYPES.VariableDeclarator]: 'Variable',
+} as const;

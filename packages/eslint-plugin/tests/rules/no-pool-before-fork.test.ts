@@ -557,6 +557,37 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: 'server.ts',
     },
+    // a constructor runs on `new`: only in a handler, or never, is no pool at load
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      class Repo {
+        constructor() {
+          this.pool = new Pool();
+        }
+      }
+      if (cluster.isPrimary) cluster.fork();
+      else process.on('message', () => new Repo());
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      export class Repo {
+        pool = new Pool();
+      }
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    // a class that is reassigned may not be the one constructed
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      let Repo = class {
+        pool = new Pool();
+      };
+      Repo = class {};
+      new Repo();
+      cluster.fork();
+    `,
     // `import type` loads nothing
     code`
       import cluster from 'node:cluster';
@@ -2226,6 +2257,123 @@ ruleTester.run('no-pool-before-fork', rule, {
         }
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 4, column: 13 }],
+    },
+
+    // ---- a class constructed at load runs its constructor and instance fields at load ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class C {
+          p = new Pool();
+        }
+        const c = new C();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 7 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class C {
+          #p = new Pool();
+        }
+        export const c = new C();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 8 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        export class DbService {
+          private readonly pool = new Pool({ max: 10 });
+          accessor replica = new Pool({ max: 2 });
+        }
+        const db = new DbService();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: 'server.ts',
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 27 },
+        { messageId: 'poolBeforeFork', line: 5, column: 22 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class C {
+          constructor() {
+            this.p = new Pool();
+          }
+        }
+        new C();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // a class expression, constructed in a function called at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const Repo = class {
+          pool = new Pool();
+        };
+        function start() {
+          return new Repo();
+        }
+        start();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 10 }],
+    },
+    // constructed only in the primary's branch: the primary's pool
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class Repo {
+          pool = new Pool();
+        }
+        if (cluster.isPrimary) {
+          new Repo();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 10 }],
+    },
+    // constructed on both sides: shared
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class Repo {
+          constructor() {
+            this.pool = new Pool();
+          }
+        }
+        if (cluster.isPrimary) {
+          new Repo();
+          cluster.fork();
+        } else {
+          new Repo();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 17 }],
+    },
+    // a local module that constructs its class at load creates the pool at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        const db = require('./db-class-instance');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 12 }],
     },
 
     // ---- an alias proves the primary side too; a destructured default is no alias ----
