@@ -11,6 +11,17 @@ import type { MeteredPool } from './pool-metrics';
 import type { Task, TaskToken } from './task';
 import type { GuardPoolOptions, PoolEndpoint, PoolStats, TransactionState } from './types';
 
+/**
+ * Reads a connection's transaction state at release. A driver whose state
+ * lags the server (pg between a failed statement and its ReadyForQuery)
+ * reads 'unknown' then, and `whenSettled` calls back with the settled state.
+ */
+export interface TransactionReader {
+  (): TransactionState;
+  /** Calls `then` once with the state the server reports next; false when the state read now is already settled. */
+  whenSettled?(then: (state: TransactionState) => void): boolean;
+}
+
 /** Where signals go: the instrumentation's providers, or the global ones for guardPool. */
 export interface TelemetrySource {
   meter(): Meter;

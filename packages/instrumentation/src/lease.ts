@@ -10,6 +10,7 @@
  * release went through, so throw mode never strands a connection.
  */
 import { performance } from 'node:perf_hooks';
+import { diag } from '@opentelemetry/api';
 import { isConcurrentQuery } from './detectors/concurrent_query';
 import { isCrossTaskUse } from './detectors/cross_task_use';
 import { isDirtyRelease } from './detectors/dirty_release';
@@ -18,7 +19,7 @@ import { heldLease } from './detectors/nested_checkout';
 import { startsTransaction } from './detectors/transaction_on_pool';
 import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
-import type { ConnectionState, PoolState } from './internal-types';
+import type { ConnectionState, PoolState, TransactionReader } from './internal-types';
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
@@ -180,7 +181,7 @@ const BLOCK: ReleaseVerdict = { pass: false };
 const DOUBLE: ReleaseVerdict = { pass: true, double: true };
 
 /** A release of lease `leaseId` of the connection; `destroy` discards it. */
-export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: () => TransactionState): ReleaseVerdict {
+export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: TransactionReader): ReleaseVerdict {
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
     const current = taskFor(pool);
@@ -203,8 +204,10 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   }
   // An internal lease (pool.query) can only come back dirty from a statement that
   // opened a transaction, which transaction_on_pool has already reported.
-  if (conn.explicit && isDirtyRelease(destroy, transaction())) {
-    error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
+  if (conn.explicit && !destroy) {
+    const state = transaction();
+    if (isDirtyRelease(destroy, state)) error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
+    else if (state === 'unknown') judgeWhenSettled(conn, transaction);
   }
   endLease(conn);
   return error === undefined ? PASS : { pass: true, error };
@@ -217,6 +220,25 @@ export interface CheckoutRequest {
   readonly explicit: boolean;
   readonly requestedAt: number;
   readonly site: Error | undefined;
+}
+
+/**
+ * The state at release lags the server (a failed statement's ReadyForQuery is
+ * still on its way): judged when it arrives, on the lease as it was at release
+ * (the connection may be lent again by then). Reported, never thrown: the
+ * release has long returned.
+ */
+function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader): void {
+  if (transaction.whenSettled === undefined) return;
+  const released: ConnectionState = { ...conn, leased: false, owner: undefined, ownerToken: undefined, previousOwner: conn.owner, previousOwnerToken: conn.ownerToken };
+  const current = taskFor(conn.pool);
+  transaction.whenSettled((state) => {
+    try {
+      if (isDirtyRelease(false, state)) report(conn.pool, 'dirty_release', { connection: released, current });
+    } catch (fault) {
+      diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
+    }
+  });
 }
 
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */

@@ -6,7 +6,7 @@
  * resources in generic pools").
  */
 import { PoolGuardError } from '../errors';
-import type { PoolState } from '../internal-types';
+import type { PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
@@ -15,6 +15,7 @@ import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCal
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
   connectionParameters?: unknown;
+  connection?: unknown;
   pipeline?: boolean;
   _activeQuery?: unknown;
   _queryQueue?: unknown[];
@@ -22,6 +23,8 @@ export interface PgClientLike {
   _queryable?: boolean;
   _ending?: boolean;
   _ended?: boolean;
+  /** False from a statement's start until the server's ReadyForQuery for it. */
+  readyForQuery?: boolean;
   getTransactionStatus?: () => string | null;
 }
 
@@ -87,12 +90,24 @@ export function pgStatus(status: string | null | undefined): TransactionState {
  * Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery
  * status in _txStatus. A client whose connection failed or is ending holds
  * no session a next borrower could inherit: its last status means nothing.
+ * Nor does it while the server has not sent ReadyForQuery for the last
+ * statement: pg fails a statement at its ErrorResponse, which the server
+ * flushes at once, so a release right after a failed COMMIT (the server
+ * rolled back) would read the status from before it. The state is then read
+ * from that ReadyForQuery (whenSettled).
  */
-export function pgTransaction(client: PgClientLike): () => TransactionState {
+export function pgTransaction(client: PgClientLike): TransactionReader {
   const dead = (): boolean => client._queryable === false || client._ending === true || client._ended === true;
-  return typeof client.getTransactionStatus === 'function'
-    ? () => (dead() ? 'unknown' : pgStatus(client.getTransactionStatus!()))
-    : () => (dead() ? 'unknown' : pgStatus(client._txStatus));
+  const status = typeof client.getTransactionStatus === 'function' ? () => client.getTransactionStatus!() : () => client._txStatus;
+  const reader: TransactionReader = () => (dead() || client.readyForQuery === false ? 'unknown' : pgStatus(status()));
+  reader.whenSettled = (then) => {
+    const connection = client.connection as { once?: (event: string, listener: (message?: { status?: string }) => void) => void } | undefined;
+    if (dead() || client.readyForQuery !== false || typeof connection?.once !== 'function') return false;
+    // Heard after the client's own listener; the message carries the status whatever the client does next.
+    connection.once('readyForQuery', (message) => then(pgStatus(message?.status)));
+    return true;
+  };
+  return reader;
 }
 
 /**

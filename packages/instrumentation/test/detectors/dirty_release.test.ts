@@ -8,7 +8,7 @@ import pg from 'pg';
 import { guardPool, runInTask } from '../../src';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, pgConfig } from '../helpers/pg';
-import { endPool, expectSilent, expectViolations, spanViolationEvents, violationCount } from '../helpers/violations';
+import { endPool, expectSilent, expectViolations, poolViolations, spanViolationEvents, violationCount, waitFor } from '../helpers/violations';
 
 describe('dirty_release', () => {
   before(() => setupTelemetry());
@@ -47,6 +47,9 @@ describe('dirty_release', () => {
         await assert.rejects(client.query('SELECT 1/0'), /division by zero/);
         client.release();
       });
+      // pg fails the statement at its ErrorResponse; when the release comes before the server's
+      // ReadyForQuery, the state is judged from that ReadyForQuery, a moment later.
+      await waitFor(() => poolViolations(name, 'dirty_release').length > 0, 2000, 'the dirty_release report');
       expectViolations(name, 'dirty_release', 1);
       assert.equal(await violationCount(name, 'dirty_release'), 1);
     } finally {
@@ -89,6 +92,55 @@ describe('dirty_release', () => {
       await killer.end();
       await endPool(pool);
     }
+  });
+
+  describe('a release before the server\'s ReadyForQuery for a failed statement (pg fails it at the ErrorResponse)', () => {
+    /** Runs `sql` on a fresh lease and releases in its callback, where pg's transaction status still predates it. */
+    async function releaseInFailedCallback(pool: pg.Pool, setup: string[], sql: string): Promise<void> {
+      const client = await pool.connect();
+      for (const statement of setup) await client.query(statement);
+      await new Promise<void>((resolve) => {
+        client.query(sql, (err: Error | undefined) => {
+          assert.ok(err, `${sql} failed`);
+          client.release();
+          resolve();
+        });
+      });
+    }
+
+    it('a COMMIT that failed (the server rolled back) is silent', async () => {
+      const name = 'dirty-failed-commit';
+      const pool = guardPool(newPool({ max: 1 }), { name });
+      try {
+        const setup = [
+          'CREATE TEMP TABLE IF NOT EXISTS dirty_parent (id int PRIMARY KEY)',
+          'CREATE TEMP TABLE IF NOT EXISTS dirty_child (parent int REFERENCES dirty_parent (id) DEFERRABLE INITIALLY DEFERRED)',
+          'BEGIN',
+          'INSERT INTO dirty_child VALUES (1)',
+        ];
+        await releaseInFailedCallback(pool, setup, 'COMMIT');
+        const client = await pool.connect(); // the next borrower: its first statement waits for that ReadyForQuery
+        await client.query('SELECT 1');
+        assert.equal(client.getTransactionStatus?.() ?? 'I', 'I', 'the server had rolled back');
+        client.release();
+        expectSilent(name);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('a failed statement inside an open transaction is reported once the server says the transaction is aborted', async () => {
+      const name = 'dirty-failed-in-transaction';
+      const pool = guardPool(newPool({ max: 1 }), { name });
+      try {
+        await releaseInFailedCallback(pool, ['BEGIN'], 'SELECT 1/0');
+        await waitFor(() => poolViolations(name, 'dirty_release').length > 0, 2000, 'the dirty_release report');
+        expectViolations(name, 'dirty_release', 1);
+        await pool.query('ROLLBACK');
+      } finally {
+        await endPool(pool);
+      }
+    });
   });
 
   it('BEGIN … COMMIT and BEGIN … ROLLBACK then release are silent', async () => {
