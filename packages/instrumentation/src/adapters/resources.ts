@@ -206,8 +206,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
             finish();
             // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
             // are not (DDL commits implicitly, a failed BEGIN opens nothing).
-            const status = (result as { serverStatus?: unknown } | null | undefined)?.serverStatus;
-            if (err == null && typeof status === 'number') open = (status & SERVER_STATUS_IN_TRANS) !== 0;
+            const status = serverStatusOf(result);
+            if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
             return callback.apply(this, arguments as unknown as unknown[]);
           };
           break;
@@ -229,7 +229,24 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       return command;
     });
   }
+  // COM_CHANGE_USER resets the session: the server rolls an open transaction back.
+  wrap('changeUser', (next) => function changeUser(this: object) {
+    open = false;
+    return next(this).apply(this, arguments as unknown as unknown[]) as unknown;
+  });
   return transaction;
+}
+
+/**
+ * The server status of a statement's result: its OK packet (a
+ * ResultSetHeader), or, for several statements in one query, the last one's
+ * when that is an OK packet. A result set (rows) carries none.
+ */
+function serverStatusOf(result: unknown): number | undefined {
+  const last: unknown = Array.isArray(result) ? result[result.length - 1] : result;
+  if (last === null || typeof last !== 'object') return undefined;
+  const { serverStatus, affectedRows } = last as { serverStatus?: unknown; affectedRows?: unknown };
+  return typeof serverStatus === 'number' && typeof affectedRows === 'number' ? serverStatus : undefined;
 }
 
 /** The callback-API connection inside a mysql2/promise connection (`.connection`), which runs its statements. */

@@ -191,6 +191,29 @@ describe('mysql2 adapter (promise API)', () => {
   });
 
   describe('dirty_release', () => {
+    it('a whole transaction sent as one multi-statement query is silent: the last OK packet\'s status decides', () => withPool('myp-dirty-multi', {}, { multipleStatements: true, connectionLimit: 1 }, async (pool) => {
+      const conn = await pool.getConnection();
+      await conn.query('START TRANSACTION; SELECT 1; COMMIT');
+      conn.release();
+      const again = await pool.getConnection();
+      await again.query('START TRANSACTION; SELECT 1');
+      again.release();
+      expectViolations('myp-dirty-multi', 'dirty_release', 1);
+      const last = await pool.getConnection();
+      await last.query('ROLLBACK');
+      last.release();
+    }));
+
+    it('changeUser() inside a transaction resets the session (the server rolls it back): its release is silent', () => withPool('myp-dirty-change-user', {}, { connectionLimit: 1 }, async (pool) => {
+      const conn = await pool.getConnection();
+      await conn.query('START TRANSACTION');
+      await conn.changeUser({ user: mysqlConfig().user, password: mysqlConfig().password });
+      const [rows] = await conn.query('SELECT @@in_transaction AS open');
+      assert.equal((rows as { open: number }[])[0]!.open, 0, 'the server closed it');
+      conn.release();
+      expectSilent('myp-dirty-change-user');
+    }));
+
     it('reports a release after beginTransaction() with no commit', () => withPool('myp-dirty', {}, {}, async (pool) => {
       const conn = await pool.getConnection();
       await conn.beginTransaction();
