@@ -36,10 +36,15 @@ export class PoolGuardConfigError extends TypeError {
   }
 }
 
+/** A value as a message shows it: JSON where JSON has it (NaN and Infinity as themselves, not null). */
+export function shown(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
 function oneOf<T extends string | boolean>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw new PoolGuardConfigError(option, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+    throw new PoolGuardConfigError(option, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${shown(value)}`);
   }
   return value as T;
 }
@@ -47,7 +52,7 @@ function oneOf<T extends string | boolean>(option: string, value: unknown, allow
 function number(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new PoolGuardConfigError(option, `expected a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new PoolGuardConfigError(option, `expected a number from ${min} to ${max}, got ${shown(value)}`);
   }
   return value;
 }
@@ -58,21 +63,31 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'poolMetrics', 'checkServerLimit', 'reporter', 'onViolation', 'enabled', 'name', 'adapter',
 ]);
 
-/** A misspelt option would otherwise be ignored in silence: it fails, naming the closest known one. */
-function checkKnownOptions(config: object): void {
+/**
+ * A misspelt option would otherwise be ignored in silence: it fails, naming
+ * the closest known one. `prefix` names the object the keys are in
+ * (`adapter.`).
+ */
+export function checkKnownKeys(config: object, known: ReadonlySet<string>, prefix = ''): void {
   for (const key of Object.keys(config)) {
-    if (KNOWN_OPTIONS.has(key)) continue;
+    if (known.has(key)) continue;
     const lower = key.toLowerCase();
-    const close = [...KNOWN_OPTIONS].find((known) => known.toLowerCase().startsWith(lower) || lower.startsWith(known.toLowerCase()));
-    throw new PoolGuardConfigError(key, `unknown option${close === undefined ? '' : `; did you mean \`${close}\`?`}`);
+    const close = [...known].find((candidate) => candidate.toLowerCase().startsWith(lower) || lower.startsWith(candidate.toLowerCase()) || sameLetters(candidate.toLowerCase(), lower));
+    throw new PoolGuardConfigError(`${prefix}${key}`, `unknown option${close === undefined ? '' : `; did you mean \`${prefix}${close}\`?`}`);
   }
+}
+
+/** Two spellings of one word with one letter left out, added or swapped (`relase`, `relaese`). */
+function sameLetters(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a.length < 4) return false;
+  return [...a].sort().join('').replace(/(.)\1*/g, '$1') === [...b].sort().join('').replace(/(.)\1*/g, '$1');
 }
 
 export function resolveSettings(config: PoolGuardConfig = {}): Settings {
   if (config === null || typeof config !== 'object') {
-    throw new PoolGuardConfigError('config', `expected an object, got ${JSON.stringify(config)}`);
+    throw new PoolGuardConfigError('config', `expected an object, got ${shown(config)}`);
   }
-  checkKnownOptions(config);
+  checkKnownKeys(config, KNOWN_OPTIONS);
   const mode = oneOf('mode', config.mode, ['report', 'throw'] as const, 'report');
   const levels = {} as Record<Kind, DetectorLevel>;
   for (const kind of VIOLATION_KINDS) levels[kind] = mode;

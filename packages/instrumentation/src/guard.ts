@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { diag, metrics } from '@opentelemetry/api';
 import { BUILT_IN_ADAPTERS, type Adapter, type InstalledPool } from './adapters';
 import { declarativeAdapter } from './adapters/declarative';
-import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
+import { PoolGuardConfigError, resolveSettings, shown, type Settings } from './config';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { poolguardLogger } from './logger-provider';
@@ -196,6 +196,9 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   // A knex instance is a function with a pool behind it.
   if (pool === null || (typeof pool !== 'object' && typeof pool !== 'function')) {
     throw new TypeError(`poolguard: guardPool() expects a pool object, got ${pool === null ? 'null' : typeof pool}`);
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new PoolGuardConfigError('options', `expected an object, got ${shown(options)}`);
   }
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new PoolGuardConfigError('name', 'expected a non-empty string');

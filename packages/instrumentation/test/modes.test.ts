@@ -292,7 +292,19 @@ describe('modes', () => {
       ['leaseHandles', { leaseHandles: 'yes' as unknown as boolean }, /`leaseHandles`/],
       ['misspelt option', { leakThreshold: 100 } as GuardPoolOptions, /`leakThreshold`: unknown option; did you mean `leakThresholdMs`\?/],
       ['unknown option', { verbose: true } as GuardPoolOptions, /`verbose`: unknown option$/],
+      ['leakThresholdMs (NaN)', { leakThresholdMs: Number.NaN }, /`leakThresholdMs`.*got NaN$/],
+      ['adapter field', { adapter: { library: 'tiny', acquire: ['connect'], relase: ['end'] } } as unknown as GuardPoolOptions, /`adapter\.relase`: unknown option; did you mean `adapter\.release`\?/],
     ];
+    it('rejects options that are not an object, naming them', async () => {
+      const pool = newPool();
+      try {
+        assert.throws(() => guardPool(pool, null as unknown as GuardPoolOptions), (err: unknown) => err instanceof PoolGuardConfigError && /`options`: expected an object, got null/.test(err.message));
+        assert.equal(Object.prototype.hasOwnProperty.call(pool, 'connect'), false);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
     for (const [label, options, message] of cases) {
       it(`rejects an invalid ${label}`, async () => {
         const pool = newPool();

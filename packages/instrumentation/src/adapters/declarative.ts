@@ -5,7 +5,7 @@
  * built-in ones use. Acquire methods may return a promise or take a
  * node-style callback as their last argument.
  */
-import { PoolGuardConfigError } from '../config';
+import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
@@ -23,8 +23,14 @@ function names(option: string, value: unknown, required: boolean): readonly stri
 }
 
 /** Validates a user adapter, failing fast with the option's name. */
+/** Every field a PoolAdapter has. */
+const ADAPTER_KEYS: ReadonlySet<string> = new Set([
+  'library', 'acquire', 'release', 'destroy', 'connectionRelease', 'connectionUse', 'poolQuery', 'end', 'stats', 'endpoint', 'inFlight', 'transactionState',
+]);
+
 export function declarativeAdapter(spec: PoolAdapter): Adapter {
   if (spec === null || typeof spec !== 'object') throw new PoolGuardConfigError('adapter', 'expected an object');
+  checkKnownKeys(spec, ADAPTER_KEYS, 'adapter.');
   if (typeof spec.library !== 'string' || spec.library === '') throw new PoolGuardConfigError('adapter.library', 'expected a non-empty string');
   const acquire = names('adapter.acquire', spec.acquire, true);
   const release = names('adapter.release', spec.release, false);
