@@ -11,6 +11,7 @@ import path from 'node:path';
 import { BroadcastChannel, MessageChannel, Worker } from 'node:worker_threads';
 import mysql from 'mysql2';
 import pg from 'pg';
+import { Pool as TarnPool } from 'tarn';
 import { guardPool } from '../src/guard';
 import { PoolGuardError } from '../src/errors';
 import { endMysqlPool, getConnection, mysqlConfig } from './helpers/mysql';
@@ -134,6 +135,35 @@ describe('pool_across_boundary', function () {
     } finally {
       port1.close();
       port2.close();
+    }
+  });
+
+  it('the DataCloneError for a pg or tarn pool reads as without poolguard (its own listeners are not enumerable)', async () => {
+    const cloneError = (value: unknown): string => {
+      const { port1, port2 } = new MessageChannel();
+      try {
+        port1.postMessage({ value });
+        return 'cloned';
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      } finally {
+        port1.close();
+        port2.close();
+      }
+    };
+    const rawPg = new pg.Pool(pgConfig());
+    const guardedPg = guardPool(new pg.Pool(pgConfig()), { name: 'boundary-clone-pg' });
+    const tarnPool = () => new TarnPool({ create: (done: (err: Error | null, resource: object) => void) => done(null, {}), destroy: () => undefined, min: 0, max: 1 });
+    const rawTarn = tarnPool();
+    const guardedTarn = guardPool(tarnPool(), { name: 'boundary-clone-tarn' });
+    try {
+      assert.equal(cloneError(guardedPg), cloneError(rawPg));
+      assert.equal(cloneError(guardedTarn), cloneError(rawTarn));
+      const client = await guardedPg.connect(); // the pool still hears its own 'connect'
+      client.release();
+      assert.equal(guardedPg.listenerCount('connect'), 1);
+    } finally {
+      await Promise.all([rawPg.end(), guardedPg.end(), rawTarn.destroy(), guardedTarn.destroy()]);
     }
   });
 

@@ -220,6 +220,31 @@ export function bindEmitter(emitter: unknown, bind: boolean): void {
   Object.defineProperty(emitter, 'emit', { value: bindToCaller(emit as AnyFunction), writable: true, configurable: true, enumerable: false });
 }
 
+type Listening = {
+  _events?: unknown;
+  /** tarn keeps its EventEmitter in a field and forwards on() to it. */
+  emitter?: { _events?: unknown };
+  prependListener(event: string, listener: AnyFunction): unknown;
+  on(event: string, listener: AnyFunction): unknown;
+};
+
+/**
+ * Adds a listener of poolguard's own to a pool, as a non-enumerable entry of
+ * its EventEmitter's table: structured clone (postMessage, workerData) walks
+ * enumerable properties only, so a pool sent across a thread boundary fails
+ * with the same DataCloneError text as without poolguard, not one that
+ * quotes poolguard's listener. The emitter reads the table by key, as before.
+ */
+export function addOwnListener(emitter: Listening, event: string, listener: AnyFunction, first: boolean): void {
+  if (first) emitter.prependListener(event, listener);
+  else emitter.on(event, listener);
+  for (const events of [emitter._events, emitter.emitter?._events]) {
+    if (events !== null && typeof events === 'object' && Object.prototype.hasOwnProperty.call(events, event)) {
+      Object.defineProperty(events, event, { enumerable: false });
+    }
+  }
+}
+
 /** Binds a node-style callback to its caller's async context when one propagates. */
 export function bindCallback<F extends AnyFunction>(callback: F, explicit: boolean): F {
   return explicit && asyncContextActive() ? bindToCaller(callback) : callback;

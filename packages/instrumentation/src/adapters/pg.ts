@@ -17,7 +17,7 @@ import { createLeaseHandle, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -228,7 +228,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     guardClient(client);
     recordCreateTime(state.metrics, createdAt.get(client) ?? 0);
   };
-  pool.prependListener('connect', onConnect);
+  addOwnListener(pool as unknown as Parameters<typeof addOwnListener>[0], 'connect', onConnect as AnyFunction, true);
   wrappers.onUndo(() => pool.removeListener('connect', onConnect));
   for (const client of pool._clients) guardClient(client);
 

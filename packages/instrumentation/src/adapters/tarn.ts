@@ -12,7 +12,7 @@ import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers } from './kit';
+import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { knownResources, socketOf } from './resources';
 
 interface Slot {
@@ -125,7 +125,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     ['createFail', (eventId) => creating.delete(eventId)],
   ];
   if (typeof pool.on === 'function') {
-    for (const [event, listener] of listeners) pool.on(event, listener as (...args: unknown[]) => void);
+    for (const [event, listener] of listeners) addOwnListener(pool as unknown as Parameters<typeof addOwnListener>[0], event, listener as AnyFunction, false);
     wrappers.onUndo(() => {
       for (const [event, listener] of listeners) pool.removeListener(event, listener as (...args: unknown[]) => void);
     });
