@@ -37,13 +37,18 @@ export type FunctionNode =
   | TSESTree.FunctionDeclaration
   | TSESTree.FunctionExpression;
 
+/** A variable declared once and never assigned again: what it holds is what its declaration gave it. */
+export function isConstantBinding(variable: TSESLint.Scope.Variable | null | undefined): variable is TSESLint.Scope.Variable {
+  return variable?.defs.length === 1 && !variable.references.some(ref => ref.isWrite() && !ref.init);
+}
+
 /**
  * The initializer of a variable declared once as `name = init` (not
  * destructured) and never reassigned: `const x = ...`, or a `let` kept.
  */
 export function constantInitializer(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): TSESTree.Expression | undefined {
   const variable = findVariable(scope, id);
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  if (!isConstantBinding(variable)) return undefined;
   const def = variable.defs[0];
   if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id !== def.name) return undefined;
   return def.node.init ?? undefined;
@@ -57,7 +62,7 @@ export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Sco
   const target = unwrap(callee);
   if (target.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = findVariable(scope, target);
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  if (!isConstantBinding(variable)) return undefined;
   const def = variable.defs[0];
   if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
   const init = constantInitializer(target, scope);

@@ -25,7 +25,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { exits, innermostScope, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { exits, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
 import { analyzeForks, type ForkKind } from './fork-sites';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { processMemberPath } from './process-members';
@@ -292,8 +292,7 @@ class GuardReasoner implements GuardAnalysis {
   /** `const { isPrimary } = cluster`, `const isMain = cluster.isPrimary`, `import { isMainThread }`. */
   private guardOfAlias(id: TSESTree.Identifier, kind: ForkKind, depth: number): Guard | undefined {
     const variable = findVariable(innermostScope(this.sourceCode, id), id);
-    if (!variable || variable.defs.length !== 1) return undefined;
-    if (variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+    if (!isConstantBinding(variable)) return undefined;
     const def = variable.defs[0];
     if (def.type === 'ImportBinding') return forKind(this.sources.get(def.node), kind);
     if (def.node.type !== AST_NODE_TYPES.VariableDeclarator) return undefined;

@@ -14,6 +14,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { isConstantBinding } from './ast';
 
 /** An object or array literal, which these assignments extend. */
 export type ContainerLiteral = TSESTree.ArrayExpression | TSESTree.ObjectExpression;
@@ -40,7 +41,7 @@ export function assignedMembers(
 function collect(sourceCode: Readonly<TSESLint.SourceCode>, literal: ContainerLiteral): AssignedMembers {
   const declarator = declaratorOf(literal);
   const variable = declarator && sourceCode.getDeclaredVariables(declarator)[0];
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return NONE;
+  if (!isConstantBinding(variable)) return NONE;
   const found = new Map<string, TSESTree.Node[]>();
   for (const ref of variable.references) {
     const member = ref.identifier.parent;

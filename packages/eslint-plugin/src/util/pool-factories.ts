@@ -19,7 +19,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, innermostScope, localFunctionOf, unwrap, walk, type FunctionNode } from './ast';
+import { enclosingFunction, innermostScope, isConstantBinding, localFunctionOf, unwrap, walk, type FunctionNode } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
@@ -149,7 +149,7 @@ function calledExport(source: ParsedSource, callee: TSESTree.Node): ImportedName
 /** What a name imported from a local module holds, when it is never reassigned. */
 function importedBinding(source: ParsedSource, id: TSESTree.Identifier): ImportedName | undefined {
   const variable = findVariable(innermostScope(source, id), id);
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  if (!isConstantBinding(variable)) return undefined;
   const def = variable.defs[0];
   if (def.type === 'ImportBinding') {
     const declaration = def.parent;

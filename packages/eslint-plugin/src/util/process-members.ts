@@ -14,7 +14,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, unwrap } from './ast';
+import { innermostScope, isConstantBinding, unwrap } from './ast';
 import type { ParsedSource } from './module-references';
 
 /** Aliases deeper than this are not hand-written code. */
@@ -41,7 +41,7 @@ export function processMemberPath(
 /** `const env = process.env` or `const { NODE_UNIQUE_ID: uid } = process.env`, declared once and never reassigned. */
 function aliasPath(sourceCode: ParsedSource, id: TSESTree.Identifier, hops: number): readonly string[] | undefined {
   const variable = findVariable(innermostScope(sourceCode, id), id);
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  if (!isConstantBinding(variable)) return undefined;
   const def = variable.defs[0];
   if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init) return undefined;
   const keys = patternKeys(def.name, def.node.id);

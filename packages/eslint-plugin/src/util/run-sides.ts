@@ -24,7 +24,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { enclosingFunction, type DeferredCode } from './ast';
+import { enclosingFunction, isConstantBinding, type DeferredCode } from './ast';
 import type { ForkKind } from './fork-sites';
 import type { GuardAnalysis, Position } from './guards';
 import type { ParsedSource } from './module-references';
@@ -141,7 +141,7 @@ function nameOf(source: ParsedSource, value: NamedValue): TSESLint.Scope.Variabl
   const variable = source.scopeManager
     ?.getDeclaredVariables(declaring)
     .find(candidate => candidate.scope.type !== 'class' && candidate.defs.some(def => def.type === defType));
-  if (variable?.defs.length !== 1 || variable.references.some(ref => ref.isWrite() && !ref.init)) return undefined;
+  if (!isConstantBinding(variable)) return undefined;
   return variable;
 }
 
