@@ -10,13 +10,14 @@ import { declarativeAdapter } from './adapters/declarative';
 import { PoolGuardConfigError, resolveSettings, shown, type Settings } from './config';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
+import { taskFor } from './lease';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
-import { currentTask, wantHttpRoots } from './task';
+import { wantHttpRoots } from './task';
 import type { GuardPoolOptions, PoolAdapter, PoolEndpoint, PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -132,7 +133,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     },
     onEnd: () => {
       if (state.ended) {
-        const error = report(state, 'use_after_end', { current: currentTask(state.settings.taskTracking !== false), detail: 'end() was called again.' });
+        const error = report(state, 'use_after_end', { current: taskFor(state), detail: 'end() was called again.' });
         if (error !== undefined) throw error;
         return;
       }
@@ -213,16 +214,11 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   // The fork, send and postMessage checks, for apps that guard by hand: installed by the first call.
   // A value no pool owns is reported with default settings: one pool's options are not the app's.
   attachBoundaries(globalTelemetry, () => ({ settings: defaultSettings ??= resolveSettings({}), telemetry: globalTelemetry }));
-  if (existing !== undefined) {
-    // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
-    // and the options given here apply from now.
-    if (Object.keys(options).length > 0) existing.reconfigure(settings, options.name);
-    existing.guardedByHand = true;
-    existing.handOptions = handOptions;
-    return pool;
-  }
-  guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
-  const state = poolStateOf(pool);
+  // Guarded already (the instrumentation's hook guards each pool at construction): guarded once,
+  // and the options given here apply from now.
+  if (existing === undefined) guardWithSettings(pool, settings, globalTelemetry, options.name, options.adapter);
+  else if (Object.keys(options).length > 0) existing.reconfigure(settings, options.name);
+  const state = existing ?? poolStateOf(pool);
   if (state !== undefined) {
     state.guardedByHand = true;
     state.handOptions = handOptions;

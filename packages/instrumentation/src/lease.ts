@@ -69,9 +69,19 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
   return state;
 }
 
-/** The current task as `pool` sees it: with `taskTracking: false`, a trace only, never a task token. */
-function taskFor(pool: PoolState): Task | undefined {
-  return currentTask(pool.settings.taskTracking !== false);
+/** Whether `pool` counts task tokens: with `taskTracking: false`, a trace only. */
+function withTokens(pool: PoolState): boolean {
+  return pool.settings.taskTracking !== false;
+}
+
+/** The current task as `pool` sees it. */
+export function taskFor(pool: PoolState): Task | undefined {
+  return currentTask(withTokens(pool));
+}
+
+/** The token to keep with `owner` as the owner of a lease of `pool` (task.ts tokenOfOwner). */
+export function ownerTokenFor(pool: PoolState, owner: Task | undefined): TaskToken | undefined {
+  return tokenOfOwner(owner, withTokens(pool));
 }
 
 function raise(error: PoolGuardError | undefined): void {
@@ -286,7 +296,7 @@ export function adopt(conn: ConnectionState): void {
   if (!conn.leased) return;
   const current = taskFor(conn.pool);
   conn.owner = current;
-  conn.ownerToken = tokenOfOwner(current, conn.pool.settings.taskTracking !== false);
+  conn.ownerToken = ownerTokenFor(conn.pool, current);
   conn.lastUser = current;
   conn.reportedTasks = undefined;
 }

@@ -22,12 +22,12 @@ function names(option: string, value: unknown, required: boolean): readonly stri
   return value as string[];
 }
 
-/** Validates a user adapter, failing fast with the option's name. */
 /** Every field a PoolAdapter has. */
 const ADAPTER_KEYS: ReadonlySet<string> = new Set([
   'library', 'acquire', 'release', 'destroy', 'connectionRelease', 'connectionUse', 'poolQuery', 'end', 'stats', 'endpoint', 'inFlight', 'transactionState',
 ]);
 
+/** Validates a user adapter, failing fast with the option's name. */
 export function declarativeAdapter(spec: PoolAdapter): Adapter {
   if (spec === null || typeof spec !== 'object') throw new PoolGuardConfigError('adapter', 'expected an object');
   checkKnownKeys(spec, ADAPTER_KEYS, 'adapter.');

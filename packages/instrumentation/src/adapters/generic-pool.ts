@@ -76,11 +76,14 @@ function timedCreate(factory: Factory, create: AnyFunction, state: PoolState): A
   return function timed(this: unknown): unknown {
     const began = metricsClock(state.metrics);
     const created: unknown = create.apply(factory, arguments as unknown as unknown[]);
-    if (began > 0) {
-      Promise.resolve(created).then(() => recordCreateTime(state.metrics, began), () => undefined);
-    }
+    recordCreationWhenDone(state, created, began);
     return created;
   };
+}
+
+/** A creation that began at `began` (metricsClock; 0 when not timed) is timed when it succeeds. */
+function recordCreationWhenDone(state: PoolState, creation: unknown, began: number): void {
+  if (began > 0) Promise.resolve(creation).then(() => recordCreateTime(state.metrics, began), () => undefined);
 }
 
 /**
@@ -116,11 +119,9 @@ function poolsOwnUse(factory: Factory, validate: AnyFunction): AnyFunction {
  * They are timed from now, which is within microseconds of their start then.
  */
 function timeCreationsUnderWay(pool: GenericPool, state: PoolState): void {
+  if (!(pool._factoryCreateOperations instanceof Set)) return;
   const began = metricsClock(state.metrics);
-  if (began === 0 || !(pool._factoryCreateOperations instanceof Set)) return;
-  for (const operation of pool._factoryCreateOperations as Set<unknown>) {
-    Promise.resolve(operation).then(() => recordCreateTime(state.metrics, began), () => undefined);
-  }
+  for (const operation of pool._factoryCreateOperations as Set<unknown>) recordCreationWhenDone(state, operation, began);
 }
 
 function install(pool: GenericPool, state: PoolState): InstalledPool {

@@ -17,6 +17,7 @@ import {
   checkRelease,
   claimLease,
   connectionStateOf,
+  ownerTokenFor,
   type CheckoutRequest,
   PASS,
   requestCheckout,
@@ -24,7 +25,7 @@ import {
 } from '../lease';
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller, tokenOfOwner, type Task } from '../task';
+import { asyncContextActive, bindToCaller, type Task } from '../task';
 import type { TransactionState } from '../types';
 
 export type { CheckoutRequest } from '../lease';
@@ -122,7 +123,6 @@ export class ConnectionWrappers<C extends object> {
   }
 }
 
-/** What a checkout request captured before the pool answered. */
 /** The requests that carry no task, time or site, shared: the common checkout allocates none. */
 const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, ownerToken: undefined, explicit: true, requestedAt: 0, site: undefined });
 const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, ownerToken: undefined, explicit: false, requestedAt: 0, site: undefined });
@@ -145,7 +145,7 @@ export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuard
   const requestedAt = metricsClock(state.metrics);
   const site = explicit ? captureCheckoutSite(state) : undefined;
   if (owner === undefined && requestedAt === 0 && site === undefined) return explicit ? EXPLICIT_REQUEST : INTERNAL_REQUEST;
-  return { owner, ownerToken: tokenOfOwner(owner, state.settings.taskTracking !== false), explicit, requestedAt, site };
+  return { owner, ownerToken: ownerTokenFor(state, owner), explicit, requestedAt, site };
 }
 
 /**
@@ -235,7 +235,8 @@ type Listening = {
  * with the same DataCloneError text as without poolguard, not one that
  * quotes poolguard's listener. The emitter reads the table by key, as before.
  */
-export function addOwnListener(emitter: Listening, event: string, listener: AnyFunction, first: boolean): void {
+export function addOwnListener(pool: object, event: string, listener: AnyFunction, first: boolean): void {
+  const emitter = pool as Listening;
   if (first) emitter.prependListener(event, listener);
   else emitter.on(event, listener);
   for (const events of [emitter._events, emitter.emitter?._events]) {

@@ -228,11 +228,11 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     guardClient(client);
     recordCreateTime(state.metrics, createdAt.get(client) ?? 0);
   };
-  addOwnListener(pool as unknown as Parameters<typeof addOwnListener>[0], 'connect', onConnect as AnyFunction, true);
+  addOwnListener(pool, 'connect', onConnect, true);
   wrappers.onUndo(() => pool.removeListener('connect', onConnect));
   for (const client of pool._clients) guardClient(client);
 
-  const pgPoolConnect = pgPoolPrototype(pool);
+  const pgPoolProto = pgPoolPrototype(pool);
   wrappers.method(pool, 'connect', (next) => function connect(this: PgPoolLike, callback?: PgConnectCallback) {
     const request = checkoutRequested(state);
     if (request instanceof PoolGuardError) return refuseCall(request, callback, true);
@@ -254,7 +254,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     // pg-pool's own connect, unwrapped, is called in its callback form below. Anything else (another
     // instrumentation's wrapper, shimmer-marked; a subclass's override, which may need the promise form)
     // is called as the app called it, and the lease is claimed through the pool's Promise.
-    if (connectNext !== pgPoolConnect?.connect || (connectNext as { __wrapped?: boolean }).__wrapped === true) {
+    if (connectNext !== pgPoolProto?.connect || (connectNext as { __wrapped?: boolean }).__wrapped === true) {
       const result = connectAsPromise(this, connectNext, request);
       if (result !== NOT_SWAPPED) return result;
     }

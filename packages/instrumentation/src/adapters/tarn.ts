@@ -125,7 +125,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     ['createFail', (eventId) => creating.delete(eventId)],
   ];
   if (typeof pool.on === 'function') {
-    for (const [event, listener] of listeners) addOwnListener(pool as unknown as Parameters<typeof addOwnListener>[0], event, listener as AnyFunction, false);
+    for (const [event, listener] of listeners) addOwnListener(pool, event, listener as AnyFunction, false);
     wrappers.onUndo(() => {
       for (const [event, listener] of listeners) pool.removeListener(event, listener as (...args: unknown[]) => void);
     });
