@@ -16,7 +16,7 @@ import { isCrossTaskUse } from './detectors/cross_task_use';
 import { isDirtyRelease } from './detectors/dirty_release';
 import { classifyRelease } from './detectors/foreign_release';
 import { heldLease } from './detectors/nested_checkout';
-import { startsTransaction } from './detectors/transaction_on_pool';
+import { leavesTransactionOpen } from './detectors/transaction_on_pool';
 import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState, TransactionReader } from './internal-types';
@@ -103,7 +103,7 @@ export function requestCheckout(pool: PoolState): Task | undefined {
 /** A statement goes through the pool itself (pool.query). */
 export function checkPoolQuery(pool: PoolState, sql: unknown): void {
   if (pool.ended) raise(report(pool, 'use_after_end', { current: taskFor(pool) }));
-  if (typeof sql === 'string' && startsTransaction(sql)) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
+  if (typeof sql === 'string' && leavesTransactionOpen(sql)) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
 }
 
 /**

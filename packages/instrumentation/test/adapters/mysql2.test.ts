@@ -311,6 +311,14 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'ROLLBACK');
       expectViolations('my-top', 'transaction_on_pool', 1, { leaseId: null });
     }));
+    it('a whole transaction sent as one multi-statement text is silent; one left open is reported', () => withPool('my-top-whole', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
+      await query(pool, 'START TRANSACTION; SELECT 1; COMMIT');
+      await query(pool, "BEGIN; SELECT ';'; ROLLBACK;");
+      expectSilent('my-top-whole');
+      await query(pool, 'START TRANSACTION; SELECT 1');
+      await query(pool, 'ROLLBACK');
+      expectViolations('my-top-whole', 'transaction_on_pool', 1, { leaseId: null });
+    }));
   });
 
   describe('cross_task_use', () => {

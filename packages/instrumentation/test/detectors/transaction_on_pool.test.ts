@@ -1,7 +1,7 @@
 /*
  * transaction_on_pool on a real pg pool: BEGIN / START TRANSACTION sent
  * through pool.query, where each statement may land on another connection.
- * Only the first keyword is looked at, and no SQL text reaches telemetry.
+ * A whole transaction sent as one text is silent. No SQL text reaches telemetry.
  */
 import assert from 'node:assert/strict';
 import { guardPool, runInTask } from '../../src';
@@ -67,6 +67,44 @@ describe('transaction_on_pool', () => {
       await pool.query('SET statement_timeout = 1000');
       await pool.query('SHOW server_version');
       expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a whole transaction sent as one text is silent: it runs on one connection', async () => {
+    const name = 'top-whole';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await pool.query('BEGIN; SELECT 1; COMMIT');
+      await pool.query('begin isolation level serializable; select \'a;b\'; rollback;');
+      await pool.query('START TRANSACTION; /* ; */ SELECT 1; -- ;\n END');
+      await pool.query('BEGIN; DO $$BEGIN PERFORM 1; END$$; COMMIT');
+      await pool.query('BEGIN; SELECT 1; ABORT');
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('a text that leaves its transaction open is reported, however it ends', async () => {
+    const name = 'top-left-open';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    const texts = [
+      'BEGIN; SELECT 1',
+      "BEGIN; SELECT ';COMMIT'",
+      'BEGIN; SELECT 1 /* ; COMMIT */',
+      'BEGIN; DO $$BEGIN PERFORM 1; END$$',
+      'BEGIN; SAVEPOINT s; ROLLBACK TO s',
+      'BEGIN; COMMIT AND CHAIN',
+      'BEGIN; COMMIT; BEGIN',
+    ];
+    try {
+      for (const text of texts) {
+        await pool.query(text);
+        await pool.query('ROLLBACK'); // a warning when no transaction is open; closes the one left open
+      }
+      expectViolations(name, 'transaction_on_pool', texts.length, { leaseId: null });
     } finally {
       await endPool(pool);
     }
