@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PoolState } from './internal-types';
 import { report } from './signals';
+import { outsideTasks } from './task';
 
 const MIN_SWEEP_MS = 10;
 const IDLE_TICK_MS = 10_000;
@@ -47,7 +48,9 @@ export function startLeakSweep(pool: PoolState, onTick?: (pool: PoolState) => vo
   // With the leak detector off the timer still runs, slower, for `onTick` (a late MeterProvider).
   const every = sweeping ? Math.max(MIN_SWEEP_MS, Math.floor(pool.settings.leakThresholdMs / 8)) : IDLE_TICK_MS;
   const ref = new WeakRef(pool);
-  const timer = setInterval(() => {
+  // Started outside any task: a pool created lazily inside a request would otherwise emit every
+  // later leak in that request's trace, and add the events to its span if still open.
+  const timer = outsideTasks(() => setInterval(() => {
     const live = ref.deref();
     if (live === undefined) {
       clearInterval(timer);
@@ -55,7 +58,7 @@ export function startLeakSweep(pool: PoolState, onTick?: (pool: PoolState) => vo
     }
     onTick?.(live);
     if (sweeping) sweepLeaks(live);
-  }, every);
+  }, every));
   timer.unref();
   return () => clearInterval(timer);
 }

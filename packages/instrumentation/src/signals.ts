@@ -184,7 +184,11 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
   const hook = pool.settings.onViolation;
   if (hook !== undefined) {
     try {
-      hook(violation);
+      const returned: unknown = hook(violation);
+      // An async hook's rejection would be unhandled, which ends a Node process by default.
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+        (returned as PromiseLike<unknown>).then(undefined, (err: unknown) => diag.error('poolguard: the onViolation hook rejected; the violation was still reported', err));
+      }
     } catch (err) {
       diag.error('poolguard: the onViolation hook threw; the violation was still reported', err);
     }

@@ -19,7 +19,7 @@
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import { createContextKey, INVALID_TRACEID, type Span, type SpanContext } from '@opentelemetry/api';
+import { context, createContextKey, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext } from '@opentelemetry/api';
 import { otelApiGlobals } from './otel-globals';
 
 export class TaskToken {
@@ -133,6 +133,17 @@ export function traceIdOf(task: Task | undefined): string | undefined {
 
 export function spanIdOf(task: Task | undefined): string | undefined {
   return task?.spanId;
+}
+
+/**
+ * Runs `fn` outside every task: no OTel context and no token active. Timers
+ * poolguard starts (the leak sweep) are started here, so that what they
+ * report later is not emitted in the trace of whichever request happened to
+ * create the pool.
+ */
+export function outsideTasks<T>(fn: () => T): T {
+  const inRoot = () => context.with(ROOT_CONTEXT, fn);
+  return tokens === undefined ? inRoot() : tokens.exit(inRoot);
 }
 
 /** Runs `fn` in a fresh poolguard task scope. */

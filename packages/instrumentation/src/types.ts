@@ -48,7 +48,7 @@ export interface PoolGuardConfig extends InstrumentationConfig {
   checkServerLimit?: boolean;
   /** 'pretty' prints each violation once per site to stderr. Default 'none'. */
   reporter?: 'pretty' | 'none';
-  /** Called for every reported violation. A throwing hook is logged to OTel diag and ignored. */
+  /** Called for every reported violation. A hook that throws, or an async one that rejects, is logged to OTel diag and ignored. */
   onViolation?: (violation: Violation) => void;
 }
 

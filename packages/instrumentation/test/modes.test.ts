@@ -279,6 +279,35 @@ describe('modes', () => {
         await endPool(pool);
       }
     });
+    it('an async onViolation hook that rejects: no unhandled rejection reaches the process', async () => {
+      const name = 'mode-hook-rejects';
+      const seen: string[] = [];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.prependListener('unhandledRejection', onUnhandled);
+      const pool = guardPool(newPool(), {
+        name,
+        onViolation: async (v) => {
+          seen.push(v.kind);
+          await Promise.resolve();
+          throw new Error('async hook failure');
+        },
+      });
+      try {
+        const client = await pool.connect();
+        client.release();
+        const res = await client.query('SELECT 3 AS v');
+        assert.equal(res.rows[0].v, 3);
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(seen, ['use_after_release']);
+        assert.deepEqual(unhandled, []);
+        expectViolations(name, 'use_after_release', 1);
+      } finally {
+        process.removeListener('unhandledRejection', onUnhandled);
+        await endPool(pool);
+      }
+    });
   });
 
   describe('invalid configuration fails fast, naming the option', () => {

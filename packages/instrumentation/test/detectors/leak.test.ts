@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { Violation } from '../../src';
 import { guardPool, runInTask } from '../../src';
 import { poolStateOf } from '../../src/guard';
 import { sweepLeaks } from '../../src/leak-sweep';
-import { resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
-import { endPool, expectSilent, expectViolations, poolViolations, violationCount, waitFor } from '../helpers/violations';
+import { endPool, expectSilent, expectViolations, poolViolations, spanViolationEvents, violationCount, waitFor } from '../helpers/violations';
 
 const THRESHOLD = 200;
 /** The contract's window: reported within threshold/2 + 100 ms after the threshold. */
@@ -83,6 +84,28 @@ describe('leak', () => {
     } finally {
       await endPool(pool);
     }
+  });
+
+  it('is emitted outside any trace, not in the trace of the request that created the pool', async () => {
+    const name = 'leak-context';
+    let bootTrace = '';
+    // A pool created lazily inside a request whose span is still open when another request's leak is found.
+    await inSpan('leak-boot', async (boot) => {
+      bootTrace = boot.spanContext().traceId;
+      const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+      try {
+        await context.with(ROOT_CONTEXT, () => inSpan('leak-job', async () => {
+          const client = await pool.connect();
+          await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+          client.release();
+        }));
+      } finally {
+        await endPool(pool);
+      }
+    });
+    const [record] = expectViolations(name, 'leak', 1);
+    assert.notEqual(record!.spanContext?.traceId, bootTrace, 'not in the trace that created the pool');
+    assert.equal(spanViolationEvents('leak-boot', 'leak').length, 0, 'no event on the creating span');
   });
 
   it('a later release emits an INFO poolguard.unleaked record', async () => {
