@@ -23,7 +23,7 @@ import type { ConnectionState, PoolState, TransactionReader } from './internal-t
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
-import { currentTask, tokenOfOwner, type Task, type TaskToken } from './task';
+import { bindToCaller, currentTask, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -235,20 +235,21 @@ export interface CheckoutRequest {
 /**
  * The state at release lags the server (a failed statement's ReadyForQuery is
  * still on its way): judged when it arrives, on the lease as it was at release
- * (the connection may be lent again by then). Reported, never thrown: the
- * release has long returned.
+ * (the connection may be lent again by then), in the context of the release.
+ * Reported, never thrown: the release has long returned.
  */
 function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader): void {
   if (transaction.whenSettled === undefined) return;
   const released: ConnectionState = { ...conn, leased: false, owner: undefined, ownerToken: undefined, previousOwner: conn.owner, previousOwnerToken: conn.ownerToken };
   const current = taskFor(conn.pool);
-  transaction.whenSettled((state) => {
+  // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
+  transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {
       if (isDirtyRelease(false, state)) report(conn.pool, 'dirty_release', { connection: released, current });
     } catch (fault) {
       diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
     }
-  });
+  }));
 }
 
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */

@@ -143,6 +143,35 @@ describe('dirty_release', () => {
     });
   });
 
+  it('a release judged at a later ReadyForQuery is emitted in the releasing request\'s trace, not the one that opened the connection', async () => {
+    const name = 'dirty-late-context';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await inSpan('dirty-late-opener', async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+      });
+      let releaserTrace = '';
+      await inSpan('dirty-late-releaser', async (span) => {
+        releaserTrace = span.spanContext().traceId;
+        const client = await pool.connect();
+        await client.query('BEGIN');
+        const inFlight = client.query('SELECT pg_sleep(0.05)');
+        client.release();
+        await inFlight.catch(() => undefined);
+        await waitFor(() => poolViolations(name, 'dirty_release').length > 0, 2000, 'the dirty_release report');
+      });
+      const [record] = expectViolations(name, 'dirty_release', 1);
+      assert.equal(record!.spanContext?.traceId, releaserTrace);
+      assert.equal(spanViolationEvents('dirty-late-releaser', 'dirty_release').length, 1);
+      assert.equal(spanViolationEvents('dirty-late-opener').length, 0);
+      await pool.query('ROLLBACK');
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('BEGIN … COMMIT and BEGIN … ROLLBACK then release are silent', async () => {
     const name = 'dirty-clean';
     const pool = guardPool(newPool(), { name });
