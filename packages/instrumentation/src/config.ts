@@ -71,10 +71,20 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 export function checkKnownKeys(config: object, known: ReadonlySet<string>, prefix = ''): void {
   for (const key of Object.keys(config)) {
     if (known.has(key)) continue;
-    const lower = key.toLowerCase();
-    const close = [...known].find((candidate) => candidate.toLowerCase().startsWith(lower) || lower.startsWith(candidate.toLowerCase()) || sameLetters(candidate.toLowerCase(), lower));
+    const close = closestName(key, known);
     throw new PoolGuardConfigError(`${prefix}${key}`, `unknown option${close === undefined ? '' : `; did you mean \`${prefix}${close}\`?`}`);
   }
+}
+
+/** The known name `name` looks like a misspelling of (case and underscores aside), if any. */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  const plain = (text: string) => text.toLowerCase().replaceAll('_', '');
+  const wanted = plain(name);
+  for (const candidate of known) {
+    const other = plain(candidate);
+    if (other.startsWith(wanted) || wanted.startsWith(other) || sameLetters(other, wanted)) return candidate;
+  }
+  return undefined;
 }
 
 /** Two spellings of one word with one letter left out, added or swapped (`relase`, `relaese`). */
@@ -107,6 +117,11 @@ export function resolveSettings(config: PoolGuardConfig = {}): Settings {
   }
   const booleanOption = (name: keyof PoolGuardConfig, fallback: boolean) =>
     oneOf(name, config[name], [true, false] as const, fallback);
+  const poolMetrics = oneOf('poolMetrics', config.poolMetrics, [true, false, 'auto'] as const, 'auto');
+  const checkServerLimit = booleanOption('checkServerLimit', false);
+  if (checkServerLimit && poolMetrics === false) {
+    throw new PoolGuardConfigError('checkServerLimit', 'the limit is exported with the pool metrics, and `poolMetrics` is false');
+  }
   return {
     mode,
     levels,
@@ -115,8 +130,8 @@ export function resolveSettings(config: PoolGuardConfig = {}): Settings {
     stackSampleRate: number('stackSampleRate', config.stackSampleRate, 1, 0, 1),
     leaseHandles: booleanOption('leaseHandles', mode === 'throw'),
     taskTracking: oneOf('taskTracking', config.taskTracking, [true, false, 'auto'] as const, 'auto'),
-    poolMetrics: oneOf('poolMetrics', config.poolMetrics, [true, false, 'auto'] as const, 'auto'),
-    checkServerLimit: booleanOption('checkServerLimit', false),
+    poolMetrics,
+    checkServerLimit,
     reporter: oneOf('reporter', config.reporter, ['pretty', 'none'] as const, 'none'),
     onViolation: config.onViolation,
   };

@@ -1,9 +1,11 @@
 /*
  * Configuration from environment variables, for the preload entry
  * (`node --require @poolguard/instrumentation/register`). A bad value fails
- * fast, naming the variable.
+ * fast, naming the variable, and so does a misspelt variable
+ * (POOLGUARD_LEAK_THRESHOLD). Other POOLGUARD_* variables are left to the
+ * app, which may use the prefix for its own.
  */
-import { PoolGuardConfigError, resolveSettings } from './config';
+import { closestName, PoolGuardConfigError, resolveSettings } from './config';
 import type { PoolGuardConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -14,10 +16,12 @@ function parseBoolean(name: string, value: string): boolean {
   throw new PoolGuardConfigError(name, `expected true or false, got ${JSON.stringify(value)}`);
 }
 
+/** Decimal only: `Number()` would also take `0x10`, `0b1` and `1_000`-free forms a reader would not expect. */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
 function parseNumber(name: string, value: string): number {
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number)) throw new PoolGuardConfigError(name, `expected a number, got ${JSON.stringify(value)}`);
-  return number;
+  if (!DECIMAL.test(value)) throw new PoolGuardConfigError(name, `expected a decimal number, got ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 function parseChoice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -31,6 +35,7 @@ function parseAuto(name: string, value: string): boolean | 'auto' {
 
 /** Reads POOLGUARD_* variables into a config; unset variables are left out. */
 export function configFromEnv(env: Env = process.env): PoolGuardConfig {
+  checkMisspelt(env);
   const config: PoolGuardConfig = {};
   const read = (name: string) => {
     const value = env[name];
@@ -50,8 +55,9 @@ export function configFromEnv(env: Env = process.env): PoolGuardConfig {
     // "leak=off,concurrent_query=throw"
     const detectors: Record<string, string> = {};
     for (const pair of value.split(',')) {
-      const [kind, level] = pair.split('=').map((s) => s.trim());
-      if (!kind || !level) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `expected kind=level pairs, got ${JSON.stringify(pair)}`);
+      const parts = pair.split('=').map((s) => s.trim());
+      const [kind, level] = parts;
+      if (parts.length !== 2 || !kind || !level) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `expected kind=level pairs, got ${JSON.stringify(pair)}`);
       detectors[kind] = parseChoice('POOLGUARD_DETECTORS', level, ['report', 'throw', 'off'] as const);
     }
     config.detectors = detectors as PoolGuardConfig['detectors'];
@@ -72,6 +78,20 @@ const VARIABLE_OF: Readonly<Record<string, string>> = {
   reporter: 'POOLGUARD_REPORTER',
   detectors: 'POOLGUARD_DETECTORS',
 };
+
+const PREFIX = 'POOLGUARD_';
+
+/** A POOLGUARD_* variable that looks like one of poolguard's but is not would be ignored in silence: it fails. */
+function checkMisspelt(env: Env): void {
+  const known = Object.values(VARIABLE_OF);
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(PREFIX) || known.includes(name) || env[name] === undefined) continue;
+    const rest = name.slice(PREFIX.length);
+    // A short name (POOLGUARD_M) is too little to call a misspelling.
+    const close = rest.length < 4 ? undefined : closestName(rest, known.map((variable) => variable.slice(PREFIX.length)));
+    if (close !== undefined) throw new PoolGuardConfigError(name, `unknown variable; did you mean \`${PREFIX}${close}\`?`);
+  }
+}
 
 /**
  * configFromEnv(), checked as the instrumentation will check it: a value that

@@ -12,7 +12,7 @@
 import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { resolveSettings, type Settings } from './config';
+import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
 import { clearRegisteredConfig, guardWithSettings, poolStateOf, setRegisteredConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions } from './module-hooks';
@@ -21,6 +21,9 @@ import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { WeakRefs } from './weak-refs';
+
+/** guardPool() options that name one pool; the constructor refuses them rather than ignore them. */
+const POOL_ONLY_OPTIONS = ['name', 'adapter'] as const;
 
 export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfig> {
   // `declare`: setConfig() sets it during super(); an initialised field would reset it afterwards.
@@ -42,9 +45,22 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
 
   override setConfig(config: PoolGuardConfig = {}): void {
     // Fail fast, naming the option, before anything is stored.
-    this._settings = resolveSettings(config);
+    for (const option of POOL_ONLY_OPTIONS) {
+      if (config !== null && typeof config === 'object' && (config as Record<string, unknown>)[option] !== undefined) {
+        throw new PoolGuardConfigError(option, 'a guardPool() option, for one pool: the instrumentation guards every pool');
+      }
+    }
+    const settings = (this._settings = resolveSettings(config));
     super.setConfig(config);
     if (this.isEnabled()) setRegisteredConfig(this, config);
+    // The pools it guarded already follow the new config; options given to guardPool() by hand still win.
+    // Undefined during super(): nothing is guarded yet.
+    const guarded = this._guarded as WeakRefs<object> | undefined;
+    for (const pool of guarded?.values() ?? []) {
+      const state = poolStateOf(pool);
+      if (state === undefined || state.ended) continue;
+      state.reconfigure(state.guardedByHand ? resolveSettings({ ...config, ...state.handOptions }) : settings, undefined);
+    }
   }
 
   override setMeterProvider(meterProvider: MeterProvider): void {

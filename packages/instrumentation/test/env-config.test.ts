@@ -21,9 +21,15 @@ describe('configuration from the environment', () => {
     ['POOLGUARD_LEAK_THRESHOLD_MS', '-1', /expected a number from 1/],
     ['POOLGUARD_STACK_SAMPLE_RATE', '2', /expected a number from 0 to 1/],
     ['POOLGUARD_DETECTORS', 'leek=off', /leek: unknown violation kind/],
+    ['POOLGUARD_DETECTORS', 'leak=off=throw', /expected kind=level pairs/],
+    ['POOLGUARD_LEAK_THRESHOLD_MS', '0x10', /expected a decimal number, got "0x10"/],
+    ['POOLGUARD_CHECK_SERVER_LIMIT', 'true', /`poolMetrics` is false/],
+    ['POOLGUARD_LEAKTHRESHOLD', '5', /unknown variable; did you mean `POOLGUARD_LEAK_THRESHOLD_MS`\?/],
+    ['POOLGUARD_MODES', 'throw', /unknown variable; did you mean `POOLGUARD_MODE`\?/],
   ] as const) {
     it(`${variable}=${value} fails naming the variable`, () => {
-      assert.throws(() => checkedConfigFromEnv({ [variable]: value }), (err: unknown) => {
+      const env = variable === 'POOLGUARD_CHECK_SERVER_LIMIT' ? { [variable]: value, POOLGUARD_POOL_METRICS: 'false' } : { [variable]: value };
+      assert.throws(() => checkedConfigFromEnv(env), (err: unknown) => {
         assert.ok(err instanceof PoolGuardConfigError);
         assert.match(err.message, new RegExp(`invalid option \`${variable}\``));
         assert.match(err.message, problem);
@@ -31,4 +37,8 @@ describe('configuration from the environment', () => {
       });
     });
   }
+
+  it('reads decimal numbers, and leaves the app\'s own POOLGUARD_* variables alone', () => {
+    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_LEAK_THRESHOLD_MS: ' 1.5e3 ', POOLGUARD_DEMO_DB: 'x', POOLGUARD_DIR: '/tmp', POOLGUARD_M: '1' }), { leakThresholdMs: 1500 });
+  });
 });

@@ -53,6 +53,16 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
   });
 
+  it('setConfig() reaches the pools the hook guarded already, keeps what guardPool() named, and the constructor refuses per-pool options', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-app.js')], { timeout: 30_000 });
+    const { refused, outcomes, seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { refused: string[]; outcomes: string[]; seen: string[] };
+    assert.equal(refused.length, 2);
+    assert.match(refused[0]!, /`name`: a guardPool\(\) option/);
+    assert.match(refused[1]!, /`adapter`: a guardPool\(\) option/);
+    assert.deepEqual(outcomes, ['POOLGUARD_USE_AFTER_RELEASE', 'ran'], 'the hooked pool throws now; the pool guarded by hand keeps its report level');
+    assert.deepEqual(seen, ['127.0.0.1:5432/test', 'by-hand'], 'both pools call the new hook');
+  });
+
   it('a pool guarded before the app\'s SDK started exports its metrics from the first checkout after, not the next sweep tick', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'late-sdk-metrics.js')], { timeout: 30_000 });
     const { names } = JSON.parse(stdout.trim().split('\n').pop()!) as { names: string[] };

@@ -322,6 +322,7 @@ describe('modes', () => {
       ['misspelt option', { leakThreshold: 100 } as GuardPoolOptions, /`leakThreshold`: unknown option; did you mean `leakThresholdMs`\?/],
       ['unknown option', { verbose: true } as GuardPoolOptions, /`verbose`: unknown option$/],
       ['leakThresholdMs (NaN)', { leakThresholdMs: Number.NaN }, /`leakThresholdMs`.*got NaN$/],
+      ['checkServerLimit without poolMetrics', { checkServerLimit: true, poolMetrics: false }, /`checkServerLimit`: .*`poolMetrics` is false$/],
       ['adapter field', { adapter: { library: 'tiny', acquire: ['connect'], relase: ['end'] } } as unknown as GuardPoolOptions, /`adapter\.relase`: unknown option; did you mean `adapter\.release`\?/],
     ];
     it('rejects options that are not an object, naming them', async () => {
