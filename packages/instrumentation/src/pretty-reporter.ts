@@ -1,8 +1,8 @@
 /*
  * `reporter: 'pretty'`: a human-readable line per violation on stderr, for a
  * developer running locally. Each (kind, code frame) is printed once, and
- * repeats are counted and summarised at most every few seconds, so a hot loop
- * cannot flood the terminal.
+ * repeats are counted and summarised in one line at most every 5 seconds, and
+ * at exit, so a hot loop cannot flood the terminal and no count is lost.
  */
 import { KIND_INFO, docUrl } from './detectors';
 import type { Violation } from './types';
@@ -11,8 +11,35 @@ const POOLGUARD_DIR = __dirname;
 const REPEAT_SUMMARY_MS = 5_000;
 
 const seen = new Map<string, number>();
-let lastSummary = 0;
 let suppressed = 0;
+let summaryTimer: NodeJS.Timeout | undefined;
+let summaryAtExit = false;
+
+/** Prints the count of repeats suppressed since the last summary, if any. */
+export function summariseRepeats(): void {
+  if (summaryTimer !== undefined) clearTimeout(summaryTimer);
+  summaryTimer = undefined;
+  if (suppressed === 0) return;
+  write(`[poolguard] ${suppressed} repeated violation(s) suppressed\n`);
+  suppressed = 0;
+}
+
+/**
+ * One more repeat: summarised with the others REPEAT_SUMMARY_MS after the
+ * first one since the last summary (an unref'd timer: it keeps no process
+ * alive), and whatever is left when the process exits.
+ */
+function countRepeat(): void {
+  suppressed++;
+  if (!summaryAtExit) {
+    summaryAtExit = true;
+    process.once('exit', summariseRepeats);
+  }
+  if (summaryTimer === undefined) {
+    summaryTimer = setTimeout(summariseRepeats, REPEAT_SUMMARY_MS);
+    summaryTimer.unref();
+  }
+}
 
 /** The first stack frame in the user's code: outside node_modules, node internals and poolguard. */
 export function userFrame(stack: string | undefined): string | undefined {
@@ -38,14 +65,8 @@ export function prettyReport(violation: Violation): void {
   const key = `${violation.kind}\0${violation.poolName}\0${frame ?? ''}`;
   const count = (seen.get(key) ?? 0) + 1;
   seen.set(key, count);
-  const now = Date.now();
   if (count > 1) {
-    suppressed++;
-    if (now - lastSummary >= REPEAT_SUMMARY_MS) {
-      write(`[poolguard] ${suppressed} repeated violation(s) suppressed\n`);
-      suppressed = 0;
-      lastSummary = now;
-    }
+    countRepeat();
     return;
   }
   const info = KIND_INFO[violation.kind];

@@ -6,10 +6,12 @@
  * every few seconds, never printed again.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { resolveSettings } from '../src/config';
-import { prettyReport, userFrame } from '../src/pretty-reporter';
+import { prettyReport, summariseRepeats, userFrame } from '../src/pretty-reporter';
 import { report } from '../src/signals';
 import type { Kind, Violation } from '../src/types';
 
@@ -96,15 +98,32 @@ describe('pretty reporter', () => {
     assert.match(both, /\n {2}at handlerB \(\/srv\/app\/src\/b\.js:9:3\)\n {2}checked out at handlerA \(\/srv\/app\/src\/a\.js:4:20\)\n/);
   });
 
-  it('reports each (kind, site) once and rate-limits the repeats to one summary line', () => {
+  it('reports each (kind, site) once and summarises the repeats later, all of them, in one line', () => {
     const target = prettyTarget();
+    summariseRepeats(); // whatever earlier tests left
     const out = captureStderr(() => {
       for (let i = 0; i < 200; i++) queryAfterRelease(target);
     });
     assert.equal(out.match(/\[poolguard\] use_after_release/g)?.length, 1, 'one report for one site');
-    const summaries = out.match(/\[poolguard\] \d+ repeated violation\(s\) suppressed/g) ?? [];
-    assert.ok(summaries.length <= 1, `at most one summary within the interval, got ${summaries.length}`);
+    assert.doesNotMatch(out, /suppressed/, 'the repeats wait for the summary');
     assert.ok(out.split('\n').length < 10, `a hot loop does not flood the terminal:\n${out}`);
+    const summary = captureStderr(() => summariseRepeats());
+    assert.equal(summary, '[poolguard] 199 repeated violation(s) suppressed\n');
+    assert.equal(captureStderr(() => summariseRepeats()), '', 'nothing more to summarise');
+  });
+
+  it('prints the repeats left at exit, and its timer keeps no process alive', async () => {
+    const script = `
+      const { report } = require(${JSON.stringify(require.resolve('../build/signals'))});
+      const { resolveSettings } = require(${JSON.stringify(require.resolve('../build/config'))});
+      const { metrics } = require('@opentelemetry/api');
+      const { logs } = require('@opentelemetry/api-logs');
+      const target = { name: 'exit', settings: resolveSettings({ reporter: 'pretty' }), telemetry: { meter: () => metrics.getMeter('t'), logger: () => logs.getLogger('t') } };
+      for (let i = 0; i < 12; i++) report(target, 'leak');
+    `;
+    const { stderr } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 4_000, cwd: __dirname });
+    assert.match(stderr, /\[poolguard\] leak on pool "exit"/);
+    assert.match(stderr, /\[poolguard\] 11 repeated violation\(s\) suppressed\n$/);
   });
 
   it('reports another site, another kind or another pool separately', () => {
