@@ -104,6 +104,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     sockets: () => installed?.sockets?.() ?? [],
     saturated: () => installed?.saturated() ?? false,
     handingOut: (conn) => installed?.handingOut?.(conn) ?? false,
+    lentToNext: (conn) => installed?.lentToNext?.(conn) ?? false,
     learnEndpoint: (learned) => {
       const learnedName = endpointName(learned);
       // Learnt once; a pool named by the app keeps its name but gains its server's attributes.

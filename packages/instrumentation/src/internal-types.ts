@@ -59,6 +59,8 @@ export interface PoolState {
   saturated(): boolean;
   /** True while the pool hands the connection out, before its lease begins (see InstalledPool). */
   handingOut(conn: ConnectionState): boolean;
+  /** InstalledPool.lentToNext. */
+  lentToNext(conn: ConnectionState): boolean;
   /**
    * A pool whose own config says nothing of its server (generic-pool, a tarn
    * pool inside knex) learns it from its first known connection; its default

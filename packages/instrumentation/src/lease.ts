@@ -195,7 +195,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
     const current = taskFor(pool);
-    if (conn.leased) {
+    if (conn.leased || pool.lentToNext(conn)) {
       const error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The release came from a lease that had already ended.' });
       return error === undefined ? BLOCK : { pass: false, error };
     }

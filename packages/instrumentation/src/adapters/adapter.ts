@@ -41,6 +41,14 @@ export interface InstalledPool {
    * would otherwise be use_after_release.
    */
   handingOut?(conn: ConnectionState): boolean;
+  /**
+   * True when the pool has lent the connection to its next borrower already,
+   * whose lease begins a moment later (generic-pool and tarn settle the
+   * borrower's promise after they lend it): a release then is a stale
+   * holder's, which would free the next borrower's lease. Asked only at a
+   * release of a connection not leased.
+   */
+  lentToNext?(conn: ConnectionState): boolean;
   /** Removes every wrapper this adapter installed. */
   uninstall(): void;
 }

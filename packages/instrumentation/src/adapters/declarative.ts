@@ -7,7 +7,7 @@
  */
 import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
-import type { ConnectionState, PoolState } from '../internal-types';
+import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolAdapter, TransactionState } from '../types';
@@ -51,6 +51,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     const connectionWrappers = new ConnectionWrappers<object>();
     const live = new Set<object>();
     const transaction = (connection: object): TransactionState => spec.transactionState?.(connection) ?? 'unknown';
+    const readerOf = (connection: object): TransactionReader => () => transaction(connection);
     const inFlight = (connection: object): number => spec.inFlight?.(connection) ?? 0;
 
     const firstSight = (connection: object) => (): void => {
@@ -75,7 +76,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       }
       for (const name of connectionRelease) {
         connectionWrappers.method(connection, name, (next) => function give(this: object) {
-          const { verdict, raw } = leaseReturned(connection, false, transaction);
+          const { verdict, raw } = leaseReturned(connection, false, readerOf);
           if (verdict.pass) next(raw).apply(raw, arguments as unknown as unknown[]);
           if (verdict.error !== undefined) throw verdict.error;
         });
@@ -111,7 +112,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       for (const name of list) {
         wrappers.method(pool, name, (next) => function giveBack(this: object, connection: unknown, ...rest: unknown[]) {
           if (connection === null || typeof connection !== 'object') return next(this).call(this, connection, ...rest);
-          const { verdict, raw } = leaseReturned(connection, isDestroy, transaction);
+          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf);
           if (isDestroy) live.delete(raw);
           const result = verdict.pass ? next(this).call(this, raw, ...rest) : undefined;
           if (verdict.error !== undefined) throw verdict.error;

@@ -8,6 +8,7 @@
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
+import { rawOfHandle } from '../lease-handle';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
@@ -27,6 +28,7 @@ export interface GenericPool {
   /** The factory's create() calls under way. */
   _factoryCreateOperations?: unknown;
   _allObjects: Set<PooledResource>;
+  isBorrowedResource?(resource: object): boolean;
   _availableObjects: { length: number };
   _waitingClientsQueue: { length: number };
   size: number;
@@ -166,6 +168,14 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     });
   }
 
+  // Asked about a lease handle, generic-pool (which keys loans by identity) must see the raw resource.
+  if (typeof pool.isBorrowedResource === 'function') {
+    wrappers.method(pool, 'isBorrowedResource', (next) => function isBorrowedResource(this: GenericPool, resource: unknown) {
+      const raw = resource !== null && typeof resource === 'object' ? rawOfHandle(resource) ?? resource : resource;
+      return next(this).call(this, raw) as boolean;
+    });
+  }
+
   wrapPoolEnd(wrappers, pool, state, ['drain']);
 
   const allResources = () => [...pool._allObjects].map((pooled) => pooled.obj);
@@ -174,6 +184,12 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     stats: (): PoolStats => ({ idle: pool.available, used: pool.borrowed, pending: pool.pending, max: pool.max, min: pool.min, idleMax: pool.max }),
     sockets: () => allResources().map(socketOf),
     saturated: () => pool.available === 0 && pool.size >= pool.max,
+    lentToNext: (conn) => {
+      for (const pooled of pool._allObjects) {
+        if (pooled.obj !== null && typeof pooled.obj === 'object' && connectionStateOf(pooled.obj) === conn) return pool.isBorrowedResource?.(pooled.obj) ?? false;
+      }
+      return false;
+    },
     uninstall: () => {
       wrappers.uninstall();
       resources.uninstall(allResources());

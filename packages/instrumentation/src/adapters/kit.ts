@@ -8,7 +8,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
-import type { ConnectionState, PoolState } from '../internal-types';
+import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import {
   attachConnection,
   beginLease,
@@ -26,7 +26,6 @@ import {
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
-import type { TransactionState } from '../types';
 
 export type { CheckoutRequest } from '../lease';
 
@@ -172,9 +171,11 @@ export function leaseDelivered<C extends object>(
 
 /**
  * `connection` (raw or a handle) is being returned to the pool. Returns the
- * verdict and the raw connection to pass on.
+ * verdict and the raw connection to pass on. `readerOf` gives the raw
+ * connection's transaction reader (with its whenSettled, where the driver's
+ * state can lag the server).
  */
-export function leaseReturned<C extends object>(connection: C, destroy: boolean, transaction: (raw: C) => TransactionState): { verdict: ReleaseVerdict; raw: C } {
+export function leaseReturned<C extends object>(connection: C, destroy: boolean, readerOf: (raw: C) => TransactionReader): { verdict: ReleaseVerdict; raw: C } {
   const raw = (rawOfHandle(connection) ?? connection) as C;
   const conn = connectionStateOf(raw);
   if (conn === undefined) return { verdict: PASS, raw };
@@ -183,7 +184,7 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
     // A handle passed in, else a handle's own method running now (conn.release() through a handle
     // reaches the connection's wrapper with the raw connection); else the connection's current lease.
     const lease = leaseOfHandle(connection) ?? viaLease();
-    verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, () => transaction(raw));
+    verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, readerOf(raw));
   } catch (err) {
     internalFault(err);
   }

@@ -15,13 +15,13 @@
  * statements seen on the connection (resources.ts).
  */
 import { PoolGuardError } from '../errors';
-import type { ConnectionState, PoolState } from '../internal-types';
+import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
-import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
-import { guardMysql2Use } from './resources';
+import { guardMysql2Use, UNKNOWN_TRANSACTION } from './resources';
 
 interface Queue<T> {
   readonly length: number;
@@ -93,8 +93,8 @@ function stats(pool: Mysql2CorePool): PoolStats {
 function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   const wrappers = new Wrappers();
   const connectionWrappers = new ConnectionWrappers<Mysql2Connection>();
-  const transactions = new WeakMap<Mysql2Connection, () => TransactionState>();
-  const transaction = (connection: Mysql2Connection): TransactionState => transactions.get(connection)?.() ?? 'unknown';
+  const transactions = new WeakMap<Mysql2Connection, TransactionReader>();
+  const transaction = (connection: Mysql2Connection): TransactionReader => transactions.get(connection) ?? UNKNOWN_TRANSACTION;
   let releasing = 0;
 
   function guardConnection(connection: Mysql2Connection): void {

@@ -257,7 +257,7 @@ export function mysql2PromiseCore(value: object): Mysql2ConnectionLike | undefin
 }
 
 /** Guards the use of a resource of a known driver; returns its transaction state reader, or undefined. */
-export function guardKnownResource<C extends object>(state: PoolState, resource: C, wrappers: ConnectionWrappers<C>): (() => TransactionState) | undefined {
+export function guardKnownResource<C extends object>(state: PoolState, resource: C, wrappers: ConnectionWrappers<C>): TransactionReader | undefined {
   const wrap = (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => wrappers.method(resource, name, make);
   if (isPgClient(resource)) return guardPgQuery(state, resource, wrap);
   if (isMysql2Connection(resource)) return guardMysql2Use(state, resource, wrap);
@@ -286,6 +286,9 @@ export function endpointOfResource(resource: object): PoolEndpoint | undefined {
   return { address: params.host, port: params.port, namespace: params.database };
 }
 
+/** The reader of a resource whose transactions poolguard cannot see. */
+export const UNKNOWN_TRANSACTION: TransactionReader = () => 'unknown';
+
 /**
  * Guards for the resources a generic pool lends (generic-pool, tarn): the
  * first time one is seen, the pool learns its server from it (and, with
@@ -294,11 +297,11 @@ export function endpointOfResource(resource: object): PoolEndpoint | undefined {
  */
 export function knownResources(state: PoolState): {
   firstSight(resource: object): () => void;
-  transaction(resource: object): TransactionState;
+  transaction(resource: object): TransactionReader;
   uninstall(resources: Iterable<object>): void;
 } {
   const wrappers = new ConnectionWrappers<object>();
-  const transactions = new WeakMap<object, () => TransactionState>();
+  const transactions = new WeakMap<object, TransactionReader>();
   return {
     firstSight: (resource) => () => {
       if (!wrappers.adopt(resource)) return;
@@ -307,7 +310,7 @@ export function knownResources(state: PoolState): {
       const reader = guardKnownResource(state, resource, wrappers);
       if (reader !== undefined) transactions.set(resource, reader);
     },
-    transaction: (resource) => transactions.get(resource)?.() ?? 'unknown',
+    transaction: (resource) => transactions.get(resource) ?? UNKNOWN_TRANSACTION,
     uninstall: (resources) => wrappers.uninstall(resources),
   };
 }

@@ -59,6 +59,11 @@ function releasedByKnexRunner(): boolean {
   return /[\\/]knex[\\/]lib[\\/]execution[\\/]runner\.js:/.test(new Error().stack ?? '');
 }
 
+/** tarn moved the connection to `used` for a borrower whose lease has not begun (InstalledPool.lentToNext). */
+function lentToNext(pool: TarnPool, conn: ConnectionState): boolean {
+  return pool.used.some((slot) => connectionStateOf(slot.resource) === conn);
+}
+
 function* connectionsOf(pool: TarnPool): Iterable<ConnectionState> {
   for (const list of [pool.used, pool.free]) {
     for (const slot of list) {
@@ -98,7 +103,9 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
 
   wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {
     if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
-    if (connectionStateOf(resource)?.leased === false && releasedByKnexRunner()) return next(this).call(this, resource);
+    const conn = connectionStateOf(resource);
+    // knex's own second release: passed on as it is, unless tarn lent the connection again meanwhile (it would free that lease).
+    if (conn?.leased === false && releasedByKnexRunner()) return lentToNext(this, conn) ? false : next(this).call(this, resource);
     const { verdict, raw } = leaseReturned(resource, false, transaction);
     if (!verdict.pass) {
       if (verdict.error !== undefined) throw verdict.error;
@@ -139,6 +146,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     stats: (): PoolStats => ({ idle: pool.free.length, used: pool.used.length, pending: pool.pendingAcquires.length, max: pool.max, min: pool.min, idleMax: pool.max }),
     sockets: () => allResources().map(socketOf),
     saturated: () => pool.free.length === 0 && pool.used.length + pool.pendingCreates.length >= pool.max,
+    lentToNext: (conn) => lentToNext(pool, conn),
     uninstall: () => {
       wrappers.uninstall();
       resources.uninstall(allResources());

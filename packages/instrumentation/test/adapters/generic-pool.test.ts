@@ -166,6 +166,49 @@ describe('generic-pool adapter', () => {
       assert.equal(poolViolations('gp-handles', 'double_release').length, 1);
     }, 1));
 
+    it('foreign_release: a second release in the same tick, while generic-pool lends the client to a waiter, is reported and not passed on', () => clients('gp-fr-same-tick', {}, async (pool) => {
+      let waiterGot: pg.Client | undefined;
+      await runInTask(async () => {
+        const client = await pool.acquire();
+        const waiter = runInTask(async () => {
+          waiterGot = await pool.acquire();
+        });
+        await sleep(1);
+        void pool.release(client);
+        await pool.release(client); // in catch and finally, say: generic-pool has lent it to the waiter already
+        await waiter;
+      });
+      assert.ok(waiterGot !== undefined);
+      assert.equal(pool.borrowed, 1, 'the waiter still holds its lease');
+      assert.equal(pool.isBorrowedResource(waiterGot), true);
+      expectViolations('gp-fr-same-tick', 'foreign_release', 1);
+      await pool.release(waiterGot);
+    }, 1));
+
+    it('lease handles: isBorrowedResource(handle) answers for the raw client', () => clients('gp-handles-borrowed', { leaseHandles: true }, async (pool) => {
+      const handle = await pool.acquire();
+      assert.equal(pool.isBorrowedResource(handle), true);
+      await pool.release(handle);
+      assert.equal(pool.isBorrowedResource(handle), false);
+      expectSilent('gp-handles-borrowed');
+    }, 1));
+
+    it('dirty_release: a release from a failed statement\'s callback, before its ReadyForQuery, is judged when it arrives', () => clients('gp-dirty-late', {}, async (pool) => {
+      const client = await pool.acquire();
+      await client.query('BEGIN');
+      await new Promise<void>((resolve) => {
+        client.query('SELECT 1/0', () => {
+          void pool.release(client);
+          resolve();
+        });
+      });
+      await waitFor(() => poolViolations('gp-dirty-late', 'dirty_release').length > 0, 2000, 'the dirty_release report');
+      expectViolations('gp-dirty-late', 'dirty_release', 1);
+      const next = await pool.acquire();
+      await next.query('ROLLBACK');
+      await pool.release(next);
+    }, 1));
+
     it('concurrent_query: two queries in flight on one client are reported', () => clients('gp-cq', {}, async (pool) => {
       const client = await pool.acquire();
       await Promise.all([client.query('SELECT pg_sleep(0.02)'), client.query('SELECT 1')]);

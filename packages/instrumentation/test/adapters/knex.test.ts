@@ -163,6 +163,20 @@ describe('tarn adapter (knex with pg)', () => {
     expectViolations('kx-dirty', 'dirty_release', 1);
   }, 1));
 
+  it('dirty_release: releaseConnection from a failed statement\'s callback, before its ReadyForQuery, is judged when it arrives', () => withKnex('kx-dirty-late', {}, async (knex) => {
+    const conn = await acquire(knex);
+    await conn.query('BEGIN');
+    await new Promise<void>((resolve) => {
+      conn.query('SELECT 1/0', () => {
+        void release(knex, conn);
+        resolve();
+      });
+    });
+    await waitFor(() => poolViolations('kx-dirty-late', 'dirty_release').length > 0, 2000, 'the dirty_release report');
+    expectViolations('kx-dirty-late', 'dirty_release', 1);
+    await knex.raw('ROLLBACK');
+  }, 1));
+
   it('cross_task_use: another task using an acquired connection', () => withKnex('kx-ctu', {}, async (knex) => {
     const handed = gate<pg.Client>();
     const used = gate();
@@ -258,6 +272,23 @@ describe('tarn adapter (a pool of plain objects)', () => {
       await assert.rejects(pending!.promise, (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_NESTED_CHECKOUT');
       pool.release(held);
     });
+  }));
+
+  it('foreign_release: a second release in the same tick, while tarn lends the resource to a waiter, is reported and not passed on', () => withTarn('tarn-plain-same-tick', {}, async (pool) => {
+    let waiterGot: { id: number } | undefined;
+    await runInTask(async () => {
+      const resource = await pool.acquire().promise;
+      const waiter = runInTask(async () => {
+        waiterGot = await pool.acquire().promise;
+      });
+      await sleep(1);
+      assert.equal(pool.release(resource), true);
+      assert.equal(pool.release(resource), false, 'not passed on: tarn lent it to the waiter already');
+      await waiter;
+    });
+    assert.equal(pool.numUsed(), 1, 'the waiter still holds its lease');
+    expectViolations('tarn-plain-same-tick', 'foreign_release', 1);
+    pool.release(waiterGot!);
   }));
 
   it('one release per lease is silent', () => withTarn('tarn-plain-clean', {}, async (pool) => {
