@@ -194,6 +194,9 @@ const DOUBLE: ReleaseVerdict = { pass: true, double: true };
 export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: TransactionReader): ReleaseVerdict {
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
+    // The pool's own second end of an internal lease (mysql2's pool.execute destroys a connection
+    // that hit a read-only error, then releases it): no app code held it.
+    if (!conn.leased && !conn.explicit && leaseId === conn.leaseId && !pool.lentToNext(conn)) return PASS;
     const current = taskFor(pool);
     if (conn.leased || pool.lentToNext(conn)) {
       const error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The release came from a lease that had already ended.' });

@@ -14,6 +14,7 @@
  * which mysql2 does not keep on the connection, so the adapter follows the
  * statements seen on the connection (resources.ts).
  */
+import { join } from 'node:path';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { connectionStateOf } from '../lease';
@@ -21,7 +22,8 @@ import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
-import { guardMysql2Use, UNKNOWN_TRANSACTION } from './resources';
+import { guardMysql2Use } from './mysql2-use';
+import { UNKNOWN_TRANSACTION } from './resources';
 
 interface Queue<T> {
   readonly length: number;
@@ -69,6 +71,30 @@ function isPromisePool(pool: object): pool is Mysql2PromisePool {
   return inner !== null && typeof inner === 'object' && isCorePool(inner) && typeof (pool as Mysql2PromisePool).getConnection === 'function';
 }
 
+/**
+ * True when the code that called poolguard's wrapper is mysql2's pool itself
+ * (its idle reaper), not the app. Read only for a destroy of an idle
+ * connection, so other releases pay nothing.
+ */
+function calledByMysql2Pool(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 8;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const caller = stack.split('\n').slice(1).find((frame) => !frame.includes(OWN_BUILD));
+  return caller !== undefined && /[\\/]mysql2[\\/]lib[\\/]base[\\/]pool\.js:/.test(caller);
+}
+
+/** poolguard's own build directory (its wrappers' frames sit between the caller and this one). */
+const OWN_BUILD = join(__dirname, '..');
+
+/** True when `connection` waits in the pool's free list (asked only at a destroy). */
+function isIdle(pool: Mysql2CorePool, connection: Mysql2Connection): boolean {
+  const free = pool._freeConnections;
+  for (let i = 0; i < free.length; i++) if (free.get(i) === connection) return true;
+  return false;
+}
+
 function* connectionsOf(pool: Mysql2CorePool): Iterable<ConnectionState> {
   const all = pool._allConnections;
   for (let i = 0; i < all.length; i++) {
@@ -103,14 +129,20 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     transactions.set(connection, guardMysql2Use(state, connection, (name, make) => connectionWrappers.method(connection, name, make)));
     for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
+        // The pool's own: its idle reaper destroys connections in its free list.
+        if (destroy && isIdle(pool, connection) && calledByMysql2Pool()) return next(connection).apply(connection, arguments as unknown as unknown[]) as unknown;
         const { verdict, raw } = leaseReturned(connection, destroy, transaction);
         // mysql2 accepts a second release silently and may put the connection in its free list twice.
         if (verdict.pass && !(verdict.double && !destroy)) {
+          const conn = connectionStateOf(raw);
           releasing++;
+          // With resetOnRelease the pool resets the session inside the release: its own use.
+          if (conn !== undefined && !conn.leased) conn.lending = true;
           try {
             next(raw).apply(raw, arguments as unknown as unknown[]);
           } finally {
             releasing--;
+            if (conn !== undefined && !conn.leased) conn.lending = false;
           }
         }
         if (verdict.error !== undefined) throw verdict.error;

@@ -10,7 +10,8 @@ import type { PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, sqlOf, type AnyFunction } from './kit';
+import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, type AnyFunction } from './kit';
+import { guardMysql2Use } from './mysql2-use';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -140,113 +141,6 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
     return result;
   });
   return transaction;
-}
-
-const SERVER_STATUS_IN_TRANS = 0x0001;
-const TRANSACTION_START = /^\s*(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
-const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
-
-/** Follows transaction statements on one connection (MySQL keeps no status on the client). */
-export function nextTransactionState(sql: string | undefined, open: boolean): boolean {
-  if (sql === undefined) return open;
-  const first = sql.trimStart().charCodeAt(0) | 0x20;
-  if (first === 0x62 /* b */ || first === 0x73 /* s */) return TRANSACTION_START.test(sql) ? true : open;
-  if (first === 0x63 /* c */ || first === 0x72 /* r */) return TRANSACTION_END.test(sql) ? false : open;
-  return open;
-}
-
-/**
- * Wraps a mysql2 connection's query and execute; returns its transaction
- * state: from the server's status flag in OK packets where the protocol
- * reports it, else from the transaction statements seen. In-flight statements are counted here: mysql2 keeps a finished
- * command in `_command` while it runs the command's callback, so its queue
- * cannot tell a query issued from that callback from a concurrent one. A
- * statement is done when its callback runs or its command ends.
- */
-export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
-  let open = false;
-  let inFlight = 0;
-  // A connection that failed or is closing (pool.end()) holds no session a next borrower could inherit.
-  const socketState = connection as { _closing?: boolean; _fatalError?: unknown };
-  const closed = () => socketState._closing === true || socketState._fatalError != null;
-  const transaction = (): TransactionState => (open && !closed() ? 'open' : 'idle');
-  for (const name of ['query', 'execute']) {
-    wrap(name, (next) => function use(this: object, sql: unknown) {
-      const conn = connectionStateOf(connection);
-      // mysql2 runs a statement's callback from its socket's data handler, in the context of
-      // whichever task opened the connection: bound to the caller's, a statement issued from it
-      // runs as the caller, like pg's.
-      let bindable = false;
-      if (conn !== undefined) {
-        const internalCall = state.internalCallbacks > 0;
-        try {
-          checkUse(conn, viaLease(), inFlight, false, transaction, internalCall);
-          bindable = conn.explicit && conn.leased && !internalCall;
-        } catch (err) {
-          // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
-          if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
-          internalFault(err);
-        }
-      }
-      open = nextTransactionState(sqlOf(sql), open);
-      const args = arguments as unknown as unknown[];
-      let finished = false;
-      const finish = () => {
-        if (!finished) {
-          finished = true;
-          inFlight--;
-        }
-      };
-      let withCallback = false;
-      for (let i = args.length - 1; i >= 0; i--) {
-        if (typeof args[i] === 'function') {
-          withCallback = true;
-          const callback = bindCallback(args[i] as AnyFunction, bindable);
-          args[i] = function (this: unknown, err: unknown, result: unknown) {
-            finish();
-            // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
-            // are not (DDL commits implicitly, a failed BEGIN opens nothing).
-            const status = serverStatusOf(result);
-            if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
-            return callback.apply(this, arguments as unknown as unknown[]);
-          };
-          break;
-        }
-      }
-      inFlight++;
-      let command: unknown;
-      try {
-        command = next(this).apply(this, args);
-      } catch (err) {
-        finish();
-        throw err;
-      }
-      if (command !== null && typeof (command as { once?: unknown }).once === 'function') {
-        (command as { once(event: string, listener: () => void): void }).once('end', finish);
-        // Event style (`conn.query(sql).on('result', …).on('end', …)`): its events come from the socket too.
-        if (!withCallback) bindEmitter(command, bindable);
-      }
-      return command;
-    });
-  }
-  // COM_CHANGE_USER resets the session: the server rolls an open transaction back.
-  wrap('changeUser', (next) => function changeUser(this: object) {
-    open = false;
-    return next(this).apply(this, arguments as unknown as unknown[]) as unknown;
-  });
-  return transaction;
-}
-
-/**
- * The server status of a statement's result: its OK packet (a
- * ResultSetHeader), or, for several statements in one query, the last one's
- * when that is an OK packet. A result set (rows) carries none.
- */
-function serverStatusOf(result: unknown): number | undefined {
-  const last: unknown = Array.isArray(result) ? result[result.length - 1] : result;
-  if (last === null || typeof last !== 'object') return undefined;
-  const { serverStatus, affectedRows } = last as { serverStatus?: unknown; affectedRows?: unknown };
-  return typeof serverStatus === 'number' && typeof affectedRows === 'number' ? serverStatus : undefined;
 }
 
 /** The callback-API connection inside a mysql2/promise connection (`.connection`), which runs its statements. */

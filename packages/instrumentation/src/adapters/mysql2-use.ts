@@ -1,0 +1,157 @@
+/*
+ * Use guards for a mysql2 connection (callback API; the promise API runs on
+ * one): statements and the other commands an app sends, counted in flight,
+ * checked for use after release and cross-task use, their callbacks run as
+ * the caller's task; and the connection's transaction state at release.
+ */
+import { PoolGuardError } from '../errors';
+import type { PoolState } from '../internal-types';
+import { checkUse, connectionStateOf } from '../lease';
+import { viaLease } from '../lease-handle';
+import type { TransactionState } from '../types';
+import { bindCallback, bindEmitter, refuseCall, internalFault, sqlOf, type AnyFunction } from './kit';
+import type { Mysql2ConnectionLike } from './resources';
+
+const SERVER_STATUS_IN_TRANS = 0x0001;
+const TRANSACTION_START = /^\s*(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
+const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
+
+/** Follows transaction statements on one connection (MySQL keeps no status on the client). */
+export function nextTransactionState(sql: string | undefined, open: boolean): boolean {
+  if (sql === undefined) return open;
+  const first = sql.trimStart().charCodeAt(0) | 0x20;
+  if (first === 0x62 /* b */ || first === 0x73 /* s */) return TRANSACTION_START.test(sql) ? true : open;
+  if (first === 0x63 /* c */ || first === 0x72 /* r */) return TRANSACTION_END.test(sql) ? false : open;
+  return open;
+}
+
+/**
+ * Wraps a mysql2 connection's query and execute, and the other commands it
+ * sends (addCommand); returns its transaction
+ * state: from the server's status flag in OK packets where the protocol
+ * reports it, else from the transaction statements seen. In-flight statements are counted here: mysql2 keeps a finished
+ * command in `_command` while it runs the command's callback, so its queue
+ * cannot tell a query issued from that callback from a concurrent one. A
+ * statement is done when its callback runs or its command ends.
+ */
+export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
+  let open = false;
+  let inFlight = 0;
+  /** Inside query() or execute(): the commands they add were checked there. */
+  let inStatement = 0;
+  // A connection that failed or is closing (pool.end()) holds no session a next borrower could inherit.
+  const socketState = connection as { _closing?: boolean; _fatalError?: unknown };
+  const closed = () => socketState._closing === true || socketState._fatalError != null;
+  const transaction = (): TransactionState => (open && !closed() ? 'open' : 'idle');
+  for (const name of ['query', 'execute']) {
+    wrap(name, (next) => function use(this: object, sql: unknown) {
+      const conn = connectionStateOf(connection);
+      // mysql2 runs a statement's callback from its socket's data handler, in the context of
+      // whichever task opened the connection: bound to the caller's, a statement issued from it
+      // runs as the caller, like pg's.
+      let bindable = false;
+      if (conn !== undefined) {
+        const internalCall = state.internalCallbacks > 0;
+        try {
+          checkUse(conn, viaLease(), inFlight, false, transaction, internalCall);
+          bindable = conn.explicit && conn.leased && !internalCall;
+        } catch (err) {
+          // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
+          if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
+          internalFault(err);
+        }
+      }
+      open = nextTransactionState(sqlOf(sql), open);
+      const args = arguments as unknown as unknown[];
+      let finished = false;
+      const finish = () => {
+        if (!finished) {
+          finished = true;
+          inFlight--;
+        }
+      };
+      let withCallback = false;
+      for (let i = args.length - 1; i >= 0; i--) {
+        if (typeof args[i] === 'function') {
+          withCallback = true;
+          const callback = bindCallback(args[i] as AnyFunction, bindable);
+          args[i] = function (this: unknown, err: unknown, result: unknown) {
+            finish();
+            // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
+            // are not (DDL commits implicitly, a failed BEGIN opens nothing).
+            const status = serverStatusOf(result);
+            if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
+            return callback.apply(this, arguments as unknown as unknown[]);
+          };
+          break;
+        }
+      }
+      inFlight++;
+      inStatement++;
+      let command: unknown;
+      try {
+        command = next(this).apply(this, args);
+      } catch (err) {
+        finish();
+        throw err;
+      } finally {
+        inStatement--;
+      }
+      if (command !== null && typeof (command as { once?: unknown }).once === 'function') {
+        (command as { once(event: string, listener: () => void): void }).once('end', finish);
+        // Event style (`conn.query(sql).on('result', …).on('end', …)`): its events come from the socket too.
+        if (!withCallback) bindEmitter(command, bindable);
+      }
+      return command;
+    });
+  }
+  wrap('addCommand', (next) => function addCommand(this: object, command: unknown) {
+    if (inStatement > 0 || command === null || typeof command !== 'object') return next(this).call(this, command);
+    const name = (command as { constructor?: { name?: unknown } }).constructor?.name;
+    // COM_CHANGE_USER and COM_RESET_CONNECTION reset the session: the server rolls an open transaction back.
+    if (name === 'ChangeUser' || name === 'ResetConnection') open = false;
+    if (typeof name !== 'string' || !SESSION_COMMANDS.has(name)) return next(this).call(this, command);
+    const conn = connectionStateOf(connection);
+    let bindable = false;
+    if (conn !== undefined) {
+      const internalCall = state.internalCallbacks > 0;
+      try {
+        // Not a statement: never concurrent_query (mysql2 queues it), but use after release and cross-task use count.
+        checkUse(conn, viaLease(), 0, false, transaction, internalCall);
+        bindable = conn.explicit && conn.leased && !internalCall;
+      } catch (err) {
+        if (err instanceof PoolGuardError) {
+          refuseCall(err, (command as { onResult?: unknown }).onResult, false);
+          return command;
+        }
+        internalFault(err);
+      }
+    }
+    // Its callback comes from the socket's data handler too: run it as the caller's task, like a statement's.
+    const session = command as { onResult?: unknown };
+    if (typeof session.onResult === 'function') session.onResult = bindCallback(session.onResult as AnyFunction, bindable);
+    else bindEmitter(command, bindable);
+    return next(this).call(this, command);
+  });
+  return transaction;
+}
+
+/**
+ * The commands an app sends on a connection besides statements (query and
+ * execute, checked above): a ping, a prepared statement's preparation, execution
+ * and closing, a session reset or change of user. The connection's own
+ * handshake and quit are not the app's use.
+ */
+const SESSION_COMMANDS: ReadonlySet<string> = new Set(['Ping', 'Prepare', 'Execute', 'CloseStatement', 'ResetConnection', 'ChangeUser']);
+
+/**
+ * The server status of a statement's result: its OK packet (a
+ * ResultSetHeader), or, for several statements in one query, the last one's
+ * when that is an OK packet. A result set (rows) carries none.
+ */
+function serverStatusOf(result: unknown): number | undefined {
+  const last: unknown = Array.isArray(result) ? result[result.length - 1] : result;
+  if (last === null || typeof last !== 'object') return undefined;
+  const { serverStatus, affectedRows } = last as { serverStatus?: unknown; affectedRows?: unknown };
+  return typeof serverStatus === 'number' && typeof affectedRows === 'number' ? serverStatus : undefined;
+}
