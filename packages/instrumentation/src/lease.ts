@@ -32,8 +32,11 @@ let nextLeaseId = 1;
 
 type Slotted = { [CONNECTION_STATE]?: ConnectionState };
 
+/** The states of connections that cannot take the slot (a frozen or sealed resource); made when first needed. */
+let unslotted: WeakMap<object, ConnectionState> | undefined;
+
 export function connectionStateOf(connection: object): ConnectionState | undefined {
-  return (connection as Slotted)[CONNECTION_STATE];
+  return (connection as Slotted)[CONNECTION_STATE] ?? unslotted?.get(connection);
 }
 
 /** `inner` (a driver's core behind the lent wrapper) shares `outer`'s state: a use of either is a use of the lease. */
@@ -44,7 +47,7 @@ export function shareConnectionState(outer: object, inner: object): void {
 
 /** The connection's state, created on first sight. */
 export function attachConnection(pool: PoolState, connection: object): ConnectionState {
-  const existing = (connection as Slotted)[CONNECTION_STATE];
+  const existing = connectionStateOf(connection);
   if (existing !== undefined && existing.pool === pool) return existing;
   const state: ConnectionState = {
     pool,
@@ -65,7 +68,11 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     leakReported: false,
     queryLease: 0,
   };
-  Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+  if (Object.isExtensible(connection)) {
+    Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
+  } else {
+    (unslotted ??= new WeakMap()).set(connection, state);
+  }
   return state;
 }
 

@@ -106,6 +106,11 @@ export class ConnectionWrappers<C extends object> {
   }
 
   method(connection: C, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
+    // A frozen or sealed resource keeps its methods: its lease is still tracked, its uses are not.
+    if (!Object.isExtensible(connection)) {
+      diag.debug(`poolguard: cannot wrap ${name}() of a frozen or sealed connection; its uses are not checked`);
+      return;
+    }
     this.undo.get(connection)?.push(wrapMethod(connection, name, make));
   }
 
@@ -165,7 +170,8 @@ export function leaseDelivered<C extends object>(
   }
   beginLease(conn);
   claimLease(conn, request);
-  if (!handles || !request.explicit || !state.settings.leaseHandles) return connection;
+  // A Proxy of a frozen object must return its own methods unchanged: no handle for one.
+  if (!handles || !request.explicit || !state.settings.leaseHandles || !Object.isExtensible(connection)) return connection;
   return createLeaseHandle(connection, conn.leaseId);
 }
 

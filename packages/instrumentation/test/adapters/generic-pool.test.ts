@@ -357,5 +357,20 @@ describe('generic-pool adapter', () => {
       await pool.release(b);
       expectViolations('gp-plain-handles', 'foreign_release', 1);
     }));
+
+    for (const [label, seal] of [['frozen', Object.freeze], ['sealed', Object.seal]] as [string, <T>(o: T) => T][]) {
+      it(`a ${label} resource is lent as it is, and its leases are still tracked (with lease handles asked for too)`, () => withPool(
+        () => genericPool.createPool({ create: async () => seal({ id: ++nextId, use: () => 'used' }), destroy: async () => undefined }, { max: 1 }),
+        `gp-plain-${label}`, { leaseHandles: true }, async (pool) => {
+          const a = await pool.acquire();
+          assert.ok(Object.isFrozen(a) || Object.isSealed(a), 'the raw resource, not a handle');
+          assert.equal(a.use(), 'used');
+          await pool.release(a);
+          await assert.rejects(pool.release(a), NOT_IN_POOL);
+          const b = await pool.acquire();
+          await pool.release(b);
+          expectViolations(`gp-plain-${label}`, 'double_release', 1);
+        }));
+    }
   });
 });
