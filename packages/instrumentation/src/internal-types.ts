@@ -111,6 +111,8 @@ export interface ConnectionState {
   leakReported: boolean;
   /** The lease whose statement was issued last on the connection (0: none, or before any lease). */
   queryLease: number;
+  /** The lease lasts one statement: knex's query runner took it and releases it itself (knex-runner.ts). Not held, never a leak. */
+  statementScoped: boolean;
 }
 
 /** What an adapter reads off a connection for the detectors. */

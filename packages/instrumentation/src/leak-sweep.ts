@@ -18,7 +18,7 @@ const IDLE_TICK_MS = 10_000;
 export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   const threshold = pool.settings.leakThresholdMs;
   for (const conn of pool.connections()) {
-    if (!conn.leased || !conn.explicit || conn.leakReported) continue;
+    if (!conn.leased || !conn.explicit || conn.statementScoped || conn.leakReported) continue;
     if (conn.sweptLeaseId !== conn.leaseId) {
       conn.sweptLeaseId = conn.leaseId;
       conn.sweptAt = now;

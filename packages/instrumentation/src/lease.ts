@@ -67,6 +67,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     checkoutSite: undefined,
     leakReported: false,
     queryLease: 0,
+    statementScoped: false,
   };
   if (Object.isExtensible(connection)) {
     Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
@@ -271,6 +272,7 @@ export function claimLease(conn: ConnectionState, request: CheckoutRequest): voi
   conn.ownerToken = request.ownerToken;
   conn.lastUser = owner;
   conn.explicit = request.explicit;
+  conn.statementScoped = false;
   const metered = conn.pool.metrics;
   if (requestedAt > 0 && conn.leasedAt > 0 && metered?.recording === true) {
     metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.eventAttributes);

@@ -9,6 +9,7 @@
  * instrumentation's `guard` guards nothing.
  */
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+import { markRunnerCheckouts } from './adapters/knex-runner';
 
 const PATCHED = Symbol.for('poolguard.patched');
 
@@ -24,6 +25,7 @@ export const SUPPORTED_VERSIONS = {
   mysql2: ['>=3.0.0 <4'],
   'generic-pool': ['>=3.0.0 <4'],
   tarn: ['>=3.0.0 <4'],
+  knex: ['>=0.95.0 <4'],
 } as const;
 
 /** ESM namespaces put CommonJS exports under `default`. */
@@ -105,5 +107,12 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
       return module;
     }, keep),
+    // knex's query runner takes a connection for one statement (knex-runner.ts); knex itself is not patched.
+    new InstrumentationNodeModuleDefinition('knex', [...SUPPORTED_VERSIONS.knex], keep, keep, [
+      new InstrumentationNodeModuleFile('knex/lib/execution/runner.js', [...SUPPORTED_VERSIONS.knex], (Runner: AnyClass) => {
+        markRunnerCheckouts(exportsOf(Runner).prototype);
+        return Runner;
+      }, keep),
+    ]),
   ];
 }

@@ -53,6 +53,11 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
   });
 
+  it('knex\'s own one-statement leases are not held: a task whose queries fill the pool while it starts another is no nested_checkout', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'knex-runner-app.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [], errors: [] });
+  });
+
   it('setConfig() reaches the pools the hook guarded already, keeps what guardPool() named, and the constructor refuses per-pool options', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-app.js')], { timeout: 30_000 });
     const { refused, outcomes, seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { refused: string[]; outcomes: string[]; seen: string[] };

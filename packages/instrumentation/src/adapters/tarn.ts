@@ -12,7 +12,8 @@ import { connectionStateOf } from '../lease';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { inKnexRunnerCheckout, markKnexInstance } from './knex-runner';
 import { knownResources, socketOf } from './resources';
 
 interface Slot {
@@ -89,10 +90,10 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   wrappers.method(pool, 'acquire', (next) => function acquire(this: TarnPool) {
     const request = checkoutRequested(state);
     if (request instanceof PoolGuardError) return refusedOperation(request);
+    const byRunner = inKnexRunnerCheckout();
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
     pending.promise = pending.promise.then(
-      // Never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection).
-      (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource), false) : resource),
+      (resource) => (resource !== null && typeof resource === 'object' ? delivered(resource, request, byRunner) : resource),
       (err: unknown) => {
         if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
         throw err;
@@ -100,6 +101,16 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     );
     return pending;
   });
+
+  /** The lease starts; never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection). */
+  function delivered(resource: object, request: CheckoutRequest, byRunner: boolean): object {
+    const handed = leaseDelivered(state, resource, request, firstSight(resource), false);
+    if (byRunner) {
+      const conn = connectionStateOf(resource);
+      if (conn !== undefined) conn.statementScoped = true;
+    }
+    return handed;
+  }
 
   wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {
     if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
@@ -167,5 +178,9 @@ export const tarnAdapter: Adapter<TarnPool | KnexLike> = {
   matches: (pool): pool is TarnPool | KnexLike => isTarnPool(pool) || isKnex(pool),
   core: (pool) => (isKnex(pool) ? pool.client.pool! : pool),
   endpoint: (pool) => (isKnex(pool) ? knexEndpoint(pool) : undefined),
-  install: (pool, state) => install(isKnex(pool) ? pool.client.pool! : pool, state),
+  install: (pool, state) => {
+    if (!isKnex(pool)) return install(pool, state);
+    markKnexInstance(pool.client as Parameters<typeof markKnexInstance>[0]);
+    return install(pool.client.pool!, state);
+  },
 };

@@ -2,8 +2,8 @@
  * nested_checkout: a task that holds a lease waits for a second lease from
  * the same pool while the pool is saturated. If every holder does the same,
  * nobody releases and the pool deadlocks until connectionTimeoutMillis (or
- * forever). Only explicit checkouts count as held; pool.query's wait counts
- * as waiting.
+ * forever). Only explicit checkouts count as held (not pool.query's lease, nor
+ * a knex query's); their waits count as waiting.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
 import { sameTaskAsOwner, type Task } from '../task';
@@ -18,7 +18,7 @@ export const info: KindInfo = {
 export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
   if (current === undefined || !pool.saturated()) return undefined;
   for (const conn of pool.connections()) {
-    if (conn.leased && conn.explicit && conn.owner !== undefined && sameTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
+    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && sameTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
   }
   return undefined;
 }

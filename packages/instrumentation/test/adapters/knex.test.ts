@@ -177,6 +177,39 @@ describe('tarn adapter (knex with pg)', () => {
     await knex.raw('ROLLBACK');
   }, 1));
 
+  for (const mode of ['report', 'throw'] as const) {
+    it(`a task whose own knex queries fill the pool while it starts another is no nested_checkout (${mode} mode): knex releases them itself`, () => withKnex(`kx-runner-${mode}`, { mode }, async (knex) => {
+      await Promise.all([knex.raw('SELECT 1'), knex.raw('SELECT 1')]); // both connections open: the timing below is the queries'
+      await runInTask(async () => {
+        const slow = knex.raw('SELECT pg_sleep(0.1) AS slow').then((result) => result); // a knex builder runs when then() is called
+        await sleep(20);
+        const [a, b] = await Promise.all([knex.raw('SELECT 1 AS a'), knex.raw('SELECT 2 AS b')]);
+        await slow;
+        assert.deepEqual([a.rows[0].a, b.rows[0].b], [1, 2]);
+      });
+      expectSilent(`kx-runner-${mode}`);
+    }, 2));
+  }
+
+  it('a knex query outside the transaction the task holds, on a saturated pool, is nested_checkout (the classic knex deadlock)', async () => {
+    const { host, port, user, database } = pgConfig();
+    const knex = guardPool(knexFactory({ client: 'pg', connection: { host, port, user, database }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 300 }), { name: 'kx-runner-deadlock' });
+    try {
+      await runInTask(() => knex.transaction(async (trx) => {
+        await trx.raw('SELECT 1');
+        await assert.rejects(knex.raw('SELECT 2'), /Timeout acquiring a connection/);
+      }));
+      expectViolations('kx-runner-deadlock', 'nested_checkout', 1);
+    } finally {
+      await endKnex(knex);
+    }
+  });
+
+  it('a knex query running longer than leakThresholdMs is no leak: knex releases it itself', () => withKnex('kx-runner-long', { leakThresholdMs: THRESHOLD }, async (knex) => {
+    await runInTask(() => knex.raw('SELECT pg_sleep(0.6)'));
+    expectSilent('kx-runner-long');
+  }));
+
   it('cross_task_use: another task using an acquired connection', () => withKnex('kx-ctu', {}, async (knex) => {
     const handed = gate<pg.Client>();
     const used = gate();
