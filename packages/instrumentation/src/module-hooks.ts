@@ -97,6 +97,9 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
       // mysql2/promise builds its core pool through this file, not through the main exports.
       new InstrumentationNodeModuleFile('mysql2/lib/create_pool.js', [...SUPPORTED_VERSIONS.mysql2],
         (createPool: AnyFactory) => guardedFactory(createPool, guard), keep),
+      // PoolCluster builds its pools with `new Pool(...)` from this file (createPool does too: guarded once).
+      new InstrumentationNodeModuleFile('mysql2/lib/pool.js', [...SUPPORTED_VERSIONS.mysql2],
+        (Pool: AnyClass) => guardedSubclass(Pool, guard), keep),
     ]),
     new InstrumentationNodeModuleDefinition('generic-pool', [...SUPPORTED_VERSIONS['generic-pool']], (module: object) => {
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));

@@ -58,6 +58,11 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [], errors: [] });
   });
 
+  it('guards the pools of a mysql2 PoolCluster, which it builds with new Pool(), not createPool()', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-cluster-app.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [{ kind: 'double_release', pool: '127.0.0.1:3306/test' }] });
+  });
+
   it('setConfig() reaches the pools the hook guarded already, keeps what guardPool() named, and the constructor refuses per-pool options', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-app.js')], { timeout: 30_000 });
     const { refused, outcomes, seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { refused: string[]; outcomes: string[]; seen: string[] };
