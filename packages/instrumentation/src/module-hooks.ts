@@ -9,7 +9,7 @@
  * instrumentation's `guard` guards nothing.
  */
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import { markRunnerCheckouts } from './adapters/knex-runner';
+import { markRunnerCheckouts, nameKnexPools } from './adapters/knex';
 
 const PATCHED = Symbol.for('poolguard.patched');
 
@@ -110,11 +110,15 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
       return module;
     }, keep),
-    // knex's query runner takes a connection for one statement (knex-runner.ts); knex itself is not patched.
+    // knex's query runner takes a connection for one statement, and its client names the server (adapters/knex.ts).
     new InstrumentationNodeModuleDefinition('knex', [...SUPPORTED_VERSIONS.knex], keep, keep, [
       new InstrumentationNodeModuleFile('knex/lib/execution/runner.js', [...SUPPORTED_VERSIONS.knex], (Runner: AnyClass) => {
         markRunnerCheckouts(exportsOf(Runner).prototype);
         return Runner;
+      }, keep),
+      new InstrumentationNodeModuleFile('knex/lib/client.js', [...SUPPORTED_VERSIONS.knex], (Client: AnyClass) => {
+        nameKnexPools(exportsOf(Client).prototype);
+        return Client;
       }, keep),
     ]),
   ];

@@ -106,16 +106,23 @@ function tarn(value: Bag): Recognised | undefined {
   return undefined;
 }
 
+/** The guarded tarn pool behind a knex client, so a report names the pool; read as a field, never a getter. */
+function knexPoolState(client: unknown): PoolState | undefined {
+  if (client === null || typeof client !== 'object' || !hasOwn(client as Bag, 'pool')) return undefined;
+  const pool = (client as Bag).pool;
+  return pool !== null && typeof pool === 'object' ? poolStateOf(pool) : undefined;
+}
+
 function knex(value: Bag): Recognised | undefined {
   // A knex instance (and a transaction) is a function carrying `client`; its `client` getter only returns a field.
   if (typeof (value as unknown) === 'function') {
     if (hasOwn(value, 'client') && isFn(value.raw) && isFn(value.transaction) && isFn(value.destroy)) {
-      return found('knex', 'pool', 'instance', undefined);
+      return found('knex', 'pool', 'instance', knexPoolState(value.client));
     }
     return undefined;
   }
   if (own(value, 'config', 'connectionSettings', 'driver') && isFn(value.acquireConnection)) {
-    return found('knex', 'client', 'Client', undefined);
+    return found('knex', 'client', 'Client', knexPoolState(value));
   }
   return undefined;
 }

@@ -53,9 +53,9 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
   });
 
-  it('knex\'s own one-statement leases are not held: a task whose queries fill the pool while it starts another is no nested_checkout', async () => {
+  it('knex\'s pool is named after its connection config before any query; its own one-statement leases are not held (no nested_checkout)', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'knex-runner-app.js')], { timeout: 30_000 });
-    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [], errors: [] });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [], errors: [], nameBeforeQueries: '127.0.0.1:5432/test' });
   });
 
   it('guards the pools of a mysql2 PoolCluster, which it builds with new Pool(), not createPool()', async () => {

@@ -12,7 +12,7 @@ import { Pool as TarnPool } from 'tarn';
 import { guardPool } from '../src';
 import { endMysqlPool, getConnection, newMysqlPool } from './helpers/mysql';
 import { collectMetric, setupTelemetry } from './helpers/otel';
-import { newPool, pgConfig } from './helpers/pg';
+import { newPool, pgConfig, sleep } from './helpers/pg';
 
 type Point = { value: unknown; attributes: Record<string, unknown> };
 
@@ -88,6 +88,28 @@ describe('pool metrics: create_time and timeouts', () => {
     } finally {
       await pool.drain();
       await pool.clear();
+    }
+  });
+
+  it('an unnamed generic-pool or tarn pool of pg Clients records create_time under its server\'s name, from the first creation', async () => {
+    const poolName = (pool: object) => (pool as Record<symbol, { name: string }>)[Symbol.for('poolguard.pool')]!.name;
+    const generic = guardPool(genericPool.createPool<pg.Client>({ create: openClient, destroy: (client) => client.end() }, { max: 1, min: 1 }));
+    const tarn = guardPool(new TarnPool<pg.Client>({ create: openClient, destroy: (client) => client.end(), min: 0, max: 1 }));
+    try {
+      await generic.ready();
+      tarn.release(await tarn.acquire().promise);
+      await sleep(20);
+      for (const pool of [generic, tarn]) {
+        const name = poolName(pool);
+        assert.match(name, /^127\.0\.0\.1:5432\/test(#\d+)?$/);
+        const histogram = (await pointOf('db.client.connection.create_time', name))?.value as { count: number } | undefined;
+        assert.equal(histogram?.count, 1, `create_time under ${name}`);
+      }
+      for (const library of ['generic-pool', 'tarn']) assert.equal(await pointOf('db.client.connection.create_time', library), undefined, `nothing under "${library}"`);
+    } finally {
+      await generic.drain();
+      await generic.clear();
+      await tarn.destroy();
     }
   });
 

@@ -100,6 +100,10 @@ describe('recognise', () => {
     cleanup.push(() => knex.destroy());
     assert.equal(recognise(knex)?.label, 'knex instance');
     assert.equal(recognise(knex.client)?.label, 'knex Client');
+    // Guarded, both lead to the tarn pool behind them, whose name a report carries.
+    guardPool(knex, { name: 'recognised-knex' });
+    assert.equal(recognise(knex)?.state?.name, 'recognised-knex');
+    assert.equal(recognise(knex.client)?.state?.name, 'recognised-knex');
   });
 
   it('leaves look-alikes and ordinary values alone', () => {

@@ -13,7 +13,7 @@ import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
-import { knownResources, socketOf } from './resources';
+import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface PooledResource {
   obj: object;
@@ -83,9 +83,18 @@ function timedCreate(factory: Factory, create: AnyFunction, state: PoolState): A
   };
 }
 
-/** A creation that began at `began` (metricsClock; 0 when not timed) is timed when it succeeds. */
+/**
+ * A creation that began at `began` (metricsClock; 0 when not timed) is timed
+ * when it succeeds, under the name of the server the new resource connects to
+ * (a pool named after its library learns it then).
+ */
 function recordCreationWhenDone(state: PoolState, creation: unknown, began: number): void {
-  if (began > 0) Promise.resolve(creation).then(() => recordCreateTime(state.metrics, began), () => undefined);
+  if (began > 0) Promise.resolve(creation).then((resource) => recordCreation(state, resource, began), () => undefined);
+}
+
+function recordCreation(state: PoolState, resource: unknown, began: number): void {
+  if (resource !== null && typeof resource === 'object') state.learnEndpoint(endpointOfResource(resource));
+  recordCreateTime(state.metrics, began);
 }
 
 /**
@@ -123,7 +132,10 @@ function poolsOwnUse(factory: Factory, validate: AnyFunction): AnyFunction {
 function timeCreationsUnderWay(pool: GenericPool, state: PoolState): void {
   if (!(pool._factoryCreateOperations instanceof Set)) return;
   const began = metricsClock(state.metrics);
-  for (const operation of pool._factoryCreateOperations as Set<unknown>) recordCreationWhenDone(state, operation, began);
+  // Those operations settle with no resource: the pool's resources name its server then.
+  for (const operation of pool._factoryCreateOperations as Set<unknown>) {
+    if (began > 0) Promise.resolve(operation).then(() => recordCreation(state, [...pool._allObjects][0]?.obj, began), () => undefined);
+  }
 }
 
 function install(pool: GenericPool, state: PoolState): InstalledPool {

@@ -9,12 +9,12 @@
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf } from '../lease';
-import type { PoolEndpoint, PoolStats } from '../types';
+import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
-import { inKnexRunnerCheckout, markKnexInstance } from './knex-runner';
-import { knownResources, socketOf } from './resources';
+import { inKnexRunnerCheckout, knexEndpoint, markKnexInstance } from './knex';
+import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface Slot {
   resource: object;
@@ -131,12 +131,14 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
 
   // create_time: tarn announces every creation, its success and its failure by event id.
   const creating = new Map<unknown, number>();
-  const listeners: [string, (eventId: unknown) => void][] = [
+  const listeners: [string, (eventId: unknown, resource?: unknown) => void][] = [
     ['createRequest', (eventId) => {
       const began = metricsClock(state.metrics);
       if (began > 0) creating.set(eventId, began);
     }],
-    ['createSuccess', (eventId) => {
+    ['createSuccess', (eventId, resource) => {
+      // Named after the new connection's server first, when the pool's config did not say (a plain tarn pool).
+      if (resource !== null && typeof resource === 'object') state.learnEndpoint(endpointOfResource(resource));
       recordCreateTime(state.metrics, creating.get(eventId) ?? 0);
       creating.delete(eventId);
     }],
@@ -165,19 +167,11 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   };
 }
 
-/** The endpoint of a knex connection config, without credentials. */
-function knexEndpoint(knex: KnexLike): PoolEndpoint | undefined {
-  const connection = knex.client.config?.connection;
-  if (connection === null || typeof connection !== 'object') return undefined;
-  const { host, port, database } = connection as { host?: string; port?: number | string; database?: string };
-  return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
-}
-
 export const tarnAdapter: Adapter<TarnPool | KnexLike> = {
   library: 'tarn',
   matches: (pool): pool is TarnPool | KnexLike => isTarnPool(pool) || isKnex(pool),
   core: (pool) => (isKnex(pool) ? pool.client.pool! : pool),
-  endpoint: (pool) => (isKnex(pool) ? knexEndpoint(pool) : undefined),
+  endpoint: (pool) => (isKnex(pool) ? knexEndpoint(pool.client) : undefined),
   install: (pool, state) => {
     if (!isKnex(pool)) return install(pool, state);
     markKnexInstance(pool.client as Parameters<typeof markKnexInstance>[0]);

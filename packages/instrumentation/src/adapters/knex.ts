@@ -1,0 +1,89 @@
+/*
+ * What poolguard reads of knex itself, beside the tarn pool it guards.
+ *
+ * The pool's name: knex builds its tarn pool (Client#initializePool) from a
+ * config that names the server, which the pool itself does not carry; the
+ * guarded pool learns it there, before the first connection.
+ *
+ * knex's query runner checks a connection out for one statement and releases
+ * it itself (Runner#ensureConnection), like pool.query's internal lease. Such
+ * a lease is not one the app holds: a task whose own queries fill the pool
+ * while it starts another waits for knex, not for itself (no nested_checkout),
+ * and a long query is no leak. A transaction's or the app's own
+ * acquireConnection() still holds its lease. The runner's checkout is marked
+ * while ensureConnection runs synchronously, up to and including its acquire.
+ */
+import { diag } from '@opentelemetry/api';
+import { poolStateOf } from '../guard';
+import type { PoolEndpoint } from '../types';
+
+const MARKED = Symbol.for('poolguard.knex');
+
+let runnerCheckouts = 0;
+
+/** True while knex's query runner is checking a connection out. */
+export function inKnexRunnerCheckout(): boolean {
+  return runnerCheckouts > 0;
+}
+
+type RunnerPrototype = { ensureConnection?: unknown; [MARKED]?: true };
+
+/** Marks the checkouts of knex's Runner class (its prototype); once per class. */
+export function markRunnerCheckouts(proto: RunnerPrototype | null | undefined): void {
+  const original = proto?.ensureConnection;
+  if (proto == null || typeof original !== 'function' || proto[MARKED] === true) return;
+  const ensure = original as (...args: unknown[]) => unknown;
+  Object.defineProperty(proto, 'ensureConnection', {
+    value: function ensureConnection(this: unknown) {
+      runnerCheckouts++;
+      try {
+        return ensure.apply(this, arguments as unknown as unknown[]);
+      } finally {
+        runnerCheckouts--;
+      }
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  Object.defineProperty(proto, MARKED, { value: true });
+}
+
+/** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
+export function markKnexInstance(client: { runner?: (builder: unknown) => unknown }): void {
+  if (typeof client.runner !== 'function') return;
+  markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as RunnerPrototype | null);
+}
+
+/** The endpoint of a knex connection config, without credentials. */
+export function knexEndpoint(client: { config?: { connection?: unknown } }): PoolEndpoint | undefined {
+  const connection = client.config?.connection;
+  if (connection === null || typeof connection !== 'object') return undefined;
+  const { host, port, database } = connection as { host?: string; port?: number | string; database?: string };
+  return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
+}
+
+type KnexClientPrototype = { initializePool?: unknown; [MARKED]?: true };
+
+/** Lets the guarded pool knex's Client builds learn its server from knex's config (once per class). */
+export function nameKnexPools(proto: KnexClientPrototype | null | undefined): void {
+  const original = proto?.initializePool;
+  if (proto == null || typeof original !== 'function' || proto[MARKED] === true) return;
+  const initialize = original as (...args: unknown[]) => unknown;
+  Object.defineProperty(proto, 'initializePool', {
+    value: function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
+      const result = initialize.apply(this, arguments as unknown as unknown[]);
+      try {
+        const state = this.pool !== null && typeof this.pool === 'object' ? poolStateOf(this.pool) : undefined;
+        state?.learnEndpoint(knexEndpoint(this));
+      } catch (err) {
+        diag.error('poolguard: could not name a knex pool', err);
+      }
+      return result;
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  Object.defineProperty(proto, MARKED, { value: true });
+}
