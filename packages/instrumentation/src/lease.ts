@@ -23,6 +23,7 @@ import type { ConnectionState, PoolState, TransactionReader } from './internal-t
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
+import { actingForHolder } from './socket-dispatch';
 import { bindToCaller, currentTask, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
@@ -85,6 +86,15 @@ function withTokens(pool: PoolState): boolean {
 /** The current task as `pool` sees it. */
 export function taskFor(pool: PoolState): Task | undefined {
   return currentTask(withTokens(pool));
+}
+
+/**
+ * The task acting on `conn` now: inside the connection's own socket dispatch
+ * (a cursor's callback, a 'notification' listener), its lease holder's; else
+ * the current task.
+ */
+function taskActingOn(conn: ConnectionState): Task | undefined {
+  return conn.leased && actingForHolder(conn) ? conn.owner : taskFor(conn.pool);
 }
 
 /** The token to keep with `owner` as the owner of a lease of `pool` (task.ts tokenOfOwner). */
@@ -160,7 +170,7 @@ export function checkUse(
   const pool = conn.pool;
   if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
-      const current = taskFor(pool);
+      const current = taskActingOn(conn);
       if (isUseAfterRelease(conn, viaLease, current)) {
         if (conn.leased || !pool.handingOut(conn)) raise(report(pool, 'use_after_release', { connection: conn, current }));
       } else if (conn.leased && conn.explicit) {
@@ -198,8 +208,12 @@ export const PASS: ReleaseVerdict = { pass: true };
 const BLOCK: ReleaseVerdict = { pass: false };
 const DOUBLE: ReleaseVerdict = { pass: true, double: true };
 
-/** A release of lease `leaseId` of the connection; `destroy` discards it. */
-export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: TransactionReader): ReleaseVerdict {
+/**
+ * A release of lease `leaseId` of the connection; `destroy` discards it.
+ * `viaHandle`: the lease id is a lease handle's, so exact: a release through
+ * the current lease's handle is never a stale holder's, whatever task runs it.
+ */
+export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: TransactionReader, viaHandle = false): ReleaseVerdict {
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
     // The pool's own second end of an internal lease (mysql2's pool.execute destroys a connection
@@ -215,9 +229,11 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   }
   let error: PoolGuardError | undefined;
   if (conn.explicit) {
-    const current = taskFor(pool);
+    const current = taskActingOn(conn);
     const foreign = classifyRelease(conn, current);
-    if (foreign === 'stale-holder') {
+    // Through the current lease's own handle, an earlier owner's task is no stale holder: the handle is
+    // exact, the task is not (a driver's socket callback runs in the task that opened the connection).
+    if (foreign === 'stale-holder' && !viaHandle) {
       error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The releasing task owned an earlier lease of this connection.' });
       return error === undefined ? BLOCK : { pass: false, error };
     }

@@ -21,6 +21,7 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import { context, createContextKey, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext } from '@opentelemetry/api';
 import { otelApiGlobals } from './otel-globals';
+import { exactContext } from './socket-dispatch';
 
 export class TaskToken {
   private static next = 1;
@@ -244,5 +245,5 @@ function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, tok
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function bindToCaller<F extends (...args: any[]) => unknown>(fn: F): F {
-  return AsyncResource.bind(fn) as F;
+  return exactContext(AsyncResource.bind(fn) as F);
 }

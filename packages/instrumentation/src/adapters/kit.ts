@@ -74,6 +74,9 @@ export function wrapMethod<T extends object>(target: T, name: string, make: (nex
   };
 }
 
+/** Wraps a method of a connection (or, given `target`, of an object inside it), undone with the connection's wrappers. */
+export type WrapMethod = (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction, target?: object) => void;
+
 /** Undo list for one pool's own wrappers (connections keep theirs, see ConnectionWrappers). */
 export class Wrappers {
   private readonly undo: (() => void)[] = [];
@@ -117,6 +120,11 @@ export class ConnectionWrappers<C extends object> {
   /** Wraps a method of an object inside `connection` (a driver's core), undone with the connection's own. */
   methodOn(connection: C, target: object, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
     this.undo.get(connection)?.push(wrapMethod(target, name, make));
+  }
+
+  /** The WrapMethod for `connection`'s own methods and those of objects inside it. */
+  wrapperOf(connection: C): WrapMethod {
+    return (name, make, target) => (target === undefined ? this.method(connection, name, make) : this.methodOn(connection, target, name, make));
   }
 
   uninstall(connections: Iterable<C>): void {
@@ -190,7 +198,7 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
     // A handle passed in, else a handle's own method running now (conn.release() through a handle
     // reaches the connection's wrapper with the raw connection); else the connection's current lease.
     const lease = leaseOfHandle(connection) ?? viaLease();
-    verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, readerOf(raw));
+    verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, readerOf(raw), lease !== undefined);
   } catch (err) {
     internalFault(err);
   }

@@ -6,10 +6,11 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { checkUse, connectionStateOf } from '../lease';
+import { attachConnection, checkUse, connectionStateOf } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { TransactionState } from '../types';
-import { bindCallback, bindEmitter, refuseCall, internalFault, sqlOf, type AnyFunction } from './kit';
+import { dispatchFor } from '../socket-dispatch';
+import { bindCallback, bindEmitter, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
 import type { Mysql2ConnectionLike } from './resources';
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
@@ -34,7 +35,10 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
  * cannot tell a query issued from that callback from a concurrent one. A
  * statement is done when its callback runs or its command ends.
  */
-export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
+export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: WrapMethod): () => TransactionState {
+  // mysql2 runs callbacks and emits events from its packet handler, in the socket's context (socket-dispatch.ts).
+  const socketConn = connectionStateOf(connection) ?? attachConnection(state, connection);
+  if (typeof (connection as { handlePacket?: unknown }).handlePacket === 'function') wrap('handlePacket', dispatchFor(socketConn));
   let open = false;
   let inFlight = 0;
   /** Inside query() or execute(): the commands they add were checked there. */

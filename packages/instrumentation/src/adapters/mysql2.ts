@@ -126,7 +126,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   function guardConnection(connection: Mysql2Connection): void {
     if (!connectionWrappers.adopt(connection)) return;
     state.connectionSeen?.(connection);
-    transactions.set(connection, guardMysql2Use(state, connection, (name, make) => connectionWrappers.method(connection, name, make)));
+    transactions.set(connection, guardMysql2Use(state, connection, connectionWrappers.wrapperOf(connection)));
     for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
         // The pool's own: its idle reaper destroys connections in its free list.

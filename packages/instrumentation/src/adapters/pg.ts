@@ -115,7 +115,8 @@ function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) =
   const release = function release(this: unknown, err?: unknown) {
     let verdict: ReleaseVerdict = PASS;
     try {
-      verdict = checkRelease(slot.conn, viaLease() ?? leaseId, Boolean(err), slot.transaction);
+      const viaHandle = viaLease();
+      verdict = checkRelease(slot.conn, viaHandle ?? leaseId, Boolean(err), slot.transaction, viaHandle !== undefined);
     } catch (fault) {
       internalFault(fault);
     }
@@ -192,7 +193,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   function guardClient(client: PgPoolClient): ConnectionState {
     const conn = attachConnection(state, client);
     if (!clients.adopt(client)) return conn;
-    const transaction = guardPgQuery(state, client, (name, make) => clients.method(client, name, make));
+    const transaction = guardPgQuery(state, client, clients.wrapperOf(client));
 
     const slot: ReleaseSlot = { conn, transaction, release: client.release };
     Object.defineProperty(client, RELEASE_SLOT, { value: slot, writable: true, configurable: true, enumerable: false });

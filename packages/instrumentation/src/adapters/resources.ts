@@ -10,7 +10,8 @@ import type { PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
 import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, type AnyFunction } from './kit';
+import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
+import { dispatchFor } from '../socket-dispatch';
 import { guardMysql2Use } from './mysql2-use';
 
 export interface PgClientLike {
@@ -74,6 +75,28 @@ function withBoundCallback(config: unknown): unknown {
   return { ...config, callback: bindCallback(own as AnyFunction, true) };
 }
 
+/**
+ * pg-cursor's read(rows, cb) and close(cb) call back from the socket, or from
+ * a setImmediate scheduled there: their callbacks are bound to the caller's,
+ * like a query's. Other Submittables (a stream's read(size)) take none.
+ */
+function bindCursorCallbacks(cursor: object): void {
+  for (const name of ['read', 'close']) {
+    const method = (cursor as Record<string, unknown>)[name];
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(cursor, name, {
+      value: function withBoundCallback(this: unknown, ...args: unknown[]) {
+        const last = args.length - 1;
+        if (typeof args[last] === 'function') args[last] = bindCallback(args[last] as AnyFunction, true);
+        return (method as AnyFunction).apply(this, args);
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
 export function pgInFlight(client: PgClientLike): number {
   return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
 }
@@ -115,8 +138,12 @@ export function pgTransaction(client: PgClientLike): TransactionReader {
  * Wraps a pg client's query on the instance. pg's query takes (config,
  * values, callback); fixed parameters spare an arguments object per query.
  */
-export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => void): () => TransactionState {
+export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapMethod): () => TransactionState {
   const transaction = pgTransaction(client);
+  // pg runs callbacks and emits events from its Connection's emit, in the socket's context (socket-dispatch.ts).
+  const conn = connectionStateOf(client);
+  const socketSide = client.connection as { emit?: unknown } | null | undefined;
+  if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn), socketSide);
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
     const conn = connectionStateOf(client);
     let bindable = false;
@@ -137,7 +164,10 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: (name
       }
     }
     const result = next(this).call(this, config, values, callback);
-    if (bindable && result === config) bindEmitter(result, true);
+    if (bindable && result === config) {
+      bindEmitter(result, true);
+      bindCursorCallbacks(result);
+    }
     return result;
   });
   return transaction;
@@ -152,14 +182,14 @@ export function mysql2PromiseCore(value: object): Mysql2ConnectionLike | undefin
 
 /** Guards the use of a resource of a known driver; returns its transaction state reader, or undefined. */
 export function guardKnownResource<C extends object>(state: PoolState, resource: C, wrappers: ConnectionWrappers<C>): TransactionReader | undefined {
-  const wrap = (name: string, make: (next: (self: object) => AnyFunction) => AnyFunction) => wrappers.method(resource, name, make);
+  const wrap = wrappers.wrapperOf(resource);
   if (isPgClient(resource)) return guardPgQuery(state, resource, wrap);
   if (isMysql2Connection(resource)) return guardMysql2Use(state, resource, wrap);
   const core = mysql2PromiseCore(resource);
   if (core !== undefined) {
     // The pool lends the promise wrapper; its statements run on the core, which shares the wrapper's lease.
     shareConnectionState(resource, core);
-    return guardMysql2Use(state, core, (name, make) => wrappers.methodOn(resource, core, name, make));
+    return guardMysql2Use(state, core, (name, make, target) => wrappers.methodOn(resource, target ?? core, name, make));
   }
   return undefined;
 }

@@ -1,0 +1,54 @@
+/*
+ * Drivers run a statement's callbacks and emit a connection's events from the
+ * socket's data handler, in the async context of whichever task opened the
+ * connection, so the current task says nothing about who acts there: a
+ * cursor's read callback, a 'notification' or 'error' listener belongs to the
+ * lease holder, not to the connection's opener. While a connection dispatches
+ * what its socket brought (`dispatchFor`), a use or release of that same
+ * connection acts for its current lease holder (`actingForHolder`).
+ * poolguard's own bound callbacks run in their caller's exact context and
+ * leave that mode (`exactContext`), so a stale holder's bound callback is
+ * still told apart.
+ */
+import type { ConnectionState } from './internal-types';
+
+let dispatching: ConnectionState | undefined;
+
+/** True while `conn`'s own socket dispatch runs: a use of it there acts for its lease holder. */
+export function actingForHolder(conn: ConnectionState): boolean {
+  return dispatching === conn;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * A wrapper (for wrapMethod) of the driver's socket-side entry point, per
+ * connection: pg's Connection#emit, mysql2's Connection#handlePacket. Its
+ * callers pass one or two arguments.
+ */
+export function dispatchFor(conn: ConnectionState): (next: (self: object) => AnyFunction) => AnyFunction {
+  return (next) => function dispatch(this: object, first: unknown, second?: unknown) {
+    const outer = dispatching;
+    dispatching = conn;
+    try {
+      const method = next(this);
+      return arguments.length <= 2 ? method.call(this, first, second) : method.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      dispatching = outer;
+    }
+  };
+}
+
+/** `fn`, run outside any connection's dispatch: its context is its caller's, exactly. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function exactContext<F extends (...args: any[]) => unknown>(fn: F): F {
+  return function exact(this: unknown) {
+    const outer = dispatching;
+    dispatching = undefined;
+    try {
+      return fn.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      dispatching = outer;
+    }
+  } as F;
+}
