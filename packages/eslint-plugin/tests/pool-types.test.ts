@@ -267,6 +267,29 @@ describe('pool-types', () => {
       assert.deepEqual(result, { knex: 'engine', mongo: 'client', mssql: 'pool', oracle: 'connection' });
     });
 
+    it("counts mongoose's module object, which its `Mongoose` type is `typeof` of", () => {
+      const result = kinds(
+        `import type { Mongoose, Connection } from 'mongoose';
+         import * as pgModule from 'pg';
+         declare const instance: Mongoose; declare const later: Promise<Mongoose>;
+         declare const connection: Connection; declare const pgExports: typeof pgModule;`,
+        {
+          ...pg,
+          '/project/node_modules/mongoose/package.json': `{ "name": "mongoose", "types": "types/index.d.ts" }`,
+          // Shaped like mongoose's own typings: a script holding an ambient module.
+          '/project/node_modules/mongoose/types/index.d.ts': `
+            declare module 'mongoose' {
+              import mongoose = require('mongoose');
+              export type Mongoose = typeof mongoose;
+              export class Connection { close(): Promise<void> }
+              export function connect(uri: string): Promise<Mongoose>;
+              export default mongoose;
+            }`,
+        },
+      );
+      assert.deepEqual(result, { instance: 'engine', later: 'engine', connection: 'connection', pgExports: undefined });
+    });
+
     it('answers from the cache on a second call', () => {
       const { services, ast } = compile(`import type { Pool } from 'pg'; declare const pool: Pool;`, pg);
       const [id] = declaredConsts(ast);

@@ -96,8 +96,12 @@ export default createRule<Options, MessageIds>({
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
         const workerOptions = node.arguments[1];
-        const workerData = workerOptions && propertyOf(workerOptions, 'workerData');
-        if (workerData) checkPayload(workerData, '`workerData`', false);
+        const literal = workerOptions && literalOf(workerOptions);
+        const workerData = literal && propertyOf(literal, 'workerData');
+        if (!workerData) return;
+        // Options kept in a variable are reported on each `new Worker` that passes them, like a payload.
+        const reportAt = literal === unwrap(workerOptions) ? undefined : workerOptions;
+        inspect(workerData, 0, '`workerData`', reportAt);
       },
     };
 
@@ -143,7 +147,7 @@ export default createRule<Options, MessageIds>({
       if (callee.type === AST_NODE_TYPES.Identifier) return !isChannelBinding(callee, sourceCode.getScope(node));
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
       const method = staticMemberName(callee);
-      return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node));
+      return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node), sourceCode.visitorKeys);
     }
 
     /** `listOnly`: the payload is an argument list; only its elements cross. */
@@ -228,10 +232,9 @@ export default createRule<Options, MessageIds>({
       return variable && variable.defs.length > 0 ? undefined : entries;
     }
 
-    /** `options.workerData`, where options is a literal here or in a local variable. */
-    function propertyOf(node: TSESTree.Node, name: string): TSESTree.Node | undefined {
-      const literal = literalOf(node);
-      if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+    /** `options.workerData`, where options is an object literal. */
+    function propertyOf(literal: ContainerLiteral, name: string): TSESTree.Node | undefined {
+      if (literal.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
       for (let i = literal.properties.length - 1; i >= 0; i--) {
         const property = literal.properties[i];
         if (property.type === AST_NODE_TYPES.Property && staticMemberName(property) === name) return property.value;

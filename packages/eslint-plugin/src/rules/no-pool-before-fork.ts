@@ -4,17 +4,19 @@
  *
  * A file that forks itself (`cluster.fork()`, `child_process.fork(__filename)`,
  * `new Worker(__filename)`) runs again in every child. A pool created on the
- * shared path is opened N + 1 times; one created in the primary branch sits
- * idle in a process that never queries. Both are reported on the creation
- * call, or on the call of a local module's function that creates one
- * (pool-factories); a local module that creates a pool at load is reported on
- * its import, or as the primary's pool when loaded lazily in its branch.
+ * shared path is opened N + 1 times; one created in the primary branch is
+ * held for the parent's whole life, idle if the parent only supervises. Both
+ * are reported on the creation call, or on the call of a local module's
+ * function that creates one (pool-factories); a local module that creates a
+ * pool at load is reported on its import, or as the primary's pool when
+ * loaded lazily in its branch. The messages name a child-only guard that
+ * fits the kind of fork.
  */
 import * as path from 'node:path';
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, exits, localFunctionOf, unwrap } from '../util/ast';
+import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind } from '../util/fork-sites';
@@ -51,9 +53,9 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       poolBeforeFork:
-        '`{{creator}}` runs in the parent and again in every child this file forks (line {{forkLine}}), so each process opens its own pool and the connections multiply. Create it only in the child branch, e.g. inside `if (!cluster.isPrimary)` or the `else` of the fork guard.',
+        '`{{creator}}` runs in the parent and again in every child this file forks (line {{forkLine}}), so each process opens its own pool and the connections multiply. Create it only in the child branch: {{childGuard}}, or the `else` of the fork guard.',
       poolInPrimary:
-        '`{{creator}}` opens a pool in the primary process, which only forks (line {{forkLine}}) and never queries, so its connections sit idle. Create it in the child branch, or set `allowPrimaryPools: true` if the primary really uses it.',
+        '`{{creator}}` opens a pool in the {{parent}}, which starts this file again (line {{forkLine}}): the {{parent}} holds its connections for as long as it runs, idle if it only starts and supervises children. Create it in the child branch, or set `allowPrimaryPools: true` if the {{parent}} really queries with it.',
       importCreatesPool:
         "Importing '{{source}}' creates a pool at load (`{{creator}}` in {{file}}:{{line}}), and this file forks itself (line {{forkLine}}), so the parent and every child open one. Load it lazily in the child branch, or have the module export a factory.",
     },
@@ -92,6 +94,7 @@ export default createRule<Options, MessageIds>({
     const branches: BranchStatement[] = [];
     const calls: TSESTree.CallExpression[] = [];
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
+    const { parent, childGuard } = forkWording(forks.selfForks[0].kind, forks.childArguments);
     const reported = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
 
@@ -107,7 +110,7 @@ export default createRule<Options, MessageIds>({
      * that is allowed (or the cluster workers run another file).
      */
     function reportBySide(node: OpeningNode, side: Position | undefined): void {
-      const data = { creator: creatorText(node), forkLine };
+      const data = { creator: creatorText(node), forkLine, parent, childGuard };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
       } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere) {
@@ -224,6 +227,33 @@ export default createRule<Options, MessageIds>({
 });
 
 /**
+ * How the messages name the parent of the fork at `forkLine`, and a guard
+ * that is true only in its child: `cluster.isPrimary` is true in a forked
+ * child and a worker thread too, so each kind has its own.
+ */
+function forkWording(kind: ForkKind, childArguments: ReadonlySet<string>): { parent: string; childGuard: string } {
+  switch (kind) {
+    case 'cluster':
+      return { parent: 'primary process', childGuard: 'inside `if (!cluster.isPrimary)`' };
+    case 'worker_threads':
+      return { parent: 'main thread', childGuard: 'inside `if (!isMainThread)`' };
+    case 'child_process': {
+      // The argument the fork already hands the child, or one to add.
+      const [role] = childArguments;
+      if (role === undefined) {
+        return {
+          parent: 'parent process',
+          childGuard:
+            "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)",
+        };
+      }
+      const literal = role.includes("'") ? JSON.stringify(role) : `'${role}'`;
+      return { parent: 'parent process', childGuard: `inside \`if (process.argv.includes(${literal}))\`` };
+    }
+  }
+}
+
+/**
  * Functions whose bodies are the fork logic (e.g. `main()`): those holding a
  * self-fork, and those that branch on a guard as a statement to leave or to
  * start one side (`if (cluster.isPrimary) { ...; return }`, `isMainThread ||
@@ -287,11 +317,6 @@ function branchArms(statement: BranchStatement): TSESTree.Node[] {
 /** `require('./db')` or `import('./db')`, which loads its module where it runs, unlike a hoisted `import`. */
 function isLazyLoad(node: TSESTree.Node): node is TSESTree.CallExpression | TSESTree.ImportExpression {
   return node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ImportExpression;
-}
-
-/** Whether `inner` is `outer` or lies inside it. */
-function within(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
-  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
 function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {

@@ -102,6 +102,11 @@ export function enclosingFunction(node: TSESTree.Node): DeferredCode | undefined
   return undefined;
 }
 
+/** Whether `inner` is `outer` or lies inside it. */
+export function within(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
 /** The child keys of each node type, as ESLint's SourceCode and a bare parse both give them. */
 export type VisitorKeys = Readonly<Record<string, readonly string[] | undefined>>;
 

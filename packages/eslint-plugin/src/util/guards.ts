@@ -21,23 +21,43 @@
  * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
  * 'worker'`). A call of a local function whose body only
  * returns a guard (`isPrimaryProcess()`) is that guard.
+ *
+ * A test that proves the parent one way only (`process.env.CLUSTER === '1'
+ * && cluster.isPrimary` when true, `!cluster.isPrimary || workers === 1`
+ * when false) proves nothing the other way, except beside the forks: when
+ * every self-fork of the file needs the parent's outcome (it sits in that
+ * arm, or after `{ fork(); return }`), a process that takes the other arm
+ * never forks, so that arm runs in children and in processes that fork
+ * nothing, never in a parent. That holds when the branch runs once per run
+ * of its function: not in a loop or an array method's callback, which may
+ * take both arms in one process.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { exits, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { exits, innermostScope, isConstantBinding, localFunctionOf, unwrap, within, type FunctionNode } from './ast';
 import { analyzeForks, type ForkKind } from './fork-sites';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { processMemberPath } from './process-members';
 import { caseEntries } from './switch-entries';
+import { callbackInvocation } from './sync-callbacks';
 
 export type Position = 'shared' | 'parent' | 'child';
 type Side = Exclude<Position, 'shared'>;
+
+/** A branch with a true arm and an other arm: `if`/`else`, `?:`. */
+type Branch = TSESTree.ConditionalExpression | TSESTree.IfStatement;
 
 /** The side a condition proves when it is truthy, and when it is falsy. */
 interface Guard {
   whenTrue?: Side;
   whenFalse?: Side;
+  /**
+   * The value is an object only the child has, null or undefined in the
+   * parent (`cluster.worker`, `parentPort`, `workerData`): a field of it
+   * equal to a value (`cluster.worker?.id === 1`) proves the child.
+   */
+  childObject?: true;
 }
 
 /** A guard as the code reads it, with the fork kinds whose parent and child it tells apart. */
@@ -78,18 +98,29 @@ interface EarlyExit {
   thenExits: boolean;
 }
 
+const LOOPS: ReadonlySet<AST_NODE_TYPES> = new Set([
+  AST_NODE_TYPES.DoWhileStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.WhileStatement,
+]);
+
 const PARENT_WHEN_TRUE: Guard = { whenTrue: 'parent', whenFalse: 'child' };
 const CHILD_WHEN_TRUE: Guard = { whenTrue: 'child', whenFalse: 'parent' };
 
 const CLUSTER_PRIMARY: Signal = { ...PARENT_WHEN_TRUE, kinds: ['cluster'] };
 const CLUSTER_WORKER: Signal = { ...CHILD_WHEN_TRUE, kinds: ['cluster'] };
+/** `cluster.worker`: the worker's own Worker object, undefined in the primary. */
+const CLUSTER_WORKER_OBJECT: Signal = { ...CLUSTER_WORKER, childObject: true };
 const MAIN_THREAD: Signal = { ...PARENT_WHEN_TRUE, kinds: ['worker_threads'] };
-const WORKER_THREAD: Signal = { ...CHILD_WHEN_TRUE, kinds: ['worker_threads'] };
+/** The port to the parent thread: null on the main thread. */
+const PARENT_PORT: Signal = { ...CHILD_WHEN_TRUE, childObject: true, kinds: ['worker_threads'] };
 /**
  * `workerData` is null on the main thread, and whatever the parent passed
  * (perhaps undefined) in a worker: truthy proves a worker, falsy nothing.
  */
-const WORKER_DATA: Signal = { whenTrue: 'child', kinds: ['worker_threads'] };
+const WORKER_DATA: Signal = { whenTrue: 'child', childObject: true, kinds: ['worker_threads'] };
 /** The IPC channel: a forked child and a cluster worker have one; a worker thread shares its process's. */
 const PROCESS_SEND: Signal = { ...CHILD_WHEN_TRUE, kinds: ['child_process', 'cluster'] };
 /** Set by cluster for its workers; a process without it may still be a forked child. */
@@ -103,12 +134,11 @@ const CLUSTER_FLAGS: Record<string, object> = {
   isPrimary: { [ReferenceTracker.READ]: CLUSTER_PRIMARY },
   isMaster: { [ReferenceTracker.READ]: CLUSTER_PRIMARY },
   isWorker: { [ReferenceTracker.READ]: CLUSTER_WORKER },
-  worker: { [ReferenceTracker.READ]: CLUSTER_WORKER },
+  worker: { [ReferenceTracker.READ]: CLUSTER_WORKER_OBJECT },
 };
 const WORKER_THREADS_FLAGS: Record<string, object> = {
   isMainThread: { [ReferenceTracker.READ]: MAIN_THREAD },
-  // The port to the parent thread: null on the main thread.
-  parentPort: { [ReferenceTracker.READ]: WORKER_THREAD },
+  parentPort: { [ReferenceTracker.READ]: PARENT_PORT },
   workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };
 
@@ -131,12 +161,17 @@ class GuardReasoner implements GuardAnalysis {
   private readonly sources = new Map<TSESTree.Node, Signal>();
   private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
   private readonly statementLists = new WeakMap<readonly TSESTree.Node[], StatementList>();
+  /** The outcome of a branch's test that every self-fork needs, or null when the forks need none. */
+  private readonly forkingOutcomes = new WeakMap<Branch, boolean | null>();
   /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
   private readonly childArguments: ReadonlySet<string>;
   private readonly childEnvironment: ReadonlySet<string>;
+  private readonly selfForks: readonly TSESTree.Node[];
 
   constructor(private readonly sourceCode: ParsedSource) {
-    ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = analyzeForks(sourceCode));
+    const forks = analyzeForks(sourceCode);
+    ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = forks);
+    this.selfForks = forks.selfForks.map(site => site.node);
     for (const { node, info } of iterateModuleReferences<Signal>(sourceCode, TRACE_MAP)) {
       this.sources.set(node, info);
     }
@@ -173,8 +208,8 @@ class GuardReasoner implements GuardAnalysis {
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
-        if (child === parent.consequent) return this.guardOf(parent.test, kind)?.whenTrue;
-        if (child === parent.alternate) return this.guardOf(parent.test, kind)?.whenFalse;
+        if (child === parent.consequent) return this.sideOfArm(parent, true, kind);
+        if (child === parent.alternate) return this.sideOfArm(parent, false, kind);
         return undefined;
       case AST_NODE_TYPES.LogicalExpression:
         if (child !== parent.right) return undefined;
@@ -200,11 +235,66 @@ class GuardReasoner implements GuardAnalysis {
     for (let i = earlyExits.length - 1; i >= 0; i--) {
       const { at, statement, thenExits } = earlyExits[i];
       if (at >= index) continue;
-      const guard = this.guardOf(statement.test, kind);
-      const side = thenExits ? guard?.whenFalse : guard?.whenTrue;
+      const side = this.sideOfArm(statement, !thenExits, kind);
       if (side) return side;
     }
     return undefined;
+  }
+
+  /**
+   * The side of the code a branch runs when its test comes out `outcome`:
+   * what the test proves then, or the child side when the test proves the
+   * parent only the other way and every self-fork needs that other outcome.
+   */
+  private sideOfArm(branch: Branch, outcome: boolean, kind: ForkKind): Side | undefined {
+    const guard = this.guardOf(branch.test, kind);
+    const proven = outcome ? guard?.whenTrue : guard?.whenFalse;
+    if (proven) return proven;
+    const otherwise = outcome ? guard?.whenFalse : guard?.whenTrue;
+    return otherwise === 'parent' && this.forkingOutcome(branch) === !outcome ? 'child' : undefined;
+  }
+
+  /**
+   * The outcome of the branch's test that every self-fork of the file needs:
+   * each sits in that outcome's arm, or after the branch in its statement
+   * list when the other arm exits (`if (A && cluster.isPrimary) { fork();
+   * return }`). Null when the forks need no one outcome, or when the branch
+   * may run more than once per run of its function, taking both arms.
+   */
+  private forkingOutcome(branch: Branch): boolean | null {
+    let outcome = this.forkingOutcomes.get(branch);
+    if (outcome === undefined) {
+      const needs = (value: boolean) => this.selfForks.every(fork => this.runsOnlyOn(branch, value, fork));
+      outcome = this.selfForks.length === 0 || this.mayRepeat(branch) ? null : needs(true) ? true : needs(false) ? false : null;
+      this.forkingOutcomes.set(branch, outcome);
+    }
+    return outcome;
+  }
+
+  /** Whether `node` runs only when the branch's test comes out `outcome`. */
+  private runsOnlyOn(branch: Branch, outcome: boolean, node: TSESTree.Node): boolean {
+    const arm = outcome ? branch.consequent : branch.alternate;
+    const other = outcome ? branch.alternate : branch.consequent;
+    if (arm && within(arm, node)) return true;
+    if (branch.type !== AST_NODE_TYPES.IfStatement || !other || !exits(other)) return false;
+    return isLaterInList(branch, node);
+  }
+
+  /** Whether `node` may run more than once per run of its function: in a loop, or in an array method's callback. */
+  private mayRepeat(node: TSESTree.Node): boolean {
+    for (let current = node.parent; current; current = current.parent) {
+      if (LOOPS.has(current.type)) return true;
+      if (current.type === AST_NODE_TYPES.FunctionDeclaration) return false;
+      if (current.type !== AST_NODE_TYPES.ArrowFunctionExpression && current.type !== AST_NODE_TYPES.FunctionExpression) {
+        continue;
+      }
+      // An IIFE runs once where it stands; a callback runs where its call does, once or for each element.
+      const isIife = current.parent?.type === AST_NODE_TYPES.CallExpression && current.parent.callee === current;
+      const invocation = isIife ? undefined : callbackInvocation(current, this.sourceCode);
+      if (invocation?.repeats) return true;
+      if (!isIife && !invocation) return false;
+    }
+    return false;
   }
 
   /**
@@ -341,10 +431,12 @@ class GuardReasoner implements GuardAnalysis {
     return processMemberPath(this.sourceCode, node)?.join('.');
   }
 
-  /** `workerData.role` or `workerData?.role`: a field of the data a worker was given. */
-  private isWorkerDataField(node: TSESTree.Node, kind: ForkKind, depth: number): boolean {
+  /** `workerData?.role`, `cluster.worker.id`: a field of an object that only the child has. */
+  private isChildObjectField(node: TSESTree.Node, kind: ForkKind, depth: number): boolean {
     const target = unwrap(node);
-    return target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, kind, depth + 1) === WORKER_DATA;
+    return (
+      target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, kind, depth + 1)?.childObject === true
+    );
   }
 
   private guardOfLogical(node: TSESTree.LogicalExpression, kind: ForkKind, depth: number): Guard | undefined {
@@ -363,14 +455,20 @@ class GuardReasoner implements GuardAnalysis {
         whenFalse: left?.whenFalse ?? right?.whenFalse,
       };
     }
-    return undefined;
+    // `cluster.isPrimary ?? cluster.isMaster`: truthy like `||`. Falsy means the
+    // left is falsy (a nullish left is falsy too), but the right is read only
+    // when the left is nullish: a left of `false` or `0` never asks it.
+    return {
+      whenTrue: left?.whenTrue === right?.whenTrue ? left?.whenTrue : undefined,
+      whenFalse: left?.whenFalse,
+    };
   }
 
   /**
    * `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`,
    * `'NODE_UNIQUE_ID' in process.env`, `process.argv[2] === 'worker'` (a child
    * argument), `process.env.ROLE === 'child'` (a child environment entry),
-   * `workerData.role === 'reader'`.
+   * `workerData.role === 'reader'`, `cluster.worker?.id === 1`.
    */
   private guardOfComparison(node: TSESTree.BinaryExpression, kind: ForkKind, depth: number): Guard | undefined {
     if (node.operator === 'in') {
@@ -394,8 +492,8 @@ class GuardReasoner implements GuardAnalysis {
       guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
     } else if (childValue) {
       guard = forKind(childValue, kind);
-    } else if (isNonNullLiteral(other) && this.isWorkerDataField(subject, kind, depth)) {
-      // Equal to a value only if the worker was given one; the main thread's workerData is null.
+    } else if (isNonNullLiteral(other) && this.isChildObjectField(subject, kind, depth)) {
+      // Equal to a value only where the object exists: the parent's is null or undefined.
       guard = { whenTrue: 'child' };
     } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
       const inner = this.guardOf(subject, kind, depth + 1);
@@ -405,6 +503,25 @@ class GuardReasoner implements GuardAnalysis {
     }
     return guard;
   }
+}
+
+/**
+ * Whether `node` comes after `statement` in the statement list that holds
+ * it, so that it runs only if control gets past `statement`; not in a
+ * function declared there, which is hoisted and may be called from anywhere.
+ */
+function isLaterInList(statement: TSESTree.Statement, node: TSESTree.Node): boolean {
+  const list = statement.parent;
+  if (!list || node.range[0] < statement.range[1] || !within(list, node)) return false;
+  for (let current = node.parent; current && current !== list; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration) return false;
+  }
+  return (
+    list.type === AST_NODE_TYPES.BlockStatement ||
+    list.type === AST_NODE_TYPES.Program ||
+    list.type === AST_NODE_TYPES.StaticBlock ||
+    list.type === AST_NODE_TYPES.SwitchCase
+  );
 }
 
 /** The signal, when it tells apart the parent and the children of a fork of `kind`. */

@@ -13,7 +13,9 @@
  * `node_modules/P/...`, `node_modules/@types/P/...`, or inside an ambient
  * `declare module 'P'` / `declare module 'P/...'`. A substring never counts, so
  * `pg` does not match `pg-pool` or `pg-foo`. Plain-data types (configs, query
- * results, rows) are simply not in the name table.
+ * results, rows) are simply not in the name table. mongoose's module object
+ * is its default instance, and its `Mongoose` type is `typeof mongoose`: the
+ * type of that module object counts too.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -50,6 +52,9 @@ const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKi
   oracledb: { Pool: 'pool', Connection: 'connection' },
   mssql: { ConnectionPool: 'pool' },
 };
+
+/** Packages whose module object is itself a live instance, typed `typeof` the module. */
+const MODULE_OBJECT_KINDS: Readonly<Record<string, CreatorKind>> = { mongoose: 'engine' };
 
 /**
  * Packages whose types physically live in another package: `redis` re-exports
@@ -134,7 +139,7 @@ function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): Cre
 
   const classType = instanceTarget(type);
   // `typeof Pool` (the constructor) shares the class symbol; only instances count.
-  if (!classType) return kindOfSymbol(type.aliasSymbol);
+  if (!classType) return kindOfSymbol(type.aliasSymbol) ?? kindOfModuleObject(type.getSymbol());
 
   const own = kindOfSymbol(classType.getSymbol()) ?? kindOfSymbol(type.aliasSymbol);
   if (own) return own;
@@ -170,6 +175,22 @@ function kindOfSymbol(symbol: ts.Symbol | undefined): CreatorKind | null {
   for (const declaration of symbol.getDeclarations() ?? []) {
     const pkg = declaringPackage(declaration);
     const kind = pkg === undefined ? undefined : POOL_TYPE_NAMES[pkg]?.[name];
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/** `typeof mongoose`: the module object of a package whose exports are an instance. */
+function kindOfModuleObject(symbol: ts.Symbol | undefined): CreatorKind | null {
+  if (!symbol || !(symbol.flags & ts.SymbolFlags.ValueModule)) return null;
+  for (const declaration of symbol.getDeclarations() ?? []) {
+    let pkg: string | undefined;
+    if (ts.isModuleDeclaration(declaration) && ts.isStringLiteral(declaration.name)) {
+      pkg = packageOfSpecifier(declaration.name.text);
+    } else if (ts.isSourceFile(declaration)) {
+      pkg = packageOfPath(declaration.fileName);
+    }
+    const kind = pkg === undefined ? undefined : MODULE_OBJECT_KINDS[pkg];
     if (kind) return kind;
   }
   return null;

@@ -13,7 +13,11 @@
  *
  * A class's constructor and instance-field initializers run likewise where
  * `new C()` runs: `class Repo { pool = new Pool() }` opens a pool wherever
- * the file constructs a Repo at load.
+ * the file constructs a Repo at load. A static method, and a method of an
+ * object literal held in a constant, run where `Db.getInstance()` or
+ * `db.init()` runs. A callback handed to an array method,
+ * a Promise executor or a scheduler (sync-callbacks) runs where that call
+ * runs: `urls.map(url => new Pool({ url }))` at module scope runs at load.
  *
  * Calls are found by name, for functions and classes declared once and never
  * reassigned (`function f() {}`, `const f = () => ...`, `class C {}`; a
@@ -24,10 +28,12 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, isConstantBinding, type DeferredCode } from './ast';
 import type { ForkKind } from './fork-sites';
 import type { GuardAnalysis, Position } from './guards';
 import type { ParsedSource } from './module-references';
+import { callbackInvocation } from './sync-callbacks';
 
 export interface RunSides {
   /** The side `node` runs on as the file loads, or undefined when nothing runs it at load. */
@@ -88,11 +94,16 @@ function combine(sides: ReadonlySet<Position>): Position | undefined {
 }
 
 /**
- * The calls that run `fn`: `f()` of a named local function, or `new C()` of
- * the class whose constructor or instance field `fn` is; and whether the name
- * is also read some other way (exported, passed on, extended).
+ * The calls that run `fn`: `f()` of a named local function, a call it is
+ * the callback of (`urls.map(f)`, `setImmediate(() => ...)`), or `new C()`
+ * of the class whose constructor or instance field `fn` is; and whether the
+ * name is also read some other way (exported, passed on, extended).
  */
 function callsOf(source: ParsedSource, fn: DeferredCode): { calls: Invocation[]; escapes: boolean } {
+  const handedTo = callbackInvocation(fn, source);
+  if (handedTo) return { calls: [handedTo.call], escapes: false };
+  const method = methodOf(fn);
+  if (method) return methodCalls(source, method);
   const owner = constructedClass(fn);
   const variable = nameOf(source, owner ?? fn);
   const invocation = owner ? AST_NODE_TYPES.NewExpression : AST_NODE_TYPES.CallExpression;
@@ -101,8 +112,58 @@ function callsOf(source: ParsedSource, fn: DeferredCode): { calls: Invocation[];
   for (const ref of variable?.references ?? []) {
     if (ref.init) continue;
     const parent = ref.identifier.parent;
+    const callback = owner ? undefined : callbackInvocation(ref.identifier, source);
     if (parent?.type === invocation && parent.callee === ref.identifier) calls.push(parent);
+    else if (callback) calls.push(callback.call);
     else escapes = true;
+  }
+  return { calls, escapes };
+}
+
+/** A function that its holder's name calls as a method: `Db.getInstance()`, `db.init()`. */
+interface Method {
+  holder: TSESTree.ClassDeclaration | TSESTree.ClassExpression | TSESTree.ObjectExpression;
+  name: string;
+}
+
+/**
+ * `static create() {}` or `static create = () => ...` of a class, or
+ * `init() {}` / `init: () => ...` of an object literal: a method called by
+ * name on the class or on the constant holding the literal.
+ */
+function methodOf(fn: DeferredCode): Method | undefined {
+  const member = fn.parent;
+  if (member?.type === AST_NODE_TYPES.Property && member.value === fn && member.parent.type === AST_NODE_TYPES.ObjectExpression) {
+    const name = getPropertyName(member);
+    return name === null ? undefined : { holder: member.parent, name };
+  }
+  const isStaticMethod =
+    (member?.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'method') ||
+    member?.type === AST_NODE_TYPES.PropertyDefinition;
+  if (!isStaticMethod || !member.static || member.value !== fn) return undefined;
+  const name = getPropertyName(member);
+  return name === null ? undefined : { holder: member.parent.parent, name };
+}
+
+/**
+ * The calls `holder.name()` through the holder's name; `holder.name` read
+ * any other way, or the holder itself handed on, lets the method escape.
+ * Other members (`Db.#instance`, `db.pool`) are neither.
+ */
+function methodCalls(source: ParsedSource, { holder, name }: Method): { calls: Invocation[]; escapes: boolean } {
+  const variable = nameOf(source, holder);
+  const calls: Invocation[] = [];
+  let escapes = false;
+  for (const ref of variable?.references ?? []) {
+    if (ref.init) continue;
+    const member = ref.identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== ref.identifier) {
+      escapes = true;
+    } else if (getPropertyName(member) === name) {
+      const call = member.parent;
+      if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === member) calls.push(call);
+      else escapes = true;
+    }
   }
   return { calls, escapes };
 }
@@ -148,7 +209,7 @@ function nameOf(source: ParsedSource, value: NamedValue): TSESLint.Scope.Variabl
 /** How a call runs deferred code: `f()` for a function, `new C()` for a constructor or instance field. */
 type Invocation = TSESTree.CallExpression | TSESTree.NewExpression;
 
-type NamedValue = DeferredCode | TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+type NamedValue = DeferredCode | TSESTree.ClassDeclaration | TSESTree.ClassExpression | TSESTree.ObjectExpression;
 
 const DEFINITION_TYPES = {
   [AST_NODE_TYPES.ClassDeclaration]: 'ClassName',

@@ -467,6 +467,35 @@ ruleTester.run('no-pool-across-boundary', rule, {
       status.total = pool.totalCount;
       w.postMessage(status);
     `,
+    // `send` on an object a local factory returns as a literal runs in this process.
+    code`
+      import pg from 'pg';
+      function createBus() {
+        const handlers = new Map();
+        return {
+          on(type, handler) { handlers.set(type, handler); },
+          send(msg) { return handlers.get(msg.type)?.(msg); },
+        };
+      }
+      const createQueue = () => ({ send(msg) { return msg; } });
+      const pool = new pg.Pool();
+      const bus = createBus();
+      const queue = createQueue();
+      export async function createUser(name) {
+        const client = await pool.connect();
+        await bus.send({ type: 'CreateUser', client, name });
+        queue.send({ client });
+      }
+    `,
+    // Worker options in a variable that hold plain data.
+    code`
+      import { Worker } from 'node:worker_threads';
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      const workerOptions = { workerData: { max: pool.options.max } };
+      new Worker('./a.js', workerOptions);
+      new Worker('./b.js', workerOptions);
+    `,
   ],
   invalid: [
     // ---- postMessage ----
@@ -762,7 +791,8 @@ ruleTester.run('no-pool-across-boundary', rule, {
         const options = { workerData: { db } };
         new Worker('./task.js', options);
       `,
-      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 33, data: { kind: 'engine', channel: WORKER_DATA } }],
+      // Options kept in a variable: reported on the `new Worker` that passes them.
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 25, data: { kind: 'engine', channel: WORKER_DATA } }],
     },
     {
       code: code`
@@ -1130,6 +1160,51 @@ ruleTester.run('no-pool-across-boundary', rule, {
       `,
       options: [{ creators: [{ package: '@acme/db', constructors: ['Db.Pool'] }] }],
       errors: [{ messageId: 'poolAcrossBoundary', line: 2, column: 26, data: { kind: 'pool', channel: POST } }],
+    },
+    // A local function that returns something other than an object literal may hand out a channel.
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        function openChannel(flag) {
+          if (flag) return { send() {} };
+          return fork('./child.js');
+        }
+        async function connectBus() {
+          return { send() {} };
+        }
+        const pool = new Pool();
+        const channel = openChannel(false);
+        const bus = connectBus();
+        channel.send({ pool });
+        bus.send({ pool });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 13, column: 16, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 14, column: 12, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Worker options in a variable: reported on each `new Worker` that passes them.
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        const workerOptions = {
+          resourceLimits: { maxOldGenerationSizeMb: 256 },
+          workerData: { pool },
+        };
+        export function startReportWorker() {
+          return new Worker('./report-worker.js', workerOptions);
+        }
+        export function startExportWorker() {
+          return new Worker('./export-worker.js', workerOptions);
+        }
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 9, column: 43, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 12, column: 43, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
     },
     // ---- typed mode ----
     {

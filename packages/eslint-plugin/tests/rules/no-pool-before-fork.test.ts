@@ -4,8 +4,11 @@
  * and TypeScript, cross-file cases against tests/fixtures/fork-graph, and the
  * typed mode against inline `declare module 'pg'` fixtures.
  */
+import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 
+import { Linter } from 'eslint';
+import { describe, it } from 'mocha';
 
 import { code, RuleTester } from '../rule-tester';
 import rule from '../../src/rules/no-pool-before-fork';
@@ -1134,6 +1137,146 @@ ruleTester.run('no-pool-before-fork', rule, {
         default:
           fork(__filename, ['reader']);
           fork(__filename, ['writer']);
+      }
+    `,
+    // ---- a guard and another condition: the other way runs where nothing forks ----
+    // optional cluster mode: the else runs in workers, or in a primary that never forks
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      if (process.env.CLUSTER === '1' && cluster.isPrimary) {
+        for (let i = 0; i < 4; i++) cluster.fork();
+      } else {
+        const pool = new Pool({ max: 5 });
+      }
+    `,
+    // the same with an early return, in a function that holds the fork logic
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      export async function startSupervisor({ workers = 1 } = {}) {
+        if (cluster.isPrimary && workers > 1) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+          return;
+        }
+        const pool = new Pool({ max: 5 });
+        await pool.query('select 1');
+      }
+    `,
+    // optional worker threads
+    code`
+      import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (process.env.THREADS === '1' && isMainThread) {
+        new Worker(new URL(import.meta.url));
+      } else {
+        const pool = new Pool({ max: 2 });
+        parentPort?.on('message', sql => pool.query(sql));
+      }
+    `,
+    // a ternary
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const pool = process.env.CLUSTER && cluster.isPrimary ? cluster.fork() : new Pool();
+    `,
+    // the other way round: true in a worker or in a process that serves alone
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const workers = Number(process.env.WORKERS || 1);
+      if (!cluster.isPrimary || workers === 1) {
+        const pool = new Pool({ max: 5 });
+      } else {
+        for (let i = 0; i < workers; i++) cluster.fork();
+      }
+    `,
+    // `A || cluster.isPrimary` false: a worker
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (process.env.SINGLE || cluster.isPrimary) cluster.fork();
+      else new Pool();
+    `,
+    // ---- `??` reads like `||` ----
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const isPrimary = cluster.isPrimary ?? cluster.isMaster;
+      if (isPrimary) {
+        cluster.fork();
+      } else {
+        const pool = new Pool({ max: 5 });
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if ((cluster.isPrimary ?? cluster.isMaster) === true) cluster.fork();
+      else new Pool();
+    `,
+    // ---- a field of cluster.worker, which the primary does not have ----
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      if (cluster.isPrimary) {
+        cluster.fork();
+        cluster.fork();
+      }
+      if (cluster.worker?.id === 1) {
+        const cronPool = new Pool({ max: 1 });
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const { worker } = cluster;
+      if (cluster.isPrimary) cluster.fork();
+      if (worker && worker.id === 1) new Pool();
+      if (cluster.worker.id === 2) new Pool();
+    `,
+    // ---- callbacks: event handlers and callbacks in the worker branch are not at load ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const app = require('express')();
+      process.on('message', () => new Pool());
+      app.get('/', () => new Pool());
+      cluster.on('fork', () => new Pool());
+      if (cluster.isPrimary) cluster.fork();
+      else ['a', 'b'].map(url => new Pool({ connectionString: url }));
+    `,
+    // a local function named like a scheduler is not the global one
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function setImmediate(fn) {
+        process.on('message', fn);
+      }
+      setImmediate(() => new Pool());
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    // a scheduler inside a handler runs only if the handler does
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      process.on('message', () => setTimeout(() => new Pool(), 10));
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    // ---- methods: called only in the worker branch, or never ----
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      class Db {
+        static getInstance() {
+          return new Pool();
+        }
+      }
+      const db = { init() { return new Pool(); } };
+      if (cluster.isPrimary) cluster.fork();
+      else {
+        Db.getInstance();
+        db.init();
       }
     `,
   ],
@@ -2674,5 +2817,333 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: 11, column: 1 },
       ],
     },
+    // ---- a guard and another condition: only where no process can take both ways ----
+    // a second fork outside the branch: the primary without CLUSTER=1 forks there
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) cluster.fork();
+        else new Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 6 }],
+    },
+    // in a loop, one primary may fork and then create
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        for (const mode of ['1', '0']) {
+          if (mode === '1' && cluster.isPrimary) cluster.fork();
+          else new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 8 }],
+    },
+    // likewise in an array method's callback
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        ['1', '0'].forEach(mode => {
+          if (mode === '1' && cluster.isPrimary) cluster.fork();
+          else new Pool();
+        });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 8 }],
+    },
+    // no early return: the primary that forks goes on to create
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) cluster.fork();
+        const pool = new Pool();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // beside the fork, in the branch only the primary takes
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) {
+          const metrics = new Pool({ max: 1 });
+          cluster.fork();
+        } else {
+          const pool = new Pool({ max: 5 });
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 19 }],
+    },
+    // ---- `??` ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const isPrimary = cluster.isPrimary ?? cluster.isMaster;
+        if (isPrimary) {
+          const metrics = new Pool({ max: 1 });
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 19 }],
+    },
+    // a left of '' or 0 never asks the right: false proves nothing
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (process.env.FORCE_PRIMARY ?? cluster.isPrimary) cluster.fork();
+        else new Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 6 }],
+    },
+    // ---- cluster.worker fields: unequal, or the else, runs in the primary too ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.worker?.id !== 1) new Pool();
+        if (cluster.worker?.id === 1) {} else new Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 31 },
+        { messageId: 'poolBeforeFork', line: 4, column: 39 },
+      ],
+    },
+    // ---- callbacks that run at load, where their call runs ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const shards = ['postgres://a/app', 'postgres://b/app'].map(connectionString => new Pool({ connectionString }));
+        const replicas = Array.from({ length: 2 }, () => new Pool({ max: 2 }));
+        const byRole = {};
+        ['read', 'write'].forEach(role => { byRole[role] = new Pool({ max: 2 }); });
+        let audit;
+        setImmediate(() => { audit = new Pool({ max: 1 }); });
+        const ready = new Promise(resolve => resolve(new Pool()));
+        process.nextTick(() => new Pool());
+        queueMicrotask(() => new Pool());
+        setTimeout(function () { new Pool(); }, 10);
+        const first = ['a'].find(url => new Pool({ connectionString: url }));
+        function makePool(url) {
+          return new Pool({ connectionString: url });
+        }
+        const named = ['a'].flatMap(makePool);
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 81 },
+        { messageId: 'poolBeforeFork', line: 4, column: 50 },
+        { messageId: 'poolBeforeFork', line: 6, column: 52 },
+        { messageId: 'poolBeforeFork', line: 8, column: 30 },
+        { messageId: 'poolBeforeFork', line: 9, column: 46 },
+        { messageId: 'poolBeforeFork', line: 10, column: 24 },
+        { messageId: 'poolBeforeFork', line: 11, column: 22 },
+        { messageId: 'poolBeforeFork', line: 12, column: 26 },
+        { messageId: 'poolBeforeFork', line: 13, column: 33 },
+        { messageId: 'poolBeforeFork', line: 15, column: 10 },
+      ],
+    },
+    // in the primary's branch: the primary's pool
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          ['a', 'b'].forEach(() => new Pool());
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 28 }],
+    },
+    // a local module whose map() callback opens its pools at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { shards } = require('./db-mapped');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 20 }],
+    },
+    // ---- a static method and an object literal's method called at load ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        class Db {
+          static #instance;
+          static getInstance() {
+            Db.#instance ??= new Pool({ max: 10 });
+            return Db.#instance;
+          }
+          static open = () => new Pool();
+        }
+        const db = {
+          pool: null,
+          init() { this.pool = new Pool({ max: 10 }); },
+        };
+        const pool = Db.getInstance();
+        db.init();
+        if (cluster.isPrimary) {
+          Db.open();
+          cluster.fork();
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 22 },
+        { messageId: 'poolInPrimary', line: 9, column: 23 },
+        { messageId: 'poolBeforeFork', line: 13, column: 24 },
+      ],
+    },
+    // ---- the fix the message names fits the fork ----
+    {
+      code: code`
+        const { Worker, isMainThread } = require('worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (isMainThread) new Worker(__filename);
+      `,
+      errors: [
+        {
+          messageId: 'poolBeforeFork',
+          line: 3,
+          column: 14,
+          data: { creator: 'new Pool()', forkLine: '4', parent: 'main thread', childGuard: 'inside `if (!isMainThread)`' },
+        },
+      ],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (process.argv[2] !== 'child') fork(__filename, ['child']);
+      `,
+      errors: [
+        {
+          messageId: 'poolBeforeFork',
+          line: 3,
+          column: 14,
+          data: {
+            creator: 'new Pool()',
+            forkLine: '4',
+            parent: 'parent process',
+            childGuard: "inside `if (process.argv.includes('child'))`",
+          },
+        },
+      ],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (!process.send) {
+          const pool = new Pool();
+          fork(__filename);
+        }
+      `,
+      errors: [
+        {
+          messageId: 'poolInPrimary',
+          line: 4,
+          column: 16,
+          data: {
+            creator: 'new Pool()',
+            forkLine: '5',
+            parent: 'parent process',
+            childGuard:
+              "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)",
+          },
+        },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [
+        {
+          messageId: 'poolBeforeFork',
+          line: 3,
+          column: 14,
+          data: { creator: 'new Pool()', forkLine: '4', parent: 'primary process', childGuard: 'inside `if (!cluster.isPrimary)`' },
+        },
+      ],
+    },
   ],
+});
+
+/**
+ * The fix a message names must work for the fork at hand: `cluster.isPrimary`
+ * is true in a forked child and in a worker thread too, and a parent may well
+ * query with its pool.
+ */
+describe('no-pool-before-fork messages', () => {
+  const linter = new Linter({ configType: 'flat' });
+  const plugin = { rules: { 'no-pool-before-fork': rule } } as unknown as NonNullable<Linter.Config['plugins']>[string];
+  const messageOf = (text: string): string => {
+    const messages = linter.verify(text, {
+      plugins: { poolguard: plugin },
+      languageOptions: { sourceType: 'commonjs' },
+      rules: { 'poolguard/no-pool-before-fork': 'error' },
+    });
+    assert.equal(messages.length, 1, JSON.stringify(messages));
+    return messages[0].message;
+  };
+
+  it('names `!isMainThread` for a worker thread', () => {
+    const message = messageOf(code`
+      const { Worker, isMainThread } = require('worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (isMainThread) new Worker(__filename);
+    `);
+    assert.match(message, /inside `if \(!isMainThread\)`/);
+    assert.doesNotMatch(message, /cluster/);
+  });
+
+  it('names the argument a child_process fork hands the child', () => {
+    const message = messageOf(code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (process.argv[2] !== 'child') fork(__filename, ['child']);
+    `);
+    assert.match(message, /inside `if \(process\.argv\.includes\('child'\)\)`/);
+    assert.doesNotMatch(message, /cluster/);
+  });
+
+  it('names `!cluster.isPrimary` for cluster', () => {
+    const message = messageOf(code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (cluster.isPrimary) cluster.fork();
+    `);
+    assert.match(message, /inside `if \(!cluster\.isPrimary\)`/);
+  });
+
+  it("does not claim that the parent never queries", () => {
+    const message = messageOf(code`
+      const { Worker, isMainThread } = require('worker_threads');
+      const { Pool } = require('pg');
+      if (isMainThread) {
+        const pool = new Pool();
+        new Worker(__filename);
+      }
+    `);
+    assert.match(message, /opens a pool in the main thread, which starts this file again \(line 5\)/);
+    assert.match(message, /`allowPrimaryPools: true` if the main thread really queries with it/);
+    assert.doesNotMatch(message, /never queries|primary/);
+  });
 });
