@@ -65,17 +65,32 @@ class HandleState implements ProxyHandler<object> {
     return bound;
   }
 
+  /**
+   * An app may patch a method through the handle and restore it later (the
+   * node-postgres docs' getClient() wraps query and release to time a
+   * checkout). The patch replaces the method the handle hands out, and a
+   * method read through any handle is put back on the connection as the
+   * method it stands for, never as one lease's closure.
+   */
   set(target: object, key: PropertyKey, value: unknown): boolean {
-    return Reflect.set(target, key, value, target);
+    if (key === 'query') this.query = undefined;
+    else if (key === 'release') this.release = undefined;
+    else this.others?.delete(key);
+    const original = typeof value === 'function' ? (value as Bound)[ORIGINAL] : undefined;
+    return Reflect.set(target, key, original ?? value, target);
   }
 }
 
 type Methods = { query?: unknown; release?: unknown };
 
+const ORIGINAL = Symbol('poolguard.handle.original');
+
+type Bound = ((...args: unknown[]) => unknown) & { [ORIGINAL]?: unknown };
+
 /** `method` called on the real connection with `leaseId` in scope. */
 function throughLease(target: object, method: unknown, leaseId: number): (...args: unknown[]) => unknown {
   const fn = method as (...args: unknown[]) => unknown;
-  return function throughLease(this: unknown) {
+  const bound: Bound = function throughLease(this: unknown) {
     const outer = activeLease;
     activeLease = leaseId;
     try {
@@ -84,6 +99,8 @@ function throughLease(target: object, method: unknown, leaseId: number): (...arg
       activeLease = outer;
     }
   };
+  bound[ORIGINAL] = method;
+  return bound;
 }
 
 /** A handle to `connection` bound to lease `leaseId`. */

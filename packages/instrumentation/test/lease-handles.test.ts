@@ -67,6 +67,44 @@ describe('lease handles', () => {
     }
   });
 
+  it('the node-postgres docs\' getClient(), which patches query and release and restores them, works through handles', async () => {
+    const name = 'handles-get-client';
+    const pool = guardPool(newPool({ max: 1 }), { name, mode: 'throw' }); // throw mode: handles on
+    // As https://node-postgres.com/guides/project-structure writes it (its timer left out).
+    const getClient = async () => {
+      const client = await pool.connect() as pg.PoolClient & { lastQuery?: unknown[] };
+      const query = client.query;
+      const release = client.release;
+      client.query = ((...args: unknown[]) => {
+        client.lastQuery = args;
+        return (query as (...a: unknown[]) => unknown).apply(client, args);
+      }) as typeof client.query;
+      client.release = () => {
+        client.query = query;
+        client.release = release;
+        return release.apply(client);
+      };
+      return client;
+    };
+    try {
+      for (const n of [1, 2, 3]) {
+        await runInTask(async () => {
+          const client = await getClient();
+          try {
+            assert.equal((await client.query('SELECT $1::int AS x', [n])).rows[0].x, n);
+            assert.deepEqual(client.lastQuery, ['SELECT $1::int AS x', [n]], 'the app\'s patch ran');
+          } finally {
+            client.release();
+          }
+        });
+      }
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1);
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a query through a stale handle is use_after_release, even when the connection is re-leased to the same task', async () => {
     const name = 'lh-stale-query';
     const pool = guardPool(newPool({ max: 1 }), { name, leaseHandles: true });
