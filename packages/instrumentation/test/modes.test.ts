@@ -44,14 +44,19 @@ describe('modes', () => {
       }
     });
 
-    it('throws POOLGUARD_DOUBLE_RELEASE in place of pg\'s error', async () => {
+    it('throws POOLGUARD_DOUBLE_RELEASE in place of pg\'s error, which it keeps as its cause', async () => {
       const name = 'mode-throw-dr';
       const pool = guardPool(newPool(), { name, mode: 'throw' });
       try {
         const client = await pool.connect();
         client.release();
         assert.throws(() => client.release(), isPoolGuardError('POOLGUARD_DOUBLE_RELEASE', 'double_release'));
-        expectViolations(name, 'double_release', 1);
+        assert.throws(() => client.release(), (err: unknown) => {
+          assert.match(String((err as { cause?: Error }).cause?.message), /Release called on client which has already been released to the pool/);
+          return true;
+        });
+        assert.equal(pool.idleCount, 1, 'the pool took the client back once');
+        expectViolations(name, 'double_release', 2);
       } finally {
         await endPool(pool);
       }

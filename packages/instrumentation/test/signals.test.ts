@@ -9,6 +9,7 @@ import { threadId } from 'node:worker_threads';
 import type { Attributes } from '@opentelemetry/api';
 import pg from 'pg';
 import { guardPool, runInTask, type Violation } from '../src';
+import { pgEndpoint, type PgPoolLike } from '../src/adapters/pg';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig, sleep } from './helpers/pg';
 import { endPool, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
@@ -248,6 +249,17 @@ describe('signals', () => {
         await endPool(pool);
       }
     });
+  });
+
+  it('a default pool name is the server pg connects to: a connection string\'s parts win over the separate options, and ?host= names the host', () => {
+    const endpointOf = (options: object) => {
+      const { address, port, namespace } = pgEndpoint({ options } as PgPoolLike);
+      return `${address}:${port}/${namespace}`;
+    };
+    assert.equal(endpointOf({ connectionString: 'postgres://u@10.1.2.3:6543/orders', database: 'postgres', host: 'db', port: 5432 }), '10.1.2.3:6543/orders');
+    assert.equal(endpointOf({ connectionString: 'postgres:///orders?host=10.1.2.3&user=u' }), '10.1.2.3:5432/orders');
+    assert.equal(endpointOf({ connectionString: 'postgres://u@10.1.2.3/orders', port: 6543 }), '10.1.2.3:6543/orders');
+    assert.equal(endpointOf({ host: '10.1.2.3', port: '6543', database: 'orders' }), '10.1.2.3:6543/orders');
   });
 
   describe('pool metrics', () => {

@@ -61,11 +61,13 @@ export function pgEndpoint(pool: PgPoolLike): PoolEndpoint {
   let user = options.user;
   if (options.connectionString !== undefined) {
     try {
+      // As pg reads it: what the connection string names wins over the separate options, and
+      // `?host=` names the host when the authority does not.
       const url = new URL(options.connectionString);
-      address ??= url.hostname || undefined;
-      port ??= url.port === '' ? undefined : Number(url.port);
-      namespace ??= decodeURIComponent(url.pathname.slice(1)) || undefined;
-      user ??= decodeURIComponent(url.username) || undefined;
+      address = url.searchParams.get('host') || url.hostname || address;
+      port = url.port === '' ? port : Number(url.port);
+      namespace = decodeURIComponent(url.pathname.slice(1)) || namespace;
+      user = decodeURIComponent(url.username) || user;
     } catch {
       // Not a URL (a key=value string): fall back to the environment below.
     }
@@ -110,6 +112,19 @@ const LEASE_RELEASE = Symbol('poolguard.pg.leaseRelease');
 
 type MarkedRelease = ((err?: unknown) => void) & { [LEASE_RELEASE]?: true };
 
+/**
+ * Throw mode refuses a second release with a PoolGuardError; pg's own error
+ * for it is kept as its `cause`. pg-pool refuses a second release itself,
+ * changing nothing, so asking it is safe.
+ */
+function keepDriverError(error: PoolGuardError, secondRelease: () => void): void {
+  try {
+    secondRelease();
+  } catch (driverError) {
+    Object.defineProperty(error, 'cause', { value: driverError, writable: true, configurable: true, enumerable: false });
+  }
+}
+
 /** A release bound to one lease, so a stale holder's release can be told from the current borrower's. */
 function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) => void): (err?: unknown) => void {
   const release = function release(this: unknown, err?: unknown) {
@@ -121,6 +136,7 @@ function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) =
       internalFault(fault);
     }
     if (verdict.pass) raw.call(this, err);
+    else if (verdict.double && verdict.error !== undefined) keepDriverError(verdict.error, () => raw.call(this, err));
     if (verdict.error !== undefined) throw verdict.error;
   };
   (release as MarkedRelease)[LEASE_RELEASE] = true;
@@ -169,6 +185,12 @@ function handingOut(pool: PgPoolLike, conn: ConnectionState): boolean {
   const client = pool._clients.find((candidate) => connectionStateOf(candidate) === conn);
   // pg-pool 2.x and 3.x keep IdleItems ({ client, ... }) in _idle; a bare client is accepted too.
   return client !== undefined && !pool._idle.some((item) => item === client || (item as { client?: unknown } | null)?.client === client);
+}
+
+/** Replaces a socket-side stack (`TCP.onStreamRead`) with one that leads to the app, as pg-pool does. */
+function recaptureStack(err: unknown): never {
+  if (err instanceof Error) Error.captureStackTrace(err, recaptureStack);
+  throw err;
 }
 
 /** pg-pool's own prototype (the one that defines `_acquireClient`), beneath pg's and the app's subclasses. */
@@ -262,13 +284,13 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     // The promise form, through pg's callback form: the lease is claimed in the same
     // synchronous run in which pg-pool starts it, so no release can slip in between
     // (a stale holder's second release while a waiter is handed the connection).
-    // Like pg-pool, a rejection's stack is re-captured to lead back to the caller.
+    // Like pg-pool, a rejection's stack is re-captured in a reaction to the promise, where V8's async
+    // stack trace leads back to the app's awaiting callers.
     return new (this.Promise ?? Promise)<PgPoolClient>((resolve, reject) => {
       connectNext.call(this, (err: unknown, client: PgPoolClient | undefined) => {
-        if (err instanceof Error) Error.captureStackTrace(err);
         settle(request, err, client, resolve, reject);
       });
-    });
+    }).catch(recaptureStack);
   });
 
   /*
