@@ -46,6 +46,16 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     if (spec[key] !== undefined && typeof spec[key] !== 'function') throw new PoolGuardConfigError(`adapter.${key}`, 'expected a function');
   }
 
+  /**
+   * Throw mode: a refusal reaches the caller as the method's own errors do:
+   * through a trailing callback, as a rejected promise from an async method,
+   * else thrown (whether a plain function returns a promise is unknown).
+   */
+  function refuse(err: PoolGuardError, method: unknown, args: ArrayLike<unknown>): unknown {
+    const isAsync = typeof method === 'function' && method.constructor?.name === 'AsyncFunction';
+    return refuseCall(err, args[args.length - 1], isAsync);
+  }
+
   function install(pool: object, state: PoolState): InstalledPool {
     const wrappers = new Wrappers();
     const connectionWrappers = new ConnectionWrappers<object>();
@@ -53,6 +63,21 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     const transaction = (connection: object): TransactionState => spec.transactionState?.(connection) ?? 'unknown';
     const readerOf = (connection: object): TransactionReader => () => transaction(connection);
     const inFlight = (connection: object): number => spec.inFlight?.(connection) ?? 0;
+    /**
+     * The connection whose release is being passed on: a connection's release
+     * that calls the pool's (`conn.release()` → `pool.checkin(this)`, as mysql2
+     * does), with both named in the adapter, is one release, not two.
+     */
+    let releasing: object | undefined;
+    const passOn = (connection: object, release: () => unknown): unknown => {
+      const outer = releasing;
+      releasing = connection;
+      try {
+        return release();
+      } finally {
+        releasing = outer;
+      }
+    };
 
     const firstSight = (connection: object) => (): void => {
       if (!connectionWrappers.adopt(connection)) return;
@@ -68,6 +93,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
             try {
               checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), internalCall);
             } catch (err) {
+              if (err instanceof PoolGuardError) return refuse(err, next(this), arguments);
               internalFault(err);
             }
           }
@@ -76,8 +102,9 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       }
       for (const name of connectionRelease) {
         connectionWrappers.method(connection, name, (next) => function give(this: object) {
+          if (releasing === connection) return next(this).apply(this, arguments as unknown as unknown[]);
           const { verdict, raw } = leaseReturned(connection, false, readerOf);
-          if (verdict.pass) next(raw).apply(raw, arguments as unknown as unknown[]);
+          if (verdict.pass) passOn(raw, () => next(raw).apply(raw, arguments as unknown as unknown[]));
           if (verdict.error !== undefined) throw verdict.error;
         });
       }
@@ -93,8 +120,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       wrappers.method(pool, name, (next) => function acquireConnection(this: object, ...args: unknown[]) {
         const last = args.length - 1;
         const request = checkoutRequested(state);
-        // Throw mode: to a callback-style acquire's callback; thrown otherwise (whether it returns a promise is unknown).
-        if (request instanceof PoolGuardError) return refuseCall(request, args[last], false);
+        if (request instanceof PoolGuardError) return refuse(request, next(this), args);
         if (last >= 0 && typeof args[last] === 'function') {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
           args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) =>
@@ -111,10 +137,10 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     for (const [list, isDestroy] of [[release, false], [destroy, true]] as const) {
       for (const name of list) {
         wrappers.method(pool, name, (next) => function giveBack(this: object, connection: unknown, ...rest: unknown[]) {
-          if (connection === null || typeof connection !== 'object') return next(this).call(this, connection, ...rest);
+          if (connection === null || typeof connection !== 'object' || releasing === connection) return next(this).call(this, connection, ...rest);
           const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf);
           if (isDestroy) live.delete(raw);
-          const result = verdict.pass ? next(this).call(this, raw, ...rest) : undefined;
+          const result = verdict.pass ? passOn(raw, () => next(this).call(this, raw, ...rest)) : undefined;
           if (verdict.error !== undefined) throw verdict.error;
           return result;
         });

@@ -88,6 +88,52 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     expectSilent('tiny-metrics');
   });
 
+  it('the example never opens more than max connections under concurrent checkouts', async () => {
+    const pool = tinyPool('tiny-max', {}, 2);
+    const tasks = Array.from({ length: 6 }, () => runInTask(async () => {
+      const conn = await pool.checkout();
+      await conn.query('SELECT 1');
+      pool.checkin(conn);
+      return conn.id;
+    }));
+    const ids = new Set(await Promise.all(tasks));
+    assert.ok(ids.size <= 2, `at most 2 connections, got ${ids.size}`);
+    assert.equal(pool.idle.length + pool.busy.size, ids.size);
+    expectSilent('tiny-max');
+  });
+
+  it('a connection release that calls the pool\'s, both named in the adapter, is one release', async () => {
+    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+    // As mysql2 writes it: conn.release() hands the connection back through the pool.
+    const withRelease = async () => Object.assign(await connect(), { release(this: FakeConnection) { pool.checkin(this); } });
+    const pool = guardPool(new TinyPool(withRelease), { name: 'tiny-both-releases', adapter: { ...tinyPoolAdapter, connectionRelease: ['release'] } });
+    for (const mode of ['conn.release()', 'pool.checkin(conn)']) {
+      const conn = await pool.checkout() as FakeConnection & { release(): void };
+      await conn.query('SELECT 1');
+      if (mode === 'conn.release()') conn.release();
+      else pool.checkin(conn);
+    }
+    expectSilent('tiny-both-releases');
+    const conn = await pool.checkout() as FakeConnection & { release(): void };
+    conn.release();
+    assert.throws(() => conn.release(), /TinyPool: connection is not checked out/);
+    expectViolations('tiny-both-releases', 'double_release', 1);
+  });
+
+  it('throw mode: an async method\'s refusal is a rejected promise, not a synchronous throw', async () => {
+    const pool = tinyPool('tiny-throw-async', { mode: 'throw' }, 1);
+    await runInTask(async () => {
+      const held = await pool.checkout();
+      let checkout: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => { checkout = pool.checkout(); });
+      await assert.rejects(checkout!, (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_NESTED_CHECKOUT');
+      pool.checkin(held);
+      let query: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => { query = held.query('SELECT 1'); });
+      await assert.rejects(query!, (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_USE_AFTER_RELEASE');
+    });
+  });
+
   it('use_after_release: a query after checkin is reported; uses inside leases are silent', async () => {
     const pool = tinyPool('tiny-uar');
     for (let i = 0; i < 3; i++) {
