@@ -50,7 +50,8 @@ export function markRunnerCheckouts(proto: RunnerPrototype | null | undefined): 
 }
 
 /** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
-export function markKnexInstance(client: { runner?: (builder: unknown) => unknown }): void {
+export function markKnexInstance(client: { runner?: (builder: unknown) => unknown; pool?: unknown }): void {
+  noteKnexPool(client);
   if (typeof client.runner !== 'function') return;
   markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as RunnerPrototype | null);
 }
@@ -65,6 +66,18 @@ export function knexEndpoint(client: { config?: { connection?: unknown } }): Poo
 
 type KnexClientPrototype = { initializePool?: unknown; [MARKED]?: true };
 
+/** The tarn pools knex built: knex keys its own state on the raw connection, so they lend no lease handles. */
+const knexPools = new WeakSet<object>();
+
+export function isKnexPool(pool: object): boolean {
+  return knexPools.has(pool);
+}
+
+/** Notes the pool a knex client holds, if any. */
+export function noteKnexPool(client: { pool?: unknown }): void {
+  if (client.pool !== null && typeof client.pool === 'object') knexPools.add(client.pool);
+}
+
 /** Lets the guarded pool knex's Client builds learn its server from knex's config (once per class). */
 export function nameKnexPools(proto: KnexClientPrototype | null | undefined): void {
   const original = proto?.initializePool;
@@ -74,6 +87,7 @@ export function nameKnexPools(proto: KnexClientPrototype | null | undefined): vo
     value: function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
       const result = initialize.apply(this, arguments as unknown as unknown[]);
       try {
+        noteKnexPool(this);
         const state = this.pool !== null && typeof this.pool === 'object' ? poolStateOf(this.pool) : undefined;
         state?.learnEndpoint(knexEndpoint(this));
       } catch (err) {

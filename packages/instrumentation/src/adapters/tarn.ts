@@ -13,7 +13,7 @@ import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
-import { inKnexRunnerCheckout, knexEndpoint, markKnexInstance } from './knex';
+import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface Slot {
@@ -102,9 +102,13 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     return pending;
   });
 
-  /** The lease starts; never a handle: knex keys its own state on the raw connection (DESIGN: guard the raw connection). */
+  /** Whether leases get handles (leaseHandles): never knex's, which keys its own state on the raw connection; read at the first checkout, once knex has noted its pool. */
+  let handles: boolean | undefined;
+
+  /** The lease starts. */
   function delivered(resource: object, request: CheckoutRequest, byRunner: boolean): object {
-    const handed = leaseDelivered(state, resource, request, firstSight(resource), false);
+    handles ??= !isKnexPool(pool);
+    const handed = leaseDelivered(state, resource, request, firstSight(resource), handles);
     if (byRunner) {
       const conn = connectionStateOf(resource);
       if (conn !== undefined) conn.statementScoped = true;

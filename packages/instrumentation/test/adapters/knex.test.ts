@@ -324,6 +324,24 @@ describe('tarn adapter (a pool of plain objects)', () => {
     pool.release(waiterGot!);
   }));
 
+  it('lease handles (a plain tarn pool; knex\'s lends none): a stale handle\'s release is foreign_release and not passed on, without task identity', () => withTarn('tarn-plain-handles', { leaseHandles: true, taskTracking: false }, async (pool) => {
+    const a = await pool.acquire().promise;
+    assert.equal(pool.release(a), true);
+    const b = await pool.acquire().promise;
+    assert.notEqual(a, b, 'handles, not the raw resource');
+    assert.equal(pool.release(a), false, 'the stale handle\'s release is not passed on');
+    assert.equal(pool.numUsed(), 1, 'b still holds its lease');
+    assert.equal(pool.release(b), true);
+    expectViolations('tarn-plain-handles', 'foreign_release', 1);
+  }));
+
+  it('knex\'s pool lends the raw connection even with lease handles on', () => withKnex('kx-no-handles', { leaseHandles: true }, async (knex) => {
+    const conn = await acquire(knex);
+    assert.ok(usedOf(tarnOf(knex)).some((slot) => slot.resource === conn), 'the raw pg Client');
+    await release(knex, conn);
+    expectSilent('kx-no-handles');
+  }));
+
   it('one release per lease is silent', () => withTarn('tarn-plain-clean', {}, async (pool) => {
     for (let i = 0; i < 4; i++) pool.release(await pool.acquire().promise);
     expectSilent('tarn-plain-clean');
