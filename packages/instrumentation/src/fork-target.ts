@@ -41,6 +41,20 @@ function directoryEntry(dir: string): string {
   }
 }
 
+/**
+ * A relative script path as the child resolves it: against the `cwd` it is
+ * started in (`fork(path, args, { cwd })`, cluster's `setupPrimary({ cwd })`).
+ */
+export function againstCwd(target: unknown, cwd: unknown): unknown {
+  if (typeof target !== 'string' || typeof cwd !== 'string' || isAbsolute(target) || /^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
+  return resolve(cwd, target);
+}
+
+/** A path `new Worker()` accepts (absolute, or relative with `./` or `../`) or a URL; anything else Node refuses, starting nothing. */
+export function isWorkerTarget(target: unknown): boolean {
+  return target instanceof URL || (typeof target === 'string' && (isAbsolute(target) || /^\.\.?[\\/]/.test(target)));
+}
+
 /** The file a fork target names, or undefined when it names none. */
 export function targetFile(target: unknown): string | undefined {
   let file: string | undefined;

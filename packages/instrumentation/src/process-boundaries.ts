@@ -25,10 +25,12 @@ import clusterModule = require('node:cluster');
 import nodeModule = require('node:module');
 import { Socket } from 'node:net';
 import workerThreads = require('node:worker_threads');
+import { fileURLToPath } from 'node:url';
 import { diag } from '@opentelemetry/api';
 import { checkHandle } from './detectors/handle_sent_to_process';
 import { checkPayload } from './detectors/pool_across_boundary';
 import { checkFork } from './detectors/pool_before_fork';
+import { againstCwd, isWorkerTarget } from './fork-target';
 import { PoolGuardError } from './errors';
 import type { ReportTarget } from './signals';
 
@@ -190,7 +192,8 @@ function patchClusterFork(): void {
   wrap(cluster, 'fork', (original) => function fork(this: unknown, env?: unknown) {
     if (active()) {
       // Before setupPrimary() runs, settings.exec is unset and Node forks process.argv[1].
-      runCheck(checkFork, 'cluster.fork()', cluster.settings.exec ?? process.argv[1]);
+      const { exec, cwd } = cluster.settings as { exec?: string; cwd?: string };
+      runCheck(checkFork, 'cluster.fork()', againstCwd(exec ?? process.argv[1], cwd));
       checkMessage('cluster.fork() env', env);
     }
     // Checked: the child_process.fork and spawn inside check nothing twice.
@@ -211,18 +214,20 @@ function patchClusterFork(): void {
  */
 function forkedScript(options: unknown): string | undefined {
   if (options === null || typeof options !== 'object') return undefined;
-  const { args, stdio } = options as { args?: unknown; stdio?: unknown };
+  const { args, stdio, cwd } = options as { args?: unknown; stdio?: unknown; cwd?: unknown };
   if (!Array.isArray(args) || !Array.isArray(stdio) || !stdio.includes('ipc')) return undefined;
   const execArgv = process.execArgv;
   for (let i = 0; i < execArgv.length; i++) if (args[i + 1] !== execArgv[i]) return undefined;
   const script: unknown = args[execArgv.length + 1];
-  return typeof script === 'string' ? script : undefined;
+  return typeof script === 'string' ? (againstCwd(script, cwd) as string) : undefined;
 }
 
 function patchChildProcess(): void {
-  wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown) {
+  wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown, options?: unknown) {
     if (active()) {
-      runCheck(checkFork, 'child_process.fork()', modulePath);
+      // fork(path, options) or fork(path, args, options): the child resolves a relative path against its cwd.
+      const forkOptions = (Array.isArray(args) ? options : args) as { cwd?: unknown } | null | undefined;
+      runCheck(checkFork, 'child_process.fork()', againstCwd(modulePath, forkOptions?.cwd instanceof URL ? fileURLToPath(forkOptions.cwd) : forkOptions?.cwd));
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
     }
     // Checked: the spawn inside checks nothing twice.
@@ -255,7 +260,8 @@ function patchWorker(): void {
     constructor(filename: string | URL, options?: workerThreads.WorkerOptions) {
       if (active()) {
         // `eval: true` code is not a file, so it is not a copy of this one.
-        if (options?.eval !== true) runCheck(checkFork, 'new Worker()', filename);
+        // Nor is a path Node refuses (`'self.js'`, a `'file:'` string): it starts no thread.
+        if (options?.eval !== true && isWorkerTarget(filename)) runCheck(checkFork, 'new Worker()', filename);
         if (options !== undefined && options !== null) {
           checkMessage('new Worker() workerData', options.workerData);
           checkMessage('new Worker() argv', options.argv);
