@@ -21,7 +21,7 @@ import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
-import { findLocalImports, findPoolCreatedAtLoad } from '../util/module-graph';
+import { findLocalImports, findPoolCreatedAtLoad, type LocalImport } from '../util/module-graph';
 import { importedFactoryLookup } from '../util/pool-factories';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
@@ -138,7 +138,7 @@ export default createRule<Options, MessageIds>({
           continue;
         }
         context.report({
-          node: local.node,
+          loc: importLocation(local),
           messageId: 'importCreatesPool',
           data: {
             source: local.specifier,
@@ -312,6 +312,16 @@ function branchArms(statement: BranchStatement): TSESTree.Node[] {
   if (expression.type === AST_NODE_TYPES.LogicalExpression) return [expression.right];
   if (expression.type === AST_NODE_TYPES.ConditionalExpression) return [expression.consequent, expression.alternate];
   return [];
+}
+
+/**
+ * Where an import is reported: on the line that names the module. A
+ * declaration on one line is reported whole (`import { pool } from './db'`);
+ * one over several lines (`export {`, its names, then `} from './db'`) at
+ * its module string, so that the line shown is the one with `from './db'`.
+ */
+function importLocation({ node, source }: LocalImport): TSESTree.SourceLocation {
+  return node.loc.start.line === source.loc.start.line ? node.loc : source.loc;
 }
 
 /** `require('./db')` or `import('./db')`, which loads its module where it runs, unlike a hoisted `import`. */

@@ -38,6 +38,8 @@ export interface LoadTimePool {
  */
 export interface LocalImport {
   node: TSESTree.Node;
+  /** The string that names the module, e.g. `'./db'`: where a declaration over several lines is reported. */
+  source: TSESTree.Node;
   specifier: string;
 }
 
@@ -48,27 +50,27 @@ export function findLocalImports(source: ParsedSource): LocalImport[] {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration:
         if (statement.importKind === 'type' || isTypeOnlyImport(statement)) break;
-        addLocal(imports, statement, statement.source.value);
+        addLocal(imports, statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
-        addLocal(imports, statement, importEqualsSpecifier(statement));
+        addLocal(imports, statement, importEqualsSource(statement));
         break;
       case AST_NODE_TYPES.ExportAllDeclaration:
-        if (statement.exportKind !== 'type') addLocal(imports, statement, statement.source.value);
+        if (statement.exportKind !== 'type') addLocal(imports, statement, statement.source);
         break;
       case AST_NODE_TYPES.ExportNamedDeclaration:
         if (statement.source && statement.exportKind !== 'type') {
-          addLocal(imports, statement, statement.source.value);
+          addLocal(imports, statement, statement.source);
         } else if (statement.declaration?.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
           // `export import db = require('./db')`
-          addLocal(imports, statement, importEqualsSpecifier(statement.declaration));
+          addLocal(imports, statement, importEqualsSource(statement.declaration));
         }
         break;
     }
   }
   const globalScope = source.scopeManager?.globalScope;
   for (const call of globalScope ? findRequireCalls(globalScope) : []) {
-    addLocal(imports, call, literalString(call.arguments[0]));
+    addLocal(imports, call, call.arguments[0]);
   }
   collectImportExpressions(source, imports);
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
@@ -199,12 +201,13 @@ function setParents(root: TSESTree.Node, visitorKeys: VisitorKeys): void {
 /** `import('./db')` anywhere in the file, lazy or not: the caller decides where each runs. */
 function collectImportExpressions(source: ParsedSource, into: LocalImport[]): void {
   walk(source.ast, source.visitorKeys, node => {
-    if (node.type === AST_NODE_TYPES.ImportExpression) addLocal(into, node, literalString(node.source));
+    if (node.type === AST_NODE_TYPES.ImportExpression) addLocal(into, node, node.source);
   });
 }
 
-function addLocal(into: LocalImport[], node: TSESTree.Node, specifier: unknown): void {
-  if (typeof specifier === 'string' && isLocal(specifier)) into.push({ node, specifier });
+function addLocal(into: LocalImport[], node: TSESTree.Node, source: TSESTree.Node | undefined): void {
+  const specifier = literalString(source);
+  if (source && specifier !== undefined && isLocal(specifier)) into.push({ node, source, specifier });
 }
 
 function literalString(node: TSESTree.Node | undefined): string | undefined {
@@ -213,11 +216,11 @@ function literalString(node: TSESTree.Node | undefined): string | undefined {
   return undefined;
 }
 
-/** TypeScript's `import db = require('./db')`; `import type db = require()` loads nothing. */
-function importEqualsSpecifier(statement: TSESTree.TSImportEqualsDeclaration): string | undefined {
+/** The module string of TypeScript's `import db = require('./db')`; `import type db = require()` loads nothing. */
+function importEqualsSource(statement: TSESTree.TSImportEqualsDeclaration): TSESTree.Node | undefined {
   const reference = statement.moduleReference;
   if (statement.importKind === 'type' || reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return undefined;
-  return literalString(reference.expression);
+  return reference.expression;
 }
 
 /** `import { type A, type B } from './x'` is elided by TypeScript, like `import type`. */

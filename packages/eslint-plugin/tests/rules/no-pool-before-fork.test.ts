@@ -710,6 +710,17 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_MJS,
     },
+    // over several lines, a module that creates nothing at load is as silent
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        export {
+          getPool,
+        } from './db-lazy.mjs';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+    },
     // a module that only declares a class whose instances open the pool
     {
       code: code`
@@ -1213,6 +1224,49 @@ ruleTester.run('no-pool-before-fork', rule, {
       const cluster = require('cluster');
       const { Pool } = require('pg');
       if ((cluster.isPrimary ?? cluster.isMaster) === true) cluster.fork();
+      else new Pool();
+    `,
+    // ---- a role a guard chooses by a ternary: comparing it reads as the guard ----
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const role = cluster.isPrimary ? 'primary' : 'worker';
+      if (role === 'primary') { for (let i = 0; i < 2; i++) cluster.fork(); }
+      else { const pool = new Pool(); }
+    `,
+    // a `let` never reassigned, compared the other way round and with `!==`
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      let role = cluster.isPrimary ? 'primary' : 'worker';
+      if ('worker' !== role) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const role = cluster.isWorker ? ('worker' as const) : ('primary' as const);
+      switch (role) {
+        case 'primary':
+          cluster.fork();
+          break;
+        default:
+          new Pool();
+      }
+    `,
+    code`
+      import { Worker, isMainThread } from 'node:worker_threads';
+      import Database from 'better-sqlite3';
+      const threadIndex = isMainThread ? 0 : 1;
+      if (threadIndex === 1) new Database('app.db');
+      else new Worker(new URL(import.meta.url));
+    `,
+    // a guard proving the primary one way only: the forks need its 'primary'
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const role = process.env.CLUSTER === '1' && cluster.isPrimary ? 'primary' : 'single';
+      if (role === 'primary') cluster.fork();
       else new Pool();
     `,
     // ---- a field of cluster.worker, which the primary does not have ----
@@ -2128,6 +2182,45 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_TS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
+    // a declaration over several lines is reported on the line that names the module
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import {
+          pool,
+          pool as replica,
+        } from './db-calls-factory.mjs';
+        export {
+          pool as shared,
+        } from './ts/db.js';
+        export * from
+          './db-creates.js';
+        cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 5, column: 8, endLine: 5, endColumn: 32 },
+        { messageId: 'importCreatesPool', line: 8, column: 8, endLine: 8, endColumn: 20 },
+        { messageId: 'importCreatesPool', line: 10, column: 3, endLine: 10, endColumn: 20 },
+      ],
+    },
+    {
+      code: code`
+        import cluster = require('node:cluster');
+        import db = require(
+          './ts/db'
+        );
+        const pool = require(
+          './db-creates'
+        );
+        cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 3, column: 3 },
+        { messageId: 'importCreatesPool', line: 6, column: 3 },
+      ],
+    },
     // a static field opens its pool as the module loads
     {
       code: code`
@@ -2900,6 +2993,78 @@ ruleTester.run('no-pool-before-fork', rule, {
         if (cluster.isPrimary) cluster.fork();
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 4, column: 6 }],
+    },
+    // ---- a role a guard chooses by a ternary ----
+    // a pool at module scope beside it runs everywhere
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const role = cluster.isPrimary ? 'primary' : 'worker';
+        const shared = new Pool();
+        if (role === 'primary') cluster.fork();
+        else new Pool();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const role = cluster.isPrimary ? 'primary' : 'worker';
+        if (role === 'primary') {
+          const metrics = new Pool({ max: 1 });
+          cluster.fork();
+        }
+        switch (role) {
+          case 'worker':
+            break;
+          default:
+            new Pool();
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 5, column: 19 },
+        { messageId: 'poolInPrimary', line: 12, column: 5 },
+      ],
+    },
+    // reassigned, an arm that is no literal, an arm `==` may match either way, a value neither arm holds: no guard
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        let role = cluster.isPrimary ? 'primary' : 'worker';
+        if (process.env.FORCE) role = 'primary';
+        if (role === 'primary') cluster.fork();
+        else new Pool();
+        const mode = cluster.isPrimary ? 'primary' : process.env.MODE;
+        if (mode !== 'primary') new Pool();
+        const index = cluster.isPrimary ? 0 : '0';
+        if (index == 0) new Pool();
+        const side = cluster.isPrimary ? 'primary' : 'worker';
+        if (side === 'main') {} else new Pool();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 6 },
+        { messageId: 'poolBeforeFork', line: 8, column: 25 },
+        { messageId: 'poolBeforeFork', line: 10, column: 17 },
+        { messageId: 'poolBeforeFork', line: 12, column: 30 },
+      ],
+    },
+    // the primary's case falls through into the workers': shared
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const role = cluster.isPrimary ? 'primary' : 'worker';
+        switch (role) {
+          case 'primary':
+            cluster.fork();
+          case 'worker':
+            new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 5 }],
     },
     // ---- cluster.worker fields: unequal, or the else, runs in the primary too ----
     {

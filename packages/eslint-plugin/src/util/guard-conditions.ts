@@ -1,0 +1,299 @@
+/**
+ * What a condition proves about the side of a self-fork it runs on: a guard
+ * read directly or through an alias (`const { isPrimary } = cluster`), its
+ * negation, a comparison (`typeof process.send === 'function'`,
+ * `isPrimary === false`, `cluster.worker?.id === 1`), and `&&`/`||`/`??` of
+ * guards and other tests, each proving a side when truthy, when falsy, or
+ * both (guard-signals).
+ *
+ * Some guards only mean something next to this file's self-forks: a child
+ * argument or environment entry read back from `process.argv` or
+ * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
+ * 'worker'`). A call of a local function whose body only returns a guard
+ * (`isPrimaryProcess()`) is that guard, and a constant that a guard sets to
+ * one of two literals (`const role = cluster.isPrimary ? 'primary' :
+ * 'worker'`) compared with one of them (`role === 'primary'`, `switch
+ * (role)`) is that guard or its negation.
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { constantInitializer, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import type { ForkAnalysis, ForkKind } from './fork-sites';
+import {
+  CHILD_ARGUMENT,
+  CHILD_ENVIRONMENT,
+  NODE_UNIQUE_ID,
+  PROCESS_SEND,
+  findModuleSignals,
+  forKind,
+  negate,
+  type Guard,
+  type Signal,
+} from './guard-signals';
+import type { ParsedSource } from './module-references';
+import { processMemberPath } from './process-members';
+
+/** Aliases, negations and helper calls nested deeper than this are not hand-written code. */
+const MAX_DEPTH = 8;
+
+export class GuardConditions {
+  /** Where the file reads a `cluster` or `worker_threads` flag. */
+  private readonly sources: ReadonlyMap<TSESTree.Node, Signal>;
+  private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
+  /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
+  private readonly childArguments: ReadonlySet<string>;
+  private readonly childEnvironment: ReadonlySet<string>;
+
+  constructor(
+    private readonly sourceCode: ParsedSource,
+    forks: ForkAnalysis,
+  ) {
+    this.sources = findModuleSignals(sourceCode);
+    ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = forks);
+  }
+
+  /** What `expression` proves, as a condition, about the side of a fork of `kind`. */
+  guardOf(expression: TSESTree.Node, kind: ForkKind, depth = 0): Guard | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = unwrap(expression);
+    let memo = this.guardMemo.get(kind);
+    if (!memo) {
+      memo = new Map();
+      this.guardMemo.set(kind, memo);
+    }
+    if (memo.has(node)) return memo.get(node);
+    memo.set(node, undefined); // cycles through aliases end here
+    const guard = this.computeGuard(node, kind, depth);
+    memo.set(node, guard);
+    return guard;
+  }
+
+  /** What `left === right` proves, either way round; a `switch` case is `discriminant === test`. */
+  guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+    const [subject, other] = isComparand(right) ? [left, right] : [right, left];
+    let guard: Guard | undefined;
+    const childValue = this.childValueSignal(subject, other);
+    const choice = literalChoice(this.sourceCode, subject);
+    if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof') {
+      const type = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
+      const inner = this.guardOf(subject.argument, kind, depth + 1);
+      guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
+    } else if (childValue) {
+      guard = forKind(childValue, kind);
+    } else if (isNonNullLiteral(other) && this.isChildObjectField(subject, kind, depth)) {
+      // Equal to a value only where the object exists: the parent's is null or undefined.
+      guard = { whenTrue: 'child' };
+    } else if (choice) {
+      guard = this.guardOfChoice(choice, other, kind, depth);
+    } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
+      const inner = this.guardOf(subject, kind, depth + 1);
+      guard = other.value ? inner : negate(inner);
+    } else if (isNullish(other)) {
+      guard = negate(this.guardOf(subject, kind, depth + 1));
+    }
+    return guard;
+  }
+
+  /**
+   * `role === 'primary'`, where `const role = cluster.isPrimary ? 'primary' :
+   * 'worker'`: true exactly when the test picked the arm equal to the value,
+   * so it proves what the test proves, or its negation; nothing when both
+   * arms or neither equal it, or an arm is of another type (`==` may match).
+   */
+  private guardOfChoice(choice: LiteralChoice, value: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+    const compared = primitiveValue(value);
+    const equals = (arm: PrimitiveValue) => (typeof arm === typeof compared ? arm === compared : undefined);
+    const picksTrue = equals(choice.whenTrue);
+    const picksFalse = equals(choice.whenFalse);
+    if (picksTrue === undefined || picksFalse === undefined || picksTrue === picksFalse) return undefined;
+    const test = this.guardOf(choice.test, kind, depth + 1);
+    return picksTrue ? test : negate(test);
+  }
+
+  private computeGuard(node: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+    const tracked = this.sources.get(node);
+    if (tracked) return forKind(tracked, kind);
+    switch (node.type) {
+      case AST_NODE_TYPES.Identifier:
+        return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind);
+      case AST_NODE_TYPES.MemberExpression:
+        return this.processSignal(node, kind);
+      case AST_NODE_TYPES.UnaryExpression:
+        return node.operator === '!' ? negate(this.guardOf(node.argument, kind, depth + 1)) : undefined;
+      case AST_NODE_TYPES.LogicalExpression:
+        return this.guardOfLogical(node, kind, depth);
+      case AST_NODE_TYPES.BinaryExpression:
+        return this.guardOfComparison(node, kind, depth);
+      case AST_NODE_TYPES.CallExpression:
+        return this.guardOfCall(node, kind, depth);
+      default:
+        return undefined;
+    }
+  }
+
+  /** `const { isPrimary } = cluster`, `const isMain = cluster.isPrimary`, `import { isMainThread }`. */
+  private guardOfAlias(id: TSESTree.Identifier, kind: ForkKind, depth: number): Guard | undefined {
+    const variable = findVariable(innermostScope(this.sourceCode, id), id);
+    if (!isConstantBinding(variable)) return undefined;
+    const def = variable.defs[0];
+    if (def.type === 'ImportBinding') return forKind(this.sources.get(def.node), kind);
+    if (def.node.type !== AST_NODE_TYPES.VariableDeclarator) return undefined;
+    let binding: TSESTree.Node = def.name;
+    if (binding.parent?.type === AST_NODE_TYPES.AssignmentPattern) binding = binding.parent;
+    if (binding.parent?.type === AST_NODE_TYPES.Property) return forKind(this.sources.get(binding.parent), kind);
+    if (def.node.id === def.name && def.node.init) return this.guardOf(def.node.init, kind, depth + 1);
+    return undefined;
+  }
+
+  /** `process.send` and `process.env.NODE_UNIQUE_ID`, or an alias of them (`const { send } = process`). */
+  private processSignal(node: TSESTree.Node, kind: ForkKind): Guard | undefined {
+    const member = this.memberPath(node);
+    if (member === 'send') return forKind(PROCESS_SEND, kind);
+    return member === 'env.NODE_UNIQUE_ID' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
+  }
+
+  /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
+  private guardOfCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
+    const callee = unwrap(call.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'includes') {
+      const readsArgv = this.memberPath(callee.object) === 'argv';
+      return readsArgv && this.isChildArgument(call.arguments[0]) ? forKind(CHILD_ARGUMENT, kind) : undefined;
+    }
+    if (call.arguments.length > 0) return undefined;
+    const returned = returnedGuardCandidate(localFunctionOf(callee, innermostScope(this.sourceCode, call)));
+    return returned && this.guardOf(returned, kind, depth + 1);
+  }
+
+  /** A string literal that a self-fork in this file passes as a child argument. */
+  private isChildArgument(node: TSESTree.Node | undefined): boolean {
+    return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' && this.childArguments.has(node.value);
+  }
+
+  /** `process.argv[2]` or `process.env.ROLE` compared with a value a self-fork hands the child. */
+  private childValueSignal(subject: TSESTree.Node, value: TSESTree.Node): Signal | undefined {
+    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return undefined;
+    const [base, name, ...rest] = processMemberPath(this.sourceCode, subject) ?? [];
+    if (name === undefined || rest.length > 0) return undefined;
+    if (base === 'argv') return /^\d+$/.test(name) && this.childArguments.has(value.value) ? CHILD_ARGUMENT : undefined;
+    return base === 'env' && this.childEnvironment.has(`${name}=${value.value}`) ? CHILD_ENVIRONMENT : undefined;
+  }
+
+  /** The dotted path below `process` that `node` reads, e.g. `'env'`, or undefined. */
+  private memberPath(node: TSESTree.Node): string | undefined {
+    return processMemberPath(this.sourceCode, node)?.join('.');
+  }
+
+  /** `workerData?.role`, `cluster.worker.id`: a field of an object that only the child has. */
+  private isChildObjectField(node: TSESTree.Node, kind: ForkKind, depth: number): boolean {
+    const target = unwrap(node);
+    return (
+      target.type === AST_NODE_TYPES.MemberExpression && this.guardOf(target.object, kind, depth + 1)?.childObject === true
+    );
+  }
+
+  private guardOfLogical(node: TSESTree.LogicalExpression, kind: ForkKind, depth: number): Guard | undefined {
+    const left = this.guardOf(node.left, kind, depth + 1);
+    const right = this.guardOf(node.right, kind, depth + 1);
+    if (!left && !right) return undefined;
+    if (node.operator === '&&') {
+      return {
+        whenTrue: left?.whenTrue ?? right?.whenTrue,
+        whenFalse: left?.whenFalse === right?.whenFalse ? left?.whenFalse : undefined,
+      };
+    }
+    if (node.operator === '||') {
+      return {
+        whenTrue: left?.whenTrue === right?.whenTrue ? left?.whenTrue : undefined,
+        whenFalse: left?.whenFalse ?? right?.whenFalse,
+      };
+    }
+    // `cluster.isPrimary ?? cluster.isMaster`: truthy like `||`. Falsy means the
+    // left is falsy (a nullish left is falsy too), but the right is read only
+    // when the left is nullish: a left of `false` or `0` never asks it.
+    return {
+      whenTrue: left?.whenTrue === right?.whenTrue ? left?.whenTrue : undefined,
+      whenFalse: left?.whenFalse,
+    };
+  }
+
+  /**
+   * `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`,
+   * `'NODE_UNIQUE_ID' in process.env`, `process.argv[2] === 'worker'` (a child
+   * argument), `process.env.ROLE === 'child'` (a child environment entry),
+   * `workerData.role === 'reader'`, `cluster.worker?.id === 1`, `role === 'primary'`.
+   */
+  private guardOfComparison(node: TSESTree.BinaryExpression, kind: ForkKind, depth: number): Guard | undefined {
+    if (node.operator === 'in') {
+      const key = node.left.type === AST_NODE_TYPES.Literal ? node.left.value : undefined;
+      return key === 'NODE_UNIQUE_ID' && this.memberPath(node.right) === 'env' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
+    }
+    const equality = node.operator === '===' || node.operator === '==';
+    if (!equality && node.operator !== '!==' && node.operator !== '!=') return undefined;
+    const guard = this.guardOfEquality(node.left, node.right, kind, depth);
+    return equality ? guard : negate(guard);
+  }
+}
+
+type PrimitiveValue = string | number | boolean;
+
+/** A ternary that picks one of two literals by its test: `cluster.isPrimary ? 'primary' : 'worker'`. */
+interface LiteralChoice {
+  test: TSESTree.Expression;
+  whenTrue: PrimitiveValue;
+  whenFalse: PrimitiveValue;
+}
+
+/**
+ * The literal choice `node` holds: the ternary itself, or one that a
+ * constant binding (`const role = ...`, a `let` never reassigned) was
+ * initialised with. The test is read where the binding is declared; a guard
+ * does not change while a process runs.
+ */
+function literalChoice(sourceCode: ParsedSource, node: TSESTree.Node): LiteralChoice | undefined {
+  let target = unwrap(node);
+  if (target.type === AST_NODE_TYPES.Identifier) {
+    const init = constantInitializer(target, innermostScope(sourceCode, target));
+    if (!init) return undefined;
+    target = unwrap(init);
+  }
+  if (target.type !== AST_NODE_TYPES.ConditionalExpression) return undefined;
+  const whenTrue = primitiveValue(target.consequent);
+  const whenFalse = primitiveValue(target.alternate);
+  return whenTrue === undefined || whenFalse === undefined ? undefined : { test: target.test, whenTrue, whenFalse };
+}
+
+/** The value of a string, number or boolean literal (`'primary' as const` too). */
+function primitiveValue(node: TSESTree.Node): PrimitiveValue | undefined {
+  const target = unwrap(node);
+  if (target.type !== AST_NODE_TYPES.Literal) return undefined;
+  const { value } = target;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
+function isComparand(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal || isNullish(node);
+}
+
+function isNonNullLiteral(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal && node.value !== null;
+}
+
+function isNullish(node: TSESTree.Node): boolean {
+  return (
+    (node.type === AST_NODE_TYPES.Literal && node.value === null) ||
+    (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined')
+  );
+}
+
+/**
+ * What a helper such as `function isPrimaryProcess() { return cluster.isPrimary }`
+ * or `() => cluster.isPrimary` returns, when its whole body is that one return.
+ * An async function or a generator returns an object, always truthy.
+ */
+function returnedGuardCandidate(fn: FunctionNode | undefined): TSESTree.Node | undefined {
+  if (!fn || fn.async || fn.generator) return undefined;
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
+  const [only] = fn.body.body;
+  return fn.body.body.length === 1 && only.type === AST_NODE_TYPES.ReturnStatement ? (only.argument ?? undefined) : undefined;
+}
