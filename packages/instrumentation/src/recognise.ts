@@ -166,11 +166,15 @@ export function findPoolValue(message: unknown): Recognised | undefined {
   }
 }
 
+/** One more value looked into, if the message's budget allows. Leaves (dates, buffers) spend none. */
+function spend(): boolean {
+  return --visitsLeft >= 0;
+}
+
 function search(value: object, depth: number): Recognised | undefined {
-  if (--visitsLeft < 0) return undefined;
-  if (typeof value === 'function') return recognise(value);
+  if (typeof value === 'function') return spend() ? recognise(value) : undefined;
   if (Array.isArray(value)) {
-    if (depth >= MAX_DEPTH) return undefined;
+    if (!spend() || depth >= MAX_DEPTH) return undefined;
     let seen = 0;
     const length = Math.min(value.length, MAX_SCAN);
     for (let i = 0; i < length; i++) {
@@ -184,7 +188,7 @@ function search(value: object, depth: number): Recognised | undefined {
     return undefined;
   }
   if (isPlainObject(value)) {
-    if (depth >= MAX_DEPTH) return undefined;
+    if (!spend() || depth >= MAX_DEPTH) return undefined;
     let seen = 0;
     let scanned = 0;
     for (const key in value) {
@@ -199,6 +203,7 @@ function search(value: object, depth: number): Recognised | undefined {
     return undefined;
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp) return undefined;
+  if (!spend()) return undefined;
   if (value instanceof Map) return depth < MAX_DEPTH ? searchIterable(value.values(), depth) ?? searchIterable(value.keys(), depth) : undefined;
   if (value instanceof Set) return depth < MAX_DEPTH ? searchIterable(value.values(), depth) : undefined;
   return recognise(value);

@@ -155,6 +155,9 @@ describe('findPoolValue', () => {
     assert.equal(findPoolValue(new Map(numbers.map((i): [unknown, unknown] => [i, `v${i}`]).concat([['db', pool]])))?.label, 'pg Pool');
     const rows = Array.from({ length: 100 }, (_, i) => Object.fromEntries(Array.from({ length: 8 }, (_, c) => [`c${c}`, new Date(i * c)])));
     assert.equal(findPoolValue({ rows, client: pool })?.label, 'pg Pool', 'a pool beside a result set of 100 rows of 8 dates');
+    // Dates, buffers and typed arrays are leaves: they spend nothing of the message's budget.
+    const wide = Array.from({ length: 300 }, (_, i) => Object.fromEntries(Array.from({ length: 20 }, (_, c) => [`c${c}`, c % 2 === 0 ? new Date(i * c) : Buffer.from([c])])));
+    assert.equal(findPoolValue({ rows: wide, client: pool })?.label, 'pg Pool', 'a pool beside 300 rows of 20 dates and buffers');
   });
 
   it('steps over at most MAX_SCAN entries of one container: a sparse array\'s length is no bound', () => {

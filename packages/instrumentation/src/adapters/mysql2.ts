@@ -41,7 +41,7 @@ export interface Mysql2Connection {
 }
 
 export interface Mysql2CorePool {
-  config: { connectionLimit?: number; maxIdle?: number; connectionConfig?: { host?: string; port?: number; database?: string; socketPath?: string } };
+  config: { connectionLimit?: number; maxIdle?: number; waitForConnections?: boolean; connectionConfig?: { host?: string; port?: number; database?: string; socketPath?: string } };
   _allConnections: Queue<Mysql2Connection>;
   _freeConnections: Queue<Mysql2Connection>;
   _connectionQueue: Queue<unknown>;
@@ -110,7 +110,8 @@ function stats(pool: Mysql2CorePool): PoolStats {
     idle,
     used: total - idle,
     pending: pool._connectionQueue.length,
-    max: pool.config.connectionLimit,
+    // connectionLimit 0 is no limit in mysql2: no max to export.
+    max: pool.config.connectionLimit === 0 ? undefined : pool.config.connectionLimit,
     idleMax: pool.config.maxIdle ?? pool.config.connectionLimit,
     min: 0,
   };
@@ -217,7 +218,9 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     connections: () => connectionsOf(pool),
     stats: () => stats(pool),
     sockets: () => [...allConnections()].map((connection) => (connection as { stream?: unknown }).stream),
-    saturated: () => pool._freeConnections.length === 0 && pool._allConnections.length >= (pool.config.connectionLimit || Infinity),
+    // With waitForConnections false a full pool fails a checkout at once: nobody waits, nothing can deadlock.
+    saturated: () => pool.config.waitForConnections !== false && pool._freeConnections.length === 0 &&
+      pool._allConnections.length >= (pool.config.connectionLimit || Infinity),
     uninstall: () => {
       wrappers.uninstall();
       connectionWrappers.uninstall(allConnections());

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2';
 import { guardPool, runInTask } from '../../src';
-import { resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { collectMetric, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { sleep } from '../helpers/pg';
 import { cb, endMysqlPool, getConnection, newMysqlPool, occupancy, query } from '../helpers/mysql';
 import { expectSilent, expectViolations, gate } from '../helpers/violations';
@@ -122,6 +122,22 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
       expectSilent(`my-session-read-only-${mode}`);
     }));
   }
+
+  it('waitForConnections: false — a task asking for a second connection from a full pool waits for nothing: no nested_checkout, mysql2\'s own error', () => withPool('my-session-no-wait', { mode: 'throw' }, { connectionLimit: 1, waitForConnections: false }, async (pool) => {
+    await runInTask(async () => {
+      const held = await getConnection(pool);
+      await assert.rejects(getConnection(pool), /No connections available/);
+      held.release();
+    });
+    expectSilent('my-session-no-wait');
+  }));
+
+  it('connectionLimit: 0 (no limit in mysql2) exports no db.client.connection.max', () => withPool('my-session-unlimited', {}, { connectionLimit: 0 }, async (pool) => {
+    const conns = await Promise.all([getConnection(pool), getConnection(pool)]);
+    const max = (await collectMetric('db.client.connection.max')).flatMap((m) => m.dataPoints as { value: unknown; attributes: Record<string, unknown> }[]).filter((p) => p.attributes['db.client.connection.pool.name'] === 'my-session-unlimited');
+    assert.deepEqual(max.map((p) => p.value), [], 'no max of 0 beside 2 used connections');
+    for (const conn of conns) conn.release();
+  }));
 
   it('reset() ends the session\'s transaction: a release after it is silent, and so is the next borrower\'s', () => withPool('my-session-reset', {}, { connectionLimit: 1 }, async (pool) => {
     const conn = await getConnection(pool);
