@@ -107,10 +107,22 @@ function attributesOf(violation: Violation, withStacks: boolean): Attributes {
   if (violation.ownerTraceId !== undefined) attributes[semconv.ATTR_POOLGUARD_OWNER_TRACE_ID] = violation.ownerTraceId;
   if (violation.ownerSpanId !== undefined) attributes[semconv.ATTR_POOLGUARD_OWNER_SPAN_ID] = violation.ownerSpanId;
   if (withStacks) {
-    const stack = violation.checkoutStack ?? violation.stack;
+    const stack = stacktraceOf(violation);
     if (stack !== undefined) attributes[semconv.ATTR_CODE_STACKTRACE] = stack;
   }
   return attributes;
+}
+
+/**
+ * `code.stacktrace`: where the misuse happened, then where its lease was
+ * checked out. A leak has no misuse site (the sweep finds it): its checkout.
+ */
+function stacktraceOf(violation: Violation): string | undefined {
+  const { stack, checkoutStack } = violation;
+  if (checkoutStack === undefined || violation.kind === 'leak') return checkoutStack ?? stack;
+  if (stack === undefined) return checkoutStack;
+  const checkoutFrames = checkoutStack.slice(checkoutStack.indexOf('\n') + 1);
+  return `${stack}\nchecked out at:\n${checkoutFrames}`;
 }
 
 function ownerSpanContext(owner: Task | undefined): SpanContext | undefined {

@@ -12,7 +12,7 @@ import { guardPool, runInTask, type Violation } from '../src';
 import { pgEndpoint, type PgPoolLike } from '../src/adapters/pg';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig, sleep } from './helpers/pg';
-import { endPool, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
+import { endPool, expectViolations, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
 
 const DOCS = 'https://github.com/poolguard/poolguard/blob/main/docs/violations/';
 
@@ -77,6 +77,31 @@ describe('signals', () => {
         assert.equal(seen[0]!.ownerSpanId, ownerIds.spanId);
         assert.equal(seen[0]!.currentTraceId, currentTrace);
         assert.ok(seen[0]!.message.endsWith(`${DOCS}cross_task_use.md`));
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('with stacks on, code.stacktrace shows where the misuse happened, then where the lease was checked out', async () => {
+      const name = 'sig-stacktrace';
+      const pool = guardPool(newPool(), { name, captureStacks: true });
+      try {
+        const handed = gate<pg.PoolClient>();
+        const used = gate();
+        const owner = runInTask(async function checkOutHere() {
+          const client = await pool.connect();
+          handed.open(client);
+          await used.promise;
+          client.release();
+        });
+        await runInTask(async function misuseHere() {
+          await (await handed.promise).query('SELECT 1');
+          used.open();
+        });
+        await owner;
+        const [record] = expectViolations(name, 'cross_task_use', 1);
+        const stack = String(record!.attributes['code.stacktrace']);
+        assert.match(stack, /misuseHere[\s\S]*checked out at:[\s\S]*checkOutHere/);
       } finally {
         await endPool(pool);
       }
