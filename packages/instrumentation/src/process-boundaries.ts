@@ -229,6 +229,8 @@ function patchChildProcess(): void {
       const forkOptions = (Array.isArray(args) ? options : args) as { cwd?: unknown } | null | undefined;
       runCheck(checkFork, 'child_process.fork()', againstCwd(modulePath, forkOptions?.cwd instanceof URL ? fileURLToPath(forkOptions.cwd) : forkOptions?.cwd));
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
+      // As cluster.fork(env): Node turns each value into a string, a pool into "[object Object]".
+      if (forkOptions !== null && typeof forkOptions === 'object') checkMessage('child_process.fork() env', (forkOptions as { env?: unknown }).env);
     }
     // Checked: the spawn inside checks nothing twice.
     passing++;

@@ -220,6 +220,10 @@ describe('pool_across_boundary', function () {
     withArgs.kill();
     expectViolations('boundary-child', 'pool_across_boundary', 2, { leaseId: null });
     assert.match(String(violationLogs('pool_across_boundary')[1]!.body), /child_process\.fork\(\) arguments/);
+    const withEnv = fork(path.join(FIXTURES, 'other-script.js'), [], { stdio: 'ignore', env: { ...process.env, DB: pool as unknown as string } });
+    withEnv.kill();
+    expectViolations('boundary-child', 'pool_across_boundary', 3, { leaseId: null });
+    assert.match(String(violationLogs('pool_across_boundary')[2]!.body), /child_process\.fork\(\) env/);
   });
 
   it('unguarded values of other libraries are reported under their library name', () => {
