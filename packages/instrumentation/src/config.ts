@@ -76,15 +76,46 @@ export function checkKnownKeys(config: object, known: ReadonlySet<string>, prefi
   }
 }
 
-/** The known name `name` looks like a misspelling of (case and underscores aside), if any. */
+const plain = (text: string) => text.toLowerCase().replaceAll('_', '');
+
+/**
+ * The known name `name` most looks like (case and underscores aside): one
+ * that contains it or that it contains, closest in length, else one with the
+ * same letters; undefined when none does.
+ */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
-  const plain = (text: string) => text.toLowerCase().replaceAll('_', '');
+  const wanted = plain(name);
+  let best: string | undefined;
+  let bestGap = Infinity;
+  for (const candidate of known) {
+    const other = plain(candidate);
+    const gap = other.includes(wanted) || wanted.includes(other) ? Math.abs(other.length - wanted.length) : sameLetters(other, wanted) ? 0.5 : Infinity;
+    if (gap < bestGap) [best, bestGap] = [candidate, gap];
+  }
+  return best;
+}
+
+/** The known name `name` is a misspelling of: at most one letter off (two in a name of 8 or more), case and underscores aside. */
+export function misspeltName(name: string, known: Iterable<string>): string | undefined {
   const wanted = plain(name);
   for (const candidate of known) {
     const other = plain(candidate);
-    if (other.startsWith(wanted) || wanted.startsWith(other) || sameLetters(other, wanted)) return candidate;
+    if (editDistance(wanted, other) <= (other.length >= 8 ? 2 : 1)) return candidate;
   }
   return undefined;
+}
+
+/** Levenshtein distance (short names only: configuration, read once). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 /** Two spellings of one word with one letter left out, added or swapped (`relase`, `relaese`). */
@@ -101,8 +132,9 @@ export function resolveSettings(config: PoolGuardConfig = {}): Settings {
   const mode = oneOf('mode', config.mode, ['report', 'throw'] as const, 'report');
   const levels = {} as Record<Kind, DetectorLevel>;
   for (const kind of VIOLATION_KINDS) levels[kind] = mode;
+  oneOf('enabled', config.enabled, [true, false] as const, true);
   if (config.detectors !== undefined) {
-    if (config.detectors === null || typeof config.detectors !== 'object') {
+    if (config.detectors === null || typeof config.detectors !== 'object' || Array.isArray(config.detectors)) {
       throw new PoolGuardConfigError('detectors', 'expected an object of kind → "report" | "throw" | "off"');
     }
     for (const [kind, level] of Object.entries(config.detectors)) {

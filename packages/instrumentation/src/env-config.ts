@@ -1,11 +1,11 @@
 /*
  * Configuration from environment variables, for the preload entry
  * (`node --require @poolguard/instrumentation/register`). A bad value fails
- * fast, naming the variable, and so does a misspelt variable
- * (POOLGUARD_LEAK_THRESHOLD). Other POOLGUARD_* variables are left to the
- * app, which may use the prefix for its own.
+ * fast, naming the variable, and so does a misspelt variable, one or two
+ * letters from a known one (POOLGUARD_LEAK_THRESHOLD). Other POOLGUARD_*
+ * variables are left to the app, which may use the prefix for its own.
  */
-import { closestName, PoolGuardConfigError, resolveSettings } from './config';
+import { misspeltName, PoolGuardConfigError, resolveSettings } from './config';
 import type { PoolGuardConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,9 +86,7 @@ function checkMisspelt(env: Env): void {
   const known = Object.values(VARIABLE_OF);
   for (const name of Object.keys(env)) {
     if (!name.startsWith(PREFIX) || known.includes(name) || env[name] === undefined) continue;
-    const rest = name.slice(PREFIX.length);
-    // A short name (POOLGUARD_M) is too little to call a misspelling.
-    const close = rest.length < 4 ? undefined : closestName(rest, known.map((variable) => variable.slice(PREFIX.length)));
+    const close = misspeltName(name.slice(PREFIX.length), known.map((variable) => variable.slice(PREFIX.length)));
     if (close !== undefined) throw new PoolGuardConfigError(name, `unknown variable; did you mean \`${PREFIX}${close}\`?`);
   }
 }

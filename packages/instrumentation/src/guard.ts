@@ -13,7 +13,7 @@ import { startLeakSweep } from './leak-sweep';
 import { taskFor } from './lease';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeteredPool } from './pool-metrics';
-import { endpointName, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
+import { endpointName, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { report } from './signals';
@@ -96,6 +96,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     ended: false,
     guardedByHand: false,
     handOptions: {},
+    defaultsFrom: undefined,
     internalCheckouts: 0,
     internalCallbacks: 0,
     metrics: undefined,
@@ -186,6 +187,31 @@ export function setRegisteredConfig(owner: object, config: PoolGuardConfig): voi
   registered = { owner, config };
 }
 
+/**
+ * The settings a new config of `owner` (a registered instrumentation) gives
+ * each pool it reaches: those its hook guarded (`hooked`) and those guarded
+ * by hand with its config as defaults; the options given to guardPool() still
+ * win. poolMetrics and checkServerLimit stay as each pool has them (they are
+ * set when a pool is first guarded). Throws, naming the option, before
+ * anything changes.
+ */
+export function settingsForNewConfig(owner: object, config: PoolGuardConfig, hooked: Iterable<object>): [PoolState, Settings][] {
+  const states = new Set<PoolState>();
+  for (const pool of hooked) {
+    const state = poolStateOf(pool);
+    if (state !== undefined) states.add(state);
+  }
+  for (const state of livePools()) if (state.defaultsFrom === owner) states.add(state);
+  const updates: [PoolState, Settings][] = [];
+  for (const state of states) {
+    if (state.ended) continue;
+    const own = state.guardedByHand ? state.handOptions : {};
+    const { poolMetrics, checkServerLimit } = state.settings;
+    updates.push([state, resolveSettings({ ...config, ...own, poolMetrics, checkServerLimit })]);
+  }
+  return updates;
+}
+
 export function clearRegisteredConfig(owner: object): void {
   if (registered?.owner === owner) registered = undefined;
 }
@@ -201,6 +227,9 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   }
   if (options === null || typeof options !== 'object') {
     throw new PoolGuardConfigError('options', `expected an object, got ${shown(options)}`);
+  }
+  if ((options as { enabled?: unknown }).enabled !== undefined) {
+    throw new PoolGuardConfigError('enabled', 'an instrumentation option: guardPool() always guards the pool it is given');
   }
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
     throw new PoolGuardConfigError('name', 'expected a non-empty string');
@@ -223,6 +252,7 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if (state !== undefined) {
     state.guardedByHand = true;
     state.handOptions = handOptions;
+    state.defaultsFrom = registered?.owner;
   }
   return pool;
 }

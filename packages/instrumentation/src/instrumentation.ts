@@ -13,7 +13,7 @@ import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
-import { clearRegisteredConfig, guardWithSettings, poolStateOf, setRegisteredConfig } from './guard';
+import { clearRegisteredConfig, guardWithSettings, poolStateOf, setRegisteredConfig, settingsForNewConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
@@ -50,17 +50,15 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
         throw new PoolGuardConfigError(option, 'a guardPool() option, for one pool: the instrumentation guards every pool');
       }
     }
-    const settings = (this._settings = resolveSettings(config));
+    const settings = resolveSettings(config);
+    // The pools it reaches already follow the new config (settingsForNewConfig); all are worked out,
+    // and may fail, before anything is stored. Undefined during super(): nothing is guarded yet.
+    const guarded = this._guarded as WeakRefs<object> | undefined;
+    const updates = guarded === undefined ? [] : settingsForNewConfig(this, config, guarded.values());
+    this._settings = settings;
     super.setConfig(config);
     if (this.isEnabled()) setRegisteredConfig(this, config);
-    // The pools it guarded already follow the new config; options given to guardPool() by hand still win.
-    // Undefined during super(): nothing is guarded yet.
-    const guarded = this._guarded as WeakRefs<object> | undefined;
-    for (const pool of guarded?.values() ?? []) {
-      const state = poolStateOf(pool);
-      if (state === undefined || state.ended) continue;
-      state.reconfigure(state.guardedByHand ? resolveSettings({ ...config, ...state.handOptions }) : settings, undefined);
-    }
+    for (const [state, next] of updates) state.reconfigure(next, undefined);
   }
 
   override setMeterProvider(meterProvider: MeterProvider): void {

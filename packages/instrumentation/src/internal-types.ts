@@ -44,6 +44,8 @@ export interface PoolState {
   guardedByHand: boolean;
   /** The options of the app's guardPool() calls so far, merged: a later call changes only what it names. */
   handOptions: GuardPoolOptions;
+  /** The registered instrumentation whose config was this hand-guarded pool's defaults, if any: its setConfig() reaches the pool. */
+  defaultsFrom: object | undefined;
   /** >0 while the pool's own query path checks out (pool.query). */
   internalCheckouts: number;
   /** >0 while the pool's own code runs an internal lease's callback (pool.query). */
@@ -108,6 +110,8 @@ export interface ConnectionState {
   sweptLeaseId: number;
   sweptAt: number;
   checkoutSite: Error | undefined;
+  /** The ended lease's checkout site: where a stale holder or a second release got its lease. */
+  previousCheckoutSite: Error | undefined;
   leakReported: boolean;
   /** The lease whose statement was issued last on the connection (0: none, or before any lease). */
   queryLease: number;

@@ -66,6 +66,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     sweptLeaseId: 0,
     sweptAt: 0,
     checkoutSite: undefined,
+    previousCheckoutSite: undefined,
     leakReported: false,
     queryLease: 0,
     statementScoped: false,
@@ -269,10 +270,12 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
   if (transaction.whenSettled === undefined) return;
   const released: ConnectionState = { ...conn, leased: false, owner: undefined, ownerToken: undefined, previousOwner: conn.owner, previousOwnerToken: conn.ownerToken };
   const current = taskFor(conn.pool);
+  // With stacks on, the release is the misuse site: captured now, where the app released.
+  const site = conn.pool.settings.captureStacks ? new Error() : undefined;
   // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
   transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {
-      if (isDirtyRelease(false, state)) report(conn.pool, 'dirty_release', { connection: released, current });
+      if (isDirtyRelease(false, state)) report(conn.pool, 'dirty_release', { connection: released, current, site });
     } catch (fault) {
       diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
     }
@@ -310,6 +313,7 @@ function endLease(conn: ConnectionState): void {
   conn.ownerToken = undefined;
   conn.lastUser = undefined;
   conn.reportedTasks = undefined;
+  conn.previousCheckoutSite = conn.checkoutSite;
   conn.checkoutSite = undefined;
   if (conn.leakReported) {
     conn.leakReported = false;

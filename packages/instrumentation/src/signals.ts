@@ -89,7 +89,9 @@ function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetail
   if (ownerSpanId !== undefined) violation.ownerSpanId = ownerSpanId;
   const currentTraceId = traceIdOf(details.current);
   if (currentTraceId !== undefined) violation.currentTraceId = currentTraceId;
-  const checkoutStack = conn?.checkoutSite?.stack;
+  // A use or release of an ended lease was checked out by that lease, not the current one.
+  const endedLease = kind === 'use_after_release' || kind === 'double_release';
+  const checkoutStack = (endedLease ? conn?.previousCheckoutSite ?? conn?.checkoutSite : conn?.checkoutSite)?.stack;
   if (checkoutStack !== undefined) violation.checkoutStack = withoutOwnFrames(checkoutStack);
   const stack = (details.site ?? new Error()).stack;
   if (stack !== undefined) violation.stack = withoutOwnFrames(stack);
@@ -174,6 +176,9 @@ function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERRO
   });
 }
 
+/** True while an onViolation hook runs (synchronously). */
+let inHook = false;
+
 /**
  * Reports `kind` on `pool`. Returns the error to throw when the kind's level
  * is 'throw'; otherwise undefined. Never throws itself.
@@ -194,7 +199,10 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
     diag.error(`poolguard: failed to emit the signals for ${kind}`, err);
   }
   const hook = pool.settings.onViolation;
-  if (hook !== undefined) {
+  // A violation the hook itself causes while it runs (it queries the pool it watches) is exported
+  // but calls no hook again: each would cause the next, without end.
+  if (hook !== undefined && !inHook) {
+    inHook = true;
     try {
       const returned: unknown = hook(violation);
       // An async hook's rejection would be unhandled, which ends a Node process by default.
@@ -203,6 +211,8 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
       }
     } catch (err) {
       diag.error('poolguard: the onViolation hook threw; the violation was still reported', err);
+    } finally {
+      inHook = false;
     }
   }
   if (pool.settings.reporter === 'pretty') {

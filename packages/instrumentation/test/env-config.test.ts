@@ -38,7 +38,8 @@ describe('configuration from the environment', () => {
     });
   }
 
-  it('reads decimal numbers, and leaves the app\'s own POOLGUARD_* variables alone', () => {
-    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_LEAK_THRESHOLD_MS: ' 1.5e3 ', POOLGUARD_DEMO_DB: 'x', POOLGUARD_DIR: '/tmp', POOLGUARD_M: '1' }), { leakThresholdMs: 1500 });
+  it('reads decimal numbers, and leaves alone the app\'s own POOLGUARD_* variables (more than one or two letters from a known one)', () => {
+    const appOwn = ['POOLGUARD_DEMO_DB', 'POOLGUARD_DIR', 'POOLGUARD_M', 'POOLGUARD_REPORTER_URL', 'POOLGUARD_DETECTORS_FILE', 'POOLGUARD_MODE_OVERRIDE', 'POOLGUARD_STACKS', 'POOLGUARD_POOL', 'POOLGUARD_LEAK', 'POOLGUARD_DOME'];
+    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_LEAK_THRESHOLD_MS: ' 1.5e3 ', ...Object.fromEntries(appOwn.map((name) => [name, 'x'])) }), { leakThresholdMs: 1500 });
   });
 });

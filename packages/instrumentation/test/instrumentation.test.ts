@@ -63,6 +63,14 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [{ kind: 'double_release', pool: '127.0.0.1:3306/test' }] });
   });
 
+  it('setConfig() reaches the pools guarded by hand with the registered config as defaults; what guardPool() named, poolMetrics and checkServerLimit stay', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-by-hand.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+      error: null,
+      outcomes: ['POOLGUARD_USE_AFTER_RELEASE', 'POOLGUARD_USE_AFTER_RELEASE', 'ran'],
+    });
+  });
+
   it('setConfig() reaches the pools the hook guarded already, keeps what guardPool() named, and the constructor refuses per-pool options', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-app.js')], { timeout: 30_000 });
     const { refused, outcomes, seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { refused: string[]; outcomes: string[]; seen: string[] };

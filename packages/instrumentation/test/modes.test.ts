@@ -315,6 +315,34 @@ describe('modes', () => {
     });
   });
 
+  describe('an onViolation hook that uses the pool it watches', () => {
+    it('a violation the hook causes while it runs is exported but calls no hook again', async () => {
+      const name = 'mode-hook-reentry';
+      const calls: string[] = [];
+      const pool: ReturnType<typeof newPool> = guardPool(newPool({ max: 1 }), {
+        name,
+        onViolation: (v) => {
+          calls.push(v.kind);
+          // Records the violation through the same pool: from the task that holds its only client, a nested_checkout.
+          pool.query('SELECT 1').catch(() => undefined);
+        },
+      });
+      try {
+        await runInTask(async () => {
+          const held = await pool.connect();
+          const second = pool.connect(); // nested_checkout: the hook runs, and its pool.query is another
+          held.release();
+          (await second).release();
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(calls, ['nested_checkout'], 'the hook ran once');
+        expectViolations(name, 'nested_checkout', 2);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
   describe('invalid configuration fails fast, naming the option', () => {
     const cases: [string, GuardPoolOptions, RegExp][] = [
       ['mode', { mode: 'loud' as 'report' }, /`mode`.*"loud"/],
@@ -328,6 +356,9 @@ describe('modes', () => {
       ['unknown option', { verbose: true } as GuardPoolOptions, /`verbose`: unknown option$/],
       ['leakThresholdMs (NaN)', { leakThresholdMs: Number.NaN }, /`leakThresholdMs`.*got NaN$/],
       ['checkServerLimit without poolMetrics', { checkServerLimit: true, poolMetrics: false }, /`checkServerLimit`: .*`poolMetrics` is false$/],
+      ['enabled (an instrumentation option)', { enabled: false } as GuardPoolOptions, /`enabled`: an instrumentation option/],
+      ['detectors (an array)', { detectors: [] as unknown as GuardPoolOptions['detectors'] }, /`detectors`: expected an object/],
+      ['misspelt option (closest by length)', { stacks: true } as GuardPoolOptions, /`stacks`: unknown option; did you mean `captureStacks`\?/],
       ['adapter field', { adapter: { library: 'tiny', acquire: ['connect'], relase: ['end'] } } as unknown as GuardPoolOptions, /`adapter\.relase`: unknown option; did you mean `adapter\.release`\?/],
     ];
     it('rejects options that are not an object, naming them', async () => {

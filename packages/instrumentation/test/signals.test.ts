@@ -107,6 +107,35 @@ describe('signals', () => {
       }
     });
 
+    it('with stacks on, a use after release shows the ended lease\'s checkout, and a release judged at a later ReadyForQuery shows the release', async () => {
+      const name = 'sig-stacktrace-ended';
+      const pool = guardPool(newPool({ max: 1 }), { name, captureStacks: true });
+      try {
+        const client = await (async function checkOutEnded() {
+          return pool.connect();
+        })();
+        client.release();
+        await (async function useAfterRelease() {
+          await client.query('SELECT 1');
+        })();
+        const [uar] = expectViolations(name, 'use_after_release', 1);
+        assert.match(String(uar!.attributes['code.stacktrace']), /useAfterRelease[\s\S]*checked out at:[\s\S]*checkOutEnded/);
+        const again = await pool.connect();
+        await again.query('BEGIN');
+        const inFlight = again.query('SELECT pg_sleep(0.05)');
+        (function releaseInFlight() {
+          again.release();
+        })();
+        await inFlight.catch(() => undefined);
+        await waitFor(() => poolViolations(name, 'dirty_release').length > 0, 2000, 'the dirty_release report');
+        const [dirty] = poolViolations(name, 'dirty_release');
+        assert.match(String(dirty!.attributes['code.stacktrace']), /^Error\n[^]*releaseInFlight/);
+        await pool.query('ROLLBACK');
+      } finally {
+        await endPool(pool);
+      }
+    });
+
     it('every kind\'s message ends with its doc link', async () => {
       const name = 'sig-links';
       const seen: Violation[] = [];
