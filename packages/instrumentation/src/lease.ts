@@ -24,7 +24,7 @@ import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
-import { bindToCaller, currentTask, tokenOfOwner, type Task, type TaskToken } from './task';
+import { bindToCaller, currentTask, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -77,6 +77,17 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     (unslotted ??= new WeakMap()).set(connection, state);
   }
   return state;
+}
+
+/**
+ * True when a release of `conn` now comes from its current holder as far as
+ * poolguard can tell: it is leased, and no task evidence says otherwise.
+ */
+export function fromCurrentHolder(conn: ConnectionState): boolean {
+  if (!conn.leased) return false;
+  if (!conn.explicit || conn.owner === undefined) return true;
+  const current = taskActingOn(conn);
+  return current === undefined || sameTaskAsOwner(current, conn.owner, conn.ownerToken);
 }
 
 /** Whether `pool` counts task tokens: with `taskTracking: false`, a trace only. */

@@ -104,6 +104,98 @@ describe('releases and uses from a pg socket callback belong to the lease holder
     });
   }
 
+  it('a \'notification\' listener whose promise releases the client later acts for the task that added it', async () => {
+    const name = 'socket-notification-then';
+    const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
+    const notifier = new pg.Client(pgConfig());
+    await notifier.connect();
+    try {
+      await openedByTaskA(pool);
+      const channel = `poolguard_socket_then_${process.pid}`;
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await client.query(`LISTEN ${channel}`);
+        const released = gate();
+        client.once('notification', () => {
+          client.query(`UNLISTEN ${channel}`).then(() => {
+            client.release();
+            released.open();
+          });
+        });
+        await notifier.query(`NOTIFY ${channel}`);
+        await released.promise;
+      });
+      await nextTaskGetsTheConnection(pool);
+      expectSilent(name);
+    } finally {
+      await notifier.end();
+      await endPool(pool);
+    }
+  });
+
+  it('a \'notification\' listener an earlier holder left behind is that stale holder\'s: its release is foreign_release, not passed on', async () => {
+    const name = 'socket-notification-stale';
+    const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
+    const notifier = new pg.Client(pgConfig());
+    await notifier.connect();
+    const channel = `poolguard_socket_stale_${process.pid}`;
+    try {
+      const leftBehind = gate();
+      const bHolds = gate();
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await client.query(`LISTEN ${channel}`);
+        client.once('notification', () => {
+          client.release(); // a release of a lease that ended long ago
+          leftBehind.open();
+        });
+        client.release(); // still listening, on a connection the pool lends again
+      });
+      await runInTask(async () => {
+        const client = await pool.connect();
+        bHolds.open();
+        await notifier.query(`NOTIFY ${channel}`);
+        await leftBehind.promise;
+        assert.equal(pool.idleCount, 0, 'B still holds its lease');
+        await client.query(`UNLISTEN ${channel}`);
+        client.release();
+      });
+      await bHolds.promise;
+      expectViolations(name, 'foreign_release', 1);
+    } finally {
+      await notifier.end();
+      await endPool(pool);
+    }
+  });
+
+  it('a stale holder\'s query callback that releases again after another task got the client is foreign_release, not passed on', async () => {
+    const name = 'socket-stale-callback';
+    const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
+    try {
+      const aDone = gate();
+      const a = runInTask(async () => {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+        // A use after release of the idle client, whose callback, once B holds it, releases once more.
+        client.query('SELECT pg_sleep(0.1)', () => {
+          client.release();
+          aDone.open();
+        });
+      });
+      await runInTask(async () => {
+        const client = await pool.connect();
+        await aDone.promise;
+        assert.equal(pool.idleCount, 0, 'B still holds its lease');
+        client.release();
+      });
+      await a;
+      expectViolations(name, 'foreign_release', 1, { others: ['use_after_release'] });
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('an \'error\' listener that releases the client the server ended (release(err)) frees its slot', async () => {
     const name = 'socket-error-listener';
     const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });

@@ -58,7 +58,7 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         const internalCall = state.internalCallbacks > 0;
         try {
           checkUse(conn, viaLease(), inFlight, false, transaction, internalCall);
-          bindable = conn.explicit && conn.leased && !internalCall;
+          bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
         } catch (err) {
           // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
           if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
@@ -122,7 +122,7 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       try {
         // Not a statement: never concurrent_query (mysql2 queues it), but use after release and cross-task use count.
         checkUse(conn, viaLease(), 0, false, transaction, internalCall);
-        bindable = conn.explicit && conn.leased && !internalCall;
+        bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
       } catch (err) {
         if (err instanceof PoolGuardError) {
           refuseCall(err, (command as { onResult?: unknown }).onResult, false);

@@ -12,6 +12,7 @@ import { viaLease } from '../lease-handle';
 import type { PoolEndpoint, TransactionState } from '../types';
 import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
 import { dispatchFor } from '../socket-dispatch';
+import { bindClientListeners } from './pg-listeners';
 import { guardMysql2Use } from './mysql2-use';
 
 export interface PgClientLike {
@@ -144,6 +145,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
   const conn = connectionStateOf(client);
   const socketSide = client.connection as { emit?: unknown } | null | undefined;
   if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn), socketSide);
+  bindClientListeners(wrap);
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
     const conn = connectionStateOf(client);
     let bindable = false;
@@ -153,7 +155,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
         checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
         // pg runs a query's callback and emits its events from the socket's handler, in the context of the
         // task that opened the connection: they are bound to the caller's (asked only when there are some).
-        bindable = conn.explicit && conn.leased && !internalCall;
+        bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
         else if (bindable) config = withBoundCallback(config);

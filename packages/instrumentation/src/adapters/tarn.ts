@@ -8,7 +8,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
-import { connectionStateOf } from '../lease';
+import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
@@ -119,8 +119,11 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {
     if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
     const conn = connectionStateOf(resource);
-    // knex's own second release: passed on as it is, unless tarn lent the connection again meanwhile (it would free that lease).
-    if (conn?.leased === false && releasedByKnexRunner()) return lentToNext(this, conn) ? false : next(this).call(this, resource);
+    // knex's own second release (its runner's, not the app's): passed on while nobody holds the connection,
+    // where tarn refuses it as knex expects; refused in silence once tarn lent it again (it would free that lease).
+    if (conn !== undefined && !fromCurrentHolder(conn) && releasedByKnexRunner()) {
+      return conn.leased || lentToNext(this, conn) ? false : next(this).call(this, resource);
+    }
     const { verdict, raw } = leaseReturned(resource, false, transaction);
     if (!verdict.pass) {
       if (verdict.error !== undefined) throw verdict.error;

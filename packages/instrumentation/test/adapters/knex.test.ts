@@ -252,6 +252,38 @@ describe('tarn adapter (knex with mysql2)', () => {
       await endKnex(knex);
     }
   });
+
+  for (const mode of ['report', 'throw'] as const) {
+    it(`streams that fail or stop early, whose connections knex releases twice, the second time after another lease began, are silent (${mode} mode)`, async () => {
+      const { host, port, user, password, database } = mysqlConfig();
+      const name = `kx-mysql2-streams-${mode}`;
+      const knex = guardPool(knexFactory({ client: 'mysql2', connection: { host, port, user, password, database }, pool: { min: 0, max: 2 } }), { name, mode });
+      const uncaught: unknown[] = [];
+      const onUncaught = (err: unknown) => uncaught.push(err);
+      process.prependListener('uncaughtException', onUncaught);
+      try {
+        await Promise.all([knex.raw('SELECT 1'), knex.raw('SELECT 1')]);
+        // A stream that fails (handled), then one the app stops early: knex releases each connection twice.
+        await runInTask(async () => {
+          await assert.rejects(async () => {
+            for await (const _row of knex.raw('SELECT nosuchcolumn FROM nosuchtable').stream()) void _row;
+          }, /nosuchtable/);
+        });
+        await runInTask(async () => {
+          let rows = 0;
+          for await (const _row of knex.raw('SELECT seq FROM seq_1_to_1000').stream()) if (++rows === 2) break;
+          assert.equal(rows, 2);
+        });
+        await runInTask(() => knex.raw('SELECT 1'));
+        await sleep(50);
+        assert.deepEqual(uncaught, []);
+        expectSilent(name);
+      } finally {
+        process.removeListener('uncaughtException', onUncaught);
+        await endKnex(knex);
+      }
+    });
+  }
 });
 
 describe('tarn adapter (a pool of plain objects)', () => {
