@@ -11,19 +11,23 @@ import { viaLease } from '../lease-handle';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
+import { isMultiStatement, openAfterStatement, transactionOpenAfter } from '../sql-statements';
 import type { Mysql2ConnectionLike } from './resources';
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
-const TRANSACTION_START = /^\s*(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
-const TRANSACTION_END = /^\s*(?:COMMIT|ROLLBACK)\b(?!\s+TO\b)/i;
 
-/** Follows transaction statements on one connection (MySQL keeps no status on the client). */
+/**
+ * Follows transaction statements on one connection (MySQL keeps no status on
+ * the client): a single statement by its first letters, a text of several
+ * statement by statement.
+ */
 export function nextTransactionState(sql: string | undefined, open: boolean): boolean {
   if (sql === undefined) return open;
+  if (isMultiStatement(sql)) return transactionOpenAfter(sql, open);
   const first = sql.trimStart().charCodeAt(0) | 0x20;
-  if (first === 0x62 /* b */ || first === 0x73 /* s */) return TRANSACTION_START.test(sql) ? true : open;
-  if (first === 0x63 /* c */ || first === 0x72 /* r */) return TRANSACTION_END.test(sql) ? false : open;
-  return open;
+  // b(egin), s(tart), c(ommit), r(ollback): only these can change it.
+  if (first !== 0x62 && first !== 0x73 && first !== 0x63 && first !== 0x72) return open;
+  return openAfterStatement(sql, open);
 }
 
 /**
@@ -74,21 +78,28 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
           inFlight--;
         }
       };
+      /** The statement's callback, bound to the caller: it ends the statement and reads the server's status. */
+      const settling = (callback: AnyFunction) => function (this: unknown, err: unknown, result: unknown) {
+        finish();
+        // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
+        // are not (DDL commits implicitly, a failed BEGIN opens nothing).
+        const status = serverStatusOf(result);
+        if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
+        return callback.apply(this, arguments as unknown as unknown[]);
+      };
       let withCallback = false;
       for (let i = args.length - 1; i >= 0; i--) {
         if (typeof args[i] === 'function') {
           withCallback = true;
-          const callback = bindCallback(args[i] as AnyFunction, bindable);
-          args[i] = function (this: unknown, err: unknown, result: unknown) {
-            finish();
-            // An OK packet carries the server's status: SERVER_STATUS_IN_TRANS is exact where statements
-            // are not (DDL commits implicitly, a failed BEGIN opens nothing).
-            const status = serverStatusOf(result);
-            if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
-            return callback.apply(this, arguments as unknown as unknown[]);
-          };
+          args[i] = settling(bindCallback(args[i] as AnyFunction, bindable));
           break;
         }
+      }
+      // A Query command that carries its callback (mysql2's pool.query passes one): read its result the same way.
+      const commandCallback = !withCallback && sql !== null && typeof sql === 'object' ? (sql as { onResult?: unknown }).onResult : undefined;
+      if (typeof commandCallback === 'function') {
+        withCallback = true;
+        (sql as { onResult: unknown }).onResult = settling(bindCallback(commandCallback as AnyFunction, bindable));
       }
       inFlight++;
       inStatement++;

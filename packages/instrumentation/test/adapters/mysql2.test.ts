@@ -319,6 +319,17 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'ROLLBACK');
       expectViolations('my-top-whole', 'transaction_on_pool', 1, { leaseId: null });
     }));
+
+    it('after a whole transaction through pool.query, or one sent as one text on a client, the next borrower\'s release is clean', () => withPool('my-whole-next', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
+      await query(pool, 'START TRANSACTION; SELECT 1; COMMIT');
+      const next = await getConnection(pool);
+      await query(next, 'SELECT 1');
+      next.release();
+      const conn = await getConnection(pool);
+      await query(conn, 'START TRANSACTION; SELECT 1; COMMIT; SELECT 2');
+      conn.release();
+      expectSilent('my-whole-next');
+    }));
   });
 
   describe('cross_task_use', () => {

@@ -98,6 +98,10 @@ describe('transaction_on_pool', () => {
       'BEGIN; SAVEPOINT s; ROLLBACK TO s',
       'BEGIN; COMMIT AND CHAIN',
       'BEGIN; COMMIT; BEGIN',
+      'BEGIN; SAVEPOINT s; ROLLBACK WORK TO SAVEPOINT s',
+      'BEGIN; SELECT 1; /* outer /* nested */ COMMIT */',
+      'SELECT 1; BEGIN; SELECT 2',
+      'SET search_path TO public; BEGIN; SELECT 1',
     ];
     try {
       for (const text of texts) {

@@ -1,0 +1,96 @@
+/*
+ * What poolguard reads of SQL text: the transaction statements among a
+ * text's statements (BEGIN, START TRANSACTION; COMMIT, ROLLBACK, END, ABORT),
+ * split at semicolons outside literals, quoted identifiers, dollar quotes and
+ * comments (PostgreSQL's block comments nest). Nothing of it ever reaches
+ * telemetry.
+ */
+
+export const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
+// MariaDB's `BEGIN NOT ATOMIC … END` is a compound statement, not a transaction.
+export const TRANSACTION_START = /^(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
+// COMMIT/ROLLBACK/END/ABORT close a transaction, unless `… AND CHAIN` opens the next one at
+// once, or `ROLLBACK [WORK|TRANSACTION] TO` only unwinds to a savepoint.
+const TRANSACTION_CLOSE = /^(?:COMMIT|ROLLBACK|END|ABORT)\b(?!(?:\s+(?:WORK|TRANSACTION))?\s+TO\b)(?![^;]*\bAND\s+CHAIN\b)/i;
+
+/** True when `sql` holds more than one statement (a `;` before its last non-blank character). */
+export function isMultiStatement(sql: string): boolean {
+  const at = sql.indexOf(';');
+  return at >= 0 && at < sql.trimEnd().length - 1;
+}
+
+/** The transaction state after one statement, from `open` before it. */
+export function openAfterStatement(statement: string, open: boolean): boolean {
+  const text = withoutLeadingComments(statement);
+  if (TRANSACTION_START.test(text)) return true;
+  return TRANSACTION_CLOSE.test(text) ? false : open;
+}
+
+/** The transaction state after `sql`'s statements, from `open` before them. */
+export function transactionOpenAfter(sql: string, open = false): boolean {
+  for (const statement of statements(sql)) open = openAfterStatement(statement, open);
+  return open;
+}
+
+const DOLLAR_TAG = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/;
+
+/** The end of the block comment that opens at `from` (`/*`), nested ones included. */
+function blockCommentEnd(sql: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < sql.length - 1; i++) {
+    if (sql[i] === '/' && sql[i + 1] === '*') {
+      depth++;
+      i++;
+    } else if (sql[i] === '*' && sql[i + 1] === '/') {
+      depth--;
+      i++;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return sql.length;
+}
+
+/** `statement` from its first keyword: leading whitespace and comments (nested block comments too) left out. */
+function withoutLeadingComments(statement: string): string {
+  let i = 0;
+  for (;;) {
+    while (i < statement.length && statement.charCodeAt(i) <= 0x20) i++;
+    if (statement.startsWith('--', i)) {
+      const end = statement.indexOf('\n', i);
+      if (end < 0) return '';
+      i = end + 1;
+    } else if (statement.startsWith('/*', i)) {
+      i = blockCommentEnd(statement, i);
+    } else {
+      return statement.slice(i);
+    }
+  }
+}
+
+/** The statements of `sql`, split at semicolons that are not inside a literal, identifier or comment. */
+export function* statements(sql: string): Generator<string> {
+  let start = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i]!;
+    if (char === ';') {
+      yield sql.slice(start, i);
+      start = ++i;
+    } else if (char === "'" || char === '"' || char === '`') {
+      const end = sql.indexOf(char, i + 1);
+      i = end < 0 ? sql.length : end + 1; // a doubled quote is two literals back to back: same split
+    } else if (char === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (char === '/' && sql[i + 1] === '*') {
+      i = blockCommentEnd(sql, i);
+    } else if (char === '$' && DOLLAR_TAG.test(sql.slice(i, i + 64))) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 64))![0];
+      const end = sql.indexOf(tag, i + tag.length);
+      i = end < 0 ? sql.length : end + tag.length;
+    } else {
+      i++;
+    }
+  }
+  yield sql.slice(start);
+}
