@@ -10,6 +10,8 @@
  * (`rawOfHandle`).
  */
 
+import { connectionStateOf } from './lease';
+
 const RAW = Symbol('poolguard.handle.raw');
 const LEASE = Symbol('poolguard.handle.lease');
 
@@ -20,6 +22,23 @@ let activeLease: number | undefined;
 /** The lease id of the handle whose method is running now, if any. */
 export function viaLease(): number | undefined {
   return activeLease;
+}
+
+/** Runs `fn` with no handle's method in scope: an app callback a pool calls from inside another lease's release. */
+export function outsideHandles<T>(fn: () => T): T {
+  const outer = activeLease;
+  activeLease = undefined;
+  try {
+    return fn();
+  } finally {
+    activeLease = outer;
+  }
+}
+
+/** True when lease `leaseId` of `connection` has ended. */
+function ended(connection: object, leaseId: number): boolean {
+  const conn = connectionStateOf(connection);
+  return conn !== undefined && (conn.leaseId !== leaseId || !conn.leased);
 }
 
 export function rawOfHandle(value: object): object | undefined {
@@ -92,7 +111,9 @@ function throughLease(target: object, method: unknown, leaseId: number): (...arg
   const fn = method as (...args: unknown[]) => unknown;
   const bound: Bound = function throughLease(this: unknown) {
     const outer = activeLease;
-    activeLease = leaseId;
+    // A stale handle's method that calls the current borrower's (a patch the next borrower installed
+    // on the connection, as node-postgres' getClient() does) still runs as the stale lease.
+    activeLease = outer !== undefined && outer !== leaseId && ended(target, outer) ? outer : leaseId;
     try {
       return fn.apply(target, arguments as unknown as unknown[]);
     } finally {

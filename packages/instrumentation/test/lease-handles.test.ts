@@ -100,6 +100,20 @@ describe('lease handles', () => {
       }
       assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1);
       expectSilent(name);
+      // A stale handle's release, while the next borrower's getClient() patches sit on the connection,
+      // still runs as the stale lease: foreign_release, and the next borrower keeps its lease.
+      const stale = await runInTask(async () => {
+        const client = await getClient();
+        client.release();
+        return client;
+      });
+      await runInTask(async () => {
+        const client = await getClient();
+        assert.throws(() => stale.release(), (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_FOREIGN_RELEASE');
+        assert.equal(pool.idleCount, 0, 'the next borrower keeps its lease');
+        client.release();
+      });
+      expectViolations(name, 'foreign_release', 1);
     } finally {
       await endPool(pool);
     }

@@ -13,7 +13,7 @@
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
-import { createLeaseHandle, viaLease } from '../lease-handle';
+import { createLeaseHandle, outsideHandles, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
@@ -265,7 +265,8 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
       return connectNext.call(this, (err: unknown, client: PgPoolClient | undefined, done: unknown) => {
         if (checkoutFailed(err, client)) return user(err, client, done);
         const handed = claimSafely(client!, request);
-        if (request.explicit) return user(err, handed, handed === client ? done : handed.release);
+        // pg-pool may call this from inside the previous holder's release, through its handle: the waiter's code is its own.
+        if (request.explicit) return outsideHandles(() => user(err, handed, handed === client ? done : handed.release));
         state.internalCallbacks++;
         try {
           return user(err, client, done);
