@@ -314,6 +314,9 @@ describe('signals', () => {
     assert.equal(endpointOf({ connectionString: 'postgres:///orders?host=10.1.2.3&user=u' }), '10.1.2.3:5432/orders');
     assert.equal(endpointOf({ connectionString: 'postgres://u@10.1.2.3/orders', port: 6543 }), '10.1.2.3:6543/orders');
     assert.equal(endpointOf({ host: '10.1.2.3', port: '6543', database: 'orders' }), '10.1.2.3:6543/orders');
+    assert.equal(endpointOf({ connectionString: 'postgres://u@/orders?host=10.1.2.3&port=6543' }), '10.1.2.3:6543/orders', 'an empty host, named by ?host=');
+    assert.equal(endpointOf({ connectionString: 'socket://u@/var/run/postgresql?db=orders' }), '/var/run/postgresql:5432/orders');
+    assert.equal(endpointOf({ connectionString: 'postgres://u@%2Fvar%2Frun%2Fpostgresql/orders' }), '/var/run/postgresql:5432/orders');
   });
 
   describe('pool metrics', () => {

@@ -53,6 +53,18 @@ export function pgStats(pool: PgPoolLike): PoolStats {
   return { idle, used: total - idle, pending: pool._pendingQueue.length, max: pool.options.max, min: pool.options.min, idleMax: pool.options.max };
 }
 
+/** A connection string as a URL; one with an empty host and a user (`postgres://u@/db?host=…`), which URL refuses, too. */
+function connectionUrl(connectionString: string): URL {
+  try {
+    return new URL(connectionString);
+  } catch (err) {
+    if (!connectionString.includes('@/')) throw err;
+    const url = new URL(connectionString.replace('@/', '@placeholder/'));
+    url.hostname = '';
+    return url;
+  }
+}
+
 export function pgEndpoint(pool: PgPoolLike): PoolEndpoint {
   const { options } = pool;
   let address = options.host;
@@ -63,10 +75,16 @@ export function pgEndpoint(pool: PgPoolLike): PoolEndpoint {
     try {
       // As pg reads it: what the connection string names wins over the separate options, and
       // `?host=` names the host when the authority does not.
-      const url = new URL(options.connectionString);
-      address = url.searchParams.get('host') || url.hostname || address;
-      port = url.port === '' ? port : Number(url.port);
-      namespace = decodeURIComponent(url.pathname.slice(1)) || namespace;
+      const url = connectionUrl(options.connectionString);
+      if (url.protocol === 'socket:') {
+        // socket://user@/var/run/postgresql?db=name: the socket directory is the address.
+        address = decodeURIComponent(url.pathname) || address;
+        namespace = url.searchParams.get('db') || namespace;
+      } else {
+        address = url.searchParams.get('host') || decodeURIComponent(url.hostname) || address;
+        namespace = decodeURIComponent(url.pathname.slice(1)) || namespace;
+      }
+      port = url.searchParams.get('port') ? Number(url.searchParams.get('port')) : url.port === '' ? port : Number(url.port);
       user = decodeURIComponent(url.username) || user;
     } catch {
       // Not a URL (a key=value string): fall back to the environment below.

@@ -77,19 +77,27 @@ function withBoundCallback(config: unknown): unknown {
 }
 
 /**
- * pg-cursor's read(rows, cb) and close(cb) call back from the socket, or from
- * a setImmediate scheduled there: their callbacks are bound to the caller's,
- * like a query's. Other Submittables (a stream's read(size)) take none.
+ * pg-cursor's read(rows, cb) and close(cb) write to the connection directly,
+ * and call back from the socket, or from a setImmediate scheduled there: each
+ * is a use of the lease (checked like a query: a read after release is
+ * use_after_release), and its callback is bound to the caller's, like a
+ * query's. A stream's read(size) takes no callback and is left alone.
  */
-function bindCursorCallbacks(cursor: object): void {
+function guardCursor(cursor: object, use: () => void, bindable: boolean): void {
+  if (typeof (cursor as { read?: unknown }).read !== 'function' || typeof (cursor as { close?: unknown }).close !== 'function') return;
   for (const name of ['read', 'close']) {
-    const method = (cursor as Record<string, unknown>)[name];
-    if (typeof method !== 'function') continue;
+    const method = (cursor as Record<string, AnyFunction>)[name]!;
     Object.defineProperty(cursor, name, {
-      value: function withBoundCallback(this: unknown, ...args: unknown[]) {
+      value: function cursorUse(this: unknown, ...args: unknown[]) {
         const last = args.length - 1;
-        if (typeof args[last] === 'function') args[last] = bindCallback(args[last] as AnyFunction, true);
-        return (method as AnyFunction).apply(this, args);
+        try {
+          use();
+        } catch (err) {
+          if (err instanceof PoolGuardError) return refuseCall(err, args[last], typeof args[last] !== 'function');
+          internalFault(err);
+        }
+        if (typeof args[last] === 'function') args[last] = bindCallback(args[last] as AnyFunction, bindable);
+        return method.apply(this, args);
       },
       writable: true,
       configurable: true,
@@ -166,9 +174,12 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
       }
     }
     const result = next(this).call(this, config, values, callback);
-    if (bindable && result === config) {
-      bindEmitter(result, true);
-      bindCursorCallbacks(result);
+    if (result === config && isSubmittable(config)) {
+      if (bindable) bindEmitter(result, true);
+      guardCursor(result as object, () => {
+        const now = connectionStateOf(client);
+        if (now !== undefined) checkUse(now, viaLease(), 0, false, transaction, state.internalCallbacks > 0);
+      }, bindable);
     }
     return result;
   });

@@ -8,6 +8,10 @@ import type pg from 'pg';
 import { guardPool, runInTask } from '../../src';
 import { finishedSpans, inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
+
+// pg-cursor ships no types; the part used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Cursor = require('pg-cursor') as new (text: string) => pg.Submittable & { read(rows: number): Promise<unknown[]> };
 import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
 
 describe('use_after_release', () => {
@@ -256,6 +260,37 @@ describe('use_after_release', () => {
       await endPool(pool);
     }
   });
+
+  for (const mode of ['report', 'throw'] as const) {
+    it(`a pg-cursor read after its client was released and lent to another task is use_after_release (${mode} mode)`, async () => {
+      const name = `uar-cursor-${mode}`;
+      const pool = guardPool(newPool({ max: 1 }), { name, mode, taskTracking: true });
+      try {
+        const handedOn = gate();
+        const readAgain = gate();
+        const a = runInTask(async () => {
+          const client = await pool.connect();
+          const cursor = client.query(new Cursor('SELECT generate_series(1, 10) AS n'));
+          assert.equal((await cursor.read(2)).length, 2);
+          client.release(); // the cursor is left open
+          await handedOn.promise;
+          if (mode === 'throw') await assert.rejects(cursor.read(2), (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_USE_AFTER_RELEASE');
+          else await cursor.read(2);
+          readAgain.open();
+        });
+        await runInTask(async () => {
+          const client = await pool.connect();
+          handedOn.open();
+          await readAgain.promise;
+          client.release(true); // the portal A left open makes the connection unfit for reuse
+        });
+        await a;
+        expectViolations(name, 'use_after_release', 1);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  }
 
   it('a client released with no later use is silent', async () => {
     const name = 'uar-clean';
