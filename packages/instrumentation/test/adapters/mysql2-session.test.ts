@@ -9,20 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2';
-import { guardPool, runInTask } from '../../src';
+import { runInTask } from '../../src';
 import { collectMetric, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { sleep } from '../helpers/pg';
-import { cb, endMysqlPool, getConnection, newMysqlPool, occupancy, query } from '../helpers/mysql';
+import { cb, getConnection, occupancy, query, withGuardedMysqlPool } from '../helpers/mysql';
 import { expectSilent, expectViolations, gate } from '../helpers/violations';
-
-async function withPool(name: string, options: Parameters<typeof guardPool>[1], extra: mysql.PoolOptions, body: (pool: mysql.Pool) => Promise<void>): Promise<void> {
-  const pool = guardPool(newMysqlPool(extra), { name, ...options });
-  try {
-    await body(pool);
-  } finally {
-    await endMysqlPool(pool);
-  }
-}
 
 /** One task: checks out, runs `first` on the connection, then a query, and releases in the query's callback. */
 function job(pool: mysql.Pool, first: (conn: mysql.PoolConnection, next: () => void) => void): Promise<void> {
@@ -62,7 +53,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
 
   for (const mode of ['report', 'throw'] as const) {
     for (const [command, first] of SESSION_COMMANDS) {
-      it(`a release from the callback of ${command}() is the caller's (${mode} mode): silent, and the next task gets the connection`, () => withPool(`my-session-${command}-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
+      it(`a release from the callback of ${command}() is the caller's (${mode} mode): silent, and the next task gets the connection`, () => withGuardedMysqlPool(`my-session-${command}-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
         await job(pool, (_conn, next) => next()); // another task opens the connection
         await within(job(pool, first), 3000, `the ${command} job`);
         await within(job(pool, (_conn, next) => next()), 3000, 'the next job');
@@ -72,7 +63,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     }
   }
 
-  it('a ping on a connection released and lent to another task is use_after_release', () => withPool('my-session-ping-uar', {}, { connectionLimit: 1 }, async (pool) => {
+  it('a ping on a connection released and lent to another task is use_after_release', () => withGuardedMysqlPool('my-session-ping-uar', {}, { connectionLimit: 1 }, async (pool) => {
     const released = gate();
     const otherHolds = gate();
     const pinged = gate();
@@ -95,7 +86,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     expectViolations('my-session-ping-uar', 'use_after_release', 1);
   }));
 
-  it('the idle reaper destroying idle connections is the pool\'s own: silent', () => withPool('my-session-reaper', { mode: 'throw' }, { connectionLimit: 3, maxIdle: 1, idleTimeout: 100 }, async (pool) => {
+  it('the idle reaper destroying idle connections is the pool\'s own: silent', () => withGuardedMysqlPool('my-session-reaper', { mode: 'throw' }, { connectionLimit: 3, maxIdle: 1, idleTimeout: 100 }, async (pool) => {
     const conns = await Promise.all([getConnection(pool), getConnection(pool), getConnection(pool)]);
     await Promise.all(conns.map((conn) => query(conn, 'SELECT 1')));
     for (const conn of conns) conn.release();
@@ -106,7 +97,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
   }));
 
   for (const mode of ['report', 'throw'] as const) {
-    it(`pool.execute() hitting a read-only error: mysql2 destroys, then releases, its own lease (${mode} mode): silent, one callback`, () => withPool(`my-session-read-only-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
+    it(`pool.execute() hitting a read-only error: mysql2 destroys, then releases, its own lease (${mode} mode): silent, one callback`, () => withGuardedMysqlPool(`my-session-read-only-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
       await query(pool, 'CREATE TABLE IF NOT EXISTS poolguard_read_only (id INT) ENGINE=InnoDB');
       await query(pool, 'SET SESSION TRANSACTION READ ONLY'); // the pool's one connection
       const errors: unknown[] = [];
@@ -123,7 +114,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     }));
   }
 
-  it('waitForConnections: false — a task asking for a second connection from a full pool waits for nothing: no nested_checkout, mysql2\'s own error', () => withPool('my-session-no-wait', { mode: 'throw' }, { connectionLimit: 1, waitForConnections: false }, async (pool) => {
+  it('waitForConnections: false — a task asking for a second connection from a full pool waits for nothing: no nested_checkout, mysql2\'s own error', () => withGuardedMysqlPool('my-session-no-wait', { mode: 'throw' }, { connectionLimit: 1, waitForConnections: false }, async (pool) => {
     await runInTask(async () => {
       const held = await getConnection(pool);
       await assert.rejects(getConnection(pool), /No connections available/);
@@ -132,14 +123,14 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     expectSilent('my-session-no-wait');
   }));
 
-  it('connectionLimit: 0 (no limit in mysql2) exports no db.client.connection.max', () => withPool('my-session-unlimited', {}, { connectionLimit: 0 }, async (pool) => {
+  it('connectionLimit: 0 (no limit in mysql2) exports no db.client.connection.max', () => withGuardedMysqlPool('my-session-unlimited', {}, { connectionLimit: 0 }, async (pool) => {
     const conns = await Promise.all([getConnection(pool), getConnection(pool)]);
     const max = (await collectMetric('db.client.connection.max')).flatMap((m) => m.dataPoints as { value: unknown; attributes: Record<string, unknown> }[]).filter((p) => p.attributes['db.client.connection.pool.name'] === 'my-session-unlimited');
     assert.deepEqual(max.map((p) => p.value), [], 'no max of 0 beside 2 used connections');
     for (const conn of conns) conn.release();
   }));
 
-  it('reset() ends the session\'s transaction: a release after it is silent, and so is the next borrower\'s', () => withPool('my-session-reset', {}, { connectionLimit: 1 }, async (pool) => {
+  it('reset() ends the session\'s transaction: a release after it is silent, and so is the next borrower\'s', () => withGuardedMysqlPool('my-session-reset', {}, { connectionLimit: 1 }, async (pool) => {
     const conn = await getConnection(pool);
     await query(conn, 'START TRANSACTION');
     await cb((done) => (conn as unknown as { reset(d: typeof done): void }).reset(done));
@@ -150,7 +141,7 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     expectSilent('my-session-reset');
   }));
 
-  it('resetOnRelease: a release inside a transaction is reported once; the next borrower, whose session the pool reset, is not', () => withPool('my-session-reset-on-release', {}, { connectionLimit: 1, resetOnRelease: true } as mysql.PoolOptions, async (pool) => {
+  it('resetOnRelease: a release inside a transaction is reported once; the next borrower, whose session the pool reset, is not', () => withGuardedMysqlPool('my-session-reset-on-release', {}, { connectionLimit: 1, resetOnRelease: true } as mysql.PoolOptions, async (pool) => {
     const conn = await getConnection(pool);
     await query(conn, 'START TRANSACTION');
     conn.release();

@@ -10,30 +10,20 @@
  */
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2';
-import { adoptLease, guardPool, runInTask } from '../../src';
+import { adoptLease, runInTask } from '../../src';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { sleep } from '../helpers/pg';
-import { cb, endMysqlPool, getConnection, newMysqlPool, occupancy, query } from '../helpers/mysql';
+import { cb, getConnection, occupancy, query, withGuardedMysqlPool } from '../helpers/mysql';
 import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
 
 const THRESHOLD = 200;
-
-/** A guarded callback-API pool named `name`, ended after `body`. */
-async function withPool(name: string, options: Parameters<typeof guardPool>[1], extra: mysql.PoolOptions, body: (pool: mysql.Pool) => Promise<void>): Promise<void> {
-  const pool = guardPool(newMysqlPool(extra), { name, ...options });
-  try {
-    await body(pool);
-  } finally {
-    await endMysqlPool(pool);
-  }
-}
 
 describe('mysql2 adapter (callback API)', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
 
   describe('use_after_release', () => {
-    it('reports query() and execute() on a released connection', () => withPool('my-uar', {}, {}, async (pool) => {
+    it('reports query() and execute() on a released connection', () => withGuardedMysqlPool('my-uar', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'SELECT 1');
       conn.release();
@@ -43,7 +33,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(await violationCount('my-uar', 'use_after_release'), 2);
     }));
 
-    it('a connection used only inside its lease, over many leases, is silent', () => withPool('my-uar-clean', {}, { connectionLimit: 1 }, async (pool) => {
+    it('a connection used only inside its lease, over many leases, is silent', () => withGuardedMysqlPool('my-uar-clean', {}, { connectionLimit: 1 }, async (pool) => {
       for (let i = 0; i < 4; i++) {
         const conn = await getConnection(pool);
         assert.deepEqual(await query(conn, 'SELECT ? AS n', [i]), [{ n: i }]);
@@ -52,7 +42,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-uar-clean');
     }));
 
-    it('pool.releaseConnection(conn) is a release: a later use is reported', () => withPool('my-uar-releaseConnection', {}, {}, async (pool) => {
+    it('pool.releaseConnection(conn) is a release: a later use is reported', () => withGuardedMysqlPool('my-uar-releaseConnection', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       pool.releaseConnection(conn);
       assert.equal(occupancy(pool).free, 1, 'mysql2 took it back');
@@ -62,7 +52,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('double_release', () => {
-    it('reports release() twice, which mysql2 itself ignores, and the pool stays intact', () => withPool('my-dr', {}, {}, async (pool) => {
+    it('reports release() twice, which mysql2 itself ignores, and the pool stays intact', () => withGuardedMysqlPool('my-dr', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       conn.release();
       assert.doesNotThrow(() => conn.release());
@@ -72,7 +62,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.deepEqual(await query(pool, 'SELECT 1 AS one'), [{ one: 1 }]);
     }));
 
-    it('does not pass release() on after pool.releaseConnection(conn): mysql2 would list the connection as free twice', () => withPool('my-dr-releaseConnection', {}, {}, async (pool) => {
+    it('does not pass release() on after pool.releaseConnection(conn): mysql2 would list the connection as free twice', () => withGuardedMysqlPool('my-dr-releaseConnection', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       pool.releaseConnection(conn);
       conn.release();
@@ -84,7 +74,7 @@ describe('mysql2 adapter (callback API)', () => {
       b.release();
     }));
 
-    it('reports destroy() then release(), and release() then destroy()', () => withPool('my-dr-destroy', {}, {}, async (pool) => {
+    it('reports destroy() then release(), and release() then destroy()', () => withGuardedMysqlPool('my-dr-destroy', {}, {}, async (pool) => {
       const a = await getConnection(pool);
       a.destroy();
       a.release();
@@ -94,14 +84,14 @@ describe('mysql2 adapter (callback API)', () => {
       expectViolations('my-dr-destroy', 'double_release', 2);
     }));
 
-    it('reports releaseConnection(conn) followed by conn.release()', () => withPool('my-dr-mixed', {}, {}, async (pool) => {
+    it('reports releaseConnection(conn) followed by conn.release()', () => withGuardedMysqlPool('my-dr-mixed', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       pool.releaseConnection(conn);
       conn.release();
       expectViolations('my-dr-mixed', 'double_release', 1);
     }));
 
-    it('one release or destroy per lease is silent', () => withPool('my-dr-clean', {}, { connectionLimit: 1 }, async (pool) => {
+    it('one release or destroy per lease is silent', () => withGuardedMysqlPool('my-dr-clean', {}, { connectionLimit: 1 }, async (pool) => {
       for (let i = 0; i < 4; i++) {
         const conn = await getConnection(pool);
         if (i === 1) conn.destroy();
@@ -113,7 +103,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('foreign_release', () => {
-    it('the previous owner task releasing again is reported and not passed on', () => withPool('my-fr-stale', {}, { connectionLimit: 1 }, async (pool) => {
+    it('the previous owner task releasing again is reported and not passed on', () => withGuardedMysqlPool('my-fr-stale', {}, { connectionLimit: 1 }, async (pool) => {
       const aReleased = gate<mysql.PoolConnection>();
       const bHolds = gate();
       const aDone = gate();
@@ -140,14 +130,14 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(occupancy(pool).free, 1);
     }));
 
-    it('a known task that never held the lease releasing it is reported and passed on', () => withPool('my-fr-nonowner', {}, {}, async (pool) => {
+    it('a known task that never held the lease releasing it is reported and passed on', () => withGuardedMysqlPool('my-fr-nonowner', {}, {}, async (pool) => {
       const conn = await runInTask(() => getConnection(pool));
       await runInTask(async () => conn.release());
       expectViolations('my-fr-nonowner', 'foreign_release', 1);
       assert.equal(occupancy(pool).free, 1, 'passed on: the pool has it back');
     }));
 
-    it('with lease handles, a stale handle\'s release is reported and not passed on, with no tasks at all', () => withPool('my-fr-handle', { leaseHandles: true }, { connectionLimit: 1 }, async (pool) => {
+    it('with lease handles, a stale handle\'s release is reported and not passed on, with no tasks at all', () => withGuardedMysqlPool('my-fr-handle', { leaseHandles: true }, { connectionLimit: 1 }, async (pool) => {
       const first = await getConnection(pool);
       first.release();
       const second = await getConnection(pool);
@@ -162,7 +152,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(occupancy(pool).free, 1);
     }));
 
-    it('adoptLease() before a hand-off keeps the release silent', () => withPool('my-fr-adopt', {}, {}, async (pool) => {
+    it('adoptLease() before a hand-off keeps the release silent', () => withGuardedMysqlPool('my-fr-adopt', {}, {}, async (pool) => {
       const conn = await runInTask(() => getConnection(pool));
       await runInTask(async () => {
         adoptLease(conn);
@@ -174,14 +164,14 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('concurrent_query', () => {
-    it('reports a second query issued while one is in flight on the connection', () => withPool('my-cq', {}, {}, async (pool) => {
+    it('reports a second query issued while one is in flight on the connection', () => withGuardedMysqlPool('my-cq', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await Promise.all([query(conn, 'SELECT SLEEP(0.02)'), query(conn, 'SELECT 1')]);
       conn.release();
       expectViolations('my-cq', 'concurrent_query', 1);
     }));
 
-    it('a query issued from the previous query\'s callback is silent (mysql2 still holds the finished command)', () => withPool('my-cq-nested', {}, {}, async (pool) => {
+    it('a query issued from the previous query\'s callback is silent (mysql2 still holds the finished command)', () => withGuardedMysqlPool('my-cq-nested', {}, {}, async (pool) => {
       await new Promise<void>((resolve, reject) => {
         pool.getConnection((err, conn) => {
           if (err) return reject(err);
@@ -198,7 +188,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-cq-nested');
     }));
 
-    it('Promise.all over pool.query and pool.execute is silent', () => withPool('my-cq-pool', {}, { connectionLimit: 2 }, async (pool) => {
+    it('Promise.all over pool.query and pool.execute is silent', () => withGuardedMysqlPool('my-cq-pool', {}, { connectionLimit: 2 }, async (pool) => {
       const rows = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0
         ? query<{ n: number }[]>(pool, 'SELECT ? AS n', [i])
         : cb<{ n: number }[]>((done) => pool.execute('SELECT ? AS n', [i], done as never)))));
@@ -206,7 +196,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-cq-pool');
     }));
 
-    it('sequential awaits on one connection are silent', () => withPool('my-cq-seq', {}, {}, async (pool) => {
+    it('sequential awaits on one connection are silent', () => withGuardedMysqlPool('my-cq-seq', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       for (let i = 0; i < 5; i++) await query(conn, 'SELECT ?', [i]);
       conn.release();
@@ -215,7 +205,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('leak', () => {
-    it('reports a lease held past leakThresholdMs once, and its release as unleaked', () => withPool('my-leak', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
+    it('reports a lease held past leakThresholdMs once, and its release as unleaked', () => withGuardedMysqlPool('my-leak', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
       const conn = await getConnection(pool);
       await waitFor(() => poolViolations('my-leak', 'leak').length > 0, THRESHOLD * 2 + 600, 'the leak report');
       await sleep(THRESHOLD);
@@ -225,7 +215,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(unleaked.length, 1);
     }));
 
-    it('short leases are silent', () => withPool('my-leak-clean', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
+    it('short leases are silent', () => withGuardedMysqlPool('my-leak-clean', { leakThresholdMs: THRESHOLD }, {}, async (pool) => {
       for (let i = 0; i < 3; i++) {
         const conn = await getConnection(pool);
         await sleep(THRESHOLD / 4);
@@ -242,7 +232,7 @@ describe('mysql2 adapter (callback API)', () => {
       ['START TRANSACTION', (c: mysql.PoolConnection) => query(c, 'START TRANSACTION')],
       ['BEGIN', (c: mysql.PoolConnection) => query(c, 'BEGIN')],
     ] as const) {
-      it(`reports a release inside a transaction opened by ${label}`, () => withPool(`my-dirty-${label}`, {}, {}, async (pool) => {
+      it(`reports a release inside a transaction opened by ${label}`, () => withGuardedMysqlPool(`my-dirty-${label}`, {}, {}, async (pool) => {
         const conn = await getConnection(pool);
         await open(conn);
         await query(conn, 'SELECT 1');
@@ -252,7 +242,7 @@ describe('mysql2 adapter (callback API)', () => {
       }));
     }
 
-    it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withPool('my-dirty-ddl', {}, {}, async (pool) => {
+    it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withGuardedMysqlPool('my-dirty-ddl', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
       await query(conn, 'INSERT INTO poolguard_ddl_probe SELECT 1 FROM DUAL WHERE 0').catch(() => undefined);
@@ -262,7 +252,7 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'DROP TABLE IF EXISTS poolguard_ddl_probe');
     }));
 
-    it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withPool('my-dirty-savepoint', {}, {}, async (pool) => {
+    it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withGuardedMysqlPool('my-dirty-savepoint', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
       await query(conn, 'SAVEPOINT sp1');
@@ -271,7 +261,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectViolations('my-dirty-savepoint', 'dirty_release', 1);
     }));
 
-    it('beginTransaction/commit, BEGIN/ROLLBACK and START TRANSACTION/COMMIT are silent', () => withPool('my-dirty-clean', {}, { connectionLimit: 1 }, async (pool) => {
+    it('beginTransaction/commit, BEGIN/ROLLBACK and START TRANSACTION/COMMIT are silent', () => withGuardedMysqlPool('my-dirty-clean', {}, { connectionLimit: 1 }, async (pool) => {
       const a = await getConnection(pool);
       await cb((done) => a.beginTransaction(done as never));
       await query(a, 'SELECT 1');
@@ -291,7 +281,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-dirty-clean');
     }));
 
-    it('destroy() inside a transaction is never dirty: the connection is discarded', () => withPool('my-dirty-destroy', {}, {}, async (pool) => {
+    it('destroy() inside a transaction is never dirty: the connection is discarded', () => withGuardedMysqlPool('my-dirty-destroy', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'START TRANSACTION');
       conn.destroy();
@@ -301,7 +291,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('transaction_on_pool', () => {
-    it('START TRANSACTION through pool.query is reported; MariaDB\'s BEGIN NOT ATOMIC compound statement is no transaction', () => withPool('my-top', {}, { connectionLimit: 1 }, async (pool) => {
+    it('START TRANSACTION through pool.query is reported; MariaDB\'s BEGIN NOT ATOMIC compound statement is no transaction', () => withGuardedMysqlPool('my-top', {}, { connectionLimit: 1 }, async (pool) => {
       await query(pool, 'BEGIN NOT ATOMIC SELECT 1; END');
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN NOT ATOMIC SELECT 2; END');
@@ -311,7 +301,7 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'ROLLBACK');
       expectViolations('my-top', 'transaction_on_pool', 1, { leaseId: null });
     }));
-    it('a whole transaction sent as one multi-statement text is silent; one left open is reported', () => withPool('my-top-whole', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
+    it('a whole transaction sent as one multi-statement text is silent; one left open is reported', () => withGuardedMysqlPool('my-top-whole', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
       await query(pool, 'START TRANSACTION; SELECT 1; COMMIT');
       await query(pool, "BEGIN; SELECT ';'; ROLLBACK;");
       expectSilent('my-top-whole');
@@ -320,7 +310,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectViolations('my-top-whole', 'transaction_on_pool', 1, { leaseId: null });
     }));
 
-    it('after a whole transaction through pool.query, or one sent as one text on a client, the next borrower\'s release is clean', () => withPool('my-whole-next', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
+    it('after a whole transaction through pool.query, or one sent as one text on a client, the next borrower\'s release is clean', () => withGuardedMysqlPool('my-whole-next', {}, { connectionLimit: 1, multipleStatements: true }, async (pool) => {
       await query(pool, 'START TRANSACTION; SELECT 1; COMMIT');
       const next = await getConnection(pool);
       await query(next, 'SELECT 1');
@@ -333,7 +323,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('cross_task_use', () => {
-    it('reports task B using the connection task A holds, naming A\'s trace', () => withPool('my-ctu', {}, {}, async (pool) => {
+    it('reports task B using the connection task A holds, naming A\'s trace', () => withGuardedMysqlPool('my-ctu', {}, {}, async (pool) => {
       const handed = gate<mysql.PoolConnection>();
       const used = gate();
       let ownerTrace = '';
@@ -356,7 +346,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(record!.attributes['poolguard.owner.trace_id'], ownerTrace);
     }));
 
-    it('a transaction in a handler, with the connection passed to helpers, under concurrency, is silent', () => withPool('my-ctu-handlers', {}, { connectionLimit: 3 }, async (pool) => {
+    it('a transaction in a handler, with the connection passed to helpers, under concurrency, is silent', () => withGuardedMysqlPool('my-ctu-handlers', {}, { connectionLimit: 3 }, async (pool) => {
       const insert = (conn: mysql.PoolConnection, n: number) => query(conn, 'SELECT ? AS n', [n]);
       const audit = async (conn: mysql.PoolConnection) => { await sleep(1); await query(conn, 'SELECT 1'); };
       await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? (fn: () => Promise<void>) => inSpan(`h${i}`, fn) : runInTask)(async () => {
@@ -373,7 +363,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-ctu-handlers');
     }));
 
-    it('the callback API inside a task is silent', () => withPool('my-ctu-callbacks', {}, {}, async (pool) => {
+    it('the callback API inside a task is silent', () => withGuardedMysqlPool('my-ctu-callbacks', {}, {}, async (pool) => {
       await runInTask(() => new Promise<void>((resolve, reject) => {
         pool.getConnection((err, conn) => {
           if (err) return reject(err);
@@ -390,7 +380,7 @@ describe('mysql2 adapter (callback API)', () => {
     // mysql2 calls a statement's callback from the socket's data handler, in the context of the
     // task that opened the connection: the next borrower's chained statements and release must
     // still count as its own, or its release would be blocked as a stale holder's and the pool run dry.
-    it('a statement used event style, released in its \'end\' listener by each of several tasks in turn, is silent', () => withPool('my-ctu-events', {}, { connectionLimit: 1 }, async (pool) => {
+    it('a statement used event style, released in its \'end\' listener by each of several tasks in turn, is silent', () => withGuardedMysqlPool('my-ctu-events', {}, { connectionLimit: 1 }, async (pool) => {
       for (const _ of [1, 2, 3]) {
         await runInTask(async () => {
           const conn = await getConnection(pool);
@@ -406,7 +396,7 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-ctu-events');
     }));
 
-    it('statements chained in callbacks by each of several tasks in turn, on one connection, are silent and every task gets it', () => withPool('my-ctu-chained', {}, { connectionLimit: 1 }, async (pool) => {
+    it('statements chained in callbacks by each of several tasks in turn, on one connection, are silent and every task gets it', () => withGuardedMysqlPool('my-ctu-chained', {}, { connectionLimit: 1 }, async (pool) => {
       const job = (name: string) => runInTask(() => new Promise<string>((resolve, reject) => {
         pool.getConnection((err, conn) => {
           if (err) return reject(err);
@@ -429,7 +419,7 @@ describe('mysql2 adapter (callback API)', () => {
   });
 
   describe('a connection handed straight to a waiter', () => {
-    it('starts a lease owned by the waiter, although mysql2 emits no acquire event', () => withPool('my-waiter', {}, { connectionLimit: 1 }, async (pool) => {
+    it('starts a lease owned by the waiter, although mysql2 emits no acquire event', () => withGuardedMysqlPool('my-waiter', {}, { connectionLimit: 1 }, async (pool) => {
       const acquires: unknown[] = [];
       pool.on('acquire', (c) => acquires.push(c));
       const aReleased = gate();
@@ -468,7 +458,7 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(leases.size, 1);
     }));
 
-    it('the previous owner\'s use after the hand-over is use_after_release', () => withPool('my-waiter-stale', {}, { connectionLimit: 1 }, async (pool) => {
+    it('the previous owner\'s use after the hand-over is use_after_release', () => withGuardedMysqlPool('my-waiter-stale', {}, { connectionLimit: 1 }, async (pool) => {
       const aHolds = gate<mysql.PoolConnection>();
       const bGot = gate();
       const aDone = gate();

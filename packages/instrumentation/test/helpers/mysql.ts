@@ -5,6 +5,7 @@
  */
 import mysql from 'mysql2';
 import type { Pool as PromisePool } from 'mysql2/promise';
+import { guardPool, type GuardPoolOptions } from '../../src';
 
 export function mysqlConfig(extra: mysql.PoolOptions = {}): mysql.PoolOptions {
   return {
@@ -16,6 +17,16 @@ export function mysqlConfig(extra: mysql.PoolOptions = {}): mysql.PoolOptions {
     connectionLimit: 4,
     ...extra,
   };
+}
+
+/** Runs `body` with a callback-API pool guarded as `name`, and ends the pool after it. */
+export async function withGuardedMysqlPool(name: string, options: GuardPoolOptions, extra: mysql.PoolOptions, body: (pool: mysql.Pool) => Promise<void>): Promise<void> {
+  const pool = guardPool(newMysqlPool(extra), { name, ...options });
+  try {
+    await body(pool);
+  } finally {
+    await endMysqlPool(pool);
+  }
 }
 
 /** A fresh callback-API pool; the caller ends it with endMysqlPool. */
