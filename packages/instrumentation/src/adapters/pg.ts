@@ -15,9 +15,10 @@ import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, outsideHandles, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import type { PoolEndpoint, PoolStats, TransactionState } from '../types';
+import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { addOwnListener, bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { pgEndpoint } from './pg-endpoint';
 import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
@@ -51,52 +52,6 @@ export function pgStats(pool: PgPoolLike): PoolStats {
   const total = pool._clients.length;
   const idle = pool._idle.length;
   return { idle, used: total - idle, pending: pool._pendingQueue.length, max: pool.options.max, min: pool.options.min, idleMax: pool.options.max };
-}
-
-/** A connection string as a URL; one with an empty host and a user (`postgres://u@/db?host=…`), which URL refuses, too. */
-function connectionUrl(connectionString: string): URL {
-  try {
-    return new URL(connectionString);
-  } catch (err) {
-    if (!connectionString.includes('@/')) throw err;
-    const url = new URL(connectionString.replace('@/', '@placeholder/'));
-    url.hostname = '';
-    return url;
-  }
-}
-
-export function pgEndpoint(pool: PgPoolLike): PoolEndpoint {
-  const { options } = pool;
-  let address = options.host;
-  let port = options.port === undefined ? undefined : Number(options.port);
-  let namespace = options.database;
-  let user = options.user;
-  if (options.connectionString !== undefined) {
-    try {
-      // As pg reads it: what the connection string names wins over the separate options, and
-      // `?host=` names the host when the authority does not.
-      const url = connectionUrl(options.connectionString);
-      if (url.protocol === 'socket:') {
-        // socket://user@/var/run/postgresql?db=name: the socket directory is the address.
-        address = decodeURIComponent(url.pathname) || address;
-        namespace = url.searchParams.get('db') || namespace;
-      } else {
-        address = url.searchParams.get('host') || decodeURIComponent(url.hostname) || address;
-        namespace = decodeURIComponent(url.pathname.slice(1)) || namespace;
-      }
-      port = url.searchParams.get('port') ? Number(url.searchParams.get('port')) : url.port === '' ? port : Number(url.port);
-      user = decodeURIComponent(url.username) || user;
-    } catch {
-      // Not a URL (a key=value string): fall back to the environment below.
-    }
-  }
-  // As pg resolves them: with no database named, pg connects to the database named like the user.
-  user ??= process.env.PGUSER ?? (process.platform === 'win32' ? process.env.USERNAME : process.env.USER);
-  return {
-    address: address ?? process.env.PGHOST ?? 'localhost',
-    port: port ?? (process.env.PGPORT === undefined ? 5432 : Number(process.env.PGPORT)),
-    namespace: namespace ?? process.env.PGDATABASE ?? user,
-  };
 }
 
 /** True when @opentelemetry/instrumentation-pg wrapped the pool's connect (shimmer marks it). */
