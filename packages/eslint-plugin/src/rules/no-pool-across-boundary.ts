@@ -19,6 +19,7 @@ import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-es
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
+import { within } from '../util/ast';
 import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
@@ -96,12 +97,12 @@ export default createRule<Options, MessageIds>({
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
         const workerOptions = node.arguments[1];
-        const literal = workerOptions && literalOf(workerOptions);
-        const workerData = literal && propertyOf(literal, 'workerData');
-        if (!workerData) return;
-        // Options kept in a variable are reported on each `new Worker` that passes them, like a payload.
-        const reportAt = literal === unwrap(workerOptions) ? undefined : workerOptions;
-        inspect(workerData, 0, '`workerData`', reportAt);
+        if (!workerOptions || workerOptions.type === AST_NODE_TYPES.SpreadElement) return;
+        const argument = unwrap(workerOptions);
+        for (const workerData of workerDataOf(workerOptions, 0)) {
+          // Options from a variable are reported on each `new Worker` that passes them, like a payload.
+          inspect(workerData, 0, '`workerData`', within(argument, workerData) ? undefined : workerOptions);
+        }
       },
     };
 
@@ -147,7 +148,7 @@ export default createRule<Options, MessageIds>({
       if (callee.type === AST_NODE_TYPES.Identifier) return !isChannelBinding(callee, sourceCode.getScope(node));
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
       const method = staticMemberName(callee);
-      return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node), sourceCode.visitorKeys);
+      return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node), sourceCode);
     }
 
     /** `listOnly`: the payload is an argument list; only its elements cross. */
@@ -232,14 +233,29 @@ export default createRule<Options, MessageIds>({
       return variable && variable.defs.length > 0 ? undefined : entries;
     }
 
-    /** `options.workerData`, where options is an object literal. */
-    function propertyOf(literal: ContainerLiteral, name: string): TSESTree.Node | undefined {
-      if (literal.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+    /**
+     * What `options.workerData` may hold, where options is an object literal
+     * here or in a variable: its last `workerData` property or the
+     * `workerData` of an object spread after it (`{ ...base, name }`), and
+     * any value assigned to it after the declaration (`options.workerData = ...`).
+     */
+    function workerDataOf(options: TSESTree.Node, depth: number): TSESTree.Node[] {
+      const literal = literalOf(options);
+      if (literal?.type !== AST_NODE_TYPES.ObjectExpression || depth > MAX_NESTING) return [];
+      const found = [...(assignedMembers(sourceCode, literal).get('workerData') ?? [])];
+      // The last one wins, as at runtime.
       for (let i = literal.properties.length - 1; i >= 0; i--) {
         const property = literal.properties[i];
-        if (property.type === AST_NODE_TYPES.Property && staticMemberName(property) === name) return property.value;
+        if (property.type === AST_NODE_TYPES.SpreadElement) {
+          const spread = workerDataOf(property.argument, depth + 1);
+          found.push(...spread);
+          if (spread.length > 0) break;
+        } else if (staticMemberName(property) === 'workerData') {
+          found.push(property.value);
+          break;
+        }
       }
-      return undefined;
+      return found;
     }
 
     function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: string): void {

@@ -19,7 +19,7 @@ import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../util/ast';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
-import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind } from '../util/fork-sites';
+import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad, type LocalImport } from '../util/module-graph';
 import { importedFactoryLookup } from '../util/pool-factories';
@@ -53,11 +53,11 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       poolBeforeFork:
-        '`{{creator}}` runs in the parent and again in every child this file forks (line {{forkLine}}), so each process opens its own pool and the connections multiply. Create it only in the child branch: {{childGuard}}, or the `else` of the fork guard.',
+        '`{{creator}}` runs in the {{parent}} and again in each of the {{children}} this file starts (line {{forkLine}}), so each {{unit}} opens its own pool and the connections multiply. Create it only in the child branch: {{childGuard}}{{orElse}}.',
       poolInPrimary:
-        '`{{creator}}` opens a pool in the {{parent}}, which starts this file again (line {{forkLine}}): the {{parent}} holds its connections for as long as it runs, idle if it only starts and supervises children. Create it in the child branch, or set `allowPrimaryPools: true` if the {{parent}} really queries with it.',
+        '`{{creator}}` opens a pool in the {{parent}}, which starts this file again (line {{forkLine}}): the {{parent}} holds its connections for as long as it runs, idle if it only starts and supervises {{children}}. Create it in the child branch, or set `allowPrimaryPools: true` if the {{parent}} really queries with it.',
       importCreatesPool:
-        "Importing '{{source}}' creates a pool at load (`{{creator}}` in {{file}}:{{line}}), and this file forks itself (line {{forkLine}}), so the parent and every child open one. Load it lazily in the child branch, or have the module export a factory.",
+        "Importing '{{source}}' creates a pool at load (`{{creator}}` in {{file}}:{{line}}), and this file starts itself again (line {{forkLine}}), so the {{parent}} and each of the {{children}} open one. Load it lazily in the child branch, or have the module export a factory.",
     },
     schema: [
       {
@@ -94,7 +94,7 @@ export default createRule<Options, MessageIds>({
     const branches: BranchStatement[] = [];
     const calls: TSESTree.CallExpression[] = [];
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
-    const { parent, childGuard } = forkWording(forks.selfForks[0].kind, forks.childArguments);
+    const wording = forkWording(forks.selfForks[0]);
     const reported = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
 
@@ -110,7 +110,9 @@ export default createRule<Options, MessageIds>({
      * that is allowed (or the cluster workers run another file).
      */
     function reportBySide(node: OpeningNode, side: Position | undefined): void {
-      const data = { creator: creatorText(node), forkLine, parent, childGuard };
+      // Where the creation already sits in an arm of a fork guard, that arm is no fix.
+      const orElse = inGuardArm(node) ? '' : ', or in the `else` of the fork guard';
+      const data = { creator: creatorText(node), forkLine, ...wording, orElse };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
       } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere) {
@@ -146,6 +148,8 @@ export default createRule<Options, MessageIds>({
             file: path.relative(path.dirname(context.physicalFilename), pool.file),
             line: String(pool.line),
             forkLine,
+            parent: wording.parent,
+            children: wording.children,
           },
         });
       }
@@ -199,6 +203,15 @@ export default createRule<Options, MessageIds>({
       return `${node.type === AST_NODE_TYPES.NewExpression ? 'new ' : ''}${sourceCode.getText(node.callee)}(...)`;
     }
 
+    /** Whether `node` lies in an arm of an `if` or `?:` whose test tells the parent from the child. */
+    function inGuardArm(node: TSESTree.Node): boolean {
+      for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+        if (parent.type !== AST_NODE_TYPES.IfStatement && parent.type !== AST_NODE_TYPES.ConditionalExpression) continue;
+        if (child !== parent.test && guards.isGuard(parent.test, kinds)) return true;
+      }
+      return false;
+    }
+
     return {
       ...(services && {
         'CallExpression, NewExpression'(node: CreationCall): void {
@@ -226,30 +239,38 @@ export default createRule<Options, MessageIds>({
   },
 });
 
+/** How the messages name the processes or threads of a fork. */
+interface ForkWording {
+  parent: string;
+  children: string;
+  /** What each of them is: a process or a thread. */
+  unit: string;
+  /** A guard that is true only in the child. */
+  childGuard: string;
+}
+
 /**
- * How the messages name the parent of the fork at `forkLine`, and a guard
+ * How the messages name the parent and the children of `site`, and a guard
  * that is true only in its child: `cluster.isPrimary` is true in a forked
  * child and a worker thread too, so each kind has its own.
  */
-function forkWording(kind: ForkKind, childArguments: ReadonlySet<string>): { parent: string; childGuard: string } {
-  switch (kind) {
+function forkWording(site: ForkSite): ForkWording {
+  switch (site.kind) {
     case 'cluster':
-      return { parent: 'primary process', childGuard: 'inside `if (!cluster.isPrimary)`' };
+      return { parent: 'primary process', children: 'worker processes', unit: 'process', childGuard: 'inside `if (!cluster.isPrimary)`' };
     case 'worker_threads':
-      return { parent: 'main thread', childGuard: 'inside `if (!isMainThread)`' };
-    case 'child_process': {
-      // The argument the fork already hands the child, or one to add.
-      const [role] = childArguments;
-      if (role === undefined) {
-        return {
-          parent: 'parent process',
-          childGuard:
-            "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)",
-        };
-      }
-      const literal = role.includes("'") ? JSON.stringify(role) : `'${role}'`;
-      return { parent: 'parent process', childGuard: `inside \`if (process.argv.includes(${literal}))\`` };
-    }
+      return { parent: 'main thread', children: 'worker threads', unit: 'thread', childGuard: 'inside `if (!isMainThread)`' };
+    case 'child_process':
+      return {
+        parent: 'parent process',
+        children: 'child processes',
+        unit: 'process',
+        // The role the fork already hands the child, or one to add.
+        childGuard:
+          site.role === undefined
+            ? "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)"
+            : `inside \`if (process.argv.includes('${site.role}'))\``,
+      };
   }
 }
 

@@ -11,14 +11,18 @@
  *
  * A method call (`x.send(msg)`, `x.exec(fn, args)`) is matched by name too,
  * so its receiver is checked the same way: a variable this file initializes
- * with an object literal, with a call of a local factory that returns one
- * (`const bus = createBus()`), or with `new C()` of a class declared here
- * (that defines the method, or extends nothing), is in-process code.
+ * with an object literal, or with a call of a local factory that returns
+ * only such literals (`const bus = createBus()`), whose method forwards
+ * nothing to a channel (local-objects), or with `new C()` of a class
+ * declared here (that defines the method, or extends nothing), is
+ * in-process code.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, localFunctionOf, unwrap, walk, type FunctionNode, type VisitorKeys } from './ast';
+import { constantInitializer, localFunctionOf, unwrap } from './ast';
+import { returnedLiterals, runsLocally } from './local-objects';
+import type { ParsedSource } from './module-references';
 
 /** Modules whose exports send their arguments to another process or thread. */
 const CHANNEL_MODULES = new Set([
@@ -40,72 +44,29 @@ export function isChannelBinding(callee: TSESTree.Identifier, scope: TSESLint.Sc
 
 /**
  * Whether `receiver.method(...)` calls code in this process: `receiver` is a
- * never-reassigned variable holding an object literal (`const uow = { exec() {} }`),
- * one made by a local factory (`const bus = createBus()`) or an instance of a
- * local class (`const mediator = new Mediator()`).
+ * never-reassigned variable holding an object literal (`const uow = { exec() {} }`)
+ * or one made by a local factory (`const bus = createBus()`), whose method
+ * forwards nothing, or an instance of a local class (`const mediator = new Mediator()`).
  */
 export function isInProcessReceiver(
   receiver: TSESTree.Node,
   method: string,
   scope: TSESLint.Scope.Scope,
-  visitorKeys: VisitorKeys,
+  source: ParsedSource,
 ): boolean {
   const target = unwrap(receiver);
   const init = target.type === AST_NODE_TYPES.Identifier ? constantInitializer(target, scope) : undefined;
   const value = init && unwrap(init);
-  if (value?.type === AST_NODE_TYPES.ObjectExpression) return true;
+  if (value?.type === AST_NODE_TYPES.ObjectExpression) return runsLocally(source, value, method);
   if (value?.type === AST_NODE_TYPES.CallExpression) {
     const factory = localFunctionOf(value.callee, scope);
-    return factory !== undefined && returnsObjectLiterals(factory, visitorKeys);
+    const literals = factory && returnedLiterals(factory, source.visitorKeys);
+    return literals !== undefined && literals.every(literal => runsLocally(source, literal, method));
   }
   if (value?.type !== AST_NODE_TYPES.NewExpression) return false;
   const callee = unwrap(value.callee);
   const local = callee.type === AST_NODE_TYPES.Identifier ? localClassOf(callee, scope) : undefined;
   return local !== undefined && (local.superClass === null || definesMethod(local, method));
-}
-
-const objectFactories = new WeakMap<FunctionNode, boolean>();
-
-/**
- * `function createBus() { ...; return { send() {} } }` or `() => ({ ... })`:
- * every value the function returns is an object literal. Not an async
- * function or a generator, which return a promise or an iterator.
- */
-function returnsObjectLiterals(fn: FunctionNode, visitorKeys: VisitorKeys): boolean {
-  let known = objectFactories.get(fn);
-  if (known === undefined) {
-    known = !fn.async && !fn.generator && ownReturnValues(fn, visitorKeys).every(isObjectLiteral);
-    objectFactories.set(fn, known);
-  }
-  return known;
-}
-
-/** What `fn` itself returns (an arrow's expression body, or each `return`, `undefined` for a bare one), not its inner functions. */
-function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.Node | undefined)[] {
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
-  const values: (TSESTree.Node | undefined)[] = [];
-  walk(fn.body, visitorKeys, node => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement && nearestFunction(node) === fn) values.push(node.argument ?? undefined);
-  });
-  // Falling off the end returns undefined.
-  return values.length > 0 ? values : [undefined];
-}
-
-function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (
-      current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-      current.type === AST_NODE_TYPES.FunctionDeclaration ||
-      current.type === AST_NODE_TYPES.FunctionExpression
-    ) {
-      return current;
-    }
-  }
-  return undefined;
-}
-
-function isObjectLiteral(node: TSESTree.Node | undefined): boolean {
-  return node !== undefined && unwrap(node).type === AST_NODE_TYPES.ObjectExpression;
 }
 
 /** `class C {}` or `const C = class {}` in this file. */

@@ -29,6 +29,12 @@ export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
 export interface ForkSite {
   node: TSESTree.CallExpression | TSESTree.NewExpression;
   kind: ForkKind;
+  /**
+   * For `fork(self, ['worker'])`: the one argument it passes, when that is a
+   * string literal that reads as a role (`worker`, `--child`), not an option
+   * with a value (`['--port', port]`) or anything else.
+   */
+  role?: string;
 }
 
 export interface ForkAnalysis {
@@ -154,10 +160,12 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
         break;
       default: {
         if (!isSelfReference(node.arguments[0], scope)) break;
-        selfForks.push({ node, kind: info.kind });
         // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
         const [, second, third] = node.arguments;
-        if (info.kind === 'child_process') addStringElements(second, scope, childArguments);
+        const args = info.kind === 'child_process' ? stringElements(second, scope) : undefined;
+        for (const arg of args?.strings ?? []) childArguments.add(arg);
+        const role = args?.length === 1 && args.strings.length === 1 && ROLE.test(args.strings[0]) ? args.strings[0] : undefined;
+        selfForks.push({ node, kind: info.kind, ...(role !== undefined && { role }) });
         const options = third ?? second;
         addStringEntries(options && propertyValue(options, 'env', scope), scope, childEnvironment);
       }
@@ -171,15 +179,23 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
   return { selfForks, clusterExecElsewhere, childArguments, childEnvironment };
 }
 
-/** The string literals of `fork(self, args)`'s `args`, inline or in a constant. */
-function addStringElements(args: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, found: Set<string>): void {
+/** A lone fork argument that reads as a role the child can test for: a word, perhaps with dashes. */
+const ROLE = /^-{0,2}[a-z][\w-]*$/i;
+
+/** The string literals of `fork(self, args)`'s `args`, inline or in a constant, and how many elements it has. */
+function stringElements(
+  args: TSESTree.Node | undefined,
+  scope: TSESLint.Scope.Scope,
+): { strings: string[]; length: number } | undefined {
   const expr = args && unwrap(args);
   const init = expr?.type === AST_NODE_TYPES.Identifier ? constantInitializer(expr, scope) : expr;
   const list = init && unwrap(init);
-  if (list?.type !== AST_NODE_TYPES.ArrayExpression) return;
+  if (list?.type !== AST_NODE_TYPES.ArrayExpression) return undefined;
+  const strings: string[] = [];
   for (const element of list.elements) {
-    if (element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string') found.add(element.value);
+    if (element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string') strings.push(element.value);
   }
+  return { strings, length: list.elements.length };
 }
 
 /** `NAME=value` for each string-literal property of an environment object literal. */

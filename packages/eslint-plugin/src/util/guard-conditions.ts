@@ -69,8 +69,11 @@ export class GuardConditions {
     return guard;
   }
 
-  /** What `left === right` proves, either way round; a `switch` case is `discriminant === test`. */
-  guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+  /**
+   * What `left === right` (`==` when `loose`) proves, either way round; a
+   * `switch` case is `discriminant === test`.
+   */
+  guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number, loose = false): Guard | undefined {
     const [subject, other] = isComparand(right) ? [left, right] : [right, left];
     let guard: Guard | undefined;
     const childValue = this.childValueSignal(subject, other);
@@ -84,6 +87,10 @@ export class GuardConditions {
     } else if (isNonNullLiteral(other) && this.isChildObjectField(subject, kind, depth)) {
       // Equal to a value only where the object exists: the parent's is null or undefined.
       guard = { whenTrue: 'child' };
+    } else if (isNullish(other) && this.isChildObjectField(subject, kind, depth)) {
+      // The parent reads `undefined` through `?.`: `== null` or `=== undefined` is true there.
+      const matchesUndefined = loose || (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined');
+      guard = matchesUndefined ? { whenFalse: 'child' } : undefined;
     } else if (choice) {
       guard = this.guardOfChoice(choice, other, kind, depth);
     } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
@@ -221,16 +228,23 @@ export class GuardConditions {
    * `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`,
    * `'NODE_UNIQUE_ID' in process.env`, `process.argv[2] === 'worker'` (a child
    * argument), `process.env.ROLE === 'child'` (a child environment entry),
-   * `workerData.role === 'reader'`, `cluster.worker?.id === 1`, `role === 'primary'`.
+   * `workerData.role === 'reader'`, `cluster.worker?.id === 1`, `cluster.worker?.id > 1`,
+   * `cluster.worker?.id != null`, `role === 'primary'`.
    */
   private guardOfComparison(node: TSESTree.BinaryExpression, kind: ForkKind, depth: number): Guard | undefined {
     if (node.operator === 'in') {
       const key = node.left.type === AST_NODE_TYPES.Literal ? node.left.value : undefined;
       return key === 'NODE_UNIQUE_ID' && this.memberPath(node.right) === 'env' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
     }
+    if (RELATIONAL.has(node.operator)) {
+      // `undefined > 1`, like any comparison with NaN, is false: true proves the field is there.
+      const [field, other] = isNumberLiteral(node.right) ? [node.left, node.right] : [node.right, node.left];
+      return isNumberLiteral(other) && this.isChildObjectField(field, kind, depth) ? { whenTrue: 'child' } : undefined;
+    }
     const equality = node.operator === '===' || node.operator === '==';
     if (!equality && node.operator !== '!==' && node.operator !== '!=') return undefined;
-    const guard = this.guardOfEquality(node.left, node.right, kind, depth);
+    const loose = node.operator === '==' || node.operator === '!=';
+    const guard = this.guardOfEquality(node.left, node.right, kind, depth, loose);
     return equality ? guard : negate(guard);
   }
 }
@@ -273,6 +287,12 @@ function primitiveValue(node: TSESTree.Node): PrimitiveValue | undefined {
 
 function isComparand(node: TSESTree.Node): boolean {
   return node.type === AST_NODE_TYPES.Literal || isNullish(node);
+}
+
+const RELATIONAL: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+
+function isNumberLiteral(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal && typeof node.value === 'number';
 }
 
 function isNonNullLiteral(node: TSESTree.Node): boolean {

@@ -17,6 +17,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { CallSites } from './call-sites';
 import { EarlyExits } from './early-exits';
 import { analyzeForks, type ForkKind } from './fork-sites';
 import { GuardConditions } from './guard-conditions';
@@ -56,7 +57,7 @@ class GuardReasoner implements GuardAnalysis {
   constructor(sourceCode: ParsedSource) {
     const forks = analyzeForks(sourceCode);
     this.conditions = new GuardConditions(sourceCode, forks);
-    this.arms = new ArmSides(sourceCode, this.conditions, forks.selfForks.map(site => site.node));
+    this.arms = new ArmSides(new CallSites(sourceCode), this.conditions, forks.selfForks.map(site => site.node));
   }
 
   isGuard(condition: TSESTree.Node, kinds: readonly ForkKind[]): boolean {
@@ -101,9 +102,12 @@ class GuardReasoner implements GuardAnalysis {
       case AST_NODE_TYPES.Program:
       case AST_NODE_TYPES.BlockStatement:
       case AST_NODE_TYPES.StaticBlock:
+        // A function declaration is hoisted: where it stands in the list says nothing of when it runs.
+        if (child.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
         return this.sideAfterEarlyExit(parent.body, child, kind);
       case AST_NODE_TYPES.SwitchCase:
-        if (child === parent.test) return undefined;
+        // Hoisted to the whole `switch`, it may be called from any case.
+        if (child === parent.test || child.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
         return this.sideAfterEarlyExit(parent.consequent, child, kind) ?? this.sideOfCase(parent, kind);
       default:
         return undefined;

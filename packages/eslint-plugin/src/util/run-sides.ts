@@ -26,10 +26,11 @@
  * it closes (its functions count the sides of the calls from outside it) and
  * chains of callers deeper than MAX_DEPTH run on no known side.
  */
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, isConstantBinding, type DeferredCode } from './ast';
+import { enclosingFunction, type DeferredCode } from './ast';
+import { bindingOf } from './call-sites';
 import type { ForkKind } from './fork-sites';
 import type { GuardAnalysis, Position } from './guards';
 import type { ParsedSource } from './module-references';
@@ -105,7 +106,7 @@ function callsOf(source: ParsedSource, fn: DeferredCode): { calls: Invocation[];
   const method = methodOf(fn);
   if (method) return methodCalls(source, method);
   const owner = constructedClass(fn);
-  const variable = nameOf(source, owner ?? fn);
+  const variable = bindingOf(source, owner ?? fn);
   const invocation = owner ? AST_NODE_TYPES.NewExpression : AST_NODE_TYPES.CallExpression;
   const calls: Invocation[] = [];
   let escapes = false;
@@ -151,7 +152,7 @@ function methodOf(fn: DeferredCode): Method | undefined {
  * Other members (`Db.#instance`, `db.pool`) are neither.
  */
 function methodCalls(source: ParsedSource, { holder, name }: Method): { calls: Invocation[]; escapes: boolean } {
-  const variable = nameOf(source, holder);
+  const variable = bindingOf(source, holder);
   const calls: Invocation[] = [];
   let escapes = false;
   for (const ref of variable?.references ?? []) {
@@ -181,38 +182,6 @@ function constructedClass(fn: DeferredCode): TSESTree.ClassDeclaration | TSESTre
   return member?.parent.parent;
 }
 
-/**
- * The variable naming a function or class when it is declared once and never
- * reassigned: `function f() {}`, `class C {}`, `const f = () => ...`, `const C = class {}`.
- */
-function nameOf(source: ParsedSource, value: NamedValue): TSESLint.Scope.Variable | undefined {
-  let declaring: TSESTree.ClassDeclaration | TSESTree.FunctionDeclaration | TSESTree.VariableDeclarator | undefined;
-  if (value.type === AST_NODE_TYPES.FunctionDeclaration || value.type === AST_NODE_TYPES.ClassDeclaration) {
-    declaring = value;
-  } else if (
-    value.parent?.type === AST_NODE_TYPES.VariableDeclarator &&
-    value.parent.init === value &&
-    value.parent.id.type === AST_NODE_TYPES.Identifier
-  ) {
-    declaring = value.parent;
-  }
-  if (!declaring) return undefined;
-  // A function declaration also declares its parameters, and a class its name inside its own scope.
-  const defType = DEFINITION_TYPES[declaring.type];
-  const variable = source.scopeManager
-    ?.getDeclaredVariables(declaring)
-    .find(candidate => candidate.scope.type !== 'class' && candidate.defs.some(def => def.type === defType));
-  if (!isConstantBinding(variable)) return undefined;
-  return variable;
-}
-
 /** How a call runs deferred code: `f()` for a function, `new C()` for a constructor or instance field. */
 type Invocation = TSESTree.CallExpression | TSESTree.NewExpression;
 
-type NamedValue = DeferredCode | TSESTree.ClassDeclaration | TSESTree.ClassExpression | TSESTree.ObjectExpression;
-
-const DEFINITION_TYPES = {
-  [AST_NODE_TYPES.ClassDeclaration]: 'ClassName',
-  [AST_NODE_TYPES.FunctionDeclaration]: 'FunctionName',
-  [AST_NODE_TYPES.VariableDeclarator]: 'Variable',
-} as const;

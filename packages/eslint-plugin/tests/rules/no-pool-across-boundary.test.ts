@@ -487,6 +487,36 @@ ruleTester.run('no-pool-across-boundary', rule, {
         queue.send({ client });
       }
     `,
+    // A local object whose method keeps its argument here: it hands it to its own
+    // parameter (a callback), a local, or `this`, and calls only the result of a lookup.
+    code`
+      const { Pool } = require('pg');
+      function createQueue() {
+        const items = [];
+        return {
+          send(msg, done) { const copy = { ...msg }; done(copy); },
+          postMessage(msg) { items.length = 0; this.last = msg; return handlers.get(msg.type)?.(msg); },
+        };
+      }
+      const handlers = new Map();
+      const queue = createQueue();
+      const local = { send: function (msg) { return msg; } };
+      const pool = new Pool();
+      queue.send({ pool }, () => {});
+      queue.postMessage({ type: 'x', pool });
+      local.send(pool);
+    `,
+    // Worker options spread or extended with plain data.
+    code`
+      import { Worker } from 'node:worker_threads';
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      const base = { workerData: { pool } };
+      new Worker('./a.js', { ...base, workerData: { max: 4 } });
+      const options = { name: 'reporter' };
+      options.workerData = { max: pool.options.max };
+      new Worker('./b.js', { ...options });
+    `,
     // Worker options in a variable that hold plain data.
     code`
       import { Worker } from 'node:worker_threads';
@@ -1160,6 +1190,87 @@ ruleTester.run('no-pool-across-boundary', rule, {
       `,
       options: [{ creators: [{ package: '@acme/db', constructors: ['Db.Pool'] }] }],
       errors: [{ messageId: 'poolAcrossBoundary', line: 2, column: 26, data: { kind: 'pool', channel: POST } }],
+    },
+    // A local factory whose object forwards to a channel: a call of the captured channel
+    // with the method's parameter, a bound channel method, or an arrow to postMessage.
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        const child = fork('./w.js');
+        const worker = new Worker('./w.js');
+        function ipc(target) {
+          return { send(msg) { target.send(msg); } };
+        }
+        function wrap(c) { return { send: c.send.bind(c) }; }
+        function port(w) { return { postMessage: m => w.postMessage(m) }; }
+        function relay(forward) { return { send(...args) { forward(...args); } }; }
+        ipc(child).send({ pool });
+        const channel = ipc(child);
+        channel.send({ type: 'x', pool });
+        const bound = wrap(child);
+        bound.send({ pool });
+        const p = port(worker);
+        p.postMessage(pool);
+        const r = relay(m => child.send(m));
+        r.send(pool);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 13, column: 19, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 15, column: 27, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 17, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 19, column: 15, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 21, column: 8, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Likewise an object literal held in a variable, and one whose method may be replaced.
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const child = fork('./w.js');
+        const pool = new Pool();
+        const ch = { send: m => child.send(m) };
+        const logged = { send(m) { console.log(m); } };
+        const spread = { send() {}, ...child };
+        const getter = { get send() { return child.send.bind(child); } };
+        ch.send(pool);
+        logged.send(pool);
+        spread.send(pool);
+        getter.send(pool);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 9, column: 9, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 13, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 11, column: 13, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 12, column: 13, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // workerData assigned onto the options after their declaration, or spread from them.
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        const options = { name: 'reporter' };
+        options.workerData = { pool };
+        new Worker('./report-worker.js', options);
+        const base = { workerData: { pool } };
+        new Worker('./a.js', { ...base });
+        new Worker('./b.js', { ...base, name: 'b' });
+        const outer = { ...base };
+        new Worker('./c.js', outer);
+        new Worker('./d.js', { workerData: { max: 1 }, ...options });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 34, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 22, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 22, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 11, column: 22, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 12, column: 22, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
     },
     // A local function that returns something other than an object literal may hand out a channel.
     {

@@ -1161,11 +1161,11 @@ ruleTester.run('no-pool-before-fork', rule, {
         const pool = new Pool({ max: 5 });
       }
     `,
-    // the same with an early return, in a function that holds the fork logic
+    // the same with an early return, in a function called once as the module loads
     code`
       import cluster from 'node:cluster';
       import { Pool } from 'pg';
-      export async function startSupervisor({ workers = 1 } = {}) {
+      async function startSupervisor({ workers = 1 } = {}) {
         if (cluster.isPrimary && workers > 1) {
           for (let i = 0; i < workers; i++) cluster.fork();
           return;
@@ -1173,7 +1173,114 @@ ruleTester.run('no-pool-before-fork', rule, {
         const pool = new Pool({ max: 5 });
         await pool.query('select 1');
       }
+      startSupervisor({ workers: Number(process.env.WORKERS) }).catch(console.error);
     `,
+    // a const arrow called once, from a function called once, inside an `if` that runs once
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const place = clustered => {
+        if (clustered && cluster.isPrimary) cluster.fork();
+        else new Pool();
+      };
+      function main() {
+        place(process.env.CLUSTER === '1');
+      }
+      if (require.main === module) main();
+    `,
+    // an IIFE, and a callback a scheduler runs once
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      (() => {
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) cluster.fork();
+        else new Pool();
+      })();
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function main() {
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) cluster.fork();
+        else new Pool();
+      }
+      setImmediate(main);
+    `,
+    // the fork in a function called only from the arm: the other arm still never forks
+    code`
+      const cluster = require('node:cluster');
+      const os = require('node:os');
+      const { Pool } = require('pg');
+      function startPrimary() {
+        for (let i = 0; i < os.availableParallelism(); i++) cluster.fork();
+        cluster.on('exit', () => cluster.fork());
+      }
+      function startServer() {
+        const pool = new Pool({ max: 10 });
+        return pool;
+      }
+      if (process.env.CLUSTER === '1' && cluster.isPrimary) {
+        startPrimary();
+      } else {
+        startServer();
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      function serve() { return new Pool({ max: 2 }); }
+      function supervise() { for (let i = 0; i < 2; i++) cluster.fork(); }
+      process.env.CLUSTER === '1' && cluster.isPrimary ? supervise() : serve();
+    `,
+    // after the early return, through a function called only there
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const forkAll = (n: number) => { for (let i = 0; i < n; i++) cluster.fork(); };
+      function main() {
+        const workers = Number(process.env.WORKERS || 1);
+        if (workers > 1 && cluster.isPrimary) {
+          forkAll(workers);
+          return;
+        }
+        new Pool();
+      }
+      main();
+    `,
+    // ---- a function declaration is hoisted: where it is called counts, not where it stands ----
+    // declared after the early return, called only after it: the worker's
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      function main() {
+        if (cluster.isPrimary) {
+          cluster.fork();
+          return;
+        }
+        const pool = createPool();
+        pool.query('select 1');
+        function createPool() {
+          return new Pool({ max: 20 });
+        }
+      }
+      main();
+    `,
+    // declared after it and never called at load
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          cluster.fork();
+          return;
+        }
+        function createPool() {
+          return new Pool();
+        }
+        process.on('message', () => createPool());
+      `,
+      languageOptions: commonjs,
+    },
     // optional worker threads
     code`
       import { Worker, isMainThread, parentPort } from 'node:worker_threads';
@@ -1288,6 +1395,24 @@ ruleTester.run('no-pool-before-fork', rule, {
       if (cluster.isPrimary) cluster.fork();
       if (worker && worker.id === 1) new Pool();
       if (cluster.worker.id === 2) new Pool();
+    `,
+    // compared as a number, or with null or undefined: the primary reads undefined
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) cluster.fork();
+      if (cluster.worker?.id > 1) new Pool();
+      if (1 <= cluster.worker?.id) new Pool();
+      if (cluster.worker?.id != null) new Pool();
+      if (cluster.worker?.id !== undefined) new Pool();
+      if (cluster.worker?.id == undefined) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      import { Worker, workerData } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (workerData?.shard >= 0) new Pool();
+      else new Worker(new URL(import.meta.url), { workerData: { shard: 0 } });
     `,
     // ---- callbacks: event handlers and callbacks in the worker branch are not at load ----
     code`
@@ -2946,6 +3071,217 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 5, column: 8 }],
     },
+    // ---- a branch in a function runs once per process only if the function is called once, at load ----
+    // a named function handed to forEach runs for each element: one primary forks, then creates
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const shards = [{ remote: true }, { remote: false }];
+        const local = [];
+        function place(shard) {
+          if (shard.remote && cluster.isPrimary) {
+            cluster.fork({ SHARD: '1' });
+          } else {
+            local.push(new Pool({ max: 2 }));
+          }
+        }
+        shards.forEach(place);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 9, column: 16 }],
+    },
+    // a const arrow, likewise
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const shards = [{ remote: true }, { remote: false }];
+        const local = [];
+        const place = shard => {
+          if (shard.remote && cluster.isPrimary) cluster.fork();
+          else local.push(new Pool({ max: 2 }));
+        };
+        shards.forEach(place);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 7, column: 19 }],
+    },
+    // called in a loop
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const local = [];
+        function place(shard) {
+          if (shard.remote && cluster.isPrimary) cluster.fork();
+          else local.push(new Pool({ max: 2 }));
+        }
+        for (const s of [{ remote: true }, { remote: false }]) place(s);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 19 }],
+    },
+    // called twice, with the early return
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function start(clustered) {
+          if (clustered && cluster.isPrimary) {
+            cluster.fork();
+            return null;
+          }
+          return new Pool({ max: 2 });
+        }
+        start(true);
+        const pool = start(false);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 10 }],
+    },
+    // an event handler may run any number of times
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const pools = [];
+        process.on('SIGUSR2', () => {
+          if (pools.length > 0 && cluster.isPrimary) cluster.fork();
+          else pools.push(new Pool({ max: 2 }));
+        });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 19 }],
+    },
+    // recursion
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function spawn(n) {
+          if (n > 0 && cluster.isPrimary) {
+            cluster.fork();
+            return spawn(n - 1);
+          }
+          return new Pool({ max: 2 });
+        }
+        spawn(4);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 10 }],
+    },
+    // exported: its callers, and how often they call it, are not in this file
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        export async function startSupervisor({ workers = 1 } = {}) {
+          if (cluster.isPrimary && workers > 1) {
+            for (let i = 0; i < workers; i++) cluster.fork();
+            return;
+          }
+          const pool = new Pool({ max: 5 });
+          await pool.query('select 1');
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 16 }],
+    },
+    // the function holding the fork is also called outside the arm
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function startPrimary() {
+          cluster.fork();
+        }
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) startPrimary();
+        else new Pool();
+        if (process.env.RESTART) startPrimary();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 7, column: 6 }],
+    },
+    // ... or handed on as a value
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const startPrimary = () => cluster.fork();
+        if (process.env.CLUSTER === '1' && cluster.isPrimary) startPrimary();
+        else new Pool();
+        module.exports = { startPrimary };
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 6 }],
+    },
+    // ---- a function declaration is hoisted: judged by where it is called ----
+    // called before the early return, declared after it
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function main() {
+          const pool = createPool();
+          if (cluster.isPrimary) {
+            for (let i = 0; i < 2; i++) cluster.fork();
+            return;
+          }
+          pool.query('select 1');
+
+          function createPool() {
+            return new Pool({ max: 20 });
+          }
+        }
+        main();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 12, column: 12 }],
+    },
+    // the same behind a one-sided guard
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function main() {
+          const pool = createPool();
+          if (process.env.CLUSTER === '1' && cluster.isPrimary) {
+            cluster.fork();
+            return;
+          }
+          pool.query('select 1');
+          function createPool() {
+            return new Pool({ max: 20 });
+          }
+        }
+        main();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 11, column: 12 }],
+    },
+    // at module scope, after a CommonJS top-level return
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const pool = createPool();
+        if (cluster.isPrimary) {
+          cluster.fork();
+          return;
+        }
+        function createPool() {
+          return new Pool();
+        }
+      `,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'poolBeforeFork', line: 9, column: 10 }],
+    },
+    // in a `switch`, a case's function is hoisted to the whole switch
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        switch (cluster.isPrimary) {
+          case true:
+            cluster.fork();
+            open();
+            break;
+          default:
+            function open() { return new Pool(); }
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 9, column: 30 }],
+    },
     // no early return: the primary that forks goes on to create
     {
       code: code`
@@ -3180,7 +3516,15 @@ ruleTester.run('no-pool-before-fork', rule, {
           messageId: 'poolBeforeFork',
           line: 3,
           column: 14,
-          data: { creator: 'new Pool()', forkLine: '4', parent: 'main thread', childGuard: 'inside `if (!isMainThread)`' },
+          data: {
+            creator: 'new Pool()',
+            forkLine: '4',
+            parent: 'main thread',
+            children: 'worker threads',
+            unit: 'thread',
+            childGuard: 'inside `if (!isMainThread)`',
+            orElse: ', or in the `else` of the fork guard',
+          },
         },
       ],
     },
@@ -3200,7 +3544,10 @@ ruleTester.run('no-pool-before-fork', rule, {
             creator: 'new Pool()',
             forkLine: '4',
             parent: 'parent process',
+            children: 'child processes',
+            unit: 'process',
             childGuard: "inside `if (process.argv.includes('child'))`",
+            orElse: ', or in the `else` of the fork guard',
           },
         },
       ],
@@ -3223,6 +3570,7 @@ ruleTester.run('no-pool-before-fork', rule, {
             creator: 'new Pool()',
             forkLine: '5',
             parent: 'parent process',
+            children: 'child processes',
             childGuard:
               "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)",
           },
@@ -3241,7 +3589,15 @@ ruleTester.run('no-pool-before-fork', rule, {
           messageId: 'poolBeforeFork',
           line: 3,
           column: 14,
-          data: { creator: 'new Pool()', forkLine: '4', parent: 'primary process', childGuard: 'inside `if (!cluster.isPrimary)`' },
+          data: {
+            creator: 'new Pool()',
+            forkLine: '4',
+            parent: 'primary process',
+            children: 'worker processes',
+            unit: 'process',
+            childGuard: 'inside `if (!cluster.isPrimary)`',
+            orElse: ', or in the `else` of the fork guard',
+          },
         },
       ],
     },
@@ -3296,6 +3652,52 @@ describe('no-pool-before-fork messages', () => {
       if (cluster.isPrimary) cluster.fork();
     `);
     assert.match(message, /inside `if \(!cluster\.isPrimary\)`/);
+  });
+
+  it('says thread, not process, for a worker thread', () => {
+    const message = messageOf(code`
+      const { Worker, isMainThread } = require('worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (isMainThread) new Worker(__filename);
+    `);
+    assert.match(message, /again in each of the worker threads this file starts \(line 4\), so each thread opens its own pool/);
+    assert.doesNotMatch(message, /process|child(?! branch)/);
+  });
+
+  it('names no argument of a fork that passes an option with a value', () => {
+    const message = messageOf(code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (!process.send) fork(__filename, ['--port', process.env.PORT]);
+    `);
+    assert.match(message, /behind a role argument the fork passes/);
+    assert.doesNotMatch(message, /--port/);
+  });
+
+  it('names a lone flag the fork passes', () => {
+    const message = messageOf(code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      if (!process.send) fork(__filename, ['--child']);
+    `);
+    assert.match(message, /inside `if \(process\.argv\.includes\('--child'\)\)`/);
+  });
+
+  it('does not suggest the `else` of the fork guard for a creation already in it', () => {
+    const message = messageOf(code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const shards = [{ remote: true }, { remote: false }];
+      shards.forEach(shard => {
+        if (shard.remote && cluster.isPrimary) cluster.fork();
+        else new Pool();
+      });
+    `);
+    assert.match(message, /Create it only in the child branch: inside `if \(!cluster\.isPrimary\)`\.$/);
+    assert.doesNotMatch(message, /else/);
   });
 
   it("does not claim that the parent never queries", () => {

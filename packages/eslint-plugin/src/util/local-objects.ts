@@ -1,0 +1,140 @@
+/**
+ * Object literals whose methods run in this process: a unit of work (`const
+ * uow = { exec(fn, args) { return fn(...args) } }`) or an in-process bus
+ * that a local factory returns (`function createBus() { ...; return { send(msg)
+ * { handlers.get(msg.type)?.(msg) } } }`).
+ *
+ * A method's name says nothing by itself: `{ send(m) { child.send(m) } }`,
+ * `{ send: c.send.bind(c) }` and `{ postMessage: m => w.postMessage(m) }`
+ * hand their argument to a channel. So a literal's method counts as
+ * in-process only when it is a function written in the literal that calls
+ * no `send` or `postMessage` member, and hands none of its parameters to a
+ * function or a member of something from outside it (a captured variable,
+ * the factory's parameter, a global). Anything else (a spread, a getter, a
+ * value that is not a function, the method missing) may be a channel.
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { innermostScope, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
+import type { ParsedSource } from './module-references';
+
+/** Members that send their argument on, whatever their receiver. */
+const FORWARDING_MEMBERS = new Set(['postMessage', 'send']);
+
+const returnedMemo = new WeakMap<FunctionNode, readonly TSESTree.ObjectExpression[] | null>();
+const localMemo = new WeakMap<TSESTree.ObjectExpression, Map<string, boolean>>();
+
+/**
+ * The object literals `fn` returns, when it returns nothing else (an
+ * arrow's expression body, or each `return`): `() => ({ ... })`. Not an
+ * async function or a generator, which return a promise or an iterator.
+ */
+export function returnedLiterals(fn: FunctionNode, visitorKeys: VisitorKeys): readonly TSESTree.ObjectExpression[] | undefined {
+  let literals = returnedMemo.get(fn);
+  if (literals === undefined) {
+    const values = fn.async || fn.generator ? [undefined] : ownReturnValues(fn, visitorKeys);
+    const objects = values.map(value => value && unwrap(value));
+    literals = objects.every(isObjectExpression) ? objects : null;
+    returnedMemo.set(fn, literals);
+  }
+  return literals ?? undefined;
+}
+
+/** Whether `literal.method(...)` runs in this process, as far as the literal shows. */
+export function runsLocally(source: ParsedSource, literal: TSESTree.ObjectExpression, method: string): boolean {
+  let byMethod = localMemo.get(literal);
+  if (!byMethod) {
+    byMethod = new Map();
+    localMemo.set(literal, byMethod);
+  }
+  let local = byMethod.get(method);
+  if (local === undefined) {
+    const fn = ownMethod(literal, method);
+    local = fn !== undefined && !forwards(source, fn);
+    byMethod.set(method, local);
+  }
+  return local;
+}
+
+/** The function the literal itself gives `method`, when nothing else (a spread, a computed key) may replace it. */
+function ownMethod(literal: TSESTree.ObjectExpression, method: string): FunctionNode | undefined {
+  let found: FunctionNode | undefined;
+  for (const property of literal.properties) {
+    if (property.type === AST_NODE_TYPES.SpreadElement) return undefined;
+    const name = getPropertyName(property);
+    if (name === null) return undefined;
+    if (name !== method) continue;
+    const value = unwrap(property.value);
+    const isFunction =
+      value.type === AST_NODE_TYPES.ArrowFunctionExpression || value.type === AST_NODE_TYPES.FunctionExpression;
+    found = property.kind === 'init' && isFunction ? value : undefined;
+  }
+  return found;
+}
+
+/** Whether `fn` calls a `send`/`postMessage` member, or hands one of its parameters to code from outside it. */
+function forwards(source: ParsedSource, fn: FunctionNode): boolean {
+  let found = false;
+  walk(fn, source.visitorKeys, node => {
+    if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
+    const callee = unwrap(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && FORWARDING_MEMBERS.has(getPropertyName(callee) ?? '')) {
+      found = true;
+    } else if (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.Identifier) {
+      found = !isLocal(source, fn, rootOf(callee)) && node.arguments.some(arg => isParameter(source, fn, arg));
+    }
+  });
+  return found;
+}
+
+/** `a` of `a.b.c`; undefined for a receiver that is not a name or `this`. */
+function rootOf(callee: TSESTree.Node): TSESTree.Node | undefined {
+  let current = callee;
+  while (current.type === AST_NODE_TYPES.MemberExpression) current = unwrap(current.object);
+  return current.type === AST_NODE_TYPES.Identifier || current.type === AST_NODE_TYPES.ThisExpression ? current : undefined;
+}
+
+/** `this` (the literal itself), or a name declared in `fn`: its parameters and locals. */
+function isLocal(source: ParsedSource, fn: FunctionNode, root: TSESTree.Node | undefined): boolean {
+  if (root?.type === AST_NODE_TYPES.ThisExpression) return fn.type !== AST_NODE_TYPES.ArrowFunctionExpression;
+  if (root?.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = findVariable(innermostScope(source, root), root);
+  return variable !== null && variable.defs.length > 0 && variable.defs.every(def => within(fn, def.name));
+}
+
+/** `m` or `...m`, where `m` is a parameter of `fn` or of a function inside it. */
+function isParameter(source: ParsedSource, fn: FunctionNode, arg: TSESTree.Node): boolean {
+  const value = unwrap(arg.type === AST_NODE_TYPES.SpreadElement ? arg.argument : arg);
+  if (value.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = findVariable(innermostScope(source, value), value);
+  return variable?.defs.some(def => def.type === 'Parameter' && within(fn, def.name)) ?? false;
+}
+
+/** What `fn` itself returns (an arrow's expression body, or each `return`, `undefined` for a bare one), not its inner functions. */
+function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.Node | undefined)[] {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const values: (TSESTree.Node | undefined)[] = [];
+  walk(fn.body, visitorKeys, node => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement && nearestFunction(node) === fn) values.push(node.argument ?? undefined);
+  });
+  // Falling off the end returns undefined.
+  return values.length > 0 ? values : [undefined];
+}
+
+function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (
+      current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+      current.type === AST_NODE_TYPES.FunctionDeclaration ||
+      current.type === AST_NODE_TYPES.FunctionExpression
+    ) {
+      return current;
+    }
+  }
+  return undefined;
+}
+
+function isObjectExpression(node: TSESTree.Node | undefined): node is TSESTree.ObjectExpression {
+  return node?.type === AST_NODE_TYPES.ObjectExpression;
+}
