@@ -21,22 +21,41 @@ export function actingForHolder(conn: ConnectionState): boolean {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+/** On the driver's socket-side object: the connection state it dispatches for. */
+const DISPATCHES_FOR = Symbol('poolguard.dispatchesFor');
+
+type Dispatching = { [DISPATCHES_FOR]?: ConnectionState } & Record<string, AnyFunction>;
+
+/** One wrapper per method name, shared by every connection (no closure per connection). */
+const dispatchers = new Map<string, AnyFunction>();
+
+function dispatcher(name: string): AnyFunction {
+  let dispatch = dispatchers.get(name);
+  if (dispatch === undefined) {
+    dispatch = function dispatch(this: Dispatching, first: unknown, second?: unknown) {
+      const outer = dispatching;
+      dispatching = this[DISPATCHES_FOR];
+      try {
+        const method = (Object.getPrototypeOf(this) as Dispatching)[name]!;
+        return arguments.length <= 2 ? method.call(this, first, second) : method.apply(this, arguments as unknown as unknown[]);
+      } finally {
+        dispatching = outer;
+      }
+    } as AnyFunction;
+    dispatchers.set(name, dispatch);
+  }
+  return dispatch;
+}
+
 /**
- * A wrapper (for wrapMethod) of the driver's socket-side entry point, per
- * connection: pg's Connection#emit, mysql2's Connection#handlePacket. Its
- * callers pass one or two arguments.
+ * Marks `target`, the driver's socket-side object (pg's Connection, a mysql2
+ * connection), as dispatching for `conn`; returns the wrapper (for
+ * wrapMethod) of its entry point `name` (emit, handlePacket), which its
+ * callers call with one or two arguments.
  */
-export function dispatchFor(conn: ConnectionState): (next: (self: object) => AnyFunction) => AnyFunction {
-  return (next) => function dispatch(this: object, first: unknown, second?: unknown) {
-    const outer = dispatching;
-    dispatching = conn;
-    try {
-      const method = next(this);
-      return arguments.length <= 2 ? method.call(this, first, second) : method.apply(this, arguments as unknown as unknown[]);
-    } finally {
-      dispatching = outer;
-    }
-  };
+export function dispatchFor(conn: ConnectionState, target: object, name: string): () => AnyFunction {
+  Object.defineProperty(target, DISPATCHES_FOR, { value: conn, configurable: true, enumerable: false, writable: true });
+  return () => dispatcher(name);
 }
 
 /** `fn`, run outside any connection's dispatch: its context is its caller's, exactly. */

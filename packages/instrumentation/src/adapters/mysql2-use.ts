@@ -42,7 +42,7 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
 export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: WrapMethod): () => TransactionState {
   // mysql2 runs callbacks and emits events from its packet handler, in the socket's context (socket-dispatch.ts).
   const socketConn = connectionStateOf(connection) ?? attachConnection(state, connection);
-  if (typeof (connection as { handlePacket?: unknown }).handlePacket === 'function') wrap('handlePacket', dispatchFor(socketConn));
+  if (typeof (connection as { handlePacket?: unknown }).handlePacket === 'function') wrap('handlePacket', dispatchFor(socketConn, connection, 'handlePacket'));
   let open = false;
   let inFlight = 0;
   /** Inside query() or execute(): the commands they add were checked there. */

@@ -152,7 +152,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
   // pg runs callbacks and emits events from its Connection's emit, in the socket's context (socket-dispatch.ts).
   const conn = connectionStateOf(client);
   const socketSide = client.connection as { emit?: unknown } | null | undefined;
-  if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn), socketSide);
+  if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn, socketSide, 'emit'), socketSide);
   bindClientListeners(wrap);
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
     const conn = connectionStateOf(client);
