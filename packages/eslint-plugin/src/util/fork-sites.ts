@@ -22,7 +22,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, unwrap } from './ast';
-import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
+import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
 
@@ -118,22 +118,7 @@ const CLUSTER: Record<string, object> = {
 const CHILD_PROCESS: Record<string, object> = { fork: { [ReferenceTracker.CALL]: { kind: 'child_process' } } };
 const WORKER_THREADS: Record<string, object> = { Worker: { [ReferenceTracker.CONSTRUCT]: { kind: 'worker_threads' } } };
 
-/** Each core module under both its names, its members also reachable via `default`. */
-const TRACE_MAP: TraceMap = Object.fromEntries(
-  (
-    [
-      ['cluster', CLUSTER],
-      ['child_process', CHILD_PROCESS],
-      ['worker_threads', WORKER_THREADS],
-    ] as const
-  ).flatMap(([name, members]) => {
-    const map = { ...members, default: members };
-    return [
-      [name, map],
-      [`node:${name}`, map],
-    ];
-  }),
-);
+const TRACE_MAP: TraceMap = coreModuleTraceMap({ cluster: CLUSTER, child_process: CHILD_PROCESS, worker_threads: WORKER_THREADS });
 
 function collectForks(sourceCode: ParsedSource): ForkAnalysis {
   const globalScope = sourceCode.scopeManager?.globalScope;

@@ -18,7 +18,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
 import type { ForkKind } from './fork-sites';
-import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
+import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type Position = 'shared' | 'parent' | 'child';
 export type Side = Exclude<Position, 'shared'>;
@@ -76,20 +76,7 @@ const WORKER_THREADS_FLAGS: Record<string, object> = {
   workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };
 
-const TRACE_MAP: TraceMap = Object.fromEntries(
-  (
-    [
-      ['cluster', CLUSTER_FLAGS],
-      ['worker_threads', WORKER_THREADS_FLAGS],
-    ] as const
-  ).flatMap(([name, flags]) => {
-    const map = { ...flags, default: flags };
-    return [
-      [name, map],
-      [`node:${name}`, map],
-    ];
-  }),
-);
+const TRACE_MAP: TraceMap = coreModuleTraceMap({ cluster: CLUSTER_FLAGS, worker_threads: WORKER_THREADS_FLAGS });
 
 /**
  * Where the file reads a `cluster` or `worker_threads` flag: the member

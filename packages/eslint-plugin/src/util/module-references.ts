@@ -29,6 +29,19 @@ export type ParsedSource = Readonly<Pick<TSESLint.SourceCode, 'ast' | 'scopeMana
  */
 export type TraceMap = Record<string, object>;
 
+/** A trace map of Node core modules: each under both its names (`cluster`, `node:cluster`), its members also reachable via `default`. */
+export function coreModuleTraceMap(modules: Readonly<Record<string, Record<string, object>>>): TraceMap {
+  return Object.fromEntries(
+    Object.entries(modules).flatMap(([name, members]) => {
+      const map = { ...members, default: members };
+      return [
+        [name, map],
+        [`node:${name}`, map],
+      ];
+    }),
+  );
+}
+
 export interface FoundReference<T> {
   info: T;
   node: TSESTree.Node;
