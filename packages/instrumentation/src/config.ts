@@ -80,8 +80,8 @@ const plain = (text: string) => text.toLowerCase().replaceAll('_', '');
 
 /**
  * The known name `name` most looks like (case and underscores aside): one
- * that contains it or that it contains, closest in length, else one with the
- * same letters; undefined when none does.
+ * that contains it or that it contains, closest in length, else one at most
+ * two letters off; undefined when none does.
  */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
   const wanted = plain(name);
@@ -89,7 +89,7 @@ export function closestName(name: string, known: Iterable<string>): string | und
   let bestGap = Infinity;
   for (const candidate of known) {
     const other = plain(candidate);
-    const gap = other.includes(wanted) || wanted.includes(other) ? Math.abs(other.length - wanted.length) : sameLetters(other, wanted) ? 0.5 : Infinity;
+    const gap = other.includes(wanted) || wanted.includes(other) ? Math.abs(other.length - wanted.length) : editDistance(other, wanted) <= 2 ? 0.5 : Infinity;
     if (gap < bestGap) [best, bestGap] = [candidate, gap];
   }
   return best;
@@ -116,12 +116,6 @@ function editDistance(a: string, b: string): number {
     previous = row;
   }
   return previous[b.length]!;
-}
-
-/** Two spellings of one word with one letter left out, added or swapped (`relase`, `relaese`). */
-function sameLetters(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1 || a.length < 4) return false;
-  return [...a].sort().join('').replace(/(.)\1*/g, '$1') === [...b].sort().join('').replace(/(.)\1*/g, '$1');
 }
 
 export function resolveSettings(config: PoolGuardConfig = {}): Settings {

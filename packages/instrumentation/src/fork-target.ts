@@ -46,8 +46,9 @@ function directoryEntry(dir: string): string {
  * started in (`fork(path, args, { cwd })`, cluster's `setupPrimary({ cwd })`).
  */
 export function againstCwd(target: unknown, cwd: unknown): unknown {
-  if (typeof target !== 'string' || typeof cwd !== 'string' || isAbsolute(target) || /^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
-  return resolve(cwd, target);
+  const directory = cwd instanceof URL && cwd.protocol === 'file:' ? fileURLToPath(cwd) : cwd;
+  if (typeof target !== 'string' || typeof directory !== 'string' || isAbsolute(target) || /^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
+  return resolve(directory, target);
 }
 
 /** A path `new Worker()` accepts (absolute, or relative with `./` or `../`) or a URL; anything else Node refuses, starting nothing. */

@@ -25,7 +25,6 @@ import clusterModule = require('node:cluster');
 import nodeModule = require('node:module');
 import { Socket } from 'node:net';
 import workerThreads = require('node:worker_threads');
-import { fileURLToPath } from 'node:url';
 import { diag } from '@opentelemetry/api';
 import { checkHandle } from './detectors/handle_sent_to_process';
 import { checkPayload } from './detectors/pool_across_boundary';
@@ -227,7 +226,7 @@ function patchChildProcess(): void {
     if (active()) {
       // fork(path, options) or fork(path, args, options): the child resolves a relative path against its cwd.
       const forkOptions = (Array.isArray(args) ? options : args) as { cwd?: unknown } | null | undefined;
-      runCheck(checkFork, 'child_process.fork()', againstCwd(modulePath, forkOptions?.cwd instanceof URL ? fileURLToPath(forkOptions.cwd) : forkOptions?.cwd));
+      runCheck(checkFork, 'child_process.fork()', againstCwd(modulePath, forkOptions?.cwd));
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
       // As cluster.fork(env): Node turns each value into a string, a pool into "[object Object]".
       if (forkOptions !== null && typeof forkOptions === 'object') checkMessage('child_process.fork() env', (forkOptions as { env?: unknown }).env);

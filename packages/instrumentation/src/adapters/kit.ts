@@ -6,6 +6,7 @@
  * through a release call, and lease handles that hand the raw connection back
  * to the pool.
  */
+import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
@@ -15,6 +16,7 @@ import {
   captureCheckoutSite,
   checkPoolQuery,
   checkRelease,
+  checkUse,
   claimLease,
   connectionStateOf,
   ownerTokenFor,
@@ -26,6 +28,7 @@ import {
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, type Task } from '../task';
+import type { TransactionState } from '../types';
 
 export type { CheckoutRequest } from '../lease';
 
@@ -37,6 +40,40 @@ export type AnyFunction = (...args: any[]) => any;
 export function internalFault(err: unknown): void {
   if (err instanceof PoolGuardError) throw err;
   diag.error('poolguard: internal error in a pool adapter', err);
+}
+
+/**
+ * The app is about to use `conn` (a statement, a cursor read, a session
+ * command): checked (checkUse, through a lease handle if one is in scope).
+ * Returns whether the use's callbacks and events are to be bound to the
+ * caller: a driver runs them from its socket, in the context of whichever task
+ * opened the connection, and a stale holder's are its own too. Throws the
+ * PoolGuardError that refuses the use in throw mode.
+ */
+export function checkAppUse(state: PoolState, conn: ConnectionState, inFlight: number, pipelined: boolean, transaction: () => TransactionState): boolean {
+  const internalCall = state.internalCallbacks > 0;
+  try {
+    checkUse(conn, viaLease(), inFlight, pipelined, transaction, internalCall);
+  } catch (err) {
+    internalFault(err);
+  }
+  return conn.explicit && !internalCall;
+}
+
+/** poolguard's own build (or source) directory: its frames sit between a library and the frame that called it. */
+const OWN_DIRECTORY = join(__dirname, '..');
+
+/**
+ * The stack frames of the code that called into poolguard now, innermost
+ * first, poolguard's own left out. Costs a stack capture: read only on rare
+ * paths (telling a library's own release from the app's).
+ */
+export function callerFrames(depth = 10): string[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth + 6;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack.split('\n').slice(1).filter((frame) => !frame.includes(OWN_DIRECTORY)).slice(0, depth);
 }
 
 /**

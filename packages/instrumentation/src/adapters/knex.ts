@@ -17,7 +17,20 @@ import { diag } from '@opentelemetry/api';
 import { poolStateOf } from '../guard';
 import type { PoolEndpoint } from '../types';
 
-const MARKED = Symbol.for('poolguard.knex');
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * Replaces knex's `proto[name]` with `make(original)`, once per prototype and
+ * method (a marker says it is done: knex may be loaded and guarded twice).
+ */
+function patchOnce(proto: object | null | undefined, name: string, make: (original: AnyFunction) => AnyFunction): void {
+  const marker = Symbol.for(`poolguard.knex.${name}`);
+  const methods = proto as Record<string | symbol, unknown> | null | undefined;
+  const original = methods?.[name];
+  if (methods == null || typeof original !== 'function' || methods[marker] === true) return;
+  Object.defineProperty(methods, name, { value: make(original as AnyFunction), writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(methods, marker, { value: true });
+}
 
 let runnerCheckouts = 0;
 
@@ -26,34 +39,23 @@ export function inKnexRunnerCheckout(): boolean {
   return runnerCheckouts > 0;
 }
 
-type RunnerPrototype = { ensureConnection?: unknown; [MARKED]?: true };
-
-/** Marks the checkouts of knex's Runner class (its prototype); once per class. */
-export function markRunnerCheckouts(proto: RunnerPrototype | null | undefined): void {
-  const original = proto?.ensureConnection;
-  if (proto == null || typeof original !== 'function' || proto[MARKED] === true) return;
-  const ensure = original as (...args: unknown[]) => unknown;
-  Object.defineProperty(proto, 'ensureConnection', {
-    value: function ensureConnection(this: unknown) {
-      runnerCheckouts++;
-      try {
-        return ensure.apply(this, arguments as unknown as unknown[]);
-      } finally {
-        runnerCheckouts--;
-      }
-    },
-    writable: true,
-    configurable: true,
-    enumerable: false,
+/** Marks the checkouts of knex's Runner class (its prototype). */
+export function markRunnerCheckouts(proto: object | null | undefined): void {
+  patchOnce(proto, 'ensureConnection', (ensure) => function ensureConnection(this: unknown) {
+    runnerCheckouts++;
+    try {
+      return ensure.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      runnerCheckouts--;
+    }
   });
-  Object.defineProperty(proto, MARKED, { value: true });
 }
 
 /** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
 export function markKnexInstance(client: { runner?: (builder: unknown) => unknown; pool?: unknown }): void {
   noteKnexPool(client);
   if (typeof client.runner !== 'function') return;
-  markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as RunnerPrototype | null);
+  markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as object | null);
 }
 
 /** The endpoint of a knex connection config, without credentials. */
@@ -63,8 +65,6 @@ export function knexEndpoint(client: { config?: { connection?: unknown } }): Poo
   const { host, port, database } = connection as { host?: string; port?: number | string; database?: string };
   return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
 }
-
-type KnexClientPrototype = { initializePool?: unknown; [MARKED]?: true };
 
 /** The tarn pools knex built: knex keys its own state on the raw connection, so they lend no lease handles. */
 const knexPools = new WeakSet<object>();
@@ -78,26 +78,17 @@ export function noteKnexPool(client: { pool?: unknown }): void {
   if (client.pool !== null && typeof client.pool === 'object') knexPools.add(client.pool);
 }
 
-/** Lets the guarded pool knex's Client builds learn its server from knex's config (once per class). */
-export function nameKnexPools(proto: KnexClientPrototype | null | undefined): void {
-  const original = proto?.initializePool;
-  if (proto == null || typeof original !== 'function' || proto[MARKED] === true) return;
-  const initialize = original as (...args: unknown[]) => unknown;
-  Object.defineProperty(proto, 'initializePool', {
-    value: function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
-      const result = initialize.apply(this, arguments as unknown as unknown[]);
-      try {
-        noteKnexPool(this);
-        const state = this.pool !== null && typeof this.pool === 'object' ? poolStateOf(this.pool) : undefined;
-        state?.learnEndpoint(knexEndpoint(this));
-      } catch (err) {
-        diag.error('poolguard: could not name a knex pool', err);
-      }
-      return result;
-    },
-    writable: true,
-    configurable: true,
-    enumerable: false,
+/** Lets the guarded pool knex's Client builds learn its server from knex's config. */
+export function nameKnexPools(proto: object | null | undefined): void {
+  patchOnce(proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
+    const result = initialize.apply(this, arguments as unknown as unknown[]);
+    try {
+      noteKnexPool(this);
+      const state = this.pool !== null && typeof this.pool === 'object' ? poolStateOf(this.pool) : undefined;
+      state?.learnEndpoint(knexEndpoint(this));
+    } catch (err) {
+      diag.error('poolguard: could not name a knex pool', err);
+    }
+    return result;
   });
-  Object.defineProperty(proto, MARKED, { value: true });
 }

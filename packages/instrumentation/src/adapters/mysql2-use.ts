@@ -6,11 +6,10 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { attachConnection, checkUse, connectionStateOf } from '../lease';
-import { viaLease } from '../lease-handle';
+import { attachConnection, connectionStateOf } from '../lease';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
-import { bindCallback, bindEmitter, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
+import { bindCallback, bindEmitter, checkAppUse, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
 import { isMultiStatement, openAfterStatement, transactionOpenAfter } from '../sql-statements';
 import type { Mysql2ConnectionLike } from './resources';
 
@@ -59,10 +58,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       // runs as the caller, like pg's.
       let bindable = false;
       if (conn !== undefined) {
-        const internalCall = state.internalCallbacks > 0;
         try {
-          checkUse(conn, viaLease(), inFlight, false, transaction, internalCall);
-          bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
+          bindable = checkAppUse(state, conn, inFlight, false, transaction);
         } catch (err) {
           // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
           if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
@@ -129,11 +126,9 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
     const conn = connectionStateOf(connection);
     let bindable = false;
     if (conn !== undefined) {
-      const internalCall = state.internalCallbacks > 0;
       try {
         // Not a statement: never concurrent_query (mysql2 queues it), but use after release and cross-task use count.
-        checkUse(conn, viaLease(), 0, false, transaction, internalCall);
-        bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
+        bindable = checkAppUse(state, conn, 0, false, transaction);
       } catch (err) {
         if (err instanceof PoolGuardError) {
           refuseCall(err, (command as { onResult?: unknown }).onResult, false);

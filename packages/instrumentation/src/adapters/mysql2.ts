@@ -14,14 +14,13 @@
  * which mysql2 does not keep on the connection, so the adapter follows the
  * statements seen on the connection (resources.ts).
  */
-import { join } from 'node:path';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
+import { bindCallback, callerFrames, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
 import { guardMysql2Use } from './mysql2-use';
 import { UNKNOWN_TRANSACTION } from './resources';
 
@@ -71,22 +70,10 @@ function isPromisePool(pool: object): pool is Mysql2PromisePool {
   return inner !== null && typeof inner === 'object' && isCorePool(inner) && typeof (pool as Mysql2PromisePool).getConnection === 'function';
 }
 
-/**
- * True when the code that called poolguard's wrapper is mysql2's pool itself
- * (its idle reaper), not the app. Read only for a destroy of an idle
- * connection, so other releases pay nothing.
- */
+/** True when the code that called poolguard's wrapper is mysql2's pool itself (its idle reaper), not the app. */
 function calledByMysql2Pool(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 8;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  const caller = stack.split('\n').slice(1).find((frame) => !frame.includes(OWN_BUILD));
-  return caller !== undefined && /[\\/]mysql2[\\/]lib[\\/]base[\\/]pool\.js:/.test(caller);
+  return /[\\/]mysql2[\\/]lib[\\/]base[\\/]pool\.js:/.test(callerFrames(1)[0] ?? '');
 }
-
-/** poolguard's own build directory (its wrappers' frames sit between the caller and this one). */
-const OWN_BUILD = join(__dirname, '..');
 
 /** True when `connection` waits in the pool's free list (asked only at a destroy). */
 function isIdle(pool: Mysql2CorePool, connection: Mysql2Connection): boolean {

@@ -7,10 +7,9 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState, TransactionReader } from '../internal-types';
-import { checkUse, connectionStateOf, shareConnectionState } from '../lease';
-import { viaLease } from '../lease-handle';
+import { connectionStateOf, shareConnectionState } from '../lease';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, bindEmitter, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
+import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
 import { dispatchFor } from '../socket-dispatch';
 import { bindClientListeners } from './pg-listeners';
 import { guardMysql2Use } from './mysql2-use';
@@ -155,15 +154,12 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
   if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn, socketSide, 'emit'), socketSide);
   bindClientListeners(wrap);
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
-    const conn = connectionStateOf(client);
+    const used = connectionStateOf(client);
     let bindable = false;
-    if (conn !== undefined) {
-      const internalCall = state.internalCallbacks > 0;
+    if (used !== undefined) {
       try {
-        checkUse(conn, viaLease(), pgInFlight(client), client.pipeline === true, transaction, internalCall);
-        // pg runs a query's callback and emits its events from the socket's handler, in the context of the
-        // task that opened the connection: they are bound to the caller's (asked only when there are some).
-        bindable = conn.explicit && !internalCall; // a stale holder's too: its callback is its own, not the socket's
+        // Bound to the caller's context (asked only when there are some): see checkAppUse.
+        bindable = checkAppUse(state, used, pgInFlight(client), client.pipeline === true, transaction);
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
         else if (bindable) config = withBoundCallback(config);
@@ -178,7 +174,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
       if (bindable) bindEmitter(result, true);
       guardCursor(result as object, () => {
         const now = connectionStateOf(client);
-        if (now !== undefined) checkUse(now, viaLease(), 0, false, transaction, state.internalCallbacks > 0);
+        if (now !== undefined) checkAppUse(state, now, 0, false, transaction);
       }, bindable);
     }
     return result;

@@ -12,7 +12,7 @@ import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { addOwnListener, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, callerFrames, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
@@ -57,7 +57,7 @@ function isKnex(value: object): value is KnexLike {
  * release of a connection that is not leased, so other releases pay nothing.
  */
 function releasedByKnexRunner(): boolean {
-  return /[\\/]knex[\\/]lib[\\/]execution[\\/]runner\.js:/.test(new Error().stack ?? '');
+  return callerFrames().some((frame) => /[\\/]knex[\\/]lib[\\/]execution[\\/]runner\.js:/.test(frame));
 }
 
 /** tarn moved the connection to `used` for a borrower whose lease has not begun (InstalledPool.lentToNext). */
