@@ -37,6 +37,15 @@ export type FunctionNode =
   | TSESTree.FunctionDeclaration
   | TSESTree.FunctionExpression;
 
+/** Whether `node` is a function: a declaration, an expression or an arrow. */
+export function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
+  return (
+    node?.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node?.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node?.type === AST_NODE_TYPES.FunctionExpression
+  );
+}
+
 /** A variable declared once and never assigned again: what it holds is what its declaration gave it. */
 export function isConstantBinding(variable: TSESLint.Scope.Variable | null | undefined): variable is TSESLint.Scope.Variable {
   return variable?.defs.length === 1 && !variable.references.some(ref => ref.isWrite() && !ref.init);
@@ -87,11 +96,7 @@ export type DeferredCode = FunctionNode | InstanceField;
  */
 export function enclosingFunction(node: TSESTree.Node): DeferredCode | undefined {
   for (let child = node, current = node.parent; current; child = current, current = current.parent) {
-    if (
-      current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-      current.type === AST_NODE_TYPES.FunctionDeclaration ||
-      current.type === AST_NODE_TYPES.FunctionExpression
-    ) {
+    if (isFunctionNode(current)) {
       const call = current.parent;
       const isIife = call?.type === AST_NODE_TYPES.CallExpression && call.callee === current;
       if (!isIife) return current;

@@ -17,7 +17,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { isConstantBinding, type DeferredCode, type FunctionNode } from './ast';
+import { isConstantBinding, isFunctionNode, type DeferredCode, type FunctionNode } from './ast';
 import type { ParsedSource } from './module-references';
 import { callbackInvocation } from './sync-callbacks';
 
@@ -58,7 +58,7 @@ export class CallSites {
   runsOnce(node: TSESTree.Node, depth = 0): boolean {
     for (let child = node, current = node.parent; current; child = current, current = current.parent) {
       if (LOOPS.has(current.type)) return false;
-      if (isFunction(current)) return this.functionRunsOnce(current, depth);
+      if (isFunctionNode(current)) return this.functionRunsOnce(current, depth);
       const isInstanceField =
         (current.type === AST_NODE_TYPES.PropertyDefinition || current.type === AST_NODE_TYPES.AccessorProperty) &&
         !current.static &&
@@ -81,7 +81,7 @@ export class CallSites {
     const check = (current: TSESTree.Node): boolean => {
       if (holds(current)) return true;
       for (let outer = current.parent; outer; outer = outer.parent) {
-        if (!isFunction(outer)) continue;
+        if (!isFunctionNode(outer)) continue;
         let onlyThere = calledOnlyThere.get(outer);
         if (onlyThere === undefined) {
           calledOnlyThere.set(outer, false);
@@ -189,12 +189,4 @@ function calledByOwnName(source: ParsedSource, fn: FunctionNode): boolean {
   if (fn.type !== AST_NODE_TYPES.FunctionExpression || !fn.id) return false;
   const own = source.scopeManager?.getDeclaredVariables(fn).find(variable => variable.defs[0]?.type === 'FunctionName');
   return own !== undefined && own.references.length > 0;
-}
-
-function isFunction(node: TSESTree.Node): node is FunctionNode {
-  return (
-    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-    node.type === AST_NODE_TYPES.FunctionDeclaration ||
-    node.type === AST_NODE_TYPES.FunctionExpression
-  );
 }

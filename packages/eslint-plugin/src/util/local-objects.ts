@@ -16,7 +16,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
+import { innermostScope, isFunctionNode, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
 import type { ParsedSource } from './module-references';
 
 /** Members that send their argument on, whatever their receiver. */
@@ -123,15 +123,7 @@ function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.
 }
 
 function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (
-      current.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-      current.type === AST_NODE_TYPES.FunctionDeclaration ||
-      current.type === AST_NODE_TYPES.FunctionExpression
-    ) {
-      return current;
-    }
-  }
+  for (let current = node.parent; current; current = current.parent) if (isFunctionNode(current)) return current;
   return undefined;
 }
 
