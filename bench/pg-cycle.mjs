@@ -8,6 +8,7 @@
 // guard:    false (raw pg) | true (guardPool with `options`)
 // api:      "connect" (pool.connect + client.query + release) | "query" (pool.query)
 // driver:   "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
+//           | "wire" (pg's own Client against an in-memory server, bench/lib/pg-wire-peer.mjs)
 // otel:     "none" | "sdk" (NodeTracerProvider with an async-hooks context manager, a span per task)
 //           | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg) | "metrics" (a MeterProvider only)
 import { performance } from 'node:perf_hooks';

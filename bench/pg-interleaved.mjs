@@ -14,9 +14,12 @@
 //
 // api:       "connect" (pool.connect + client.query + release) | "query" (pool.query)
 // driver:    "real" (PostgreSQL on 127.0.0.1:5432) | "fake" (in-memory client, no I/O)
+//           | "wire" (pg's own Client against an in-memory server, bench/lib/pg-wire-peer.mjs)
 // otel:      "none" | "sdk" (a span per task) | "sdk+pg" (the same plus @opentelemetry/instrumentation-pg)
 //            | "metrics" (a MeterProvider only: the pool metrics record)
-// baseline / candidate: { guard: boolean, options: {...guardPool options}, spinNs: number, contextReads: boolean }
+// baseline / candidate: { guard: boolean, options: {...guardPool options}, guardModule: string, spinNs: number, contextReads: boolean }
+//   guardModule: the directory of another poolguard build (a worktree's packages/instrumentation),
+//   to compare two trees side by side; each side loads its own copy.
 //   spinNs is a control: raw pg plus a fixed amount of busy work per cycle.
 //   contextReads is a control: raw pg plus the three reads of the active span
 //   context that poolguard's exact layer makes per cycle (api "connect" only).
@@ -57,7 +60,7 @@ function calibrateSpin(ns) {
 }
 
 function side(name, config) {
-  const pool = benchPool({ ...spec, guard: config.guard, options: config.options, name });
+  const pool = benchPool({ ...spec, guard: config.guard, guardModule: config.guardModule, options: config.options, name });
   const spins = calibrateSpin(config.spinNs);
   const at = config.contextReads ? () => { if (readSpanContext() === null) sink++; } : undefined;
   const run = workload({ pool, api: spec.api, concurrency: spec.concurrency, tracer, before: spins > 0 ? () => spin(spins) : undefined, at });

@@ -3,6 +3,7 @@
 // driver, and `concurrency` workers running checkout+`SELECT 1`+release.
 import { createRequire } from 'node:module';
 import { FakePgClient } from './fake-pg-client.mjs';
+import { PgWirePeer } from './pg-wire-peer.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -42,15 +43,19 @@ export function pgConnection() {
   };
 }
 
-/** A pg.Pool sized for `concurrency`, guarded by guardPool when `guard` is set. */
-export function benchPool({ concurrency, driver, guard, options, name }) {
+/**
+ * A pg.Pool sized for `concurrency`, guarded by guardPool when `guard` is set:
+ * poolguard's, or `guardModule`'s (another build's directory, to compare two trees in one process).
+ */
+export function benchPool({ concurrency, driver, guard, guardModule, options, name }) {
   const pg = require('pg');
   let pool = new pg.Pool({
     ...pgConnection(),
     max: Math.max(1, Math.min(concurrency, 16)),
     ...(driver === 'fake' ? { Client: FakePgClient } : {}),
+    ...(driver === 'wire' ? { stream: () => new PgWirePeer() } : {}),
   });
-  if (guard) pool = require('@poolguard/instrumentation').guardPool(pool, { name, ...options });
+  if (guard) pool = require(guardModule ?? '@poolguard/instrumentation').guardPool(pool, { name, ...options });
   return pool;
 }
 
