@@ -117,6 +117,13 @@ export interface ConnectionState {
   queryLease: number;
   /** The lease lasts one statement: knex's query runner took it and releases it itself (knex-runner.ts). Not held, never a leak. */
   statementScoped: boolean;
+  /**
+   * Installs the connection's wrappers that matter only while async context
+   * propagates (its socket dispatch, its event listeners): run once, at the
+   * first checkout or use after async context is on, then cleared. Until
+   * then the current task is always unknown and they would change nothing.
+   */
+  contextHooks: (() => void) | undefined;
 }
 
 /** What an adapter reads off a connection for the detectors. */

@@ -24,7 +24,8 @@ import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
-import { bindToCaller, currentTask, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
+import { livePools } from './pool-registry';
+import { asyncContextActive, bindToCaller, currentTask, onTokensStart, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -70,6 +71,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     leakReported: false,
     queryLease: 0,
     statementScoped: false,
+    contextHooks: undefined,
   };
   if (Object.isExtensible(connection)) {
     Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
@@ -78,6 +80,32 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
   }
   return state;
 }
+
+/**
+ * Leaves `hooks` (ConnectionState.contextHooks) to run at the connection's
+ * first checkout or use once async context propagates; runs them now if it
+ * already does.
+ */
+export function whenContextActive(conn: ConnectionState, hooks: () => void): void {
+  conn.contextHooks = hooks;
+  hookContext(conn);
+}
+
+function hookContext(conn: ConnectionState): void {
+  const hooks = conn.contextHooks;
+  if (hooks === undefined || !asyncContextActive()) return;
+  conn.contextHooks = undefined;
+  hooks();
+}
+
+// The first task token (runInTask, an HTTP root) may come while connections are lent: they are hooked
+// at once, so a listener the holder adds next is bound. A context manager registered later is met at
+// the next checkout or use.
+onTokensStart(() => {
+  for (const pool of livePools()) {
+    for (const conn of pool.connections()) hookContext(conn);
+  }
+});
 
 /**
  * True when a release of `conn` now comes from its current holder as far as
@@ -180,6 +208,7 @@ export function checkUse(
   internalCall: boolean,
 ): void {
   const pool = conn.pool;
+  if (conn.contextHooks !== undefined) hookContext(conn);
   if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
       const current = taskActingOn(conn);
@@ -296,6 +325,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
 export function claimLease(conn: ConnectionState, request: CheckoutRequest): void {
   const { owner, requestedAt } = request;
+  if (conn.contextHooks !== undefined) hookContext(conn);
   conn.checkoutSite = request.site;
   conn.lending = false;
   conn.owner = owner;

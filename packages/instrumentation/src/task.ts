@@ -58,8 +58,19 @@ export function taskTrackingEnabled(setting: boolean | 'auto'): boolean {
   return FREE_ASYNC_CONTEXT || otelContextManagerRegistered();
 }
 
+/** Run once, when poolguard's own async context first turns on (see onTokensStart). */
+const tokensStartListeners: (() => void)[] = [];
+
+/** Calls `listener` when the token storage is created: from then on async context propagates. */
+export function onTokensStart(listener: () => void): void {
+  tokensStartListeners.push(listener);
+}
+
 function tokenStorage(): AsyncLocalStorage<TaskToken> {
-  tokens ??= new AsyncLocalStorage<TaskToken>();
+  if (tokens === undefined) {
+    tokens = new AsyncLocalStorage<TaskToken>();
+    for (const listener of tokensStartListeners.splice(0)) listener();
+  }
   return tokens;
 }
 

@@ -9,6 +9,9 @@
  * opens its only connection before task B uses it.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { guardPool, runInTask } from '../src';
 import { resetTelemetry, setupTelemetry } from './helpers/otel';
@@ -252,5 +255,14 @@ describe('releases and uses from a pg socket callback belong to the lease holder
     } finally {
       await endPool(pool);
     }
+  });
+
+  it('with no async context yet, the wrappers wait; a listener added under the first task token is that task\'s, and its release of a later holder\'s lease is foreign_release (fresh process)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'fixtures', 'late-tokens-listener.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+      beforeTokens: { emit: false, on: false },
+      afterTokens: { emit: true, on: true },
+      seen: ['foreign_release'],
+    });
   });
 });

@@ -151,10 +151,14 @@ export class ConnectionWrappers<C extends object> {
       diag.debug(`poolguard: cannot wrap ${name}() of a frozen or sealed connection; its uses are not checked`);
       return;
     }
-    this.undo.get(connection)?.push(wrapMethod(connection, name, make));
+    this.methodOn(connection, connection, name, make);
   }
 
-  /** Wraps a method of an object inside `connection` (a driver's core), undone with the connection's own. */
+  /**
+   * Wraps a method of an object inside `connection` (a driver's core), undone
+   * with the connection's own; nothing once the connection's wrappers were
+   * undone (a wrapper installed late, ConnectionState.contextHooks).
+   */
   methodOn(connection: C, target: object, name: string, make: (next: (self: object) => AnyFunction) => AnyFunction): void {
     this.undo.get(connection)?.push(wrapMethod(target, name, make));
   }

@@ -6,7 +6,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { attachConnection, connectionStateOf } from '../lease';
+import { attachConnection, connectionStateOf, whenContextActive } from '../lease';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, checkAppUse, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
@@ -41,7 +41,9 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
 export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLike, wrap: WrapMethod): () => TransactionState {
   // mysql2 runs callbacks and emits events from its packet handler, in the socket's context (socket-dispatch.ts).
   const socketConn = connectionStateOf(connection) ?? attachConnection(state, connection);
-  if (typeof (connection as { handlePacket?: unknown }).handlePacket === 'function') wrap('handlePacket', dispatchFor(socketConn, connection, 'handlePacket'));
+  if (typeof (connection as { handlePacket?: unknown }).handlePacket === 'function') {
+    whenContextActive(socketConn, () => wrap('handlePacket', dispatchFor(socketConn, connection, 'handlePacket')));
+  }
   let open = false;
   let inFlight = 0;
   /** Inside query() or execute(): the commands they add were checked there. */

@@ -7,7 +7,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState, TransactionReader } from '../internal-types';
-import { connectionStateOf, shareConnectionState } from '../lease';
+import { connectionStateOf, shareConnectionState, whenContextActive } from '../lease';
 import type { PoolEndpoint, TransactionState } from '../types';
 import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
 import { dispatchFor } from '../socket-dispatch';
@@ -149,10 +149,15 @@ export function pgTransaction(client: PgClientLike): TransactionReader {
 export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapMethod): () => TransactionState {
   const transaction = pgTransaction(client);
   // pg runs callbacks and emits events from its Connection's emit, in the socket's context (socket-dispatch.ts).
+  // Both only matter where a task can be known: installed once async context propagates.
   const conn = connectionStateOf(client);
   const socketSide = client.connection as { emit?: unknown } | null | undefined;
-  if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn, socketSide, 'emit'), socketSide);
-  bindClientListeners(wrap);
+  const hooks = () => {
+    if (conn !== undefined && socketSide !== null && typeof socketSide === 'object' && typeof socketSide.emit === 'function') wrap('emit', dispatchFor(conn, socketSide, 'emit'), socketSide);
+    bindClientListeners(wrap);
+  };
+  if (conn !== undefined) whenContextActive(conn, hooks);
+  else hooks();
   wrap('query', (next) => function query(this: object, config: unknown, values?: unknown, callback?: unknown) {
     const used = connectionStateOf(client);
     let bindable = false;
