@@ -25,7 +25,7 @@ import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
 import { livePools } from './pool-registry';
-import { asyncContextActive, bindToCaller, currentTask, onTokensStart, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
+import { asyncContextActive, bindToCaller, currentTask, noticeOtelApi, onTokensStart, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -151,6 +151,7 @@ function raise(error: PoolGuardError | undefined): void {
  * returns the owner task to give the lease when it starts.
  */
 export function requestCheckout(pool: PoolState): Task | undefined {
+  noticeOtelApi();
   const current = taskFor(pool);
   if (pool.ended && pool.internalCheckouts === 0) raise(report(pool, 'use_after_end', { current }));
   const held = heldLease(pool, current);

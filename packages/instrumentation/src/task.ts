@@ -20,7 +20,7 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import { context, createContextKey, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext } from '@opentelemetry/api';
-import { otelApiGlobals } from './otel-globals';
+import { lastOtelApiGlobals, otelApiGlobals, type OtelApiGlobals } from './otel-globals';
 import { exactContext } from './socket-dispatch';
 
 export class TaskToken {
@@ -81,11 +81,12 @@ const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
  * The active span's context, when it is a real one. Hot: it runs at every
  * checkout, use and release under an OTel context manager, so it reads the
  * registered manager straight from the API's globals (the API's own lookup
- * re-checks versions each time), reads the span by its key, and tests the
- * trace id against the invalid one instead of the API's regular expressions.
+ * re-checks versions each time), as last looked up unless given (see
+ * lastOtelApiGlobals), reads the span by its key, and tests the trace id
+ * against the invalid one instead of the API's regular expressions.
  */
-function activeSpanContext(): SpanContext | undefined {
-  const manager = otelApiGlobals()?.context;
+function activeSpanContext(globals: OtelApiGlobals | undefined = lastOtelApiGlobals()): SpanContext | undefined {
+  const manager = globals?.context;
   if (manager === undefined) return undefined;
   const span = manager.active().getValue(SPAN_KEY) as Span | null | undefined;
   if (span == null) return undefined;
@@ -95,7 +96,12 @@ function activeSpanContext(): SpanContext | undefined {
 
 /** True when some async context propagates (poolguard tokens or an OTel context manager), so binding callbacks matters. */
 export function asyncContextActive(): boolean {
-  return tokens !== undefined || otelContextManagerRegistered();
+  return tokens !== undefined || lastOtelApiGlobals()?.context !== undefined;
+}
+
+/** Looks the OTel API's globals up again if nothing had registered at the last look (at each checkout request). */
+export function noticeOtelApi(): void {
+  otelApiGlobals();
 }
 
 /** The current task, or undefined; task tokens count unless `withTokens` is false. Allocates nothing. */
@@ -161,7 +167,7 @@ export function outsideTasks<T>(fn: () => T): T {
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
   tokensEntered = true;
-  return tokenStorage().run(new TaskToken(activeSpanContext()), fn);
+  return tokenStorage().run(new TaskToken(activeSpanContext(otelApiGlobals())), fn);
 }
 
 type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
@@ -187,7 +193,7 @@ export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unkn
     if (isEmitter(req) && (req as TaskCarrier)[REQUEST_TASK] !== undefined) return next();
     tokensEntered = true;
     const storage = tokenStorage();
-    const token = new TaskToken(activeSpanContext());
+    const token = new TaskToken(activeSpanContext(otelApiGlobals()));
     if (isEmitter(req)) {
       Object.defineProperty(req, REQUEST_TASK, { value: token, configurable: true });
       emitInTask(storage, req, token);
