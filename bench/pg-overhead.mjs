@@ -40,6 +40,7 @@ function sideBySide(spec) {
 
 const real = quick ? { pairs: 6, blockCycles: 1500, warmup: 4000 } : { pairs: 8, blockCycles: 2000, warmup: 6000 };
 const fake = quick ? { pairs: 6, blockCycles: 10000, warmup: 50000 } : { pairs: 12, blockCycles: 30000, warmup: 100000 };
+const wire = quick ? { pairs: 6, blockCycles: 5000, warmup: 20000 } : { pairs: 10, blockCycles: 10000, warmup: 30000 };
 const guarded = (options = {}) => ({ guard: true, options });
 const cases = [
   { figure: 'default, connect+query+release, c=1', spec: { concurrency: 1 }, candidate: guarded(), cpu: 1.02, tput: 0.98 },
@@ -52,6 +53,7 @@ const cases = [
   { figure: 'captureStacks, stackSampleRate 0.01, c=16', spec: { concurrency: 16 }, candidate: guarded({ captureStacks: true, stackSampleRate: 0.01 }), cpu: 1.03 },
   { figure: 'captureStacks, stackSampleRate 1, c=16', spec: { concurrency: 16 }, candidate: guarded({ captureStacks: true, stackSampleRate: 1 }) },
   { figure: 'fake driver (no I/O), µs added per cycle, c=16', spec: { concurrency: 16, driver: 'fake', ...fake }, candidate: guarded(), addedUs: 0.5 },
+  { figure: 'pg\'s own client against an in-memory PostgreSQL peer (no I/O), µs added per cycle, c=16', spec: { concurrency: 16, driver: 'wire', ...wire }, candidate: guarded(), addedUs: 0.5 },
   { figure: 'fake driver with a MeterProvider (the pool metrics record wait and use time), µs added per cycle, c=16', spec: { concurrency: 16, driver: 'fake', otel: 'metrics', ...fake }, candidate: guarded(), addedUs: null },
   { figure: 'control: raw against raw (the method\'s noise), c=16', spec: { concurrency: 16 }, candidate: { guard: false }, control: true },
   { figure: 'control: raw + 0.5 µs of busy work per cycle (the method\'s resolution), c=1', spec: { concurrency: 1 }, candidate: { guard: false, spinNs: 500 }, control: true },
