@@ -102,8 +102,12 @@ function hookContext(conn: ConnectionState): void {
 // at once, so a listener the holder adds next is bound. A context manager registered later is met at
 // the next checkout or use.
 onTokensStart(() => {
-  for (const pool of livePools()) {
-    for (const conn of pool.connections()) hookContext(conn);
+  try {
+    for (const pool of livePools()) {
+      for (const conn of pool.connections()) hookContext(conn);
+    }
+  } catch (fault) {
+    diag.error('poolguard: could not bind the lent connections to task context', fault);
   }
 });
 
