@@ -7,42 +7,66 @@
  * and a listener an earlier holder left behind is that stale holder's. Only
  * these two events are bound, and only while async context propagates:
  * pg-pool adds and removes its own 'error' listener at every checkout, which
- * passes straight through. removeListener(fn) finds the bound listener of fn.
+ * passes straight through.
+ *
+ * Each add binds afresh (the same function added again by a later holder is
+ * that holder's). A bound listener carries the app's function as `listener`,
+ * as Node's own once-wrappers do, so removeListener(fn), listeners() and
+ * listenerCount(event, fn) see the app's function. `once` is left to the
+ * emitter: it calls `on` with its once-wrapper, which is bound there, and
+ * removes that wrapper itself when it fires.
  * The wrappers are shared by all clients (no closure per client).
  */
 import { asyncContextActive, bindToCaller } from '../task';
 import type { AnyFunction, WrapMethod } from './kit';
 
-/** Per client, the bound listener of each listener the app added for a bound event; made at the first one. */
-const boundListeners = new WeakMap<object, WeakMap<AnyFunction, AnyFunction>>();
-
 const isBoundEvent = (event: unknown): boolean => event === 'notification' || event === 'notice';
 
-type Listening = Record<string, (event: unknown, listener: unknown) => unknown>;
+/** On a bound listener: the function that was added (the app's, or an emitter's once-wrapper), for removal by it. */
+const BOUND_FROM = Symbol('poolguard.boundFrom');
+
+type BoundListener = AnyFunction & { [BOUND_FROM]?: AnyFunction; listener?: AnyFunction };
+
+type Listening = Record<string, (event: unknown, listener: unknown) => unknown> & { rawListeners?: (event: unknown) => unknown[] };
 
 /** The emitter method `name` of `self`'s class, as it would have run unwrapped. */
 const original = (self: object, name: string) => (Object.getPrototypeOf(self) as Listening)[name]!;
 
+function bound(listener: AnyFunction): BoundListener {
+  const inContext = bindToCaller(listener) as BoundListener;
+  inContext[BOUND_FROM] = listener;
+  // A once-wrapper keeps the app's function as `listener`; Node's removeListener and listeners() read it.
+  inContext.listener = (listener as BoundListener).listener ?? listener;
+  return inContext;
+}
+
 function adding(name: string): AnyFunction {
   return function addListener(this: object, event: unknown, listener: unknown) {
     if (!isBoundEvent(event) || typeof listener !== 'function' || !asyncContextActive()) return original(this, name).call(this, event, listener);
-    let own = boundListeners.get(this);
-    if (own === undefined) boundListeners.set(this, (own = new WeakMap()));
-    let inContext = own.get(listener as AnyFunction);
-    if (inContext === undefined) own.set(listener as AnyFunction, (inContext = bindToCaller(listener as AnyFunction)));
-    return original(this, name).call(this, event, inContext);
+    return original(this, name).call(this, event, bound(listener as AnyFunction));
   } as AnyFunction;
 }
 
+/** The latest listener of `event` bound from `listener` (Node removes the latest match first). */
+function boundFrom(self: Listening, event: unknown, listener: unknown): unknown {
+  const all = typeof self.rawListeners === 'function' ? self.rawListeners(event) : [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    if ((all[i] as BoundListener)[BOUND_FROM] === listener) return all[i];
+  }
+  return undefined;
+}
+
 function removing(name: string): AnyFunction {
-  return function removeListener(this: object, event: unknown, listener: unknown) {
-    const inContext = isBoundEvent(event) && typeof listener === 'function' ? boundListeners.get(this)?.get(listener as AnyFunction) : undefined;
+  return function removeListener(this: Listening, event: unknown, listener: unknown) {
+    // By the function that was added (the app's, or a once-wrapper removing itself as it fires); else
+    // Node's own match on `listener` finds a bound once-wrapper by the app's function.
+    const inContext = isBoundEvent(event) && typeof listener === 'function' ? boundFrom(this, event, listener) : undefined;
     return original(this, name).call(this, event, inContext ?? listener);
   } as AnyFunction;
 }
 
 const WRAPPERS: readonly [string, AnyFunction][] = [
-  ...['on', 'addListener', 'once', 'prependListener', 'prependOnceListener'].map((name): [string, AnyFunction] => [name, adding(name)]),
+  ...['on', 'addListener', 'prependListener'].map((name): [string, AnyFunction] => [name, adding(name)]),
   ...['off', 'removeListener'].map((name): [string, AnyFunction] => [name, removing(name)]),
 ];
 
