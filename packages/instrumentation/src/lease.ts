@@ -373,6 +373,9 @@ function endLease(conn: ConnectionState): void {
 /** Hands the lease to the current task on purpose (producer/consumer). */
 export function adopt(conn: ConnectionState): void {
   if (!conn.leased) return;
+  // The adopting task's listeners are bound from here on, as after a checkout (an SDK may have started since).
+  noticeOtelApi();
+  if (conn.contextHooks !== undefined) hookContext(conn);
   const current = taskFor(conn.pool);
   conn.owner = current;
   conn.ownerToken = ownerTokenFor(conn.pool, current);

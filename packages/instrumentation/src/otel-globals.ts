@@ -17,22 +17,22 @@ export interface OtelApiGlobals {
   logs?: LoggerProvider;
 }
 
-/** The API creates the object once per process, when anything first registers: cached from then on. */
+/** The object as last looked up: the API creates it when anything first registers (a test may delete it). */
 let globals: OtelApiGlobals | undefined;
 
-/** The API's globals object, or undefined while nothing has registered anything; looked up again while absent. */
+/** The API's globals object, or undefined while nothing has registered anything. */
 export function otelApiGlobals(): OtelApiGlobals | undefined {
-  globals ??= (globalThis as Record<symbol, OtelApiGlobals | undefined>)[OTEL_API_GLOBALS];
+  globals = (globalThis as Record<symbol, OtelApiGlobals | undefined>)[OTEL_API_GLOBALS];
   return globals;
 }
 
 /**
  * The globals object as last looked up, for the task lookups between
  * checkouts (each use and release of a lease, each bound callback). While
- * nothing has registered, a look-up reads the global object's slot, about
- * 10 ns a read and several per cycle (measured: 1.5 % of a pg cycle without
- * I/O). Every checkout request looks again (otelApiGlobals), so an SDK that
- * registers later is seen from the next checkout on.
+ * a look-up reads the global object's slot, about 10 ns a read and several
+ * per cycle (measured: 1.5 % of a pg cycle without I/O). Every checkout
+ * request looks again (otelApiGlobals), so an SDK that registers later, or a
+ * globals object made anew, is seen from the next checkout on.
  */
 export function lastOtelApiGlobals(): OtelApiGlobals | undefined {
   return globals;

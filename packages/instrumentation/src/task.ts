@@ -99,7 +99,7 @@ export function asyncContextActive(): boolean {
   return tokens !== undefined || lastOtelApiGlobals()?.context !== undefined;
 }
 
-/** Looks the OTel API's globals up again if nothing had registered at the last look (at each checkout request). */
+/** Looks the OTel API's globals up again (at each checkout request): lastOtelApiGlobals() reads what it found. */
 export function noticeOtelApi(): void {
   otelApiGlobals();
 }

@@ -45,6 +45,11 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(seen, ['cross_task_use', 'cross_task_use']);
   });
 
+  it('an SDK registered after the OTel API\'s globals object was deleted (a test suite\'s reset) is seen from the next checkout, as the first was', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'otel-globals-reset.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [['cross_task_use'], ['cross_task_use']] });
+  });
+
   it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool; enable() guards them again', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'disable-app.js')], { timeout: 30_000 });
     const { seen, wrapped, enabled } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[]; wrapped: boolean[]; enabled: string[] };

@@ -265,4 +265,9 @@ describe('releases and uses from a pg socket callback belong to the lease holder
       seen: ['foreign_release'],
     });
   });
+
+  it('an SDK registered after a connection was lent: adoptLease() in a span binds the listener that trace adds next, so it stays that trace\'s (fresh process)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'fixtures', 'late-sdk-adopt.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: ['foreign_release'], sameClient: true, idleBefore: 0, idleAfter: 0 });
+  });
 });
