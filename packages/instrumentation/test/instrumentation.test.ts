@@ -141,8 +141,11 @@ describe('PoolGuardInstrumentation registration', () => {
       assert.equal(dump.seen.afterEnd, 'Cannot use a pool after calling end on the pool');
       assert.ok((dump.seen.guardMetrics as string[]).includes('db.client.connection.timeouts'));
       assert.equal(dump.seen.answer, 42);
+      // Every query has its instrumentation-pg span, callback forms included: 5, 42, 101–103 and 104.
+      assert.deepEqual([dump.seen.callbackQueries, dump.seen.callbackApi], [[101, 102, 103], 104]);
+      assert.equal(dump.spanNames.filter((name) => name.startsWith('pg.query')).length, 6, dump.spanNames.join(', '));
       // instrumentation-pg keeps its pg-pool.connect span per checkout, under the caller's span.
-      assert.deepEqual(dump.connectSpans.map((s) => s.parent), ['request-a', 'request-b', 'holder', 'late', 'request-c', null]);
+      assert.deepEqual(dump.connectSpans.map((s) => s.parent), ['request-a', 'request-b', 'holder', 'late', 'request-c', 'request-d', 'request-e', null]);
     });
   }
 });

@@ -144,7 +144,8 @@ export function pgTransaction(client: PgClientLike): TransactionReader {
 
 /**
  * Wraps a pg client's query on the instance. pg's query takes (config,
- * values, callback); fixed parameters spare an arguments object per query.
+ * values, callback); fixed parameters spare an arguments object per query,
+ * and the call forwards as many as the caller passed.
  */
 export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapMethod): () => TransactionState {
   const transaction = pgTransaction(client);
@@ -174,7 +175,13 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
         internalFault(err);
       }
     }
-    const result = next(this).call(this, config, values, callback);
+    // As many arguments as the caller passed: another instrumentation (instrumentation-pg) takes the last one for the callback.
+    const argc = arguments.length;
+    const nextQuery = next(this);
+    const result = argc <= 1 ? nextQuery.call(this, config)
+      : argc === 2 ? nextQuery.call(this, config, values)
+      : argc === 3 ? nextQuery.call(this, config, values, callback)
+      : nextQuery.apply(this, [config, values, callback, ...Array.prototype.slice.call(arguments, 3)]);
     if (result === config && isSubmittable(config)) {
       if (bindable) bindEmitter(result, true);
       guardCursor(result as object, () => {
