@@ -230,8 +230,10 @@ export function checkUse(
     }
   }
   // Work still in flight from an earlier lease (pg keeps a query that hit its client-side
-  // query_timeout running, and the pool lends the connection again) is not this lease's doing.
-  const leftover = conn.queryLease !== 0 && conn.queryLease !== conn.leaseId;
+  // query_timeout running, and the pool lends the connection again), or from before any lease (a
+  // pool 'connect' listener's setup statement, which pg queues the borrower's first one behind), is
+  // not this lease's doing.
+  const leftover = conn.queryLease !== conn.leaseId;
   conn.queryLease = conn.leaseId;
   if (!leftover && isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) }));
 }

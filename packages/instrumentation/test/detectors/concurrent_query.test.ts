@@ -151,6 +151,27 @@ describe('concurrent_query', () => {
     }
   });
 
+  it('a pool \'connect\' listener\'s one setup statement, not awaited (node-postgres\' documented pattern), is silent for the borrower queued behind it', async () => {
+    const name = 'cq-connect-listener-setup';
+    const pool = guardPool(newPool({ max: 2 }), { name });
+    pool.on('connect', (client) => {
+      void client.query("SET application_name = 'poolguard-setup'");
+    });
+    try {
+      await Promise.all([1, 2, 3, 4].map(async () => {
+        const client = await pool.connect();
+        try {
+          assert.equal((await client.query('SHOW application_name')).rows[0].application_name, 'poolguard-setup');
+        } finally {
+          client.release();
+        }
+      }));
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a pool \'connect\' listener that awaits each query is silent', async () => {
     const name = 'cq-connect-listener-clean';
     const pool = guardPool(newPool({ max: 1 }), { name });
