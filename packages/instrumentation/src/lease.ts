@@ -166,7 +166,7 @@ export function requestCheckout(pool: PoolState): Task | undefined {
 /** A statement goes through the pool itself (pool.query). */
 export function checkPoolQuery(pool: PoolState, sql: unknown): void {
   if (pool.ended) raise(report(pool, 'use_after_end', { current: taskFor(pool) }));
-  if (typeof sql === 'string' && leavesTransactionOpen(sql)) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
+  if (typeof sql === 'string' && leavesTransactionOpen(sql, pool.library === 'mysql2' ? 'mysql' : 'postgres')) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
 }
 
 /**

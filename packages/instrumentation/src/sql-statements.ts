@@ -1,17 +1,23 @@
 /*
  * What poolguard reads of SQL text: the transaction statements among a
- * text's statements (BEGIN, START TRANSACTION; COMMIT, ROLLBACK, END, ABORT),
- * split at semicolons outside literals, quoted identifiers, dollar quotes and
- * comments (PostgreSQL's block comments nest). Nothing of it ever reaches
- * telemetry.
+ * text's statements (BEGIN, START TRANSACTION; COMMIT, ROLLBACK, END, ABORT,
+ * PREPARE TRANSACTION), split at semicolons outside literals, quoted
+ * identifiers, dollar quotes and comments (PostgreSQL's block comments nest).
+ * A backslash escapes a quote where the dialect says so: in PostgreSQL's
+ * E'…' strings, and in MySQL's and MariaDB's '…' and "…" strings. Nothing of
+ * it ever reaches telemetry.
  */
+
+/** Whose string literals: PostgreSQL's, or MySQL's and MariaDB's (backslash escapes on, their default). */
+export type Dialect = 'postgres' | 'mysql';
 
 export const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
 // MariaDB's `BEGIN NOT ATOMIC … END` is a compound statement, not a transaction.
 export const TRANSACTION_START = /^(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
-// COMMIT/ROLLBACK/END/ABORT close a transaction, unless `… AND CHAIN` opens the next one at
+// COMMIT/ROLLBACK/END/ABORT close a transaction (so does PREPARE TRANSACTION, which hands it to
+// two-phase commit and leaves the session idle), unless `… AND CHAIN` opens the next one at
 // once, or `ROLLBACK [WORK|TRANSACTION] TO` only unwinds to a savepoint.
-const TRANSACTION_CLOSE = /^(?:COMMIT|ROLLBACK|END|ABORT)\b(?!(?:\s+(?:WORK|TRANSACTION))?\s+TO\b)(?![^;]*\bAND\s+CHAIN\b)/i;
+const TRANSACTION_CLOSE = /^(?:COMMIT|ROLLBACK|END|ABORT|PREPARE\s+TRANSACTION)\b(?!(?:\s+(?:WORK|TRANSACTION))?\s+TO\b)(?![^;]*\bAND\s+CHAIN\b)/i;
 
 /** True when `sql` holds more than one statement (a `;` before its last non-blank character). */
 export function isMultiStatement(sql: string): boolean {
@@ -27,9 +33,31 @@ export function openAfterStatement(statement: string, open: boolean): boolean {
 }
 
 /** The transaction state after `sql`'s statements, from `open` before them. */
-export function transactionOpenAfter(sql: string, open = false): boolean {
-  for (const statement of statements(sql)) open = openAfterStatement(statement, open);
+export function transactionOpenAfter(sql: string, open = false, dialect: Dialect = 'postgres'): boolean {
+  for (const statement of statements(sql, dialect)) open = openAfterStatement(statement, open);
   return open;
+}
+
+const isIdentifierChar = (char: string | undefined): boolean => char !== undefined && /[A-Za-z0-9_$]/.test(char);
+
+/** True when a backslash escapes inside the literal that opens with `quote` at `at`. */
+function backslashEscapes(sql: string, at: number, quote: string, dialect: Dialect): boolean {
+  if (dialect === 'mysql') return quote !== '`';
+  // PostgreSQL: only an E'…' string (`E` not the end of a longer word).
+  return quote === "'" && (sql[at - 1] === 'E' || sql[at - 1] === 'e') && !isIdentifierChar(sql[at - 2]);
+}
+
+/** The index after the literal that opens with `quote` at `at` (the text's end if it never closes). */
+function literalEnd(sql: string, at: number, quote: string, escapes: boolean): number {
+  if (!escapes) {
+    const end = sql.indexOf(quote, at + 1);
+    return end < 0 ? sql.length : end + 1; // a doubled quote is two literals back to back: same split
+  }
+  for (let i = at + 1; i < sql.length; i++) {
+    if (sql[i] === '\\') i++;
+    else if (sql[i] === quote) return i + 1;
+  }
+  return sql.length;
 }
 
 const DOLLAR_TAG = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/;
@@ -68,7 +96,7 @@ function withoutLeadingComments(statement: string): string {
 }
 
 /** The statements of `sql`, split at semicolons that are not inside a literal, identifier or comment. */
-export function* statements(sql: string): Generator<string> {
+export function* statements(sql: string, dialect: Dialect = 'postgres'): Generator<string> {
   let start = 0;
   let i = 0;
   while (i < sql.length) {
@@ -77,8 +105,7 @@ export function* statements(sql: string): Generator<string> {
       yield sql.slice(start, i);
       start = ++i;
     } else if (char === "'" || char === '"' || char === '`') {
-      const end = sql.indexOf(char, i + 1);
-      i = end < 0 ? sql.length : end + 1; // a doubled quote is two literals back to back: same split
+      i = literalEnd(sql, i, char, backslashEscapes(sql, i, char, dialect));
     } else if (char === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
       i = end < 0 ? sql.length : end + 1;

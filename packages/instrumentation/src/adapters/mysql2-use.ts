@@ -22,7 +22,7 @@ const SERVER_STATUS_IN_TRANS = 0x0001;
  */
 export function nextTransactionState(sql: string | undefined, open: boolean): boolean {
   if (sql === undefined) return open;
-  if (isMultiStatement(sql)) return transactionOpenAfter(sql, open);
+  if (isMultiStatement(sql)) return transactionOpenAfter(sql, open, 'mysql');
   const first = sql.trimStart().charCodeAt(0) | 0x20;
   // b(egin), s(tart), c(ommit), r(ollback): only these can change it.
   if (first !== 0x62 && first !== 0x73 && first !== 0x63 && first !== 0x72) return open;

@@ -7,7 +7,7 @@
  * one that ends the transaction it starts (a whole `BEGIN; …; COMMIT` sent at
  * once runs on one connection) is silent. No SQL text ever reaches telemetry.
  */
-import { isMultiStatement, LEADING_COMMENTS, TRANSACTION_START, transactionOpenAfter } from '../sql-statements';
+import { isMultiStatement, LEADING_COMMENTS, TRANSACTION_START, transactionOpenAfter, type Dialect } from '../sql-statements';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -19,10 +19,10 @@ export const info: KindInfo = {
 const lower = (code: number) => code | 0x20;
 
 /** True when `sql`, sent through pool.query, leaves a transaction open on the connection it ran on. */
-export function leavesTransactionOpen(sql: string): boolean {
-  if (startsTransaction(sql)) return transactionOpenAfter(sql);
+export function leavesTransactionOpen(sql: string, dialect: Dialect = 'postgres'): boolean {
+  if (startsTransaction(sql)) return transactionOpenAfter(sql, false, dialect);
   // Rare: several statements, the first no transaction's (`SET …; BEGIN; …`).
-  return isMultiStatement(sql) && transactionOpenAfter(sql);
+  return isMultiStatement(sql) && transactionOpenAfter(sql, false, dialect);
 }
 
 function startsTransaction(sql: string): boolean {

@@ -81,6 +81,7 @@ describe('transaction_on_pool', () => {
       await pool.query('START TRANSACTION; /* ; */ SELECT 1; -- ;\n END');
       await pool.query('BEGIN; DO $$BEGIN PERFORM 1; END$$; COMMIT');
       await pool.query('BEGIN; SELECT 1; ABORT');
+      await pool.query("SELECT E'it\\'s; BEGIN'"); // one statement: the quote is escaped inside an E'…' string
       expectSilent(name);
     } finally {
       await endPool(pool);
@@ -102,6 +103,7 @@ describe('transaction_on_pool', () => {
       'BEGIN; SELECT 1; /* outer /* nested */ COMMIT */',
       'SELECT 1; BEGIN; SELECT 2',
       'SET search_path TO public; BEGIN; SELECT 1',
+      "SELECT E'\\''; BEGIN", // the E'…' string ends after its escaped quote
     ];
     try {
       for (const text of texts) {
