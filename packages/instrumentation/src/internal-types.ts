@@ -50,6 +50,12 @@ export interface PoolState {
   internalCheckouts: number;
   /** >0 while the pool's own code runs an internal lease's callback (pool.query). */
   internalCallbacks: number;
+  /**
+   * True once a statement through the pool itself opened a transaction
+   * (transaction_on_pool): from then on its internal leases read the
+   * transaction state they leave, so the next borrower is not blamed for it.
+   */
+  transactionOpenedOnPool: boolean;
   /** Pool metrics, when poolMetrics is on. */
   metrics: MeteredPool | undefined;
   /** Connections the pool holds now, for the leak sweep and nested_checkout. */
@@ -124,6 +130,10 @@ export interface ConnectionState {
    * then the current task is always unknown and they would change nothing.
    */
   contextHooks: (() => void) | undefined;
+  /** The last lease ended inside an open or aborted transaction (reported then, or as transaction_on_pool). */
+  leftInTransaction: boolean;
+  /** This lease began inside a transaction an earlier lease left open: its release is not blamed for it. */
+  inheritedTransaction: boolean;
 }
 
 /** What an adapter reads off a connection for the detectors. */

@@ -72,6 +72,8 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     queryLease: 0,
     statementScoped: false,
     contextHooks: undefined,
+    leftInTransaction: false,
+    inheritedTransaction: false,
   };
   if (Object.isExtensible(connection)) {
     Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
@@ -166,7 +168,10 @@ export function requestCheckout(pool: PoolState): Task | undefined {
 /** A statement goes through the pool itself (pool.query). */
 export function checkPoolQuery(pool: PoolState, sql: unknown): void {
   if (pool.ended) raise(report(pool, 'use_after_end', { current: taskFor(pool) }));
-  if (typeof sql === 'string' && leavesTransactionOpen(sql, pool.library === 'mysql2' ? 'mysql' : 'postgres')) raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
+  if (typeof sql === 'string' && leavesTransactionOpen(sql, pool.library === 'mysql2' ? 'mysql' : 'postgres')) {
+    pool.transactionOpenedOnPool = true;
+    raise(report(pool, 'transaction_on_pool', { current: taskFor(pool) }));
+  }
 }
 
 /**
@@ -196,6 +201,7 @@ export function beginLease(conn: ConnectionState): number {
   conn.leakReported = false;
   conn.leasedAt = metricsClock(conn.pool.metrics);
   conn.checkoutSite = undefined;
+  conn.inheritedTransaction = conn.leftInTransaction;
   return conn.leaseId;
 }
 
@@ -288,11 +294,17 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
     if (foreign === 'non-owner') error = report(pool, 'foreign_release', { connection: conn, current });
   }
   // An internal lease (pool.query) can only come back dirty from a statement that
-  // opened a transaction, which transaction_on_pool has already reported.
+  // opened a transaction, which transaction_on_pool has already reported. A lease that began
+  // inside a transaction an earlier lease left open is not blamed for it: that was reported once,
+  // at its origin. (An innocent borrower's own release would otherwise repeat it lease after lease.)
   if (conn.explicit && !destroy) {
     const state = transaction();
-    if (isDirtyRelease(destroy, state)) error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
+    const dirty = isDirtyRelease(destroy, state);
+    if (dirty && !conn.inheritedTransaction) error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
     else if (state === 'unknown') judgeWhenSettled(conn, transaction);
+    conn.leftInTransaction = dirty;
+  } else {
+    conn.leftInTransaction = !destroy && !conn.explicit && pool.transactionOpenedOnPool && isDirtyRelease(false, transaction());
   }
   endLease(conn);
   return error === undefined ? PASS : { pass: true, error };
@@ -322,7 +334,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
   // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
   transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {
-      if (isDirtyRelease(false, state)) report(conn.pool, 'dirty_release', { connection: released, current, site });
+      if (isDirtyRelease(false, state) && !released.inheritedTransaction) report(conn.pool, 'dirty_release', { connection: released, current, site });
     } catch (fault) {
       diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
     }

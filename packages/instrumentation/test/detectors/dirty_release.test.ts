@@ -37,6 +37,53 @@ describe('dirty_release', () => {
     }
   });
 
+  it('borrowers who inherit an open transaction and leave it as they found it are not blamed; the next one who opens a new one is', async () => {
+    const name = 'dirty-inherited';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      const buggy = await pool.connect();
+      await buggy.query('BEGIN');
+      buggy.release();
+      expectViolations(name, 'dirty_release', 1);
+      // Innocent borrowers: they only read, inside the transaction they were handed.
+      for (let i = 0; i < 3; i++) {
+        const client = await pool.connect();
+        await client.query('SELECT 1');
+        client.release();
+      }
+      expectViolations(name, 'dirty_release', 1);
+      // One ends the inherited transaction; a later borrower's own open transaction is its own.
+      const cleaner = await pool.connect();
+      await cleaner.query('ROLLBACK');
+      cleaner.release();
+      const next = await pool.connect();
+      await next.query('BEGIN');
+      next.release();
+      expectViolations(name, 'dirty_release', 2);
+      const last = await pool.connect();
+      await last.query('ROLLBACK');
+      last.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('after BEGIN through pool.query (transaction_on_pool), the borrower handed that connection is not blamed for it', async () => {
+    const name = 'dirty-after-pool-begin';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await pool.query('BEGIN');
+      const client = await pool.connect();
+      assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
+      client.release();
+      expectViolations(name, 'transaction_on_pool', 1, { leaseId: null });
+      assert.equal(poolViolations(name, 'dirty_release').length, 0);
+      await pool.query('ROLLBACK');
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('reports a release inside a transaction aborted by a failing statement', async () => {
     const name = 'dirty-aborted';
     const pool = guardPool(newPool(), { name });
