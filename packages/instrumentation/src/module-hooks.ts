@@ -10,6 +10,7 @@
  */
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { markRunnerCheckouts, nameKnexPools } from './adapters/knex';
+import { markClusterStatements } from './adapters/mysql2-cluster';
 
 const PATCHED = Symbol.for('poolguard.patched');
 
@@ -100,6 +101,11 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
       // PoolCluster builds its pools with `new Pool(...)` from this file (createPool does too: guarded once).
       new InstrumentationNodeModuleFile('mysql2/lib/pool.js', [...SUPPORTED_VERSIONS.mysql2],
         (Pool: AnyClass) => guardedSubclass(Pool, guard), keep),
+      // Its namespaces' query()/execute() run one statement on a lease of their own (adapters/mysql2-cluster.ts).
+      new InstrumentationNodeModuleFile('mysql2/lib/pool_cluster.js', [...SUPPORTED_VERSIONS.mysql2], (PoolCluster: AnyClass) => {
+        markClusterStatements(exportsOf(PoolCluster));
+        return PoolCluster;
+      }, keep),
     ]),
     new InstrumentationNodeModuleDefinition('generic-pool', [...SUPPORTED_VERSIONS['generic-pool']], (module: object) => {
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));

@@ -68,6 +68,15 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [{ kind: 'double_release', pool: '127.0.0.1:3306/test' }] });
   });
 
+  it('a mysql2 PoolCluster namespace\'s query()/execute() lease is the pool\'s own, as pool.query\'s: no nested_checkout, no leak, and BEGIN through it is transaction_on_pool', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-cluster-statements.js')], { timeout: 30_000 });
+    const { seen } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: { label: string; kinds: string[] }[] };
+    for (const { label, kinds } of seen) {
+      assert.deepEqual(kinds, label.endsWith('START TRANSACTION') ? ['transaction_on_pool'] : [], label);
+    }
+    assert.equal(seen.length, 9);
+  });
+
   it('setConfig() reaches the pools guarded by hand with the registered config as defaults; what guardPool() named, poolMetrics and checkServerLimit stay', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-by-hand.js')], { timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {

@@ -181,12 +181,41 @@ const EXPLICIT_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, owne
 const INTERNAL_REQUEST: CheckoutRequest = Object.freeze({ owner: undefined, ownerToken: undefined, explicit: false, requestedAt: 0, site: undefined });
 
 /**
+ * A statement a library runs through its own checkout of a guarded pool
+ * (mysql2's PoolNamespace#query): set while that call runs synchronously and
+ * taken by the first checkout it requests, which is then the pool's own, like
+ * pool.query's (internal: not held; transaction_on_pool checked).
+ */
+let poolStatement: { readonly sql: string | undefined } | undefined;
+
+/** Runs `run` (a library's one-statement call on a pool it picks) with its checkout marked as the pool's own. */
+export function asPoolStatement<T>(sql: unknown, run: () => T): T {
+  const outer = poolStatement;
+  poolStatement = { sql: sqlOf(sql) };
+  try {
+    return run();
+  } finally {
+    poolStatement = outer;
+  }
+}
+
+/**
  * A checkout was requested (use_after_end, nested_checkout); returns what its
  * lease will need, or, in throw mode, the error that refuses it, for the
  * adapter to deliver as its library delivers errors (refuseCall).
  */
 export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuardError {
-  const explicit = state.internalCheckouts === 0;
+  const statement = poolStatement;
+  if (statement !== undefined) {
+    poolStatement = undefined;
+    try {
+      checkPoolQuery(state, statement.sql);
+    } catch (err) {
+      if (err instanceof PoolGuardError) return err;
+      internalFault(err);
+    }
+  }
+  const explicit = state.internalCheckouts === 0 && statement === undefined;
   if (state.metrics !== undefined) followGlobalMeterProvider(state.metrics);
   let owner: Task | undefined;
   try {

@@ -16,21 +16,8 @@
 import { diag } from '@opentelemetry/api';
 import { poolStateOf } from '../guard';
 import type { PoolEndpoint } from '../types';
+import { patchOnce } from './patch-once';
 
-type AnyFunction = (...args: unknown[]) => unknown;
-
-/**
- * Replaces knex's `proto[name]` with `make(original)`, once per prototype and
- * method (a marker says it is done: knex may be loaded and guarded twice).
- */
-function patchOnce(proto: object | null | undefined, name: string, make: (original: AnyFunction) => AnyFunction): void {
-  const marker = Symbol.for(`poolguard.knex.${name}`);
-  const methods = proto as Record<string | symbol, unknown> | null | undefined;
-  const original = methods?.[name];
-  if (methods == null || typeof original !== 'function' || methods[marker] === true) return;
-  Object.defineProperty(methods, name, { value: make(original as AnyFunction), writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(methods, marker, { value: true });
-}
 
 let runnerCheckouts = 0;
 
@@ -41,7 +28,7 @@ export function inKnexRunnerCheckout(): boolean {
 
 /** Marks the checkouts of knex's Runner class (its prototype). */
 export function markRunnerCheckouts(proto: object | null | undefined): void {
-  patchOnce(proto, 'ensureConnection', (ensure) => function ensureConnection(this: unknown) {
+  patchOnce('knex', proto, 'ensureConnection', (ensure) => function ensureConnection(this: unknown) {
     runnerCheckouts++;
     try {
       return ensure.apply(this, arguments as unknown as unknown[]);
@@ -80,7 +67,7 @@ export function noteKnexPool(client: { pool?: unknown }): void {
 
 /** Lets the guarded pool knex's Client builds learn its server from knex's config. */
 export function nameKnexPools(proto: object | null | undefined): void {
-  patchOnce(proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
+  patchOnce('knex', proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
     const result = initialize.apply(this, arguments as unknown as unknown[]);
     try {
       noteKnexPool(this);
