@@ -14,6 +14,8 @@ import { isMultiStatement, openAfterStatement, transactionOpenAfter } from '../s
 import type { Mysql2ConnectionLike } from './resources';
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
+/** MySQL's and MariaDB's error for a deadlock victim, whose transaction InnoDB rolls back whole. */
+const ER_LOCK_DEADLOCK = 1213;
 
 /**
  * Follows transaction statements on one connection (MySQL keeps no status on
@@ -84,6 +86,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         // are not (DDL commits implicitly, a failed BEGIN opens nothing).
         const status = serverStatusOf(result);
         if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
+        // A deadlock victim's whole transaction was rolled back by the server: no OK packet says so.
+        else if ((err as { errno?: unknown } | null)?.errno === ER_LOCK_DEADLOCK) open = false;
         return callback.apply(this, arguments as unknown as unknown[]);
       };
       let withCallback = false;

@@ -252,6 +252,31 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'DROP TABLE IF EXISTS poolguard_ddl_probe');
     }));
 
+    it('a deadlock victim\'s transaction was rolled back by the server: releasing it without ROLLBACK is silent', () => withGuardedMysqlPool('my-dirty-deadlock', {}, { connectionLimit: 2 }, async (pool) => {
+      await query(pool, 'DROP TABLE IF EXISTS poolguard_deadlock_probe');
+      await query(pool, 'CREATE TABLE poolguard_deadlock_probe (id INT PRIMARY KEY, v INT) ENGINE=InnoDB');
+      await query(pool, 'INSERT INTO poolguard_deadlock_probe VALUES (1, 0), (2, 0)');
+      const errors: unknown[] = [];
+      const worker = async (first: number, second: number) => {
+        const conn = await getConnection(pool);
+        try {
+          await query(conn, 'BEGIN');
+          await query(conn, 'UPDATE poolguard_deadlock_probe SET v = v + 1 WHERE id = ?', [first]);
+          await sleep(100);
+          await query(conn, 'UPDATE poolguard_deadlock_probe SET v = v + 1 WHERE id = ?', [second]);
+          await query(conn, 'COMMIT');
+        } catch (err) {
+          errors.push((err as { code?: string }).code);
+        } finally {
+          conn.release();
+        }
+      };
+      await Promise.all([runInTask(() => worker(1, 2)), runInTask(() => worker(2, 1))]);
+      assert.deepEqual(errors, ['ER_LOCK_DEADLOCK']);
+      expectSilent('my-dirty-deadlock');
+      await query(pool, 'DROP TABLE poolguard_deadlock_probe');
+    }));
+
     it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withGuardedMysqlPool('my-dirty-savepoint', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
