@@ -300,7 +300,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   if (conn.explicit && !destroy) {
     const state = transaction();
     const dirty = isDirtyRelease(destroy, state);
-    if (dirty && !conn.inheritedTransaction) error = report(pool, 'dirty_release', { connection: conn, current: taskFor(pool) }) ?? error;
+    if (dirty && !conn.inheritedTransaction) error = report(pool, dirtyKind(conn), { connection: conn, current: taskFor(pool) }) ?? error;
     else if (state === 'unknown') judgeWhenSettled(conn, transaction);
     conn.leftInTransaction = dirty;
   } else {
@@ -308,6 +308,15 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   }
   endLease(conn);
   return error === undefined ? PASS : { pass: true, error };
+}
+
+/**
+ * A lease that ends inside a transaction: the app's dirty release, or, for a
+ * library's own one-statement lease (knex's query runner: `knex.raw('BEGIN')`),
+ * a transaction statement sent through the pool, as with pool.query.
+ */
+function dirtyKind(conn: ConnectionState): 'dirty_release' | 'transaction_on_pool' {
+  return conn.statementScoped ? 'transaction_on_pool' : 'dirty_release';
 }
 
 /** What a checkout asked for: its owner task (and that task's token), whether the app sees the lease, its timing and site. */
@@ -334,7 +343,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
   // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
   transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {
-      if (isDirtyRelease(false, state) && !released.inheritedTransaction) report(conn.pool, 'dirty_release', { connection: released, current, site });
+      if (isDirtyRelease(false, state) && !released.inheritedTransaction) report(conn.pool, dirtyKind(released), { connection: released, current, site });
     } catch (fault) {
       diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
     }

@@ -163,6 +163,16 @@ describe('tarn adapter (knex with pg)', () => {
     expectViolations('kx-dirty', 'dirty_release', 1);
   }, 1));
 
+  it('transaction_on_pool: knex.raw(\'BEGIN\') runs on a one-statement lease knex releases itself, as pool.query does; the next query is not blamed', () => withKnex('kx-raw-begin', {}, async (knex) => {
+    await knex.raw('BEGIN');
+    expectViolations('kx-raw-begin', 'transaction_on_pool', 1);
+    assert.equal(poolViolations('kx-raw-begin', 'dirty_release').length, 0);
+    await knex.raw('SELECT 1');
+    await knex.raw('ROLLBACK');
+    expectViolations('kx-raw-begin', 'transaction_on_pool', 1);
+    assert.equal(poolViolations('kx-raw-begin', 'dirty_release').length, 0);
+  }, 1));
+
   it('dirty_release: releaseConnection from a failed statement\'s callback, before its ReadyForQuery, is judged when it arrives', () => withKnex('kx-dirty-late', {}, async (knex) => {
     const conn = await acquire(knex);
     await conn.query('BEGIN');
