@@ -14,7 +14,9 @@
  * while ensureConnection runs synchronously, up to and including its acquire.
  */
 import { diag } from '@opentelemetry/api';
+import { PoolGuardError } from '../errors';
 import { poolStateOf } from '../guard';
+import { requestCheckout } from '../lease';
 import type { PoolEndpoint } from '../types';
 import { patchOnce } from './patch-once';
 
@@ -41,8 +43,40 @@ export function markRunnerCheckouts(proto: object | null | undefined): void {
 /** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
 export function markKnexInstance(client: { runner?: (builder: unknown) => unknown; pool?: unknown }): void {
   noteKnexPool(client);
+  watchKnexEnd(Object.getPrototypeOf(client) as object | null);
   if (typeof client.runner !== 'function') return;
   markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as object | null);
+}
+
+type KnexClient = { pool?: unknown };
+
+/** The pool each knex client held when knex.destroy() dropped it (knex sets `client.pool` to undefined). */
+const destroyedPools = new WeakMap<object, object>();
+
+/**
+ * knex.destroy() ends its pool and forgets it: a later query finds no pool at
+ * all, and knex answers "Unable to acquire a connection". A query after the
+ * destroy is use_after_end on the pool that was destroyed (thrown, in throw
+ * mode, through the query's promise); knex's own error follows otherwise.
+ */
+function watchKnexEnd(proto: object | null | undefined): void {
+  patchOnce('knex', proto, 'destroy', (destroy) => function destroyClient(this: KnexClient) {
+    if (this.pool !== null && typeof this.pool === 'object') destroyedPools.set(this, this.pool);
+    return destroy.apply(this, arguments as unknown as unknown[]);
+  });
+  patchOnce('knex', proto, 'acquireConnection', (acquire) => function acquireConnection(this: KnexClient) {
+    if (this.pool == null) {
+      const destroyed = destroyedPools.get(this);
+      const state = destroyed === undefined ? undefined : poolStateOf(destroyed);
+      try {
+        if (state?.ended === true) requestCheckout(state);
+      } catch (err) {
+        if (err instanceof PoolGuardError) return Promise.reject(err);
+        diag.error('poolguard: the use_after_end check of a destroyed knex failed', err);
+      }
+    }
+    return acquire.apply(this, arguments as unknown as unknown[]);
+  });
 }
 
 /** The endpoint of a knex connection config, without credentials. */
@@ -67,6 +101,7 @@ export function noteKnexPool(client: { pool?: unknown }): void {
 
 /** Lets the guarded pool knex's Client builds learn its server from knex's config. */
 export function nameKnexPools(proto: object | null | undefined): void {
+  watchKnexEnd(proto);
   patchOnce('knex', proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
     const result = initialize.apply(this, arguments as unknown as unknown[]);
     try {

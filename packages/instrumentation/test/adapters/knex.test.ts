@@ -163,6 +163,19 @@ describe('tarn adapter (knex with pg)', () => {
     expectViolations('kx-dirty', 'dirty_release', 1);
   }, 1));
 
+  for (const mode of ['report', 'throw'] as const) {
+    it(`use_after_end: a query after knex.destroy(), which drops its pool, is reported (${mode} mode); knex's own error follows in report mode`, async () => {
+      const name = `kx-after-destroy-${mode}`;
+      const knex = guardPool(newKnex(2), { name, mode });
+      await knex.raw('SELECT 1');
+      await knex.destroy();
+      const failure = await knex.raw('SELECT 1').then(() => undefined, (err: unknown) => err);
+      if (mode === 'report') assert.match(String((failure as Error).message), /Unable to acquire a connection/);
+      else assert.equal((failure as { code?: string }).code, 'POOLGUARD_USE_AFTER_END');
+      expectViolations(name, 'use_after_end', 1, { leaseId: null });
+    });
+  }
+
   it('transaction_on_pool: knex.raw(\'BEGIN\') runs on a one-statement lease knex releases itself, as pool.query does; the next query is not blamed', () => withKnex('kx-raw-begin', {}, async (knex) => {
     await knex.raw('BEGIN');
     expectViolations('kx-raw-begin', 'transaction_on_pool', 1);
