@@ -14,9 +14,9 @@
  *
  * What a self-fork hands the child as string literals is collected too: its
  * arguments (`fork(__filename, ['worker'])`) and environment entries
- * (`cluster.fork({ ROLE: 'web' })`, `fork(self, args, { env: { ROLE: 'child' } })`).
- * Reading one back from `process.argv` or `process.env` tells the child from
- * the parent.
+ * (`cluster.fork({ ROLE: 'web' })`, `fork(self, args, { env: { ROLE: 'child' } })`),
+ * for the file as a whole and per fork (child-roles). Reading one back from
+ * `process.argv` or `process.env` tells the child from the parent.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -35,6 +35,19 @@ export interface ForkSite {
    * with a value (`['--port', port]`) or anything else.
    */
   role?: string;
+  /**
+   * `fork(self, args)`'s `args`, which the child reads from `process.argv[2]`
+   * on: each element a string literal's value, `undefined` for any other
+   * value, `null` for a spread (any number of values). `[]` when the call
+   * passes none; undefined when it does not show them (a variable), and for
+   * the other kinds of fork.
+   */
+  args?: readonly (string | null | undefined)[];
+  /**
+   * The environment entries the child surely gets, `NAME` → value: string
+   * literals of the env object that no later spread may override.
+   */
+  env: ReadonlyMap<string, string>;
 }
 
 export interface ForkAnalysis {
@@ -139,20 +152,24 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
       case 'setupPrimary':
         if (execPointsElsewhere(node.arguments[0], scope)) clusterExecElsewhere = true;
         break;
-      case 'cluster':
-        clusterForks.push({ node, kind: 'cluster' });
-        addStringEntries(node.arguments[0], scope, clusterEnvironment);
+      case 'cluster': {
+        const env = environmentOf(node.arguments[0], scope);
+        clusterForks.push({ node, kind: 'cluster', env: env.sure });
+        for (const entry of env.entries) clusterEnvironment.add(entry);
         break;
+      }
       default: {
         if (!isSelfReference(node.arguments[0], scope)) break;
         // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
         const [, second, third] = node.arguments;
-        const args = info.kind === 'child_process' ? stringElements(second, scope) : undefined;
-        for (const arg of args?.strings ?? []) childArguments.add(arg);
-        const role = args?.length === 1 && args.strings.length === 1 && ROLE.test(args.strings[0]) ? args.strings[0] : undefined;
-        selfForks.push({ node, kind: info.kind, ...(role !== undefined && { role }) });
+        const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
+        const strings = (args ?? []).filter(arg => typeof arg === 'string');
+        for (const arg of strings) childArguments.add(arg);
+        const role = args?.length === 1 && strings.length === 1 && ROLE.test(strings[0]) ? strings[0] : undefined;
         const options = third ?? second;
-        addStringEntries(options && propertyValue(options, 'env', scope), scope, childEnvironment);
+        const env = environmentOf(options && propertyValue(options, 'env', scope), scope);
+        for (const entry of env.entries) childEnvironment.add(entry);
+        selfForks.push({ node, kind: info.kind, ...(role !== undefined && { role }), ...(args && { args }), env: env.sure });
       }
     }
   }
@@ -167,30 +184,56 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
 /** A lone fork argument that reads as a role the child can test for: a word, perhaps with dashes. */
 const ROLE = /^-{0,2}[a-z][\w-]*$/i;
 
-/** The string literals of `fork(self, args)`'s `args`, inline or in a constant, and how many elements it has. */
-function stringElements(
+/**
+ * `fork(self, args?, options?)`'s `args` (see ForkSite): none, or an object
+ * in their place (the options), is `[]`; an array inline or in a constant
+ * is read element by element.
+ */
+function forkArguments(
   args: TSESTree.Node | undefined,
   scope: TSESLint.Scope.Scope,
-): { strings: string[]; length: number } | undefined {
-  const expr = args && unwrap(args);
-  const init = expr?.type === AST_NODE_TYPES.Identifier ? constantInitializer(expr, scope) : expr;
+): (string | null | undefined)[] | undefined {
+  if (!args) return [];
+  const expr = unwrap(args);
+  const init = expr.type === AST_NODE_TYPES.Identifier ? constantInitializer(expr, scope) : expr;
   const list = init && unwrap(init);
-  if (list?.type !== AST_NODE_TYPES.ArrayExpression) return undefined;
-  const strings: string[] = [];
-  for (const element of list.elements) {
-    if (element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string') strings.push(element.value);
-  }
-  return { strings, length: list.elements.length };
+  if (list?.type !== AST_NODE_TYPES.ArrayExpression) return objectLiteralOf(args, scope) ? [] : undefined;
+  return list.elements.map(element => {
+    if (element?.type === AST_NODE_TYPES.SpreadElement) return null;
+    return element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string' ? element.value : undefined;
+  });
 }
 
-/** `NAME=value` for each string-literal property of an environment object literal. */
-function addStringEntries(env: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, found: Set<string>): void {
-  const literal = env && objectLiteralOf(env, scope);
-  for (const property of literal?.properties ?? []) {
-    if (property.type !== AST_NODE_TYPES.Property || property.value.type !== AST_NODE_TYPES.Literal) continue;
+/**
+ * An environment object literal's entries: `NAME=value` for each string
+ * literal property, and those the child surely gets (no spread after them
+ * may override them, `{ ROLE: 'web', ...process.env }`).
+ */
+function environmentOf(
+  env: TSESTree.Node | undefined,
+  scope: TSESLint.Scope.Scope,
+): { entries: string[]; sure: Map<string, string> } {
+  const entries: string[] = [];
+  const sure = new Map<string, string>();
+  for (const property of (env && objectLiteralOf(env, scope))?.properties ?? []) {
+    if (property.type === AST_NODE_TYPES.SpreadElement) {
+      sure.clear();
+      continue;
+    }
     const name = getPropertyName(property, scope);
-    if (name !== null && typeof property.value.value === 'string') found.add(`${name}=${property.value.value}`);
+    if (name === null) {
+      sure.clear(); // a computed key may be any name
+      continue;
+    }
+    const value = property.value.type === AST_NODE_TYPES.Literal ? property.value.value : undefined;
+    if (typeof value === 'string') {
+      entries.push(`${name}=${value}`);
+      sure.set(name, value);
+    } else {
+      sure.delete(name);
+    }
   }
+  return { entries, sure };
 }
 
 /** `options.name`, where options is an object literal here or in a constant. */

@@ -9,28 +9,19 @@
  * Some guards only mean something next to this file's self-forks: a child
  * argument or environment entry read back from `process.argv` or
  * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
- * 'worker'`). A call of a local function whose body only returns a guard
- * (`isPrimaryProcess()`) is that guard, and a constant that a guard sets to
- * one of two literals (`const role = cluster.isPrimary ? 'primary' :
+ * 'worker'`; child-roles). A call of a local function whose body only returns
+ * a guard (`isPrimaryProcess()`) is that guard, and a constant that a guard
+ * sets to one of two literals (`const role = cluster.isPrimary ? 'primary' :
  * 'worker'`) compared with one of them (`role === 'primary'`, `switch
  * (role)`) is that guard or its negation.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { ChildRoles } from './child-roles';
 import type { ForkAnalysis, ForkKind } from './fork-sites';
-import {
-  CHILD_ARGUMENT,
-  CHILD_ENVIRONMENT,
-  NODE_UNIQUE_ID,
-  PROCESS_SEND,
-  findModuleSignals,
-  forKind,
-  negate,
-  type Guard,
-  type Signal,
-} from './guard-signals';
+import { NODE_UNIQUE_ID, PROCESS_SEND, findModuleSignals, forKind, negate, type Guard, type Signal } from './guard-signals';
 import type { ParsedSource } from './module-references';
 import { processMemberPath } from './process-members';
 
@@ -41,16 +32,15 @@ export class GuardConditions {
   /** Where the file reads a `cluster` or `worker_threads` flag. */
   private readonly sources: ReadonlyMap<TSESTree.Node, Signal>;
   private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
-  /** The string arguments and `NAME=value` environment entries this file's self-forks give the child. */
-  private readonly childArguments: ReadonlySet<string>;
-  private readonly childEnvironment: ReadonlySet<string>;
+  /** What reading back the arguments and environment this file's self-forks give the child proves. */
+  private readonly roles: ChildRoles;
 
   constructor(
     private readonly sourceCode: ParsedSource,
     forks: ForkAnalysis,
   ) {
     this.sources = findModuleSignals(sourceCode);
-    ({ childArguments: this.childArguments, childEnvironment: this.childEnvironment } = forks);
+    this.roles = new ChildRoles(sourceCode, forks);
   }
 
   /** What `expression` proves, as a condition, about the side of a fork of `kind`. */
@@ -76,14 +66,14 @@ export class GuardConditions {
   guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number, loose = false): Guard | undefined {
     const [subject, other] = isComparand(right) ? [left, right] : [right, left];
     let guard: Guard | undefined;
-    const childValue = this.childValueSignal(subject, other);
+    const role = this.roles.ofEquality(subject, other, kind);
     const choice = literalChoice(this.sourceCode, subject);
     if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof') {
       const type = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
       const inner = this.guardOf(subject.argument, kind, depth + 1);
       guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
-    } else if (childValue) {
-      guard = forKind(childValue, kind);
+    } else if (role) {
+      guard = role;
     } else if (isNonNullLiteral(other) && this.isChildObjectField(subject, kind, depth)) {
       // Equal to a value only where the object exists: the parent's is null or undefined.
       guard = { whenTrue: 'child' };
@@ -162,28 +152,9 @@ export class GuardConditions {
 
   /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
   private guardOfCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
-    const callee = unwrap(call.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'includes') {
-      const readsArgv = this.memberPath(callee.object) === 'argv';
-      return readsArgv && this.isChildArgument(call.arguments[0]) ? forKind(CHILD_ARGUMENT, kind) : undefined;
-    }
-    if (call.arguments.length > 0) return undefined;
-    const returned = returnedGuardCandidate(localFunctionOf(callee, innermostScope(this.sourceCode, call)));
+    if (call.arguments.length > 0) return this.roles.ofInclusion(call, kind);
+    const returned = returnedGuardCandidate(localFunctionOf(call.callee, innermostScope(this.sourceCode, call)));
     return returned && this.guardOf(returned, kind, depth + 1);
-  }
-
-  /** A string literal that a self-fork in this file passes as a child argument. */
-  private isChildArgument(node: TSESTree.Node | undefined): boolean {
-    return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' && this.childArguments.has(node.value);
-  }
-
-  /** `process.argv[2]` or `process.env.ROLE` compared with a value a self-fork hands the child. */
-  private childValueSignal(subject: TSESTree.Node, value: TSESTree.Node): Signal | undefined {
-    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return undefined;
-    const [base, name, ...rest] = processMemberPath(this.sourceCode, subject) ?? [];
-    if (name === undefined || rest.length > 0) return undefined;
-    if (base === 'argv') return /^\d+$/.test(name) && this.childArguments.has(value.value) ? CHILD_ARGUMENT : undefined;
-    return base === 'env' && this.childEnvironment.has(`${name}=${value.value}`) ? CHILD_ENVIRONMENT : undefined;
   }
 
   /** The dotted path below `process` that `node` reads, e.g. `'env'`, or undefined. */
@@ -227,8 +198,9 @@ export class GuardConditions {
   /**
    * `typeof process.send === 'function'`, `isPrimary === false`, `x !== undefined`,
    * `'NODE_UNIQUE_ID' in process.env`, `process.argv[2] === 'worker'` (a child
-   * argument), `process.env.ROLE === 'child'` (a child environment entry),
-   * `workerData.role === 'reader'`, `cluster.worker?.id === 1`, `cluster.worker?.id > 1`,
+   * argument), `process.argv.indexOf('--child') !== -1`, `process.env.ROLE ===
+   * 'child'` (a child environment entry), `workerData.role === 'reader'`,
+   * `cluster.worker?.id === 1`, `cluster.worker?.id > 1`,
    * `cluster.worker?.id != null`, `role === 'primary'`.
    */
   private guardOfComparison(node: TSESTree.BinaryExpression, kind: ForkKind, depth: number): Guard | undefined {
@@ -236,6 +208,8 @@ export class GuardConditions {
       const key = node.left.type === AST_NODE_TYPES.Literal ? node.left.value : undefined;
       return key === 'NODE_UNIQUE_ID' && this.memberPath(node.right) === 'env' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
     }
+    const role = this.roles.ofIndexComparison(node, kind);
+    if (role) return role;
     if (RELATIONAL.has(node.operator)) {
       // `undefined > 1`, like any comparison with NaN, is false: true proves the field is there.
       const [field, other] = isNumberLiteral(node.right) ? [node.left, node.right] : [node.right, node.left];

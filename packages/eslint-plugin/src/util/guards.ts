@@ -21,9 +21,9 @@ import { CallSites } from './call-sites';
 import { EarlyExits } from './early-exits';
 import { analyzeForks, type ForkKind } from './fork-sites';
 import { GuardConditions } from './guard-conditions';
-import type { Position, Side } from './guard-signals';
+import type { Position } from './guard-signals';
 import type { ParsedSource } from './module-references';
-import { ArmSides } from './one-sided-guards';
+import { ArmSides, type ArmSide } from './one-sided-guards';
 import { caseEntries } from './switch-entries';
 
 export type { Position } from './guard-signals';
@@ -49,10 +49,14 @@ export function analyzeGuards(sourceCode: ParsedSource): GuardAnalysis {
 
 const guardCache = new WeakMap<ParsedSource, GuardAnalysis>();
 
+/** Per case test of a switch, the side its match proves; under `null`, the side of no test matching. */
+type EntrySides = Map<TSESTree.Node | null, ArmSide | undefined>;
+
 class GuardReasoner implements GuardAnalysis {
   private readonly conditions: GuardConditions;
   private readonly arms: ArmSides;
   private readonly earlyExits = new EarlyExits();
+  private readonly switchEntries = new WeakMap<TSESTree.SwitchStatement, Map<ForkKind, EntrySides>>();
 
   constructor(sourceCode: ParsedSource) {
     const forks = analyzeForks(sourceCode);
@@ -77,72 +81,120 @@ class GuardReasoner implements GuardAnalysis {
     return positions.length === 0 || positions.includes('shared') ? 'shared' : 'parent';
   }
 
+  /**
+   * The nearest branch around `node` that proves a side decides it, except
+   * that code in a branch proven to run only in children stays there,
+   * whatever the branches inside it read: a child given one of several roles
+   * (`cluster.fork({ ROLE: 'web' })`, `cluster.fork({ ROLE: 'queue' })`)
+   * takes their `else` too, and the parent never gets that far.
+   */
   private positionFor(node: TSESTree.Node, kind: ForkKind): Position {
-    let child = node;
-    for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-      const side = this.sideFromParent(child, parent, kind);
-      if (side) return side;
-    }
-    return 'shared';
+    const side = combineProofs(this.proofsAround(node, kind));
+    return side === undefined ? 'shared' : side === 'forkless' ? 'child' : side;
   }
 
-  /** The side proven by `parent` for its part `child`, if any. */
-  private sideFromParent(child: TSESTree.Node, parent: TSESTree.Node, kind: ForkKind): Side | undefined {
+  /** The sides that the branches around `node` prove for it, nearest first. */
+  private *proofsAround(node: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
+    let child = node;
+    for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+      yield* this.proofsFromParent(child, parent, kind);
+    }
+  }
+
+  /** The sides proven by `parent` for its part `child`, nearest first. */
+  private *proofsFromParent(child: TSESTree.Node, parent: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
+    let side: ArmSide | undefined;
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
-        if (child === parent.consequent) return this.arms.sideOfArm(parent, true, kind);
-        if (child === parent.alternate) return this.arms.sideOfArm(parent, false, kind);
-        return undefined;
+        if (child === parent.consequent) side = this.arms.sideOfArm(parent, true, kind);
+        else if (child === parent.alternate) side = this.arms.sideOfArm(parent, false, kind);
+        break;
       case AST_NODE_TYPES.LogicalExpression:
-        if (child !== parent.right) return undefined;
-        if (parent.operator === '&&') return this.conditions.guardOf(parent.left, kind)?.whenTrue;
-        if (parent.operator === '||') return this.conditions.guardOf(parent.left, kind)?.whenFalse;
-        return undefined;
+        if (child !== parent.right) break;
+        if (parent.operator === '&&') side = this.conditions.guardOf(parent.left, kind)?.whenTrue;
+        else if (parent.operator === '||') side = this.conditions.guardOf(parent.left, kind)?.whenFalse;
+        break;
       case AST_NODE_TYPES.Program:
       case AST_NODE_TYPES.BlockStatement:
       case AST_NODE_TYPES.StaticBlock:
         // A function declaration is hoisted: where it stands in the list says nothing of when it runs.
-        if (child.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
-        return this.sideAfterEarlyExit(parent.body, child, kind);
+        if (child.type !== AST_NODE_TYPES.FunctionDeclaration) yield* this.sidesAfterEarlyExits(parent.body, child, kind);
+        break;
       case AST_NODE_TYPES.SwitchCase:
         // Hoisted to the whole `switch`, it may be called from any case.
-        if (child === parent.test || child.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
-        return this.sideAfterEarlyExit(parent.consequent, child, kind) ?? this.sideOfCase(parent, kind);
+        if (child === parent.test || child.type === AST_NODE_TYPES.FunctionDeclaration) break;
+        yield* this.sidesAfterEarlyExits(parent.consequent, child, kind);
+        side = this.sideOfCase(parent, kind);
+        break;
       default:
-        return undefined;
+        break;
     }
+    if (side) yield side;
   }
 
-  /** `if (guard) { ...; return }` before `child` leaves only the other side. */
-  private sideAfterEarlyExit(statements: readonly TSESTree.Node[], child: TSESTree.Node, kind: ForkKind): Side | undefined {
+  /** `if (guard) { ...; return }` before `child` leaves only the other side: each such exit's, nearest first. */
+  private *sidesAfterEarlyExits(statements: readonly TSESTree.Node[], child: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
     for (const { statement, thenExits } of this.earlyExits.before(statements, child)) {
       const side = this.arms.sideOfArm(statement, !thenExits, kind);
-      if (side) return side;
+      if (side) yield side;
     }
-    return undefined;
   }
 
   /**
-   * A case runs on one side when every way into it proves that side: a test
-   * matching the discriminant (`case true:` under `switch (cluster.isPrimary)`,
-   * `case isMainThread:` under `switch (true)`), read as `discriminant ===
-   * test`; or, for `default`, every test failing, which proves the side the
-   * failure of any one test proves.
+   * A case runs on one side when every way into it proves that side: its
+   * own test matching, or a test above that falls through into it, or, for
+   * `default`, no test matching (switch-entries).
    */
-  private sideOfCase(switchCase: TSESTree.SwitchCase, kind: ForkKind): Side | undefined {
-    const { discriminant, cases } = switchCase.parent;
+  private sideOfCase(switchCase: TSESTree.SwitchCase, kind: ForkKind): ArmSide | undefined {
+    const entrySides = this.entrySides(switchCase.parent, kind);
     const { matches, noMatch } = caseEntries(switchCase);
-    const caseGuard = (test: TSESTree.Node) => this.conditions.guardOfEquality(discriminant, test, kind, 0);
-    const sides = matches.map(test => caseGuard(test)?.whenTrue);
-    if (noMatch) {
-      const proven = new Set<Side>();
-      for (const other of cases) {
-        const side = other.test && caseGuard(other.test)?.whenFalse;
-        if (side) proven.add(side);
-      }
-      sides.push(proven.size === 1 ? [...proven][0] : undefined);
-    }
+    const sides = [...matches, ...(noMatch ? [null] : [])].map(entry => entrySides.get(entry));
     return sides.length > 0 && sides.every(side => side === sides[0]) ? sides[0] : undefined;
   }
+
+  /**
+   * What each way into a switch's cases proves, worked out once per switch:
+   * a test matching the discriminant (`case true:` under `switch
+   * (cluster.isPrimary)`, `case isMainThread:` under `switch (true)`, read
+   * as `discriminant === test`) proves what that match proves and what the
+   * failure of each test above it proves, as in an `else if` chain (`case
+   * 'migrate':` below `case '--daemon':`); no test matching (under `null`),
+   * what the failure of every test proves.
+   */
+  private entrySides(statement: TSESTree.SwitchStatement, kind: ForkKind): EntrySides {
+    let byKind = this.switchEntries.get(statement);
+    if (!byKind) {
+      byKind = new Map();
+      this.switchEntries.set(statement, byKind);
+    }
+    let sides = byKind.get(kind);
+    if (!sides) {
+      sides = new Map();
+      let failures: ArmSide | undefined;
+      for (const { test } of statement.cases) {
+        if (!test) continue;
+        const guard = this.conditions.guardOfEquality(statement.discriminant, test, kind, 0);
+        sides.set(test, combineProofs([guard?.whenTrue, failures]));
+        failures = combineProofs([guard?.whenFalse, failures]);
+      }
+      sides.set(null, failures);
+      byKind.set(kind, sides);
+    }
+    return sides;
+  }
+}
+
+/**
+ * What several proofs about the same code say together, nearest first: the
+ * child's side when one proves it, since the parent never gets there, else
+ * the nearest.
+ */
+function combineProofs(sides: Iterable<ArmSide | undefined>): ArmSide | undefined {
+  let nearest: ArmSide | undefined;
+  for (const side of sides) {
+    if (side === 'child') return 'child';
+    nearest ??= side;
+  }
+  return nearest;
 }

@@ -13,6 +13,10 @@
  * not in a loop, an array method's callback, a handler, or a function
  * called twice, recursively or by code this file does not show, any of
  * which may take both arms in one process.
+ *
+ * Such an arm is 'forkless' rather than proven to be the child's: a process
+ * taking it may be one that was never forked (`node app.js migrate`), and a
+ * guard inside it that proves the parent still counts (guards).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -26,6 +30,9 @@ import type { Side } from './guard-signals';
 /** A branch with a true arm and an other arm: `if`/`else`, `?:`. */
 export type Branch = TSESTree.ConditionalExpression | TSESTree.IfStatement;
 
+/** The side an arm runs on: one its test proves, or 'forkless', where no process that takes it forks. */
+export type ArmSide = Side | 'forkless';
+
 export class ArmSides {
   /** The outcome of a branch's test that every self-fork needs, or null when the forks need none. */
   private readonly forkingOutcomes = new WeakMap<Branch, boolean | null>();
@@ -38,15 +45,15 @@ export class ArmSides {
 
   /**
    * The side of the code a branch runs when its test comes out `outcome`:
-   * what the test proves then, or the child side when the test proves the
-   * parent only the other way and every self-fork needs that other outcome.
+   * what the test proves then, or 'forkless' when the test proves the parent
+   * only the other way and every self-fork needs that other outcome.
    */
-  sideOfArm(branch: Branch, outcome: boolean, kind: ForkKind): Side | undefined {
+  sideOfArm(branch: Branch, outcome: boolean, kind: ForkKind): ArmSide | undefined {
     const guard = this.conditions.guardOf(branch.test, kind);
     const proven = outcome ? guard?.whenTrue : guard?.whenFalse;
     if (proven) return proven;
     const otherwise = outcome ? guard?.whenFalse : guard?.whenTrue;
-    return otherwise === 'parent' && this.forkingOutcome(branch) === !outcome ? 'child' : undefined;
+    return otherwise === 'parent' && this.forkingOutcome(branch) === !outcome ? 'forkless' : undefined;
   }
 
   /**

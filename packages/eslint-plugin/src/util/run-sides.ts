@@ -7,9 +7,10 @@
  * opens a pool on every side that calls `connect()` at load (module scope, or
  * a function that is itself called at load), in the primary only when the
  * calls sit in the primary's branch, and nowhere when nothing calls it at
- * load (a factory, a handler). The body of a function that holds the fork
- * logic (`main()`) runs where it is called too, and on the shared path when
- * no call of it is found (exported, passed as a callback).
+ * load (a factory, a handler). A guard in a function called only in the
+ * child does not take it out of the child. The body of a function that
+ * holds the fork logic (`main()`) runs where it is called too, and on the
+ * shared path when no call of it is found (exported, passed as a callback).
  *
  * A class's constructor and instance-field initializers run likewise where
  * `new C()` runs: `class Repo { pool = new Pool() }` opens a pool wherever
@@ -59,10 +60,12 @@ export function analyzeRunSides(
 
   function sideOf(node: TSESTree.Node, depth: number): Position | undefined {
     const position = guards.positionOf(node, kinds);
-    if (position !== 'shared') return position;
+    if (position === 'child') return position;
     const fn = enclosingFunction(node);
-    if (!fn) return 'shared';
+    if (!fn) return position;
     const callers = callerSide(fn, depth);
+    // Called only on the child side (or where nothing forks), it runs only there, whatever its own branches read.
+    if (position === 'parent') return callers === 'child' ? 'child' : 'parent';
     return forkLogic.has(fn) ? (callers ?? 'shared') : callers;
   }
 

@@ -471,6 +471,270 @@ ruleTester.run('no-pool-before-fork', rule, {
       else new Pool();
     `,
 
+    // ---- children with several roles: a branch inside the child's stays the child's ----
+    // the else of one role is another child's role, not the primary
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      if (cluster.isPrimary) {
+        cluster.fork({ ROLE: 'web' });
+        cluster.fork({ ROLE: 'queue' });
+      } else if (process.env.ROLE === 'web') {
+        const pool = new Pool();
+      } else {
+        const redis = new Redis();
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (process.send) {
+        if (process.argv.includes('--reports')) {
+          const reports = new Pool({ max: 1 });
+        } else {
+          const api = new Pool({ max: 5 });
+        }
+      } else {
+        fork(__filename, ['--reports']);
+        fork(__filename, ['--api']);
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      if (cluster.isPrimary) {
+        cluster.fork({ ROLE: 'web' });
+        cluster.fork({ ROLE: 'queue' });
+      } else {
+        if (process.env.ROLE === 'web') {
+          const pool = new Pool();
+        } else {
+          const redis = new Redis();
+        }
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      if (cluster.isPrimary) {
+        cluster.fork({ ROLE: 'web' });
+        cluster.fork({ ROLE: 'queue' });
+      } else {
+        switch (process.env.ROLE) {
+          case 'web':
+            new Pool();
+            break;
+          default:
+            new Redis();
+        }
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      function startWorker() {
+        if (process.env.ROLE === 'queue') return new Redis();
+        return new Pool();
+      }
+      if (cluster.isPrimary) {
+        cluster.fork({ ROLE: 'web' });
+        cluster.fork({ ROLE: 'queue' });
+      } else {
+        startWorker();
+      }
+    `,
+    // one role for every fork: the else of its test reads as the primary, but only children get there
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      if (cluster.isPrimary) {
+        for (let i = 0; i < 4; i++) cluster.fork({ ROLE: 'web' });
+      } else if (process.env.ROLE === 'web') {
+        const pool = new Pool();
+      } else {
+        const redis = new Redis();
+      }
+    `,
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const Redis = require('ioredis');
+        if (cluster.isPrimary) {
+          cluster.fork({ ROLE: 'web' });
+          return;
+        }
+        if (process.env.ROLE === 'web') {
+          new Pool();
+          return;
+        }
+        new Redis();
+      `,
+      languageOptions: commonjs,
+    },
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const Redis = require('ioredis');
+      function startWorker() {
+        if (process.env.ROLE === 'queue') return new Redis();
+        return new Pool();
+      }
+      if (cluster.isPrimary) cluster.fork({ ROLE: 'queue' });
+      else startWorker();
+    `,
+
+    // ---- a command no child is given runs where it was typed ----
+    // the only fork passes '--daemon': the else of 'start' runs in the daemon, or in a command that forks nothing
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (process.argv[2] === 'start') {
+        fork(__filename, ['--daemon'], { detached: true, stdio: 'ignore' }).unref();
+      } else {
+        const pool = new Pool();
+      }
+    `,
+    // the primary's own, which allowPrimaryPools allows: in a switch as in an else-if chain
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        switch (process.argv[2]) {
+          case 'start':
+            fork(__filename, ['--daemon'], { detached: true, stdio: 'ignore' }).unref();
+            break;
+          case '--daemon': {
+            const pool = new Pool();
+            break;
+          }
+          case 'migrate': {
+            const pool = new Pool({ max: 1 });
+            break;
+          }
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const cmd = process.argv[2];
+        if (cmd === '--daemon') {
+          const pool = new Pool();
+        } else if (cmd === 'start') {
+          fork(__filename, ['--daemon'], { detached: true, stdio: 'ignore' }).unref();
+        } else if (cmd === 'migrate') {
+          const pool = new Pool({ max: 1 });
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        switch (process.argv[2]) {
+          case 'start':
+            fork(__filename, ['--daemon']);
+            break;
+          case '--daemon':
+            new Pool();
+            break;
+          default:
+            new Pool({ max: 1 });
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
+
+    // ---- the command line read as a list or through destructuring, like process.argv ----
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const args = process.argv.slice(2);
+      if (args.includes('--child')) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['--child']);
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (process.argv.slice(2).includes('--child')) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['--child']);
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (process.argv.indexOf('--child') !== -1) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['--child']);
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (-1 < process.argv.indexOf('--child')) new Pool();
+      else fork(__filename, ['--child']);
+      if (process.argv.indexOf('--child') === -1) fork(__filename, ['--child']);
+      else new Pool();
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const [, , mode] = process.argv;
+      if (mode === 'child') {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['child']);
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const [mode] = process.argv.slice(2);
+      if (mode === 'child') new Pool();
+      else fork(__filename, ['child']);
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const [, , ...args] = process.argv;
+      const isChild = args[0] === 'child' || args.includes('--child');
+      if (isChild) new Pool();
+      else fork(__filename, ['child', '--child']);
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import { Pool } from 'pg';
+      switch (process.argv.slice(2)[0]) {
+        case 'child':
+          new Pool();
+          break;
+        default:
+          fork(import.meta.filename, ['child']);
+      }
+    `,
+    // the parent's own arguments passed on ahead of the role
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      if (process.argv.includes('--child')) new Pool();
+      else fork(__filename, [...process.argv.slice(2), '--child']);
+    `,
+
     // ---- functions that are not the fork logic are factories ----
     code`
       const cluster = require('cluster');
@@ -1868,7 +2132,8 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [{ messageId: 'poolBeforeFork', line: 6, column: 14 }],
     },
 
-    // a literal that no self-fork passes to the child proves nothing
+    // a literal that no self-fork passes to the child proves no child; where
+    // the forks show what they pass there, no child has it: the parent's own
     {
       code: code`
         const { fork } = require('child_process');
@@ -1879,7 +2144,7 @@ ruleTester.run('no-pool-before-fork', rule, {
           fork(__filename, ['worker']);
         }
       `,
-      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
     },
     {
       code: code`
@@ -1888,7 +2153,290 @@ ruleTester.run('no-pool-before-fork', rule, {
         if (process.env.ROLE === 'web' || process.argv.includes('--web')) knex({ client: 'pg' });
         else fork(import.meta.filename, ['--child'], { env: { ROLE: 'child' } });
       `,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 67 }],
+    },
+    // forks that do not show what they pass there prove nothing either way
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (process.argv[2] === 'serve') {
+          const pool = new Pool();
+        } else {
+          fork(__filename, [process.env.CHILD_MODE]);
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import knex from 'knex';
+        if (process.env.ROLE === 'web' || process.argv.includes('--web')) knex({ client: 'pg' });
+        else fork(import.meta.filename, ['--child', ...process.argv.slice(3)], { env: { ROLE: 'child', ...process.env } });
+      `,
+      options: [{ allowPrimaryPools: true }],
       errors: [{ messageId: 'poolBeforeFork', line: 3, column: 67 }],
+    },
+
+    // ---- children with several roles: what still runs in the primary ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const Redis = require('ioredis');
+        const shared = new Pool();
+        if (cluster.isPrimary) {
+          const metrics = new Pool({ max: 1 });
+          cluster.fork({ ROLE: 'web' });
+          cluster.fork({ ROLE: 'queue' });
+        } else if (process.env.ROLE === 'web') {
+          const pool = new Pool();
+        } else {
+          const redis = new Redis();
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 16 },
+        { messageId: 'poolInPrimary', line: 6, column: 19 },
+      ],
+    },
+    // outside the workers' branch, the else of one role runs in the primary and in the other role's workers
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const Redis = require('ioredis');
+        if (cluster.isPrimary) {
+          cluster.fork({ ROLE: 'web' });
+          cluster.fork({ ROLE: 'queue' });
+        }
+        if (process.env.ROLE === 'web') {
+          startWeb();
+        } else {
+          const redis = new Redis();
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 10, column: 17 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        if (!process.send) {
+          fork(__filename, ['--reports']);
+          fork(__filename, ['--api']);
+        }
+        if (process.argv.includes('--reports')) {
+          const reports = new Pool({ max: 1 });
+        } else {
+          const api = new Pool({ max: 5 });
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 10, column: 15 }],
+    },
+    // a fork that hands no role starts a child that fails every role test
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const Redis = require('ioredis');
+        if (cluster.isPrimary) {
+          cluster.fork({ ROLE: 'web' });
+          cluster.fork();
+        }
+        if (process.env.ROLE === 'web') startWeb();
+        else new Redis();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 6 }],
+    },
+    // every fork hands the one role: its else is the primary's
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const Redis = require('ioredis');
+        if (cluster.isPrimary) cluster.fork({ ROLE: 'web' });
+        if (process.env.ROLE === 'web') startWeb();
+        else new Redis();
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 6 }],
+    },
+
+    // ---- a command no child is given: the primary's own, in a switch as in an else-if chain ----
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const audit = new Pool({ max: 1 });
+        switch (process.argv[2]) {
+          case 'start':
+            fork(__filename, ['--daemon'], { detached: true, stdio: 'ignore' }).unref();
+            break;
+          case '--daemon': {
+            const pool = new Pool();
+            break;
+          }
+          case 'migrate': {
+            const pool = new Pool({ max: 1 });
+            break;
+          }
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 15 },
+        { messageId: 'poolInPrimary', line: 13, column: 18 },
+      ],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const cmd = process.argv[2];
+        if (cmd === '--daemon') {
+          const pool = new Pool();
+        } else if (cmd === 'start') {
+          fork(__filename, ['--daemon'], { detached: true, stdio: 'ignore' }).unref();
+        } else if (cmd === 'migrate') {
+          const pool = new Pool({ max: 1 });
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 9, column: 16 }],
+    },
+    // the case that forks falls through into 'migrate': the parent opens that pool
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        switch (process.argv[2]) {
+          case '--daemon':
+            new Pool();
+            break;
+          case 'start':
+            fork(__filename, ['--daemon']);
+          // falls through
+          case 'migrate':
+            new Pool({ max: 1 });
+            break;
+          default:
+            new Pool({ max: 2 });
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 11, column: 5 },
+        { messageId: 'poolInPrimary', line: 14, column: 5 },
+      ],
+    },
+    // a fork that passes on what it was given may start a child with 'migrate'
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        switch (process.argv[2]) {
+          case 'start':
+            fork(__filename, process.argv.slice(3));
+            break;
+          case 'migrate':
+            new Pool({ max: 1 });
+            break;
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 5 }],
+    },
+
+    // ---- the command line read as a list or through destructuring: the parent's side, and what is no guard ----
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const args = process.argv.slice(2);
+        const pool = new Pool();
+        if (!args.includes('--child')) fork(__filename, ['--child']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        if (process.argv.indexOf('--child') === -1) {
+          const pool = new Pool();
+          fork(__filename, ['--child']);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const [, , mode] = process.argv;
+        if (mode !== 'child') {
+          const pool = new Pool();
+          fork(__filename, ['child']);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 16 }],
+    },
+    // the child is given '--child', so it too finds mode !== 'child'
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const [, , mode] = process.argv;
+        if (mode !== 'child') {
+          const pool = new Pool();
+          fork(__filename, ['--child']);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+    // slice(3) leaves out where the child finds its '--child': the child takes the else too
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        if (process.argv.slice(3).includes('--child')) {
+          startChild();
+        } else {
+          fork(__filename, ['--child']);
+          const pool = new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 7, column: 16 }],
+    },
+    // the child finds 'child' at index 2, not 3
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const [, , , mode] = process.argv;
+        if (mode !== 'child') {
+          fork(__filename, ['child']);
+          const pool = new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 16 }],
+    },
+    // a default, a reassigned list and an index compared with another number are no guards
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const [, , mode = 'child'] = process.argv;
+        if (mode === 'child') new Pool();
+        else fork(__filename, []);
+        let args = process.argv.slice(2);
+        if (process.env.DEBUG) args = ['--child'];
+        if (args.includes('--child')) new Pool();
+        else fork(__filename, ['--child']);
+        if (process.argv.indexOf('--child') > 0) new Pool();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 23 },
+        { messageId: 'poolBeforeFork', line: 8, column: 31 },
+        { messageId: 'poolBeforeFork', line: 10, column: 42 },
+      ],
     },
     // a falsy workerData proves nothing: a worker may be given none
     {
