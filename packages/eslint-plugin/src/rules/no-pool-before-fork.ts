@@ -23,6 +23,7 @@ import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite 
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad, type LocalImport } from '../util/module-graph';
 import { importedFactoryLookup } from '../util/pool-factories';
+import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 
@@ -173,6 +174,7 @@ export default createRule<Options, MessageIds>({
 
     /** Typed mode: any pool-typed call on the fork path, innermost first, not already reported. */
     function checkTypedCandidates(services: ParserServicesWithTypeInformation): void {
+      const readsExistingPool = existingPoolReads(services, sourceCode, isOnDisk() ? context.physicalFilename : undefined);
       const accepted: CreationCall[] = [];
       typedCandidates.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
       const known = [...reported];
@@ -182,18 +184,22 @@ export default createRule<Options, MessageIds>({
         if (runSides.sideOf(node) === undefined || !isPoolLikeType(services, node)) continue;
         // `pool.on('error', log)` returns the same pool, `pool.connect()` one of its clients.
         if (isMethodOfPool(services, node)) continue;
+        // `pools.get(name)`, or `getPool()` of an accessor, opens nothing: the pool's creation is reported where it stands.
+        if (node.type === AST_NODE_TYPES.CallExpression && readsExistingPool(node)) continue;
         // `makePool()` of a local function whose creation is reported already opens that same pool.
         if (callsFactoryHolding(node, known)) continue;
         accepted.push(node);
       }
-      for (const node of accepted.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
+      // `lazyPool()` of a local function whose own typed creation (`connect()`) is accepted: reported there, once.
+      const opened = accepted.filter(node => !callsFactoryHolding(node, accepted));
+      for (const node of opened.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
     }
 
-    /** `makePool()`, where `makePool` is a function of this file holding one of `creations`. */
+    /** `makePool()`, where `makePool` is a function of this file holding one of `creations` (other than the call). */
     function callsFactoryHolding(node: CreationCall, creations: readonly TSESTree.Node[]): boolean {
       if (node.type !== AST_NODE_TYPES.CallExpression) return false;
       const factory = localFunctionOf(node.callee, sourceCode.getScope(node));
-      return factory !== undefined && creations.some(creation => contains(factory, creation));
+      return factory !== undefined && creations.some(creation => creation !== node && contains(factory, creation));
     }
 
     function creatorText(node: OpeningNode): string {

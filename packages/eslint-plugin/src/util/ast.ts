@@ -81,6 +81,22 @@ export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Sco
     : undefined;
 }
 
+/** What `fn` itself returns (an arrow's expression body, or each `return`, `undefined` for a bare one), not its inner functions. */
+export function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.Node | undefined)[] {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const values: (TSESTree.Node | undefined)[] = [];
+  walk(fn.body, visitorKeys, node => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement && nearestFunction(node) === fn) values.push(node.argument ?? undefined);
+  });
+  // Falling off the end returns undefined.
+  return values.length > 0 ? values : [undefined];
+}
+
+function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (isFunctionNode(current)) return current;
+  return undefined;
+}
+
 /** An instance field whose initializer runs on each `new`, like a constructor body. */
 type InstanceField = TSESTree.AccessorProperty | TSESTree.PropertyDefinition;
 

@@ -16,7 +16,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, isFunctionNode, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
+import { innermostScope, ownReturnValues, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
 import type { ParsedSource } from './module-references';
 
 /** Members that send their argument on, whatever their receiver. */
@@ -109,22 +109,6 @@ function isParameter(source: ParsedSource, fn: FunctionNode, arg: TSESTree.Node)
   if (value.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = findVariable(innermostScope(source, value), value);
   return variable?.defs.some(def => def.type === 'Parameter' && within(fn, def.name)) ?? false;
-}
-
-/** What `fn` itself returns (an arrow's expression body, or each `return`, `undefined` for a bare one), not its inner functions. */
-function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.Node | undefined)[] {
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
-  const values: (TSESTree.Node | undefined)[] = [];
-  walk(fn.body, visitorKeys, node => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement && nearestFunction(node) === fn) values.push(node.argument ?? undefined);
-  });
-  // Falling off the end returns undefined.
-  return values.length > 0 ? values : [undefined];
-}
-
-function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunctionNode(current)) return current;
-  return undefined;
 }
 
 function isObjectExpression(node: TSESTree.Node | undefined): node is TSESTree.ObjectExpression {

@@ -3,37 +3,24 @@
  *
  * `import { build } from './db'; const pool = build()` opens a pool wherever
  * the call runs, though the creation sits in another file. This finds the
- * local module's function that a call names, and whether its body opens a
- * pool as it runs: a creation in the body itself (not behind a guard, not in
- * a callback it hands on), or a call of another function of that module, or
- * of another local module's export, that does.
- *
- * Calls are matched through ESM named, default and namespace imports,
- * `require()` (destructured, or an object whose members are called) and
- * `await import()`; exports through `export function f`, `export const f =
- * () => ...`, `export { f }`, `export default`, re-exports, `exports.f =`,
- * `module.exports.f =` and `module.exports = { f }` (or a function, for a
- * call of the whole module). Modules are parsed once through the module
- * graph's cache; chains end after MAX_DEPTH functions, and cycles end.
+ * local module's function that a call names (exported-functions), and
+ * whether its body opens a pool as it runs: a creation in the body itself
+ * (not behind a guard, not in a callback it hands on), or a call of another
+ * function of that module, or of another local module's export, that does.
+ * Chains end after MAX_DEPTH functions, and cycles end.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, innermostScope, isConstantBinding, localFunctionOf, unwrap, walk, type FunctionNode } from './ast';
+import { enclosingFunction, innermostScope, localFunctionOf, walk, type FunctionNode } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
+import { calledExport, findExportedFunction, type ImportedName } from './exported-functions';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
-import { parseModule, poolAt, resolveLocalModule, type LoadTimePool, type ParsedModule } from './module-graph';
+import { poolAt, type LoadTimePool, type ParsedModule } from './module-graph';
 import type { ParsedSource } from './module-references';
 
 /** Chains of factories deeper than this are not hand-written code. */
 const MAX_DEPTH = 8;
-
-/** An export of a local module: `name` is `'*'` for the module object itself. */
-interface ImportedName {
-  specifier: string;
-  name: string;
-}
 
 /** The pool a call opens, when it calls a local module's function that creates one. */
 export type ImportedFactoryLookup = (call: TSESTree.CallExpression) => LoadTimePool | undefined;
@@ -75,13 +62,8 @@ class FactorySearch {
     visited: Set<TSESTree.Node>,
     depth: number,
   ): LoadTimePool | undefined {
-    const file = resolveLocalModule(fromFile, imported.specifier);
-    const parsed = file && parseModule(file);
-    if (!file || !parsed || depth > MAX_DEPTH) return undefined;
-    const target = exportedFunction(parsed.source, imported.name);
-    if (!target) return undefined;
-    if ('specifier' in target) return this.poolOfExport(file, target, visited, depth + 1);
-    return this.poolOfFunction(file, parsed, target, visited, depth + 1);
+    const target = depth > MAX_DEPTH ? undefined : findExportedFunction(fromFile, imported);
+    return target && this.poolOfFunction(target.file, target.parsed, target.fn, visited, depth + 1);
   }
 
   private poolOfFunction(
@@ -129,163 +111,4 @@ class FactorySearch {
     }
     return nodes;
   }
-}
-
-/** The export a callee names: `build`, `db.build` of a module object, or `db` when the module is the function. */
-function calledExport(source: ParsedSource, callee: TSESTree.Node): ImportedName | undefined {
-  const target = unwrap(callee);
-  if (target.type === AST_NODE_TYPES.Identifier) {
-    const imported = importedBinding(source, target);
-    return imported?.name === '*' ? { ...imported, name: 'default' } : imported;
-  }
-  if (target.type !== AST_NODE_TYPES.MemberExpression || target.object.type !== AST_NODE_TYPES.Identifier) {
-    return undefined;
-  }
-  const module = importedBinding(source, target.object);
-  const name = getPropertyName(target, innermostScope(source, target));
-  return module?.name === '*' && name !== null ? { specifier: module.specifier, name } : undefined;
-}
-
-/** What a name imported from a local module holds, when it is never reassigned. */
-function importedBinding(source: ParsedSource, id: TSESTree.Identifier): ImportedName | undefined {
-  const variable = findVariable(innermostScope(source, id), id);
-  if (!isConstantBinding(variable)) return undefined;
-  const def = variable.defs[0];
-  if (def.type === 'ImportBinding') {
-    const declaration = def.parent;
-    if (declaration?.type !== AST_NODE_TYPES.ImportDeclaration || declaration.importKind === 'type') return undefined;
-    const specifier = declaration.source.value;
-    switch (def.node.type) {
-      case AST_NODE_TYPES.ImportSpecifier:
-        return def.node.importKind === 'type' ? undefined : { specifier, name: exportName(def.node.imported) };
-      case AST_NODE_TYPES.ImportDefaultSpecifier:
-        return { specifier, name: 'default' };
-      case AST_NODE_TYPES.ImportNamespaceSpecifier:
-        return { specifier, name: '*' };
-      default:
-        return undefined;
-    }
-  }
-  if (def.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init) return undefined;
-  const specifier = loadedSpecifier(def.node.init);
-  if (specifier === undefined) return undefined;
-  if (def.node.id === def.name) return { specifier, name: '*' };
-  // `const { build } = require('./db')`, `const { build: open } = await import('./db.mjs')`
-  const property = def.name.parent;
-  if (property?.type !== AST_NODE_TYPES.Property || property.value !== def.name || property.parent !== def.node.id) {
-    return undefined;
-  }
-  const name = getPropertyName(property);
-  return name === null ? undefined : { specifier, name };
-}
-
-/** The specifier of `require('./db')` or `await import('./db.mjs')`. */
-function loadedSpecifier(init: TSESTree.Expression): string | undefined {
-  const value = unwrap(init.type === AST_NODE_TYPES.AwaitExpression ? init.argument : init);
-  let argument: TSESTree.Node | undefined;
-  if (value.type === AST_NODE_TYPES.ImportExpression) {
-    argument = value.source;
-  } else if (
-    value.type === AST_NODE_TYPES.CallExpression &&
-    value.callee.type === AST_NODE_TYPES.Identifier &&
-    value.callee.name === 'require'
-  ) {
-    argument = value.arguments[0];
-  }
-  return argument?.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
-}
-
-/** The function a module exports as `name`, or where it re-exports it from. */
-function exportedFunction(source: ParsedSource, name: string): FunctionNode | ImportedName | undefined {
-  let reexportedFrom: string | undefined;
-  for (const statement of source.ast.body) {
-    if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) {
-      reexportedFrom ??= statement.source.value;
-      continue;
-    }
-    const found = exportIn(source, statement, name);
-    if (found) return found;
-  }
-  // `export * from './impl'` forwards every name but `default`.
-  return reexportedFrom !== undefined && name !== 'default' ? { specifier: reexportedFrom, name } : undefined;
-}
-
-function exportIn(
-  source: ParsedSource,
-  statement: TSESTree.ProgramStatement,
-  name: string,
-): FunctionNode | ImportedName | undefined {
-  switch (statement.type) {
-    case AST_NODE_TYPES.ExportNamedDeclaration: {
-      if (statement.exportKind === 'type') return undefined;
-      const declaration = statement.declaration;
-      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration) {
-        return declaration.id?.name === name ? declaration : undefined;
-      }
-      if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
-        const declarator = declaration.declarations.find(
-          d => d.id.type === AST_NODE_TYPES.Identifier && d.id.name === name,
-        );
-        return declarator?.init ? functionValue(source, declarator.init) : undefined;
-      }
-      const specifier = statement.specifiers.find(s => exportName(s.exported) === name);
-      if (!specifier) return undefined;
-      if (statement.source) return { specifier: statement.source.value, name: exportName(specifier.local) };
-      return specifier.local.type === AST_NODE_TYPES.Identifier ? functionValue(source, specifier.local) : undefined;
-    }
-    case AST_NODE_TYPES.ExportDefaultDeclaration:
-      return name === 'default' ? functionValue(source, statement.declaration) : undefined;
-    case AST_NODE_TYPES.ExpressionStatement:
-      return commonJsExport(source, unwrap(statement.expression), name);
-    default:
-      return undefined;
-  }
-}
-
-/** `exports.build = ...`, `module.exports.build = ...`, `module.exports = { build }`, `module.exports = build`. */
-function commonJsExport(source: ParsedSource, expression: TSESTree.Node, name: string): FunctionNode | undefined {
-  if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') return undefined;
-  const { left, right } = expression;
-  if (isModuleExports(left)) {
-    const value = unwrap(right);
-    if (value.type !== AST_NODE_TYPES.ObjectExpression) return name === 'default' ? functionValue(source, value) : undefined;
-    // The last one wins, as at runtime.
-    const property = [...value.properties]
-      .reverse()
-      .find(p => p.type === AST_NODE_TYPES.SpreadElement || getPropertyName(p) === name);
-    return property?.type === AST_NODE_TYPES.Property ? functionValue(source, property.value) : undefined;
-  }
-  const isNamedExport =
-    left.type === AST_NODE_TYPES.MemberExpression &&
-    getPropertyName(left) === name &&
-    ((left.object.type === AST_NODE_TYPES.Identifier && left.object.name === 'exports') || isModuleExports(left.object));
-  return isNamedExport ? functionValue(source, right) : undefined;
-}
-
-function isModuleExports(node: TSESTree.Node): boolean {
-  return (
-    node.type === AST_NODE_TYPES.MemberExpression &&
-    node.object.type === AST_NODE_TYPES.Identifier &&
-    node.object.name === 'module' &&
-    getPropertyName(node) === 'exports'
-  );
-}
-
-/** A function expression or declaration, or a local function a name stands for. */
-function functionValue(source: ParsedSource, node: TSESTree.Node): FunctionNode | undefined {
-  const value = unwrap(node);
-  switch (value.type) {
-    case AST_NODE_TYPES.ArrowFunctionExpression:
-    case AST_NODE_TYPES.FunctionExpression:
-    case AST_NODE_TYPES.FunctionDeclaration:
-      return value;
-    case AST_NODE_TYPES.Identifier:
-      return localFunctionOf(value, innermostScope(source, value));
-    default:
-      return undefined;
-  }
-}
-
-function exportName(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
-  return node.type === AST_NODE_TYPES.Identifier ? node.name : node.value;
 }

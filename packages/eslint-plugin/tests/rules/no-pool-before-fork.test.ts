@@ -2,7 +2,8 @@
  * RuleTester cases for poolguard/no-pool-before-fork: every fork style
  * (cluster, child_process, worker_threads), every guard style, CommonJS, ESM
  * and TypeScript, cross-file cases against tests/fixtures/fork-graph, and the
- * typed mode against inline `declare module 'pg'` fixtures.
+ * typed mode against inline `declare module 'pg'` fixtures (and the modules
+ * of tests/fixtures/fork-typed that they load).
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -1207,6 +1208,68 @@ ruleTester.run('no-pool-before-fork', rule, {
         declare function makePool(): import('pg').Pool;
         if (cluster.isPrimary) cluster.fork();
         else makePool();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+
+    // ---- typed mode: a read of a pool that exists opens none ----
+    // an element of a container of pools; the pools are created where they are put in (here the worker)
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        const pools = new Map<string, import('pg').Pool>();
+        declare const replicas: import('pg').Pool[];
+        const main = pools.get('main');
+        const first = replicas.at(0) ?? replicas.find(Boolean) ?? replicas.pop();
+        if (cluster.isPrimary) cluster.fork();
+        else pools.set('main', new Pool());
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // a local accessor: it returns a container's element (black-box t63), or a binding, and runs nothing else
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        const pools = new Map<string, import('pg').Pool>();
+        let current: import('pg').Pool | undefined;
+        function pool(name: string): import('pg').Pool | undefined {
+          return pools.get(name);
+        }
+        function poolNamed(name: string): import('pg').Pool {
+          const found = pools.get(name);
+          if (!found) throw new Error('no pool named ' + name);
+          return found;
+        }
+        const getCurrent = async () => current ?? pool('main');
+        const existing = pool('main');
+        const named = poolNamed('main');
+        const later = await getCurrent();
+        if (cluster.isPrimary) {
+          cluster.fork();
+        } else {
+          pools.set('main', new Pool());
+          current = new Pool();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // an imported accessor of a registry that only the worker fills
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const db = require('./db-registry') as typeof import('./db-registry');
+        const main = db.poolNamed('main');
+        const replica = db.anyReplica();
+        if (cluster.isPrimary) cluster.fork();
+        else db.register('main');
       `}`,
       filename: TYPED_FILE,
       languageOptions: typedLanguageOptions,
@@ -3042,6 +3105,145 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: P + 4, column: 16 },
         { messageId: 'poolInPrimary', line: P + 6, column: 19 },
       ],
+    },
+
+    // ---- typed mode: a read of a pool that exists is not reported; where the pool is created is ----
+    // black-box t60: the import creates the pool at load; `getPool()` only hands it out, and is not reported again
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { getPool } = require('./db-accessor') as typeof import('./db-accessor');
+        const pool = getPool();
+        if (cluster.isPrimary) cluster.fork();
+        else pool.query('select 1');
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 21 }],
+    },
+    // a local accessor, and a container read, of pools created at load: reported on the creations only
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        const pool = new Pool();
+        const pools = new Map<string, import('pg').Pool>();
+        pools.set('main', new Pool());
+        const getPool = () => pool;
+        const poolNamed = (name: string) => pools.get(name);
+        const a = getPool();
+        const b = poolNamed('main');
+        const c = pools.get('main');
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 3, column: 14 },
+        { messageId: 'poolBeforeFork', line: P + 5, column: 19 },
+      ],
+    },
+    // the creation behind a registry's reader is reported where it runs: `register()` at load
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const db = require('./db-registry') as typeof import('./db-registry');
+        db.register('main');
+        const main = db.poolNamed('main');
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 3, column: 1 }],
+    },
+    // functions that create when called stay factories (a lazy singleton, one that calls another function):
+    // each pool reported once, on the typed creation inside, as for `new Pool()` in a local factory
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function connect(): import('pg').Pool;
+        let shared: import('pg').Pool | undefined;
+        function lazyPool(): import('pg').Pool {
+          shared ??= connect();
+          return shared;
+        }
+        const open = (): import('pg').Pool => connect();
+        const a = lazyPool();
+        const b = open();
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 5, column: 14 },
+        { messageId: 'poolBeforeFork', line: P + 8, column: 39 },
+      ],
+    },
+    // imported factories whose pool is opened by the call: `new Pool()`, an unknown factory, a lazy singleton, an object's `get`
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const db = require('./db-factories') as typeof import('./db-factories');
+        const a = db.makePool();
+        const b = db.open();
+        const c = db.lazyPool();
+        const d = db.fromRegistry('main');
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 3, column: 11 },
+        { messageId: 'poolBeforeFork', line: P + 4, column: 11 },
+        { messageId: 'poolBeforeFork', line: P + 5, column: 11 },
+        { messageId: 'poolBeforeFork', line: P + 6, column: 11 },
+      ],
+    },
+    // a `get` of the file's own Map subclass may create: it is not the library's, and stays a creation
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        class PoolMap extends Map<string, import('pg').Pool> {
+          get(name: string): import('pg').Pool {
+            return super.get(name) ?? this.open(name);
+          }
+          open(name: string): import('pg').Pool {
+            const pool = new Pool();
+            this.set(name, pool);
+            return pool;
+          }
+        }
+        const pools = new PoolMap();
+        const main = pools.get('main');
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: P + 14, column: 14 }],
+    },
+    // a read in the primary's branch is no pool of the primary's; a creation there is
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function makePool(): import('pg').Pool;
+        declare const pools: Map<string, import('pg').Pool>;
+        if (cluster.isPrimary) {
+          const audit = pools.get('audit');
+          const own = makePool();
+          cluster.fork();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolInPrimary', line: P + 6, column: 15 }],
     },
 
     // ---- a function called at load runs its creations at load ----
