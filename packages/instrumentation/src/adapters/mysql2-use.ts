@@ -10,12 +10,24 @@ import { attachConnection, connectionStateOf, whenContextActive } from '../lease
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, checkAppUse, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
-import { isMultiStatement, openAfterStatement, transactionOpenAfter } from '../sql-statements';
+import { isMultiStatement, LEADING_COMMENTS, openAfterStatement, transactionOpenAfter } from '../sql-statements';
 import type { Mysql2ConnectionLike } from './resources';
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
 /** MySQL's and MariaDB's error for a deadlock victim, whose transaction InnoDB rolls back whole. */
 const ER_LOCK_DEADLOCK = 1213;
+/** A statement that did not parse: it ran nothing, not even an implicit commit. */
+const ER_PARSE_ERROR = 1064;
+/** DDL commits the open transaction before it runs (a temporary table's does not). */
+const IMPLICIT_COMMIT = /^(?:CREATE|ALTER|DROP|RENAME|TRUNCATE)\b(?!\s+TEMPORARY\b)/i;
+
+/** True when a statement that failed with `err` still ended the transaction: a deadlock, or DDL that got past the parser. */
+function endedTransactionDespite(err: unknown, sql: unknown): boolean {
+  const errno = (err as { errno?: unknown }).errno;
+  if (errno === ER_LOCK_DEADLOCK) return true;
+  const text = sqlOf(sql);
+  return errno !== ER_PARSE_ERROR && text !== undefined && !isMultiStatement(text) && IMPLICIT_COMMIT.test(text.replace(LEADING_COMMENTS, ''));
+}
 
 /**
  * Follows transaction statements on one connection (MySQL keeps no status on
@@ -86,8 +98,9 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         // are not (DDL commits implicitly, a failed BEGIN opens nothing).
         const status = serverStatusOf(result);
         if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
-        // A deadlock victim's whole transaction was rolled back by the server: no OK packet says so.
-        else if ((err as { errno?: unknown } | null)?.errno === ER_LOCK_DEADLOCK) open = false;
+        // A deadlock victim's whole transaction was rolled back by the server, and a DDL statement
+        // committed it before it ran (and failed): no OK packet says so.
+        else if (err != null && endedTransactionDespite(err, sql)) open = false;
         return callback.apply(this, arguments as unknown as unknown[]);
       };
       let withCallback = false;

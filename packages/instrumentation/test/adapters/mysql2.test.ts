@@ -277,6 +277,26 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'DROP TABLE poolguard_deadlock_probe');
     }));
 
+    it('a DDL statement that fails after its implicit commit leaves no transaction; one that does not parse leaves it open', () => withGuardedMysqlPool('my-dirty-ddl-fails', {}, { connectionLimit: 1 }, async (pool) => {
+      await query(pool, 'CREATE TABLE IF NOT EXISTS poolguard_ddl_exists (id INT)');
+      const conn = await getConnection(pool);
+      await query(conn, 'BEGIN');
+      await query(conn, 'SELECT 1');
+      // The server committed before it found the table (@@in_transaction is 0 then); an ERR packet carries no status.
+      await assert.rejects(query(conn, 'CREATE TABLE poolguard_ddl_exists (id INT)'), { code: 'ER_TABLE_EXISTS_ERROR' });
+      conn.release();
+      expectSilent('my-dirty-ddl-fails');
+      const again = await getConnection(pool);
+      await query(again, 'BEGIN');
+      await assert.rejects(query(again, 'CREATE TABLE ( oops'), { code: 'ER_PARSE_ERROR' });
+      again.release();
+      expectViolations('my-dirty-ddl-fails', 'dirty_release', 1);
+      const last = await getConnection(pool);
+      await query(last, 'ROLLBACK');
+      last.release();
+      await query(pool, 'DROP TABLE poolguard_ddl_exists');
+    }));
+
     it('ROLLBACK TO SAVEPOINT keeps the transaction open: reported', () => withGuardedMysqlPool('my-dirty-savepoint', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
