@@ -12,8 +12,11 @@
  * channel module, not a helper declared in the file. Their arguments are
  * searched, through object and array literals to depth 3, for a value that
  * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
- * a pool, client or connection. A node is reported once per channel, however
- * many pools the literal it stands for holds.
+ * a pool, client or connection; with `typeChecked`, an argument that is no
+ * literal is also searched by its type (`Pool[]`, `{ pool: Pool }`,
+ * `pool-containers`), and a `send`/`postMessage` receiver whose type is known
+ * and no channel (`channel-types`) is in-process code. A node is reported
+ * once per channel, however many pools the literal it stands for holds.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
@@ -21,10 +24,12 @@ import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
 import { within } from '../util/ast';
 import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
+import { isInProcessReceiverType } from '../util/channel-types';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
 import { assignedMembers, type ContainerLiteral } from '../util/member-assignments';
+import { getContainedPoolKind } from '../util/pool-containers';
 import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
@@ -36,6 +41,12 @@ export type Options = [
   },
 ];
 export type MessageIds = 'poolAcrossBoundary';
+
+/** A channel a payload is checked for: its label, and whether the call really crosses (asked only before a report). */
+interface Channel {
+  readonly label: string;
+  crosses(): boolean;
+}
 
 /** Object and array literals are searched this many levels below the argument. */
 const MAX_NESTING = 3;
@@ -92,7 +103,9 @@ export default createRule<Options, MessageIds>({
     return {
       CallExpression(node) {
         const channel = callChannel(node);
-        if (channel && !isLocalCode(node)) checkPayload(channel.payload, channel.label, channel.listOnly);
+        if (!channel || isLocalCode(node)) return;
+        const crosses = once(() => !isInProcessByType(node));
+        checkPayload(channel.payload, { label: channel.label, crosses }, channel.listOnly);
       },
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
@@ -101,7 +114,7 @@ export default createRule<Options, MessageIds>({
         const argument = unwrap(workerOptions);
         for (const workerData of workerDataOf(workerOptions, 0)) {
           // Options from a variable are reported on each `new Worker` that passes them, like a payload.
-          inspect(workerData, 0, '`workerData`', within(argument, workerData) ? undefined : workerOptions);
+          inspect(workerData, 0, WORKER_DATA, within(argument, workerData) ? undefined : workerOptions);
         }
       },
     };
@@ -151,8 +164,19 @@ export default createRule<Options, MessageIds>({
       return method !== undefined && isInProcessReceiver(callee.object, method, sourceCode.getScope(node), sourceCode);
     }
 
+    /**
+     * Typed mode: `mediator.send(x)` on a receiver whose type is a known class
+     * or interface that is no channel (an in-process mediator from another file).
+     */
+    function isInProcessByType(node: TSESTree.CallExpression): boolean {
+      const callee = unwrap(node.callee);
+      if (!services || callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+      const method = staticMemberName(callee);
+      return (method === 'send' || method === 'postMessage') && isInProcessReceiverType(services, callee.object);
+    }
+
     /** `listOnly`: the payload is an argument list; only its elements cross. */
-    function checkPayload(payload: TSESTree.Node, channel: string, listOnly: boolean): void {
+    function checkPayload(payload: TSESTree.Node, channel: Channel, listOnly: boolean): void {
       if (payload.type === AST_NODE_TYPES.SpreadElement) return;
       if (listOnly) {
         const list = literalOf(payload);
@@ -169,7 +193,7 @@ export default createRule<Options, MessageIds>({
      * `reportAt` pins the report to the call's own argument once the search
      * has followed a variable to a literal declared elsewhere.
      */
-    function inspect(node: TSESTree.Node, depth: number, channel: string, reportAt: TSESTree.Node | undefined): void {
+    function inspect(node: TSESTree.Node, depth: number, channel: Channel, reportAt: TSESTree.Node | undefined): void {
       const target = unwrap(node);
       if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return;
       const kind = values().kindOf(target) ?? typedKind(target);
@@ -179,13 +203,19 @@ export default createRule<Options, MessageIds>({
       }
       if (depth >= MAX_NESTING) return;
       const literal = literalOf(target);
-      if (literal) inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
+      if (literal) {
+        inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
+        return;
+      }
+      // Syntax cannot open it (a parameter, an import, `await Promise.all(...)`): its type can.
+      const contained = services && getContainedPoolKind(services, target, MAX_NESTING - depth);
+      if (contained) reportOnce(reportAt ?? node, contained, channel);
     }
 
     function inspectContents(
       literal: ContainerLiteral,
       depth: number,
-      channel: string,
+      channel: Channel,
       reportAt: TSESTree.Node | undefined,
     ): void {
       const children: (TSESTree.Node | null)[] =
@@ -258,12 +288,12 @@ export default createRule<Options, MessageIds>({
       return found;
     }
 
-    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: string): void {
+    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: Channel): void {
       const channels = reported.get(node) ?? new Set<string>();
-      if (channels.has(channel)) return;
-      channels.add(channel);
+      if (channels.has(channel.label) || !channel.crosses()) return;
+      channels.add(channel.label);
       reported.set(node, channels);
-      context.report({ node, messageId: 'poolAcrossBoundary', data: { kind, channel } });
+      context.report({ node, messageId: 'poolAcrossBoundary', data: { kind, channel: channel.label } });
     }
 
     function typedKind(node: TSESTree.Node): CreatorKind | undefined {
@@ -284,6 +314,8 @@ export default createRule<Options, MessageIds>({
   },
 });
 
+const WORKER_DATA: Channel = { label: '`workerData`', crosses: () => true };
+
 /** Collections whose constructor copies its argument's elements into the value. */
 const COLLECTIONS = new Set(['Map', 'Set']);
 
@@ -296,6 +328,12 @@ const TASK_POOLS = [
 /** `new Worker(...)`, `new wt.Worker(...)`, `new (require('worker_threads').Worker)(...)`. */
 function isWorkerConstructor(callee: TSESTree.Node): boolean {
   return isNamed(unwrap(callee), /^Worker$/);
+}
+
+/** `fn`, asked at most once. */
+function once(fn: () => boolean): () => boolean {
+  let answer: boolean | undefined;
+  return () => (answer ??= fn());
 }
 
 function isNamed(node: TSESTree.Node, pattern: RegExp): boolean {

@@ -107,6 +107,16 @@ export function getPoolKind(checker: ts.TypeChecker, type: ts.Type): CreatorKind
   return poolKindOf(checker, type, 0) ?? undefined;
 }
 
+/**
+ * Whether a type is declared by one of the known database packages: either a
+ * pool-like type (the name table) or that package's plain data (configs,
+ * results, rows, documents), which is never searched for pools inside.
+ */
+export function isKnownPackageType(type: ts.Type): boolean {
+  const symbol = type.aliasSymbol ?? type.getSymbol();
+  return (symbol?.getDeclarations() ?? []).some(declaration => declaringPackage(declaration) !== undefined);
+}
+
 function poolKindOf(checker: ts.TypeChecker, type: ts.Type, depth: number): CreatorKind | null {
   const cached = kindCache.get(type);
   if (cached !== undefined) return cached;

@@ -526,6 +526,87 @@ ruleTester.run('no-pool-across-boundary', rule, {
       new Worker('./a.js', workerOptions);
       new Worker('./b.js', workerOptions);
     `,
+    // ---- typed mode: containers and receivers ----
+    // Plain data of the pool's package inside containers stays silent.
+    {
+      code: code`
+        import type { PoolConfig, QueryResult } from 'pg';
+        import type { RowDataPacket, FieldPacket } from 'mysql2/promise';
+        import { Worker } from 'node:worker_threads';
+        export function run(
+          w: Worker,
+          results: QueryResult[],
+          configs: Map<string, PoolConfig>,
+          shape: { config: PoolConfig; rows: unknown[]; ids: Set<number> },
+          mysqlResult: [RowDataPacket[], FieldPacket[]],
+        ) {
+          w.postMessage(results);
+          w.postMessage(configs);
+          w.postMessage(shape);
+          w.postMessage(mysqlResult);
+          process.send?.(results);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed containers: deeper than three levels is not searched, and a recursive type terminates.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        interface Chain { next?: Chain; value: number; children: Chain[] }
+        export function run(w: Worker, deep: { a: { b: { c: { pool: Pool } } } }, chain: Chain) {
+          w.postMessage(deep);
+          w.postMessage(chain);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: a function or a constructor of a pool is not a pool.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, make: { create: () => Pool; Pool: typeof import('pg').Pool }) {
+          w.postMessage(make);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: an in-process mediator imported from another file is no channel.
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Mediator, mediator, type EventBus } from './mediator.js';
+        declare const bus: EventBus;
+        const pool = new Pool();
+        const local = new Mediator();
+        export async function handle() {
+          const tx = await pool.connect();
+          await local.send({ type: 'CreateUser', tx });
+          await mediator.send({ type: 'CreateUser', tx });
+          mediator.postMessage({ type: 'CreateUser', tx } as { type: string });
+          bus.send({ tx });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: `this.send(...)` inside an in-process class.
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        export class Dispatcher {
+          send(msg: { tx: PoolClient }) { return msg; }
+          forward(tx: PoolClient) { return this.send({ tx }); }
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
   ],
   invalid: [
     // ---- postMessage ----
@@ -1414,6 +1495,141 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
       errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 17, data: { kind: 'client', channel: SEND } }],
+    },
+    // ---- typed mode: containers and receivers ----
+    {
+      code: code`
+        import type { Pool, PoolClient } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(
+          w: Worker,
+          pools: Pool[],
+          byName: Map<string, Pool>,
+          byPool: Map<Pool, string>,
+          tuple: [PoolClient, number],
+          holder: { pool: Pool },
+          frozen: Readonly<Pool>,
+          list: readonly PoolClient[],
+          set: ReadonlySet<Pool>,
+          record: Record<string, Pool | undefined>,
+        ) {
+          w.postMessage(pools);
+          w.postMessage(byName);
+          w.postMessage(byPool);
+          w.postMessage(tuple);
+          w.postMessage(holder);
+          w.postMessage(frozen);
+          w.postMessage(list);
+          w.postMessage(set);
+          w.postMessage(record);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 15, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 16, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 17, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 18, column: 17, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 19, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 20, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 21, column: 17, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 22, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 23, column: 17, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    // Typed containers: an interface, a class instance, three levels down, and inside a literal.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        interface Holder { pool: Pool; name: string }
+        class Repo { constructor(readonly db: Pool) {} }
+        export function run(holder: Holder, repo: Repo, deep: { a: { b: { pool: Pool } } }, holders: Holder[]) {
+          process.send!(holder);
+          process.send!(holder.name);
+          process.send!(repo);
+          process.send!(deep);
+          process.send!({ type: 'start', deps: holders });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 17, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 17, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 17, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 40, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Typed containers: `Promise.all` of checkouts, and `workerData`.
+    {
+      code: code`
+        import { parentPort, Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        const clients = await Promise.all([pool.connect(), pool.connect()]);
+        parentPort?.postMessage(clients);
+        export function start(pools: pg.Pool[]) {
+          return new Worker('./worker.js', { workerData: pools });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 25, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 50, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
+    },
+    // Typed receivers: the channel types, a subclass, a union with one, and `any` stay channels.
+    {
+      code: code`
+        import type { ChildProcess } from 'node:child_process';
+        import type { Worker as ClusterWorker } from 'node:cluster';
+        import { MessagePort, Worker } from 'node:worker_threads';
+        import type { Pool } from 'pg';
+        import type { Mediator } from './mediator.js';
+        class JobWorker extends Worker {}
+        export function run(
+          pool: Pool,
+          child: ChildProcess,
+          member: ClusterWorker,
+          port: MessagePort,
+          job: JobWorker,
+          either: Mediator | ChildProcess,
+          loose: any,
+        ) {
+          child.send(pool);
+          member.send(pool);
+          port.postMessage(pool);
+          job.postMessage(pool);
+          either.send(pool);
+          loose.send(pool);
+          process.send?.(pool);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 16, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 17, column: 15, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 18, column: 20, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 19, column: 19, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 20, column: 15, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 21, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 22, column: 18, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Without typeChecked an imported mediator is not known to be in-process.
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Mediator } from './mediator.js';
+        const pool = new Pool();
+        const local = new Mediator();
+        const tx = await pool.connect();
+        await local.send({ type: 'CreateUser', tx });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 6, column: 40, data: { kind: 'connection', channel: SEND } }],
     },
   ],
 });
