@@ -90,7 +90,7 @@ export default createRule<Options, MessageIds>({
     if (!mayFork(sourceCode.text)) return {};
     const forks = analyzeForks(sourceCode);
     if (forks.selfForks.length === 0) return {};
-    const guards = analyzeGuards(sourceCode);
+    const guards = analyzeGuards(sourceCode, context.physicalFilename);
     const kinds = [...new Set(forks.selfForks.map(site => site.kind))];
     const branches: BranchStatement[] = [];
     const calls: TSESTree.CallExpression[] = [];

@@ -10,7 +10,9 @@
  * () => ...`, `export { f }`, `export default`, re-exports, `exports.f =`,
  * `module.exports.f =` and `module.exports = { f }` (or a function, for a
  * call of the whole module). Modules are parsed once through the module
- * graph's cache; chains of re-exports end after MAX_REEXPORTS.
+ * graph's cache; chains of re-exports end after MAX_REEXPORTS. The same
+ * lookup finds any exported value (findExport), e.g. a guard constant
+ * (imported-guards).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -38,19 +40,36 @@ export interface ExportedFunction {
 
 /** The function `imported` names, from the module `fromFile` imports it in, through re-exports. */
 export function findExportedFunction(fromFile: string, imported: ImportedName): ExportedFunction | undefined {
+  const found = findExport(fromFile, imported, functionValue);
+  return found && 'value' in found ? { file: found.file, parsed: found.parsed, fn: found.value } : undefined;
+}
+
+/** Maps what a module exports (an initializer, an assigned value, a declaration) to what the caller looks for. */
+export type ExportValue<T> = (source: ParsedSource, node: TSESTree.Node) => T | undefined;
+
+/** An export found in a local module, or the name a local module re-exports from a package (`'node:cluster'`). */
+export type FoundExport<T> = { file: string; parsed: ParsedModule; value: T } | { external: ImportedName };
+
+/** What `imported` names, as `valueOf` maps it, from the module `fromFile` imports it in, through re-exports. */
+export function findExport<T>(fromFile: string, imported: ImportedName, valueOf: ExportValue<T>): FoundExport<T> | undefined {
   let from = fromFile;
   let wanted = imported;
   for (let hops = 0; hops <= MAX_REEXPORTS; hops++) {
     const file = resolveLocalModule(from, wanted.specifier);
-    const parsed = file && parseModule(file);
-    if (!file || !parsed) return undefined;
-    const target = exportedFunction(parsed.source, wanted.name);
+    if (!file) return hops > 0 ? { external: wanted } : undefined;
+    const parsed = parseModule(file);
+    if (!parsed) return undefined;
+    const target = exportedValue(parsed.source, wanted.name, valueOf);
     if (!target) return undefined;
-    if (!('specifier' in target)) return { file, parsed, fn: target };
+    if (!isImportedName(target)) return { file, parsed, value: target };
     from = file;
     wanted = target;
   }
   return undefined;
+}
+
+function isImportedName(value: unknown): value is ImportedName {
+  return typeof value === 'object' && value !== null && 'specifier' in value && !('type' in value);
 }
 
 /** The export a callee names: `build`, `db.build` of a module object, or `db` when the module is the function. */
@@ -69,7 +88,7 @@ export function calledExport(source: ParsedSource, callee: TSESTree.Node): Impor
 }
 
 /** What a name imported from a local module holds, when it is never reassigned. */
-function importedBinding(source: ParsedSource, id: TSESTree.Identifier): ImportedName | undefined {
+export function importedBinding(source: ParsedSource, id: TSESTree.Identifier): ImportedName | undefined {
   const variable = findVariable(innermostScope(source, id), id);
   if (!isConstantBinding(variable)) return undefined;
   const def = variable.defs[0];
@@ -117,71 +136,74 @@ function loadedSpecifier(init: TSESTree.Expression): string | undefined {
   return argument?.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
 }
 
-/** The function a module exports as `name`, or where it re-exports it from. */
-function exportedFunction(source: ParsedSource, name: string): FunctionNode | ImportedName | undefined {
+/** What a module exports as `name`, as `valueOf` maps it, or where it re-exports it from. */
+function exportedValue<T>(source: ParsedSource, name: string, valueOf: ExportValue<T>): T | ImportedName | undefined {
   let reexportedFrom: string | undefined;
   for (const statement of source.ast.body) {
     if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) {
       reexportedFrom ??= statement.source.value;
       continue;
     }
-    const found = exportIn(source, statement, name);
+    const found = exportIn(source, statement, name, valueOf);
     if (found) return found;
   }
   // `export * from './impl'` forwards every name but `default`.
   return reexportedFrom !== undefined && name !== 'default' ? { specifier: reexportedFrom, name } : undefined;
 }
 
-function exportIn(
+function exportIn<T>(
   source: ParsedSource,
   statement: TSESTree.ProgramStatement,
   name: string,
-): FunctionNode | ImportedName | undefined {
+  valueOf: ExportValue<T>,
+): T | ImportedName | undefined {
   switch (statement.type) {
     case AST_NODE_TYPES.ExportNamedDeclaration: {
       if (statement.exportKind === 'type') return undefined;
       const declaration = statement.declaration;
       if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration) {
-        return declaration.id?.name === name ? declaration : undefined;
+        return declaration.id?.name === name ? valueOf(source, declaration) : undefined;
       }
       if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
         const declarator = declaration.declarations.find(
           d => d.id.type === AST_NODE_TYPES.Identifier && d.id.name === name,
         );
-        return declarator?.init ? functionValue(source, declarator.init) : undefined;
+        // `export let` reassigned in the module holds another value later.
+        const constant = declarator && isConstantBinding(findVariable(innermostScope(source, declarator.id), declarator.id as TSESTree.Identifier));
+        return constant && declarator.init ? valueOf(source, declarator.init) : undefined;
       }
       const specifier = statement.specifiers.find(s => exportName(s.exported) === name);
       if (!specifier) return undefined;
       if (statement.source) return { specifier: statement.source.value, name: exportName(specifier.local) };
-      return specifier.local.type === AST_NODE_TYPES.Identifier ? functionValue(source, specifier.local) : undefined;
+      return specifier.local.type === AST_NODE_TYPES.Identifier ? valueOf(source, specifier.local) : undefined;
     }
     case AST_NODE_TYPES.ExportDefaultDeclaration:
-      return name === 'default' ? functionValue(source, statement.declaration) : undefined;
+      return name === 'default' ? valueOf(source, statement.declaration) : undefined;
     case AST_NODE_TYPES.ExpressionStatement:
-      return commonJsExport(source, unwrap(statement.expression), name);
+      return commonJsExport(source, unwrap(statement.expression), name, valueOf);
     default:
       return undefined;
   }
 }
 
 /** `exports.build = ...`, `module.exports.build = ...`, `module.exports = { build }`, `module.exports = build`. */
-function commonJsExport(source: ParsedSource, expression: TSESTree.Node, name: string): FunctionNode | undefined {
+function commonJsExport<T>(source: ParsedSource, expression: TSESTree.Node, name: string, valueOf: ExportValue<T>): T | undefined {
   if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') return undefined;
   const { left, right } = expression;
   if (isModuleExports(left)) {
     const value = unwrap(right);
-    if (value.type !== AST_NODE_TYPES.ObjectExpression) return name === 'default' ? functionValue(source, value) : undefined;
+    if (value.type !== AST_NODE_TYPES.ObjectExpression) return name === 'default' ? valueOf(source, value) : undefined;
     // The last one wins, as at runtime.
     const property = [...value.properties]
       .reverse()
       .find(p => p.type === AST_NODE_TYPES.SpreadElement || getPropertyName(p) === name);
-    return property?.type === AST_NODE_TYPES.Property ? functionValue(source, property.value) : undefined;
+    return property?.type === AST_NODE_TYPES.Property ? valueOf(source, property.value) : undefined;
   }
   const isNamedExport =
     left.type === AST_NODE_TYPES.MemberExpression &&
     getPropertyName(left) === name &&
     ((left.object.type === AST_NODE_TYPES.Identifier && left.object.name === 'exports') || isModuleExports(left.object));
-  return isNamedExport ? functionValue(source, right) : undefined;
+  return isNamedExport ? valueOf(source, right) : undefined;
 }
 
 function isModuleExports(node: TSESTree.Node): boolean {

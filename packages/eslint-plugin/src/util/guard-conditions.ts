@@ -13,20 +13,41 @@
  * a guard (`isPrimaryProcess()`) is that guard, and a constant that a guard
  * sets to one of two literals (`const role = cluster.isPrimary ? 'primary' :
  * 'worker'`) compared with one of them (`role === 'primary'`, `switch
- * (role)`) is that guard or its negation.
+ * (role)`) is that guard or its negation. A name imported from a local
+ * module is what its export proves there (imported-guards): `isPrimary`
+ * after `const { isPrimary } = require('./env')`, where `./env` says
+ * `exports.isPrimary = cluster.isPrimary`; so is a call of a function it
+ * exports whose body only returns a guard (`isPrimaryProcess()`).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
 import { ChildRoles } from './child-roles';
-import type { ForkAnalysis, ForkKind } from './fork-sites';
+import { analyzeForks, type ForkAnalysis, type ForkKind } from './fork-sites';
 import { NODE_UNIQUE_ID, PROCESS_SEND, findModuleSignals, forKind, negate, type Guard, type Signal } from './guard-signals';
+import { calledExport, findExportedFunction } from './exported-functions';
+import { importedGuard } from './imported-guards';
 import type { ParsedSource } from './module-references';
 import { processMemberPath } from './process-members';
 
 /** Aliases, negations and helper calls nested deeper than this are not hand-written code. */
 const MAX_DEPTH = 8;
+
+/**
+ * The conditions of `sourceCode`, one per file: `file`, its absolute path,
+ * lets names imported from local modules be followed.
+ */
+export function guardConditionsOf(sourceCode: ParsedSource, file?: string): GuardConditions {
+  let conditions = conditionsCache.get(sourceCode);
+  if (!conditions) {
+    conditions = new GuardConditions(sourceCode, analyzeForks(sourceCode), file);
+    conditionsCache.set(sourceCode, conditions);
+  }
+  return conditions;
+}
+
+const conditionsCache = new WeakMap<ParsedSource, GuardConditions>();
 
 export class GuardConditions {
   /** Where the file reads a `cluster` or `worker_threads` flag. */
@@ -38,6 +59,7 @@ export class GuardConditions {
   constructor(
     private readonly sourceCode: ParsedSource,
     forks: ForkAnalysis,
+    private readonly file?: string,
   ) {
     this.sources = findModuleSignals(sourceCode);
     this.roles = new ChildRoles(sourceCode, forks);
@@ -113,9 +135,9 @@ export class GuardConditions {
     if (tracked) return forKind(tracked, kind);
     switch (node.type) {
       case AST_NODE_TYPES.Identifier:
-        return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind);
+        return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth);
       case AST_NODE_TYPES.MemberExpression:
-        return this.processSignal(node, kind);
+        return this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth);
       case AST_NODE_TYPES.UnaryExpression:
         return node.operator === '!' ? negate(this.guardOf(node.argument, kind, depth + 1)) : undefined;
       case AST_NODE_TYPES.LogicalExpression:
@@ -143,6 +165,14 @@ export class GuardConditions {
     return undefined;
   }
 
+  /** `isPrimary` or `env.isPrimary` of a local module: what its export proves there. */
+  private guardOfImport(node: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
+    const imported = this.file === undefined ? undefined : importedGuard(this.sourceCode, this.file, node);
+    if (!imported) return undefined;
+    if ('signal' in imported) return forKind(imported.signal, kind);
+    return guardConditionsOf(imported.source, imported.file).guardOf(imported.node, kind, depth + 1);
+  }
+
   /** `process.send` and `process.env.NODE_UNIQUE_ID`, or an alias of them (`const { send } = process`). */
   private processSignal(node: TSESTree.Node, kind: ForkKind): Guard | undefined {
     const member = this.memberPath(node);
@@ -153,8 +183,19 @@ export class GuardConditions {
   /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
   private guardOfCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
     if (call.arguments.length > 0) return this.roles.ofInclusion(call, kind);
-    const returned = returnedGuardCandidate(localFunctionOf(call.callee, innermostScope(this.sourceCode, call)));
+    const local = localFunctionOf(call.callee, innermostScope(this.sourceCode, call));
+    if (!local) return this.guardOfImportedCall(call, kind, depth);
+    const returned = returnedGuardCandidate(local);
     return returned && this.guardOf(returned, kind, depth + 1);
+  }
+
+  /** `isPrimaryProcess()` of a local module, whose body returns a guard there. */
+  private guardOfImportedCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
+    const { file } = this;
+    const imported = file === undefined ? undefined : calledExport(this.sourceCode, call.callee);
+    const target = file !== undefined && imported ? findExportedFunction(file, imported) : undefined;
+    const returned = returnedGuardCandidate(target?.fn);
+    return target && returned && guardConditionsOf(target.parsed.source, target.file).guardOf(returned, kind, depth + 1);
   }
 
   /** The dotted path below `process` that `node` reads, e.g. `'env'`, or undefined. */

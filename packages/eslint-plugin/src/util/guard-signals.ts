@@ -90,6 +90,13 @@ export function findModuleSignals(sourceCode: ParsedSource): Map<TSESTree.Node, 
   return signals;
 }
 
+/** The flag a package exports as `name`, when it is `cluster`'s or `worker_threads`' (`export { isMainThread } from 'worker_threads'`). */
+export function coreFlagSignal(specifier: string, name: string): Signal | undefined {
+  const members = Object.hasOwn(TRACE_MAP, specifier) ? (TRACE_MAP[specifier] as Record<string, Record<symbol, unknown>>) : undefined;
+  const member = members && Object.hasOwn(members, name) ? members[name] : undefined;
+  return member?.[ReferenceTracker.READ] as Signal | undefined;
+}
+
 /** The signal, when it tells apart the parent and the children of a fork of `kind`. */
 export function forKind(signal: Signal | undefined, kind: ForkKind): Guard | undefined {
   return signal?.kinds.includes(kind) ? signal : undefined;

@@ -20,7 +20,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { CallSites } from './call-sites';
 import { EarlyExits } from './early-exits';
 import { analyzeForks, type ForkKind } from './fork-sites';
-import { GuardConditions } from './guard-conditions';
+import { guardConditionsOf, type GuardConditions } from './guard-conditions';
 import type { Position } from './guard-signals';
 import type { ParsedSource } from './module-references';
 import { ArmSides, type ArmSide } from './one-sided-guards';
@@ -38,10 +38,11 @@ export interface GuardAnalysis {
   isGuard(condition: TSESTree.Node, kinds: readonly ForkKind[]): boolean;
 }
 
-export function analyzeGuards(sourceCode: ParsedSource): GuardAnalysis {
+/** The guards of `sourceCode`; `file`, its absolute path, lets guards imported from local modules count. */
+export function analyzeGuards(sourceCode: ParsedSource, file?: string): GuardAnalysis {
   let cached = guardCache.get(sourceCode);
   if (!cached) {
-    cached = new GuardReasoner(sourceCode);
+    cached = new GuardReasoner(sourceCode, file);
     guardCache.set(sourceCode, cached);
   }
   return cached;
@@ -58,9 +59,9 @@ class GuardReasoner implements GuardAnalysis {
   private readonly earlyExits = new EarlyExits();
   private readonly switchEntries = new WeakMap<TSESTree.SwitchStatement, Map<ForkKind, EntrySides>>();
 
-  constructor(sourceCode: ParsedSource) {
+  constructor(sourceCode: ParsedSource, file: string | undefined) {
     const forks = analyzeForks(sourceCode);
-    this.conditions = new GuardConditions(sourceCode, forks);
+    this.conditions = guardConditionsOf(sourceCode, file);
     this.arms = new ArmSides(new CallSites(sourceCode), this.conditions, forks.selfForks.map(site => site.node));
   }
 

@@ -131,7 +131,7 @@ function poolCreatedByModule(
   const parsed = parseModule(file);
   if (!parsed) return undefined;
   const { source } = parsed;
-  const runSides = analyzeRunSides(source, analyzeGuards(source), kinds);
+  const runSides = analyzeRunSides(source, analyzeGuards(source, file), kinds);
   const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
   for (const site of findCreationSites(source, creators)) {
     if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);

@@ -75,7 +75,7 @@ class FactorySearch {
   ): LoadTimePool | undefined {
     if (depth > MAX_DEPTH || visited.has(fn)) return undefined;
     visited.add(fn);
-    const guards = analyzeGuards(parsed.source);
+    const guards = analyzeGuards(parsed.source, file);
     const runsWithCall = (node: TSESTree.Node): boolean =>
       enclosingFunction(node) === fn && guards.positionOf(node, this.kinds) === 'shared';
     const creation = this.creationsOf(file, parsed).find(runsWithCall);

@@ -1075,6 +1075,81 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_MJS,
     },
+    // ---- cross-file: a guard imported from a local module ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isPrimary } = require('./guard-cjs');
+        if (isPrimary) { cluster.fork(); } else { const pool = new Pool(); }
+      `,
+      filename: SERVER_JS,
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const env = require('./guard-cjs');
+        if (!env.isPrimary) new Pool();
+        else cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
+    // a function it exports whose body returns a guard
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isPrimaryProcess } = require('./guard-cjs');
+        if (isPrimaryProcess()) cluster.fork();
+        else new Pool();
+      `,
+      filename: SERVER_JS,
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import { isPrimary, isWorker, worker } from './guard-esm.mjs';
+        if (isPrimary) cluster.fork();
+        else new Pool();
+        if (isWorker) new Pool();
+        if (worker) new Pool();
+      `,
+      filename: SERVER_MJS,
+    },
+    // a default-exported object read as `env.primary`
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import env from './guard-esm.mjs';
+        if (env.primary) cluster.fork();
+        else new Pool();
+      `,
+      filename: SERVER_MJS,
+    },
+    // `isMainThread` re-exported, by ESM and by CommonJS
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        import { isMainThread } from './guard-threads.mjs';
+        if (isMainThread) new Worker(new URL(import.meta.url));
+        else new Pool();
+      `,
+      filename: SERVER_MJS,
+    },
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const { isMainThread } = require('./guard-threads');
+        if (isMainThread) new Worker(__filename);
+        else new Pool();
+      `,
+      filename: SERVER_JS,
+    },
     // an imported factory called in the primary, where the primary's pools are allowed
     {
       code: code`
@@ -2811,6 +2886,68 @@ ruleTester.run('no-pool-before-fork', rule, {
         }
       `,
       errors: [{ messageId: 'poolInPrimary', line: 5, column: 19 }],
+    },
+
+    // ---- cross-file: a guard imported from a local module ----
+    // the guard keeps the `else` to the workers, not a pool at module scope or in the primary
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isPrimary } = require('./guard-cjs');
+        const shared = new Pool();
+        if (isPrimary) { const primary = new Pool(); cluster.fork(); } else { const pool = new Pool(); }
+      `,
+      filename: SERVER_JS,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 16 },
+        { messageId: 'poolInPrimary', line: 5, column: 34 },
+      ],
+    },
+    // imported names that are no guard: a literal, a reassigned `let`, an export written twice
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isPrimary } = require('./guard-not');
+        if (isPrimary) { cluster.fork(); } else { const pool = new Pool(); }
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 56 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import { isPrimary } from './guard-mutable.mjs';
+        if (isPrimary) cluster.fork();
+        else new Pool();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 6 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isPrimary } = require('./guard-twice');
+        if (isPrimary) cluster.fork();
+        else new Pool();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 6 }],
+    },
+    // `isMainThread` tells nothing of a cluster fork
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const { isMainThread } = require('./guard-threads');
+        if (isMainThread) cluster.fork();
+        else new Pool();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 6 }],
     },
 
     // ---- cross-file: a local module that creates a pool at load ----
