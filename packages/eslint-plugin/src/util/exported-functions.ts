@@ -206,7 +206,8 @@ function commonJsExport<T>(source: ParsedSource, expression: TSESTree.Node, name
   return isNamedExport ? valueOf(source, right) : undefined;
 }
 
-function isModuleExports(node: TSESTree.Node): boolean {
+/** `module.exports`. */
+export function isModuleExports(node: TSESTree.Node): boolean {
   return (
     node.type === AST_NODE_TYPES.MemberExpression &&
     node.object.type === AST_NODE_TYPES.Identifier &&

@@ -15,7 +15,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, unwrap, walk } from './ast';
-import { findExport, importedBinding, type ImportedName } from './exported-functions';
+import { findExport, importedBinding, isModuleExports, type ImportedName } from './exported-functions';
 import { coreFlagSignal, type Signal } from './guard-signals';
 import type { ParsedSource } from './module-references';
 
@@ -115,13 +115,4 @@ function exportKey(node: TSESTree.Node): string | undefined {
   const isExports =
     (node.object.type === AST_NODE_TYPES.Identifier && node.object.name === 'exports') || isModuleExports(node.object);
   return isExports ? (getPropertyName(node) ?? undefined) : undefined;
-}
-
-function isModuleExports(node: TSESTree.Node): boolean {
-  return (
-    node.type === AST_NODE_TYPES.MemberExpression &&
-    node.object.type === AST_NODE_TYPES.Identifier &&
-    node.object.name === 'module' &&
-    getPropertyName(node) === 'exports'
-  );
 }
