@@ -157,7 +157,6 @@ function raise(error: PoolGuardError | undefined): void {
  * returns the owner task to give the lease when it starts.
  */
 export function requestCheckout(pool: PoolState): Task | undefined {
-  noticeOtelApi();
   const current = taskFor(pool);
   if (pool.ended && pool.internalCheckouts === 0) raise(report(pool, 'use_after_end', { current }));
   const held = heldLease(pool, current);

@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { diag, ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
-import { otelApiGlobals } from './otel-globals';
+import { lastOtelApiGlobals, otelApiGlobals } from './otel-globals';
 import * as semconv from './semconv';
 
 /** One series an observable instrument reported: the instrument and the attribute set. */
@@ -206,7 +206,8 @@ function weakRefOf(metered: MeteredPool): WeakRef<MeteredPool> {
  * checkout's wait and use times, not only those after the next sweep tick.
  */
 export function followGlobalMeterProvider(metered: MeteredPool): void {
-  if (globalMeterProvider() !== metered.providerSeen) reattachMeter(metered);
+  // The checkout looked the API's globals up just before (checkoutRequested).
+  if (lastOtelApiGlobals()?.metrics !== metered.providerSeen) reattachMeter(metered);
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 } from '../lease';
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
-import { asyncContextActive, bindToCaller, type Task } from '../task';
+import { asyncContextActive, bindToCaller, noticeOtelApi, type Task } from '../task';
 import type { TransactionState } from '../types';
 
 export type { CheckoutRequest } from '../lease';
@@ -205,6 +205,8 @@ export function asPoolStatement<T>(sql: unknown, run: () => T): T {
  * adapter to deliver as its library delivers errors (refuseCall).
  */
 export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuardError {
+  // The one look at the OTel API's globals per checkout: the metrics and task lookups below read what it found.
+  noticeOtelApi();
   const statement = poolStatement;
   if (statement !== undefined) {
     poolStatement = undefined;
