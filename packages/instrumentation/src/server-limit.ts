@@ -18,7 +18,7 @@ import type { MeteredPool } from './pool-metrics';
 
 interface PgPoolWithClient {
   Client: new (options: object) => PgOneOffClient;
-  options: { connectionTimeoutMillis?: number };
+  options: { connectionTimeoutMillis?: number; password?: unknown };
 }
 
 interface PgOneOffClient {
@@ -109,8 +109,10 @@ function settle(read: Promise<number | undefined>, metered: MeteredPool): void {
  */
 export function readServerLimit(library: string, pool: object, metered: MeteredPool): ((connection: object) => void) | undefined {
   if (library === 'pg' && isPgPoolWithClient(pool)) {
-    // The pool's own settings, with a connect timeout so that a dead server ends the read.
-    settle(readPg(pool.Client, { ...pool.options, connectionTimeoutMillis: pool.options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS }), metered);
+    // The pool's own settings, with a connect timeout so that a dead server ends the read. pg-pool
+    // keeps `password` (a string, or a function for rotating tokens) non-enumerable: the spread misses it.
+    const { options } = pool;
+    settle(readPg(pool.Client, { ...options, password: options.password, connectionTimeoutMillis: options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS }), metered);
     return undefined;
   }
   if (library === 'mysql2') return once((connection) => settle(readMysql2Pool(pool as Mysql2CorePoolConfig, connection), metered));

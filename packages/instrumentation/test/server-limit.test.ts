@@ -60,6 +60,28 @@ describe('server connection limit and census metrics', () => {
     }
   });
 
+  it('the one-off pg connection carries the pool\'s password, which pg-pool keeps non-enumerable, a string or a token function', async () => {
+    const passwords: unknown[] = [];
+    class RecordingClient extends pg.Client {
+      constructor(options?: pg.ClientConfig) {
+        super(options);
+        passwords.push(options?.password);
+      }
+    }
+    const token = async () => 'rotating-token';
+    for (const [name, password] of [['limit-password', 's3cret-pw'], ['limit-token', token]] as const) {
+      passwords.length = 0;
+      const pool = guardPool(new pg.Pool(pgConfig({ Client: RecordingClient, password })), { name, checkServerLimit: true });
+      try {
+        await limitOf(name);
+        // Trust auth ignores the password: what the one-off client was given is what counts.
+        assert.deepEqual(passwords, [password], 'the read\'s client got the pool\'s password');
+      } finally {
+        await pool.end();
+      }
+    }
+  });
+
   it('mysql2: checkServerLimit reads @@max_connections over its own connection once the pool has one', async () => {
     const mysql = await import('mysql2');
     const config = mysqlConfig();
