@@ -19,6 +19,7 @@ import { poolStateOf } from '../guard';
 import { requestCheckout } from '../lease';
 import type { PoolEndpoint } from '../types';
 import { patchOnce } from './patch-once';
+import { pgEndpoint } from './pg-endpoint';
 
 
 let runnerCheckouts = 0;
@@ -79,11 +80,25 @@ function watchKnexEnd(proto: object | null | undefined): void {
   });
 }
 
-/** The endpoint of a knex connection config, without credentials. */
-export function knexEndpoint(client: { config?: { connection?: unknown } }): PoolEndpoint | undefined {
+/** The knex drivers that speak MySQL's protocol, whose default port is 3306. */
+const MYSQL_DRIVERS = new Set(['mysql', 'mysql2', 'mariadb']);
+
+type KnexConnectionConfig = { host?: string; port?: number | string; database?: string; socketPath?: string; connectionString?: string };
+
+/**
+ * The endpoint of a knex connection config, without credentials, as its
+ * driver reads it: pg's defaults and connection string for pg, port 3306
+ * for the MySQL drivers, as their own pools are named.
+ */
+export function knexEndpoint(client: { driverName?: unknown; config?: { connection?: unknown } }): PoolEndpoint | undefined {
   const connection = client.config?.connection;
   if (connection === null || typeof connection !== 'object') return undefined;
-  const { host, port, database } = connection as { host?: string; port?: number | string; database?: string };
+  const config = connection as KnexConnectionConfig;
+  if (client.driverName === 'pg') return pgEndpoint({ options: config });
+  const { host, port, database, socketPath } = config;
+  if (MYSQL_DRIVERS.has(client.driverName as string)) {
+    return { address: socketPath ?? host ?? 'localhost', port: socketPath !== undefined ? undefined : port === undefined ? 3306 : Number(port), namespace: database };
+  }
   return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
 }
 

@@ -64,6 +64,20 @@ describe('tarn adapter (knex with pg)', () => {
     await release(knex, conn);
   }));
 
+  it('a connection config without a port is named with the driver\'s default port, as the driver\'s own pool is (pg 5432, MySQL 3306)', async () => {
+    const { host, user, database } = pgConfig();
+    const mysql = mysqlConfig();
+    const pgKnex = guardPool(knexFactory({ client: 'pg', connection: { host, user, database }, pool: { min: 0, max: 1 } }));
+    const mysqlKnex = guardPool(knexFactory({ client: 'mysql2', connection: { host: mysql.host, user: mysql.user, database: mysql.database }, pool: { min: 0, max: 1 } }));
+    try {
+      assert.match(nameOf(pgKnex), new RegExp(`^${host!.replace(/\./g, '\\.')}:5432/${database}(#\\d+)?$`));
+      assert.match(nameOf(mysqlKnex), new RegExp(`^${mysql.host!.replace(/\./g, '\\.')}:3306/${mysql.database}(#\\d+)?$`));
+      await Promise.all([pgKnex.raw('SELECT 1'), mysqlKnex.raw('SELECT 1')]);
+    } finally {
+      await Promise.all([endKnex(pgKnex), endKnex(mysqlKnex)]);
+    }
+  });
+
   it('knex queries, Promise.all over them, and knex.transaction() are silent', () => withKnex('kx-silent', {}, async (knex) => {
     const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => knex.raw('SELECT ?::int AS n', [i])));
     assert.deepEqual(rows.map((r) => r.rows[0].n), [0, 1, 2, 3, 4, 5, 6, 7]);
