@@ -30,7 +30,8 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
     report(pool, 'leak', {
       connection: conn,
       current: conn.owner,
-      site: conn.checkoutSite,
+      // The sweep's own stack says nothing: the checkout's, when it was captured, or none.
+      site: conn.checkoutSite ?? null,
       detail: `Lease ${conn.leaseId} has been held for more than ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).`,
     });
   }

@@ -22,8 +22,11 @@ export interface ViolationDetails {
   readonly current?: Task | undefined;
   /** Extra words for the message, e.g. which pools existed at a fork. Never SQL, values or credentials. */
   readonly detail?: string;
-  /** The stack to show for the violation when the call site is meaningless (the leak sweep). */
-  readonly site?: Error | undefined;
+  /**
+   * The stack to show for the violation when the call site is meaningless;
+   * null when there is none (the leak sweep, where no checkout site was captured).
+   */
+  readonly site?: Error | null | undefined;
 }
 
 /**
@@ -93,7 +96,7 @@ function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetail
   const endedLease = kind === 'use_after_release' || kind === 'double_release';
   const checkoutStack = (endedLease ? conn?.previousCheckoutSite ?? conn?.checkoutSite : conn?.checkoutSite)?.stack;
   if (checkoutStack !== undefined) violation.checkoutStack = withoutOwnFrames(checkoutStack);
-  const stack = (details.site ?? new Error()).stack;
+  const stack = (details.site === undefined ? new Error() : details.site)?.stack;
   if (stack !== undefined) violation.stack = withoutOwnFrames(stack);
   return violation;
 }

@@ -86,6 +86,23 @@ describe('leak', () => {
     }
   });
 
+  it('with captureStacks but the checkout not sampled, the leak has no stack: the sweep\'s own says nothing of the app', async () => {
+    const name = 'leak-unsampled';
+    const seen: Violation[] = [];
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD, captureStacks: true, stackSampleRate: 0, onViolation: (v) => seen.push(v) });
+    try {
+      const client = await pool.connect();
+      await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
+      const [record] = expectViolations(name, 'leak', 1);
+      assert.equal(record!.attributes['code.stacktrace'], undefined, 'no code.stacktrace');
+      assert.equal(seen[0]!.stack, undefined, 'no stack on the violation');
+      assert.equal(seen[0]!.checkoutStack, undefined);
+      client.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('is emitted outside any trace, not in the trace of the request that created the pool', async () => {
     const name = 'leak-context';
     let bootTrace = '';
