@@ -1,13 +1,16 @@
 /*
  * Tells whether a fork target is a copy of this process: the entry script
- * (process.argv[1]), a module this process already loaded, or the file whose
- * code is forking (an ES module has no registry to look in, but it is on the
- * call stack), since forking any of them re-runs code that creates pools. Targets come as a path (relative to
- * the working directory, as Node resolves them), a file URL string or a URL
- * object; anything else (eval code, data: URLs) is not a file and not a copy.
+ * (process.argv[1]), the file whose code is forking (an ES module has no
+ * registry to look in, but it is on the call stack), or a module this process
+ * loaded whose own requires reach code that created a live pool, since
+ * forking any of them re-runs that code. A loaded helper that reaches no such
+ * code (a CPU task the parent also requires for its functions) is no copy.
+ * Targets come as a path (relative to the working directory, as Node
+ * resolves them), a file URL string or a URL object; anything else (eval
+ * code, data: URLs) is not a file and not a copy.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const EXTENSIONS = ['', '.js', '.cjs', '.mjs'];
@@ -79,16 +82,39 @@ function entryScript(): string | undefined {
   return entry;
 }
 
-function loadedModule(file: string): boolean {
-  // require.cache holds CommonJS modules by real path; ESM ones have no public registry.
-  return typeof require === 'function' && require.cache[file] !== undefined;
+/** How many modules of one require tree are looked at: a bound on a fork's cost in a very large app. */
+const MAX_MODULES = 10_000;
+
+/**
+ * True when `file` is a CommonJS module this process loaded and it, or a
+ * module it requires (directly or further down), is one of `creators`.
+ * require.cache holds CommonJS modules by real path, each with the modules
+ * it required (a cached one included); ESM ones have no public registry.
+ */
+function loadsAnyOf(file: string, creators: ReadonlySet<string>): boolean {
+  if (typeof require !== 'function' || require.cache[file] === undefined) return false;
+  const seen = new Set<string>([file]);
+  const queue: NodeJS.Module[] = [require.cache[file]!];
+  for (let next = queue.shift(); next !== undefined && seen.size <= MAX_MODULES; next = queue.shift()) {
+    if (creators.has(next.filename)) return true;
+    for (const child of next.children) {
+      if (!seen.has(child.filename)) {
+        seen.add(child.filename);
+        queue.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** How many frames of the forking call are looked at: the app's own code sits a few frames above Node's. */
 const STACK_FRAMES = 64;
 
-/** The files of the code on the call stack now (paths; ES modules' file URLs converted). Read at forks only. */
-function filesOnStack(): string[] {
+/**
+ * The files of the code on the call stack now (paths; ES modules' file URLs
+ * converted). Read at forks and at pool creation only.
+ */
+export function filesOnStack(): string[] {
   const { stackTraceLimit, prepareStackTrace } = Error;
   const files: string[] = [];
   try {
@@ -110,15 +136,29 @@ function filesOnStack(): string[] {
   return files;
 }
 
+/** poolguard's own directory, whose frames are no app code; undefined when poolguard was bundled into the app's file. */
+const OWN_DIRECTORY = /[\\/]fork-target\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
+
+/** The app's files on the call stack where a pool is being created: the code a copy would re-run to create it. */
+export function creatorFiles(): readonly string[] {
+  const own = OWN_DIRECTORY;
+  const files = filesOnStack();
+  return own === undefined ? files : files.filter((file) => !file.startsWith(own));
+}
+
 /** True when code of `file` (a real path) is running now: the module forks itself. */
 function forkingItself(file: string): boolean {
   const name = basename(file);
   return filesOnStack().some((frame) => frame === file || (basename(frame) === name && realFile(frame) === file));
 }
 
-/** The target's file when it is this process's entry script, a module it loaded, or the forking file itself; else undefined. */
-export function selfForkTarget(target: unknown): string | undefined {
+/**
+ * The target's file when it is a copy of this process: its entry script, the
+ * forking file itself, or a loaded module whose requires reach one of
+ * `creators()`, the files that created the live pools; else undefined.
+ */
+export function selfForkTarget(target: unknown, creators: () => ReadonlySet<string>): string | undefined {
   const file = targetFile(target);
   if (file === undefined) return undefined;
-  return file === entryScript() || loadedModule(file) || forkingItself(file) ? file : undefined;
+  return file === entryScript() || forkingItself(file) || loadsAnyOf(file, creators()) ? file : undefined;
 }

@@ -8,6 +8,7 @@ import { diag, metrics } from '@opentelemetry/api';
 import { BUILT_IN_ADAPTERS, type Adapter, type InstalledPool } from './adapters';
 import { declarativeAdapter } from './adapters/declarative';
 import { PoolGuardConfigError, resolveSettings, shown, type Settings } from './config';
+import { creatorFiles } from './fork-target';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { taskFor } from './lease';
@@ -74,6 +75,19 @@ function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
   return adapter;
 }
 
+/** Frames kept of a creation site: enough to reach the app's line under poolguard's own and a library's (knex, then tarn). */
+const CREATION_FRAMES = 40;
+
+function captureCreationSite(): Error {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = CREATION_FRAMES;
+    return new Error('pool created');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Guards `pool` with resolved settings; the instrumentation and guardPool() both end here. */
 export function guardWithSettings<P extends object>(pool: P, settings: Settings, telemetry: TelemetrySource, name?: string, custom?: PoolAdapter): P {
   if ((pool as GuardedPool)[POOL_STATE] !== undefined) return pool;
@@ -91,7 +105,8 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     telemetry,
     pid: process.pid,
     threadId,
-    creationSite: settings.captureStacks ? new Error('pool created') : undefined,
+    creationSite: settings.captureStacks ? captureCreationSite() : undefined,
+    creationFiles: creatorFiles(),
     endpoint,
     ended: false,
     guardedByHand: false,

@@ -38,6 +38,8 @@ export interface PoolState {
   readonly threadId: number;
   /** Stack at creation, when stacks are on (formatted lazily). */
   readonly creationSite: Error | undefined;
+  /** The app's files on the stack at creation: a fork of a module whose requires reach one re-creates the pool. */
+  readonly creationFiles: readonly string[];
   readonly endpoint: PoolEndpoint | undefined;
   ended: boolean;
   /** The app called guardPool() on it: disabling the instrumentation leaves it guarded. */

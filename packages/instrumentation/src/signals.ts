@@ -57,7 +57,7 @@ function violationCounter(meter: Meter): Counter {
 const OWN_FRAMES = /[\\/]signals\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
 
 /** A stack without poolguard's own frames (where the check ran), which say nothing of the app's code. */
-function withoutOwnFrames(stack: string): string {
+export function withoutOwnFrames(stack: string): string {
   const own = OWN_FRAMES;
   if (own === undefined) return stack;
   return stack.split('\n').filter((line) => !(line.includes(own) && line.trimStart().startsWith('at '))).join('\n');

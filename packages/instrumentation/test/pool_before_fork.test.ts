@@ -101,6 +101,23 @@ describe('pool_before_fork', function () {
     });
   });
 
+  describe('a module the process loaded: a copy only when its requires reach code that created a pool', () => {
+    for (const [scenario, reported] of [['fork-helper', false], ['fork-db-user', true]] as const) {
+      it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
+        const [parent] = byRole(await runFixture('fork-loaded.js', [scenario]), 'parent');
+        assert.ok(parent !== undefined, 'the parent printed its report');
+        assert.deepEqual(kindsOf(parent), reported ? ['pool_before_fork'] : []);
+        if (reported) {
+          const { message } = parent.messages[0]!;
+          assert.match(message, /child_process\.fork\(\) started a copy of .*db-user\.js while this pool exists/);
+          // The creation site reaches the app's line, with poolguard's own frames left out.
+          assert.match(message, /created at:\n(\s+at .*\n){0,3}\s+at .*fork-loaded[\\/]db\.js:\d+/);
+          assert.doesNotMatch(message, /packages[\\/]instrumentation[\\/](build|src)[\\/]/);
+        }
+      });
+    }
+  });
+
   describe('fork and Worker taken out of their modules before poolguard loaded, guardPool() only', () => {
     forkScenarios('fork-early.js', [
       ['fork-self', true],

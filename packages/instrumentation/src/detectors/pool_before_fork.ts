@@ -7,7 +7,7 @@ import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
 import { selfForkTarget } from '../fork-target';
 import { livePools } from '../pool-registry';
-import { report } from '../signals';
+import { report, withoutOwnFrames } from '../signals';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -34,7 +34,7 @@ function census(pools: readonly PoolState[]): string {
   return pools.map((pool) => {
     const open = openConnections(pool);
     const created = pool.settings.captureStacks && pool.creationSite?.stack !== undefined
-      ? `, created at:\n${pool.creationSite.stack.split('\n').slice(1).join('\n')}\n`
+      ? `, created at:\n${withoutOwnFrames(pool.creationSite.stack).split('\n').slice(1).join('\n')}\n`
       : '';
     return `"${pool.name}" (${open} open connection${open === 1 ? '' : 's'}${created})`;
   }).join('; ');
@@ -52,7 +52,7 @@ export function checkFork(via: string, target: unknown): PoolGuardError | undefi
   // Throw mode refuses every self-fork while such a pool lives, not only the one that was reported.
   const refusing = pools.filter((pool) => refusals.has(pool) && pool.settings.levels.pool_before_fork === 'throw');
   if (fresh.length === 0 && refusing.length === 0) return undefined;
-  const file = selfForkTarget(target);
+  const file = selfForkTarget(target, () => new Set(pools.flatMap((pool) => pool.creationFiles)));
   if (file === undefined) return undefined;
   const detail = `${via} started a copy of ${file} while ${pools.length === 1 ? 'this pool exists' : `${pools.length} pools exist`}: ${census(pools)}.`;
   let error: PoolGuardError | undefined;
