@@ -224,8 +224,9 @@ function forkedScript(options: unknown): string | undefined {
 function patchChildProcess(): void {
   wrap(childProcess, 'fork', (original) => function fork(this: unknown, modulePath: unknown, args?: unknown, options?: unknown) {
     if (active()) {
-      // fork(path, options) or fork(path, args, options): the child resolves a relative path against its cwd.
-      const forkOptions = (Array.isArray(args) ? options : args) as { cwd?: unknown } | null | undefined;
+      // fork(path, options), or fork(path, args, options) where args may be null or undefined, as Node
+      // reads them: the child resolves a relative path against its cwd.
+      const forkOptions = (args == null || Array.isArray(args) ? options : args) as { cwd?: unknown } | null | undefined;
       runCheck(checkFork, 'child_process.fork()', againstCwd(modulePath, forkOptions?.cwd));
       if (Array.isArray(args)) checkMessage('child_process.fork() arguments', args);
       // As cluster.fork(env): Node turns each value into a string, a pool into "[object Object]".

@@ -224,6 +224,12 @@ describe('pool_across_boundary', function () {
     withEnv.kill();
     expectViolations('boundary-child', 'pool_across_boundary', 3, { leaseId: null });
     assert.match(String(violationLogs('pool_across_boundary')[2]!.body), /child_process\.fork\(\) env/);
+    // fork(path, undefined | null, options): Node reads the options from the third argument all the same.
+    for (const args of [undefined, null]) {
+      const withEnvOnly = fork(path.join(FIXTURES, 'other-script.js'), args as unknown as string[], { stdio: 'ignore', env: { ...process.env, DB: pool as unknown as string } });
+      withEnvOnly.kill();
+    }
+    expectViolations('boundary-child', 'pool_across_boundary', 5, { leaseId: null });
   });
 
   it('unguarded values of other libraries are reported under their library name', () => {

@@ -80,6 +80,8 @@ describe('pool_before_fork', function () {
       ['fork-other', false],
       ['fork-relative-cwd', true],
       ['fork-relative-other-cwd', false],
+      ['fork-no-args-other-cwd', false],
+      ['fork-no-args-cwd', true],
       ['worker-refused-path', false],
       ['worker-path', true],
       ['worker-url', true],
