@@ -6,6 +6,7 @@
  * against the real PostgreSQL and MariaDB.
  */
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import genericPool from 'generic-pool';
 import pg from 'pg';
 import { Pool as TarnPool } from 'tarn';
@@ -154,6 +155,23 @@ describe('pool metrics: create_time and timeouts', () => {
       assert.equal((await pointOf('db.client.connection.timeouts', 'metrics-timeouts'))?.value, 2);
     } finally {
       await pool.end();
+    }
+  });
+
+  it('counts a checkout whose new connection timed out (a server that accepts and never answers), in both APIs', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const pool = guardPool(new pg.Pool({ host: '127.0.0.1', port, user: 'nobody', database: 'none', connectionTimeoutMillis: 100 }), { name: 'metrics-connect-timeouts' });
+    try {
+      await assert.rejects(pool.connect(), /connection timeout/);
+      await assert.rejects(pool.query('SELECT 1'), /connection timeout/);
+      assert.equal((await pointOf('db.client.connection.timeouts', 'metrics-connect-timeouts'))?.value, 2);
+    } finally {
+      await pool.end();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

@@ -397,8 +397,12 @@ export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, 
   }
 }
 
-/** A pool's own "gave up waiting for a connection" error (pg-pool, generic-pool, tarn). */
+/**
+ * A pool's own "gave up obtaining a connection" error (pg-pool, generic-pool,
+ * tarn): waiting for one to be released, or for a new one to open (pg-pool's
+ * "Connection terminated due to connection timeout").
+ */
 export function isCheckoutTimeout(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return err.name === 'TimeoutError' || /timeout exceeded when trying to connect|timed out/i.test(err.message);
+  return err.name === 'TimeoutError' || /timeout exceeded when trying to connect|due to connection timeout|timed out/i.test(err.message);
 }
