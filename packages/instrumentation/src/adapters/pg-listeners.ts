@@ -47,20 +47,24 @@ function adding(name: string): AnyFunction {
   } as AnyFunction;
 }
 
-/** The latest listener of `event` bound from `listener` (Node removes the latest match first). */
-function boundFrom(self: Listening, event: unknown, listener: unknown): unknown {
+/**
+ * The entry removeListener(event, listener) removes, as Node picks it: the
+ * latest one that is `listener`, wraps it (a once-wrapper's `listener`, which
+ * a bound listener carries too) or was bound from it (a once-wrapper removing
+ * itself as it fires).
+ */
+function entryFor(self: Listening, event: unknown, listener: unknown): unknown {
   const all = typeof self.rawListeners === 'function' ? self.rawListeners(event) : [];
   for (let i = all.length - 1; i >= 0; i--) {
-    if ((all[i] as BoundListener)[BOUND_FROM] === listener) return all[i];
+    const entry = all[i] as BoundListener;
+    if (entry === listener || entry.listener === listener || entry[BOUND_FROM] === listener) return entry;
   }
   return undefined;
 }
 
 function removing(name: string): AnyFunction {
   return function removeListener(this: Listening, event: unknown, listener: unknown) {
-    // By the function that was added (the app's, or a once-wrapper removing itself as it fires); else
-    // Node's own match on `listener` finds a bound once-wrapper by the app's function.
-    const inContext = isBoundEvent(event) && typeof listener === 'function' ? boundFrom(this, event, listener) : undefined;
+    const inContext = isBoundEvent(event) && typeof listener === 'function' ? entryFor(this, event, listener) : undefined;
     return original(this, name).call(this, event, inContext ?? listener);
   } as AnyFunction;
 }

@@ -75,6 +75,36 @@ describe("pg 'notification' listeners bound to the task that added them", () => 
     }
   });
 
+  it('removeListener(fn) removes the latest entry of fn, as Node does: a once() added after two on() goes, both on() stay', async () => {
+    const name = 'listeners-latest-first';
+    const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
+    try {
+      await runInTask(async () => {
+        const client = await pool.connect();
+        let calls = 0;
+        const handler = () => calls++;
+        client.on('notification', handler);
+        client.on('notification', handler);
+        client.once('notification', handler);
+        client.removeListener('notification', handler);
+        assert.equal(client.listenerCount('notification'), 2);
+        await client.query('LISTEN poolguard_listeners_latest');
+        await notify('poolguard_listeners_latest');
+        await notify('poolguard_listeners_latest');
+        await waitFor(() => calls >= 4, 2000, 'two notifications, each to both on() listeners');
+        await sleep(20);
+        assert.equal(calls, 4, 'the once() listener was the one removed');
+        assert.equal(client.listenerCount('notification'), 2);
+        client.removeAllListeners('notification');
+        await client.query('UNLISTEN *');
+        client.release();
+      });
+      expectSilent(name);
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a once() listener that fires runs as its task and is gone after', async () => {
     const name = 'listeners-once-fires';
     const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
