@@ -105,15 +105,21 @@ export function misspeltName(name: string, known: Iterable<string>): string | un
   return undefined;
 }
 
-/** Levenshtein distance (short names only: configuration, read once). */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit, the
+ * commonest typo (optimal string alignment; short names only: configuration,
+ * read once).
+ */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
       row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1);
     }
-    previous = row;
+    [before, previous] = [previous, row];
   }
   return previous[b.length]!;
 }

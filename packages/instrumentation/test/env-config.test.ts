@@ -26,6 +26,9 @@ describe('configuration from the environment', () => {
     ['POOLGUARD_CHECK_SERVER_LIMIT', 'true', /`poolMetrics` is false/],
     ['POOLGUARD_LEAKTHRESHOLD', '5', /unknown variable; did you mean `POOLGUARD_LEAK_THRESHOLD_MS`\?/],
     ['POOLGUARD_MODES', 'throw', /unknown variable; did you mean `POOLGUARD_MODE`\?/],
+    // Two neighbouring letters swapped, the commonest typo, count as one edit.
+    ['POOLGUARD_MDOE', 'throw', /unknown variable; did you mean `POOLGUARD_MODE`\?/],
+    ['POOLGUARD_REPROTER', 'pretty', /unknown variable; did you mean `POOLGUARD_REPORTER`\?/],
   ] as const) {
     it(`${variable}=${value} fails naming the variable`, () => {
       const env = variable === 'POOLGUARD_CHECK_SERVER_LIMIT' ? { [variable]: value, POOLGUARD_POOL_METRICS: 'false' } : { [variable]: value };
