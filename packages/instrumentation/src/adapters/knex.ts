@@ -19,7 +19,7 @@ import { poolStateOf } from '../guard';
 import { requestCheckout } from '../lease';
 import type { PoolEndpoint } from '../types';
 import { patchOnce } from './patch-once';
-import { pgEndpoint } from './pg-endpoint';
+import { pgEndpoint, portOption } from './pg-endpoint';
 
 
 let runnerCheckouts = 0;
@@ -83,7 +83,7 @@ function watchKnexEnd(proto: object | null | undefined): void {
 /** The knex drivers that speak MySQL's protocol, whose default port is 3306. */
 const MYSQL_DRIVERS = new Set(['mysql', 'mysql2', 'mariadb']);
 
-type KnexConnectionConfig = { host?: string; port?: number | string; database?: string; socketPath?: string; connectionString?: string };
+type KnexConnectionConfig = { host?: string; port?: number | string | null; database?: string; socketPath?: string; connectionString?: string };
 
 /**
  * The endpoint of a knex connection config, without credentials, as its
@@ -95,11 +95,12 @@ export function knexEndpoint(client: { driverName?: unknown; config?: { connecti
   if (connection === null || typeof connection !== 'object') return undefined;
   const config = connection as KnexConnectionConfig;
   if (client.driverName === 'pg') return pgEndpoint({ options: config });
-  const { host, port, database, socketPath } = config;
+  const { host, database, socketPath } = config;
+  const port = portOption(config.port);
   if (MYSQL_DRIVERS.has(client.driverName as string)) {
-    return { address: socketPath ?? host ?? 'localhost', port: socketPath !== undefined ? undefined : port === undefined ? 3306 : Number(port), namespace: database };
+    return { address: socketPath ?? host ?? 'localhost', port: socketPath !== undefined ? undefined : port ?? 3306, namespace: database };
   }
-  return host === undefined ? undefined : { address: host, port: port === undefined ? undefined : Number(port), namespace: database };
+  return host === undefined ? undefined : { address: host, port, namespace: database };
 }
 
 /** The tarn pools knex built: knex keys its own state on the raw connection, so they lend no lease handles. */

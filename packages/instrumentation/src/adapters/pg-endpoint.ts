@@ -19,10 +19,15 @@ function connectionUrl(connectionString: string): URL {
   }
 }
 
+/** A port option as a number; unset when absent or empty (knex parses a URL without a port to ''). */
+export function portOption(port: number | string | null | undefined): number | undefined {
+  return port === undefined || port === null || port === '' ? undefined : Number(port);
+}
+
 export function pgEndpoint(pool: { options: PgPoolLike['options'] }): PoolEndpoint {
   const { options } = pool;
   let address = options.host;
-  let port = options.port === undefined ? undefined : Number(options.port);
+  let port = portOption(options.port);
   let namespace = options.database;
   let user = options.user;
   if (options.connectionString !== undefined) {

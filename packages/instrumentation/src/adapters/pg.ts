@@ -23,7 +23,7 @@ import { guardPgQuery, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
 export interface PgPoolLike {
-  options: { max?: number; min?: number; host?: string; port?: number | string; database?: string; user?: string; connectionString?: string };
+  options: { max?: number; min?: number; host?: string; port?: number | string | null; database?: string; user?: string; connectionString?: string };
   Client: new (...args: unknown[]) => PgPoolClient;
   Promise?: PromiseConstructor;
   _clients: PgPoolClient[];

@@ -68,13 +68,16 @@ describe('tarn adapter (knex with pg)', () => {
     const { host, user, database } = pgConfig();
     const mysql = mysqlConfig();
     const pgKnex = guardPool(knexFactory({ client: 'pg', connection: { host, user, database }, pool: { min: 0, max: 1 } }));
+    // knex parses a connection string into an object whose port is '' when the URL names none.
+    const urlKnex = guardPool(knexFactory({ client: 'pg', connection: `postgres://${user}@${host}/${database}`, pool: { min: 0, max: 1 } }));
     const mysqlKnex = guardPool(knexFactory({ client: 'mysql2', connection: { host: mysql.host, user: mysql.user, database: mysql.database }, pool: { min: 0, max: 1 } }));
     try {
       assert.match(nameOf(pgKnex), new RegExp(`^${host!.replace(/\./g, '\\.')}:5432/${database}(#\\d+)?$`));
       assert.match(nameOf(mysqlKnex), new RegExp(`^${mysql.host!.replace(/\./g, '\\.')}:3306/${mysql.database}(#\\d+)?$`));
-      await Promise.all([pgKnex.raw('SELECT 1'), mysqlKnex.raw('SELECT 1')]);
+      assert.match(nameOf(urlKnex), new RegExp(`^${host!.replace(/\./g, '\\.')}:5432/${database}(#\\d+)?$`));
+      await Promise.all([pgKnex.raw('SELECT 1'), mysqlKnex.raw('SELECT 1'), urlKnex.raw('SELECT 1')]);
     } finally {
-      await Promise.all([endKnex(pgKnex), endKnex(mysqlKnex)]);
+      await Promise.all([endKnex(pgKnex), endKnex(mysqlKnex), endKnex(urlKnex)]);
     }
   });
 
