@@ -219,6 +219,9 @@ export function checkUse(
 ): void {
   const pool = conn.pool;
   if (conn.contextHooks !== undefined) hookContext(conn);
+  // The transaction an earlier lease left open has ended (this borrower committed or rolled it
+  // back): one open at release is this lease's own from here on.
+  if (conn.inheritedTransaction && transaction() === 'idle') conn.inheritedTransaction = false;
   if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
       const current = taskActingOn(conn);

@@ -242,6 +242,23 @@ describe('mysql2 adapter (callback API)', () => {
       }));
     }
 
+    it('a borrower who commits the transaction it inherited and opens its own is blamed for its own', () => withGuardedMysqlPool('my-dirty-inherited-then-own', {}, { connectionLimit: 1 }, async (pool) => {
+      const name = 'my-dirty-inherited-then-own';
+      const buggy = await getConnection(pool);
+      await query(buggy, 'BEGIN');
+      buggy.release();
+      expectViolations(name, 'dirty_release', 1);
+      const second = await getConnection(pool);
+      await query(second, 'COMMIT');
+      await cb((done) => second.beginTransaction(done as never));
+      second.release();
+      expectViolations(name, 'dirty_release', 2);
+      const last = await getConnection(pool);
+      await query(last, 'ROLLBACK');
+      last.release();
+      expectViolations(name, 'dirty_release', 2);
+    }));
+
     it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withGuardedMysqlPool('my-dirty-ddl', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');

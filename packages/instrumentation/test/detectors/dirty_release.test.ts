@@ -68,6 +68,32 @@ describe('dirty_release', () => {
     }
   });
 
+  it('a borrower who ends the inherited transaction and opens its own in the same lease is blamed for its own', async () => {
+    const name = 'dirty-inherited-then-own';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      const buggy = await pool.connect();
+      await buggy.query('BEGIN');
+      buggy.release();
+      expectViolations(name, 'dirty_release', 1);
+      const second = await pool.connect();
+      await second.query('COMMIT');
+      await second.query('BEGIN');
+      second.release();
+      expectViolations(name, 'dirty_release', 2);
+      // The next one inherits the second's transaction: reported once, at the second.
+      const third = await pool.connect();
+      await third.query('SELECT 1');
+      third.release();
+      expectViolations(name, 'dirty_release', 2);
+      const last = await pool.connect();
+      await last.query('ROLLBACK');
+      last.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('after BEGIN through pool.query (transaction_on_pool), the borrower handed that connection is not blamed for it', async () => {
     const name = 'dirty-after-pool-begin';
     const pool = guardPool(newPool({ max: 1 }), { name });
