@@ -156,7 +156,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
         return;
       }
       state.ended = true;
-      stopSweep();
+      // The sweep stops itself once no lease is held (a lease held through end() can still leak).
       if (state.metrics !== undefined) detachMeter(state.metrics);
       unregisterPool(state);
     },

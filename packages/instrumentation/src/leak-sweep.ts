@@ -5,7 +5,9 @@
  * began, and reports the lease once it has seen it held for the threshold.
  * So a lease is never reported early, and is reported at most two ticks
  * (threshold/4) after it crossed the threshold, well within the
- * threshold/2 + 100 ms that the contract allows; once per lease.
+ * threshold/2 + 100 ms that the contract allows; once per lease. After the
+ * pool's end() it runs on while the app still holds leases: a lease held
+ * through a graceful shutdown, which end() waits for, is the leak that hangs it.
  */
 import { performance } from 'node:perf_hooks';
 import type { PoolState } from './internal-types';
@@ -37,9 +39,15 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   }
 }
 
+/** True while the app holds a lease of `pool` (an explicit checkout, not released yet). */
+function holdsLeases(pool: PoolState): boolean {
+  for (const conn of pool.connections()) if (conn.leased && conn.explicit) return true;
+  return false;
+}
+
 /**
  * Starts the pool's sweep; returns a function that stops it. `onTick` runs
- * at every tick (the pool re-reads its MeterProvider, so pools created before
+ * at every tick until the pool ends (the pool re-reads its MeterProvider, so pools created before
  * the SDK started get their metrics too). The timer holds the pool weakly: a
  * pool dropped without end() is collected, and its timer stops then.
  */
@@ -53,11 +61,11 @@ export function startLeakSweep(pool: PoolState, onTick?: (pool: PoolState) => vo
   // later leak in that request's trace, and add the events to its span if still open.
   const timer = outsideTasks(() => setInterval(() => {
     const live = ref.deref();
-    if (live === undefined) {
+    if (live === undefined || (live.ended && !(sweeping && holdsLeases(live)))) {
       clearInterval(timer);
       return;
     }
-    onTick?.(live);
+    if (!live.ended) onTick?.(live);
     if (sweeping) sweepLeaks(live);
   }, every));
   timer.unref();

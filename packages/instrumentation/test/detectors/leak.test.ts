@@ -67,6 +67,17 @@ describe('leak', () => {
     }
   });
 
+  it('a lease held through end() is still reported: the graceful shutdown it hangs is when the report matters', async () => {
+    const name = 'leak-through-end';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
+    const client = await pool.connect();
+    const ended = pool.end();
+    await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report after end()');
+    expectViolations(name, 'leak', 1);
+    client.release();
+    await ended;
+  });
+
   it('with captureStacks, the record and the violation carry the checkout site', async () => {
     const name = 'leak-stacks';
     const seen: Violation[] = [];
