@@ -1,6 +1,6 @@
 /*
  * Recognises pools, clients and connections of the supported libraries (pg,
- * mysql2 callback and promise, generic-pool, tarn, knex) by duck typing, so a
+ * mysql2 callback and promise, its PoolCluster, generic-pool, tarn, knex) by duck typing, so a
  * boundary check can tell one in a message whether poolguard guards it or not,
  * connected or not. Only own data fields are tested first (hasOwn never runs a
  * getter of an app object), and each shape needs several library-private
@@ -79,16 +79,44 @@ function mysql2Core(value: Bag): Recognised | undefined {
   return undefined;
 }
 
+/** The guarded state of the first of a PoolCluster's pools poolguard guards, to report on (its `_nodes`: id → { pool }). */
+function clusterState(cluster: Bag): PoolState | undefined {
+  const nodes = cluster._nodes;
+  if (nodes === null || typeof nodes !== 'object') return undefined;
+  for (const node of Object.values(nodes as Bag)) {
+    const pool = node !== null && typeof node === 'object' && hasOwn(node, 'pool') ? (node as Bag).pool : undefined;
+    const state = pool !== null && typeof pool === 'object' ? poolStateOf(pool) : undefined;
+    if (state !== undefined) return state;
+  }
+  return undefined;
+}
+
+/** A PoolCluster (createPoolCluster()) or one of its namespaces (cluster.of(pattern)). */
+function mysql2Cluster(value: Bag): Recognised | undefined {
+  if (own(value, '_nodes', '_serviceableNodeIds', '_namespaces') && isFn(value.of) && isFn(value.getConnection)) {
+    return found('mysql2', 'pool', 'PoolCluster', clusterState(value));
+  }
+  if (own(value, '_cluster', '_pattern', '_selector') && isFn(value.getConnection)) {
+    const cluster = value._cluster;
+    return found('mysql2', 'pool', 'PoolNamespace', cluster !== null && typeof cluster === 'object' ? clusterState(cluster as Bag) : undefined);
+  }
+  return undefined;
+}
+
 function mysql2(value: Bag): Recognised | undefined {
-  const core = mysql2Core(value);
+  const core = mysql2Core(value) ?? mysql2Cluster(value);
   if (core !== undefined) return core;
-  // mysql2/promise wraps the core object in `pool` or `connection`, next to a `Promise` constructor.
+  // mysql2/promise wraps the core object in `pool`, `connection`, `poolCluster` or `poolNamespace`,
+  // next to a `Promise` constructor.
   if (!hasOwn(value, 'Promise')) return undefined;
-  const inner = hasOwn(value, 'pool') ? value.pool : hasOwn(value, 'connection') ? value.connection : undefined;
+  const field = ['pool', 'connection', 'poolCluster', 'poolNamespace'].find((key) => hasOwn(value, key));
+  const inner = field === undefined ? undefined : value[field];
   if (inner === null || typeof inner !== 'object') return undefined;
-  const wrapped = mysql2Core(inner as Bag);
+  const wrapped = mysql2Core(inner as Bag) ?? mysql2Cluster(inner as Bag);
   if (wrapped === undefined) return undefined;
-  const label = wrapped.role === 'pool' ? 'PromisePool' : wrapped.role === 'connection' ? 'PromisePoolConnection' : 'PromiseConnection';
+  const label = field === 'poolCluster' ? 'PromisePoolCluster'
+    : field === 'poolNamespace' ? 'PromisePoolNamespace'
+      : wrapped.role === 'pool' ? 'PromisePool' : wrapped.role === 'connection' ? 'PromisePoolConnection' : 'PromiseConnection';
   return found('mysql2', wrapped.role, label, wrapped.state ?? poolStateOf(value));
 }
 

@@ -76,6 +76,23 @@ describe('recognise', () => {
     assert.equal(recognise(connection.promise())?.label, 'mysql2 PromiseConnection');
   });
 
+  it('a mysql2 PoolCluster and its namespaces, callback and promise; a guarded node pool is reported on', () => {
+    const cluster = mysql.createPoolCluster();
+    cluster.add('primary', mysqlConfig);
+    cleanup.push(() => new Promise((resolve) => cluster.end(() => resolve(undefined))));
+    assert.equal(recognise(cluster)?.label, 'mysql2 PoolCluster');
+    assert.equal(recognise(cluster.of('*'))?.label, 'mysql2 PoolNamespace');
+    const promiseCluster = mysqlPromise.createPoolCluster();
+    promiseCluster.add('primary', mysqlConfig);
+    cleanup.push(() => promiseCluster.end());
+    assert.equal(recognise(promiseCluster)?.label, 'mysql2 PromisePoolCluster');
+    assert.equal(recognise(promiseCluster.of('*'))?.label, 'mysql2 PromisePoolNamespace');
+    assert.equal(findPoolValue({ job: { db: cluster.of('*') } })?.label, 'mysql2 PoolNamespace');
+    const nodePool = (cluster as unknown as { _nodes: Record<string, { pool: object }> })._nodes.primary!.pool;
+    guardPool(nodePool, { name: 'recognise-cluster-node' });
+    assert.equal(recognise(cluster)?.state?.name, 'recognise-cluster-node');
+  });
+
   it('mysql2 PoolConnection and PromisePoolConnection, from a real MariaDB', async function () {
     const pool = mysqlPromise.createPool(mysqlConfig);
     cleanup.push(() => pool.end());
