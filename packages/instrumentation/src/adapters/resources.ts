@@ -13,6 +13,7 @@ import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFau
 import { dispatchFor } from '../socket-dispatch';
 import { bindClientListeners } from './pg-listeners';
 import { guardMysql2Use } from './mysql2-use';
+import { pgTransaction, textOf } from './pg-transaction';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -109,46 +110,15 @@ export function pgInFlight(client: PgClientLike): number {
   return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
 }
 
-export function pgStatus(status: string | null | undefined): TransactionState {
-  switch (status) {
-    case 'I': return 'idle';
-    case 'T': return 'open';
-    case 'E': return 'aborted';
-    default: return 'unknown';
-  }
-}
-
-/**
- * Newer pg has getTransactionStatus(); older ones keep the ReadyForQuery
- * status in _txStatus. A client whose connection failed or is ending holds
- * no session a next borrower could inherit: its last status means nothing.
- * Nor does it while the server has not sent ReadyForQuery for the last
- * statement: pg fails a statement at its ErrorResponse, which the server
- * flushes at once, so a release right after a failed COMMIT (the server
- * rolled back) would read the status from before it. The state is then read
- * from that ReadyForQuery (whenSettled).
- */
-export function pgTransaction(client: PgClientLike): TransactionReader {
-  const dead = (): boolean => client._queryable === false || client._ending === true || client._ended === true;
-  const status = typeof client.getTransactionStatus === 'function' ? () => client.getTransactionStatus!() : () => client._txStatus;
-  const reader: TransactionReader = () => (dead() || client.readyForQuery === false ? 'unknown' : pgStatus(status()));
-  reader.whenSettled = (then) => {
-    const connection = client.connection as { once?: (event: string, listener: (message?: { status?: string }) => void) => void } | undefined;
-    if (dead() || client.readyForQuery !== false || typeof connection?.once !== 'function') return false;
-    // Heard after the client's own listener; the message carries the status whatever the client does next.
-    connection.once('readyForQuery', (message) => then(pgStatus(message?.status)));
-    return true;
-  };
-  return reader;
-}
-
 /**
  * Wraps a pg client's query on the instance. pg's query takes (config,
  * values, callback); fixed parameters spare an arguments object per query,
  * and the call forwards as many as the caller passed.
  */
 export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapMethod): () => TransactionState {
-  const transaction = pgTransaction(client);
+  // The text of the last statement passed to query(): which one failed, once pg has dropped it at its ErrorResponse.
+  let submitted: string | undefined;
+  const transaction = pgTransaction(client, () => submitted);
   // pg runs callbacks and emits events from its Connection's emit, in the socket's context (socket-dispatch.ts).
   // Both only matter where a task can be known: installed once async context propagates.
   const conn = connectionStateOf(client);
@@ -175,6 +145,8 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
         internalFault(err);
       }
     }
+    // Its text only: a config's values stay the app's.
+    submitted = typeof config === 'string' ? config : textOf(config);
     // As many arguments as the caller passed: another instrumentation (instrumentation-pg) takes the last one for the callback.
     const argc = arguments.length;
     const nextQuery = next(this);

@@ -214,6 +214,35 @@ describe('dirty_release', () => {
         await endPool(pool);
       }
     });
+
+    it('a failed statement that cannot end the transaction is judged at the release itself, on the span active there, which may end at once', async () => {
+      const name = 'dirty-failed-at-release';
+      const pool = guardPool(newPool({ max: 1 }), { name });
+      try {
+        await inSpan('dirty-failed-request', async () => {
+          await releaseInFailedCallback(pool, ['BEGIN'], 'SELECT 1/0');
+          expectViolations(name, 'dirty_release', 1);
+        });
+        assert.equal(spanViolationEvents('dirty-failed-request', 'dirty_release').length, 1, 'the event is on the request span, which ended right after');
+        await pool.query('ROLLBACK');
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('one text of several statements that may end the transaction waits for the server: an error skips the rest of it', async () => {
+      const name = 'dirty-failed-multi';
+      const pool = guardPool(newPool({ max: 1 }), { name });
+      try {
+        // The division fails, so the COMMIT after it never runs: the transaction is left aborted.
+        await releaseInFailedCallback(pool, ['BEGIN'], 'SELECT 1/0; COMMIT');
+        await waitFor(() => poolViolations(name, 'dirty_release').length > 0, 2000, 'the dirty_release report');
+        expectViolations(name, 'dirty_release', 1);
+        await pool.query('ROLLBACK');
+      } finally {
+        await endPool(pool);
+      }
+    });
   });
 
   it('a release judged at a later ReadyForQuery is emitted in the releasing request\'s trace, not the one that opened the connection', async () => {
