@@ -10,6 +10,13 @@ import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, pgConfig } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, poolViolations, spanViolationEvents, violationCount, waitFor } from '../helpers/violations';
 
+/** One lease of `pool`: checked out, the statements run in order, released. */
+async function leaseRunning(pool: pg.Pool, ...statements: string[]): Promise<void> {
+  const client = await pool.connect();
+  for (const statement of statements) await client.query(statement);
+  client.release();
+}
+
 describe('dirty_release', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
@@ -41,28 +48,16 @@ describe('dirty_release', () => {
     const name = 'dirty-inherited';
     const pool = guardPool(newPool({ max: 1 }), { name });
     try {
-      const buggy = await pool.connect();
-      await buggy.query('BEGIN');
-      buggy.release();
+      await leaseRunning(pool, 'BEGIN');
       expectViolations(name, 'dirty_release', 1);
       // Innocent borrowers: they only read, inside the transaction they were handed.
-      for (let i = 0; i < 3; i++) {
-        const client = await pool.connect();
-        await client.query('SELECT 1');
-        client.release();
-      }
+      for (let i = 0; i < 3; i++) await leaseRunning(pool, 'SELECT 1');
       expectViolations(name, 'dirty_release', 1);
       // One ends the inherited transaction; a later borrower's own open transaction is its own.
-      const cleaner = await pool.connect();
-      await cleaner.query('ROLLBACK');
-      cleaner.release();
-      const next = await pool.connect();
-      await next.query('BEGIN');
-      next.release();
+      await leaseRunning(pool, 'ROLLBACK');
+      await leaseRunning(pool, 'BEGIN');
       expectViolations(name, 'dirty_release', 2);
-      const last = await pool.connect();
-      await last.query('ROLLBACK');
-      last.release();
+      await leaseRunning(pool, 'ROLLBACK');
     } finally {
       await endPool(pool);
     }
@@ -72,23 +67,14 @@ describe('dirty_release', () => {
     const name = 'dirty-inherited-then-own';
     const pool = guardPool(newPool({ max: 1 }), { name });
     try {
-      const buggy = await pool.connect();
-      await buggy.query('BEGIN');
-      buggy.release();
+      await leaseRunning(pool, 'BEGIN');
       expectViolations(name, 'dirty_release', 1);
-      const second = await pool.connect();
-      await second.query('COMMIT');
-      await second.query('BEGIN');
-      second.release();
+      await leaseRunning(pool, 'COMMIT', 'BEGIN');
       expectViolations(name, 'dirty_release', 2);
       // The next one inherits the second's transaction: reported once, at the second.
-      const third = await pool.connect();
-      await third.query('SELECT 1');
-      third.release();
+      await leaseRunning(pool, 'SELECT 1');
       expectViolations(name, 'dirty_release', 2);
-      const last = await pool.connect();
-      await last.query('ROLLBACK');
-      last.release();
+      await leaseRunning(pool, 'ROLLBACK');
     } finally {
       await endPool(pool);
     }
