@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { Linter } from 'eslint';
 import { describe, it } from 'mocha';
 
 import plugin from '../src/index';
@@ -111,5 +112,32 @@ describe('plugin', () => {
         );
       }
     });
+  });
+});
+
+describe('the creators option', () => {
+  const verify = (creators: unknown): void => {
+    new Linter().verify('const x = 1;', [
+      {
+        plugins: { poolguard: plugin as never },
+        rules: {
+          'poolguard/no-pool-before-fork': ['error', { creators }],
+          'poolguard/no-pool-across-boundary': ['error', { creators }],
+        },
+      },
+    ]);
+  };
+
+  it('accepts a package with a constructor or a factory', () => {
+    verify([{ package: '@acme/db', factories: ['openDb'] }, { package: 'acme-pool', constructors: [''] }]);
+  });
+
+  it('rejects an empty package name', () => {
+    assert.throws(() => verify([{ package: '', factories: ['openDb'] }]), /shorter than 1 character/);
+  });
+
+  it('rejects an entry with no constructor and no factory', () => {
+    assert.throws(() => verify([{ package: '@acme/db' }]), /required property '\.constructors'[\s\S]*required property '\.factories'/);
+    assert.throws(() => verify([{ package: '@acme/db', factories: [] }]), /fewer than 1 items/);
   });
 });

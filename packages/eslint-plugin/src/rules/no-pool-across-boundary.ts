@@ -25,6 +25,7 @@ import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { within } from '../util/ast';
 import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
 import { isInProcessReceiverType } from '../util/channel-types';
+import { callsForwardingMethod } from '../util/class-methods';
 import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
@@ -166,13 +167,19 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Typed mode: `mediator.send(x)` on a receiver whose type is a known class
-     * or interface that is no channel (an in-process mediator from another file).
+     * or interface that is no channel (an in-process mediator from another
+     * file), unless that class's own method forwards to a channel.
      */
     function isInProcessByType(node: TSESTree.CallExpression): boolean {
       const callee = unwrap(node.callee);
       if (!services || callee.type !== AST_NODE_TYPES.MemberExpression) return false;
       const method = staticMemberName(callee);
-      return (method === 'send' || method === 'postMessage') && isInProcessReceiverType(services, callee.object);
+      return (
+        (method === 'send' || method === 'postMessage') &&
+        isInProcessReceiverType(services, callee.object) &&
+        // `send(msg) { this.child.send(msg) }` of the user's class hands the message on.
+        !callsForwardingMethod(services, sourceCode, callee)
+      );
     }
 
     /** `listOnly`: the payload is an argument list; only its elements cross. */

@@ -18,7 +18,8 @@ import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../util/ast';
 import { createRule } from '../util/createRule';
-import { creatorsOptionSchema, findCreationSites, type CreatorOption } from '../util/creators';
+import { creatorsOptionSchema, findCreationSites, mergeCreators, type CreatorOption } from '../util/creators';
+import { isEndedBeforeForks } from '../util/ended-pools';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { findLocalImports, findPoolCreatedAtLoad, type LocalImport } from '../util/module-graph';
@@ -58,7 +59,7 @@ export default createRule<Options, MessageIds>({
       poolInPrimary:
         '`{{creator}}` opens a pool in the {{parent}}, which starts this file again (line {{forkLine}}): the {{parent}} holds its connections for as long as it runs, idle if it only starts and supervises {{children}}. Create it in the child branch, or set `allowPrimaryPools: true` if the {{parent}} really queries with it.',
       importCreatesPool:
-        "Importing '{{source}}' creates a pool at load (`{{creator}}` in {{file}}:{{line}}), and this file starts itself again (line {{forkLine}}), so the {{parent}} and each of the {{children}} open one. Load it lazily in the child branch, or have the module export a factory.",
+        "Importing '{{source}}' creates a pool at load ({{origin}}), and this file starts itself again (line {{forkLine}}), so the {{parent}} and each of the {{children}} open one. Load it lazily in the child branch, or have the module export a factory.",
     },
     schema: [
       {
@@ -97,6 +98,7 @@ export default createRule<Options, MessageIds>({
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const wording = forkWording(forks.selfForks[0]);
     const reported = new Set<TSESTree.Node>();
+    const reportedImports = new Set<TSESTree.Node>();
     const typedCandidates: CreationCall[] = [];
 
     /** Where code runs at load; set once the fork logic is known, at the end of the file. */
@@ -116,12 +118,17 @@ export default createRule<Options, MessageIds>({
       const data = { creator: creatorText(node), forkLine, ...wording, orElse };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
-      } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere) {
+      } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere && !endedBeforeFork(node)) {
         context.report({ node, messageId: 'poolInPrimary', data });
       } else {
         return;
       }
       reported.add(node);
+    }
+
+    /** "Migrate, end the pool, then fork": the parent holds no pool while the children run. */
+    function endedBeforeFork(node: OpeningNode): boolean {
+      return node.type !== AST_NODE_TYPES.ImportExpression && isEndedBeforeForks(sourceCode, node, forks.selfForks);
     }
 
     /**
@@ -131,7 +138,7 @@ export default createRule<Options, MessageIds>({
      */
     function checkLocalImports(): void {
       if (!isOnDisk()) return;
-      for (const local of findLocalImports(sourceCode)) {
+      for (const local of findLocalImports(sourceCode, context.physicalFilename)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
         const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds);
@@ -140,20 +147,53 @@ export default createRule<Options, MessageIds>({
           if (isLazyLoad(local.node)) reportBySide(local.node, side);
           continue;
         }
-        context.report({
-          loc: importLocation(local),
-          messageId: 'importCreatesPool',
-          data: {
-            source: local.specifier,
-            creator: pool.creator,
-            file: path.relative(path.dirname(context.physicalFilename), pool.file),
-            line: String(pool.line),
-            forkLine,
-            parent: wording.parent,
-            children: wording.children,
-          },
-        });
+        const file = path.relative(path.dirname(context.physicalFilename), pool.file);
+        reportImport(local, `\`${pool.creator}\` in ${file}:${pool.line}`);
       }
+    }
+
+    /**
+     * Typed mode: `import { pool } from '@acme/db'`, a name whose type is a
+     * pool and which the file uses as a value: whatever module it comes from
+     * (a package, or a local module whose creation syntax cannot see) opened
+     * it as it loaded, in every process. The creator packages themselves
+     * export classes and factories (and mongoose an unconnected instance): not
+     * followed.
+     */
+    function checkTypedImports(services: ParserServicesWithTypeInformation): void {
+      const known = new Set(Object.keys(mergeCreators(creators)));
+      for (const statement of sourceCode.ast.body) {
+        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === 'type') continue;
+        const specifier = statement.source.value;
+        if (known.has(specifier) || known.has(packageName(specifier)) || reportedImports.has(statement)) continue;
+        const pooled = statement.specifiers.find(
+          binding => binding.type !== AST_NODE_TYPES.ImportNamespaceSpecifier && importsLivePool(services, binding),
+        );
+        if (pooled) {
+          const type = services.program.getTypeChecker().typeToString(services.getTypeAtLocation(pooled.local));
+          reportImport({ node: statement, source: statement.source, specifier }, `\`${pooled.local.name}\` is a \`${type}\``);
+        }
+      }
+    }
+
+    function reportImport(local: LocalImport, origin: string): void {
+      reportedImports.add(local.node);
+      context.report({
+        loc: importLocation(local),
+        messageId: 'importCreatesPool',
+        data: { source: local.specifier, origin, forkLine, parent: wording.parent, children: wording.children },
+      });
+    }
+
+    /** `pool` of `import { pool }`, not `import { type pool }`, read as a value and typed as a pool. */
+    function importsLivePool(
+      services: ParserServicesWithTypeInformation,
+      binding: TSESTree.ImportDefaultSpecifier | TSESTree.ImportSpecifier,
+    ): boolean {
+      if (binding.type === AST_NODE_TYPES.ImportSpecifier && binding.importKind === 'type') return false;
+      const [variable] = sourceCode.scopeManager?.getDeclaredVariables(binding) ?? [];
+      const usedAsValue = variable?.references.some(ref => ref.isValueReference) ?? false;
+      return usedAsValue && isPoolLikeType(services, binding.local);
     }
 
     /** `build()` of a local module's function that creates a pool: a creation where the call runs. */
@@ -240,6 +280,7 @@ export default createRule<Options, MessageIds>({
         checkImportedFactoryCalls();
         if (services) checkTypedCandidates(services);
         checkLocalImports();
+        if (services) checkTypedImports(services);
       },
     };
   },
@@ -354,6 +395,12 @@ function importLocation({ node, source }: LocalImport): TSESTree.SourceLocation 
 /** `require('./db')` or `import('./db')`, which loads its module where it runs, unlike a hoisted `import`. */
 function isLazyLoad(node: TSESTree.Node): node is TSESTree.CallExpression | TSESTree.ImportExpression {
   return node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ImportExpression;
+}
+
+/** `'pg'` of `'pg/lib/x'`, `'@scope/name'` of `'@scope/name/x'`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return parts.slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 }
 
 function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {

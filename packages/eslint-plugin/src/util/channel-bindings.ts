@@ -14,14 +14,15 @@
  * with an object literal, or with a call of a local factory that returns
  * only such literals (`const bus = createBus()`), whose method forwards
  * nothing to a channel (local-objects), or with `new C()` of a class
- * declared here (that defines the method, or extends nothing), is
- * in-process code.
+ * declared here whose own method forwards nothing either (or that has no
+ * such method and extends nothing), is in-process code: `send(msg) {
+ * this.child.send(msg) }` keeps a class a channel.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, localFunctionOf, unwrap } from './ast';
-import { returnedLiterals, runsLocally } from './local-objects';
+import { constantInitializer, isFunctionNode, localFunctionOf, unwrap } from './ast';
+import { forwards, returnedLiterals, runsLocally } from './local-objects';
 import type { ParsedSource } from './module-references';
 
 /** Modules whose exports send their arguments to another process or thread. */
@@ -66,7 +67,11 @@ export function isInProcessReceiver(
   if (value?.type !== AST_NODE_TYPES.NewExpression) return false;
   const callee = unwrap(value.callee);
   const local = callee.type === AST_NODE_TYPES.Identifier ? localClassOf(callee, scope) : undefined;
-  return local !== undefined && (local.superClass === null || definesMethod(local, method));
+  if (local === undefined) return false;
+  // `send(msg) { this.child.send(msg) }` forwards to a channel, as in an object literal.
+  const own = ownMethod(local, method);
+  if (own) return isFunctionNode(own) && !forwards(source, own);
+  return local.superClass === null;
 }
 
 /** `class C {}` or `const C = class {}` in this file. */
@@ -82,13 +87,22 @@ function localClassOf(
   return value?.type === AST_NODE_TYPES.ClassExpression ? value : undefined;
 }
 
-function definesMethod(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression, method: string): boolean {
-  return node.body.body.some(
-    member =>
-      (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
-      !member.static &&
-      getPropertyName(member) === method,
-  );
+/**
+ * What the class itself gives its instances as `method`: a method's
+ * function, or an instance field's value (`send = (m) => ...`, or anything
+ * else, which is no function written here). The last one wins.
+ */
+function ownMethod(
+  node: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  method: string,
+): TSESTree.Node | undefined {
+  let found: TSESTree.Node | undefined;
+  for (const member of node.body.body) {
+    const isMember = member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition;
+    if (!isMember || member.static || getPropertyName(member) !== method) continue;
+    found = member.value ? unwrap(member.value) : member;
+  }
+  return found;
 }
 
 /** `declare function send(...)`, `declare const fork: ...`: describes something defined elsewhere. */

@@ -33,8 +33,11 @@ export const KNOWN_CREATORS: Readonly<Record<string, CreatorSpec>> = Object.free
   mysql2: { factories: ['createPool', 'createConnection', 'createPoolCluster'] },
   'mysql2/promise': { factories: ['createPool', 'createConnection', 'createPoolCluster'] },
   mariadb: { factories: ['createPool', 'createConnection', 'createPoolCluster'] },
+  // mariadb's documented callback API, a second entry point of the same package.
+  'mariadb/callback': { factories: ['createPool', 'createConnection', 'createPoolCluster'] },
   knex: { factories: ['', 'knex'] },
   sequelize: { constructors: ['', 'Sequelize'] },
+  'sequelize-typescript': { constructors: ['Sequelize'] },
   '@prisma/client': { constructors: ['PrismaClient'] },
   typeorm: {
     constructors: ['DataSource', 'Connection'],
@@ -76,19 +79,27 @@ export const creatorsOptionSchema: JSONSchema4 = {
     type: 'object',
     additionalProperties: false,
     required: ['package'],
+    // An entry that names no constructor or factory adds nothing: most likely a typo.
+    anyOf: [
+      { type: 'object', required: ['constructors'], description: 'A creator entry names at least one constructor.' },
+      { type: 'object', required: ['factories'], description: 'A creator entry names at least one factory.' },
+    ],
     properties: {
       package: {
         type: 'string',
+        minLength: 1,
         description: "The module name as written in `import`/`require`, e.g. `'@acme/db'`.",
       },
       constructors: {
         type: 'array',
+        minItems: 1,
         items: { type: 'string' },
         description:
           "Member paths of the module's export called with `new`, e.g. `'Pool'` or `'Db.Pool'`; `''` is the export itself.",
       },
       factories: {
         type: 'array',
+        minItems: 1,
         items: { type: 'string' },
         description:
           "Member paths of the module's export that return a pool when called, e.g. `'connect'`; `''` is the export itself.",

@@ -4,7 +4,8 @@
  *
  * - `cluster.fork()` re-runs the main module, unless `cluster.setupPrimary` /
  *   `setupMaster({ exec })` in this file (inline, or a constant settings
- *   object) points the workers at another file;
+ *   object) points the workers at another file, surely (not `env ??
+ *   __filename`) and before the fork on every path (not behind an `if`);
  * - `child_process.fork(self)` and `new Worker(self)`, where `self` is
  *   `__filename`, `process.argv[1]`, `require.main.filename`,
  *   `import.meta.filename`, `import.meta.url`, `new URL(import.meta.url)`,
@@ -21,7 +22,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, innermostScope, unwrap } from './ast';
+import { constantInitializer, innermostScope, isFunctionNode, unwrap } from './ast';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
@@ -140,8 +141,8 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
   const childArguments = new Set<string>();
   const clusterEnvironment = new Set<string>();
   const childEnvironment = new Set<string>();
-  let clusterExecElsewhere = false;
-  if (!globalScope) return { selfForks, clusterExecElsewhere, childArguments, childEnvironment };
+  const execSetups: TSESTree.Node[] = [];
+  if (!globalScope) return { selfForks, clusterExecElsewhere: false, childArguments, childEnvironment };
   const seen = new Set<TSESTree.Node>();
   for (const { node, info } of iterateModuleReferences<ForkInfo>(sourceCode, TRACE_MAP)) {
     if (seen.has(node)) continue;
@@ -150,7 +151,7 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
     const scope = innermostScope(sourceCode, node);
     switch (info.kind) {
       case 'setupPrimary':
-        if (execPointsElsewhere(node.arguments[0], scope)) clusterExecElsewhere = true;
+        if (execPointsElsewhere(node.arguments[0], scope)) execSetups.push(node);
         break;
       case 'cluster': {
         const env = environmentOf(node.arguments[0], scope);
@@ -173,10 +174,11 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
       }
     }
   }
-  if (!clusterExecElsewhere) {
-    selfForks.push(...clusterForks);
-    for (const entry of clusterEnvironment) childEnvironment.add(entry);
-  }
+  // A cluster fork that no unconditional `setupPrimary({ exec })` runs before re-runs this file.
+  const rerunning = clusterForks.filter(site => !execSetups.some(setup => setupPrecedes(setup, site.node)));
+  const clusterExecElsewhere = execSetups.length > 0 && rerunning.length === 0;
+  selfForks.push(...rerunning);
+  if (rerunning.length > 0) for (const entry of clusterEnvironment) childEnvironment.add(entry);
   selfForks.sort((a, b) => a.node.range[0] - b.node.range[0]);
   return { selfForks, clusterExecElsewhere, childArguments, childEnvironment };
 }
@@ -251,15 +253,71 @@ function propertyValue(
   return undefined;
 }
 
-/** `setupPrimary({ exec })` (inline or in a constant) with an `exec` that is not this file. */
+/**
+ * `setupPrimary({ exec })` (inline or in a constant) with an `exec` that is
+ * not this file, nor may be: `process.env.WORKER_FILE ?? __filename` falls
+ * back to it.
+ */
 function execPointsElsewhere(settings: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope): boolean {
   const literal = settings && objectLiteralOf(settings, scope);
   if (!literal) return false;
   for (const property of literal.properties) {
     if (property.type !== AST_NODE_TYPES.Property || getPropertyName(property, scope) !== 'exec') continue;
-    return !isSelfReference(property.value, scope);
+    return !maybeSelfReference(property.value, scope);
   }
   return false;
+}
+
+/** `self`, or `a ?? self`, `a || self`, `ok ? a : self`: a value that may be this file. */
+function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, depth = 0): boolean {
+  const expr = unwrap(node);
+  if (depth > 4) return false;
+  if (expr.type === AST_NODE_TYPES.LogicalExpression) {
+    return maybeSelfReference(expr.left, scope, depth + 1) || maybeSelfReference(expr.right, scope, depth + 1);
+  }
+  if (expr.type === AST_NODE_TYPES.ConditionalExpression) {
+    return maybeSelfReference(expr.consequent, scope, depth + 1) || maybeSelfReference(expr.alternate, scope, depth + 1);
+  }
+  return isSelfReference(expr, scope);
+}
+
+/**
+ * Whether `setup` surely runs before `fork`: it comes first in the file and
+ * no branch, loop, `catch` or `switch` case around it leaves it out while the
+ * fork runs (`if (process.env.WORKER_FILE) cluster.setupPrimary(...)` does).
+ * A function around both is one run; a helper function around the setup
+ * alone runs where it is called, taken as before the fork.
+ */
+function setupPrecedes(setup: TSESTree.Node, fork: TSESTree.Node): boolean {
+  let crossesFunction = false;
+  for (let child = setup, parent = setup.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.range[0] <= fork.range[0] && fork.range[1] <= parent.range[1]) {
+      return crossesFunction || setup.range[1] <= fork.range[0];
+    }
+    if (isConditionalPart(child, parent)) return false;
+    if (isFunctionNode(parent)) crossesFunction = true;
+  }
+  return false;
+}
+
+/** Whether `parent` may run without running its part `child`. */
+function isConditionalPart(child: TSESTree.Node, parent: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return child !== parent.test;
+    case AST_NODE_TYPES.LogicalExpression:
+      return child === parent.right;
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.SwitchCase:
+    case AST_NODE_TYPES.CatchClause:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The object literal `node` is, or that a never-reassigned variable was initialized with. */

@@ -137,7 +137,7 @@ export class GuardConditions {
       case AST_NODE_TYPES.Identifier:
         return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth);
       case AST_NODE_TYPES.MemberExpression:
-        return this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth);
+        return this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth) ?? this.truthyChildField(node, kind, depth);
       case AST_NODE_TYPES.UnaryExpression:
         return node.operator === '!' ? negate(this.guardOf(node.argument, kind, depth + 1)) : undefined;
       case AST_NODE_TYPES.LogicalExpression:
@@ -201,6 +201,15 @@ export class GuardConditions {
   /** The dotted path below `process` that `node` reads, e.g. `'env'`, or undefined. */
   private memberPath(node: TSESTree.Node): string | undefined {
     return processMemberPath(this.sourceCode, node)?.join('.');
+  }
+
+  /**
+   * `if (cluster.worker?.id)`, `if (workerData?.role)`: a field of an object
+   * only the child has is undefined in the parent, so truthy proves the child.
+   * Falsy proves nothing: the child's field may be empty too.
+   */
+  private truthyChildField(node: TSESTree.MemberExpression, kind: ForkKind, depth: number): Guard | undefined {
+    return this.isChildObjectField(node, kind, depth) ? { whenTrue: 'child' } : undefined;
   }
 
   /** `workerData?.role`, `cluster.worker.id`: a field of an object that only the child has. */

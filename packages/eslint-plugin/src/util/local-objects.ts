@@ -16,7 +16,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, ownReturnValues, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
+import { innermostScope, isFunctionNode, ownReturnValues, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
 import type { ParsedSource } from './module-references';
 
 /** Members that send their argument on, whatever their receiver. */
@@ -73,19 +73,51 @@ function ownMethod(literal: TSESTree.ObjectExpression, method: string): Function
   return found;
 }
 
-/** Whether `fn` calls a `send`/`postMessage` member, or hands one of its parameters to code from outside it. */
-function forwards(source: ParsedSource, fn: FunctionNode): boolean {
+/**
+ * Whether `fn` calls a `send`/`postMessage` member, or hands one of its
+ * parameters to code from outside it: a method that may pass its argument
+ * to a channel (also a class's, channel-bindings and class-methods).
+ */
+export function forwards(source: ParsedSource, fn: FunctionNode, visiting = new Set<FunctionNode>()): boolean {
+  visiting.add(fn);
   let found = false;
   walk(fn, source.visitorKeys, node => {
     if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
     const callee = unwrap(node.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression && FORWARDING_MEMBERS.has(getPropertyName(callee) ?? '')) {
+    const sibling = callee.type === AST_NODE_TYPES.MemberExpression ? siblingMethod(fn, callee) : undefined;
+    if (sibling) {
+      // `postMessage(m) { return this.send(m) }`: as that method of the same object does.
+      found = !visiting.has(sibling) && forwards(source, sibling, visiting);
+    } else if (callee.type === AST_NODE_TYPES.MemberExpression && FORWARDING_MEMBERS.has(getPropertyName(callee) ?? '')) {
       found = true;
     } else if (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.Identifier) {
       found = !isLocal(source, fn, rootOf(callee)) && node.arguments.some(arg => isParameter(source, fn, arg));
     }
   });
   return found;
+}
+
+/**
+ * `this.send` in a method of an object literal or a class, where the same
+ * object or class writes `send` as a function: that function. Not through
+ * an arrow's `this`, nor a name given twice or by a spread.
+ */
+function siblingMethod(fn: FunctionNode, callee: TSESTree.MemberExpression): FunctionNode | undefined {
+  if (callee.object.type !== AST_NODE_TYPES.ThisExpression || fn.type === AST_NODE_TYPES.ArrowFunctionExpression) return undefined;
+  const name = getPropertyName(callee);
+  const holder = fn.parent?.parent;
+  if (name === null || !holder) return undefined;
+  if (holder.type === AST_NODE_TYPES.ObjectExpression) return ownMethod(holder, name);
+  if (holder.type !== AST_NODE_TYPES.ClassBody) return undefined;
+  const members = holder.body.filter(
+    member =>
+      (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
+      !member.static &&
+      getPropertyName(member) === name,
+  ) as (TSESTree.MethodDefinition | TSESTree.PropertyDefinition)[];
+  const value = members.length === 1 ? members[0].value : null;
+  const method = value && unwrap(value);
+  return method && isFunctionNode(method) ? method : undefined;
 }
 
 /** `a` of `a.b.c`; undefined for a receiver that is not a name or `this`. */

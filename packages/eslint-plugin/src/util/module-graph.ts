@@ -43,13 +43,19 @@ export interface LocalImport {
   specifier: string;
 }
 
-/** Local modules referenced by `source`; the caller decides which of them run at load. */
-export function findLocalImports(source: ParsedSource): LocalImport[] {
+/**
+ * Local modules referenced by `source`, read from `file` (its name tells
+ * whether TypeScript elides imports used only as types); the caller decides
+ * which of them run at load.
+ */
+export function findLocalImports(source: ParsedSource, file?: string): LocalImport[] {
   const imports: LocalImport[] = [];
+  const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
   for (const statement of source.ast.body) {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration:
         if (statement.importKind === 'type' || isTypeOnlyImport(statement)) break;
+        if (elides && isUsedOnlyAsType(source, statement)) break;
         addLocal(imports, statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
@@ -94,13 +100,45 @@ export function findPoolCreatedAtLoad(
 /** Resolves a relative specifier the way Node and TypeScript's bundler/node16 resolution would. */
 export function resolveLocalModule(fromFile: string, specifier: string): string | undefined {
   if (!isLocal(specifier) || !path.isAbsolute(fromFile)) return undefined;
-  const base = path.resolve(path.dirname(fromFile), specifier);
+  return resolvePath(path.resolve(path.dirname(fromFile), specifier), true);
+}
+
+/**
+ * The file `base` names: itself, its TypeScript twin, with an extension, or,
+ * for a directory, the entry its package.json names (`main`, else a plain
+ * `exports['.']`) or its index file.
+ */
+function resolvePath(base: string, followPackage: boolean): string | undefined {
   const candidates = [base];
   const ext = path.extname(base);
   const tsTwin = TS_TWINS[ext];
   if (tsTwin) candidates.push(...tsTwin.map(twin => base.slice(0, -ext.length) + twin));
-  candidates.push(...EXTENSIONS.map(e => base + e), ...EXTENSIONS.map(e => path.join(base, 'index' + e)));
-  return candidates.find(isFile);
+  candidates.push(...EXTENSIONS.map(e => base + e));
+  const file = candidates.find(isFile);
+  if (file) return file;
+  const entry = followPackage ? packageEntry(base) : undefined;
+  // An entry is itself a file or a directory with an index, not another package.json.
+  const fromEntry = entry === undefined ? undefined : resolvePath(path.resolve(base, entry), false);
+  return fromEntry ?? EXTENSIONS.map(e => path.join(base, 'index' + e)).find(isFile);
+}
+
+/** `main` of the package.json in `directory`, or `exports` when it is a string or `{ '.': string }` (or its `default`). */
+function packageEntry(directory: string): string | undefined {
+  let manifest: { main?: unknown; exports?: unknown };
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(directory, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  if (typeof manifest.main === 'string' && manifest.main !== '') return manifest.main;
+  let entry = manifest.exports;
+  if (isRecord(entry) && '.' in entry) entry = entry['.'];
+  if (isRecord(entry)) entry = entry.require ?? entry.import ?? entry.default;
+  return typeof entry === 'string' ? entry : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -136,7 +174,7 @@ function poolCreatedByModule(
   for (const site of findCreationSites(source, creators)) {
     if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);
   }
-  for (const local of findLocalImports(source)) {
+  for (const local of findLocalImports(source, file)) {
     if (!runsOnLoad(local.node)) continue;
     const next = resolveLocalModule(file, local.specifier);
     const found = next && poolCreatedByModule(next, creators, kinds, visiting);
@@ -206,7 +244,7 @@ function collectImportExpressions(source: ParsedSource, into: LocalImport[]): vo
 }
 
 function addLocal(into: LocalImport[], node: TSESTree.Node, source: TSESTree.Node | undefined): void {
-  const specifier = literalString(source);
+  const specifier = literalString(source) ?? besideThisFile(source);
   if (source && specifier !== undefined && isLocal(specifier)) into.push({ node, source, specifier });
 }
 
@@ -216,11 +254,63 @@ function literalString(node: TSESTree.Node | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * `path.join(__dirname, 'db')` or `path.resolve(__dirname, 'lib', 'db')`
+ * (also with `import.meta.dirname`), literal segments only: `'./db'`.
+ */
+function besideThisFile(node: TSESTree.Node | undefined): string | undefined {
+  if (node?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = node.callee;
+  const name =
+    callee.type === AST_NODE_TYPES.Identifier
+      ? callee.name
+      : callee.type === AST_NODE_TYPES.MemberExpression && callee.property.type === AST_NODE_TYPES.Identifier
+        ? callee.property.name
+        : undefined;
+  const [first, ...rest] = node.arguments;
+  if ((name !== 'join' && name !== 'resolve') || !isDirname(first) || rest.length === 0) return undefined;
+  const segments = rest.map(literalString);
+  if (segments.some(segment => segment === undefined || path.isAbsolute(segment))) return undefined;
+  return './' + path.posix.join(...(segments as string[]));
+}
+
+/** `__dirname` or `import.meta.dirname`. */
+function isDirname(node: TSESTree.Node | undefined): boolean {
+  if (node?.type === AST_NODE_TYPES.Identifier) return node.name === '__dirname';
+  return (
+    node?.type === AST_NODE_TYPES.MemberExpression &&
+    node.object.type === AST_NODE_TYPES.MetaProperty &&
+    node.property.type === AST_NODE_TYPES.Identifier &&
+    node.property.name === 'dirname'
+  );
+}
+
 /** The module string of TypeScript's `import db = require('./db')`; `import type db = require()` loads nothing. */
 function importEqualsSource(statement: TSESTree.TSImportEqualsDeclaration): TSESTree.Node | undefined {
   const reference = statement.moduleReference;
   if (statement.importKind === 'type' || reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return undefined;
   return reference.expression;
+}
+
+/** TypeScript source, whose compiler drops the imports it sees used as types only. */
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+
+/**
+ * `import { Db } from './db'` where every use of every name it binds is a
+ * type (`let db: Db`): TypeScript elides it, so it loads nothing. Under
+ * `verbatimModuleSyntax` the same code does not compile (TS1484), so the
+ * elision holds wherever it builds. An import none of whose names is used
+ * at all is kept there, and still counts; so does `import './db'`.
+ */
+function isUsedOnlyAsType(source: ParsedSource, statement: TSESTree.ImportDeclaration): boolean {
+  const variables = source.scopeManager?.getDeclaredVariables(statement) ?? [];
+  const references = variables.flatMap(variable => variable.references);
+  // `isValueReference` is typescript-eslint's scope manager's; without it nothing is known.
+  return (
+    statement.specifiers.length > 0 &&
+    references.length > 0 &&
+    references.every(ref => ref.isValueReference === false)
+  );
 }
 
 /** `import { type A, type B } from './x'` is elided by TypeScript, like `import type`. */

@@ -2,7 +2,8 @@
  * Module reference tracking shared by the creator table and the fork-site
  * detector: every read, call and construction of a module's export, through
  * ESM imports (default, named, namespace, renames) and CommonJS `require()`
- * (direct member access, destructuring, aliases). ReferenceTracker follows
+ * (direct member access, destructuring, aliases), and `await import()`.
+ * ReferenceTracker follows
  * the members and aliases; this file finds where each module enters.
  *
  * ReferenceTracker's own CJS entry point only starts from a *declared* global
@@ -13,7 +14,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, findVariable, getStringIfConstant } from '@typescript-eslint/utils/ast-utils';
-import type { VisitorKeys } from './ast';
+import { walk, type VisitorKeys } from './ast';
 
 /**
  * What the analyses need of a file: its AST, scopes and visitor keys (a
@@ -75,7 +76,48 @@ export function* iterateModuleReferences<T>(
       yield { ...found, info: found.info as T, path: [id, ...found.path] };
     }
   }
+  yield* iterateAwaitedImportReferences<T>(sourceCode, globalScope, tracker, traceMap);
 }
+
+/**
+ * `await import('pg')`: the module namespace, which holds the CommonJS
+ * exports under `default` and as named exports, as the trace map mirrors
+ * them (`const { Pool } = await import('pg')`, `(await import('pg')).default.Pool`,
+ * `const cluster = await import('node:cluster')`). `import('pg').then(...)`
+ * is not followed.
+ */
+function* iterateAwaitedImportReferences<T>(
+  sourceCode: ParsedSource,
+  globalScope: TSESLint.Scope.Scope,
+  tracker: PropertyTracker,
+  traceMap: TraceMap,
+): IterableIterator<FoundReference<T>> {
+  for (const expression of importExpressionsOf(sourceCode)) {
+    const awaited = expression.parent;
+    if (awaited?.type !== AST_NODE_TYPES.AwaitExpression) continue;
+    const id = getStringIfConstant(expression.source, globalScope);
+    if (id == null || !Object.hasOwn(traceMap, id)) continue;
+    for (const found of tracker.iteratePropertyReferences(awaited, traceMap[id])) {
+      yield { ...found, info: found.info as T, path: [id, ...found.path] };
+    }
+  }
+}
+
+/** Every `import()` of a file, found in one walk and kept for the file's other analyses. */
+function importExpressionsOf(sourceCode: ParsedSource): readonly TSESTree.ImportExpression[] {
+  let found = importExpressionCache.get(sourceCode.ast);
+  if (!found) {
+    const expressions: TSESTree.ImportExpression[] = [];
+    walk(sourceCode.ast, sourceCode.visitorKeys, node => {
+      if (node.type === AST_NODE_TYPES.ImportExpression) expressions.push(node);
+    });
+    found = expressions;
+    importExpressionCache.set(sourceCode.ast, found);
+  }
+  return found;
+}
+
+const importExpressionCache = new WeakMap<TSESTree.Program, readonly TSESTree.ImportExpression[]>();
 
 /**
  * ESM imports, walked here rather than by `iterateEsmReferences` because that

@@ -34,6 +34,7 @@ const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKi
   mariadb: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
   knex: { Knex: 'engine' },
   sequelize: { Sequelize: 'engine' },
+  'sequelize-typescript': { Sequelize: 'engine' },
   '@prisma/client': { PrismaClient: 'client' },
   typeorm: { DataSource: 'engine' },
   mongoose: { Mongoose: 'engine', Connection: 'connection' },

@@ -97,6 +97,7 @@ const PACKAGE_KINDS: Readonly<Record<string, CreatorKind>> = {
   mssql: 'pool',
   knex: 'engine',
   sequelize: 'engine',
+  'sequelize-typescript': 'engine',
   typeorm: 'engine',
   mongoose: 'connection',
   '@prisma/client': 'client',

@@ -576,6 +576,31 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
     },
+    // A class of this file whose `send` works in this process (also through `this.send` from another method) stays in-process.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      class Bus {
+        constructor() { this.handlers = new Map(); }
+        send(msg) { this.handlers.get(msg.type)?.(msg); }
+        postMessage(msg) { return this.send(msg); }
+      }
+      const bus = new Bus();
+      bus.send({ type: 'init', pool });
+      bus.postMessage({ type: 'init', pool });
+    `,
+    // Typed mode: an imported class whose `send` dispatches in this process.
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { LocalBus } from './ipc.js';
+        const pool = new Pool();
+        const bus = new LocalBus();
+        bus.send({ type: 'init', pool } as { type: string });
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
     // Typed mode: an in-process mediator imported from another file is no channel.
     {
       code: code`
@@ -1617,6 +1642,86 @@ ruleTester.run('no-pool-across-boundary', rule, {
         { messageId: 'poolAcrossBoundary', line: 20, column: 15, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 21, column: 14, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 22, column: 18, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // A class of this file whose `send` forwards to a child process is a channel, like an object literal's.
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        class Ipc {
+          constructor(child) { this.child = child; }
+          send(msg) { this.child.send(msg); }
+        }
+        const ipc = new Ipc(fork('./child.js'));
+        ipc.send({ type: 'init', pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 9, column: 26, data: { kind: 'pool', channel: SEND } }],
+    },
+    // ... also as an arrow field, and through `this.send` from its other method.
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        class Port {
+          worker = new Worker('./w.js');
+          postMessage = (msg) => this.worker.postMessage(msg);
+        }
+        class Ipc {
+          constructor(child) { this.child = child; }
+          send(msg) { this.child.send(msg); }
+          postMessage(msg) { this.send(msg); }
+        }
+        new Port().postMessage({ pool });
+        const ipc = new Ipc(process);
+        ipc.postMessage({ pool });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 13, column: 26, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 15, column: 19, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    // Typed mode: the forwarding class, declared here or imported, stays a channel.
+    {
+      code: code`
+        import type { ChildProcess } from 'node:child_process';
+        import { Pool } from 'pg';
+        import { Ipc } from './ipc.js';
+        class Wrapper {
+          constructor(private readonly child: ChildProcess) {}
+          send(msg: unknown) {
+            this.child.send(msg as never);
+          }
+        }
+        export function start(child: ChildProcess) {
+          const pool = new Pool();
+          new Ipc(child).send({ pool });
+          new Wrapper(child).send({ pool });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 12, column: 25, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 13, column: 29, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // A creator loaded with `await import()`: its pool is one.
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        const pg = await import('pg');
+        const { Pool } = await import('pg');
+        const a = new pg.default.Pool();
+        const b = new Pool();
+        new Worker('./w.js').postMessage({ a });
+        new Worker('./w.js').postMessage({ b });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 36, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 36, data: { kind: 'pool', channel: POST } },
       ],
     },
     // Without typeChecked an imported mediator is not known to be in-process.

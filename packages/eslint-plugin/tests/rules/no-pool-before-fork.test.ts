@@ -1860,6 +1860,106 @@ ruleTester.run('no-pool-before-fork', rule, {
         db.init();
       }
     `,
+
+    // ---- typed: a name imported from a package is a pool only when its type is one, and it is used as a value ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { config, makePool, type DbHandle } from '@acme/db';
+        import type { pool as typed } from '@acme/db';
+        import { Pool } from 'pg';
+        export let handle: DbHandle | undefined;
+        export let current: typeof typed | undefined;
+        if (cluster.isPrimary) cluster.fork();
+        else handle = { pool: makePool() ?? new Pool(config) };
+      `,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // ---- a creator or a fork module loaded with `await import()` ----
+    code`
+      const cluster = await import('node:cluster');
+      const { Pool } = await import('pg');
+      if (cluster.isPrimary) cluster.fork();
+      else new Pool();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      if (cluster.isPrimary) {
+        cluster.fork();
+      } else {
+        const pg = await import('pg');
+        new pg.default.Pool();
+      }
+    `,
+    // ---- a named import used only as a type is elided by TypeScript: it loads nothing ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db, DbOptions } from './ts/db-typed.js';
+        export let current: Db | undefined;
+        export function configure(options: DbOptions): void {}
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+    },
+    // ---- setupPrimary({ exec }) that surely runs before the fork ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) {
+        cluster.setupPrimary({ exec: './worker.js' });
+        const audit = new Pool();
+        for (let i = 0; i < 4; i++) cluster.fork();
+      }
+    `,
+    // ---- a directory import whose package.json names a module that only exports a factory ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { makePool } = require('./db-package-factory');
+        const db = require(path.join(__dirname, 'db-factory'));
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
+    // ---- the primary migrates, ends its pool, then forks ----
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      if (cluster.isPrimary) {
+        const pool = new Pool({ max: 1 });
+        await migrate(pool);
+        await pool.end();
+        for (let i = 0; i < 4; i++) cluster.fork();
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import knex from 'knex';
+      import Redis from 'ioredis';
+      if (cluster.isPrimary) {
+        const db = knex({ client: 'pg' });
+        try {
+          await db.migrate.latest();
+        } finally {
+          await db.destroy();
+        }
+        const redis = new Redis();
+        await redis.flushall();
+        redis.quit();
+        cluster.fork();
+      }
+    `,
+    // ---- a bare truthy `cluster.worker` or `cluster.worker?.id` is a worker guard ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (cluster.worker?.id) new Pool();
+      else cluster.fork();
+      if (cluster.worker) new Pool();
+    `,
   ],
 
   invalid: [
@@ -3115,6 +3215,223 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 24 }],
     },
 
+    // ---- typed: a live pool imported from a package opened at load ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from '@acme/db';
+        if (cluster.isPrimary) {
+          for (let i = 0; i < 4; i++) cluster.fork();
+        } else {
+          void pool.query('select 1');
+        }
+      `,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        {
+          messageId: 'importCreatesPool',
+          line: 2,
+          column: 1,
+          data: {
+            source: '@acme/db',
+            origin: '`pool` is a `Pool`',
+            forkLine: '4',
+            parent: 'primary process',
+            children: 'worker processes',
+          },
+        },
+      ],
+    },
+    // ---- a creator or a fork module loaded with `await import()` ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        const { Pool } = await import('pg');
+        const pool = new Pool({ max: 20 });
+        const other = new (await import('pg')).default.Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 3, column: 14 },
+        { messageId: 'poolBeforeFork', line: 4, column: 15 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = await import('node:cluster');
+        const pg = await import('pg');
+        const pool = new pg.Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = await import('node:child_process');
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        if (!process.send) fork(import.meta.filename);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    // ---- an import that any name uses as a value, one with no names, and one in JavaScript load the module ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db, pool } from './ts/db-typed.js';
+        export const current: Db = pool;
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import './ts/db-typed.js';
+        import { DbOptions } from './ts/db-typed.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 2, column: 1 },
+        { messageId: 'importCreatesPool', line: 3, column: 1 },
+      ],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db } from './ts/db-typed.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // ---- setupPrimary({ exec }) that may run this file, or may not run at all ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        cluster.setupPrimary({ exec: process.env.WORKER_FILE ?? __filename });
+        const pool = new Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (process.env.WORKER_FILE) cluster.setupPrimary({ exec: process.env.WORKER_FILE });
+        const pool = new Pool();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        cluster.fork();
+        cluster.setupPrimary({ exec: './worker.js' });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    // ---- more creators: mariadb's callback API, sequelize-typescript ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const mariadb = require('mariadb/callback');
+        const { Sequelize } = require('sequelize-typescript');
+        const pool = mariadb.createPool({});
+        const sequelize = new Sequelize({ dialect: 'postgres' });
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+        { messageId: 'poolBeforeFork', line: 5, column: 19 },
+      ],
+    },
+    // ---- a directory import through its package.json, and a path built beside this file ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const path = require('path');
+        const pool = require('./db-package');
+        const { pool: other } = require('./db-exports');
+        const third = require(path.join(__dirname, 'db-creates'));
+        const fourth = require(path.resolve(__dirname, './db-creates.js'));
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 3, column: 14 },
+        { messageId: 'importCreatesPool', line: 4, column: 25 },
+        { messageId: 'importCreatesPool', line: 5, column: 15 },
+        { messageId: 'importCreatesPool', line: 6, column: 16 },
+      ],
+    },
+    // ---- a primary pool ended only on some paths, after the fork, or in a callback stays the primary's ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        if (cluster.isPrimary) {
+          const a = new Pool();
+          if (process.env.MIGRATE_ONLY) await a.end();
+          const b = new Pool();
+          cluster.fork();
+          await b.end();
+          const c = new Pool();
+          setTimeout(() => c.end(), 1000);
+          cluster.fork();
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 4, column: 13 },
+        { messageId: 'poolInPrimary', line: 6, column: 13 },
+        { messageId: 'poolInPrimary', line: 9, column: 13 },
+      ],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        function startWorkers() {
+          for (let i = 0; i < 4; i++) cluster.fork();
+        }
+        if (cluster.isPrimary) {
+          let pool = new Pool();
+          startWorkers();
+          await pool.end();
+          const other = new Pool();
+          try {
+            await migrate(other);
+          } catch (err) {
+            console.error(err);
+          }
+          await other.end();
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 7, column: 14 },
+        { messageId: 'poolInPrimary', line: 10, column: 17 },
+      ],
+    },
+    // ---- ending a module-scope pool does not help: each child creates its own again ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        await pool.end();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
     // ---- typed mode ----
     {
       code: `${PG_MODULE}\n${code`
