@@ -225,11 +225,13 @@ export function wantHttpRoots(setting: boolean | 'auto'): void {
  * fresh token there scopes the handler and everything it starts, and the next
  * request on a keep-alive socket enters its own.
  *
- * On Node >= 24 (AsyncContextFrame), enterWith lasts only until the current
- * callback returns; the request's later events ('data', 'end', 'close'), which
- * the socket's reads drive, would run with no task. So there the request's and
- * the response's events are emitted in the request's token too: one closure per
- * message, nothing per checkout.
+ * The request's and the response's events are emitted in the request's token
+ * too: one closure per message, nothing per checkout. The socket's reads and
+ * writes drive them, in whichever context the socket has: on Node >= 24
+ * (AsyncContextFrame), where enterWith lasts only until the current callback
+ * returns, in none; on any Node, for pipelined requests on one keep-alive
+ * socket, in the request before's (Node flushes a response, and emits its
+ * 'finish', after the one before it).
  */
 function enableHttpRoots(): void {
   if (httpRootsOn) return;
@@ -243,7 +245,6 @@ function enableHttpRoots(): void {
     storage.enterWith(token);
     const { request, response } = message as { request?: Emitter; response?: Emitter };
     if (request !== undefined) Object.defineProperty(request, REQUEST_TASK, { value: token, configurable: true });
-    if (!FREE_ASYNC_CONTEXT) return;
     if (request !== undefined) emitInTask(storage, request, token);
     if (response !== undefined) emitInTask(storage, response, token);
   });

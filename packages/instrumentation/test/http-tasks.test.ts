@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { trace } from '@opentelemetry/api';
@@ -125,6 +125,46 @@ for (const withSpans of [true, false]) {
       }
       assert.deepEqual(violationLogs().map((r) => [r.attributes['poolguard.violation.kind'], r.attributes['db.client.connection.pool.name']]), [['cross_task_use', `http-${withSpans ? 'spans' : 'roots'}`]]);
     });
+
+    if (!withSpans) {
+      it('pipelined requests on one socket: a release in res.on(\'finish\') is the request\'s own, though Node flushes its response after the one before', async () => {
+        let firstReleased: () => void = () => undefined;
+        const released = new Promise<void>((resolve) => (firstReleased = resolve));
+        const single = guardPool(newPool({ max: 1 }), { name: 'http-pipelined' });
+        const server = http.createServer((req, res) => {
+          void (async () => {
+            if (req.url === '/first') {
+              const client = await single.connect();
+              await client.query('SELECT 1');
+              client.release();
+              firstReleased();
+              setTimeout(() => res.end('first'), 50);
+              return;
+            }
+            await released;
+            const client = await single.connect();
+            res.on('finish', () => client.release());
+            await client.query('SELECT 2');
+            res.end('second');
+          })();
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+        try {
+          let replies = '';
+          socket.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+          socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
+          while (!replies.includes('second')) await new Promise((r) => setTimeout(r, 10));
+          await new Promise((r) => setImmediate(r));
+          assert.deepEqual(violationLogs(), []);
+          assert.equal(single.idleCount, 1, 'the second request\'s release reached the pool');
+        } finally {
+          socket.destroy();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await single.end();
+        }
+      });
+    }
 
     it('stays silent when keep-alive requests each use their own client', async () => {
       for (let i = 0; i < 10; i++) assert.equal(await get(app, '/own'), JSON.stringify({ two: 2 }));
