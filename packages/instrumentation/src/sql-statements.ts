@@ -38,6 +38,11 @@ export function transactionOpenAfter(sql: string, open = false, dialect: Dialect
   return open;
 }
 
+/** True when `sql` ends a transaction it runs in (COMMIT, ROLLBACK, END, ABORT, PREPARE TRANSACTION), and opens no other. */
+export function endsTransaction(sql: string, dialect: Dialect = 'postgres'): boolean {
+  return !transactionOpenAfter(sql, true, dialect);
+}
+
 const isIdentifierChar = (char: string | undefined): boolean => char !== undefined && /[A-Za-z0-9_$]/.test(char);
 
 /** True when a backslash escapes inside the literal that opens with `quote` at `at`. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { adoptLease, guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
 import { resetTelemetry, setupTelemetry } from './helpers/otel';
+import { cb, getConnection, query, withGuardedMysqlPool } from './helpers/mysql';
 import { newPool } from './helpers/pg';
 import { endPool, expectSilent, expectViolations, poolViolations, usedByAnotherTask } from './helpers/violations';
 
@@ -160,6 +161,48 @@ describe('modes', () => {
         await endPool(pool);
       }
     });
+
+    it('a ROLLBACK after Promise.all rejected on a refused sibling is reported, not refused: the next borrower gets no open transaction', async () => {
+      const name = 'mode-throw-rollback';
+      const pool = guardPool(newPool({ max: 1 }), { name, mode: 'throw' });
+      try {
+        const client = await pool.connect();
+        let refused: unknown;
+        try {
+          await client.query('BEGIN');
+          await Promise.all([client.query('SELECT pg_sleep(0.05)'), client.query('SELECT 2')]);
+          await client.query('COMMIT');
+        } catch (err) {
+          refused = err;
+          await client.query('ROLLBACK');
+        } finally {
+          client.release();
+        }
+        assert.equal((refused as PoolGuardError).code, 'POOLGUARD_CONCURRENT_QUERY');
+        // The sibling and the ROLLBACK were both sent while the sleep ran: two reports, one refusal.
+        expectViolations(name, 'concurrent_query', 2);
+        const next = await pool.connect();
+        assert.equal(next.getTransactionStatus?.(), 'I', 'the ROLLBACK ran: no transaction for the next borrower');
+        next.release();
+        assert.deepEqual(poolViolations(name).map((r) => r.attributes['poolguard.violation.kind']), ['concurrent_query', 'concurrent_query']);
+      } finally {
+        await endPool(pool);
+      }
+    });
+
+    it('mysql2: a rollback() after a refused sibling statement runs, so the next borrower gets no open transaction', () => withGuardedMysqlPool('mode-throw-rollback-mysql', { mode: 'throw' }, { connectionLimit: 1 }, async (pool) => {
+      const connection = await getConnection(pool);
+      await cb((done) => connection.beginTransaction(done as never));
+      const sleeping = query(connection, 'SELECT SLEEP(0.05)');
+      await assert.rejects(query(connection, 'SELECT 2'), { code: 'POOLGUARD_CONCURRENT_QUERY' });
+      await cb((done) => connection.rollback(done as never));
+      await sleeping;
+      connection.release();
+      const next = await getConnection(pool);
+      const [row] = await query<{ open: number }[]>(next, 'SELECT @@in_transaction AS open');
+      assert.equal(Number(row!.open), 0);
+      next.release();
+    }));
 
     it('does not throw on clean traffic, in tasks and outside them', async () => {
       const name = 'mode-throw-clean';

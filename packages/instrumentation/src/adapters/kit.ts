@@ -28,6 +28,7 @@ import {
 import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, noticeOtelApi, type Task } from '../task';
+import { endsTransaction, type Dialect } from '../sql-statements';
 import type { TransactionState } from '../types';
 
 export type { CheckoutRequest } from '../lease';
@@ -284,6 +285,20 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
  * from a call that returns one, else thrown. So `.catch()`, `Promise.all` and
  * callbacks see it, and the call's other settled work is not left unobserved.
  */
+/**
+ * Whether throw mode refuses a statement found misused, before it runs. Not
+ * one that ends the lease's transaction when the misuse is only its timing
+ * or its task (concurrent_query, cross_task_use): refused, an app's ROLLBACK
+ * (in the catch of a Promise.all that rejected while a sibling statement
+ * still ran), or a COMMIT a library sends from another callback, would leave
+ * the transaction open for the next borrower. That one is reported and runs.
+ */
+export function refusesStatement(err: PoolGuardError, sql: string | undefined, dialect: Dialect): boolean {
+  const { kind } = err.violation;
+  if (kind !== 'concurrent_query' && kind !== 'cross_task_use') return true;
+  return sql === undefined || !endsTransaction(sql, dialect);
+}
+
 export function refuseCall(err: unknown, callback: unknown, returnsPromise: boolean): unknown {
   if (!(err instanceof PoolGuardError)) throw err;
   if (typeof callback === 'function') {

@@ -9,7 +9,7 @@ import type { PoolState } from '../internal-types';
 import { attachConnection, connectionStateOf, whenContextActive } from '../lease';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
-import { bindCallback, bindEmitter, checkAppUse, refuseCall, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
+import { bindCallback, bindEmitter, checkAppUse, refuseCall, refusesStatement, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
 import { isMultiStatement, LEADING_COMMENTS, openAfterStatement, transactionOpenAfter } from '../sql-statements';
 import type { Mysql2ConnectionLike } from './resources';
 
@@ -78,8 +78,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
           bindable = checkAppUse(state, conn, inFlight, false, transaction);
         } catch (err) {
           // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
-          if (err instanceof PoolGuardError) return refuseCall(err, arguments[arguments.length - 1], false);
-          internalFault(err);
+          if (!(err instanceof PoolGuardError)) internalFault(err);
+          else if (refusesStatement(err, sqlOf(sql), 'mysql')) return refuseCall(err, arguments[arguments.length - 1], false);
         }
       }
       open = nextTransactionState(sqlOf(sql), open);

@@ -12,6 +12,7 @@
  * their ReadyForQuery when it comes (whenSettled).
  */
 import { isMultiStatement, transactionOpenAfter } from '../sql-statements';
+import { sqlOf } from './kit';
 import type { TransactionReader } from '../internal-types';
 import type { TransactionState } from '../types';
 
@@ -37,13 +38,6 @@ export function pgStatus(status: string | null | undefined): TransactionState {
   }
 }
 
-/** A statement's SQL text: a string, or a config's or Query's `text`; undefined for a Submittable of its own. */
-export function textOf(statement: unknown): string | undefined {
-  if (typeof statement === 'string') return statement;
-  const text = statement !== null && typeof statement === 'object' ? (statement as { text?: unknown }).text : undefined;
-  return typeof text === 'string' ? text : undefined;
-}
-
 /**
  * The statements the server has not answered with ReadyForQuery yet, in
  * order: pg's active query and its queue (outside pipeline mode). pg drops the active query at its
@@ -63,14 +57,14 @@ function inFlight(client: PgTransactionClient, lastSubmitted: unknown): unknown[
  * that fails inside a transaction aborts it and one that succeeds keeps it:
  * either way one is open. Only COMMIT, ROLLBACK and their kin end one and
  * only BEGIN opens one, failing or not. Unknown when a statement has no text
- * (a Submittable of its own) or is one text of several statements that
+ * (a Submittable of its own, without `text`) or is one text of several statements that
  * begins or ends a transaction: an error skips the rest of such a text.
  */
 function stateAfterInFlight(statements: unknown[] | undefined, before: TransactionState): TransactionState {
   if (before === 'unknown' || statements === undefined) return 'unknown';
   let open = before !== 'idle';
   for (const statement of statements) {
-    const text = textOf(statement);
+    const text = sqlOf(statement);
     if (text === undefined) return 'unknown';
     const after = transactionOpenAfter(text, open);
     if (after !== open && isMultiStatement(text)) return 'unknown';

@@ -9,11 +9,11 @@ import { PoolGuardError } from '../errors';
 import type { PoolState, TransactionReader } from '../internal-types';
 import { connectionStateOf, shareConnectionState, whenContextActive } from '../lease';
 import type { PoolEndpoint, TransactionState } from '../types';
-import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, type AnyFunction, type WrapMethod } from './kit';
+import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, refusesStatement, sqlOf, type AnyFunction, type WrapMethod } from './kit';
 import { dispatchFor } from '../socket-dispatch';
 import { bindClientListeners } from './pg-listeners';
 import { guardMysql2Use } from './mysql2-use';
-import { pgTransaction, textOf } from './pg-transaction';
+import { pgTransaction } from './pg-transaction';
 
 export interface PgClientLike {
   query(...args: unknown[]): unknown;
@@ -141,12 +141,14 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
         else if (bindable) config = withBoundCallback(config);
       } catch (err) {
         // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor) is returned, not a promise.
-        if (err instanceof PoolGuardError) return refuseCall(err, typeof callback === 'function' ? callback : typeof values === 'function' ? values : ownCallback(config), !isSubmittable(config));
-        internalFault(err);
+        if (!(err instanceof PoolGuardError)) internalFault(err);
+        else if (refusesStatement(err, sqlOf(config), 'postgres')) {
+          return refuseCall(err, typeof callback === 'function' ? callback : typeof values === 'function' ? values : ownCallback(config), !isSubmittable(config));
+        }
       }
     }
     // Its text only: a config's values stay the app's.
-    submitted = typeof config === 'string' ? config : textOf(config);
+    submitted = sqlOf(config);
     // As many arguments as the caller passed: another instrumentation (instrumentation-pg) takes the last one for the callback.
     const argc = arguments.length;
     const nextQuery = next(this);
