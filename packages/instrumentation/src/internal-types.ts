@@ -134,8 +134,12 @@ export interface ConnectionState {
   contextHooks: (() => void) | undefined;
   /** The last lease ended inside an open or aborted transaction (reported then, or as transaction_on_pool). */
   leftInTransaction: boolean;
-  /** This lease began inside a transaction an earlier lease left open: its release is not blamed for it. */
-  inheritedTransaction: boolean;
+  /**
+   * The transaction this lease is in was reported already: an earlier lease
+   * left it open, or transaction_on_pool found the statement that opened it
+   * on a library's one-statement lease. Its release is not blamed for it.
+   */
+  transactionReported: boolean;
 }
 
 /** What an adapter reads off a connection for the detectors. */

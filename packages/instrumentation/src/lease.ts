@@ -25,6 +25,7 @@ import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
 import { info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
 import { livePools } from './pool-registry';
+import type { Dialect } from './sql-statements';
 import { asyncContextActive, bindToCaller, currentTask, noticeOtelApi, onTokensStart, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
@@ -73,7 +74,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     statementScoped: false,
     contextHooks: undefined,
     leftInTransaction: false,
-    inheritedTransaction: false,
+    transactionReported: false,
   };
   if (Object.isExtensible(connection)) {
     Object.defineProperty(connection, CONNECTION_STATE, { value: state, configurable: true, enumerable: false, writable: true });
@@ -174,6 +175,18 @@ export function checkPoolQuery(pool: PoolState, sql: unknown): void {
 }
 
 /**
+ * A statement on a library's one-statement lease (knex's query runner, which
+ * releases it itself): one that leaves a transaction open is
+ * transaction_on_pool, as through pool.query, found before it runs; its
+ * release is not blamed again.
+ */
+export function checkStatementScoped(conn: ConnectionState, sql: string | undefined, dialect: Dialect): void {
+  if (sql === undefined || !leavesTransactionOpen(sql, dialect)) return;
+  conn.transactionReported = true;
+  raise(report(conn.pool, 'transaction_on_pool', { connection: conn, current: taskFor(conn.pool) }));
+}
+
+/**
  * The checkout site of an explicit checkout, captured at the app's call (the
  * pool lends later, from a socket callback or a timer, with no app frames).
  */
@@ -200,7 +213,7 @@ export function beginLease(conn: ConnectionState): number {
   conn.leakReported = false;
   conn.leasedAt = metricsClock(conn.pool.metrics);
   conn.checkoutSite = undefined;
-  conn.inheritedTransaction = conn.leftInTransaction;
+  conn.transactionReported = conn.leftInTransaction;
   return conn.leaseId;
 }
 
@@ -221,7 +234,7 @@ export function checkUse(
   if (conn.contextHooks !== undefined) hookContext(conn);
   // The transaction an earlier lease left open has ended (this borrower committed or rolled it
   // back): one open at release is this lease's own from here on.
-  if (conn.inheritedTransaction && transaction() === 'idle') conn.inheritedTransaction = false;
+  if (conn.transactionReported && transaction() === 'idle') conn.transactionReported = false;
   if (conn.leaseId !== 0 && !internalCall && !conn.lending) {
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
       const current = taskActingOn(conn);
@@ -302,7 +315,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   if (conn.explicit && !destroy) {
     const state = transaction();
     const dirty = isDirtyRelease(destroy, state);
-    if (dirty && !conn.inheritedTransaction) error = report(pool, dirtyKind(conn), { connection: conn, current: taskFor(pool) }) ?? error;
+    if (dirty && !conn.transactionReported) error = report(pool, dirtyKind(conn), { connection: conn, current: taskFor(pool) }) ?? error;
     else if (state === 'unknown') judgeWhenSettled(conn, transaction);
     conn.leftInTransaction = dirty;
   } else {
@@ -345,7 +358,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
   // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
   transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {
-      if (isDirtyRelease(false, state) && !released.inheritedTransaction) report(conn.pool, dirtyKind(released), { connection: released, current, site });
+      if (isDirtyRelease(false, state) && !released.transactionReported) report(conn.pool, dirtyKind(released), { connection: released, current, site });
     } catch (fault) {
       diag.error('poolguard: the dirty_release check after ReadyForQuery failed', fault);
     }

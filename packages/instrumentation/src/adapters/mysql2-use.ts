@@ -6,7 +6,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { attachConnection, connectionStateOf, whenContextActive } from '../lease';
+import { attachConnection, checkStatementScoped, connectionStateOf, whenContextActive } from '../lease';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, checkAppUse, refuseCall, refusesStatement, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
@@ -76,6 +76,7 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       if (conn !== undefined) {
         try {
           bindable = checkAppUse(state, conn, inFlight, false, transaction);
+          if (conn.statementScoped) checkStatementScoped(conn, sqlOf(sql), 'mysql');
         } catch (err) {
           // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
           if (!(err instanceof PoolGuardError)) internalFault(err);

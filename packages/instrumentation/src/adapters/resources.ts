@@ -7,7 +7,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState, TransactionReader } from '../internal-types';
-import { connectionStateOf, shareConnectionState, whenContextActive } from '../lease';
+import { checkStatementScoped, connectionStateOf, shareConnectionState, whenContextActive } from '../lease';
 import type { PoolEndpoint, TransactionState } from '../types';
 import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, refusesStatement, sqlOf, type AnyFunction, type WrapMethod } from './kit';
 import { dispatchFor } from '../socket-dispatch';
@@ -136,6 +136,7 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
       try {
         // Bound to the caller's context (asked only when there are some): see checkAppUse.
         bindable = checkAppUse(state, used, pgInFlight(client), client.pipeline === true, transaction);
+        if (used.statementScoped) checkStatementScoped(used, sqlOf(config), 'postgres');
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
         else if (bindable) config = withBoundCallback(config);

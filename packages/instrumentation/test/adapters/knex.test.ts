@@ -203,6 +203,15 @@ describe('tarn adapter (knex with pg)', () => {
     assert.equal(poolViolations('kx-raw-begin', 'dirty_release').length, 0);
   }, 1));
 
+  it('throw mode: knex.raw(\'BEGIN\') is refused before it runs, so no transaction is left on the pooled connection', () => withKnex('kx-raw-begin-throw', { mode: 'throw' }, async (knex) => {
+    await assert.rejects(knex.raw('BEGIN'), { code: 'POOLGUARD_TRANSACTION_ON_POOL' });
+    expectViolations('kx-raw-begin-throw', 'transaction_on_pool', 1);
+    const conn = await acquire(knex);
+    assert.equal(conn.getTransactionStatus?.(), 'I', 'BEGIN never reached the server');
+    await release(knex, conn);
+    expectViolations('kx-raw-begin-throw', 'transaction_on_pool', 1);
+  }, 1));
+
   it('dirty_release: releaseConnection from a failed statement\'s callback, before its ReadyForQuery, is judged when it arrives', () => withKnex('kx-dirty-late', {}, async (knex) => {
     const conn = await acquire(knex);
     await conn.query('BEGIN');
@@ -272,6 +281,26 @@ describe('tarn adapter (knex with pg)', () => {
 describe('tarn adapter (knex with mysql2)', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
+
+  it('throw mode: knex.raw(\'START TRANSACTION\') is refused before it runs; report mode reports it once', async () => {
+    const { host, port, user, password, database } = mysqlConfig();
+    for (const mode of ['throw', 'report'] as const) {
+      const name = `kx-mysql2-begin-${mode}`;
+      const knex = guardPool(knexFactory({ client: 'mysql2', connection: { host, port, user, password, database }, pool: { min: 0, max: 1 } }), { name, mode });
+      try {
+        const started = knex.raw('START TRANSACTION');
+        if (mode === 'throw') await assert.rejects(started, { code: 'POOLGUARD_TRANSACTION_ON_POOL' });
+        else await started;
+        const [[row]] = (await knex.raw('SELECT @@in_transaction AS open')) as [{ open: number }[]];
+        assert.equal(Number(row!.open), mode === 'throw' ? 0 : 1);
+        await knex.raw('ROLLBACK');
+        expectViolations(name, 'transaction_on_pool', 1);
+        assert.equal(poolViolations(name, 'dirty_release').length, 0);
+      } finally {
+        await endKnex(knex);
+      }
+    }
+  });
 
   it('a streamed query, whose connection knex itself releases twice, is silent; a double release by the app is still reported', async () => {
     const { host, port, user, password, database } = mysqlConfig();
