@@ -170,13 +170,19 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     wrappers.method(pool, name, (next) => function giveBack(this: GenericPool, resource: unknown) {
       if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
       const { verdict, raw } = leaseReturned(resource, destroy, transaction);
-      if (!verdict.pass) {
-        if (verdict.error !== undefined) throw verdict.error;
-        return Promise.resolve();
-      }
-      const result = next(this).call(this, raw) as unknown;
-      if (verdict.error !== undefined) throw verdict.error;
-      return result;
+      const { error } = verdict;
+      // Throw mode: generic-pool's release returns a promise, so the error rejects it, after the release
+      // went through; a second release goes to generic-pool too, whose own refusal becomes the cause.
+      if (!verdict.pass && (error === undefined || !verdict.double)) return error === undefined ? Promise.resolve() : Promise.reject(error);
+      const result = Promise.resolve(next(this).call(this, raw) as unknown);
+      if (error === undefined) return result;
+      return result.then(
+        () => Promise.reject(error),
+        (cause: unknown) => {
+          Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
+          return Promise.reject(error);
+        },
+      );
     });
   }
 

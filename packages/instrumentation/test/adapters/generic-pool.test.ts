@@ -110,6 +110,23 @@ describe('generic-pool adapter', () => {
       assert.equal(await violationCount('gp-dr', 'double_release'), 2);
     }));
 
+    it('throw mode: a misuse at release rejects the promise release() returns, after the release went through; a double release keeps generic-pool\'s refusal as its cause', () => clients('gp-throw-release', { mode: 'throw', leaseHandles: false }, async (pool) => {
+      const client = await pool.acquire();
+      await client.query('BEGIN');
+      const dirty = pool.release(client);
+      assert.ok(dirty instanceof Promise, 'a promise, as generic-pool returns');
+      await assert.rejects(dirty, { code: 'POOLGUARD_DIRTY_RELEASE' });
+      assert.equal(pool.borrowed, 0, 'the release went through');
+      const again = await pool.acquire();
+      await again.query('ROLLBACK');
+      await pool.release(again);
+      await assert.rejects(pool.release(again), (err: Error & { cause?: unknown }) => {
+        assert.equal((err as { code?: string }).code, 'POOLGUARD_DOUBLE_RELEASE');
+        assert.match(String((err.cause as Error).message), NOT_IN_POOL);
+        return true;
+      });
+    }, 1));
+
     it('foreign_release: the previous owner task releasing again is reported and not passed on', () => clients('gp-fr', {}, async (pool) => {
       const aReleased = gate();
       const bHolds = gate();
