@@ -285,6 +285,16 @@ export function leaseReturned<C extends object>(connection: C, destroy: boolean,
  * from a call that returns one, else thrown. So `.catch()`, `Promise.all` and
  * callbacks see it, and the call's other settled work is not left unobserved.
  */
+export function refuseCall(err: unknown, callback: unknown, returnsPromise: boolean): unknown {
+  if (!(err instanceof PoolGuardError)) throw err;
+  if (typeof callback === 'function') {
+    process.nextTick(callback as AnyFunction, err);
+    return undefined;
+  }
+  if (returnsPromise) return Promise.reject(err);
+  throw err;
+}
+
 /**
  * Whether throw mode refuses a statement found misused, before it runs. Not
  * one that ends the lease's transaction when the misuse is only its timing
@@ -297,16 +307,6 @@ export function refusesStatement(err: PoolGuardError, sql: string | undefined, d
   const { kind } = err.violation;
   if (kind !== 'concurrent_query' && kind !== 'cross_task_use') return true;
   return sql === undefined || !endsTransaction(sql, dialect);
-}
-
-export function refuseCall(err: unknown, callback: unknown, returnsPromise: boolean): unknown {
-  if (!(err instanceof PoolGuardError)) throw err;
-  if (typeof callback === 'function') {
-    process.nextTick(callback as AnyFunction, err);
-    return undefined;
-  }
-  if (returnsPromise) return Promise.reject(err);
-  throw err;
 }
 
 /**
