@@ -47,9 +47,10 @@ function holdsLeases(pool: PoolState): boolean {
 
 /**
  * Starts the pool's sweep; returns a function that stops it. `onTick` runs
- * at every tick until the pool ends (the pool re-reads its MeterProvider, so pools created before
- * the SDK started get their metrics too). The timer holds the pool weakly: a
- * pool dropped without end() is collected, and its timer stops then.
+ * at every tick until the pool ends (the pool re-reads its MeterProvider, so
+ * pools created before the SDK started get their metrics too). The timer
+ * holds the pool weakly: a pool dropped without end() is collected, and its
+ * timer stops then.
  */
 export function startLeakSweep(pool: PoolState, onTick?: (pool: PoolState) => void): () => void {
   const sweeping = pool.settings.levels.leak !== 'off';
