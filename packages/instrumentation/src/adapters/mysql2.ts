@@ -24,6 +24,8 @@ import { bindCallback, callerFrames, checkoutRequested, ConnectionWrappers, inte
 import { guardMysql2Use } from './mysql2-use';
 import { UNKNOWN_TRANSACTION } from './resources';
 
+const RESET_ON_RELEASE: TransactionReader = () => 'idle';
+
 interface Queue<T> {
   readonly length: number;
   get(index: number): T;
@@ -40,7 +42,7 @@ export interface Mysql2Connection {
 }
 
 export interface Mysql2CorePool {
-  config: { connectionLimit?: number; maxIdle?: number; waitForConnections?: boolean; connectionConfig?: { host?: string; port?: number; database?: string; socketPath?: string } };
+  config: { connectionLimit?: number; maxIdle?: number; waitForConnections?: boolean; resetOnRelease?: boolean; connectionConfig?: { host?: string; port?: number; database?: string; socketPath?: string } };
   _allConnections: Queue<Mysql2Connection>;
   _freeConnections: Queue<Mysql2Connection>;
   _connectionQueue: Queue<unknown>;
@@ -109,6 +111,10 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   const connectionWrappers = new ConnectionWrappers<Mysql2Connection>();
   const transactions = new WeakMap<Mysql2Connection, TransactionReader>();
   const transaction = (connection: Mysql2Connection): TransactionReader => transactions.get(connection) ?? UNKNOWN_TRANSACTION;
+  // With resetOnRelease the pool resets the session as it takes a connection back (COM_RESET_CONNECTION
+  // rolls an open transaction back): the next borrower inherits none, so a release is never dirty.
+  const atRelease = (connection: Mysql2Connection): TransactionReader =>
+    pool.config.resetOnRelease === true && typeof (connection as { reset?: unknown }).reset === 'function' ? RESET_ON_RELEASE : transaction(connection);
   let releasing = 0;
 
   function guardConnection(connection: Mysql2Connection): void {
@@ -119,7 +125,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
         // The pool's own: its idle reaper destroys connections in its free list.
         if (destroy && isIdle(pool, connection) && calledByMysql2Pool()) return next(connection).apply(connection, arguments as unknown as unknown[]) as unknown;
-        const { verdict, raw } = leaseReturned(connection, destroy, transaction);
+        const { verdict, raw } = leaseReturned(connection, destroy, atRelease);
         // mysql2 accepts a second release silently and may put the connection in its free list twice.
         if (verdict.pass && !(verdict.double && !destroy)) {
           const conn = connectionStateOf(raw);
@@ -158,7 +164,16 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
         internalFault(err);
       }
     }
-    return next(this).apply(this, arguments as unknown as unknown[]);
+    // mysql2 emits 'acquire' as it hands a connection out, before the lease starts: a statement an
+    // 'acquire' listener sends (a per-checkout SET) is the pool's hand-out, not a use after the last lease.
+    const handing = event === 'acquire' && connection !== null && typeof connection === 'object' ? connectionStateOf(connection) : undefined;
+    if (handing === undefined || handing.leased) return next(this).apply(this, arguments as unknown as unknown[]);
+    handing.lending = true;
+    try {
+      return next(this).apply(this, arguments as unknown as unknown[]);
+    } finally {
+      handing.lending = false;
+    }
   });
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
@@ -188,7 +203,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     if (releasing > 0 || connection === null || typeof connection !== 'object' || !connection._pool) {
       return next(this).call(this, connection);
     }
-    const { verdict, raw } = leaseReturned(connection, false, transaction);
+    const { verdict, raw } = leaseReturned(connection, false, atRelease);
     if (verdict.pass && !verdict.double) next(this).call(this, raw);
     if (verdict.error !== undefined) throw verdict.error;
   });

@@ -42,6 +42,22 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-uar-clean');
     }));
 
+    it('a pool \'acquire\' listener\'s statement, sent as mysql2 hands the connection out, is the pool\'s own: silent in both modes', async () => {
+      for (const mode of ['report', 'throw'] as const) {
+        await withGuardedMysqlPool(`my-acquire-listener-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
+          const failures: unknown[] = [];
+          pool.on('acquire', (connection) => connection.query('SET @request_id = 7', (err) => { if (err) failures.push(err); }));
+          for (let i = 0; i < 3; i++) {
+            const conn = await getConnection(pool);
+            assert.deepEqual(await query(conn, 'SELECT @request_id AS id'), [{ id: 7 }]);
+            conn.release();
+          }
+          assert.deepEqual(failures, []);
+          expectSilent(`my-acquire-listener-${mode}`);
+        });
+      }
+    });
+
     it('pool.releaseConnection(conn) is a release: a later use is reported', () => withGuardedMysqlPool('my-uar-releaseConnection', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       pool.releaseConnection(conn);
@@ -258,6 +274,21 @@ describe('mysql2 adapter (callback API)', () => {
       last.release();
       expectViolations(name, 'dirty_release', 2);
     }));
+
+    it('with resetOnRelease, mysql2 resets the session as it takes the connection back: a release inside a transaction is silent, in both modes', async () => {
+      for (const mode of ['report', 'throw'] as const) {
+        await withGuardedMysqlPool(`my-dirty-reset-${mode}`, { mode }, { connectionLimit: 1, resetOnRelease: true }, async (pool) => {
+          const conn = await getConnection(pool);
+          await query(conn, 'BEGIN');
+          conn.release();
+          const next = await getConnection(pool);
+          const [row] = await query<{ open: number }[]>(next, 'SELECT @@in_transaction AS open');
+          assert.equal(Number(row!.open), 0, 'the reset rolled it back');
+          next.release();
+          expectSilent(`my-dirty-reset-${mode}`);
+        });
+      }
+    });
 
     it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withGuardedMysqlPool('my-dirty-ddl', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
