@@ -77,6 +77,18 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.equal(seen.length, 9);
   });
 
+  it('mysql2 PoolCluster, throw mode: a refused checkout reaches the app at once, is not retried, and never takes the node out of the cluster', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-cluster-throw.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+      nested: Array(6).fill('POOLGUARD_NESTED_CHECKOUT'),
+      begin: 'POOLGUARD_TRANSACTION_ON_POOL',
+      open: 0,
+      after: 'ran',
+      removed: [],
+      kinds: [...Array(6).fill('nested_checkout'), 'transaction_on_pool'],
+    });
+  });
+
   it('setConfig() reaches the pools guarded by hand with the registered config as defaults; what guardPool() named, poolMetrics and checkServerLimit stay', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-by-hand.js')], { timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {

@@ -21,6 +21,7 @@ import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, callerFrames, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
+import { refusalCallback } from './mysql2-cluster';
 import { guardMysql2Use } from './mysql2-use';
 import { UNKNOWN_TRANSACTION } from './resources';
 
@@ -178,7 +179,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
     const request = checkoutRequested(state);
-    if (request instanceof PoolGuardError) return refuseCall(request, cb, false);
+    if (request instanceof PoolGuardError) return refuseCall(request, refusalCallback(cb), false);
     const user = bindCallback(cb as AnyFunction, request.explicit);
     // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
     const known = request.requestedAt > 0 ? this._allConnections.length : -1;
