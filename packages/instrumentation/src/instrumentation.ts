@@ -112,6 +112,15 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     return pool;
   }
 
+  /**
+   * Pools guarded before this instrumentation existed, with its config (the
+   * preload's, register.ts): its setConfig() and disable() reach them from now.
+   * @internal
+   */
+  adoptGuarded(pools: Iterable<object>): void {
+    for (const pool of pools) if (poolStateOf(pool) !== undefined) this._guarded.add(pool);
+  }
+
   /** A pool the hooked library just created. */
   private _guardNew(pool: object): void {
     if (!this.isEnabled()) return;
