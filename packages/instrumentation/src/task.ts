@@ -138,6 +138,20 @@ export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToke
   return token !== undefined && tokens?.getStore() === token;
 }
 
+/**
+ * sameTaskAsOwner, and no two requests' or jobs' own tokens tell them apart:
+ * concurrent requests that carry one upstream trace (a gateway's parallel
+ * calls) are one task by trace, but each runs in its own HTTP root. Reads the
+ * token storage only when the traces agree and the owner's token is known:
+ * for checks off the hot path (nested_checkout, on a saturated pool).
+ */
+export function sameRootTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
+  if (!sameTaskAsOwner(current, owner, ownerToken)) return false;
+  if (ownerToken === undefined || current instanceof TaskToken || owner instanceof TaskToken || !tokensEntered) return true;
+  const token = tokens!.getStore();
+  return token === undefined || token === ownerToken;
+}
+
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */
 export function sameTask(a: Task, b: Task): boolean {
   if (a === b) return true;

@@ -11,7 +11,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { trace } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type pg from 'pg';
 import { guardPool } from '../src';
 import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
@@ -175,6 +176,48 @@ for (const withSpans of [true, false]) {
     });
   });
 }
+
+describe('concurrent requests that carry one upstream trace (a gateway\'s parallel calls)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('are told apart by their HTTP roots: no nested_checkout among them; a request that holds a lease and waits for another still is one', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const tracer = trace.getTracer('http-test');
+    const pool = guardPool(newPool({ max: 2 }), { name: 'http-one-trace' });
+    const server = http.createServer((req, res) => {
+      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 1, isRemote: true });
+      context.with(parent, () => tracer.startActiveSpan(`GET ${req.url}`, (span) => {
+        void (async () => {
+          const client = await pool.connect();
+          try {
+            await new Promise((r) => setTimeout(r, 20));
+            if (req.url === '/nested') await pool.connect().then((second) => second.release(), () => undefined);
+            await client.query('SELECT 1');
+          } finally {
+            client.release();
+            span.end();
+            res.end('ok');
+          }
+        })();
+      }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const app: App = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), close: async () => undefined };
+    try {
+      // Two idle connections, so the first requests hold theirs while the later ones ask.
+      for (const client of await Promise.all([pool.connect(), pool.connect()])) client.release();
+      await Promise.all(Array.from({ length: 6 }, (_, i) => new Promise((r) => setTimeout(r, i * 3)).then(() => get(app, '/'))));
+      assert.deepEqual(violationLogs(), [], 'six requests of one trace on a pool of two wait for each other, not for themselves');
+      await Promise.all([get(app, '/nested'), get(app, '/')]);
+      assert.equal(violationLogs('nested_checkout').length, 1, 'a request that holds a lease and waits for a second one still deadlocks itself');
+    } finally {
+      app.agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    }
+  });
+});
 
 describe('taskMiddleware() with a body parser between the checkout and the handler (fresh processes)', () => {
   for (const mode of ['roots', 'middleware'] as const) {

@@ -3,10 +3,11 @@
  * the same pool while the pool is saturated. If every holder does the same,
  * nobody releases and the pool deadlocks until connectionTimeoutMillis (or
  * forever). Only explicit checkouts count as held (not pool.query's lease, nor
- * a knex query's); their waits count as waiting.
+ * a knex query's); their waits count as waiting. Requests that share one
+ * upstream trace but run in their own HTTP roots are told apart here.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { sameTaskAsOwner, type Task } from '../task';
+import { sameRootTaskAsOwner, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -18,7 +19,7 @@ export const info: KindInfo = {
 export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
   if (current === undefined || !pool.saturated()) return undefined;
   for (const conn of pool.connections()) {
-    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && sameTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
+    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && sameRootTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
   }
   return undefined;
 }
