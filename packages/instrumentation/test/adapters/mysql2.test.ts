@@ -275,21 +275,6 @@ describe('mysql2 adapter (callback API)', () => {
       expectViolations(name, 'dirty_release', 2);
     }));
 
-    it('with resetOnRelease, mysql2 resets the session as it takes the connection back: a release inside a transaction is silent, in both modes', async () => {
-      for (const mode of ['report', 'throw'] as const) {
-        await withGuardedMysqlPool(`my-dirty-reset-${mode}`, { mode }, { connectionLimit: 1, resetOnRelease: true }, async (pool) => {
-          const conn = await getConnection(pool);
-          await query(conn, 'BEGIN');
-          conn.release();
-          const next = await getConnection(pool);
-          const [row] = await query<{ open: number }[]>(next, 'SELECT @@in_transaction AS open');
-          assert.equal(Number(row!.open), 0, 'the reset rolled it back');
-          next.release();
-          expectSilent(`my-dirty-reset-${mode}`);
-        });
-      }
-    });
-
     it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withGuardedMysqlPool('my-dirty-ddl', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
