@@ -22,11 +22,13 @@ import { creatorsOptionSchema, findCreationSites, mergeCreators, type CreatorOpt
 import { isEndedBeforeForks } from '../util/ended-pools';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
-import { findLocalImports, findPoolCreatedAtLoad, type LocalImport } from '../util/module-graph';
+import { importElision } from '../util/import-elision';
+import { findLocalImports, findPoolCreatedAtLoad, resolveLocalModule, type LocalImport } from '../util/module-graph';
 import { importedFactoryLookup } from '../util/pool-factories';
 import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
+import { findTypedPoolImports } from '../util/typed-imports';
 
 export type Options = [
   {
@@ -89,7 +91,7 @@ export default createRule<Options, MessageIds>({
     const services = typeChecked ? ESLintUtils.getParserServices(context) : undefined;
     // Cheap text check next: a file that never says fork/Worker cannot fork itself.
     if (!mayFork(sourceCode.text)) return {};
-    const forks = analyzeForks(sourceCode);
+    const forks = analyzeForks(sourceCode, context.physicalFilename);
     if (forks.selfForks.length === 0) return {};
     const guards = analyzeGuards(sourceCode, context.physicalFilename);
     const kinds = [...new Set(forks.selfForks.map(site => site.kind))];
@@ -138,10 +140,11 @@ export default createRule<Options, MessageIds>({
      */
     function checkLocalImports(): void {
       if (!isOnDisk()) return;
-      for (const local of findLocalImports(sourceCode, context.physicalFilename)) {
+      const elision = importElision(sourceCode.parserServices?.program?.getCompilerOptions());
+      for (const local of findLocalImports(sourceCode, context.physicalFilename, elision)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
-        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds);
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds, elision);
         if (!pool) continue;
         if (side === 'parent') {
           if (isLazyLoad(local.node)) reportBySide(local.node, side);
@@ -153,26 +156,22 @@ export default createRule<Options, MessageIds>({
     }
 
     /**
-     * Typed mode: `import { pool } from '@acme/db'`, a name whose type is a
-     * pool and which the file uses as a value: whatever module it comes from
-     * (a package, or a local module whose creation syntax cannot see) opened
-     * it as it loaded, in every process. The creator packages themselves
-     * export classes and factories (and mongoose an unconnected instance): not
-     * followed.
+     * Typed mode: a top-level import or re-export of a package that hands out
+     * a live pool (typed-imports): the package opened it as it loaded, in
+     * every process. The creator packages themselves export classes and
+     * factories (and mongoose an unconnected instance): not asked about. A
+     * local module that syntax reads (module-graph) keeps syntax's verdict:
+     * a holder it fills later (`export let pool: Pool | undefined`) or a
+     * creation it guards is no pool at load, whatever its type says.
      */
     function checkTypedImports(services: ParserServicesWithTypeInformation): void {
       const known = new Set(Object.keys(mergeCreators(creators)));
-      for (const statement of sourceCode.ast.body) {
-        if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === 'type') continue;
-        const specifier = statement.source.value;
-        if (known.has(specifier) || known.has(packageName(specifier)) || reportedImports.has(statement)) continue;
-        const pooled = statement.specifiers.find(
-          binding => binding.type !== AST_NODE_TYPES.ImportNamespaceSpecifier && importsLivePool(services, binding),
-        );
-        if (pooled) {
-          const type = services.program.getTypeChecker().typeToString(services.getTypeAtLocation(pooled.local));
-          reportImport({ node: statement, source: statement.source, specifier }, `\`${pooled.local.name}\` is a \`${type}\``);
-        }
+      const readBySyntax = (specifier: string): boolean =>
+        isOnDisk() && resolveLocalModule(context.physicalFilename, specifier) !== undefined;
+      const asks = (specifier: string): boolean =>
+        !known.has(specifier) && !known.has(packageName(specifier)) && !readBySyntax(specifier);
+      for (const found of findTypedPoolImports(services, sourceCode, asks)) {
+        if (!reportedImports.has(found.node)) reportImport(found, found.origin);
       }
     }
 
@@ -183,17 +182,6 @@ export default createRule<Options, MessageIds>({
         messageId: 'importCreatesPool',
         data: { source: local.specifier, origin, forkLine, parent: wording.parent, children: wording.children },
       });
-    }
-
-    /** `pool` of `import { pool }`, not `import { type pool }`, read as a value and typed as a pool. */
-    function importsLivePool(
-      services: ParserServicesWithTypeInformation,
-      binding: TSESTree.ImportDefaultSpecifier | TSESTree.ImportSpecifier,
-    ): boolean {
-      if (binding.type === AST_NODE_TYPES.ImportSpecifier && binding.importKind === 'type') return false;
-      const [variable] = sourceCode.scopeManager?.getDeclaredVariables(binding) ?? [];
-      const usedAsValue = variable?.references.some(ref => ref.isValueReference) ?? false;
-      return usedAsValue && isPoolLikeType(services, binding.local);
     }
 
     /** `build()` of a local module's function that creates a pool: a creation where the call runs. */

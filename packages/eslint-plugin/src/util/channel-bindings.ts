@@ -21,7 +21,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, isFunctionNode, localFunctionOf, unwrap } from './ast';
+import { constantInitializer, isFunctionNode, localFunctionOf, unwrap, walk } from './ast';
 import { forwards, returnedLiterals, runsLocally } from './local-objects';
 import type { ParsedSource } from './module-references';
 
@@ -68,10 +68,40 @@ export function isInProcessReceiver(
   const callee = unwrap(value.callee);
   const local = callee.type === AST_NODE_TYPES.Identifier ? localClassOf(callee, scope) : undefined;
   if (local === undefined) return false;
+  // `this.send = (m) => c.send(m)` in the constructor: what the instance holds is not the class's to read.
+  if (assignsOwnMember(source, local, method)) return false;
   // `send(msg) { this.child.send(msg) }` forwards to a channel, as in an object literal.
   const own = ownMethod(local, method);
   if (own) return isFunctionNode(own) && !forwards(source, own);
   return local.superClass === null;
+}
+
+/**
+ * Whether code of the class sets `method` on its instances: `this.send =
+ * ...`, `Object.assign(this, ...)`, `Object.defineProperty(this, ...)`.
+ */
+function assignsOwnMember(
+  source: ParsedSource,
+  node: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  method: string,
+): boolean {
+  let found = false;
+  walk(node.body, source.visitorKeys, inner => {
+    if (found) return;
+    if (inner.type === AST_NODE_TYPES.AssignmentExpression && inner.left.type === AST_NODE_TYPES.MemberExpression) {
+      const name = getPropertyName(inner.left);
+      found = unwrap(inner.left.object).type === AST_NODE_TYPES.ThisExpression && (name === null || name === method);
+    } else if (inner.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrap(inner.callee);
+      const [target] = inner.arguments;
+      found =
+        callee.type === AST_NODE_TYPES.MemberExpression &&
+        ['assign', 'defineProperty', 'defineProperties'].includes(getPropertyName(callee) ?? '') &&
+        target !== undefined &&
+        unwrap(target).type === AST_NODE_TYPES.ThisExpression;
+    }
+  });
+  return found;
 }
 
 /** `class C {}` or `const C = class {}` in this file. */
@@ -100,7 +130,9 @@ function ownMethod(
   for (const member of node.body.body) {
     const isMember = member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition;
     if (!isMember || member.static || getPropertyName(member) !== method) continue;
-    found = member.value ? unwrap(member.value) : member;
+    // A getter's function returns the method, which may be anything: `get send() { return c.send.bind(c) }`.
+    const isAccessor = member.type === AST_NODE_TYPES.MethodDefinition && (member.kind === 'get' || member.kind === 'set');
+    found = member.value && !isAccessor ? unwrap(member.value) : member;
   }
   return found;
 }

@@ -4,20 +4,42 @@
  *
  * `const pool = new Pool()` counts as ended when a later statement of the
  * same statement list ends it (`await pool.end()`, `db.destroy()`,
- * `close()`, `quit()`, `disconnect()`, `$disconnect()`), directly or in the
- * `finally` of a `try` there (or its block, when no `catch` may swallow an
- * error and go on to the fork); every self-fork of the file comes after that
- * statement; and nothing between the creation and the end calls a function
- * of the file that forks. An end inside an `if`, a callback or another
- * function, an end after the fork, or a binding that is reassigned may leave
- * the pool open while the children run: not ended.
+ * `close()`, `quit()`, `disconnect()`, `$disconnect()`, also as
+ * `pool.end().catch(log)` or an element of `Promise.all([...])`), directly
+ * or in the `finally` of a `try` there (or its block, when no `catch` may
+ * swallow an error and go on to the fork); every self-fork of the file runs
+ * after that statement (a fork in a function runs where the function is set
+ * running, run-order); and nothing between the creation and the end calls a
+ * function of the file that forks. A creation with no binding that opens on
+ * its receiver (`await mongoose.connect(url)`, `await sql.connect(config)`)
+ * is ended by an end method on the same receiver (`mongoose.disconnect()`).
+ * In a helper function of its own (`async function migrate() { const pool =
+ * ...; try { ... } finally { await pool.end() } }`), the pool is ended where
+ * each call of the helper completes: every reference to it must be a call,
+ * awaited when the helper is async, that runs before every fork. An end
+ * inside an `if`, a callback or another function, an end after the fork, or
+ * a binding that is reassigned may leave the pool open while the children
+ * run: not ended.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { enclosingFunction, innermostScope, isConstantBinding, localFunctionOf, unwrap, walk } from './ast';
+import { findVariable } from '@typescript-eslint/utils/ast-utils';
+import {
+  enclosingFunction,
+  innermostScope,
+  isConstantBinding,
+  isFunctionNode,
+  localFunctionOf,
+  unwrap,
+  walk,
+  within,
+  type FunctionNode,
+} from './ast';
+import { bindingOf } from './call-sites';
 import type { ForkSite } from './fork-sites';
 import type { ParsedSource } from './module-references';
+import { runPoints } from './run-order';
 
 /** Methods that close a pool, client, connection or engine for good. */
 const END_METHODS = new Set(['end', 'destroy', 'close', 'quit', 'disconnect', '$disconnect']);
@@ -30,19 +52,92 @@ const VALUE_WRAPPERS: ReadonlySet<string> = new Set([
   AST_NODE_TYPES.TSSatisfiesExpression,
 ]);
 
+/** Helpers calling helpers deeper than this are not hand-written code. */
+const MAX_DEPTH = 8;
+
 /** Whether the pool `creation` opens is ended, on every path, before any of `forks` runs. */
 export function isEndedBeforeForks(source: ParsedSource, creation: TSESTree.Node, forks: readonly ForkSite[]): boolean {
-  const declaration = declarationHolding(creation);
-  const list = declaration && statementList(declaration);
-  if (!declaration || !list) return false;
-  const [variable] = source.scopeManager?.getDeclaredVariables(declaration.declarations[0]) ?? [];
-  if (!isConstantBinding(variable)) return false;
-  const start = list.indexOf(declaration);
-  const end = list.findIndex((statement, index) => index > start && endsPool(statement, variable));
+  const holder = holderOf(source, creation);
+  const list = holder && statementList(holder.statement);
+  if (!holder || !list) return false;
+  const start = list.indexOf(holder.statement);
+  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable));
   if (end === -1) return false;
-  const ending = list[end];
-  if (forks.some(fork => fork.node.range[0] < ending.range[1])) return false;
-  return !callsForkingFunction(source, list.slice(start + 1, end), forks);
+  if (callsForkingFunction(source, list.slice(start + 1, end), forks)) return false;
+  return completesBeforeForks(source, list[end], forks, 0);
+}
+
+/**
+ * Whether `ending` has run, and finished, before every fork starts: in a
+ * helper that holds no fork, where each of its calls does; else when each
+ * fork runs after it (run-order).
+ */
+function completesBeforeForks(source: ParsedSource, ending: TSESTree.Node, forks: readonly ForkSite[], depth: number): boolean {
+  const helper = enclosingFunction(ending);
+  if (isFunctionNode(helper) && !forks.some(fork => within(helper, fork.node))) {
+    const calls = depth < MAX_DEPTH ? completedCalls(source, helper) : undefined;
+    return calls !== undefined && calls.every(call => completesBeforeForks(source, call, forks, depth + 1));
+  }
+  return forks.every(fork => {
+    const points = runPoints(source, fork.node, ending);
+    return points !== undefined && points.every(point => point.range[0] >= ending.range[1]);
+  });
+}
+
+/**
+ * Every call of `helper`, where the call has finished its work: `await
+ * migrate()` for an async helper, `migrate()` for another. Undefined when
+ * its name is used any other way (`setInterval(migrate, ...)`, exported,
+ * an async helper called without `await`) or not at all.
+ */
+function completedCalls(source: ParsedSource, helper: FunctionNode): TSESTree.Node[] | undefined {
+  const variable = bindingOf(source, helper);
+  if (!variable || isExported(helper)) return undefined;
+  const calls: TSESTree.Node[] = [];
+  for (const ref of variable.references) {
+    if (ref.init || ref.isTypeReference) continue;
+    const call = ref.identifier.parent;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== ref.identifier) return undefined;
+    const awaited = call.parent?.type === AST_NODE_TYPES.AwaitExpression;
+    if (helper.async && !awaited) return undefined;
+    calls.push(awaited ? call.parent : call);
+  }
+  return calls.length > 0 ? calls : undefined;
+}
+
+/** `export async function migrate()`, `export const migrate = async () => ...`: other modules call it too. */
+function isExported(helper: FunctionNode): boolean {
+  const declaration = helper.type === AST_NODE_TYPES.FunctionDeclaration ? helper : helper.parent?.parent;
+  const parent = declaration?.parent;
+  return parent?.type === AST_NODE_TYPES.ExportNamedDeclaration || parent?.type === AST_NODE_TYPES.ExportDefaultDeclaration;
+}
+
+/** The statement that opens a pool and the constant that holds it. */
+interface PoolHolder {
+  statement: TSESTree.Node;
+  variable: TSESLint.Scope.Variable;
+}
+
+/**
+ * `const pool = new Pool()` (the declaration, and `pool`), or a creation
+ * that opens on its receiver as a statement of its own, `await
+ * mongoose.connect(url)` (the statement, and `mongoose`).
+ */
+function holderOf(source: ParsedSource, creation: TSESTree.Node): PoolHolder | undefined {
+  const declaration = declarationHolding(creation);
+  if (declaration) {
+    const [variable] = source.scopeManager?.getDeclaredVariables(declaration.declarations[0]) ?? [];
+    return isConstantBinding(variable) ? { statement: declaration, variable } : undefined;
+  }
+  let value = creation;
+  while (value.parent && VALUE_WRAPPERS.has(value.parent.type)) value = value.parent;
+  const statement = value.parent;
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || creation.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = unwrap(creation.callee);
+  const receiver = callee.type === AST_NODE_TYPES.MemberExpression ? unwrap(callee.object) : undefined;
+  if (receiver?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = findVariable(innermostScope(source, receiver), receiver);
+  return isConstantBinding(variable) ? { statement, variable } : undefined;
 }
 
 /** `const pool = new Pool()` or `const db = await connect()`: the declaration, when it declares that one name. */
@@ -82,14 +177,43 @@ function endsPool(statement: TSESTree.Node, variable: TSESLint.Scope.Variable): 
     return inFinally || inBlock;
   }
   if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-  let call = unwrap(statement.expression);
+  return callsMade(statement.expression).some(call => {
+    const callee = unwrap(call.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || !END_METHODS.has(getPropertyName(callee) ?? '')) return false;
+    const receiver = unwrap(callee.object);
+    return receiver.type === AST_NODE_TYPES.Identifier && variable.references.some(ref => ref.identifier === receiver);
+  });
+}
+
+/** Methods of a promise that leave the call they hang on made: `pool.end().catch(log)`. */
+const PROMISE_METHODS = new Set(['catch', 'then', 'finally']);
+/** `Promise.all([a(), b()])` and its kin make every call of their array. */
+const PROMISE_COMBINATORS = new Set(['all', 'allSettled']);
+
+/**
+ * The calls an expression statement surely makes, awaited or not: `x()`,
+ * `x().catch(log)`, and each element of `Promise.all([x(), y()])`.
+ */
+function callsMade(expression: TSESTree.Node, depth = 0): TSESTree.CallExpression[] {
+  let call = unwrap(expression);
   if (call.type === AST_NODE_TYPES.UnaryExpression && call.operator === 'void') call = unwrap(call.argument);
   if (call.type === AST_NODE_TYPES.AwaitExpression) call = unwrap(call.argument);
-  if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+  if (call.type !== AST_NODE_TYPES.CallExpression || depth > 4) return [];
   const callee = unwrap(call.callee);
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || !END_METHODS.has(getPropertyName(callee) ?? '')) return false;
-  const receiver = unwrap(callee.object);
-  return receiver.type === AST_NODE_TYPES.Identifier && variable.references.some(ref => ref.identifier === receiver);
+  const method = callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : null;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && PROMISE_METHODS.has(method ?? '')) {
+    return [call, ...callsMade(callee.object, depth + 1)];
+  }
+  const list = call.arguments[0] && unwrap(call.arguments[0]);
+  const isCombinator =
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    PROMISE_COMBINATORS.has(method ?? '') &&
+    unwrap(callee.object).type === AST_NODE_TYPES.Identifier &&
+    (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise';
+  if (isCombinator && list?.type === AST_NODE_TYPES.ArrayExpression) {
+    return [call, ...list.elements.flatMap(element => (element ? callsMade(element, depth + 1) : []))];
+  }
+  return [call];
 }
 
 /** Whether one of `statements` calls a function of the file that holds one of `forks`. */

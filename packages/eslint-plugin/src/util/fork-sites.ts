@@ -23,7 +23,9 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, isFunctionNode, unwrap } from './ast';
+import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
+import { runPoints } from './run-order';
 
 export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
 
@@ -67,10 +69,14 @@ export function mayFork(text: string): boolean {
   return text.includes('fork') || text.includes('Worker');
 }
 
-export function analyzeForks(sourceCode: ParsedSource): ForkAnalysis {
+/**
+ * The self-forks of `sourceCode`, once per file; `file`, its absolute path,
+ * lets a `setupPrimary({ exec })` that names this very file be told apart.
+ */
+export function analyzeForks(sourceCode: ParsedSource, file?: string): ForkAnalysis {
   let cached = forkCache.get(sourceCode);
   if (!cached) {
-    cached = collectForks(sourceCode);
+    cached = collectForks(sourceCode, file);
     forkCache.set(sourceCode, cached);
   }
   return cached;
@@ -134,7 +140,7 @@ const WORKER_THREADS: Record<string, object> = { Worker: { [ReferenceTracker.CON
 
 const TRACE_MAP: TraceMap = coreModuleTraceMap({ cluster: CLUSTER, child_process: CHILD_PROCESS, worker_threads: WORKER_THREADS });
 
-function collectForks(sourceCode: ParsedSource): ForkAnalysis {
+function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkAnalysis {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const selfForks: ForkSite[] = [];
   const clusterForks: ForkSite[] = [];
@@ -151,7 +157,7 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
     const scope = innermostScope(sourceCode, node);
     switch (info.kind) {
       case 'setupPrimary':
-        if (execPointsElsewhere(node.arguments[0], scope)) execSetups.push(node);
+        if (execPointsElsewhere(node.arguments[0], scope, file)) execSetups.push(node);
         break;
       case 'cluster': {
         const env = environmentOf(node.arguments[0], scope);
@@ -175,7 +181,7 @@ function collectForks(sourceCode: ParsedSource): ForkAnalysis {
     }
   }
   // A cluster fork that no unconditional `setupPrimary({ exec })` runs before re-runs this file.
-  const rerunning = clusterForks.filter(site => !execSetups.some(setup => setupPrecedes(setup, site.node)));
+  const rerunning = clusterForks.filter(site => !execSetups.some(setup => setupPrecedesFork(sourceCode, setup, site.node)));
   const clusterExecElsewhere = execSetups.length > 0 && rerunning.length === 0;
   selfForks.push(...rerunning);
   if (rerunning.length > 0) for (const entry of clusterEnvironment) childEnvironment.add(entry);
@@ -256,29 +262,51 @@ function propertyValue(
 /**
  * `setupPrimary({ exec })` (inline or in a constant) with an `exec` that is
  * not this file, nor may be: `process.env.WORKER_FILE ?? __filename` falls
- * back to it.
+ * back to it, and `path.join(__dirname, 'server.js')` in server.js names it.
  */
-function execPointsElsewhere(settings: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope): boolean {
+function execPointsElsewhere(
+  settings: TSESTree.Node | undefined,
+  scope: TSESLint.Scope.Scope,
+  file: string | undefined,
+): boolean {
   const literal = settings && objectLiteralOf(settings, scope);
   if (!literal) return false;
   for (const property of literal.properties) {
     if (property.type !== AST_NODE_TYPES.Property || getPropertyName(property, scope) !== 'exec') continue;
-    return !maybeSelfReference(property.value, scope);
+    return !maybeSelfReference(property.value, scope, file);
   }
   return false;
 }
 
 /** `self`, or `a ?? self`, `a || self`, `ok ? a : self`: a value that may be this file. */
-function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, depth = 0): boolean {
+function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
   const expr = unwrap(node);
   if (depth > 4) return false;
   if (expr.type === AST_NODE_TYPES.LogicalExpression) {
-    return maybeSelfReference(expr.left, scope, depth + 1) || maybeSelfReference(expr.right, scope, depth + 1);
+    return maybeSelfReference(expr.left, scope, file, depth + 1) || maybeSelfReference(expr.right, scope, file, depth + 1);
   }
   if (expr.type === AST_NODE_TYPES.ConditionalExpression) {
-    return maybeSelfReference(expr.consequent, scope, depth + 1) || maybeSelfReference(expr.alternate, scope, depth + 1);
+    return (
+      maybeSelfReference(expr.consequent, scope, file, depth + 1) ||
+      maybeSelfReference(expr.alternate, scope, file, depth + 1)
+    );
   }
-  return isSelfReference(expr, scope);
+  if (expr.type === AST_NODE_TYPES.Identifier) {
+    const init = constantInitializer(expr, scope);
+    if (init && maybeSelfReference(init, scope, file, depth + 1)) return true;
+  }
+  return isSelfReference(expr, scope) || (file !== undefined && namesFile(expr, scope, file));
+}
+
+/**
+ * Whether `setup` surely runs before `fork`, wherever the fork runs: a fork
+ * in a function runs where the function is set running (run-order), so
+ * `function spawn() { cluster.fork() }` declared above the setup and
+ * called below it is preceded; each such place must be.
+ */
+function setupPrecedesFork(source: ParsedSource, setup: TSESTree.Node, fork: TSESTree.Node): boolean {
+  const points = runPoints(source, fork, setup);
+  return points !== undefined && points.every(point => setupPrecedes(setup, point));
 }
 
 /**

@@ -41,7 +41,7 @@ const MAX_DEPTH = 8;
 export function guardConditionsOf(sourceCode: ParsedSource, file?: string): GuardConditions {
   let conditions = conditionsCache.get(sourceCode);
   if (!conditions) {
-    conditions = new GuardConditions(sourceCode, analyzeForks(sourceCode), file);
+    conditions = new GuardConditions(sourceCode, analyzeForks(sourceCode, file), file);
     conditionsCache.set(sourceCode, conditions);
   }
   return conditions;

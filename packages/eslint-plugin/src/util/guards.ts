@@ -60,7 +60,7 @@ class GuardReasoner implements GuardAnalysis {
   private readonly switchEntries = new WeakMap<TSESTree.SwitchStatement, Map<ForkKind, EntrySides>>();
 
   constructor(sourceCode: ParsedSource, file: string | undefined) {
-    const forks = analyzeForks(sourceCode);
+    const forks = analyzeForks(sourceCode, file);
     this.conditions = guardConditionsOf(sourceCode, file);
     this.arms = new ArmSides(new CallSites(sourceCode), this.conditions, forks.selfForks.map(site => site.node));
   }

@@ -83,7 +83,8 @@ export function forwards(source: ParsedSource, fn: FunctionNode, visiting = new 
   let found = false;
   walk(fn, source.visitorKeys, node => {
     if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
-    const callee = unwrap(node.callee);
+    const callee = calledFunction(node.callee);
+    if (isKeptLocal(source, callee)) return;
     const sibling = callee.type === AST_NODE_TYPES.MemberExpression ? siblingMethod(fn, callee) : undefined;
     if (sibling) {
       // `postMessage(m) { return this.send(m) }`: as that method of the same object does.
@@ -91,7 +92,7 @@ export function forwards(source: ParsedSource, fn: FunctionNode, visiting = new 
     } else if (callee.type === AST_NODE_TYPES.MemberExpression && FORWARDING_MEMBERS.has(getPropertyName(callee) ?? '')) {
       found = true;
     } else if (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.Identifier) {
-      found = !isLocal(source, fn, rootOf(callee)) && node.arguments.some(arg => isParameter(source, fn, arg));
+      found = !isLocal(source, fn, rootOf(callee), callee) && node.arguments.some(arg => isParameter(source, fn, arg));
     }
   });
   return found;
@@ -120,6 +121,34 @@ function siblingMethod(fn: FunctionNode, callee: TSESTree.MemberExpression): Fun
   return method && isFunctionNode(method) ? method : undefined;
 }
 
+/** `child.send` of `child.send.call(child, m)` or `.apply(child, [m])`: the function the call runs. */
+function calledFunction(callee: TSESTree.Node): TSESTree.Node {
+  const target = unwrap(callee);
+  if (target.type !== AST_NODE_TYPES.MemberExpression) return target;
+  const name = getPropertyName(target);
+  const object = unwrap(target.object);
+  return (name === 'call' || name === 'apply') && object.type === AST_NODE_TYPES.MemberExpression ? object : target;
+}
+
+/**
+ * Globals whose members read or copy a value and keep it in this process:
+ * logging (`console.debug('send', msg)`), `JSON.stringify(msg)`,
+ * `Object.keys(msg)`, `Array.isArray(msg)`, `Math`, `Number`, `String`.
+ */
+const LOCAL_GLOBAL_OBJECTS = new Set(['Array', 'JSON', 'Math', 'Number', 'Object', 'String', 'console']);
+/** Global functions that do the same: `String(msg)`, `structuredClone(msg)`. */
+const LOCAL_GLOBAL_FUNCTIONS = new Set(['Boolean', 'Number', 'String', 'structuredClone']);
+
+/** `console.log(...)`, `JSON.stringify(...)`, `String(...)` of the global, not of a name declared here. */
+function isKeptLocal(source: ParsedSource, callee: TSESTree.Node): boolean {
+  const isMember = callee.type === AST_NODE_TYPES.MemberExpression;
+  const root = isMember ? unwrap(callee.object) : callee;
+  if (root.type !== AST_NODE_TYPES.Identifier) return false;
+  if (!(isMember ? LOCAL_GLOBAL_OBJECTS : LOCAL_GLOBAL_FUNCTIONS).has(root.name)) return false;
+  const variable = findVariable(innermostScope(source, root), root);
+  return !variable || variable.defs.length === 0;
+}
+
 /** `a` of `a.b.c`; undefined for a receiver that is not a name or `this`. */
 function rootOf(callee: TSESTree.Node): TSESTree.Node | undefined {
   let current = callee;
@@ -127,12 +156,91 @@ function rootOf(callee: TSESTree.Node): TSESTree.Node | undefined {
   return current.type === AST_NODE_TYPES.Identifier || current.type === AST_NODE_TYPES.ThisExpression ? current : undefined;
 }
 
-/** `this` (the literal itself), or a name declared in `fn`: its parameters and locals. */
-function isLocal(source: ParsedSource, fn: FunctionNode, root: TSESTree.Node | undefined): boolean {
-  if (root?.type === AST_NODE_TYPES.ThisExpression) return fn.type !== AST_NODE_TYPES.ArrowFunctionExpression;
+/**
+ * `this` (the literal itself), a container its own field holds (`this.queue`
+ * of `queue = []`), or a name declared in `fn`: its parameters and locals.
+ */
+function isLocal(source: ParsedSource, fn: FunctionNode, root: TSESTree.Node | undefined, callee?: TSESTree.Node): boolean {
+  if (root?.type === AST_NODE_TYPES.ThisExpression) {
+    const field = callee && thisFieldOf(callee);
+    return fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && (field === undefined || (field !== null && holdsLocalContainer(fn, field)));
+  }
   if (root?.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = findVariable(innermostScope(source, root), root);
   return variable !== null && variable.defs.length > 0 && variable.defs.every(def => within(fn, def.name));
+}
+
+/**
+ * `field` of a callee `this.field.method` (or deeper), null for a computed
+ * one (`this[key].send`); undefined for `this.method` itself or another
+ * receiver.
+ */
+function thisFieldOf(callee: TSESTree.Node): string | null | undefined {
+  let current = unwrap(callee);
+  if (current.type !== AST_NODE_TYPES.MemberExpression || unwrap(current.object).type === AST_NODE_TYPES.ThisExpression) {
+    return undefined;
+  }
+  while (current.type === AST_NODE_TYPES.MemberExpression) {
+    const object = unwrap(current.object);
+    if (object.type === AST_NODE_TYPES.MemberExpression && unwrap(object.object).type === AST_NODE_TYPES.ThisExpression) {
+      return getPropertyName(object);
+    }
+    current = object;
+  }
+  return undefined;
+}
+
+/** Built-in containers that keep what they are given: `new Map()`, `new Set()`. */
+const CONTAINERS = new Set(['Array', 'Map', 'Set', 'WeakMap', 'WeakSet']);
+
+/**
+ * Whether the object or class `fn` is a method of gives `field` only
+ * containers of its own: an array or object literal, or `new Map()` and
+ * the like, as a field (`queue = []`) or a constructor's `this.queue = []`.
+ * A field set from a parameter (`this.child = child`) may hold a channel.
+ */
+function holdsLocalContainer(fn: FunctionNode, field: string): boolean {
+  const holder = fn.parent?.parent;
+  const values: (TSESTree.Node | null)[] = [];
+  if (holder?.type === AST_NODE_TYPES.ObjectExpression) {
+    for (const property of holder.properties) {
+      if (property.type === AST_NODE_TYPES.SpreadElement) return false;
+      if (getPropertyName(property) === field) values.push(property.value);
+    }
+  } else if (holder?.type === AST_NODE_TYPES.ClassBody) {
+    for (const member of holder.body) {
+      if (member.type === AST_NODE_TYPES.PropertyDefinition && !member.static && getPropertyName(member) === field) {
+        values.push(member.value);
+      } else if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor' && member.value.body) {
+        values.push(...constructorAssignments(member.value, field));
+      }
+    }
+  }
+  return values.length > 0 && values.every(value => value !== null && isContainer(unwrap(value)));
+}
+
+/** The values a constructor's own statements assign to `this.field`. */
+function constructorAssignments(constructor: TSESTree.FunctionLike, field: string): TSESTree.Node[] {
+  const values: TSESTree.Node[] = [];
+  const body = constructor.body?.type === AST_NODE_TYPES.BlockStatement ? constructor.body.body : [];
+  for (const statement of body) {
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) continue;
+    const assignment = statement.expression;
+    if (assignment.type !== AST_NODE_TYPES.AssignmentExpression || assignment.left.type !== AST_NODE_TYPES.MemberExpression) continue;
+    if (assignment.left.object.type === AST_NODE_TYPES.ThisExpression && getPropertyName(assignment.left) === field) {
+      values.push(assignment.right);
+    }
+  }
+  return values;
+}
+
+function isContainer(value: TSESTree.Node): boolean {
+  if (value.type === AST_NODE_TYPES.ArrayExpression || value.type === AST_NODE_TYPES.ObjectExpression) return true;
+  return (
+    value.type === AST_NODE_TYPES.NewExpression &&
+    value.callee.type === AST_NODE_TYPES.Identifier &&
+    CONTAINERS.has(value.callee.name)
+  );
 }
 
 /** `m` or `...m`, where `m` is a parameter of `fn` or of a function inside it. */

@@ -20,6 +20,7 @@ import { walk, type VisitorKeys } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
+import { importElision, isElidedImport, type ImportElision } from './import-elision';
 import { findRequireCalls, type ParsedSource } from './module-references';
 import { analyzeRunSides } from './run-sides';
 
@@ -45,17 +46,20 @@ export interface LocalImport {
 
 /**
  * Local modules referenced by `source`, read from `file` (its name tells
- * whether TypeScript elides imports used only as types); the caller decides
- * which of them run at load.
+ * whether TypeScript elides imports used only as types, and `elision` which
+ * of them, import-elision); the caller decides which of them run at load.
  */
-export function findLocalImports(source: ParsedSource, file?: string): LocalImport[] {
+export function findLocalImports(
+  source: ParsedSource,
+  file?: string,
+  elision: ImportElision = importElision(undefined),
+): LocalImport[] {
   const imports: LocalImport[] = [];
   const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
   for (const statement of source.ast.body) {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration:
-        if (statement.importKind === 'type' || isTypeOnlyImport(statement)) break;
-        if (elides && isUsedOnlyAsType(source, statement)) break;
+        if (elides ? isElidedImport(source, statement, elision) : isTypeOnlyImport(statement)) break;
         addLocal(imports, statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
@@ -92,9 +96,10 @@ export function findPoolCreatedAtLoad(
   specifier: string,
   creators: readonly CreatorOption[],
   kinds: readonly ForkKind[],
+  elision: ImportElision = importElision(undefined),
 ): LoadTimePool | undefined {
   const file = resolveLocalModule(fromFile, specifier);
-  return file ? poolCreatedByModule(file, creators, kinds, new Set()) : undefined;
+  return file ? poolCreatedByModule(file, creators, kinds, elision, new Set()) : undefined;
 }
 
 /** Resolves a relative specifier the way Node and TypeScript's bundler/node16 resolution would. */
@@ -162,6 +167,7 @@ function poolCreatedByModule(
   file: string,
   creators: readonly CreatorOption[],
   kinds: readonly ForkKind[],
+  elision: ImportElision,
   visiting: Set<string>,
 ): LoadTimePool | undefined {
   if (visiting.has(file)) return undefined;
@@ -174,10 +180,10 @@ function poolCreatedByModule(
   for (const site of findCreationSites(source, creators)) {
     if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);
   }
-  for (const local of findLocalImports(source, file)) {
+  for (const local of findLocalImports(source, file, elision)) {
     if (!runsOnLoad(local.node)) continue;
     const next = resolveLocalModule(file, local.specifier);
-    const found = next && poolCreatedByModule(next, creators, kinds, visiting);
+    const found = next && poolCreatedByModule(next, creators, kinds, elision, visiting);
     if (found) return found;
   }
   return undefined;
@@ -295,26 +301,9 @@ function importEqualsSource(statement: TSESTree.TSImportEqualsDeclaration): TSES
 /** TypeScript source, whose compiler drops the imports it sees used as types only. */
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 
-/**
- * `import { Db } from './db'` where every use of every name it binds is a
- * type (`let db: Db`): TypeScript elides it, so it loads nothing. Under
- * `verbatimModuleSyntax` the same code does not compile (TS1484), so the
- * elision holds wherever it builds. An import none of whose names is used
- * at all is kept there, and still counts; so does `import './db'`.
- */
-function isUsedOnlyAsType(source: ParsedSource, statement: TSESTree.ImportDeclaration): boolean {
-  const variables = source.scopeManager?.getDeclaredVariables(statement) ?? [];
-  const references = variables.flatMap(variable => variable.references);
-  // `isValueReference` is typescript-eslint's scope manager's; without it nothing is known.
-  return (
-    statement.specifiers.length > 0 &&
-    references.length > 0 &&
-    references.every(ref => ref.isValueReference === false)
-  );
-}
-
-/** `import { type A, type B } from './x'` is elided by TypeScript, like `import type`. */
+/** `import type { A }` or `import { type A, type B } from './x'`, outside TypeScript files: read as TypeScript's defaults do. */
 function isTypeOnlyImport(statement: TSESTree.ImportDeclaration): boolean {
+  if (statement.importKind === 'type') return true;
   return (
     statement.specifiers.length > 0 &&
     statement.specifiers.every(s => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type')

@@ -632,8 +632,92 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
     },
+    // A log line or a JSON copy in an in-process mediator's `send` keeps the message here.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      class Mediator {
+        handlers = new Map();
+        send(msg) {
+          console.debug('send', msg);
+          console.log(JSON.stringify(msg), String(msg), Object.keys(msg));
+          return this.handlers.get(msg.type)?.(msg);
+        }
+      }
+      const mediator = new Mediator();
+      const bus = { send(msg) { console.info(msg); return structuredClone(msg); } };
+      mediator.send({ type: 'CreateUser', pool });
+      bus.send({ pool });
+    `,
+    // A container the class or literal fills itself (`queue = []`, `this.seen = new Set()`) is in-process.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      class Queue {
+        items = [];
+        constructor() { this.seen = new Set(); }
+        send(msg) { this.items.push(msg); this.seen.add(msg); }
+      }
+      const outbox = { pending: [], send(msg) { this.pending.push(msg); } };
+      const queue = new Queue();
+      queue.send({ pool });
+      outbox.send({ pool });
+    `,
   ],
   invalid: [
+    // A class that forwards through its constructor, a getter, `.call()` or a field holding a channel stays a channel.
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        class Assigned {
+          constructor(c) { this.send = (m) => c.send(m); }
+        }
+        class Getter {
+          constructor(c) { this.child = c; }
+          get send() { return this.child.send.bind(this.child); }
+        }
+        class Called {
+          constructor(c) { this.child = c; }
+          send(m) { this.child.send.call(this.child, m); }
+        }
+        class Logged {
+          constructor(c) { this.child = c; }
+          send(m) { console.log('send', m); this.child.send(m); }
+        }
+        const assigned = new Assigned(fork('./c.js'));
+        const getter = new Getter(fork('./c.js'));
+        const called = new Called(fork('./c.js'));
+        const logged = new Logged(fork('./c.js'));
+        assigned.send({ pool });
+        getter.send({ pool });
+        called.send({ pool });
+        logged.send({ pool });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 23, column: 17, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 24, column: 15, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 25, column: 15, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 26, column: 15, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // ... and so does an `exec(fn, args)` wrapper over a workerpool its field holds.
+    {
+      code: code`
+        import workerpool from 'workerpool';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        class Runner {
+          wp = workerpool.pool('./tasks.js');
+          exec(fn, args) { return this.wp.exec(fn, args); }
+        }
+        const runner = new Runner();
+        runner.exec('count', [pool]);
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 9, column: 23, data: { kind: 'pool', channel: EXEC } }],
+    },
+
     // ---- postMessage ----
     {
       code: code`
@@ -1339,7 +1423,7 @@ ruleTester.run('no-pool-across-boundary', rule, {
         const child = fork('./w.js');
         const pool = new Pool();
         const ch = { send: m => child.send(m) };
-        const logged = { send(m) { console.log(m); } };
+        const logged = { send(m) { audit.record(m); } };
         const spread = { send() {}, ...child };
         const getter = { get send() { return child.send.bind(child); } };
         ch.send(pool);

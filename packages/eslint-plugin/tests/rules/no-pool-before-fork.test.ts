@@ -26,6 +26,12 @@ const typedLanguageOptions = {
   parserOptions: { projectService: true, tsconfigRootDir: TYPED_DIR },
 };
 const TYPED_FILE = path.join(TYPED_DIR, 'file.ts');
+/** Typed cases under compiler options that keep imports (tests/fixtures/fork-options). */
+const OPTIONS_DIR = path.join(__dirname, '..', 'fixtures', 'fork-options');
+const optionsCase = (dir: 'metadata' | 'verbatim') => ({
+  filename: path.join(OPTIONS_DIR, dir, 'file.ts'),
+  languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: path.join(OPTIONS_DIR, dir) } },
+});
 
 /** Inline library types for the typed cases: a script file, so `declare module` is ambient. */
 const PG_MODULE = code`
@@ -1960,9 +1966,315 @@ ruleTester.run('no-pool-before-fork', rule, {
       else cluster.fork();
       if (cluster.worker) new Pool();
     `,
+    // ---- setupPrimary({ exec }) before a fork in a helper: the helper runs where it is called ----
+    code`
+      const cluster = require('node:cluster');
+      const path = require('node:path');
+      const { Pool } = require('pg');
+      function spawnWorker() {
+        const worker = cluster.fork();
+        worker.on('online', () => console.log('worker', worker.id));
+      }
+      cluster.setupPrimary({ exec: path.join(__dirname, 'worker.js') });
+      const audit = new Pool({ max: 1 });
+      for (let i = 0; i < 4; i++) spawnWorker();
+      cluster.on('exit', spawnWorker);
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const path = require('node:path');
+      const { Pool } = require('pg');
+      const spawn = () => cluster.fork();
+      if (cluster.isPrimary) {
+        cluster.setupPrimary({ exec: path.join(__dirname, 'worker.js') });
+        const audit = new Pool({ max: 1 });
+        for (let i = 0; i < 4; i++) spawnWorker();
+        cluster.on('exit', spawn);
+      }
+      function spawnWorker() { spawn(); }
+    `,
+    // ---- a helper that creates and ends its pool, called (and awaited) before every fork ----
+    code`
+      import cluster from 'node:cluster';
+      import pg from 'pg';
+      if (cluster.isPrimary) {
+        await runMigrations();
+        for (let i = 0; i < 4; i++) cluster.fork();
+      } else {
+        startServer();
+      }
+      async function runMigrations() {
+        const pool = new pg.Pool({ max: 1 });
+        try {
+          await pool.query('create table if not exists jobs (id serial primary key)');
+        } finally {
+          await pool.end();
+        }
+      }
+    `,
+    // ---- ends written as Promise.all([...]), .catch(), and mongoose's own connect/disconnect ----
+    code`
+      import cluster from 'node:cluster';
+      import pg from 'pg';
+      import Redis from 'ioredis';
+      import mongoose from 'mongoose';
+      if (cluster.isPrimary) {
+        const pool = new pg.Pool({ max: 1 });
+        const redis = new Redis();
+        const audit = new pg.Pool({ max: 1 });
+        try {
+          await pool.query('select 1');
+        } finally {
+          await Promise.all([pool.end(), redis.quit()]);
+        }
+        await audit.end().catch(console.error);
+        await mongoose.connect(process.env.MONGO_URL);
+        await mongoose.syncIndexes();
+        await mongoose.disconnect();
+        for (let i = 0; i < 4; i++) cluster.fork();
+      }
+    `,
+    // ---- typed: a local module is read by syntax, whose verdict stands; a package's `Pool | undefined` may be unset ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { pool, initDb } from './db-holder.js';
+        import { lazyPool } from '@acme/db';
+        if (cluster.isPrimary) {
+          for (let i = 0; i < 4; i++) cluster.fork();
+        } else {
+          initDb();
+          void pool?.query('select 1');
+          void lazyPool?.query('select 1');
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // ---- an import used only in `typeof` in a type is elided by TypeScript ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from './ts/db-typed.js';
+        export type Db = typeof pool;
+        export let current: typeof pool.options | undefined;
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+    },
+    // ---- typed, without emitDecoratorMetadata: a decorated constructor's parameter type is elided ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { Repo } from '../fork-options/metadata/repo.js';
+        function Injectable(): ClassDecorator {
+          return () => {};
+        }
+        @Injectable()
+        export class UsersService {
+          constructor(private readonly repo: Repo) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // ---- setupPrimary({ exec }) to a neighbour, named beside this file ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const path = require('node:path');
+        const { Pool } = require('pg');
+        cluster.setupPrimary({ exec: path.join(__dirname, 'worker.js') });
+        cluster.setupPrimary({ exec: require.resolve('./worker') });
+        const audit = new Pool({ max: 1 });
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+    },
   ],
 
   invalid: [
+    // ---- a fork in a helper called before setupPrimary({ exec }) re-runs this file ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function spawnWorker() { cluster.fork(); }
+        spawnWorker();
+        cluster.setupPrimary({ exec: './worker.js' });
+        const pool = new Pool();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 14 }],
+    },
+    // ... and so does one in an exported helper, which other modules may call first
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        export function spawnWorker() { cluster.fork(); }
+        cluster.setupPrimary({ exec: './worker.js' });
+        const pool = new Pool();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // ---- a helper that ends its pool, called only after the forks, on a timer, or not awaited ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import pg from 'pg';
+        async function runMigrations() {
+          const pool = new pg.Pool({ max: 1 });
+          try {
+            await pool.query('select 1');
+          } finally {
+            await pool.end();
+          }
+        }
+        async function vacuum() {
+          const pool = new pg.Pool({ max: 1 });
+          await pool.query('vacuum');
+          await pool.end();
+        }
+        function seed() {
+          const pool = new pg.Pool({ max: 1 });
+          pool.end();
+        }
+        if (cluster.isPrimary) {
+          vacuum();
+          for (let i = 0; i < 4; i++) cluster.fork();
+          setInterval(runMigrations, 60_000);
+          await runMigrations();
+          seed();
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 4, column: 16 },
+        { messageId: 'poolInPrimary', line: 12, column: 16 },
+        { messageId: 'poolInPrimary', line: 17, column: 16 },
+      ],
+    },
+    // ---- mongoose disconnected only after the fork ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import mongoose from 'mongoose';
+        if (cluster.isPrimary) {
+          await mongoose.connect(process.env.MONGO_URL);
+          cluster.fork();
+          await mongoose.disconnect();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 9 }],
+    },
+    // ---- setupPrimary({ exec }) that names this very file ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const path = require('node:path');
+        const { Pool } = require('pg');
+        cluster.setupPrimary({ exec: path.join(__dirname, 'server.js') });
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const exec = require.resolve('./server');
+        cluster.setupPrimary({ exec });
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // ... or its compiled twin
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { fileURLToPath } from 'node:url';
+        import { Pool } from 'pg';
+        cluster.setupPrimary({ exec: fileURLToPath(new URL('./server.js', import.meta.url)) });
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // ---- typed: a namespace import, `import db = require()` and re-exports load the package too ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import * as db from '@acme/db';
+        import acme = require('@acme/db');
+        export { pool } from '@acme/db';
+        export * from '@acme/db';
+        if (cluster.isPrimary) cluster.fork();
+        else void Promise.all([db.pool.query('select 1'), acme.pool.query('select 1')]);
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'importCreatesPool', line: P + 2, column: 1, data: { source: '@acme/db', origin: '`db.pool` is a `Pool`', forkLine: String(P + 6), parent: 'primary process', children: 'worker processes' } },
+        { messageId: 'importCreatesPool', line: P + 3, column: 1, data: { source: '@acme/db', origin: '`acme.pool` is a `Pool`', forkLine: String(P + 6), parent: 'primary process', children: 'worker processes' } },
+        { messageId: 'importCreatesPool', line: P + 4, column: 1, data: { source: '@acme/db', origin: '`pool` is a `Pool`', forkLine: String(P + 6), parent: 'primary process', children: 'worker processes' } },
+        { messageId: 'importCreatesPool', line: P + 5, column: 1, data: { source: '@acme/db', origin: '`pool` is a `Pool`', forkLine: String(P + 6), parent: 'primary process', children: 'worker processes' } },
+      ],
+    },
+    // ---- without type information, a decorated constructor's parameter type counts as kept (emitDecoratorMetadata) ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db } from './ts/db-typed.js';
+        function Injectable(): ClassDecorator {
+          return () => {};
+        }
+        @Injectable()
+        export class UsersService {
+          constructor(private readonly db: Db | undefined) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // ---- typed, with emitDecoratorMetadata ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { Repo } from './repo.js';
+        function Injectable(): ClassDecorator {
+          return () => {};
+        }
+        @Injectable()
+        export class UsersService {
+          constructor(private readonly repo: Repo) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      ...optionsCase('metadata'),
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 1 }],
+    },
+    // ---- verbatimModuleSyntax keeps an import of a class used only as a type ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { Repo } from './repo.js';
+        export let repo: Repo | undefined;
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      ...optionsCase('verbatim'),
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 1 }],
+    },
     // ---- module scope, CommonJS ----
     {
       code: code`
