@@ -228,6 +228,16 @@ export function settingsForNewConfig(owner: object, config: PoolGuardConfig, hoo
   return updates;
 }
 
+/** The owner of the registered config: the most recently enabled PoolGuardInstrumentation, or the preload. */
+export function registeredOwner(): object | undefined {
+  return registered?.owner;
+}
+
+/** Pools guarded by hand with `from`'s config as their defaults take `to`'s from now on. */
+export function handOverDefaults(from: object, to: object): void {
+  for (const state of livePools()) if (state.defaultsFrom === from) state.defaultsFrom = to;
+}
+
 export function clearRegisteredConfig(owner: object): void {
   if (registered?.owner === owner) registered = undefined;
 }

@@ -13,7 +13,7 @@ import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
-import { clearRegisteredConfig, guardWithSettings, poolStateOf, setRegisteredConfig, settingsForNewConfig } from './guard';
+import { clearRegisteredConfig, guardWithSettings, handOverDefaults, poolStateOf, setRegisteredConfig, settingsForNewConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
@@ -113,12 +113,23 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
   }
 
   /**
-   * Pools guarded before this instrumentation existed, with its config (the
-   * preload's, register.ts): its setConfig() and disable() reach them from now.
+   * Pools the preload guarded (register.ts) before this instrumentation was
+   * registered, with `former`'s config: from now on they take this one's
+   * config and providers, and its setConfig() and disable() reach them, as
+   * they reach the pools guarded by hand with `former`'s config as defaults.
    * @internal
    */
-  adoptGuarded(pools: Iterable<object>): void {
-    for (const pool of pools) if (poolStateOf(pool) !== undefined) this._guarded.add(pool);
+  adoptGuarded(pools: Iterable<object>, former: object): void {
+    handOverDefaults(former, this);
+    const adopted: object[] = [];
+    for (const pool of pools) {
+      const state = poolStateOf(pool);
+      if (state === undefined) continue;
+      state.telemetry = this._telemetry;
+      this._guarded.add(pool);
+      adopted.push(pool);
+    }
+    for (const [state, next] of settingsForNewConfig(this, this.getConfig(), adopted)) state.reconfigure(next, undefined);
   }
 
   /** A pool the hooked library just created. */

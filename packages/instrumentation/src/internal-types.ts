@@ -33,7 +33,8 @@ export interface PoolState {
   name: string;
   /** Replaced only by reconfigure(). */
   readonly settings: Settings;
-  readonly telemetry: TelemetrySource;
+  /** Replaced once, when an instrumentation takes over a pool the preload guarded. */
+  telemetry: TelemetrySource;
   readonly pid: number;
   readonly threadId: number;
   /** Stack at creation, when stacks are on (formatted lazily). */

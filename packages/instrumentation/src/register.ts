@@ -9,15 +9,16 @@
  * SDK, would keep the app's instrumentations from patching what the SDK loads
  * first (the app would lose its HTTP spans). The preload hooks the pool
  * libraries alone (preload-hooks.ts) and guards their pools as guardPool()
- * does, with this config as the registered one. The PoolGuardInstrumentation
- * is made and registered when the app first reads `instrumentation` (or the
- * ES module entry loads), and takes over the pools guarded until then.
+ * does, with this config as the registered one. A PoolGuardInstrumentation
+ * takes over the pools guarded until then as soon as one is registered: the
+ * app's own (in its NodeSDK), or the one made here when the app first reads
+ * `instrumentation`.
  */
 import { diag } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resolveSettings } from './config';
 import { checkedConfigFromEnv } from './env-config';
-import { globalTelemetry, guardWithSettings, poolStateOf, setRegisteredConfig } from './guard';
+import { globalTelemetry, guardWithSettings, poolStateOf, registeredOwner, setRegisteredConfig } from './guard';
 import { PoolGuardInstrumentation } from './instrumentation';
 import { moduleDefinitions } from './module-hooks';
 import { hookModules } from './preload-hooks';
@@ -26,17 +27,32 @@ import { WeakRefs } from './weak-refs';
 
 const config = checkedConfigFromEnv();
 const settings = resolveSettings(config);
-/** The preload, as the owner of the registered config and of the boundary checks until the instrumentation takes over. */
+/** The preload, as the owner of the registered config and of the boundary checks until an instrumentation takes over. */
 const preload = {};
+/** Pools guarded here before any instrumentation took over. */
 const guarded = new WeakRefs<object>();
-let registered: PoolGuardInstrumentation | undefined;
+/** The instrumentation that took the preload's pools over last. */
+let successor: PoolGuardInstrumentation | undefined;
 
 setRegisteredConfig(preload, config);
 attachBoundaries(preload, () => ({ settings, telemetry: globalTelemetry }));
+
+/** The registered PoolGuardInstrumentation, which takes over what the preload guarded the first time it is seen. */
+function inCharge(): PoolGuardInstrumentation | undefined {
+  const owner = registeredOwner();
+  if (!(owner instanceof PoolGuardInstrumentation) || owner === successor) return successor;
+  if (successor === undefined) detachBoundaries(preload);
+  owner.adoptGuarded(guarded.values(), successor ?? preload);
+  guarded.clear();
+  successor = owner;
+  return owner;
+}
+
 hookModules(moduleDefinitions((pool) => {
   try {
-    if (registered !== undefined) {
-      if (registered.isEnabled()) registered.guard(pool);
+    const instrumentation = inCharge();
+    if (instrumentation !== undefined) {
+      if (instrumentation.isEnabled()) instrumentation.guard(pool);
     } else if (poolStateOf(pool) === undefined) {
       guardWithSettings(pool, settings, globalTelemetry);
       guarded.add(pool);
@@ -46,15 +62,17 @@ hookModules(moduleDefinitions((pool) => {
   }
 }));
 
-function takeOver(): PoolGuardInstrumentation {
-  const instrumentation = new PoolGuardInstrumentation(config);
-  registerInstrumentations({ instrumentations: [instrumentation] });
-  instrumentation.adoptGuarded(guarded.values());
-  guarded.clear();
-  detachBoundaries(preload);
-  return instrumentation;
+/** The registered PoolGuardInstrumentation, else one made and registered now with the preload's config. */
+function instrumentationInCharge(): PoolGuardInstrumentation {
+  const current = inCharge();
+  if (current !== undefined) return current;
+  registerInstrumentations({ instrumentations: [new PoolGuardInstrumentation(config)] });
+  return inCharge()!;
 }
 
-/** The PoolGuardInstrumentation of the preload, made and registered when first read. */
+/**
+ * The PoolGuardInstrumentation in charge of the preload's pools: the app's own
+ * once it registered one, else the preload's, made and registered when first read.
+ */
 export declare const instrumentation: PoolGuardInstrumentation;
-Object.defineProperty(exports, 'instrumentation', { enumerable: true, get: () => (registered ??= takeOver()) });
+Object.defineProperty(exports, 'instrumentation', { enumerable: true, get: instrumentationInCharge });

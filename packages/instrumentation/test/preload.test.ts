@@ -194,6 +194,18 @@ describe('preload: node --import / --require @poolguard/instrumentation/register
     assert.deepEqual(results, ['no error', 'POOLGUARD_USE_AFTER_RELEASE', 2, 2, true]);
   });
 
+  it('an app that also registers its own PoolGuardInstrumentation: it takes over the pools the preload guarded, and the preload\'s `instrumentation` is it', async () => {
+    const { code, stderr, results } = await run(CJS, 'preload-app-own-instrumentation.cjs');
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(results, [
+      'POOLGUARD_USE_AFTER_RELEASE',
+      'POOLGUARD_USE_AFTER_RELEASE',
+      'POOLGUARD_USE_AFTER_RELEASE',
+      true,
+      ['use_after_release@127.0.0.1:5432/test', 'use_after_release@127.0.0.1:5432/test#2', 'use_after_release@by-hand'],
+    ]);
+  });
+
   it('POOLGUARD_MODE=throw: the misuse throws PoolGuardError and is exported as ERROR', async () => {
     const { code, stderr, results } = await run(ESM, 'preload-app.mjs', [], { POOLGUARD_MODE: 'throw' });
     assert.equal(code, 0, stderr);
