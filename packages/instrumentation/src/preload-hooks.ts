@@ -5,14 +5,17 @@
  * made in a preload, before the app's SDK registers its instrumentations, it
  * would keep them from ever patching what the SDK itself loads first (http
  * among them). This one is require-in-the-middle limited to the modules the
- * definitions name, which caches nothing else. It applies the definitions as
- * InstrumentationBase would: the package's main module or one of its files,
- * within the supported versions.
+ * definitions name, which caches nothing else, and import-in-the-middle for
+ * ES module imports of their packages (once its loader is registered, as the
+ * ES module entry does). It applies the definitions as InstrumentationBase
+ * would: the package's main module or one of its files, within the supported
+ * versions.
  */
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import { Hook as EsmHook } from 'import-in-the-middle';
 import { Hook } from 'require-in-the-middle';
 
 type Patch = (exports: unknown, version?: string) => unknown;
@@ -63,16 +66,22 @@ export function hookModules(definitions: readonly InstrumentationModuleDefinitio
     targets.set(definition.name, { versions: definition.supportedVersions, patch: definition.patch as Patch | undefined });
     for (const file of definition.files) targets.set(file.name, { versions: file.supportedVersions, patch: file.patch as Patch | undefined });
   }
-  const hook = new Hook([...targets.keys()], { internals: true }, (exports, name, basedir) => {
+  const onLoad = <T>(exports: T, name: string, basedir?: string | void): T => {
     const target = targets.get(sep === '/' ? name : name.split(sep).join('/'));
-    const version = basedir === undefined ? undefined : packageVersion(basedir);
+    const version = typeof basedir === 'string' ? packageVersion(basedir) : undefined;
     if (target?.patch === undefined || version === undefined || !target.versions.some((range) => inRange(version, range))) return exports;
     try {
-      return target.patch(exports, version) as typeof exports;
+      return target.patch(exports, version) as T;
     } catch (err) {
       diag.error(`poolguard: could not hook ${name}`, err);
       return exports;
     }
-  });
-  return () => hook.unhook();
+  };
+  const required = new Hook([...targets.keys()], { internals: true }, onLoad);
+  // ES module imports: the packages' main modules (import-in-the-middle hooks no internal files).
+  const imported = new EsmHook(definitions.map((definition) => definition.name), onLoad);
+  return () => {
+    required.unhook();
+    imported.unhook();
+  };
 }

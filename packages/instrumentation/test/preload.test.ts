@@ -187,12 +187,14 @@ describe('preload: node --import / --require @poolguard/instrumentation/register
     assert.deepEqual(new Set(pgCount.map((p) => p.attributes['db.client.connection.state'])), new Set(['idle', 'used']), 'pg pool occupancy too (no instrumentation-pg here)');
   });
 
-  it('a CommonJS app that starts its own NodeSDK after --require keeps its HTTP spans, its violations carry the request\'s trace, and setConfig() on `instrumentation` reaches the pool guarded before', async () => {
-    const { code, stderr, results } = await run(CJS, 'preload-app-http.cjs');
-    assert.equal(code, 0, stderr);
-    // Report mode, then throw mode; two server spans; two violations, each in its request's trace.
-    assert.deepEqual(results, ['no error', 'POOLGUARD_USE_AFTER_RELEASE', 2, 2, true]);
-  });
+  for (const [entry, flags] of [['--require', CJS], ['--import', ESM]] as const) {
+    it(`a CommonJS app that starts its own NodeSDK after ${entry} keeps its HTTP spans, its violations carry the request's trace, and setConfig() on \`instrumentation\` reaches the pool guarded before`, async () => {
+      const { code, stderr, results } = await run(flags, 'preload-app-http.cjs');
+      assert.equal(code, 0, stderr);
+      // Report mode, then throw mode; two server spans; two violations, each in its request's trace.
+      assert.deepEqual(results, ['no error', 'POOLGUARD_USE_AFTER_RELEASE', 2, 2, true]);
+    });
+  }
 
   it('an app that also registers its own PoolGuardInstrumentation: it takes over the pools the preload guarded, and the preload\'s `instrumentation` is it', async () => {
     const { code, stderr, results } = await run(CJS, 'preload-app-own-instrumentation.cjs');
