@@ -29,9 +29,12 @@ export class TaskToken {
   /** The trace active where the token was created (runInTask inside a span), if any. HTTP roots start before any span. */
   readonly traceId: string | undefined;
   readonly spanId: string | undefined;
-  constructor(spanContext: SpanContext | undefined) {
+  /** The token of one incoming HTTP request (an HTTP root, taskMiddleware()), not a runInTask() scope. */
+  readonly request: boolean;
+  constructor(spanContext: SpanContext | undefined, request = false) {
     this.traceId = spanContext?.traceId;
     this.spanId = spanContext?.spanId;
+    this.request = request;
   }
 }
 
@@ -127,13 +130,19 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  * a token compare by token: a span started inside an HTTP root or a
  * runInTask scope (a new root trace when no span was active) belongs to its
  * request or job, so a lease taken in the span and used after it ended, or
- * taken before it and used inside it, stays one task's. Reads the token
- * storage only when the traces differ.
+ * taken before it and used inside it, stays one task's. Two span contexts of
+ * different traces are one task when both ran in one HTTP request's root (a
+ * handler's spans with no request span above them). Reads the token storage
+ * only when the traces differ.
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
   if (sameTask(owner, current)) return true;
   const ownerIsToken = owner instanceof TaskToken;
-  if (ownerIsToken === current instanceof TaskToken) return false;
+  if (ownerIsToken === current instanceof TaskToken) {
+    // Two spans of two traces in one HTTP request: with no request span above them, each span the
+    // handler starts begins a trace of its own. The request's root says they are one task.
+    return !ownerIsToken && ownerToken?.request === true && tokens?.getStore() === ownerToken;
+  }
   const token = ownerIsToken ? owner : ownerToken;
   return token !== undefined && tokens?.getStore() === token;
 }
@@ -207,7 +216,7 @@ export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unkn
     if (isEmitter(req) && (req as TaskCarrier)[REQUEST_TASK] !== undefined) return next();
     tokensEntered = true;
     const storage = tokenStorage();
-    const token = new TaskToken(activeSpanContext(otelApiGlobals()));
+    const token = new TaskToken(activeSpanContext(otelApiGlobals()), true);
     if (isEmitter(req)) {
       Object.defineProperty(req, REQUEST_TASK, { value: token, configurable: true });
       emitInTask(storage, req, token);
@@ -254,7 +263,7 @@ function enableHttpRoots(): void {
     // Until async context is on, no token: an ALS of poolguard's own would slow every await (Node < 24).
     if (!httpRootsForced && !taskTrackingEnabled('auto')) return;
     const storage = tokenStorage();
-    const token = new TaskToken(undefined);
+    const token = new TaskToken(undefined, true);
     tokensEntered = true;
     storage.enterWith(token);
     const { request, response } = message as { request?: Emitter; response?: Emitter };

@@ -177,6 +177,53 @@ for (const withSpans of [true, false]) {
   });
 }
 
+describe('a handler that wraps each step in a span of its own, with no request span above them', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('is one task: each step span begins a trace of its own, but the request\'s root is one; a client another request holds is still cross_task_use', async () => {
+    const tracer = trace.getTracer('http-test');
+    const step = <T>(name: string, fn: () => Promise<T>) => tracer.startActiveSpan(name, { root: true }, (span) => fn().finally(() => span.end()));
+    const pool = guardPool(newPool({ max: 2 }), { name: 'http-step-spans' });
+    let shared: pg.PoolClient | undefined;
+    let releaseShared: () => void = () => undefined;
+    const server = http.createServer((req, res) => {
+      void (async () => {
+        if (req.url === '/steps') {
+          const client = await step('db.connect', () => pool.connect());
+          await step('db.begin', () => client.query('BEGIN'));
+          await step('db.select', () => client.query('SELECT 1'));
+          await step('db.commit', () => client.query('COMMIT'));
+          await step('db.release', async () => client.release());
+        } else if (req.url === '/hold') {
+          shared = await step('db.connect', () => pool.connect());
+          await new Promise<void>((resolve) => (releaseShared = resolve));
+          shared.release();
+        } else {
+          await step('db.steal', () => shared!.query('SELECT 2'));
+        }
+        res.end('ok');
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const app: App = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 4 }), close: async () => undefined };
+    try {
+      await Promise.all(Array.from({ length: 4 }, () => get(app, '/steps')));
+      assert.deepEqual(violationLogs(), [], 'one request\'s steps are one task');
+      const holding = get(app, '/hold');
+      while (shared === undefined) await new Promise((r) => setTimeout(r, 5));
+      await get(app, '/steal');
+      releaseShared();
+      await holding;
+      assert.deepEqual(violationLogs().map((r) => r.attributes['poolguard.violation.kind']), ['cross_task_use']);
+    } finally {
+      app.agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    }
+  });
+});
+
 describe('concurrent requests that carry one upstream trace (a gateway\'s parallel calls)', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
