@@ -199,8 +199,16 @@ let defaultSettings: Settings | undefined;
 /** The most recently enabled PoolGuardInstrumentation and its config: guardPool() takes it as its defaults. */
 let registered: { owner: object; config: PoolGuardConfig } | undefined;
 
+const registrationListeners: ((owner: object) => void)[] = [];
+
+/** Calls `listener` each time an owner's config becomes the registered one (an instrumentation enabled, or its setConfig()). */
+export function onRegistered(listener: (owner: object) => void): void {
+  registrationListeners.push(listener);
+}
+
 export function setRegisteredConfig(owner: object, config: PoolGuardConfig): void {
   registered = { owner, config };
+  for (const listener of registrationListeners) listener(owner);
 }
 
 /**

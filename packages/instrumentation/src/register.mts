@@ -19,12 +19,27 @@ const preload = (await import('./register.js')) as { default: Preload };
  * made here, the instrumentation would be made before the app's SDK, which
  * then could not patch the modules it loads first (see register.ts).
  */
+const real = (): PoolGuardInstrumentation => preload.default.instrumentation;
+/** Methods read through the stand-in, bound once per instance in charge: `instrumentation.enable === instrumentation.enable`. */
+const bound = new Map<PropertyKey, { target: object; method: unknown; bound: unknown }>();
+
 export const instrumentation: PoolGuardInstrumentation = new Proxy(Object.create(PoolGuardInstrumentation.prototype) as PoolGuardInstrumentation, {
   get(_standIn, key) {
-    const real = preload.default.instrumentation;
-    const value = Reflect.get(real, key, real) as unknown;
-    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    const target = real();
+    const value = Reflect.get(target, key, target) as unknown;
+    if (typeof value !== 'function') return value;
+    let entry = bound.get(key);
+    if (entry?.method !== value || entry.target !== target) {
+      bound.set(key, (entry = { target, method: value, bound: (value as (...args: unknown[]) => unknown).bind(target) }));
+    }
+    return entry.bound;
   },
-  set: (_standIn, key, value) => Reflect.set(preload.default.instrumentation, key, value),
-  has: (_standIn, key) => Reflect.has(preload.default.instrumentation, key),
+  set: (_standIn, key, value) => Reflect.set(real(), key, value),
+  has: (_standIn, key) => Reflect.has(real(), key),
+  ownKeys: () => Reflect.ownKeys(real()),
+  getOwnPropertyDescriptor(_standIn, key) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+    // The stand-in owns none of them: each must read as configurable.
+    return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+  },
 });

@@ -12,13 +12,13 @@
  * does, with this config as the registered one. A PoolGuardInstrumentation
  * takes over the pools guarded until then as soon as one is registered: the
  * app's own (in its NodeSDK), or the one made here when the app first reads
- * `instrumentation`.
+ * `instrumentation`. From then on that one is in charge, enabled or not.
  */
 import { diag } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resolveSettings } from './config';
 import { checkedConfigFromEnv } from './env-config';
-import { globalTelemetry, guardWithSettings, poolStateOf, registeredOwner, setRegisteredConfig } from './guard';
+import { globalTelemetry, guardWithSettings, onRegistered, poolStateOf, registeredOwner, setRegisteredConfig } from './guard';
 import { PoolGuardInstrumentation } from './instrumentation';
 import { moduleDefinitions } from './module-hooks';
 import { hookModules } from './preload-hooks';
@@ -33,14 +33,28 @@ const preload = {};
 const guarded = new WeakRefs<object>();
 /** The instrumentation that took the preload's pools over last. */
 let successor: PoolGuardInstrumentation | undefined;
+/** The PoolGuardInstrumentation registered last, enabled or disabled since. */
+let latest: PoolGuardInstrumentation | undefined;
 
 setRegisteredConfig(preload, config);
 attachBoundaries(preload, () => ({ settings, telemetry: globalTelemetry }));
+// An instrumentation the app registers takes over at once, before any new pool: those created before its
+// SDK started must follow it too. It enables itself inside its constructor, before its fields exist: the
+// take-over runs a microtask later (a pool created before then hands it over already).
+onRegistered((owner) => {
+  if (!(owner instanceof PoolGuardInstrumentation) || owner === successor) return;
+  latest = owner;
+  queueMicrotask(inCharge);
+});
 
-/** The registered PoolGuardInstrumentation, which takes over what the preload guarded the first time it is seen. */
+/**
+ * The PoolGuardInstrumentation registered last (disabled since or not), which
+ * takes over what the preload guarded the first time it is seen here.
+ */
 function inCharge(): PoolGuardInstrumentation | undefined {
-  const owner = registeredOwner();
-  if (!(owner instanceof PoolGuardInstrumentation) || owner === successor) return successor;
+  const registered = registeredOwner();
+  const owner = registered instanceof PoolGuardInstrumentation ? registered : latest;
+  if (owner === undefined || owner === successor) return successor;
   if (successor === undefined) detachBoundaries(preload);
   owner.adoptGuarded(guarded.values(), successor ?? preload);
   guarded.clear();

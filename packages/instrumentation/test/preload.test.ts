@@ -208,6 +208,12 @@ describe('preload: node --import / --require @poolguard/instrumentation/register
     ]);
   });
 
+  it('an app that registers its own PoolGuardInstrumentation and disables it before creating pools: they stay unguarded, and `instrumentation` is that instance', async () => {
+    const { code, stderr, results } = await run(CJS, 'preload-app-own-disabled.cjs', [], { POOLGUARD_MODE: 'throw' });
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(results, ['no error', [], true, false]);
+  });
+
   it('POOLGUARD_MODE=throw: the misuse throws PoolGuardError and is exported as ERROR', async () => {
     const { code, stderr, results } = await run(ESM, 'preload-app.mjs', [], { POOLGUARD_MODE: 'throw' });
     assert.equal(code, 0, stderr);
