@@ -44,7 +44,13 @@ attachBoundaries(preload, () => ({ settings, telemetry: globalTelemetry }));
 onRegistered((owner) => {
   if (!(owner instanceof PoolGuardInstrumentation) || owner === successor) return;
   latest = owner;
-  queueMicrotask(inCharge);
+  queueMicrotask(() => {
+    try {
+      inCharge();
+    } catch (err) {
+      diag.error('poolguard: the registered instrumentation could not take over the preload\'s pools', err);
+    }
+  });
 });
 
 /**
