@@ -11,6 +11,7 @@
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { markRunnerCheckouts, nameKnexPools } from './adapters/knex';
 import { markClusterStatements } from './adapters/mysql2-cluster';
+import { markPromisePoolConnections } from './adapters/mysql2-promise';
 
 const PATCHED = Symbol.for('poolguard.patched');
 
@@ -101,6 +102,11 @@ export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefini
       // PoolCluster builds its pools with `new Pool(...)` from this file (createPool does too: guarded once).
       new InstrumentationNodeModuleFile('mysql2/lib/pool.js', [...SUPPORTED_VERSIONS.mysql2],
         (Pool: AnyClass) => guardedSubclass(Pool, guard), keep),
+      // The promise API's per-checkout wrapper gives its lease back as that lease (adapters/mysql2-promise.ts).
+      new InstrumentationNodeModuleFile('mysql2/lib/promise/pool_connection.js', [...SUPPORTED_VERSIONS.mysql2], (PromisePoolConnection: AnyClass) => {
+        markPromisePoolConnections(exportsOf(PromisePoolConnection));
+        return PromisePoolConnection;
+      }, keep),
       // Its namespaces' query()/execute() run one statement on a lease of their own (adapters/mysql2-cluster.ts).
       new InstrumentationNodeModuleFile('mysql2/lib/pool_cluster.js', [...SUPPORTED_VERSIONS.mysql2], (PoolCluster: AnyClass) => {
         markClusterStatements(exportsOf(PoolCluster));

@@ -89,6 +89,17 @@ describe('PoolGuardInstrumentation registration', () => {
     });
   });
 
+  it('mysql2/promise: a stale wrapper\'s release, after the core connection was lent again, is foreign_release and not passed on, with no task identity', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-promise-stale.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+      sameCore: true,
+      freeAfterStale: 0,
+      one: 1,
+      freeAfterHolder: 1,
+      kinds: ['foreign_release', 'double_release'],
+    });
+  });
+
   it('setConfig() reaches the pools guarded by hand with the registered config as defaults; what guardPool() named, poolMetrics and checkServerLimit stay', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-by-hand.js')], { timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
