@@ -89,14 +89,15 @@ describe('PoolGuardInstrumentation registration', () => {
     });
   });
 
-  it('mysql2/promise: a stale wrapper\'s release, after the core connection was lent again, is foreign_release and not passed on, with no task identity', async () => {
+  it('mysql2/promise: a stale wrapper\'s statement and release, after the core connection was lent again, are use_after_release and foreign_release (not passed on), with no task identity', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-promise-stale.js')], { timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
       sameCore: true,
+      staleQuery: 2,
       freeAfterStale: 0,
       one: 1,
       freeAfterHolder: 1,
-      kinds: ['foreign_release', 'double_release'],
+      kinds: ['use_after_release', 'foreign_release', 'double_release'],
     });
   });
 

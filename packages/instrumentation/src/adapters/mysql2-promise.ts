@@ -1,32 +1,37 @@
 /*
  * mysql2/promise hands out a new PromisePoolConnection per checkout, over the
- * core connection that leases are keyed by. Its release() and destroy() run
- * as the lease the wrapper stands for, as a lease handle's methods do: a
- * stale wrapper's release, after the core connection was lent again, is told
- * from the holder's without any task identity, and the holder's own is never
- * taken for a stale one's, whatever async context it runs in. A wrapper's
- * lease is the one current at its first release or destroy (nothing else can
- * end it first), and it keeps that one.
+ * core connection that leases are keyed by. Its statements, release() and
+ * destroy() run as the lease the wrapper stands for, as a lease handle's
+ * methods do: a stale wrapper's statement or release, after the core
+ * connection was lent again, is told from the holder's without any task
+ * identity, and the holder's own is never taken for a stale one's, whatever
+ * async context it runs in. A wrapper's lease is the one current when it is
+ * first used (a wrapper is used during its lease before it can be released),
+ * and it keeps that one.
  */
 import { connectionStateOf } from '../lease';
 import { asLease } from '../lease-handle';
 import { patchOnce } from './patch-once';
 
-/** The lease each wrapper stood for at its first release or destroy. */
+/** The lease each wrapper stood for when first used. */
 const leases = new WeakMap<object, number>();
 
-/** Patches `PromisePoolConnection.prototype`'s release() and destroy() (mysql2/lib/promise/pool_connection.js). */
+/**
+ * Patches `PromisePoolConnection.prototype` (mysql2/lib/promise/pool_connection.js):
+ * its own query(), execute(), release() and destroy(), each calling the one
+ * it had (the inherited PromiseConnection method, or its own destroy()).
+ */
 export function markPromisePoolConnections(PromisePoolConnection: unknown): void {
   const proto = (PromisePoolConnection as { prototype?: object } | null | undefined)?.prototype;
-  for (const name of ['release', 'destroy']) {
-    patchOnce('mysql2.promise', proto, name, (giveBack) => function promiseGiveBack(this: { connection?: unknown }) {
+  for (const name of ['query', 'execute', 'release', 'destroy']) {
+    patchOnce('mysql2.promise', proto, name, (method) => function asItsLease(this: { connection?: unknown }) {
       const core = this.connection;
       const conn = core !== null && typeof core === 'object' ? connectionStateOf(core) : undefined;
       const args = arguments as unknown as unknown[];
-      if (conn === undefined || conn.leaseId === 0) return giveBack.apply(this, args);
+      if (conn === undefined || conn.leaseId === 0) return method.apply(this, args);
       let lease = leases.get(this);
       if (lease === undefined) leases.set(this, (lease = conn.leaseId));
-      return asLease(lease, () => giveBack.apply(this, args));
+      return asLease(lease, () => method.apply(this, args));
     });
   }
 }
