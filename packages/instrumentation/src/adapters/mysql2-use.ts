@@ -143,6 +143,10 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
     // COM_CHANGE_USER and COM_RESET_CONNECTION reset the session: the server rolls an open transaction back.
     if (name === 'ChangeUser' || name === 'ResetConnection') open = false;
     if (typeof name !== 'string' || !SESSION_COMMANDS.has(name)) return next(this).call(this, command);
+    // ChangeUser and ResetConnection clear mysql2's statement cache as they start: the CloseStatement each
+    // cached statement then sends is the driver's own, not another use of the connection.
+    const running = (connection as { _command?: { constructor?: { name?: unknown } } })._command?.constructor?.name;
+    if (name === 'CloseStatement' && (running === 'ChangeUser' || running === 'ResetConnection')) return next(this).call(this, command);
     const conn = connectionStateOf(connection);
     let bindable = false;
     if (conn !== undefined) {

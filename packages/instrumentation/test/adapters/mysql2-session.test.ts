@@ -86,6 +86,14 @@ describe('mysql2 adapter: session commands and the pool\'s own work', () => {
     expectViolations('my-session-ping-uar', 'use_after_release', 1);
   }));
 
+  it('changeUser() after release is one use_after_release: the CloseStatement mysql2 sends for each cached statement as it starts is its own', () => withGuardedMysqlPool('my-session-change-user-uar', {}, { connectionLimit: 1 }, async (pool) => {
+    const conn = await getConnection(pool);
+    for (const sql of ['SELECT ? AS a', 'SELECT ? AS b', 'SELECT ? AS c']) await cb((done) => conn.execute(sql, [1], done as never));
+    conn.release();
+    await cb((done) => conn.changeUser({ database: 'test' }, done as never)).catch(() => undefined);
+    expectViolations('my-session-change-user-uar', 'use_after_release', 1);
+  }));
+
   it('the idle reaper destroying idle connections is the pool\'s own: silent', () => withGuardedMysqlPool('my-session-reaper', { mode: 'throw' }, { connectionLimit: 3, maxIdle: 1, idleTimeout: 100 }, async (pool) => {
     const conns = await Promise.all([getConnection(pool), getConnection(pool), getConnection(pool)]);
     await Promise.all(conns.map((conn) => query(conn, 'SELECT 1')));
