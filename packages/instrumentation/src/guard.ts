@@ -17,7 +17,7 @@ import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeter
 import { endpointName, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
-import { report } from './signals';
+import { captureSite, report } from './signals';
 import { wantHttpRoots } from './task';
 import type { GuardPoolOptions, PoolAdapter, PoolEndpoint, PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -75,19 +75,6 @@ function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
   return adapter;
 }
 
-/** Frames kept of a creation site: enough to reach the app's line under poolguard's own and a library's (knex, then tarn). */
-const CREATION_FRAMES = 40;
-
-function captureCreationSite(): Error {
-  const limit = Error.stackTraceLimit;
-  try {
-    Error.stackTraceLimit = CREATION_FRAMES;
-    return new Error('pool created');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
 /** Guards `pool` with resolved settings; the instrumentation and guardPool() both end here. */
 export function guardWithSettings<P extends object>(pool: P, settings: Settings, telemetry: TelemetrySource, name?: string, custom?: PoolAdapter): P {
   if ((pool as GuardedPool)[POOL_STATE] !== undefined) return pool;
@@ -105,7 +92,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     telemetry,
     pid: process.pid,
     threadId,
-    creationSite: settings.captureStacks ? captureCreationSite() : undefined,
+    creationSite: settings.captureStacks ? captureSite('pool created') : undefined,
     creationFiles: creatorFiles(),
     endpoint,
     ended: false,

@@ -22,7 +22,7 @@ import type { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState, TransactionReader } from './internal-types';
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
-import { info, report } from './signals';
+import { captureSite, info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
 import { livePools } from './pool-registry';
 import type { Dialect } from './sql-statements';
@@ -354,7 +354,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
   const released: ConnectionState = { ...conn, leased: false, owner: undefined, ownerToken: undefined, previousOwner: conn.owner, previousOwnerToken: conn.ownerToken };
   const current = taskFor(conn.pool);
   // With stacks on, the release is the misuse site: captured now, where the app released.
-  const site = conn.pool.settings.captureStacks ? new Error() : undefined;
+  const site = conn.pool.settings.captureStacks ? captureSite() : undefined;
   // Emitted in the releasing caller's context (its trace, its span), not in the socket's.
   transaction.whenSettled(bindToCaller((state: TransactionState) => {
     try {

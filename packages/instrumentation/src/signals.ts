@@ -50,6 +50,20 @@ function violationCounter(meter: Meter): Counter {
   return counter;
 }
 
+/** Frames a site keeps: enough to reach the app's line under poolguard's own and a driver's promise layer (mysql2/promise). */
+const SITE_FRAMES = 40;
+
+/** The stack of the call in progress, deeper than V8's default 10 frames. For reports and creations only, never per checkout. */
+export function captureSite(message?: string): Error {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = SITE_FRAMES;
+    return new Error(message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /**
  * poolguard's own directory, for frames to drop from stacks; undefined when
  * poolguard was bundled into the app's file (then its directory is the app's).
@@ -96,7 +110,7 @@ function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetail
   const endedLease = kind === 'use_after_release' || kind === 'double_release';
   const checkoutStack = (endedLease ? conn?.previousCheckoutSite ?? conn?.checkoutSite : conn?.checkoutSite)?.stack;
   if (checkoutStack !== undefined) violation.checkoutStack = withoutOwnFrames(checkoutStack);
-  const stack = (details.site === undefined ? new Error() : details.site)?.stack;
+  const stack = (details.site === undefined ? captureSite() : details.site)?.stack;
   if (stack !== undefined) violation.stack = withoutOwnFrames(stack);
   return violation;
 }

@@ -46,6 +46,22 @@ describe('mysql2 adapter (promise API)', () => {
       expectViolations('myp-uar', 'use_after_release', 2);
     }));
 
+    it('with stacks on, code.stacktrace reaches the app\'s line under poolguard\'s and the promise layer\'s frames, whatever the app\'s stack depth', () => withPool('myp-uar-stack', { captureStacks: true }, {}, async (pool) => {
+      const conn = await pool.getConnection();
+      conn.release();
+      // Fewer frames than poolguard's own and the promise layer's (Node's default is 10; mocha raises it).
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 6;
+      try {
+        await conn.query('SELECT 1'); // the misuse: this line must be in the stack
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+      const [record] = expectViolations('myp-uar-stack', 'use_after_release', 1);
+      const misuse = String(record!.attributes['code.stacktrace']).split('checked out at:')[0]!;
+      assert.match(misuse, /mysql2-promise\.test\.ts:\d+/);
+    }));
+
     it('leases are keyed by the core connection: an old wrapper\'s use is reported, the new one\'s is not', () => withPool('myp-uar-wrappers', {}, { connectionLimit: 1 }, async (pool) => {
       const first = await pool.getConnection();
       first.release();
