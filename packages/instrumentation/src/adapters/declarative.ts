@@ -5,14 +5,17 @@
  * built-in ones use. Acquire methods may return a promise or take a
  * node-style callback as their last argument.
  */
+import { diag } from '@opentelemetry/api';
 import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
-import { viaLease } from '../lease-handle';
-import type { PoolAdapter, TransactionState } from '../types';
+import { rawOfHandle, viaLease } from '../lease-handle';
+import { recordTimeout } from '../pool-metrics';
+import type { PoolAdapter, PoolStats, TransactionState } from '../types';
+import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -59,7 +62,8 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
   function install(pool: object, state: PoolState): InstalledPool {
     const wrappers = new Wrappers();
     const connectionWrappers = new ConnectionWrappers<object>();
-    const live = new Set<object>();
+    /** The connections it has lent, held weakly: a pool that retires them, or lends a new wrapper per checkout, frees them. */
+    const live = new WeakRefs<object>();
     const transaction = (connection: object): TransactionState => spec.transactionState?.(connection) ?? 'unknown';
     const readerOf = (connection: object): TransactionReader => () => transaction(connection);
     const inFlight = (connection: object): number => spec.inFlight?.(connection) ?? 0;
@@ -81,6 +85,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
 
     const firstSight = (connection: object) => (): void => {
       if (!connectionWrappers.adopt(connection)) return;
+      live.add(connection);
       state.connectionSeen?.(connection);
       for (const name of connectionUse) {
         connectionWrappers.method(connection, name, (next) => function use(this: object) {
@@ -104,16 +109,23 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         connectionWrappers.method(connection, name, (next) => function give(this: object) {
           if (releasing === connection) return next(this).apply(this, arguments as unknown as unknown[]);
           const { verdict, raw } = leaseReturned(connection, false, readerOf);
-          if (verdict.pass) passOn(raw, () => next(raw).apply(raw, arguments as unknown as unknown[]));
+          // What the connection's release returns (a promise, for an async one) stays the app's.
+          const result = verdict.pass ? passOn(raw, () => next(raw).apply(raw, arguments as unknown as unknown[])) : undefined;
           if (verdict.error !== undefined) throw verdict.error;
+          return result;
         });
       }
     };
 
     const deliver = (connection: unknown, request: CheckoutRequest): unknown => {
       if (connection === null || typeof connection !== 'object') return connection;
-      live.add(connection);
+      // A lending method that calls another one the adapter names (checkoutFor(ms) → checkout()): the inner
+      // call delivered the lease and its handle already.
+      if (rawOfHandle(connection) !== undefined) return connection;
       return leaseDelivered(state, connection, request, firstSight(connection));
+    };
+    const failed = (err: unknown): void => {
+      if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
     };
 
     for (const name of acquire) {
@@ -123,13 +135,19 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         if (request instanceof PoolGuardError) return refuse(request, next(this), args);
         if (last >= 0 && typeof args[last] === 'function') {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
-          args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) =>
-            err ? user(err, connection, ...rest) : user(err, deliver(connection, request), ...rest);
+          args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) => {
+            if (!err) return user(err, deliver(connection, request), ...rest);
+            failed(err);
+            return user(err, connection, ...rest);
+          };
           return next(this).apply(this, args);
         }
         const result = next(this).apply(this, args) as unknown;
         if (result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
-          return (result as PromiseLike<unknown>).then((connection) => deliver(connection, request));
+          return (result as PromiseLike<unknown>).then((connection) => deliver(connection, request), (err: unknown) => {
+            failed(err);
+            throw err;
+          });
         }
         return deliver(result, request);
       });
@@ -149,22 +167,32 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     wrapPoolStatements(wrappers, pool, state, poolQuery, false);
     wrapPoolEnd(wrappers, pool, state, end);
 
+    /** The adapter's stats; one that throws reads as unknown (its metrics are left out), and says so on diag. */
+    function stats(): PoolStats {
+      try {
+        return spec.stats?.(pool) ?? {};
+      } catch (err) {
+        diag.error(`poolguard: the adapter's stats() of pool "${state.name}" failed; its occupancy is left out`, err);
+        return {};
+      }
+    }
+
     function* connections(): Iterable<ConnectionState> {
-      for (const connection of live) {
+      for (const connection of live.values()) {
         const conn = connectionStateOf(connection);
         if (conn !== undefined) yield conn;
       }
     }
     return {
       connections,
-      stats: () => spec.stats?.(pool) ?? {},
+      stats,
       saturated: () => {
-        const stats = spec.stats?.(pool);
-        return stats?.idle === 0 && stats.max !== undefined && (stats.used ?? 0) >= stats.max;
+        const { idle, max, used } = stats();
+        return idle === 0 && max !== undefined && (used ?? 0) >= max;
       },
       uninstall: () => {
         wrappers.uninstall();
-        connectionWrappers.uninstall(live);
+        connectionWrappers.uninstall(live.values());
       },
     };
   }

@@ -1,0 +1,118 @@
+/*
+ * guardPool(pool, { adapter }) on home-made pools of shapes the README's
+ * TinyPool does not have: an async connection release whose promise the app
+ * awaits, a lending method that calls another one, a pool that lends a new
+ * wrapper per checkout, an acquire that times out, and an adapter whose
+ * stats() throws.
+ */
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { guardPool, type PoolAdapter } from '../../src';
+import { collectMetric, resetTelemetry, setupTelemetry } from '../helpers/otel';
+import { expectSilent } from '../helpers/violations';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface Lent { id: number; release(): Promise<string> }
+
+/** Lends connections by checkout() and checkoutWithin(ms), which calls checkout(); each connection's async release() hands it back. */
+class AsyncReleasePool {
+  free: number[] = [1, 2];
+  failNextRelease = false;
+  lent = new Set<Lent>();
+  async checkout(): Promise<Lent> {
+    const id = this.free.pop();
+    if (id === undefined) throw Object.assign(new Error('ResourceRequest timed out'), { name: 'TimeoutError' });
+    const conn: Lent = { id, release: async () => this.checkin(conn) };
+    this.lent.add(conn);
+    return conn;
+  }
+  checkoutWithin(ms: number): Promise<Lent> {
+    return Promise.race([this.checkout(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('too slow')), ms))]);
+  }
+  checkin(conn: Lent): string {
+    if (this.failNextRelease) {
+      this.failNextRelease = false;
+      throw new Error('reset failed');
+    }
+    this.lent.delete(conn);
+    this.free.push(conn.id);
+    return 'released';
+  }
+}
+
+const adapter = (extra: Partial<PoolAdapter> = {}): PoolAdapter => ({
+  library: 'async-release-pool',
+  acquire: ['checkout', 'checkoutWithin'],
+  connectionRelease: ['release'],
+  stats: (pool) => ({ idle: (pool as AsyncReleasePool).free.length, used: (pool as AsyncReleasePool).lent.size, max: 2 }),
+  ...extra,
+});
+
+describe('generic adapter: home-made pools of other shapes', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('an async connection release keeps its result and its rejection, which the app awaits', async () => {
+    const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-async-release', adapter: adapter() });
+    const conn = await pool.checkout();
+    assert.equal(await conn.release(), 'released');
+    const failing = await pool.checkout();
+    pool.failNextRelease = true;
+    await assert.rejects(failing.release(), /reset failed/);
+    expectSilent('adapter-async-release');
+  });
+
+  it('with lease handles, a lending method that calls another one the adapter names lends one handle: use and release are silent', async () => {
+    const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-delegating', leaseHandles: true, adapter: adapter() });
+    for (let i = 0; i < 3; i++) {
+      const conn = await pool.checkoutWithin(100);
+      assert.equal(await conn.release(), 'released');
+    }
+    assert.equal(pool.lent.size, 0, 'every release reached the pool');
+    expectSilent('adapter-delegating');
+  });
+
+  it('an acquire that rejects with the pool\'s own timeout counts in db.client.connection.timeouts', async () => {
+    const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-timeouts', adapter: adapter() });
+    const held = [await pool.checkout(), await pool.checkout()];
+    await assert.rejects(pool.checkout(), { name: 'TimeoutError' });
+    for (const conn of held) await conn.release();
+    const points = (await collectMetric('db.client.connection.timeouts')).flatMap((m) => m.dataPoints as { value: number; attributes: Record<string, unknown> }[]);
+    assert.equal(points.find((p) => p.attributes['db.client.connection.pool.name'] === 'adapter-timeouts')?.value, 1);
+  });
+
+  it('a stats() that throws goes to diag, and the pool is still guarded', async () => {
+    const logged: unknown[] = [];
+    diag.setLogger({ error: (...args: unknown[]) => logged.push(args[0]), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.ERROR);
+    try {
+      const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-bad-stats', adapter: adapter({ stats: () => { throw new Error('no stats'); } }) });
+      const conn = await pool.checkout();
+      await conn.release();
+      await collectMetric('db.client.connection.count');
+      assert.ok(logged.some((message) => /stats\(\) of pool "adapter-bad-stats" failed/.test(String(message))), JSON.stringify(logged));
+    } finally {
+      diag.disable();
+    }
+  });
+
+  it('a pool that lends a new wrapper per checkout: the wrappers it lent are not kept after release', async () => {
+    class WrapperPool {
+      cores = [{ id: 1 }];
+      async get() {
+        const core = this.cores.pop()!;
+        return { core, release: () => { this.cores.push(core); } };
+      }
+    }
+    const pool = guardPool(new WrapperPool(), { name: 'adapter-wrappers', adapter: { library: 'wrapper-pool', acquire: ['get'], connectionRelease: ['release'] } });
+    for (let i = 0; i < 2000; i++) (await pool.get()).release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const state = (pool as unknown as Record<symbol, { connections(): Iterable<unknown> }>)[Symbol.for('poolguard.pool')]!;
+    assert.ok([...state.connections()].length < 100, 'the released wrappers were collected');
+  });
+});
