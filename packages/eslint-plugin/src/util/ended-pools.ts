@@ -86,9 +86,10 @@ function completesBeforeForks(source: ParsedSource, ending: TSESTree.Node, forks
 
 /**
  * Every call of `helper`, where the call has finished its work: `await
- * migrate()` for an async helper, `migrate()` for another. Undefined when
- * its name is used any other way (`setInterval(migrate, ...)`, exported,
- * an async helper called without `await`) or not at all.
+ * migrate()` (also through `.catch(fail)`, `.then(…)` or `.finally(…)`
+ * chained on it) for an async helper, `migrate()` for another. Undefined
+ * when its name is used any other way (`setInterval(migrate, ...)`,
+ * exported, an async helper called without `await`) or not at all.
  */
 function completedCalls(source: ParsedSource, helper: FunctionNode): TSESTree.Node[] | undefined {
   const variable = bindingOf(source, helper);
@@ -98,11 +99,23 @@ function completedCalls(source: ParsedSource, helper: FunctionNode): TSESTree.No
     if (ref.init || ref.isTypeReference) continue;
     const call = ref.identifier.parent;
     if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== ref.identifier) return undefined;
-    const awaited = call.parent?.type === AST_NODE_TYPES.AwaitExpression;
+    const awaited = awaitOf(call);
     if (helper.async && !awaited) return undefined;
-    calls.push(awaited ? call.parent : call);
+    calls.push(awaited ?? call);
   }
   return calls.length > 0 ? calls : undefined;
+}
+
+/** The `await` of `call`, or of a `.catch()`, `.then()` or `.finally()` chain on it; undefined when none waits for it. */
+function awaitOf(call: TSESTree.CallExpression): TSESTree.AwaitExpression | undefined {
+  let outer: TSESTree.Node = call;
+  for (let depth = 0; depth < 4; depth++) {
+    const member: TSESTree.Node | undefined = outer.parent;
+    const chained = member?.type === AST_NODE_TYPES.MemberExpression && member.object === outer && PROMISE_METHODS.has(getPropertyName(member) ?? '');
+    if (!chained || member.parent?.type !== AST_NODE_TYPES.CallExpression || member.parent.callee !== member) break;
+    outer = member.parent;
+  }
+  return outer.parent?.type === AST_NODE_TYPES.AwaitExpression ? outer.parent : undefined;
 }
 
 /** `export async function migrate()`, `export const migrate = async () => ...`: other modules call it too. */

@@ -2012,6 +2012,23 @@ ruleTester.run('no-pool-before-fork', rule, {
         }
       }
     `,
+    // ---- the same helper awaited through .catch(), to fail fast on a migration error ----
+    code`
+      import cluster from 'node:cluster';
+      import pg from 'pg';
+      if (cluster.isPrimary) {
+        await runMigrations().catch((err) => { console.error(err); process.exit(1); });
+        for (let i = 0; i < 4; i++) cluster.fork();
+      }
+      async function runMigrations() {
+        const pool = new pg.Pool({ max: 1 });
+        try {
+          await pool.query('select 1');
+        } finally {
+          await pool.end();
+        }
+      }
+    `,
     // ---- ends written as Promise.all([...]), .catch(), and mongoose's own connect/disconnect ----
     code`
       import cluster from 'node:cluster';
@@ -2155,6 +2172,26 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolInPrimary', line: 12, column: 16 },
         { messageId: 'poolInPrimary', line: 17, column: 16 },
       ],
+    },
+    // ---- the helper's .catch() chain not awaited: the forks do not wait for it ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import pg from 'pg';
+        if (cluster.isPrimary) {
+          runMigrations().catch((err) => console.error(err));
+          cluster.fork();
+        }
+        async function runMigrations() {
+          const pool = new pg.Pool({ max: 1 });
+          try {
+            await pool.query('select 1');
+          } finally {
+            await pool.end();
+          }
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 8, column: 16 }],
     },
     // ---- mongoose disconnected only after the fork ----
     {
