@@ -203,3 +203,20 @@ function isGlobalProcess(node: TSESTree.Node): boolean {
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
+
+/** `import.meta.<member>`. */
+export function isImportMeta(node: TSESTree.Node | undefined, member: string): boolean {
+  const expr = node && unwrap(node);
+  return (
+    expr?.type === AST_NODE_TYPES.MemberExpression &&
+    expr.object.type === AST_NODE_TYPES.MetaProperty &&
+    expr.object.meta.name === 'import' &&
+    getPropertyName(expr) === member
+  );
+}
+
+/** `__dirname` or `import.meta.dirname`. */
+export function isDirname(node: TSESTree.Node | undefined): boolean {
+  const expr = node && unwrap(node);
+  return (expr?.type === AST_NODE_TYPES.Identifier && expr.name === '__dirname') || isImportMeta(expr, 'dirname');
+}

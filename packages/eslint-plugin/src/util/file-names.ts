@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName, getStaticValue } from '@typescript-eslint/utils/ast-utils';
-import { unwrap } from './ast';
+import { isDirname, isImportMeta, unwrap } from './ast';
 
 /** Compiled twins: the extension tsc gives each TypeScript extension. */
 const EMITTED: Readonly<Record<string, string>> = { '.ts': '.js', '.tsx': '.js', '.mts': '.mjs', '.cts': '.cjs' };
@@ -29,13 +29,8 @@ function namedPath(expr: TSESTree.Node, scope: TSESLint.Scope.Scope, directory: 
   if (expr.type === AST_NODE_TYPES.NewExpression) return urlBesideFile(expr, scope, directory);
   if (expr.type !== AST_NODE_TYPES.CallExpression) return undefined;
   const callee = unwrap(expr.callee);
-  const name =
-    callee.type === AST_NODE_TYPES.Identifier
-      ? callee.name
-      : callee.type === AST_NODE_TYPES.MemberExpression
-        ? getPropertyName(callee)
-        : null;
-  const [first, ...rest] = expr.arguments;
+  const name = calleeName(callee);
+  const [first] = expr.arguments;
   if (name === 'fileURLToPath' && expr.arguments.length === 1 && first.type !== AST_NODE_TYPES.SpreadElement) {
     const inner = unwrap(first);
     return inner.type === AST_NODE_TYPES.NewExpression ? urlBesideFile(inner, scope, directory) : undefined;
@@ -44,10 +39,21 @@ function namedPath(expr: TSESTree.Node, scope: TSESLint.Scope.Scope, directory: 
     const specifier = literal(first, scope);
     return specifier?.startsWith('.') ? path.resolve(directory, specifier) : undefined;
   }
+  const segments = dirnameSegments(expr, segment => literal(segment, scope));
+  return segments && path.resolve(directory, ...segments);
+}
+
+/**
+ * The literal segments of `path.join(__dirname, 'lib', 'db')` or
+ * `path.resolve(import.meta.dirname, …)`, as `literalOf` reads each; undefined
+ * for any other call, or a segment it cannot read or that is absolute.
+ */
+export function dirnameSegments(call: TSESTree.CallExpression, literalOf: (node: TSESTree.Node) => string | undefined): string[] | undefined {
+  const name = calleeName(unwrap(call.callee));
+  const [first, ...rest] = call.arguments;
   if ((name !== 'join' && name !== 'resolve') || !isDirname(first) || rest.length === 0) return undefined;
-  const segments = rest.map(segment => literal(segment, scope));
-  if (segments.some(segment => segment === undefined || path.isAbsolute(segment))) return undefined;
-  return path.resolve(directory, ...(segments as string[]));
+  const segments = rest.map(segment => (segment.type === AST_NODE_TYPES.SpreadElement ? undefined : literalOf(segment)));
+  return segments.every((segment): segment is string => segment !== undefined && !path.isAbsolute(segment)) ? segments : undefined;
 }
 
 /** `new URL('./server.js', import.meta.url)`: a file beside this one. */
@@ -56,7 +62,7 @@ function urlBesideFile(expr: TSESTree.NewExpression, scope: TSESLint.Scope.Scope
   if (callee.type !== AST_NODE_TYPES.Identifier || callee.name !== 'URL' || expr.arguments.length !== 2) return undefined;
   const [relative, base] = expr.arguments;
   const specifier = literal(relative, scope);
-  return specifier?.startsWith('.') && isImportMetaUrl(base) ? path.resolve(directory, specifier) : undefined;
+  return specifier?.startsWith('.') && isImportMeta(base, 'url') ? path.resolve(directory, specifier) : undefined;
 }
 
 /** The same module: the same path, that path without its extension, or the compiled twin of a TypeScript file. */
@@ -82,22 +88,8 @@ function isRequireResolve(callee: TSESTree.Node): boolean {
   );
 }
 
-/** `__dirname` or `import.meta.dirname`. */
-function isDirname(node: TSESTree.Node | undefined): boolean {
-  const expr = node && unwrap(node);
-  if (expr?.type === AST_NODE_TYPES.Identifier) return expr.name === '__dirname';
-  return isImportMeta(expr, 'dirname');
-}
-
-function isImportMetaUrl(node: TSESTree.Node | undefined): boolean {
-  return isImportMeta(node && unwrap(node), 'url');
-}
-
-function isImportMeta(expr: TSESTree.Node | undefined, member: string): boolean {
-  return (
-    expr?.type === AST_NODE_TYPES.MemberExpression &&
-    expr.object.type === AST_NODE_TYPES.MetaProperty &&
-    expr.object.meta.name === 'import' &&
-    getPropertyName(expr) === member
-  );
+/** `join` of `join(...)` and of `path.join(...)`. */
+function calleeName(callee: TSESTree.Node): string | null {
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  return callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : null;
 }

@@ -22,7 +22,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, innermostScope, isFunctionNode, unwrap } from './ast';
+import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
 import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { runPoints } from './run-order';
@@ -363,9 +363,7 @@ function isSelfConstant(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope, de
 }
 
 function isImportMetaMember(expr: TSESTree.MemberExpression): boolean {
-  if (expr.object.type !== AST_NODE_TYPES.MetaProperty || expr.object.meta.name !== 'import') return false;
-  const name = getPropertyName(expr);
-  return name === 'url' || name === 'filename';
+  return isImportMeta(expr, 'url') || isImportMeta(expr, 'filename');
 }
 
 function isProcessArgv1(expr: TSESTree.MemberExpression): boolean {
@@ -391,17 +389,6 @@ function isRequireMainFilename(expr: TSESTree.MemberExpression): boolean {
   );
 }
 
-/** `__dirname` or `import.meta.dirname`. */
-function isDirname(node: TSESTree.Node | undefined): boolean {
-  const expr = node && unwrap(node);
-  if (expr?.type === AST_NODE_TYPES.Identifier) return expr.name === '__dirname';
-  return (
-    expr?.type === AST_NODE_TYPES.MemberExpression &&
-    expr.object.type === AST_NODE_TYPES.MetaProperty &&
-    expr.object.meta.name === 'import' &&
-    getPropertyName(expr) === 'dirname'
-  );
-}
 
 /** `name` or `anything.name`, e.g. `fileURLToPath` and `url.fileURLToPath`. */
 function isNamed(node: TSESTree.Node, name: string): boolean {

@@ -18,6 +18,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { parseForESLint } from '@typescript-eslint/parser';
 import { walk, type VisitorKeys } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
+import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
 import { importElision, isElidedImport, type ImportElision } from './import-elision';
@@ -265,30 +266,8 @@ function literalString(node: TSESTree.Node | undefined): string | undefined {
  * (also with `import.meta.dirname`), literal segments only: `'./db'`.
  */
 function besideThisFile(node: TSESTree.Node | undefined): string | undefined {
-  if (node?.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const callee = node.callee;
-  const name =
-    callee.type === AST_NODE_TYPES.Identifier
-      ? callee.name
-      : callee.type === AST_NODE_TYPES.MemberExpression && callee.property.type === AST_NODE_TYPES.Identifier
-        ? callee.property.name
-        : undefined;
-  const [first, ...rest] = node.arguments;
-  if ((name !== 'join' && name !== 'resolve') || !isDirname(first) || rest.length === 0) return undefined;
-  const segments = rest.map(literalString);
-  if (segments.some(segment => segment === undefined || path.isAbsolute(segment))) return undefined;
-  return './' + path.posix.join(...(segments as string[]));
-}
-
-/** `__dirname` or `import.meta.dirname`. */
-function isDirname(node: TSESTree.Node | undefined): boolean {
-  if (node?.type === AST_NODE_TYPES.Identifier) return node.name === '__dirname';
-  return (
-    node?.type === AST_NODE_TYPES.MemberExpression &&
-    node.object.type === AST_NODE_TYPES.MetaProperty &&
-    node.property.type === AST_NODE_TYPES.Identifier &&
-    node.property.name === 'dirname'
-  );
+  const segments = node?.type === AST_NODE_TYPES.CallExpression ? dirnameSegments(node, literalString) : undefined;
+  return segments && './' + path.posix.join(...segments);
 }
 
 /** The module string of TypeScript's `import db = require('./db')`; `import type db = require()` loads nothing. */
