@@ -24,21 +24,15 @@ export function viaLease(): number | undefined {
   return activeLease;
 }
 
-/** Runs `fn` as lease `leaseId`'s, as a handle's method runs: a per-checkout wrapper the driver hands out (mysql2/promise). */
-export function asLease<T>(leaseId: number, fn: () => T): T {
+/**
+ * Runs `fn` as lease `leaseId`'s, as a handle's method runs (a per-checkout
+ * wrapper the driver hands out: mysql2/promise), or with no handle's method
+ * in scope when undefined (an app callback a pool calls from inside another
+ * lease's release).
+ */
+export function asLease<T>(leaseId: number | undefined, fn: () => T): T {
   const outer = activeLease;
   activeLease = leaseId;
-  try {
-    return fn();
-  } finally {
-    activeLease = outer;
-  }
-}
-
-/** Runs `fn` with no handle's method in scope: an app callback a pool calls from inside another lease's release. */
-export function outsideHandles<T>(fn: () => T): T {
-  const outer = activeLease;
-  activeLease = undefined;
   try {
     return fn();
   } finally {

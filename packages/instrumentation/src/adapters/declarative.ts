@@ -11,11 +11,10 @@ import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import { checkUse, connectionStateOf } from '../lease';
 import { rawOfHandle, viaLease } from '../lease-handle';
-import { recordTimeout } from '../pool-metrics';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -124,9 +123,6 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       if (rawOfHandle(connection) !== undefined) return connection;
       return leaseDelivered(state, connection, request, firstSight(connection));
     };
-    const failed = (err: unknown): void => {
-      if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
-    };
 
     for (const name of acquire) {
       wrappers.method(pool, name, (next) => function acquireConnection(this: object, ...args: unknown[]) {
@@ -137,7 +133,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
           args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) => {
             if (!err) return user(err, deliver(connection, request), ...rest);
-            failed(err);
+            countCheckoutTimeout(state, err);
             return user(err, connection, ...rest);
           };
           return next(this).apply(this, args);
@@ -145,7 +141,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         const result = next(this).apply(this, args) as unknown;
         if (result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
           return (result as PromiseLike<unknown>).then((connection) => deliver(connection, request), (err: unknown) => {
-            failed(err);
+            countCheckoutTimeout(state, err);
             throw err;
           });
         }

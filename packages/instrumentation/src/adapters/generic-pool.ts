@@ -11,8 +11,8 @@ import { connectionStateOf } from '../lease';
 import { rawOfHandle } from '../lease-handle';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { metricsClock, recordCreateTime } from '../pool-metrics';
+import { checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -160,7 +160,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     return acquired.then(
       (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource),
       (err: unknown) => {
-        if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+        countCheckoutTimeout(state, err);
         throw err;
       },
     );

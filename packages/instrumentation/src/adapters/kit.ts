@@ -25,7 +25,7 @@ import {
   requestCheckout,
   type ReleaseVerdict,
 } from '../lease';
-import { followGlobalMeterProvider, metricsClock } from '../pool-metrics';
+import { followGlobalMeterProvider, metricsClock, recordTimeout } from '../pool-metrics';
 import { createLeaseHandle, leaseOfHandle, rawOfHandle, viaLease } from '../lease-handle';
 import { asyncContextActive, bindToCaller, noticeOtelApi, type Task } from '../task';
 import { endsTransaction, type Dialect } from '../sql-statements';
@@ -417,7 +417,12 @@ export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, 
  * tarn): waiting for one to be released, or for a new one to open (pg-pool's
  * "Connection terminated due to connection timeout").
  */
-export function isCheckoutTimeout(err: unknown): boolean {
+function isCheckoutTimeout(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return err.name === 'TimeoutError' || /timeout exceeded when trying to connect|due to connection timeout|timed out/i.test(err.message);
+}
+
+/** Counts `err` in db.client.connection.timeouts when it is the pool's own timeout (isCheckoutTimeout). */
+export function countCheckoutTimeout(state: PoolState, err: unknown): void {
+  if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
 }

@@ -18,6 +18,7 @@ import { PoolGuardError } from '../errors';
 import { poolStateOf } from '../guard';
 import { requestCheckout } from '../lease';
 import type { PoolEndpoint } from '../types';
+import { mysqlEndpoint } from './mysql2';
 import { patchOnce } from './patch-once';
 import { pgEndpoint, portOption } from './pg-endpoint';
 
@@ -97,9 +98,7 @@ export function knexEndpoint(client: { driverName?: unknown; config?: { connecti
   if (client.driverName === 'pg') return pgEndpoint({ options: config });
   const { host, database, socketPath } = config;
   const port = portOption(config.port);
-  if (MYSQL_DRIVERS.has(client.driverName as string)) {
-    return { address: socketPath ?? host ?? 'localhost', port: socketPath !== undefined ? undefined : port ?? 3306, namespace: database };
-  }
+  if (MYSQL_DRIVERS.has(client.driverName as string)) return mysqlEndpoint({ host, port, database, socketPath });
   return host === undefined ? undefined : { address: host, port, namespace: database };
 }
 

@@ -231,6 +231,12 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   };
 }
 
+/** Where a MySQL or MariaDB connection config points, as the drivers read it: a socket path, else the host (localhost) and port (3306). */
+export function mysqlEndpoint(config: { host?: string; port?: number; database?: string; socketPath?: string }): PoolEndpoint {
+  const { socketPath } = config;
+  return { address: socketPath ?? config.host ?? 'localhost', port: socketPath ? undefined : config.port ?? 3306, namespace: config.database };
+}
+
 export const mysql2Adapter: Adapter<Mysql2CorePool | Mysql2PromisePool> = {
   library: 'mysql2',
   matches: (pool): pool is Mysql2CorePool | Mysql2PromisePool => isCorePool(pool) || isPromisePool(pool),
@@ -238,8 +244,7 @@ export const mysql2Adapter: Adapter<Mysql2CorePool | Mysql2PromisePool> = {
   endpoint(pool): PoolEndpoint | undefined {
     const core = isPromisePool(pool) ? pool.pool : pool;
     const config = core.config.connectionConfig;
-    if (config === undefined) return undefined;
-    return { address: config.socketPath ?? config.host ?? 'localhost', port: config.socketPath ? undefined : config.port ?? 3306, namespace: config.database };
+    return config === undefined ? undefined : mysqlEndpoint(config);
   },
   install: (pool, state) => install(isPromisePool(pool) ? pool.pool : pool, state),
 };

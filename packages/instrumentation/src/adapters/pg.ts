@@ -13,11 +13,11 @@
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState } from '../internal-types';
 import { attachConnection, beginLease, checkRelease, claimLease, connectionStateOf, PASS, type ReleaseVerdict } from '../lease';
-import { createLeaseHandle, outsideHandles, viaLease } from '../lease-handle';
-import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
+import { asLease, createLeaseHandle, viaLease } from '../lease-handle';
+import { metricsClock, recordCreateTime } from '../pool-metrics';
 import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { addOwnListener, bindCallback, checkoutRequested, ConnectionWrappers, internalFault, isCheckoutTimeout, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { pgEndpoint } from './pg-endpoint';
 import { guardPgQuery, type PgClientLike } from './resources';
 
@@ -239,7 +239,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
         if (checkoutFailed(err, client)) return user(err, client, done);
         const handed = claimSafely(client!, request);
         // pg-pool may call this from inside the previous holder's release, through its handle: the waiter's code is its own.
-        if (request.explicit) return outsideHandles(() => user(err, handed, handed === client ? done : handed.release));
+        if (request.explicit) return asLease(undefined, () => user(err, handed, handed === client ? done : handed.release));
         state.internalCallbacks++;
         try {
           return user(err, client, done);
@@ -294,7 +294,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   /** True when pg-pool answered a checkout with no client; a timeout is counted. */
   function checkoutFailed(err: unknown, client: PgPoolClient | null | undefined): boolean {
     if (!err && client != null) return false;
-    if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+    countCheckoutTimeout(state, err);
     return true;
   }
 

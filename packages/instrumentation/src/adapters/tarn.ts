@@ -11,8 +11,8 @@ import type { ConnectionState, PoolState } from '../internal-types';
 import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { metricsClock, recordCreateTime, recordTimeout } from '../pool-metrics';
-import { addOwnListener, callerFrames, checkoutRequested, isCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { metricsClock, recordCreateTime } from '../pool-metrics';
+import { addOwnListener, callerFrames, checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
@@ -95,7 +95,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     pending.promise = pending.promise.then(
       (resource) => (resource !== null && typeof resource === 'object' ? delivered(resource, request, byRunner) : resource),
       (err: unknown) => {
-        if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+        countCheckoutTimeout(state, err);
         throw err;
       },
     );
