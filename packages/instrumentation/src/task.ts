@@ -126,7 +126,9 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
 /**
  * True when the current task is `owner`'s, `ownerToken` being the token
  * active where the owner was taken (tokenOfOwner). Two span contexts, or two
- * tokens, compare as sameTask() says (the trace decides). A span context and
+ * tokens, compare as sameTask() says (the trace decides), except that two
+ * HTTP requests are two tasks even when they carry one upstream trace (a
+ * gateway's parallel calls): each runs in its own HTTP root. A span context and
  * a token compare by token: a span started inside an HTTP root or a
  * runInTask scope (a new root trace when no span was active) belongs to its
  * request or job, so a lease taken in the span and used after it ended, or
@@ -136,7 +138,8 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  * only when the traces differ.
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
-  if (sameTask(owner, current)) return true;
+  if (owner === current) return true;
+  if (sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
   const ownerIsToken = owner instanceof TaskToken;
   if (ownerIsToken === current instanceof TaskToken) {
     // Two spans of two traces in one HTTP request: with no request span above them, each span the
@@ -145,6 +148,17 @@ export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToke
   }
   const token = ownerIsToken ? owner : ownerToken;
   return token !== undefined && tokens?.getStore() === token;
+}
+
+/**
+ * True when `current` and `owner`, span contexts of one trace, run in two
+ * HTTP requests' roots. Reads the token storage only when the owner was taken
+ * in an HTTP root (poolguard's tokens are on).
+ */
+function otherRequestOfTrace(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
+  if (ownerToken?.request !== true || current instanceof TaskToken || owner instanceof TaskToken) return false;
+  const token = tokens!.getStore();
+  return token !== undefined && token !== ownerToken && token.request;
 }
 
 /**

@@ -266,6 +266,85 @@ describe('concurrent requests that carry one upstream trace (a gateway\'s parall
   });
 });
 
+describe('two requests that carry one upstream trace, one using or releasing the client the other holds', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('are two tasks: a use of the other\'s client is cross_task_use, and a stale holder\'s release is foreign_release and not passed on', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const tracer = trace.getTracer('http-test');
+    const pool = guardPool(newPool({ max: 1 }), { name: 'http-one-trace-use' });
+    let shared: pg.PoolClient | undefined;
+    let letGo: () => void = () => undefined;
+    const routes: Record<string, () => Promise<unknown>> = {
+      // Holds its client, in a transaction, until told to let go.
+      '/hold': async () => {
+        const client = await pool.connect();
+        await client.query('BEGIN');
+        shared = client;
+        await new Promise<void>((resolve) => (letGo = resolve));
+        await client.query('COMMIT');
+        client.release();
+        return 'held';
+      },
+      '/use': async () => (await shared!.query('SELECT 1 AS one')).rows[0],
+      // Releases its client, keeps it, and releases it again once told: a stale holder.
+      '/keep': async () => {
+        const client = await pool.connect();
+        client.release();
+        shared = client;
+        await new Promise<void>((resolve) => (releaseAgain = resolve));
+        client.release();
+        return 'released again';
+      },
+    };
+    let releaseAgain: () => void = () => undefined;
+    const server = http.createServer((req, res) => {
+      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 1, isRemote: true });
+      context.with(parent, () => tracer.startActiveSpan(`GET ${req.url}`, (span) => {
+        routes[req.url ?? '']!().then((body) => res.end(JSON.stringify(body)), (err: unknown) => {
+          res.statusCode = 500;
+          res.end(String(err));
+        }).finally(() => span.end());
+      }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const app: App = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), close: async () => undefined };
+    const waitForShared = async () => {
+      while (shared === undefined) await new Promise((r) => setTimeout(r, 5));
+    };
+    try {
+      let holding = get(app, '/hold');
+      await waitForShared();
+      assert.equal(await get(app, '/use'), JSON.stringify({ one: 1 }), 'report mode runs the statement');
+      letGo();
+      assert.equal(await holding, JSON.stringify('held'));
+      assert.equal(violationLogs('cross_task_use').length, 1, 'a request used the client another request of the same trace holds');
+
+      shared = undefined;
+      const keeping = get(app, '/keep');
+      await waitForShared();
+      shared = undefined;
+      holding = get(app, '/hold');
+      // The one connection is lent to /hold now: /keep's client is the same object.
+      await waitForShared();
+      releaseAgain();
+      assert.equal(await keeping, JSON.stringify('released again'));
+      assert.equal(violationLogs('foreign_release').length, 1, 'the stale holder of the same trace released the lease /hold holds');
+      assert.equal(pool.idleCount, 0, 'the stale release was not passed on: /hold still holds its connection');
+      letGo();
+      assert.equal(await holding, JSON.stringify('held'));
+      assert.equal(pool.idleCount, 1);
+    } finally {
+      letGo();
+      releaseAgain();
+      app.agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    }
+  });
+});
+
 describe('taskMiddleware() with a body parser between the checkout and the handler (fresh processes)', () => {
   for (const mode of ['roots', 'middleware'] as const) {
     it(`the body's events continue the request's task (${mode === 'roots' ? 'poolguard\'s HTTP roots on' : 'the middleware\'s own tokens, no OTel'})`, async () => {
