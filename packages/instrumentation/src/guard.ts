@@ -14,7 +14,7 @@ import { startLeakSweep } from './leak-sweep';
 import { taskFor } from './lease';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeteredPool } from './pool-metrics';
-import { endpointName, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
+import { endpointName, withoutCredentials, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { captureSite, report } from './signals';
@@ -81,7 +81,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   const adapter = adapterFor(pool, custom);
   if (facadeState(pool, adapter) !== undefined) return pool;
   const core = adapter.core?.(pool) ?? pool;
-  const endpoint = adapter.endpoint(pool);
+  const endpoint = withoutCredentials(adapter.endpoint(pool));
   let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
   let installed: InstalledPool | undefined;
@@ -109,7 +109,8 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     saturated: () => installed?.saturated() ?? false,
     handingOut: (conn) => installed?.handingOut?.(conn) ?? false,
     lentToNext: (conn) => installed?.lentToNext?.(conn) ?? false,
-    learnEndpoint: (learned) => {
+    learnEndpoint: (found) => {
+      const learned = withoutCredentials(found);
       const learnedName = endpointName(learned);
       // Learnt once; a pool named by the app keeps its name but gains its server's attributes.
       if (learnedName === undefined || endpointName(state.endpoint) !== undefined) return;

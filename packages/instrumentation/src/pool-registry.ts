@@ -20,6 +20,24 @@ export function endpointName(endpoint: PoolEndpoint | undefined): string | undef
   return `${endpoint.address}${port}${namespace}`;
 }
 
+/**
+ * `endpoint` without a part that can hold credentials: an address or a
+ * database name with an `@` in it comes from a connection string that URL
+ * parsing split in the wrong place (a password with an unescaped `/`:
+ * `postgres://u:12/secret@host/db` reads as host `u`, port 12, database
+ * `secret@host/db`).
+ */
+export function withoutCredentials(endpoint: PoolEndpoint | undefined): PoolEndpoint | undefined {
+  if (endpoint === undefined) return undefined;
+  const { address, namespace } = endpoint;
+  if (!address?.includes('@') && !namespace?.includes('@')) return endpoint;
+  return {
+    ...endpoint,
+    address: address?.includes('@') ? undefined : address,
+    namespace: namespace?.includes('@') ? undefined : namespace,
+  };
+}
+
 /** A name unique among this process's live pools: the second pool of one name gets `#2`, and so on. */
 export function uniquePoolName(base: string): string {
   let name = base;

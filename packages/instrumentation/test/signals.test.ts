@@ -7,10 +7,12 @@
 import assert from 'node:assert/strict';
 import { threadId } from 'node:worker_threads';
 import type { Attributes } from '@opentelemetry/api';
+import mysql from 'mysql2';
 import pg from 'pg';
 import { guardPool, runInTask, type Violation } from '../src';
 import type { PgPoolLike } from '../src/adapters/pg';
 import { pgEndpoint } from '../src/adapters/pg-endpoint';
+import { poolStateOf } from '../src/guard';
 import { collectMetric, finishedSpans, inSpan, resetTelemetry, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig, sleep } from './helpers/pg';
 import { endPool, expectViolations, gate, poolKinds, poolViolations, violationCount, waitFor } from './helpers/violations';
@@ -304,6 +306,25 @@ describe('signals', () => {
         await endPool(pool);
       }
     });
+  });
+
+  it('a password with an unescaped "/" in a connection string, which URL parsing puts in the host and database, is kept out of the pool name and server.address (pg, mysql2)', async () => {
+    const pools = [
+      guardPool(new pg.Pool({ connectionString: 'postgres://alice:12/PW2secret@db.example:6543/orders', max: 1 }), { poolMetrics: true }),
+      guardPool(mysql.createPool({ uri: 'mysql://alice:34/PW3secret@db.example:3307/orders', connectionLimit: 1 }), { poolMetrics: true }),
+      guardPool(new pg.Pool({ connectionString: 'postgres://bob@/PW4secret@sock?host=/var/run/postgresql', max: 1 }), { poolMetrics: true }),
+    ];
+    try {
+      const names = pools.map((pool) => poolStateOf(pool)!.name);
+      assert.ok(!JSON.stringify(names).includes('secret'), JSON.stringify(names));
+      const series = JSON.stringify((await collectMetric('db.client.connection.max')).flatMap((m) => m.dataPoints.map((p) => p.attributes)));
+      assert.ok(series.includes(names[0]!) && series.includes(names[1]!), series);
+      assert.ok(!series.includes('secret'), series);
+    } finally {
+      await endPool(pools[0] as pg.Pool);
+      await new Promise((resolve) => (pools[1] as mysql.Pool).end(resolve));
+      await endPool(pools[2] as pg.Pool);
+    }
   });
 
   it('a default pool name is the server pg connects to: a connection string\'s parts win over the separate options, and ?host= names the host', () => {
