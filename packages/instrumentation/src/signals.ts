@@ -7,7 +7,7 @@
  */
 import { sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { context, diag, trace, TraceFlags, type Attributes, type Counter, type Meter, type SpanContext } from '@opentelemetry/api';
+import { context, diag, trace, TraceFlags, type Attributes, type Counter, type Meter, type Span, type SpanContext } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { KIND_INFO, docUrl } from './detectors';
 import { PoolGuardError } from './errors';
@@ -187,10 +187,22 @@ function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERRO
     if (span === undefined || !span.isRecording()) return;
     span.addEvent(semconv.EVENT_POOLGUARD_VIOLATION, attributes);
     const ownerSpan = ownerSpanContext(owner);
-    if (ownerSpan !== undefined && ownerSpan.spanId !== span.spanContext().spanId && typeof span.addLink === 'function') {
+    if (ownerSpan !== undefined && ownerSpan.spanId !== span.spanContext().spanId && typeof span.addLink === 'function' && firstLink(span, ownerSpan, kind)) {
       span.addLink({ context: ownerSpan, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: kind } });
     }
   });
+}
+
+/** Per span, the owner spans it links to, by kind: a span that repeats a misuse links once (a span keeps at most 128 links). */
+const linked = new WeakMap<Span, Set<string>>();
+
+function firstLink(span: Span, owner: SpanContext, kind: Kind): boolean {
+  let keys = linked.get(span);
+  if (keys === undefined) linked.set(span, (keys = new Set()));
+  const key = `${owner.traceId}/${owner.spanId}/${kind}`;
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
 }
 
 /** True while an onViolation hook runs (synchronously). */

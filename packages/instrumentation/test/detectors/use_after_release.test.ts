@@ -55,12 +55,15 @@ describe('use_after_release', () => {
         released = client;
         return span.spanContext();
       });
-      await inSpan('uar-intruder-span', () => released!.query('SELECT 1'));
-      const [record] = expectViolations(name, 'use_after_release', 1);
+      await inSpan('uar-intruder-span', async () => {
+        for (let i = 0; i < 3; i++) await released!.query('SELECT 1');
+      });
+      const [record] = expectViolations(name, 'use_after_release', 3);
       assert.equal(record!.attributes['poolguard.owner.trace_id'], owner.traceId);
       assert.equal(record!.attributes['poolguard.owner.span_id'], owner.spanId);
       const intruder = finishedSpans().find((span) => span.name === 'uar-intruder-span')!;
-      assert.ok(intruder.links.some((link) => link.context.spanId === owner.spanId), 'linked to the owner\'s span');
+      assert.equal(intruder.links.filter((link) => link.context.spanId === owner.spanId).length, 1, 'linked to the owner\'s span once, though the misuse was repeated (a span keeps at most 128 links)');
+      assert.equal(intruder.events.filter((event) => event.name === 'poolguard.violation').length, 3, 'a span event per violation');
     } finally {
       await endPool(pool);
     }
