@@ -1,10 +1,12 @@
 /*
  * Tells whether a fork target is a copy of this process: the entry script
- * (process.argv[1]), the file whose code is forking (an ES module has no
- * registry to look in, but it is on the call stack), or a module this process
- * loaded whose own requires reach code that created a live pool, since
- * forking any of them re-runs that code. A loaded helper that reaches no such
- * code (a CPU task the parent also requires for its functions) is no copy.
+ * (process.argv[1]), a CommonJS module this process loaded whose own requires
+ * reach code that created a live pool, since forking it re-runs that code, or
+ * an ES module forking itself (it has no registry to look in, but it is on the
+ * call stack). A loaded helper that reaches no such code (a CPU task the
+ * parent also requires for its functions, or runs in a Worker of its own
+ * file) is no copy. The pool libraries' own files are no such code: loading
+ * pg creates no pool.
  * Targets come as a path (relative to the working directory, as Node
  * resolves them), a file URL string or a URL object; anything else (eval
  * code, data: URLs) is not a file and not a copy.
@@ -92,7 +94,7 @@ const MAX_MODULES = 10_000;
  * it required (a cached one included); ESM ones have no public registry.
  */
 function loadsAnyOf(file: string, creators: ReadonlySet<string>): boolean {
-  if (typeof require !== 'function' || require.cache[file] === undefined) return false;
+  if (!loadedModule(file)) return false;
   const seen = new Set<string>([file]);
   const queue: NodeJS.Module[] = [require.cache[file]!];
   for (let next = queue.shift(); next !== undefined && seen.size <= MAX_MODULES; next = queue.shift()) {
@@ -115,26 +117,41 @@ const STACK_FRAMES = 64;
  * converted). Read at forks and at pool creation only.
  */
 export function filesOnStack(): string[] {
+  return framesOnStack(filesOnStack).map((frame) => frame.file);
+}
+
+interface Frame {
+  file: string;
+  /** The frame runs a module's top-level code: its caller is Node's module loader. */
+  loading: boolean;
+}
+
+/** The frames of the call stack above `above`, innermost first, with a file; Node's own are left out. */
+function framesOnStack(above: (...args: never[]) => unknown): Frame[] {
   const { stackTraceLimit, prepareStackTrace } = Error;
-  const files: string[] = [];
+  const frames: Frame[] = [];
   try {
     Error.stackTraceLimit = STACK_FRAMES;
     Error.prepareStackTrace = (_error, sites) => sites;
     const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder, filesOnStack);
-    for (const site of holder.stack ?? []) {
+    Error.captureStackTrace(holder, above);
+    const sites = holder.stack ?? [];
+    sites.forEach((site, i) => {
       const name = site.getFileName();
-      if (name === undefined || name === null || name.startsWith('node:')) continue;
-      files.push(name.startsWith('file:') ? fileURLToPath(name) : name);
-    }
+      if (name === undefined || name === null || name.startsWith('node:')) return;
+      const caller = sites[i + 1]?.getFileName();
+      frames.push({ file: name.startsWith('file:') ? fileURLToPath(name) : name, loading: caller?.startsWith('node:internal/modules/') === true });
+    });
   } catch {
     // A frozen Error or a foreign frame: no files, so nothing more counts as a copy.
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     Error.prepareStackTrace = prepareStackTrace;
   }
-  return files;
+  return frames;
 }
+
+const IN_PACKAGE = /[\\/]node_modules[\\/]/;
 
 /** poolguard's own directory, whose frames are no app code; undefined when poolguard was bundled into the app's file. */
 const OWN_DIRECTORY = /[\\/]fork-target\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
@@ -142,8 +159,12 @@ const OWN_DIRECTORY = /[\\/]fork-target\.[jt]s$/.test(__filename) ? `${__dirname
 /** The app's files on the call stack where a pool is being created: the code a copy would re-run to create it. */
 export function creatorFiles(): readonly string[] {
   const own = OWN_DIRECTORY;
-  const files = filesOnStack();
-  return own === undefined ? files : files.filter((file) => !file.startsWith(own));
+  const frames = framesOnStack(creatorFiles).filter((frame) => own === undefined || !frame.file.startsWith(own));
+  // The packages between the app's call and the pool (pg's Pool, knex building tarn's) create
+  // nothing by being loaded: a module that requires pg is no copy. A package's module that creates
+  // a pool as it loads (a database package of the app's own) stays.
+  const app = frames.findIndex((frame) => !IN_PACKAGE.test(frame.file) || frame.loading);
+  return app === -1 ? [] : frames.slice(app).map((frame) => frame.file);
 }
 
 /** True when code of `file` (a real path) is running now: the module forks itself. */
@@ -153,12 +174,22 @@ function forkingItself(file: string): boolean {
 }
 
 /**
- * The target's file when it is a copy of this process: its entry script, the
- * forking file itself, or a loaded module whose requires reach one of
- * `creators()`, the files that created the live pools; else undefined.
+ * The target's file when it is a copy of this process: its entry script, a
+ * loaded CommonJS module whose requires reach one of `creators()` (the files
+ * that created the live pools), or an ES module forking itself; else
+ * undefined.
  */
 export function selfForkTarget(target: unknown, creators: () => ReadonlySet<string>): string | undefined {
   const file = targetFile(target);
   if (file === undefined) return undefined;
-  return file === entryScript() || forkingItself(file) || loadsAnyOf(file, creators()) ? file : undefined;
+  if (file === entryScript()) return file;
+  // A loaded CommonJS module, forking itself or not, is a copy when its requires reach a pool's
+  // creation (a helper that hashes in a Worker of its own file loads no pool); an ES module has no
+  // registry to tell, so forking itself is enough.
+  const copy = loadedModule(file) ? loadsAnyOf(file, creators()) : forkingItself(file);
+  return copy ? file : undefined;
+}
+
+function loadedModule(file: string): boolean {
+  return typeof require === 'function' && require.cache[file] !== undefined;
 }

@@ -104,7 +104,7 @@ describe('pool_before_fork', function () {
   });
 
   describe('a module the process loaded: a copy only when its requires reach code that created a pool', () => {
-    for (const [scenario, reported] of [['fork-helper', false], ['fork-db-user', true]] as const) {
+    for (const [scenario, reported] of [['fork-helper', false], ['fork-pg-helper', false], ['worker-self-helper', false], ['fork-db-user', true]] as const) {
       it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
         const [parent] = byRole(await runFixture('fork-loaded.js', [scenario]), 'parent');
         assert.ok(parent !== undefined, 'the parent printed its report');
