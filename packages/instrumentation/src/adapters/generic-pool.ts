@@ -13,6 +13,7 @@ import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
 import { checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface PooledResource {
@@ -25,6 +26,8 @@ export interface GenericPool {
   destroy(resource: object): PromiseLike<void>;
   drain(): PromiseLike<void>;
   _factory: unknown;
+  /** The pool's `Promise` option (default the global Promise): its promises are of this class. */
+  _Promise?: PromiseConstructor;
   /** The factory's create() calls under way. */
   _factoryCreateOperations?: unknown;
   _allObjects: Set<PooledResource>;
@@ -52,13 +55,14 @@ function* connectionsOf(pool: GenericPool): Iterable<ConnectionState> {
   }
 }
 
-type Factory = { create?: unknown; validate?: unknown };
+type Factory = { create?: unknown; validate?: unknown; destroy?: unknown };
 
 /**
  * generic-pool asks its factory for every new resource (create_time: create()
- * is timed while the pool metrics record) and, with testOnBorrow or
- * testOnReturn, to validate a resource it holds (validate(): the pool's own
- * use of an idle connection, not a use after release). The pool gets a Proxy
+ * is timed while the pool metrics record), with testOnBorrow or testOnReturn
+ * to validate a resource it holds, and to destroy one it evicts or clears
+ * (validate() and destroy(): the pool's own use of a connection no one holds,
+ * not a use after release; pools-own-use.ts). The pool gets a Proxy
  * of the app's factory; everything else, and each method's own `this`, is the
  * factory's.
  */
@@ -68,7 +72,7 @@ function watchedFactory(factory: Factory, state: PoolState): Factory {
       const value = Reflect.get(target, key, target) as unknown;
       if (typeof value !== 'function') return value;
       if (key === 'create') return timedCreate(target, value as AnyFunction, state);
-      if (key === 'validate') return poolsOwnUse(target, value as AnyFunction);
+      if (key === 'validate' || key === 'destroy') return poolsOwnUse(target, value as AnyFunction);
       return value;
     },
   });
@@ -95,32 +99,6 @@ function recordCreationWhenDone(state: PoolState, creation: unknown, began: numb
 function recordCreation(state: PoolState, resource: unknown, began: number): void {
   if (resource !== null && typeof resource === 'object') state.learnEndpoint(endpointOfResource(resource));
   recordCreateTime(state.metrics, began);
-}
-
-/**
- * validate(resource) on a resource no one holds: until it settles, its uses
- * are the pool's own (as in the hand-out window of a lease, `lending`).
- */
-function poolsOwnUse(factory: Factory, validate: AnyFunction): AnyFunction {
-  return function ownUse(this: unknown, resource: unknown): unknown {
-    const conn = resource !== null && typeof resource === 'object' ? connectionStateOf(resource) : undefined;
-    if (conn === undefined || conn.leased || conn.lending) return validate.apply(factory, arguments as unknown as unknown[]);
-    conn.lending = true;
-    const done = () => {
-      if (!conn.leased) conn.lending = false;
-    };
-    try {
-      const verdict = validate.apply(factory, arguments as unknown as unknown[]) as unknown;
-      if (verdict !== null && typeof (verdict as PromiseLike<unknown>)?.then === 'function') {
-        return Promise.resolve(verdict).finally(done);
-      }
-      done();
-      return verdict;
-    } catch (err) {
-      done();
-      throw err;
-    }
-  };
 }
 
 /**
@@ -173,14 +151,16 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
       const { error } = verdict;
       // Throw mode: generic-pool's release returns a promise, so the error rejects it, after the release
       // went through; a second release goes to generic-pool too, whose own refusal becomes the cause.
-      if (!verdict.pass && (error === undefined || !verdict.double)) return error === undefined ? Promise.resolve() : Promise.reject(error);
-      const result = Promise.resolve(next(this).call(this, raw) as unknown);
+      // Each is a promise of the pool's own class (its `Promise` option: Bluebird's asCallback stays).
+      const PoolPromise = this._Promise ?? Promise;
+      if (!verdict.pass && (error === undefined || !verdict.double)) return error === undefined ? PoolPromise.resolve() : PoolPromise.reject(error);
+      const result = next(this).call(this, raw) as unknown;
       if (error === undefined) return result;
-      return result.then(
-        () => Promise.reject(error),
+      return PoolPromise.resolve(result).then(
+        () => PoolPromise.reject(error),
         (cause: unknown) => {
           Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
-          return Promise.reject(error);
+          return PoolPromise.reject(error);
         },
       );
     });

@@ -2,7 +2,8 @@
  * The tarn adapter (tarn 3, the pool inside knex). acquire() returns a pending
  * operation whose `.promise` resolves the resource; release(resource) finds it
  * by identity and returns false, silently, when it is not in use (so a double
- * release has no other signal); destroy() ends the whole pool. For knex the
+ * release has no other signal); destroy() ends the whole pool. Its `destroy`
+ * and `validate` options are the pool's own use of a connection. For knex the
  * resource is the raw driver connection (a pg Client or a mysql2 connection),
  * whose queries are guarded too (resources.ts).
  */
@@ -14,6 +15,7 @@ import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
 import { addOwnListener, callerFrames, checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
+import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
 interface Slot {
@@ -30,6 +32,9 @@ export interface TarnPool {
   pendingCreates: unknown[];
   max: number;
   min: number;
+  /** The pool's `destroy` and `validate` options. */
+  destroyer?: unknown;
+  validate?: unknown;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
 }
@@ -135,6 +140,18 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   });
 
   wrapPoolEnd(wrappers, pool, state, ['destroy']);
+
+  // tarn destroys the connections it reaps, evicts or clears, and validates idle ones before it lends
+  // them, through its options: statements those run are the pool's own (pools-own-use.ts).
+  for (const name of ['destroyer', 'validate'] as const) {
+    const option = pool[name];
+    if (typeof option !== 'function') continue;
+    const own = poolsOwnUse(pool, option as AnyFunction);
+    pool[name] = own;
+    wrappers.onUndo(() => {
+      if (pool[name] === own) pool[name] = option;
+    });
+  }
 
   // create_time: tarn announces every creation, its success and its failure by event id.
   const creating = new Map<unknown, number>();

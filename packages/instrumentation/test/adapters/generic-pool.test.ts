@@ -90,6 +90,67 @@ describe('generic-pool adapter', () => {
       expectViolations('gp-validate', 'use_after_release', 1);
     }));
 
+    it('the factory\'s destroy() running a statement on a client the pool evicts or clears is the pool\'s own use: silent', async () => {
+      const name = 'gp-destroy-statement';
+      const pool = guardPool(genericPool.createPool<pg.Client>({
+        create: async () => {
+          const client = new pg.Client(pgConfig());
+          await client.connect();
+          return client;
+        },
+        destroy: async (client) => {
+          await client.query('DISCARD ALL');
+          await client.end();
+        },
+      }, { max: 2, min: 0, evictionRunIntervalMillis: 20, idleTimeoutMillis: 20 }), { name });
+      try {
+        const evicted = await pool.acquire();
+        await pool.release(evicted);
+        await waitFor(() => pool.size === 0, 2000, 'the idle client is evicted');
+        const cleared = await pool.acquire();
+        await pool.release(cleared);
+        await pool.drain();
+        await pool.clear();
+        expectSilent(name);
+      } finally {
+        await endGenericPool(pool);
+      }
+    });
+
+    it('release() and destroy() answer with the pool\'s own Promise class (its Promise option), on the usual path and on a refused one', async () => {
+      class PoolPromise<T> extends Promise<T> {}
+      const name = 'gp-promise-class';
+      const pool = guardPool(genericPool.createPool<object>({ create: async () => ({}), destroy: async () => undefined }, { max: 1, Promise: PoolPromise } as genericPool.Options), { name });
+      try {
+        const first = await runInTask(() => pool.acquire());
+        const released = pool.release(first);
+        assert.ok(released instanceof PoolPromise, 'release()');
+        await released;
+        const second = await runInTask(() => pool.acquire());
+        const destroyed = pool.destroy(second);
+        assert.ok(destroyed instanceof PoolPromise, 'destroy()');
+        await destroyed;
+        // Task A releases the object again once task B holds it: a stale holder's release, not passed on.
+        let letGo!: () => void;
+        const go = new Promise<void>((resolve) => (letGo = resolve));
+        const taskA = runInTask(async () => {
+          const object = await pool.acquire();
+          await pool.release(object);
+          await go;
+          const stale = pool.release(object);
+          assert.ok(stale instanceof PoolPromise, 'a refused release');
+          await stale;
+        });
+        const held = await runInTask(() => pool.acquire());
+        letGo();
+        await taskA;
+        expectViolations(name, 'foreign_release', 1);
+        await pool.release(held);
+      } finally {
+        await endGenericPool(pool);
+      }
+    });
+
     it('use_after_release: uses inside each lease are silent', () => clients('gp-uar-clean', {}, async (pool) => {
       for (let i = 0; i < 4; i++) {
         const client = await pool.acquire();

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import knexFactory, { type Knex } from 'knex';
 import type pg from 'pg';
+import pgModule from 'pg';
 import { Pool as TarnPool } from 'tarn';
 import { adoptLease, guardPool, runInTask } from '../../src';
 import { mysqlConfig } from '../helpers/mysql';
@@ -353,6 +354,46 @@ describe('tarn adapter (knex with mysql2)', () => {
       }
     });
   }
+});
+
+describe('tarn adapter (a pool of pg Clients)', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('its destroy and validate options running a statement on a client it reaps or lends are the pool\'s own use: silent', async () => {
+    const name = 'tarn-pg-own-use';
+    const pool = guardPool(new TarnPool<pg.Client>({
+      create: async () => {
+        const client = new pgModule.Client(pgConfig());
+        await client.connect();
+        return client;
+      },
+      destroy: (client) => {
+        // Synchronous, as tarn expects of most destroyers: the statement starts here and ends later.
+        client.query('DISCARD ALL').then(() => client.end(), () => undefined);
+      },
+      validate: (client) => {
+        void client.query('SELECT 1');
+        return true;
+      },
+      min: 0,
+      max: 1,
+      idleTimeoutMillis: 20,
+      reapIntervalMillis: 10,
+    }), { name });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const client = await pool.acquire().promise;
+        await client.query('SELECT 1');
+        pool.release(client);
+      }
+      await waitFor(() => pool.numFree() === 0, 2000, 'the idle client is reaped');
+      await sleep(50);
+      expectSilent(name);
+    } finally {
+      await pool.destroy();
+    }
+  });
 });
 
 describe('tarn adapter (a pool of plain objects)', () => {
