@@ -9,7 +9,7 @@ import { diag } from '@opentelemetry/api';
 import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
-import { checkUse, connectionStateOf } from '../lease';
+import { checkUse, connectionStateOf, type ReleaseVerdict } from '../lease';
 import { rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
@@ -22,6 +22,14 @@ function names(option: string, value: unknown, required: boolean): readonly stri
     throw new PoolGuardConfigError(option, 'expected an array of method names');
   }
   return value as string[];
+}
+
+function isAsyncFunction(method: unknown): boolean {
+  return typeof method === 'function' && method.constructor?.name === 'AsyncFunction';
+}
+
+function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /** Every field a PoolAdapter has. */
@@ -54,8 +62,31 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
    * else thrown (whether a plain function returns a promise is unknown).
    */
   function refuse(err: PoolGuardError, method: unknown, args: ArrayLike<unknown>): unknown {
-    const isAsync = typeof method === 'function' && method.constructor?.name === 'AsyncFunction';
-    return refuseCall(err, args[args.length - 1], isAsync);
+    return refuseCall(err, args[args.length - 1], isAsyncFunction(method));
+  }
+
+  /**
+   * What a release method answers once poolguard has judged it: the method's
+   * own result when it was passed on; a refusal or a throw-mode error as the
+   * method delivers its own, as a promise from an async method (or from one
+   * seen to return promises: `returnsPromises`, by name), else synchronously.
+   * A refused release of an async method resolves with nothing.
+   */
+  function answerRelease(method: unknown, name: string, returnsPromises: Set<string>, verdict: ReleaseVerdict, passOn: () => unknown): unknown {
+    const result = verdict.pass ? passOn() : undefined;
+    if (isThenable(result)) returnsPromises.add(name);
+    const { error } = verdict;
+    if (!isAsyncFunction(method) && !returnsPromises.has(name)) {
+      if (error !== undefined) throw error;
+      return result;
+    }
+    if (!verdict.pass) return error === undefined ? Promise.resolve() : Promise.reject(error);
+    if (error === undefined) return result;
+    // Throw mode, after the release went through: its promise rejects with the error, the method's own failure as its cause.
+    return Promise.resolve(result).then(() => Promise.reject(error), (cause: unknown) => {
+      Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
+      return Promise.reject(error);
+    });
   }
 
   function install(pool: object, state: PoolState): InstalledPool {
@@ -72,6 +103,8 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
      * does), with both named in the adapter, is one release, not two.
      */
     let releasing: object | undefined;
+    /** The release methods, by name, seen to return a promise: their refusals are promises too. */
+    const returnsPromises = new Set<string>();
     const passOn = (connection: object, release: () => unknown): unknown => {
       const outer = releasing;
       releasing = connection;
@@ -109,9 +142,8 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           if (releasing === connection) return next(this).apply(this, arguments as unknown as unknown[]);
           const { verdict, raw } = leaseReturned(connection, false, readerOf);
           // What the connection's release returns (a promise, for an async one) stays the app's.
-          const result = verdict.pass ? passOn(raw, () => next(raw).apply(raw, arguments as unknown as unknown[])) : undefined;
-          if (verdict.error !== undefined) throw verdict.error;
-          return result;
+          const args = arguments;
+          return answerRelease(next(raw), name, returnsPromises, verdict, () => passOn(raw, () => next(raw).apply(raw, args as unknown as unknown[])));
         });
       }
     };
@@ -154,9 +186,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           if (connection === null || typeof connection !== 'object' || releasing === connection) return next(this).call(this, connection, ...rest);
           const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf);
           if (isDestroy) live.delete(raw);
-          const result = verdict.pass ? passOn(raw, () => next(this).call(this, raw, ...rest)) : undefined;
-          if (verdict.error !== undefined) throw verdict.error;
-          return result;
+          return answerRelease(next(this), name, returnsPromises, verdict, () => passOn(raw, () => next(this).call(this, raw, ...rest)));
         });
       }
     }

@@ -66,6 +66,58 @@ describe('generic adapter: home-made pools of other shapes', () => {
     expectSilent('adapter-async-release');
   });
 
+  for (const shape of ['async', 'promise-returning'] as const) {
+    it(`a pool's ${shape} release(conn): a refused or failed release is a promise too (report: resolves; throw: rejects after the release went through)`, async () => {
+      /** One connection; release(conn) hands it back a tick later; a connection may be left in a transaction. */
+      class CheckinPool {
+        busy = false;
+        waiters: ((conn: object) => void)[] = [];
+        readonly conn = { inTransaction: false };
+        async acquire(): Promise<object> {
+          if (!this.busy) {
+            this.busy = true;
+            return this.conn;
+          }
+          return new Promise((resolve) => this.waiters.push(resolve));
+        }
+        checkin(): void {
+          const waiter = this.waiters.shift();
+          if (waiter !== undefined) waiter(this.conn);
+          else this.busy = false;
+        }
+      }
+      const release = shape === 'async'
+        ? async function (this: CheckinPool) { await Promise.resolve(); this.checkin(); }
+        : function (this: CheckinPool) { return Promise.resolve().then(() => this.checkin()); };
+      Object.defineProperty(CheckinPool.prototype, 'release', { value: release, writable: true, configurable: true });
+      type Pool = CheckinPool & { release(conn: object): Promise<void> };
+      const checkinAdapter: PoolAdapter = {
+        library: 'checkin-pool',
+        acquire: ['acquire'],
+        release: ['release'],
+        transactionState: (conn) => ((conn as { inTransaction: boolean }).inTransaction ? 'open' : 'idle'),
+      };
+      for (const mode of ['report', 'throw'] as const) {
+        const name = `adapter-${shape}-release-${mode}`;
+        const pool = guardPool(new CheckinPool() as Pool, { name, mode, leaseHandles: true, adapter: checkinAdapter });
+        const stale = await pool.acquire();
+        await pool.release(stale); // a promise-returning release is learnt from its first call
+        const held = await pool.acquire();
+        const refused = pool.release(stale);
+        assert.ok(refused instanceof Promise, `${mode}: a stale handle's release answers with a promise`);
+        if (mode === 'report') assert.equal(await refused, undefined);
+        else await assert.rejects(refused, { code: 'POOLGUARD_FOREIGN_RELEASE' });
+        assert.equal(pool.busy, true, 'the stale release was not passed on');
+        (held as { inTransaction: boolean }).inTransaction = true;
+        const dirty = pool.release(held);
+        if (mode === 'report') await dirty;
+        else await assert.rejects(dirty, { code: 'POOLGUARD_DIRTY_RELEASE' });
+        assert.equal(pool.busy, false, 'the dirty release went through');
+        pool.conn.inTransaction = false;
+      }
+    });
+  }
+
   it('with lease handles, a lending method that calls another one the adapter names lends one handle: use and release are silent', async () => {
     const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-delegating', leaseHandles: true, adapter: adapter() });
     for (let i = 0; i < 3; i++) {
