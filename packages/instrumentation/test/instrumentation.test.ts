@@ -89,17 +89,19 @@ describe('PoolGuardInstrumentation registration', () => {
     });
   });
 
-  it('mysql2/promise: a stale wrapper\'s statement and release, after the core connection was lent again, are use_after_release and foreign_release (not passed on), with no task identity', async () => {
-    const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-promise-stale.js')], { timeout: 30_000 });
-    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
-      sameCore: true,
-      staleQuery: 2,
-      freeAfterStale: 0,
-      one: 1,
-      freeAfterHolder: 1,
-      kinds: ['use_after_release', 'foreign_release', 'double_release'],
+  for (const guarded of ['instrumentation', 'by-hand'] as const) {
+    it(`mysql2/promise: a stale wrapper's statement and release, after the core connection was lent again, are use_after_release and foreign_release (not passed on), with no task identity (${guarded === 'by-hand' ? 'guardPool() alone, no module hook' : 'the registered instrumentation'})`, async () => {
+      const { stdout } = await run(process.execPath, [join(FIXTURES, 'mysql2-promise-stale.js'), guarded], { timeout: 30_000 });
+      assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+        sameCore: true,
+        staleQuery: 2,
+        freeAfterStale: 0,
+        one: 1,
+        freeAfterHolder: 1,
+        kinds: ['use_after_release', 'foreign_release', 'double_release'],
+      });
     });
-  });
+  }
 
   it('setConfig() reaches the pools guarded by hand with the registered config as defaults; what guardPool() named, poolMetrics and checkServerLimit stay', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'set-config-by-hand.js')], { timeout: 30_000 });

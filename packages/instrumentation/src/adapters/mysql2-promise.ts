@@ -35,3 +35,33 @@ export function markPromisePoolConnections(PromisePoolConnection: unknown): void
     });
   }
 }
+
+type Checkout = (...args: unknown[]) => PromiseLike<unknown>;
+
+/**
+ * For a mysql2/promise pool guarded by hand, with no module hook: the
+ * wrapper class is patched at the pool's first checkout, before the app gets
+ * its wrapper. Returns the undo of the pool's own wrapper (the class stays
+ * patched; its methods act as before on unguarded connections).
+ */
+export function markWrappersAtFirstCheckout(promisePool: { getConnection(): PromiseLike<unknown> }): () => void {
+  const target = promisePool as unknown as { getConnection: Checkout };
+  const original = target.getConnection;
+  const hadOwn = Object.prototype.hasOwnProperty.call(target, 'getConnection');
+  let marked = false;
+  const getConnection: Checkout = function getConnection(this: unknown) {
+    const checkout = original.apply(this, arguments as unknown as unknown[]);
+    if (marked) return checkout;
+    return checkout.then((wrapper) => {
+      marked = true;
+      if (wrapper !== null && typeof wrapper === 'object') markPromisePoolConnections(wrapper.constructor);
+      return wrapper;
+    });
+  };
+  Object.defineProperty(target, 'getConnection', { value: getConnection, writable: true, configurable: true, enumerable: false });
+  return () => {
+    if (target.getConnection !== getConnection) return;
+    if (hadOwn) target.getConnection = original;
+    else delete (target as Partial<typeof target>).getConnection;
+  };
+}

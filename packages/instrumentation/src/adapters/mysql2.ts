@@ -22,6 +22,7 @@ import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { bindCallback, callerFrames, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
 import { refusalCallback } from './mysql2-cluster';
+import { markWrappersAtFirstCheckout } from './mysql2-promise';
 import { guardMysql2Use } from './mysql2-use';
 import { UNKNOWN_TRANSACTION } from './resources';
 
@@ -246,5 +247,16 @@ export const mysql2Adapter: Adapter<Mysql2CorePool | Mysql2PromisePool> = {
     const config = core.config.connectionConfig;
     return config === undefined ? undefined : mysqlEndpoint(config);
   },
-  install: (pool, state) => install(isPromisePool(pool) ? pool.pool : pool, state),
+  install: (pool, state) => {
+    if (!isPromisePool(pool)) return install(pool, state);
+    const installed = install(pool.pool, state);
+    const unmark = markWrappersAtFirstCheckout(pool);
+    return {
+      ...installed,
+      uninstall: () => {
+        unmark();
+        installed.uninstall();
+      },
+    };
+  },
 };
