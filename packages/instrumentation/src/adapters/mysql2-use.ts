@@ -83,7 +83,11 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
           else if (refusesStatement(err, sqlOf(sql), 'mysql')) return refuseCall(err, arguments[arguments.length - 1], false);
         }
       }
-      open = nextTransactionState(sqlOf(sql), open);
+      const text = sqlOf(sql);
+      // MySQL commits the open transaction when another starts: a borrower that starts its own has ended the
+      // one it inherited (already reported, at its origin), and is judged afresh at its release.
+      if (open && conn?.transactionReported === true && nextTransactionState(text, false)) conn.transactionReported = false;
+      open = nextTransactionState(text, open);
       const args = arguments as unknown as unknown[];
       let finished = false;
       const finish = () => {

@@ -275,6 +275,25 @@ describe('mysql2 adapter (callback API)', () => {
       expectViolations(name, 'dirty_release', 2);
     }));
 
+    for (const [label, start] of [['START TRANSACTION', 'statement'], ['beginTransaction()', 'method']] as const) {
+      it(`a borrower who starts its own transaction (${label}) over the one it inherited, which MySQL commits implicitly, is blamed for its own`, () => withGuardedMysqlPool(`my-dirty-implicit-${start}`, {}, { connectionLimit: 1 }, async (pool) => {
+        const name = `my-dirty-implicit-${start}`;
+        const buggy = await getConnection(pool);
+        await query(buggy, 'BEGIN');
+        buggy.release();
+        expectViolations(name, 'dirty_release', 1);
+        const second = await getConnection(pool);
+        if (start === 'statement') await query(second, 'START TRANSACTION');
+        else await cb((done) => second.beginTransaction(done as never));
+        second.release();
+        expectViolations(name, 'dirty_release', 2);
+        const last = await getConnection(pool);
+        await query(last, 'ROLLBACK');
+        last.release();
+        expectViolations(name, 'dirty_release', 2);
+      }));
+    }
+
     it('a DDL statement commits implicitly: the server\'s status in its OK packet wins over the BEGIN seen', () => withGuardedMysqlPool('my-dirty-ddl', {}, {}, async (pool) => {
       const conn = await getConnection(pool);
       await query(conn, 'BEGIN');
