@@ -148,6 +148,16 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       if (state.metrics !== undefined) detachMeter(state.metrics);
       unregisterPool(state);
     },
+    coreReplaced: () => {
+      if (!state.ended || poolStateOf(pool) !== state) return;
+      state.uninstall();
+      guardWithSettings(pool, state.settings, telemetry, name, custom);
+      const next = poolStateOf(pool);
+      if (next === undefined || next === state) return;
+      next.guardedByHand = state.guardedByHand;
+      next.handOptions = state.handOptions;
+      next.defaultsFrom = state.defaultsFrom;
+    },
     uninstall: () => {
       stopSweep();
       if (state.metrics !== undefined) detachMeter(state.metrics);

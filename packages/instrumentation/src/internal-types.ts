@@ -83,6 +83,11 @@ export interface PoolState {
   /** The pool's end() was called (reports a second end as use_after_end). */
   onEnd(): void;
   /**
+   * The library made a new core pool behind the same facade (knex.initialize()
+   * after destroy()): an ended pool's guard moves to it, with its settings.
+   */
+  coreReplaced(): void;
+  /**
    * guardPool() with options on a pool already guarded (by the instrumentation's
    * hook, at construction): its settings and, if given, its name apply from now.
    */

@@ -194,6 +194,26 @@ describe('tarn adapter (knex with pg)', () => {
     });
   }
 
+  it('knex.initialize() after knex.destroy() (as test suites do): the new pool is guarded by hand as the one before, under the same name, and its queries are silent', async () => {
+    const name = 'kx-reinitialized';
+    const knex = guardPool(newKnex(1), { name });
+    try {
+      await knex.raw('SELECT 1');
+      await knex.destroy();
+      knex.initialize();
+      await knex.raw('SELECT 1');
+      await knex.transaction(async (trx) => {
+        await trx.raw('SELECT 2');
+      });
+      expectSilent(name);
+      await knex.raw('BEGIN');
+      await knex.raw('ROLLBACK');
+      expectViolations(name, 'transaction_on_pool', 1);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
   it('transaction_on_pool: knex.raw(\'BEGIN\') runs on a one-statement lease knex releases itself, as pool.query does; the next query is not blamed', () => withKnex('kx-raw-begin', {}, async (knex) => {
     await knex.raw('BEGIN');
     expectViolations('kx-raw-begin', 'transaction_on_pool', 1);
