@@ -1,6 +1,6 @@
 /**
  * Small AST helpers shared by the fork, guard and creator analyses, which run
- * both on ESLint's SourceCode and on module-graph parses of other files.
+ * both on ESLint's SourceCode and on other files' parses from module-parse.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';

@@ -7,8 +7,8 @@
  * in-process code; a wrapper whose method hands the message on is a channel
  * all the same, as an object literal's forwarding method is (local-objects).
  * The method's declaration is found through the type checker and read as
- * ESTree: from the linted file's own parse, or another file's module-graph
- * parse. A method declared only in a `.d.ts`, or without a body, shows
+ * ESTree: from the linted file's own parse, or another file's parse from
+ * module-parse. A method declared only in a `.d.ts`, or without a body, shows
  * nothing and is left in-process.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
@@ -17,7 +17,7 @@ import * as ts from 'typescript';
 import { isFunctionNode, unwrap, walk, type FunctionNode } from './ast';
 import { forwards } from './local-objects';
 import type { ParsedSource } from './module-references';
-import { parseModule, type ParsedModule } from './module-graph';
+import { parseModule, type ParsedModule } from './module-parse';
 
 /** Whether the method `callee` names is declared in a class with a body that forwards its argument. */
 export function callsForwardingMethod(
@@ -57,7 +57,7 @@ function methodFunction(member: TSESTree.Node, source?: ParsedSource): FoundMeth
   return isFunctionNode(value) ? { fn: value, source } : undefined;
 }
 
-/** The class member of another file whose name starts at `nameStart`, from its module-graph parse. */
+/** The class member of another file whose name starts at `nameStart`, from its parse by module-parse. */
 function functionInModule(file: string, nameStart: number): FoundMethod | undefined {
   const parsed = parseModule(file);
   const member = parsed && membersOf(parsed).get(nameStart);

@@ -9,8 +9,8 @@
  * `await import()`; exports through `export function f`, `export const f =
  * () => ...`, `export { f }`, `export default`, re-exports, `exports.f =`,
  * `module.exports.f =` and `module.exports = { f }` (or a function, for a
- * call of the whole module). Modules are parsed once through the module
- * graph's cache; chains of re-exports end after MAX_REEXPORTS. The same
+ * call of the whole module). Modules are parsed once through module-parse's
+ * cache; chains of re-exports end after MAX_REEXPORTS. The same
  * lookup finds any exported value (findExport), e.g. a guard constant
  * (imported-guards).
  */
@@ -18,7 +18,8 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
-import { parseModule, resolveLocalModule, type ParsedModule } from './module-graph';
+import { resolveLocalModule } from './module-graph';
+import { parseModule, type ParsedModule } from './module-parse';
 import type { ParsedSource } from './module-references';
 
 /** Re-exports chained deeper than this are not hand-written code (and a cycle of them ends). */

@@ -9,7 +9,7 @@
  * exported object literal), or the package flag a module re-exports
  * (`export { isMainThread } from 'node:worker_threads'`); guard-conditions
  * then reads that expression in its own module. Modules are parsed once
- * through the module graph's cache (exported-functions).
+ * through module-parse's cache (exported-functions).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';

@@ -5,24 +5,23 @@
  * load opens that pool in the parent and in every child, even though the
  * creation is in another file. This follows the load-time imports of local
  * modules (relative paths, TypeScript's `.js` -> `.ts` mapping, index files),
- * transitively, and parses each file once per lint run: the parse is cached by
- * absolute path and mtime for the life of the process. A module that only
- * exports a factory (or a class whose instance fields create the pool), or
- * guards its own creation, does not count; one that calls its own factory at
- * load (`export const pool = build()`) does. Cycles end.
+ * transitively, reading each file once per lint run (module-parse). A module
+ * that only exports a factory (or a class whose instance fields create the
+ * pool), or guards its own creation, does not count; one that calls its own
+ * factory at load (`export const pool = build()`) does. Cycles end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { parseForESLint } from '@typescript-eslint/parser';
-import { walk, type VisitorKeys } from './ast';
+import { walk } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
 import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
 import { importElision, isElidedImport, type ImportElision } from './import-elision';
 import { findRequireCalls, type ParsedSource } from './module-references';
+import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
 
 /** A pool that a module (or one it loads) creates as it loads. */
@@ -150,20 +149,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-/** A module read from disk. */
-export interface ParsedModule {
-  source: ParsedSource;
-  text: string;
-}
-
-interface CachedParse {
-  mtimeMs: number;
-  parsed: ParsedModule | undefined;
-}
-
-/** Parses survive across files of one lint run; a changed mtime re-parses. */
-const parseCache = new Map<string, CachedParse>();
-
 function poolCreatedByModule(
   file: string,
   creators: readonly CreatorOption[],
@@ -193,54 +178,6 @@ function poolCreatedByModule(
 /** The creation `node` of the module `parsed`, read from `file`, as a load-time pool. */
 export function poolAt(file: string, parsed: ParsedModule, node: TSESTree.Node): LoadTimePool {
   return { file, line: node.loc.start.line, creator: parsed.text.slice(node.range[0], node.range[1]) };
-}
-
-/** The parse of a local module, cached by path and mtime; undefined when it cannot be read or parsed. */
-export function parseModule(file: string): ParsedModule | undefined {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  const cached = parseCache.get(file);
-  if (cached?.mtimeMs === mtimeMs) return cached.parsed;
-  let parsed: ParsedModule | undefined;
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    const source = parseText(text, file);
-    parsed = { source, text };
-  } catch {
-    parsed = undefined; // unreadable or unparsable: it cannot be shown to create a pool
-  }
-  parseCache.set(file, { mtimeMs, parsed });
-  return parsed;
-}
-
-function parseText(code: string, file: string): ReturnType<typeof parseForESLint> {
-  const jsx = /\.[jt]sx$/.test(file);
-  let result: ReturnType<typeof parseForESLint>;
-  try {
-    result = parseForESLint(code, { filePath: file, sourceType: 'module', range: true, loc: true, ecmaFeatures: { jsx } });
-  } catch {
-    // CommonJS may `return` at top level.
-    result = parseForESLint(code, {
-      filePath: file,
-      sourceType: 'script',
-      range: true,
-      loc: true,
-      ecmaFeatures: { jsx, globalReturn: true },
-    });
-  }
-  setParents(result.ast, result.visitorKeys);
-  return result;
-}
-
-/** The analyses walk upwards; ESLint sets `parent` while linting, a bare parse does not. */
-function setParents(root: TSESTree.Node, visitorKeys: VisitorKeys): void {
-  walk(root, visitorKeys, (node, parent) => {
-    if (parent) (node as { parent?: TSESTree.Node }).parent = parent;
-  });
 }
 
 /** `import('./db')` anywhere in the file, lazy or not: the caller decides where each runs. */

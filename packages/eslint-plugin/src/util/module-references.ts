@@ -18,7 +18,7 @@ import { walk, type VisitorKeys } from './ast';
 
 /**
  * What the analyses need of a file: its AST, scopes and visitor keys (a
- * SourceCode, or a module-graph parse).
+ * SourceCode, or another file's parse from module-parse).
  */
 export type ParsedSource = Readonly<Pick<TSESLint.SourceCode, 'ast' | 'scopeManager'>> & {
   readonly visitorKeys: VisitorKeys;

@@ -16,7 +16,8 @@ import { findCreationSites, type CreatorOption } from './creators';
 import { calledExport, findExportedFunction, type ImportedName } from './exported-functions';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
-import { poolAt, type LoadTimePool, type ParsedModule } from './module-graph';
+import { poolAt, type LoadTimePool } from './module-graph';
+import type { ParsedModule } from './module-parse';
 import type { ParsedSource } from './module-references';
 
 /** Chains of factories deeper than this are not hand-written code. */
