@@ -3,8 +3,10 @@
  * channel that copies its argument into another thread or process.
  *
  * Structured clone (`postMessage`, `workerData`, Piscina and workerpool tasks)
- * throws `DataCloneError` on a pool's sockets; IPC `send()` and fork arguments
- * serialise it into a dead plain object; and a socket handle passed along
+ * throws `DataCloneError` on a pool's sockets; IPC `send()` serialises it
+ * into a dead plain object, and a child's arguments and environment (`fork`
+ * and `spawn` args and `env`, `cluster.fork(env)`, a Worker's `argv` and
+ * `env`) into `"[object Object]"`; and a socket handle passed along
  * would let two processes interleave bytes on one database session.
  *
  * Only the call sites of those channels are analysed; a bare `send()`,
@@ -43,6 +45,18 @@ export type Options = [
 ];
 export type MessageIds = 'poolAcrossBoundary';
 
+/**
+ * A payload a call carries across: the channel's label, whether it is an
+ * argument list whose elements cross, and the argument to report on when the
+ * payload was found in a variable (the options a call passes).
+ */
+interface Crossing {
+  readonly label: string;
+  readonly payload: TSESTree.Node;
+  readonly listOnly: boolean;
+  readonly reportAt?: TSESTree.Node;
+}
+
 /** A channel a payload is checked for: its label, and whether the call really crosses (asked only before a report). */
 interface Channel {
   readonly label: string;
@@ -53,7 +67,7 @@ interface Channel {
 const MAX_NESTING = 3;
 
 /** Cheap whole-file pre-check: without one of these words no channel can be called. */
-const CHANNEL_WORDS = /postMessage|Worker|send|fork|exec|run/;
+const CHANNEL_WORDS = /postMessage|Worker|send|fork|spawn|exec|run/;
 
 export default createRule<Options, MessageIds>({
   name: 'no-pool-across-boundary',
@@ -103,27 +117,35 @@ export default createRule<Options, MessageIds>({
 
     return {
       CallExpression(node) {
-        const channel = callChannel(node);
-        if (!channel || isLocalCode(node)) return;
+        const crossings = callCrossings(node);
+        if (crossings.length === 0 || isLocalCode(node)) return;
         const crosses = once(() => !isInProcessByType(node));
-        checkPayload(channel.payload, { label: channel.label, crosses }, channel.listOnly);
+        for (const { label, payload, listOnly, reportAt } of crossings) {
+          checkPayload(payload, { label, crosses }, listOnly, reportAt);
+        }
       },
       NewExpression(node) {
         if (!isWorkerConstructor(node.callee)) return;
         const workerOptions = node.arguments[1];
         if (!workerOptions || workerOptions.type === AST_NODE_TYPES.SpreadElement) return;
         const argument = unwrap(workerOptions);
-        for (const workerData of workerDataOf(workerOptions, 0)) {
-          // Options from a variable are reported on each `new Worker` that passes them, like a payload.
-          inspect(workerData, 0, WORKER_DATA, within(argument, workerData) ? undefined : workerOptions);
+        for (const [option, channel] of WORKER_OPTIONS) {
+          for (const value of optionValuesOf(workerOptions, option, 0)) {
+            // Options from a variable are reported on each `new Worker` that passes them, like a payload.
+            inspect(value, 0, channel, within(argument, value) ? undefined : workerOptions);
+          }
         }
       },
     };
 
-    /** Which channel a call is, and which argument it carries across. */
-    function callChannel(
-      node: TSESTree.CallExpression,
-    ): { label: string; payload: TSESTree.Node; listOnly: boolean } | undefined {
+    /** Which channel a call is, and which of its arguments it carries across. */
+    function callCrossings(node: TSESTree.CallExpression): Crossing[] {
+      const crossing = callChannel(node);
+      return crossing ? [crossing].flat() : [];
+    }
+
+    /** What a call carries across, when it is a channel: one argument, or a child's arguments and environment. */
+    function callChannel(node: TSESTree.CallExpression): Crossing | Crossing[] | undefined {
       const callee = unwrap(node.callee);
       const method =
         callee.type === AST_NODE_TYPES.MemberExpression
@@ -138,8 +160,8 @@ export default createRule<Options, MessageIds>({
         case 'send':
           return first && { label: 'IPC `send()`', payload: first, listOnly: false };
         case 'fork':
-          // `fork(modulePath, args)`: each element of args crosses as a string.
-          return second && { label: '`fork()` arguments', payload: second, listOnly: true };
+        case 'spawn':
+          return childCrossings(method, node.arguments);
         case 'exec':
           // workerpool's `pool.exec(fn, [args])`; a regex `exec(str)` has no second argument.
           return second && { label: 'a workerpool `exec()` task', payload: second, listOnly: true };
@@ -151,6 +173,28 @@ export default createRule<Options, MessageIds>({
         default:
           return undefined;
       }
+    }
+
+    /**
+     * `fork(modulePath, args?, options?)` and `spawn(command, args?,
+     * options?)`: each element of args crosses as a string, as does each
+     * value of `options.env`. `cluster.fork(env)` takes the environment alone.
+     */
+    function childCrossings(name: string, args: readonly TSESTree.CallExpressionArgument[]): Crossing[] {
+      const environment = `\`${name}()\` environment`;
+      const [first, second, third] = args;
+      if (!first || first.type === AST_NODE_TYPES.SpreadElement) return [];
+      if (literalOf(first)?.type === AST_NODE_TYPES.ObjectExpression) return [{ label: environment, payload: first, listOnly: false }];
+      const crossings: Crossing[] = [];
+      if (second) crossings.push({ label: `\`${name}()\` arguments`, payload: second, listOnly: true });
+      const options = third ?? second;
+      if (options && options.type !== AST_NODE_TYPES.SpreadElement) {
+        for (const env of optionValuesOf(options, 'env', 0)) {
+          const reportAt = within(unwrap(options), env) ? undefined : options;
+          crossings.push({ label: environment, payload: env, listOnly: false, reportAt });
+        }
+      }
+      return crossings;
     }
 
     /**
@@ -183,7 +227,7 @@ export default createRule<Options, MessageIds>({
     }
 
     /** `listOnly`: the payload is an argument list; only its elements cross. */
-    function checkPayload(payload: TSESTree.Node, channel: Channel, listOnly: boolean): void {
+    function checkPayload(payload: TSESTree.Node, channel: Channel, listOnly: boolean, reportAt?: TSESTree.Node): void {
       if (payload.type === AST_NODE_TYPES.SpreadElement) return;
       if (listOnly) {
         const list = literalOf(payload);
@@ -192,7 +236,7 @@ export default createRule<Options, MessageIds>({
         }
         return;
       }
-      inspect(payload, 0, channel, undefined);
+      inspect(payload, 0, channel, reportAt);
     }
 
     /**
@@ -271,23 +315,23 @@ export default createRule<Options, MessageIds>({
     }
 
     /**
-     * What `options.workerData` may hold, where options is an object literal
-     * here or in a variable: its last `workerData` property or the
-     * `workerData` of an object spread after it (`{ ...base, name }`), and
-     * any value assigned to it after the declaration (`options.workerData = ...`).
+     * What `options[name]` (e.g. `workerData`) may hold, where options is an
+     * object literal here or in a variable: its last such property or the one
+     * of an object spread after it (`{ ...base, name }`), and any value
+     * assigned to it after the declaration (`options.workerData = ...`).
      */
-    function workerDataOf(options: TSESTree.Node, depth: number): TSESTree.Node[] {
+    function optionValuesOf(options: TSESTree.Node, name: string, depth: number): TSESTree.Node[] {
       const literal = literalOf(options);
       if (literal?.type !== AST_NODE_TYPES.ObjectExpression || depth > MAX_NESTING) return [];
-      const found = [...(assignedMembers(sourceCode, literal).get('workerData') ?? [])];
+      const found = [...(assignedMembers(sourceCode, literal).get(name) ?? [])];
       // The last one wins, as at runtime.
       for (let i = literal.properties.length - 1; i >= 0; i--) {
         const property = literal.properties[i];
         if (property.type === AST_NODE_TYPES.SpreadElement) {
-          const spread = workerDataOf(property.argument, depth + 1);
+          const spread = optionValuesOf(property.argument, name, depth + 1);
           found.push(...spread);
           if (spread.length > 0) break;
-        } else if (staticMemberName(property) === 'workerData') {
+        } else if (staticMemberName(property) === name) {
           found.push(property.value);
           break;
         }
@@ -321,7 +365,12 @@ export default createRule<Options, MessageIds>({
   },
 });
 
-const WORKER_DATA: Channel = { label: '`workerData`', crosses: () => true };
+/** The Worker options that cross into the thread: `workerData` by structured clone, `argv` and `env` as strings. */
+const WORKER_OPTIONS: readonly (readonly [string, Channel])[] = [
+  ['workerData', { label: '`workerData`', crosses: () => true }],
+  ['argv', { label: "a Worker's `argv`", crosses: () => true }],
+  ['env', { label: "a Worker's `env`", crosses: () => true }],
+];
 
 /** Collections whose constructor copies its argument's elements into the value. */
 const COLLECTIONS = new Set(['Map', 'Set']);

@@ -10,8 +10,9 @@
  *   `__filename`, `process.argv[1]`, `require.main.filename`,
  *   `import.meta.filename`, `import.meta.url`, `new URL(import.meta.url)`,
  *   `fileURLToPath(...)`, `path.resolve(...)` or `path.normalize(...)` of one
- *   of those, `path.join(__dirname, path.basename(__filename))`, or a constant
- *   holding one.
+ *   of those, `path.join(__dirname, path.basename(__filename))`, a path that
+ *   names this very file (`path.join(__dirname, 'server.js')` in server.js,
+ *   file-names), or a constant holding one.
  *
  * What a self-fork hands the child as string literals is collected too: its
  * arguments (`fork(__filename, ['worker'])`) and environment entries
@@ -166,7 +167,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         break;
       }
       default: {
-        if (!isSelfReference(node.arguments[0], scope)) break;
+        if (!namesThisFile(node.arguments[0], scope, file)) break;
         // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
         const [, second, third] = node.arguments;
         const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
@@ -295,7 +296,22 @@ function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, fi
     const init = constantInitializer(expr, scope);
     if (init && maybeSelfReference(init, scope, file, depth + 1)) return true;
   }
-  return isSelfReference(expr, scope) || (file !== undefined && namesFile(expr, scope, file));
+  return namesThisFile(expr, scope, file);
+}
+
+/**
+ * `self`, or a path that spells out this file's own name, here or in a
+ * constant: `path.join(__dirname, 'server.js')`, `require.resolve('./server')`
+ * or `new URL('./server.mjs', import.meta.url)` inside that file.
+ */
+function namesThisFile(node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
+  if (!node || depth > 4) return false;
+  if (isSelfReference(node, scope)) return true;
+  if (file === undefined) return false;
+  const expr = unwrap(node);
+  if (expr.type !== AST_NODE_TYPES.Identifier) return namesFile(expr, scope, file);
+  const init = constantInitializer(expr, scope);
+  return init !== undefined && namesThisFile(init, scope, file, depth + 1);
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * What a condition proves about the side of a self-fork it runs on: a guard
  * read directly or through an alias (`const { isPrimary } = cluster`), its
- * negation, a comparison (`typeof process.send === 'function'`,
- * `isPrimary === false`, `cluster.worker?.id === 1`), and `&&`/`||`/`??` of
- * guards and other tests, each proving a side when truthy, when falsy, or
- * both (guard-signals).
+ * negation, `Boolean(guard)`, a comparison (`typeof process.send ===
+ * 'function'`, `isPrimary === false`, `cluster.worker?.id === 1`), and
+ * `&&`/`||`/`??` of guards and other tests, each proving a side when
+ * truthy, when falsy, or both (guard-signals).
  *
  * Some guards only mean something next to this file's self-forks: a child
  * argument or environment entry read back from `process.argv` or
@@ -180,13 +180,25 @@ export class GuardConditions {
     return member === 'env.NODE_UNIQUE_ID' ? forKind(NODE_UNIQUE_ID, kind) : undefined;
   }
 
-  /** `process.argv.includes('--child')`, and `isPrimaryProcess()` whose body returns a guard. */
+  /** `process.argv.includes('--child')`, `Boolean(guard)`, and `isPrimaryProcess()` whose body returns a guard. */
   private guardOfCall(call: TSESTree.CallExpression, kind: ForkKind, depth: number): Guard | undefined {
+    const tested = this.booleanArgument(call);
+    if (tested) return this.guardOf(tested, kind, depth + 1);
     if (call.arguments.length > 0) return this.roles.ofInclusion(call, kind);
     const local = localFunctionOf(call.callee, innermostScope(this.sourceCode, call));
     if (!local) return this.guardOfImportedCall(call, kind, depth);
     const returned = returnedGuardCandidate(local);
     return returned && this.guardOf(returned, kind, depth + 1);
+  }
+
+  /** The argument of the global `Boolean(x)`, which is truthy exactly when `x` is, as `!!x` is. */
+  private booleanArgument(call: TSESTree.CallExpression): TSESTree.Node | undefined {
+    const [argument] = call.arguments;
+    if (call.callee.type !== AST_NODE_TYPES.Identifier || call.callee.name !== 'Boolean' || call.arguments.length !== 1) return undefined;
+    if (argument.type === AST_NODE_TYPES.SpreadElement) return undefined;
+    // A `Boolean` the file declares or imports may be anything.
+    const variable = findVariable(innermostScope(this.sourceCode, call), call.callee);
+    return variable && variable.defs.length > 0 ? undefined : argument;
   }
 
   /** `isPrimaryProcess()` of a local module, whose body returns a guard there. */

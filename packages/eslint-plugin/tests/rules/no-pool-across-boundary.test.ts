@@ -14,6 +14,11 @@ const POST = '`postMessage()`';
 const SEND = 'IPC `send()`';
 const WORKER_DATA = '`workerData`';
 const FORK = '`fork()` arguments';
+const FORK_ENV = '`fork()` environment';
+const SPAWN = '`spawn()` arguments';
+const SPAWN_ENV = '`spawn()` environment';
+const WORKER_ARGV = "a Worker's `argv`";
+const WORKER_ENV = "a Worker's `env`";
 const EXEC = 'a workerpool `exec()` task';
 const RUN = 'a Piscina `run()` task';
 
@@ -88,6 +93,25 @@ ruleTester.run('no-pool-across-boundary', rule, {
     code`
       import { fork } from 'node:child_process';
       fork('./child.js', ['--db', process.env.DATABASE_URL]);
+    `,
+    // A child's environment and a Worker's argv and env with plain strings, and options that carry none.
+    code`
+      import { fork, spawn } from 'node:child_process';
+      import { Worker, SHARE_ENV } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      fork('./child.js', [], { env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL } });
+      fork('./child.js', { env: process.env, stdio: 'inherit' });
+      spawn('node', ['child.js', '--max', String(pool.options.max)], { env: { PGHOST: 'db' } });
+      new Worker('./task.js', { argv: ['--db', process.env.DATABASE_URL], env: SHARE_ENV });
+      new Worker('./task.js', { env: { ...process.env, ROLE: 'reader' } });
+    `,
+    // A local `spawn` is ordinary code.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      function spawn(command, args, options) { return { command, args, options }; }
+      spawn('job', [pool], { env: { pool } });
     `,
     // A pool used on its own side of the boundary is the correct pattern.
     code`
@@ -1251,6 +1275,58 @@ ruleTester.run('no-pool-across-boundary', rule, {
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 18, data: { kind: 'pool', channel: SEND } }],
     },
     // ---- fork arguments ----
+    // a child's environment: `cluster.fork(env)`, and `env` in fork's or spawn's options
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        cluster.setupPrimary({ exec: 'worker.js' });
+        cluster.fork({ POOL: pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 5, column: 22, data: { kind: 'pool', channel: FORK_ENV } }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork('./c.js', [], { env: { POOL: pool } });
+        fork('./c.js', { env: { ...process.env, POOL: pool } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 4, column: 35, data: { kind: 'pool', channel: FORK_ENV } },
+        { messageId: 'poolAcrossBoundary', line: 5, column: 47, data: { kind: 'pool', channel: FORK_ENV } },
+      ],
+    },
+    // options in a variable are reported on the argument that passes them
+    {
+      code: code`
+        import { spawn } from 'node:child_process';
+        import mysql from 'mysql2';
+        const pool = mysql.createPool({});
+        const options = { env: { POOL: pool } };
+        spawn('node', ['child.js', pool], options);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 28, data: { kind: 'pool', channel: SPAWN } },
+        { messageId: 'poolAcrossBoundary', line: 5, column: 35, data: { kind: 'pool', channel: SPAWN_ENV } },
+      ],
+    },
+    // a Worker's argv and env are stringified into the thread
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        new Worker('./w.js', { argv: [pool] });
+        new Worker('./w.js', { env: { POOL: pool } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 4, column: 31, data: { kind: 'pool', channel: WORKER_ARGV } },
+        { messageId: 'poolAcrossBoundary', line: 5, column: 37, data: { kind: 'pool', channel: WORKER_ENV } },
+      ],
+    },
     {
       code: code`
         const { fork } = require('child_process');

@@ -90,6 +90,28 @@ ruleTester.run('no-pool-before-fork', rule, {
       const sql = postgres();
       new Worker(new URL('.', import.meta.url));
     `,
+    // a neighbour named beside this file (another name, extension or directory) is no self-fork
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const path = require('path');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork(path.join(__dirname, 'server-child.js'));
+        fork(require.resolve('./server.json'));
+        fork(path.join(__dirname, 'lib', 'server.js'));
+      `,
+      filename: SERVER_JS,
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        new Worker(new URL('./server.js', import.meta.url));
+      `,
+      filename: SERVER_MJS,
+    },
     // unknown targets and odd arguments never crash, never report
     code`
       const { Worker } = require('worker_threads');
@@ -143,6 +165,22 @@ ruleTester.run('no-pool-before-fork', rule, {
       cluster.fork();
     `,
     // ---- cluster guards ----
+    // `Boolean(guard)` is the guard, as `!!guard` is
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (Boolean(cluster.isWorker)) {
+        new Pool();
+      } else {
+        cluster.fork();
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (!Boolean(cluster.isPrimary)) new Pool();
+      else cluster.fork();
+    `,
     code`
       const cluster = require('cluster');
       const { Pool } = require('pg');
@@ -3106,8 +3144,86 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 5, column: 13 }],
     },
+    // a fork that names this very file: its name beside it, resolved, or as a URL beside it
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const path = require('path');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (!process.send) fork(path.join(__dirname, 'server.js'));
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (!process.send) fork(require.resolve('./server'));
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { Worker, isMainThread } = require('worker_threads');
+        const path = require('path');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (isMainThread) new Worker(path.resolve(__dirname, 'server.js'));
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        if (isMainThread) new Worker(new URL('./server.mjs', import.meta.url));
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    // in a constant, and the compiled twin of a TypeScript file
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import * as path from 'node:path';
+        import { Pool } from 'pg';
+        const SELF = path.join(__dirname, 'server.js');
+        const pool = new Pool();
+        fork(SELF);
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
 
     // ---- created in the primary branch ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        if (Boolean(cluster.isPrimary)) {
+          const pool = new Pool();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    // a `Boolean` of the file's own may be anything: no guard
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import { Boolean } from './checks.js';
+        if (Boolean(cluster.isWorker)) new Pool();
+        else cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 32 }],
+    },
     {
       code: code`
         const cluster = require('cluster');
