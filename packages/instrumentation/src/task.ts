@@ -133,20 +133,18 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  * runInTask scope (a new root trace when no span was active) belongs to its
  * request or job, so a lease taken in the span and used after it ended, or
  * taken before it and used inside it, stays one task's. Two span contexts of
- * different traces are one task when both ran in one HTTP request's root or
- * one runInTask() job (a handler's or a job's spans with no span above
- * them). Reads the token storage only when the traces differ, or when they
- * agree and the owner was taken in an HTTP root.
+ * different traces are one task when both ran in one HTTP request's root (a
+ * handler's spans with no request span above them). Reads the token storage
+ * only when the traces differ.
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
   if (owner === current) return true;
   if (sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
   const ownerIsToken = owner instanceof TaskToken;
   if (ownerIsToken === current instanceof TaskToken) {
-    // Two spans of two traces in one HTTP request or runInTask() job: with no span above them, each span
-    // the handler or job starts begins a trace of its own. The request's root or the job's token says
-    // they are one task.
-    return !ownerIsToken && ownerToken !== undefined && tokens?.getStore() === ownerToken;
+    // Two spans of two traces in one HTTP request: with no request span above them, each span the
+    // handler starts begins a trace of its own. The request's root says they are one task.
+    return !ownerIsToken && ownerToken?.request === true && tokens?.getStore() === ownerToken;
   }
   const token = ownerIsToken ? owner : ownerToken;
   return token !== undefined && tokens?.getStore() === token;
