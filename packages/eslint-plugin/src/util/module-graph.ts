@@ -4,8 +4,8 @@
  * A self-forking file that imports a local module which creates a pool at
  * load opens that pool in the parent and in every child, even though the
  * creation is in another file. This follows the load-time imports of local
- * modules (relative paths, TypeScript's `.js` -> `.ts` mapping, index files),
- * transitively, reading each file once per lint run (module-parse). A module
+ * modules (relative paths, subpath imports such as `#db`, TypeScript's
+ * `.js` -> `.ts` mapping, index files), transitively, reading each file once per lint run (module-parse). A module
  * that only exports a factory (or a class whose instance fields create the
  * pool), or guards its own creation, does not count; one that calls its own
  * factory at load (`export const pool = build()`) does. Cycles end.
@@ -23,6 +23,7 @@ import { importElision, isElidedImport, type ImportElision } from './import-elis
 import { findRequireCalls, type ParsedSource } from './module-references';
 import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
+import { subpathImportTarget } from './subpath-imports';
 
 /** A pool that a module (or one it loads) creates as it loads. */
 export interface LoadTimePool {
@@ -102,9 +103,17 @@ export function findPoolCreatedAtLoad(
   return file ? poolCreatedByModule(file, creators, kinds, elision, new Set()) : undefined;
 }
 
-/** Resolves a relative specifier the way Node and TypeScript's bundler/node16 resolution would. */
+/**
+ * Resolves a relative specifier, or a subpath import (`#db`) of the
+ * importing package, the way Node and TypeScript's bundler/node16 resolution
+ * would.
+ */
 export function resolveLocalModule(fromFile: string, specifier: string): string | undefined {
   if (!isLocal(specifier) || !path.isAbsolute(fromFile)) return undefined;
+  if (specifier.startsWith('#')) {
+    const target = subpathImportTarget(fromFile, specifier);
+    return target === undefined ? undefined : resolvePath(target, false);
+  }
   return resolvePath(path.resolve(path.dirname(fromFile), specifier), true);
 }
 
@@ -226,8 +235,9 @@ function isTypeOnlyImport(statement: TSESTree.ImportDeclaration): boolean {
   );
 }
 
+/** A path relative to the importing file, or a subpath import of its package (`#db`). */
 function isLocal(specifier: string): boolean {
-  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
+  return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || specifier.startsWith('#');
 }
 
 function isFile(candidate: string): boolean {

@@ -20,6 +20,7 @@ const GRAPH = path.join(__dirname, '..', 'fixtures', 'fork-graph');
 const SERVER_JS = path.join(GRAPH, 'server.js');
 const SERVER_MJS = path.join(GRAPH, 'server.mjs');
 const SERVER_TS = path.join(GRAPH, 'server.ts');
+const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
 
 const TYPED_DIR = path.join(__dirname, '..', 'fixtures', 'fork-typed');
 const typedLanguageOptions = {
@@ -1958,6 +1959,17 @@ ruleTester.run('no-pool-before-fork', rule, {
         for (let i = 0; i < 4; i++) cluster.fork();
       }
     `,
+    // ---- subpath imports of a module that only exports a factory, of a package, and of no entry ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { makePool } = require('#lib/factory');
+        const pg = require('#external');
+        const none = require('#missing');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SUBPATH_SERVER_JS,
+    },
     // ---- a directory import whose package.json names a module that only exports a factory ----
     {
       code: code`
@@ -3818,6 +3830,22 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [
         { messageId: 'poolBeforeFork', line: 4, column: 14 },
         { messageId: 'poolBeforeFork', line: 5, column: 19 },
+      ],
+    },
+    // ---- subpath imports through the package's package.json "imports": exact, a pattern, a condition ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const pool = require('#db');
+        const { pool: other } = require('#lib/pool');
+        const third = require('#conditional');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SUBPATH_SERVER_JS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 2, column: 14 },
+        { messageId: 'importCreatesPool', line: 3, column: 25 },
+        { messageId: 'importCreatesPool', line: 4, column: 15 },
       ],
     },
     // ---- a directory import through its package.json, and a path built beside this file ----
