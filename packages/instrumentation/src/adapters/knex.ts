@@ -45,7 +45,9 @@ export function markRunnerCheckouts(proto: object | null | undefined): void {
 /** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
 export function markKnexInstance(client: { runner?: (builder: unknown) => unknown; pool?: unknown }): void {
   noteKnexPool(client);
-  watchKnexEnd(Object.getPrototypeOf(client) as object | null);
+  const proto = Object.getPrototypeOf(client) as object | null;
+  watchKnexEnd(proto);
+  refuseReleasesAsRejections(proto);
   if (typeof client.runner !== 'function') return;
   markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as object | null);
 }
@@ -78,6 +80,23 @@ function watchKnexEnd(proto: object | null | undefined): void {
       }
     }
     return acquire.apply(this, arguments as unknown as unknown[]);
+  });
+}
+
+/**
+ * knex's `client.releaseConnection(conn)` answers with a promise around
+ * tarn's synchronous release: a throw-mode refusal from poolguard's tarn
+ * wrapper rejects that promise, as knex's own failures would, instead of
+ * throwing past the app's `.catch()`.
+ */
+function refuseReleasesAsRejections(proto: object | null | undefined): void {
+  patchOnce('knex', proto, 'releaseConnection', (release) => function releaseConnection(this: unknown) {
+    try {
+      return release.apply(this, arguments as unknown as unknown[]);
+    } catch (err) {
+      if (err instanceof PoolGuardError) return Promise.reject(err);
+      throw err;
+    }
   });
 }
 
@@ -117,6 +136,7 @@ export function noteKnexPool(client: { pool?: unknown }): void {
 /** Lets the guarded pool knex's Client builds learn its server from knex's config. */
 export function nameKnexPools(proto: object | null | undefined): void {
   watchKnexEnd(proto);
+  refuseReleasesAsRejections(proto);
   patchOnce('knex', proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
     const result = initialize.apply(this, arguments as unknown as unknown[]);
     try {

@@ -233,6 +233,16 @@ describe('tarn adapter (knex with pg)', () => {
     expectViolations('kx-raw-begin-throw', 'transaction_on_pool', 1);
   }, 1));
 
+  it('throw mode: a refused client.releaseConnection() rejects the promise it returns, as knex fails, instead of throwing past .catch()', () => withKnex('kx-release-throw', { mode: 'throw' }, async (knex) => {
+    const conn = await acquire(knex);
+    await release(knex, conn);
+    const second = release(knex, conn);
+    assert.ok(second instanceof Promise);
+    await assert.rejects(second, { code: 'POOLGUARD_DOUBLE_RELEASE' });
+    expectViolations('kx-release-throw', 'double_release', 1);
+    assert.deepEqual(await knex.raw('SELECT 1 AS one').then((r: { rows: unknown[] }) => r.rows), [{ one: 1 }], 'the pool still lends');
+  }, 1));
+
   it('dirty_release: releaseConnection from a failed statement\'s callback, before its ReadyForQuery, is judged when it arrives', () => withKnex('kx-dirty-late', {}, async (knex) => {
     const conn = await acquire(knex);
     await conn.query('BEGIN');
