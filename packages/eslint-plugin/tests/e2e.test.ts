@@ -42,6 +42,13 @@ async function lint(configs: Linter.Config[]): Promise<Finding[]> {
   return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
+/** What the typed config finds, with either way of giving it type information. */
+const TYPED_FINDINGS: Finding[] = [
+  { ruleId: 'poolguard/no-pool-before-fork', file: 'src/primary.ts', line: 5 },
+  { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/report.ts', line: 5 },
+  { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/worker.ts', line: 6 },
+];
+
 describe('e2e: ESLint Node API on a fixture project', () => {
   it('reports the module-scope pool and the pool sent over postMessage with configs.recommended', async () => {
     const findings = await lint([plugin.configs.recommended as Linter.Config]);
@@ -54,12 +61,16 @@ describe('e2e: ESLint Node API on a fixture project', () => {
   it("also reports the pool known only by its type with configs['recommended-type-checked']", async () => {
     const findings = await lint([
       plugin.configs['recommended-type-checked'] as Linter.Config,
-      { languageOptions: { parserOptions: { tsconfigRootDir: PROJECT } } },
+      { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: PROJECT } } },
     ]);
-    assert.deepEqual(findings, [
-      { ruleId: 'poolguard/no-pool-before-fork', file: 'src/primary.ts', line: 5 },
-      { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/report.ts', line: 5 },
-      { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/worker.ts', line: 6 },
+    assert.deepEqual(findings, TYPED_FINDINGS);
+  });
+
+  it("works with parserOptions.project as well as with the project service", async () => {
+    const findings = await lint([
+      plugin.configs['recommended-type-checked'] as Linter.Config,
+      { languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: PROJECT } } },
     ]);
+    assert.deepEqual(findings, TYPED_FINDINGS);
   });
 });

@@ -7,6 +7,5 @@
 export type PoolguardFlatConfig = {
   name: string;
   plugins: { poolguard: object };
-  languageOptions?: { parserOptions: { projectService: boolean } };
   rules: Record<string, 'error' | ['error', { typeChecked: boolean }]>;
 };

@@ -17,7 +17,9 @@
  * a pool, client or connection; with `typeChecked`, an argument that is no
  * literal is also searched by its type (`Pool[]`, `{ pool: Pool }`,
  * `pool-containers`), and a `send`/`postMessage` receiver whose type is known
- * and no channel (`channel-types`) is in-process code. A node is reported
+ * and no channel (`channel-types`) is in-process code; a `run()` receiver
+ * typed as Piscina or Tinypool is a task pool whatever its name
+ * (`task-pool-types`). A node is reported
  * once per channel, however many pools the literal it stands for holds.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
@@ -36,6 +38,7 @@ import { getContainedPoolKind } from '../util/pool-containers';
 import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
+import { taskPoolOfType } from '../util/task-pool-types';
 
 export type Options = [
   {
@@ -240,44 +243,45 @@ export default createRule<Options, MessageIds>({
     }
 
     /**
-     * Reports the first pool-like value in `node` or its literal contents.
-     * `reportAt` pins the report to the call's own argument once the search
-     * has followed a variable to a literal declared elsewhere.
+     * Reports the first pool-like value in `node` or its literal contents,
+     * and says whether it found one. `reportAt` pins the report to the call's
+     * own argument once the search has followed a variable to a literal
+     * declared elsewhere.
      */
-    function inspect(node: TSESTree.Node, depth: number, channel: Channel, reportAt: TSESTree.Node | undefined): void {
+    function inspect(node: TSESTree.Node, depth: number, channel: Channel, reportAt: TSESTree.Node | undefined): boolean {
       const target = unwrap(node);
-      if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return;
+      if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return false;
       const kind = values().kindOf(target) ?? typedKind(target);
-      if (kind) {
-        reportOnce(reportAt ?? node, kind, channel);
-        return;
-      }
-      if (depth >= MAX_NESTING) return;
+      if (kind) return reportOnce(reportAt ?? node, kind, channel);
+      if (depth >= MAX_NESTING) return false;
       const literal = literalOf(target);
-      if (literal) {
-        inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
-        return;
-      }
-      // Syntax cannot open it (a parameter, an import, `await Promise.all(...)`): its type can.
+      const found = literal !== undefined && inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
+      // A literal written here holds what syntax sees. One that a variable or field was given (`const replicas:
+      // Pool[] = []`) may be filled later, out of syntax's sight (`replicas.push(pool)`, `reg[url] = pool`):
+      // its declared type says what it holds. Neither opened (a parameter, an import, `await Promise.all(...)`): the type too.
+      if (found || literal === target) return found;
       const contained = services && getContainedPoolKind(services, target, MAX_NESTING - depth);
-      if (contained) reportOnce(reportAt ?? node, contained, channel);
+      return contained ? reportOnce(reportAt ?? node, contained, channel) : false;
     }
 
+    /** Inspects what a literal holds; whether a pool was found in it. */
     function inspectContents(
       literal: ContainerLiteral,
       depth: number,
       channel: Channel,
       reportAt: TSESTree.Node | undefined,
-    ): void {
+    ): boolean {
       const children: (TSESTree.Node | null)[] =
         literal.type === AST_NODE_TYPES.ObjectExpression
           ? literal.properties.map(p => (p.type === AST_NODE_TYPES.Property ? p.value : p.argument))
           : literal.elements.map(e => (e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e));
       // `holder.pool = pool` after `const holder = {}`
       for (const assigned of assignedMembers(sourceCode, literal).values()) children.push(...assigned);
+      let found = false;
       for (const child of children) {
-        if (child) inspect(child, depth + 1, channel, reportAt);
+        if (child && inspect(child, depth + 1, channel, reportAt)) found = true;
       }
+      return found;
     }
 
     /**
@@ -339,19 +343,25 @@ export default createRule<Options, MessageIds>({
       return found;
     }
 
-    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: Channel): void {
+    /** Reports `node` unless it is reported for this channel already; whether it is a pool crossing at all. */
+    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: Channel): boolean {
       const channels = reported.get(node) ?? new Set<string>();
-      if (channels.has(channel.label) || !channel.crosses()) return;
+      if (channels.has(channel.label)) return true;
+      if (!channel.crosses()) return false;
       channels.add(channel.label);
       reported.set(node, channels);
       context.report({ node, messageId: 'poolAcrossBoundary', data: { kind, channel: channel.label } });
+      return true;
     }
 
     function typedKind(node: TSESTree.Node): CreatorKind | undefined {
       return services && getPoolKindOfType(services, node);
     }
 
-    /** Piscina or Tinypool, for `new Piscina()` itself, a variable holding one, or anything named like one. */
+    /**
+     * Piscina or Tinypool, for `new Piscina()` itself, a variable holding one,
+     * anything named like one, or, in typed mode, anything typed as one.
+     */
     function taskPoolOf(receiver: TSESTree.Node): string | undefined {
       const target = unwrap(receiver);
       const source = target.type === AST_NODE_TYPES.NewExpression ? target : values().sourceOf(target);
@@ -360,7 +370,7 @@ export default createRule<Options, MessageIds>({
       const pool = TASK_POOLS.find(
         ({ named, constructedBy }) => isNamed(target, named) || (constructor && isNamed(constructor, constructedBy)),
       );
-      return pool?.label;
+      return pool?.label ?? (services && taskPoolOfType(services, target));
     }
   },
 });

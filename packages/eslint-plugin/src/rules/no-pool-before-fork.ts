@@ -17,6 +17,7 @@ import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typ
 import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../util/ast';
+import { creationText } from '../util/creation-text';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, mergeCreators, type CreatorOption } from '../util/creators';
 import { isEndedBeforeForks } from '../util/ended-pools';
@@ -25,6 +26,7 @@ import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards
 import { importElision } from '../util/import-elision';
 import { findLocalImports, findPoolCreatedAtLoad, resolveLocalModule, type LocalImport } from '../util/module-graph';
 import { importedFactoryLookup } from '../util/pool-factories';
+import { findPassThroughCalls } from '../util/pool-passthroughs';
 import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
@@ -117,7 +119,7 @@ export default createRule<Options, MessageIds>({
     function reportBySide(node: OpeningNode, side: Position | undefined): void {
       // Where the creation already sits in an arm of a fork guard, that arm is no fix.
       const orElse = inGuardArm(node) ? '' : ', or in the `else` of the fork guard';
-      const data = { creator: creatorText(node), forkLine, ...wording, orElse };
+      const data = { creator: creationText(node, sourceCode.text), forkLine, ...wording, orElse };
       if (side === 'shared') {
         context.report({ node, messageId: 'poolBeforeFork', data });
       } else if (side === 'parent' && !allowPrimaryPools && !forks.clusterExecElsewhere && !endedBeforeFork(node)) {
@@ -203,6 +205,7 @@ export default createRule<Options, MessageIds>({
     /** Typed mode: any pool-typed call on the fork path, innermost first, not already reported. */
     function checkTypedCandidates(services: ParserServicesWithTypeInformation): void {
       const readsExistingPool = existingPoolReads(services, sourceCode, isOnDisk() ? context.physicalFilename : undefined);
+      const passThroughs = findPassThroughCalls(sourceCode);
       const accepted: CreationCall[] = [];
       typedCandidates.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
       const known = [...reported];
@@ -214,6 +217,8 @@ export default createRule<Options, MessageIds>({
         if (isMethodOfPool(services, node)) continue;
         // `pools.get(name)`, or `getPool()` of an accessor, opens nothing: the pool's creation is reported where it stands.
         if (node.type === AST_NODE_TYPES.CallExpression && readsExistingPool(node)) continue;
+        // `guardPool(raw)` hands back the pool `raw` is: that pool's creation is the one.
+        if (passThroughs.has(node)) continue;
         // `makePool()` of a local function whose creation is reported already opens that same pool.
         if (callsFactoryHolding(node, known)) continue;
         accepted.push(node);
@@ -228,13 +233,6 @@ export default createRule<Options, MessageIds>({
       if (node.type !== AST_NODE_TYPES.CallExpression) return false;
       const factory = localFunctionOf(node.callee, sourceCode.getScope(node));
       return factory !== undefined && creations.some(creation => creation !== node && contains(factory, creation));
-    }
-
-    function creatorText(node: OpeningNode): string {
-      const text = sourceCode.getText(node);
-      if (text.length <= 40) return text;
-      if (node.type === AST_NODE_TYPES.ImportExpression) return 'import(...)';
-      return `${node.type === AST_NODE_TYPES.NewExpression ? 'new ' : ''}${sourceCode.getText(node.callee)}(...)`;
     }
 
     /** Whether `node` lies in an arm of an `if` or `?:` whose test tells the parent from the child. */

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { walk } from './ast';
+import { creationText } from './creation-text';
 import { findCreationSites, type CreatorOption } from './creators';
 import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
@@ -30,7 +31,7 @@ export interface LoadTimePool {
   /** Absolute path of the file holding the creation. */
   file: string;
   line: number;
-  /** Source text of the creation call, e.g. `new Pool()`. */
+  /** How messages quote the creation call, e.g. `new Pool()`, `new DataSource(...)` (creation-text). */
   creator: string;
 }
 
@@ -186,7 +187,7 @@ function poolCreatedByModule(
 
 /** The creation `node` of the module `parsed`, read from `file`, as a load-time pool. */
 export function poolAt(file: string, parsed: ParsedModule, node: TSESTree.Node): LoadTimePool {
-  return { file, line: node.loc.start.line, creator: parsed.text.slice(node.range[0], node.range[1]) };
+  return { file, line: node.loc.start.line, creator: creationText(node, parsed.text) };
 }
 
 /** `import('./db')` anywhere in the file, lazy or not: the caller decides where each runs. */

@@ -207,29 +207,46 @@ function kindOfModuleObject(symbol: ts.Symbol | undefined): CreatorKind | null {
   return null;
 }
 
-/**
- * The known package that owns a declaration, anchored on whole package names.
- * An ambient `declare module` wins over the file path: a `.d.ts` shipped by one
- * package may declare another package's module.
- */
+/** The known database package that owns a declaration (declaringPackageName), or undefined. */
 function declaringPackage(declaration: ts.Declaration): string | undefined {
-  for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) {
-    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
-      return packageOfSpecifier(node.name.text);
-    }
-  }
-  return packageOfPath(declaration.getSourceFile().fileName);
+  const name = declaringPackageName(declaration);
+  return name !== undefined && name in POOL_TYPE_NAMES ? name : undefined;
 }
 
-/** `'pg'` → pg, `'mysql2/promise'` → mysql2, `'@prisma/client/x'` → @prisma/client. */
+/**
+ * The package that owns a declaration, anchored on whole package names; any
+ * package, not only the database ones (task-pool-types asks about worker
+ * pools). An ambient `declare module` wins over the file path: a `.d.ts`
+ * shipped by one package may declare another package's module.
+ */
+export function declaringPackageName(declaration: ts.Declaration): string | undefined {
+  for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) {
+    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
+      return packageNameOf(node.name.text);
+    }
+  }
+  return packageNameOfPath(declaration.getSourceFile().fileName);
+}
+
+/** `'pg'` → pg, `'mysql2/promise'` → mysql2, `'@prisma/client/x'` → @prisma/client; a known one only. */
 function packageOfSpecifier(specifier: string): string | undefined {
+  const name = packageNameOf(specifier);
+  return name !== undefined && name in POOL_TYPE_NAMES ? name : undefined;
+}
+
+function packageNameOf(specifier: string): string | undefined {
   const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The known package of a file's path (packageNameOfPath), or undefined. */
+function packageOfPath(fileName: string): string | undefined {
+  const name = packageNameOfPath(fileName);
   return name !== undefined && name in POOL_TYPE_NAMES ? name : undefined;
 }
 
 /** The package of the innermost `node_modules` segment, with `@types/` mapped back. */
-function packageOfPath(fileName: string): string | undefined {
+function packageNameOfPath(fileName: string): string | undefined {
   const normalized = fileName.replace(/\\/g, '/');
   const index = normalized.lastIndexOf('/node_modules/');
   if (index === -1) return undefined;
@@ -243,6 +260,5 @@ function packageOfPath(fileName: string): string | undefined {
     const bare = name.slice('@types/'.length);
     name = bare.includes('__') ? `@${bare.replace('__', '/')}` : bare;
   }
-  name = IMPLEMENTATION_PACKAGES[name] ?? name;
-  return name in POOL_TYPE_NAMES ? name : undefined;
+  return IMPLEMENTATION_PACKAGES[name] ?? name;
 }

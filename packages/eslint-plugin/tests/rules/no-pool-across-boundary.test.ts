@@ -319,6 +319,37 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
     },
+    // Typed mode: a container declared empty and filled later holds what its type says: numbers, or config.
+    {
+      code: code`
+        import type { Pool, PoolConfig } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, pool: Pool) {
+          const ids: number[] = [];
+          ids.push(pool.totalCount);
+          const configs: Record<string, PoolConfig> = {};
+          configs['main'] = pool.options;
+          w.postMessage({ ids, configs });
+          w.postMessage(ids);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: a `run()` receiver typed as another package's Piscina, or a class of the user's, is no task pool.
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        import type { Piscina } from 'other-pool';
+        class Runner { run(task: unknown) { return task; } }
+        export async function viaOther(workers: Piscina, runner: Runner, client: PoolClient) {
+          await workers.run({ client });
+          runner.run({ client });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
     // Typed mode: the anchoring trap. `pg-foo` is not `pg`.
     {
       code:
@@ -1744,6 +1775,57 @@ ruleTester.run('no-pool-across-boundary', rule, {
         { messageId: 'poolAcrossBoundary', line: 7, column: 17, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 8, column: 17, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 9, column: 40, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Typed mode: a Piscina or Tinypool receiver is known by its type, whatever its name (tests/fixtures/typed/task-pools.d.ts).
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        import Piscina from 'piscina';
+        import type Tinypool from 'tinypool';
+        class JobPool extends Piscina {}
+        export async function viaParam(workerPool: Piscina, maybe: Tinypool | undefined, jobs: JobPool, client: PoolClient) {
+          await workerPool.run({ client });
+          await maybe?.run(client);
+          await jobs.run([client]);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 26, data: { kind: 'client', channel: RUN } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 20, data: { kind: 'client', channel: 'a Tinypool `run()` task' } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 19, data: { kind: 'client', channel: RUN } },
+      ],
+    },
+    // Typed containers declared empty and filled later (push, a computed key): their declared type says what they hold.
+    {
+      code: code`
+        import { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export class Host {
+          private readonly replicas: Pool[] = [];
+          constructor(private readonly worker: Worker) {}
+          add(url: string) { this.replicas.push(new Pool({ connectionString: url })); }
+          send() { this.worker.postMessage({ replicas: this.replicas }); }
+        }
+        export function run(w: Worker, urls: string[]) {
+          const replicas: Pool[] = [];
+          for (const url of urls) replicas.push(new Pool({ connectionString: url }));
+          w.postMessage({ replicas });
+          w.postMessage(replicas);
+          const registry: Record<string, Pool> = {};
+          registry[urls[0]!] = new Pool();
+          w.postMessage({ type: 'start', registry });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 48, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 12, column: 19, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 13, column: 17, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 16, column: 34, data: { kind: 'pool', channel: POST } },
       ],
     },
     // Typed containers: `Promise.all` of checkouts, and `workerData`.

@@ -3692,6 +3692,29 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 24 }],
     },
 
+    // a creation over several lines is quoted as its callee, as in poolBeforeFork
+    {
+      code: code`
+        const cluster = require('cluster');
+        const pool = require('./db-multiline');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [
+        {
+          messageId: 'importCreatesPool',
+          line: 2,
+          column: 14,
+          data: {
+            source: './db-multiline',
+            origin: '`new Pool(...)` in db-multiline.js:3',
+            forkLine: '3',
+            parent: 'primary process',
+            children: 'worker processes',
+          },
+        },
+      ],
+    },
     // ---- typed: a live pool imported from a package opened at load ----
     {
       code: code`
@@ -4032,6 +4055,23 @@ ruleTester.run('no-pool-before-fork', rule, {
       languageOptions: typedLanguageOptions,
       options: [{ typeChecked: true }],
       errors: [{ messageId: 'poolBeforeFork', line: P + 4, column: 10 }],
+    },
+    // typed: poolguard's guardPool() and adoptLease() hand back the pool or client they are given; one creation
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import { adoptLease, guardPool } from '@poolguard/instrumentation';
+        const raw = new Pool({ max: 5 });
+        export const pool = guardPool(raw, { name: 'main' });
+        export const again = guardPool(guardPool(raw));
+        export const watched = adoptLease(pool);
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 13 }],
     },
     // typed in the primary branch; a known creator is reported once, not twice
     {
