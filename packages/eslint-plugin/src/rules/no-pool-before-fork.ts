@@ -32,6 +32,9 @@ import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 import { findTypedPoolImports } from '../util/typed-imports';
 
+/** Every kind of fork a guard can tell apart. */
+const ALL_FORK_KINDS: readonly ForkKind[] = ['cluster', 'child_process', 'worker_threads'];
+
 export type Options = [
   {
     allowPrimaryPools?: boolean;
@@ -239,7 +242,9 @@ export default createRule<Options, MessageIds>({
     function inGuardArm(node: TSESTree.Node): boolean {
       for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
         if (parent.type !== AST_NODE_TYPES.IfStatement && parent.type !== AST_NODE_TYPES.ConditionalExpression) continue;
-        if (child !== parent.test && guards.isGuard(parent.test, kinds)) return true;
+        // A guard of any kind: in `if (cluster.isPrimary) { … fork(__filename) }`, that guard's `else` never
+        // runs in a child_process child, so pointing at it would mislead.
+        if (child !== parent.test && guards.isGuard(parent.test, ALL_FORK_KINDS)) return true;
       }
       return false;
     }

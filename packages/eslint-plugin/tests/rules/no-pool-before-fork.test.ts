@@ -5338,6 +5338,35 @@ ruleTester.run('no-pool-before-fork', rule, {
         },
       ],
     },
+    // A creation in an arm of another kind's guard: that guard's `else` never runs in this fork's child.
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          fork(__filename);
+        }
+      `,
+      errors: [
+        {
+          messageId: 'poolBeforeFork',
+          line: 5,
+          column: 16,
+          data: {
+            creator: 'new Pool()',
+            forkLine: '6',
+            parent: 'parent process',
+            children: 'child processes',
+            unit: 'process',
+            childGuard:
+              "behind a role argument the fork passes (`fork(file, ['child'])`, then `if (process.argv.includes('child'))`)",
+            orElse: '',
+          },
+        },
+      ],
+    },
   ],
 });
 
