@@ -67,6 +67,29 @@ function get(app: App, path: string): Promise<string> {
   });
 }
 
+/**
+ * An HTTP app whose requests each run in a span of one upstream trace, as a
+ * gateway's parallel calls carrying one traceparent do; `handle` answers the
+ * request and its promise ends the span. close() ends the agent and the server.
+ */
+async function startOneTraceApp(traceId: string, handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): Promise<App> {
+  const tracer = trace.getTracer('http-test');
+  const server = http.createServer((req, res) => {
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 1, isRemote: true });
+    context.with(parent, () => tracer.startActiveSpan(`GET ${req.url}`, (span) => void handle(req, res).finally(() => span.end())));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    agent,
+    close: async () => {
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 for (const withSpans of [true, false]) {
   describe(`cross_task_use over real HTTP requests (${withSpans ? 'OTel spans' : 'poolguard task roots'})`, () => {
     let pool: pg.Pool;
@@ -229,28 +252,18 @@ describe('concurrent requests that carry one upstream trace (a gateway\'s parall
   beforeEach(() => resetTelemetry());
 
   it('are told apart by their HTTP roots: no nested_checkout among them; a request that holds a lease and waits for another still is one', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const tracer = trace.getTracer('http-test');
     const pool = guardPool(newPool({ max: 2 }), { name: 'http-one-trace' });
-    const server = http.createServer((req, res) => {
-      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 1, isRemote: true });
-      context.with(parent, () => tracer.startActiveSpan(`GET ${req.url}`, (span) => {
-        void (async () => {
-          const client = await pool.connect();
-          try {
-            await new Promise((r) => setTimeout(r, 20));
-            if (req.url === '/nested') await pool.connect().then((second) => second.release(), () => undefined);
-            await client.query('SELECT 1');
-          } finally {
-            client.release();
-            span.end();
-            res.end('ok');
-          }
-        })();
-      }));
+    const app = await startOneTraceApp('4bf92f3577b34da6a3ce929d0e0e4736', async (req, res) => {
+      const client = await pool.connect();
+      try {
+        await new Promise((r) => setTimeout(r, 20));
+        if (req.url === '/nested') await pool.connect().then((second) => second.release(), () => undefined);
+        await client.query('SELECT 1');
+      } finally {
+        client.release();
+        res.end('ok');
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const app: App = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), close: async () => undefined };
     try {
       // Two idle connections, so the first requests hold theirs while the later ones ask.
       for (const client of await Promise.all([pool.connect(), pool.connect()])) client.release();
@@ -259,8 +272,7 @@ describe('concurrent requests that carry one upstream trace (a gateway\'s parall
       await Promise.all([get(app, '/nested'), get(app, '/')]);
       assert.equal(violationLogs('nested_checkout').length, 1, 'a request that holds a lease and waits for a second one still deadlocks itself');
     } finally {
-      app.agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
       await pool.end();
     }
   });
@@ -271,8 +283,6 @@ describe('two requests that carry one upstream trace, one using or releasing the
   beforeEach(() => resetTelemetry());
 
   it('are two tasks: a use of the other\'s client is cross_task_use, and a stale holder\'s release is foreign_release and not passed on', async () => {
-    const traceId = '0af7651916cd43dd8448eb211c80319c';
-    const tracer = trace.getTracer('http-test');
     const pool = guardPool(newPool({ max: 1 }), { name: 'http-one-trace-use' });
     let shared: pg.PoolClient | undefined;
     let letGo: () => void = () => undefined;
@@ -299,17 +309,10 @@ describe('two requests that carry one upstream trace, one using or releasing the
       },
     };
     let releaseAgain: () => void = () => undefined;
-    const server = http.createServer((req, res) => {
-      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 1, isRemote: true });
-      context.with(parent, () => tracer.startActiveSpan(`GET ${req.url}`, (span) => {
-        routes[req.url ?? '']!().then((body) => res.end(JSON.stringify(body)), (err: unknown) => {
-          res.statusCode = 500;
-          res.end(String(err));
-        }).finally(() => span.end());
-      }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const app: App = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 8 }), close: async () => undefined };
+    const app = await startOneTraceApp('0af7651916cd43dd8448eb211c80319c', (req, res) => routes[req.url ?? '']!().then((body) => void res.end(JSON.stringify(body)), (err: unknown) => {
+      res.statusCode = 500;
+      res.end(String(err));
+    }));
     const waitForShared = async () => {
       while (shared === undefined) await new Promise((r) => setTimeout(r, 5));
     };
@@ -338,8 +341,7 @@ describe('two requests that carry one upstream trace, one using or releasing the
     } finally {
       letGo();
       releaseAgain();
-      app.agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
       await pool.end();
     }
   });
