@@ -7,7 +7,8 @@
  * shared path is opened N + 1 times; one created in the primary branch is
  * held for the parent's whole life, idle if the parent only supervises. Both
  * are reported on the creation call, or on the call of a local module's
- * function that creates one (pool-factories); a local module that creates a
+ * function that creates one, or the `new` of its class whose constructor or
+ * instance fields do (pool-factories); a local module that creates a
  * pool at load is reported on its import, or as the primary's pool when
  * loaded lazily in its branch. The messages name a child-only guard that
  * fits the kind of fork.
@@ -30,6 +31,7 @@ import { findPassThroughCalls } from '../util/pool-passthroughs';
 import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
+import { constructionTypeCheck } from '../util/typed-constructions';
 import { findTypedPoolImports } from '../util/typed-imports';
 
 /** Every kind of fork a guard can tell apart. */
@@ -102,6 +104,7 @@ export default createRule<Options, MessageIds>({
     const kinds = [...new Set(forks.selfForks.map(site => site.kind))];
     const branches: BranchStatement[] = [];
     const calls: TSESTree.CallExpression[] = [];
+    const constructions: TSESTree.NewExpression[] = [];
     const forkLine = String(forks.selfForks[0].node.loc.start.line);
     const wording = forkWording(forks.selfForks[0]);
     const reported = new Set<TSESTree.Node>();
@@ -146,10 +149,12 @@ export default createRule<Options, MessageIds>({
     function checkLocalImports(): void {
       if (!isOnDisk()) return;
       const elision = importElision(sourceCode.parserServices?.program?.getCompilerOptions());
+      // Typed mode: a `new` of a pool subclass (`new Db()`) creates a pool at load too.
+      const typed = services && constructionTypeCheck(services.program);
       for (const local of findLocalImports(sourceCode, context.physicalFilename, elision)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
-        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds, elision);
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds, elision, typed);
         if (!pool) continue;
         if (side === 'parent') {
           if (isLazyLoad(local.node)) reportBySide(local.node, side);
@@ -189,11 +194,15 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    /** `build()` of a local module's function that creates a pool: a creation where the call runs. */
+    /**
+     * `build()` of a local module's function that creates a pool, or `new
+     * Db()` of its class that creates one as it is constructed: a creation
+     * where the call runs.
+     */
     function checkImportedFactoryCalls(): void {
       if (!isOnDisk()) return;
       const poolOf = importedFactoryLookup(sourceCode, context.physicalFilename, creators, kinds);
-      for (const call of calls) {
+      for (const call of [...calls, ...constructions].sort((a, b) => a.range[0] - b.range[0])) {
         if (reported.has(call)) continue;
         const side = runSides.sideOf(call);
         if ((side === 'shared' || side === 'parent') && poolOf(call)) reportBySide(call, side);
@@ -260,6 +269,9 @@ export default createRule<Options, MessageIds>({
       },
       CallExpression(node: TSESTree.CallExpression): void {
         calls.push(node);
+      },
+      NewExpression(node: TSESTree.NewExpression): void {
+        constructions.push(node);
       },
       'Program:exit'(): void {
         const startsWork = (arm: TSESTree.Node): boolean =>

@@ -81,6 +81,41 @@ export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Sco
     : undefined;
 }
 
+export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+/**
+ * The class a bare name stands for when this file declares it and never
+ * reassigns it: `class Db {}`, `const Db = class {}`.
+ */
+export function localClassOf(name: TSESTree.Node, scope: TSESLint.Scope.Scope): ClassNode | undefined {
+  const target = unwrap(name);
+  if (target.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = findVariable(scope, target);
+  if (!isConstantBinding(variable)) return undefined;
+  const def = variable.defs[0];
+  if (def.node.type === AST_NODE_TYPES.ClassDeclaration) return def.node;
+  const init = constantInitializer(target, scope);
+  const value = init && unwrap(init);
+  return value?.type === AST_NODE_TYPES.ClassExpression ? value : undefined;
+}
+
+/**
+ * The code that `new C()` runs for a class: its constructor, and the
+ * initializers of its instance fields (static ones run as the class is
+ * defined). A superclass's constructor is not followed.
+ */
+export function constructionCode(cls: ClassNode): DeferredCode[] {
+  const code: DeferredCode[] = [];
+  for (const member of cls.body.body) {
+    if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+      // An overload signature (`TSEmptyBodyFunctionExpression`) runs nothing.
+      if (member.value.type === AST_NODE_TYPES.FunctionExpression) code.push(member.value);
+    }
+    else if (isInstanceField(member) && member.value) code.push(member);
+  }
+  return code;
+}
+
 /** What `fn` itself returns (an arrow's expression body, or each `return`, `undefined` for a bare one), not its inner functions. */
 export function ownReturnValues(fn: FunctionNode, visitorKeys: VisitorKeys): (TSESTree.Node | undefined)[] {
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];

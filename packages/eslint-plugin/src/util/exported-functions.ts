@@ -2,14 +2,16 @@
  * Which function of a local module a call names: `build()` after `import {
  * build } from './db'` is the `build` that `./db` exports, wherever it is
  * written. The imported-factory search asks whether that function opens a
- * pool; the typed check asks whether it only hands back one that exists.
+ * pool (and, for `new Db()`, whether the class `./db` exports opens one as
+ * it is constructed); the typed check asks whether it only hands back one
+ * that exists.
  *
  * Calls are matched through ESM named, default and namespace imports,
  * `require()` (destructured, or an object whose members are called) and
  * `await import()`; exports through `export function f`, `export const f =
  * () => ...`, `export { f }`, `export default`, re-exports, `exports.f =`,
  * `module.exports.f =` and `module.exports = { f }` (or a function, for a
- * call of the whole module). Modules are parsed once through module-parse's
+ * call of the whole module), and likewise `export class C`. Modules are parsed once through module-parse's
  * cache; chains of re-exports end after MAX_REEXPORTS. The same
  * lookup finds any exported value (findExport), e.g. a guard constant
  * (imported-guards).
@@ -17,7 +19,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
+import { innermostScope, isConstantBinding, localClassOf, localFunctionOf, unwrap, type ClassNode, type FunctionNode } from './ast';
 import { resolveLocalModule } from './module-graph';
 import { parseModule, type ParsedModule } from './module-parse';
 import type { ParsedSource } from './module-references';
@@ -43,6 +45,20 @@ export interface ExportedFunction {
 export function findExportedFunction(fromFile: string, imported: ImportedName): ExportedFunction | undefined {
   const found = findExport(fromFile, imported, functionValue);
   return found && 'value' in found ? { file: found.file, parsed: found.parsed, fn: found.value } : undefined;
+}
+
+/** A class a local module exports, with the module that writes it. */
+export interface ExportedClass {
+  /** Absolute path of the module whose text holds `cls`. */
+  file: string;
+  parsed: ParsedModule;
+  cls: ClassNode;
+}
+
+/** The class `imported` names (`new Db()`), from the module `fromFile` imports it in, through re-exports. */
+export function findExportedClass(fromFile: string, imported: ImportedName): ExportedClass | undefined {
+  const found = findExport(fromFile, imported, classValue);
+  return found && 'value' in found ? { file: found.file, parsed: found.parsed, cls: found.value } : undefined;
 }
 
 /** Maps what a module exports (an initializer, an assigned value, a declaration) to what the caller looks for. */
@@ -162,7 +178,7 @@ function exportIn<T>(
     case AST_NODE_TYPES.ExportNamedDeclaration: {
       if (statement.exportKind === 'type') return undefined;
       const declaration = statement.declaration;
-      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration) {
+      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration || declaration?.type === AST_NODE_TYPES.ClassDeclaration) {
         return declaration.id?.name === name ? valueOf(source, declaration) : undefined;
       }
       if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
@@ -230,6 +246,13 @@ function functionValue(source: ParsedSource, node: TSESTree.Node): FunctionNode 
     default:
       return undefined;
   }
+}
+
+/** A class expression or declaration, or a local class a name stands for. */
+function classValue(source: ParsedSource, node: TSESTree.Node): ClassNode | undefined {
+  const value = unwrap(node);
+  if (value.type === AST_NODE_TYPES.ClassDeclaration || value.type === AST_NODE_TYPES.ClassExpression) return value;
+  return value.type === AST_NODE_TYPES.Identifier ? localClassOf(value, innermostScope(source, value)) : undefined;
 }
 
 function exportName(node: TSESTree.Identifier | TSESTree.StringLiteral): string {

@@ -4,11 +4,14 @@
  * A self-forking file that imports a local module which creates a pool at
  * load opens that pool in the parent and in every child, even though the
  * creation is in another file. This follows the load-time imports of local
- * modules (relative paths, subpath imports such as `#db`, TypeScript's
- * `.js` -> `.ts` mapping, index files), transitively, reading each file once per lint run (module-parse). A module
+ * modules (relative paths, subpath imports such as `#db`, tsconfig `paths`
+ * aliases such as `@/lib/db`, TypeScript's `.js` -> `.ts` mapping, index
+ * files), transitively, reading each file once per lint run (module-parse). A module
  * that only exports a factory (or a class whose instance fields create the
  * pool), or guards its own creation, does not count; one that calls its own
- * factory at load (`export const pool = build()`) does. Cycles end.
+ * factory at load (`export const pool = build()`) does. In typed mode, a
+ * `new` at load whose type is a pool (a subclass of `Pool`) does too
+ * (typed-constructions). Cycles end.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +28,8 @@ import { findRequireCalls, type ParsedSource } from './module-references';
 import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
 import { subpathImportTarget } from './subpath-imports';
+import { pathAliasTargets } from './tsconfig-paths';
+import type { ConstructionTypeCheck } from './typed-constructions';
 
 /** A pool that a module (or one it loads) creates as it loads. */
 export interface LoadTimePool {
@@ -58,40 +63,46 @@ export function findLocalImports(
 ): LocalImport[] {
   const imports: LocalImport[] = [];
   const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
+  const addLocal = (node: TSESTree.Node, source: TSESTree.Node | undefined): void => {
+    const specifier = literalString(source) ?? besideThisFile(source);
+    const local = specifier !== undefined && (isLocal(specifier) || (file !== undefined && isPathAlias(file, specifier)));
+    if (source && local) imports.push({ node, source, specifier });
+  };
   for (const statement of source.ast.body) {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration:
         if (elides ? isElidedImport(source, statement, elision) : isTypeOnlyImport(statement)) break;
-        addLocal(imports, statement, statement.source);
+        addLocal(statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
-        addLocal(imports, statement, importEqualsSource(statement));
+        addLocal(statement, importEqualsSource(statement));
         break;
       case AST_NODE_TYPES.ExportAllDeclaration:
-        if (statement.exportKind !== 'type') addLocal(imports, statement, statement.source);
+        if (statement.exportKind !== 'type') addLocal(statement, statement.source);
         break;
       case AST_NODE_TYPES.ExportNamedDeclaration:
         if (statement.source && statement.exportKind !== 'type') {
-          addLocal(imports, statement, statement.source);
+          addLocal(statement, statement.source);
         } else if (statement.declaration?.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
           // `export import db = require('./db')`
-          addLocal(imports, statement, importEqualsSource(statement.declaration));
+          addLocal(statement, importEqualsSource(statement.declaration));
         }
         break;
     }
   }
   const globalScope = source.scopeManager?.globalScope;
   for (const call of globalScope ? findRequireCalls(globalScope) : []) {
-    addLocal(imports, call, call.arguments[0]);
+    addLocal(call, call.arguments[0]);
   }
-  collectImportExpressions(source, imports);
+  collectImportExpressions(source, addLocal);
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
 /**
  * The first pool that loading `specifier` from `fromFile` creates, following
  * local imports; `kinds` are the forking file's self-forks, whose guards a
- * module may use to keep its creation to one side.
+ * module may use to keep its creation to one side. `typed`, in typed mode,
+ * tells a `new` whose type is a pool.
  */
 export function findPoolCreatedAtLoad(
   fromFile: string,
@@ -99,23 +110,50 @@ export function findPoolCreatedAtLoad(
   creators: readonly CreatorOption[],
   kinds: readonly ForkKind[],
   elision: ImportElision = importElision(undefined),
+  typed?: ConstructionTypeCheck,
 ): LoadTimePool | undefined {
   const file = resolveLocalModule(fromFile, specifier);
-  return file ? poolCreatedByModule(file, creators, kinds, elision, new Set()) : undefined;
+  return file ? poolCreatedByModule(file, { creators, kinds, elision, typed }, new Set()) : undefined;
+}
+
+/** How one search reads the modules it follows. */
+interface ModuleSearch {
+  creators: readonly CreatorOption[];
+  kinds: readonly ForkKind[];
+  elision: ImportElision;
+  typed: ConstructionTypeCheck | undefined;
 }
 
 /**
- * Resolves a relative specifier, or a subpath import (`#db`) of the
- * importing package, the way Node and TypeScript's bundler/node16 resolution
- * would.
+ * Resolves a relative specifier, a subpath import (`#db`) of the importing
+ * package, or a tsconfig `paths` alias (`@/lib/db`), the way Node and
+ * TypeScript's bundler/node16 resolution would.
  */
 export function resolveLocalModule(fromFile: string, specifier: string): string | undefined {
-  if (!isLocal(specifier) || !path.isAbsolute(fromFile)) return undefined;
+  if (!path.isAbsolute(fromFile)) return undefined;
+  if (!isLocal(specifier)) return resolvePathAlias(fromFile, specifier);
   if (specifier.startsWith('#')) {
     const target = subpathImportTarget(fromFile, specifier);
     return target === undefined ? undefined : resolvePath(target, false);
   }
   return resolvePath(path.resolve(path.dirname(fromFile), specifier), true);
+}
+
+/**
+ * The first target of a `paths` alias that names a file of the project; a
+ * target inside node_modules is a package, not a local module.
+ */
+function resolvePathAlias(fromFile: string, specifier: string): string | undefined {
+  for (const target of pathAliasTargets(fromFile, specifier)) {
+    const file = resolvePath(target, true);
+    if (file !== undefined && !file.split(path.sep).includes('node_modules')) return file;
+  }
+  return undefined;
+}
+
+/** A non-relative specifier that a `paths` pattern of the importing file's tsconfig maps. */
+function isPathAlias(fromFile: string, specifier: string): boolean {
+  return path.isAbsolute(fromFile) && pathAliasTargets(fromFile, specifier).length > 0;
 }
 
 /**
@@ -159,30 +197,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-function poolCreatedByModule(
-  file: string,
-  creators: readonly CreatorOption[],
-  kinds: readonly ForkKind[],
-  elision: ImportElision,
-  visiting: Set<string>,
-): LoadTimePool | undefined {
+function poolCreatedByModule(file: string, search: ModuleSearch, visiting: Set<string>): LoadTimePool | undefined {
   if (visiting.has(file)) return undefined;
   visiting.add(file);
   const parsed = parseModule(file);
   if (!parsed) return undefined;
   const { source } = parsed;
-  const runSides = analyzeRunSides(source, analyzeGuards(source, file), kinds);
+  const runSides = analyzeRunSides(source, analyzeGuards(source, file), search.kinds);
   const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
-  for (const site of findCreationSites(source, creators)) {
+  for (const site of findCreationSites(source, search.creators)) {
     if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);
   }
-  for (const local of findLocalImports(source, file, elision)) {
+  const { typed } = search;
+  const typedCreation = typed && constructions(source).find(node => runsOnLoad(node) && typed(file, parsed.text, node));
+  if (typedCreation) return poolAt(file, parsed, typedCreation);
+  for (const local of findLocalImports(source, file, search.elision)) {
     if (!runsOnLoad(local.node)) continue;
     const next = resolveLocalModule(file, local.specifier);
-    const found = next && poolCreatedByModule(next, creators, kinds, elision, visiting);
+    const found = next && poolCreatedByModule(next, search, visiting);
     if (found) return found;
   }
   return undefined;
+}
+
+/** Every `new` of a module, in source order: where each runs is the caller's question. */
+function constructions(source: ParsedSource): TSESTree.NewExpression[] {
+  const found: TSESTree.NewExpression[] = [];
+  walk(source.ast, source.visitorKeys, node => {
+    if (node.type === AST_NODE_TYPES.NewExpression) found.push(node);
+  });
+  return found;
 }
 
 /** The creation `node` of the module `parsed`, read from `file`, as a load-time pool. */
@@ -191,15 +235,10 @@ export function poolAt(file: string, parsed: ParsedModule, node: TSESTree.Node):
 }
 
 /** `import('./db')` anywhere in the file, lazy or not: the caller decides where each runs. */
-function collectImportExpressions(source: ParsedSource, into: LocalImport[]): void {
+function collectImportExpressions(source: ParsedSource, add: (node: TSESTree.Node, source: TSESTree.Node) => void): void {
   walk(source.ast, source.visitorKeys, node => {
-    if (node.type === AST_NODE_TYPES.ImportExpression) addLocal(into, node, node.source);
+    if (node.type === AST_NODE_TYPES.ImportExpression) add(node, node.source);
   });
-}
-
-function addLocal(into: LocalImport[], node: TSESTree.Node, source: TSESTree.Node | undefined): void {
-  const specifier = literalString(source) ?? besideThisFile(source);
-  if (source && specifier !== undefined && isLocal(specifier)) into.push({ node, source, specifier });
 }
 
 function literalString(node: TSESTree.Node | undefined): string | undefined {

@@ -7,13 +7,16 @@
  * whether its body opens a pool as it runs: a creation in the body itself
  * (not behind a guard, not in a callback it hands on), or a call of another
  * function of that module, or of another local module's export, that does.
- * Chains end after MAX_DEPTH functions, and cycles end.
+ * `new DatabaseService()` of a class a local module exports is read the same
+ * way: its constructor and instance-field initializers run where `new` runs
+ * (importing the class runs none of them: module-graph). Chains end after
+ * MAX_DEPTH functions, and cycles end.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { enclosingFunction, innermostScope, localFunctionOf, walk, type FunctionNode } from './ast';
+import { constructionCode, enclosingFunction, innermostScope, localClassOf, localFunctionOf, walk, type ClassNode, type DeferredCode } from './ast';
 import { findCreationSites, type CreatorOption } from './creators';
-import { calledExport, findExportedFunction, type ImportedName } from './exported-functions';
+import { calledExport, findExportedClass, findExportedFunction, type ImportedName } from './exported-functions';
 import type { ForkKind } from './fork-sites';
 import { analyzeGuards } from './guards';
 import { poolAt, type LoadTimePool } from './module-graph';
@@ -23,8 +26,11 @@ import type { ParsedSource } from './module-references';
 /** Chains of factories deeper than this are not hand-written code. */
 const MAX_DEPTH = 8;
 
-/** The pool a call opens, when it calls a local module's function that creates one. */
-export type ImportedFactoryLookup = (call: TSESTree.CallExpression) => LoadTimePool | undefined;
+/** `build()` or `new Db()`: a call that runs another function's or class's code. */
+export type Invocation = TSESTree.CallExpression | TSESTree.NewExpression;
+
+/** The pool a call opens, when it calls a local module's function (or constructs its class) that creates one. */
+export type ImportedFactoryLookup = (call: Invocation) => LoadTimePool | undefined;
 
 /**
  * Looks up the calls of `source` (the file `fromFile`); `kinds` are its
@@ -41,8 +47,8 @@ export function importedFactoryLookup(
   return call => {
     const imported = calledExport(source, call.callee);
     if (!imported) return undefined;
-    const key = `${imported.specifier}\0${imported.name}`;
-    if (!answers.has(key)) answers.set(key, search.poolOfExport(fromFile, imported, new Set(), 0));
+    const key = `${call.type}\0${imported.specifier}\0${imported.name}`;
+    if (!answers.has(key)) answers.set(key, search.poolOfExport(fromFile, call, imported, new Set(), 0));
     return answers.get(key);
   };
 }
@@ -56,52 +62,84 @@ class FactorySearch {
     private readonly kinds: readonly ForkKind[],
   ) {}
 
-  /** `visited` holds the functions of one search, so that a cycle ends. */
+  /** What `call` of `imported` runs: the function it names, or, for `new`, the class. `visited` ends a cycle. */
   poolOfExport(
     fromFile: string,
+    call: Invocation,
     imported: ImportedName,
     visited: Set<TSESTree.Node>,
     depth: number,
   ): LoadTimePool | undefined {
-    const target = depth > MAX_DEPTH ? undefined : findExportedFunction(fromFile, imported);
-    return target && this.poolOfFunction(target.file, target.parsed, target.fn, visited, depth + 1);
+    if (depth > MAX_DEPTH) return undefined;
+    if (call.type === AST_NODE_TYPES.NewExpression) {
+      const target = findExportedClass(fromFile, imported);
+      return target && this.poolOfClass(target.file, target.parsed, target.cls, visited, depth + 1);
+    }
+    const target = findExportedFunction(fromFile, imported);
+    return target && this.poolOfCode(target.file, target.parsed, target.fn, visited, depth + 1);
   }
 
-  private poolOfFunction(
+  /** The first pool that the constructor or an instance field of `cls` opens. */
+  private poolOfClass(
     file: string,
     parsed: ParsedModule,
-    fn: FunctionNode,
+    cls: ClassNode,
     visited: Set<TSESTree.Node>,
     depth: number,
   ): LoadTimePool | undefined {
-    if (depth > MAX_DEPTH || visited.has(fn)) return undefined;
-    visited.add(fn);
+    for (const code of constructionCode(cls)) {
+      const found = this.poolOfCode(file, parsed, code, visited, depth);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** A function's body, or an instance field's initializer, as it runs. */
+  private poolOfCode(
+    file: string,
+    parsed: ParsedModule,
+    code: DeferredCode,
+    visited: Set<TSESTree.Node>,
+    depth: number,
+  ): LoadTimePool | undefined {
+    if (depth > MAX_DEPTH || visited.has(code)) return undefined;
+    visited.add(code);
     const guards = analyzeGuards(parsed.source, file);
     const runsWithCall = (node: TSESTree.Node): boolean =>
-      enclosingFunction(node) === fn && guards.positionOf(node, this.kinds) === 'shared';
+      enclosingFunction(node) === code && guards.positionOf(node, this.kinds) === 'shared';
     const creation = this.creationsOf(file, parsed).find(runsWithCall);
     if (creation) return poolAt(file, parsed, creation);
+    const body = 'body' in code ? code.body : code.value;
     let found: LoadTimePool | undefined;
-    walk(fn.body, parsed.source.visitorKeys, node => {
-      if (!found && node.type === AST_NODE_TYPES.CallExpression && runsWithCall(node)) {
-        found = this.poolOfCall(file, parsed, node, visited, depth);
-      }
-    });
+    if (body) {
+      walk(body, parsed.source.visitorKeys, node => {
+        if (!found && isInvocation(node) && runsWithCall(node)) found = this.poolOfCall(file, parsed, node, visited, depth);
+      });
+    }
     return found;
   }
 
-  /** `makePool()` of this module, or `build()` of another local module, inside a factory. */
+  /**
+   * `makePool()` or `new Repo()` of this module, or `build()` or `new Db()`
+   * of another local module, inside a factory.
+   */
   private poolOfCall(
     file: string,
     parsed: ParsedModule,
-    call: TSESTree.CallExpression,
+    call: Invocation,
     visited: Set<TSESTree.Node>,
     depth: number,
   ): LoadTimePool | undefined {
-    const local = localFunctionOf(call.callee, innermostScope(parsed.source, call));
-    if (local) return this.poolOfFunction(file, parsed, local, visited, depth + 1);
+    const scope = innermostScope(parsed.source, call);
+    if (call.type === AST_NODE_TYPES.NewExpression) {
+      const local = localClassOf(call.callee, scope);
+      if (local) return this.poolOfClass(file, parsed, local, visited, depth + 1);
+    } else {
+      const local = localFunctionOf(call.callee, scope);
+      if (local) return this.poolOfCode(file, parsed, local, visited, depth + 1);
+    }
     const imported = calledExport(parsed.source, call.callee);
-    return imported && this.poolOfExport(file, imported, visited, depth + 1);
+    return imported && this.poolOfExport(file, call, imported, visited, depth + 1);
   }
 
   private creationsOf(file: string, parsed: ParsedModule): TSESTree.Node[] {
@@ -112,4 +150,8 @@ class FactorySearch {
     }
     return nodes;
   }
+}
+
+function isInvocation(node: TSESTree.Node): node is Invocation {
+  return node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression;
 }

@@ -21,6 +21,7 @@ const SERVER_JS = path.join(GRAPH, 'server.js');
 const SERVER_MJS = path.join(GRAPH, 'server.mjs');
 const SERVER_TS = path.join(GRAPH, 'server.ts');
 const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
+const ALIASED_SERVER_JS = path.join(GRAPH, 'aliased', 'src', 'server.js');
 
 const TYPED_DIR = path.join(__dirname, '..', 'fixtures', 'fork-typed');
 const typedLanguageOptions = {
@@ -1041,6 +1042,35 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_JS,
     },
+    // an imported class constructed only in the child, or one whose pool opens in a method, not on `new`
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { DatabaseService, LazyService } from './ts/db-service';
+        import Repo from './class-constructor.mjs';
+        const lazy = new LazyService();
+        if (cluster.isPrimary) {
+          cluster.fork();
+        } else {
+          const db = new DatabaseService();
+          new Repo();
+        }
+      `,
+      filename: SERVER_TS,
+    },
+    // the primary's own pool, allowed
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { DatabaseService } from './ts/db-service';
+        if (cluster.isPrimary) {
+          const db = new DatabaseService();
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_TS,
+      options: [{ allowPrimaryPools: true }],
+    },
     // `import type x = require()` loads nothing
     {
       code: code`
@@ -1970,6 +2000,17 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SUBPATH_SERVER_JS,
     },
+    // ---- tsconfig path aliases: a factory only imported; a bare name no pattern maps stays a package ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { build } = require('~db-factory');
+        const pool = require('db');
+        if (cluster.isPrimary) cluster.fork();
+        else build();
+      `,
+      filename: ALIASED_SERVER_JS,
+    },
     // ---- a directory import whose package.json names a module that only exports a factory ----
     {
       code: code`
@@ -2101,6 +2142,18 @@ ruleTester.run('no-pool-before-fork', rule, {
         for (let i = 0; i < 4; i++) cluster.fork();
       }
     `,
+    // ---- typed: a local module that constructs only a Map at load, and a pool subclass in a factory ----
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { pools, open } = require('./db-subclass-lazy') as typeof import('./db-subclass-lazy');
+        if (cluster.isPrimary) cluster.fork();
+        else pools.set('main', open());
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
     // ---- typed: a local module is read by syntax, whose verdict stands; a package's `Pool | undefined` may be unset ----
     {
       code: `${PG_MODULE}\n${code`
@@ -3855,6 +3908,22 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: 5, column: 19 },
       ],
     },
+    // ---- tsconfig path aliases (from the config it extends): a pattern whose second target exists, an exact key ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { getPool } from '@/lib/db';
+        import { build } from '~db-factory';
+        const pool = build();
+        if (cluster.isPrimary) cluster.fork();
+        else console.log(getPool());
+      `,
+      filename: ALIASED_SERVER_JS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 2, column: 1 },
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+      ],
+    },
     // ---- subpath imports through the package's package.json "imports": exact, a pattern, a condition ----
     {
       code: code`
@@ -4108,6 +4177,32 @@ ruleTester.run('no-pool-before-fork', rule, {
       languageOptions: typedLanguageOptions,
       options: [{ typeChecked: true }],
       errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 21 }],
+    },
+    // a local module that constructs a subclass of `Pool` at load: on the shared path, and lazily in the primary
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { pool } = require('./db-subclass') as typeof import('./db-subclass');
+        if (cluster.isPrimary) cluster.fork();
+        else pool.query('select 1');
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 18 }],
+    },
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        if (cluster.isPrimary) {
+          const { pool } = require('./db-subclass') as typeof import('./db-subclass');
+          cluster.fork();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'poolInPrimary', line: P + 3, column: 20 }],
     },
     // a local accessor, and a container read, of pools created at load: reported on the creations only
     {
@@ -4770,6 +4865,52 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: 5, column: 1 },
         { messageId: 'poolBeforeFork', line: 7, column: 10 },
         { messageId: 'poolBeforeFork', line: 11, column: 1 },
+      ],
+    },
+    // ---- cross-file: `new` at load of an imported class whose constructor or instance field creates a pool ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { DatabaseService } from './ts/db-service';
+        async function bootstrap() {
+          const db = new DatabaseService();
+          if (cluster.isPrimary) {
+            cluster.fork();
+            return;
+          }
+          await db.query('select 1');
+        }
+        void bootstrap();
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Db } = require('./db-class');
+        const db = new Db();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 12 }],
+    },
+    // a constructor in the primary's branch; a factory that constructs its module's class
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import Repo from './class-constructor.mjs';
+        import { build } from './factory-class.mjs';
+        const repo = build();
+        if (cluster.isPrimary) {
+          new Repo();
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_MJS,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 14 },
+        { messageId: 'poolInPrimary', line: 6, column: 3 },
       ],
     },
     // ---- a guard and another condition: only where no process can take both ways ----
