@@ -107,7 +107,19 @@ function guardCursor(cursor: object, use: () => void, bindable: boolean): void {
 }
 
 export function pgInFlight(client: PgClientLike): number {
-  return (client._activeQuery ? 1 : 0) + (client._queryQueue?.length ?? 0);
+  const active = client._activeQuery;
+  return (active && !cursorDone(active) ? 1 : 0) + (client._queryQueue?.length ?? 0);
+}
+
+/**
+ * A cursor (pg-cursor, or the one inside pg-query-stream) that has closed its
+ * portal or read its last row: only the server's ReadyForQuery is still to
+ * come, and a statement sent now runs after it, in order. Breaking out of a
+ * `for await` over a stream closes it so, with nothing the app could await.
+ */
+function cursorDone(active: object): boolean {
+  const { state, cursor } = active as { state?: unknown; cursor?: { state?: unknown } | null };
+  return state === 'done' || cursor?.state === 'done';
 }
 
 /**

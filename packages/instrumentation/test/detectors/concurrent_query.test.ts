@@ -11,6 +11,14 @@ import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, spanViolationEvents, violationCount } from '../helpers/violations';
 
+// pg-cursor ships no types; the part used here.
+interface Cursor {
+  read(rows: number): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CursorClass = require('pg-cursor') as new (text: string) => Cursor & pg.Submittable;
+
 describe('concurrent_query', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
@@ -109,6 +117,35 @@ describe('concurrent_query', () => {
       await endPool(pool);
     }
   });
+
+  for (const mode of ['report', 'throw'] as const) {
+    it(`a statement sent while a cursor closes (a stream left early: for await … break) runs after it, in order: silent (${mode} mode); one sent while the cursor is open is reported`, async () => {
+      const name = `cq-cursor-closing-${mode}`;
+      const pool = guardPool(newPool({ max: 1 }), { name, mode });
+      try {
+        const client = await pool.connect();
+        try {
+          const cursor = client.query(new CursorClass('SELECT generate_series(1, 1000) AS n'));
+          assert.equal((await cursor.read(10)).length, 10);
+          // As a destroyed stream does: close, not awaited, and the next statement at once.
+          const closing = cursor.close();
+          assert.equal((await client.query('SELECT 42 AS answer')).rows[0].answer, 42);
+          await closing;
+          expectSilent(name);
+          const open = client.query(new CursorClass('SELECT generate_series(1, 1000) AS n'));
+          await open.read(10);
+          const during = client.query('SELECT 1').then(() => 'ran', (err: { code?: string }) => err.code);
+          await open.close();
+          assert.equal(await during, mode === 'throw' ? 'POOLGUARD_CONCURRENT_QUERY' : 'ran');
+          expectViolations(name, 'concurrent_query', 1);
+        } finally {
+          client.release();
+        }
+      } finally {
+        await endPool(pool);
+      }
+    });
+  }
 
   it('a client in pipeline mode is exempt', async () => {
     const name = 'cq-pipeline';
