@@ -7,6 +7,7 @@
  * that only its type reveals (src/report.ts gets it from a factory in another file).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import * as tsParser from '@typescript-eslint/parser';
@@ -24,7 +25,7 @@ interface Finding {
   line: number;
 }
 
-async function lint(configs: Linter.Config[]): Promise<Finding[]> {
+export async function lint(configs: Linter.Config[]): Promise<Finding[]> {
   const eslint = new ESLint({
     cwd: PROJECT,
     overrideConfigFile: true,
@@ -49,7 +50,8 @@ const TYPED_FINDINGS: Finding[] = [
   { ruleId: 'poolguard/no-pool-across-boundary', file: 'src/worker.ts', line: 6 },
 ];
 
-describe('e2e: ESLint Node API on a fixture project', () => {
+// The child process of the `project` case loads this file for lint() only.
+if (!process.env.POOLGUARD_E2E_CHILD) describe('e2e: ESLint Node API on a fixture project', () => {
   it('reports the module-scope pool and the pool sent over postMessage with configs.recommended', async () => {
     const findings = await lint([plugin.configs.recommended as Linter.Config]);
     assert.deepEqual(findings, [
@@ -66,11 +68,17 @@ describe('e2e: ESLint Node API on a fixture project', () => {
     assert.deepEqual(findings, TYPED_FINDINGS);
   });
 
-  it("works with parserOptions.project as well as with the project service", async () => {
-    const findings = await lint([
-      plugin.configs['recommended-type-checked'] as Linter.Config,
-      { languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: PROJECT } } },
-    ]);
-    assert.deepEqual(findings, TYPED_FINDINGS);
+  // In a process of its own, as a CI run lints: typescript-eslint keeps programs per process, and one
+  // process that mixes the project service with `project` (in single-run mode, CI=true) has TypeScript
+  // fail inside its checker on the second.
+  it("works with parserOptions.project as well as with the project service (a fresh process)", () => {
+    const script = `
+      const plugin = require(${JSON.stringify(require.resolve('../src/index'))});
+      const { lint } = require(${JSON.stringify(__filename)});
+      lint([plugin.configs['recommended-type-checked'], { languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: ${JSON.stringify(PROJECT)} } } }])
+        .then((findings) => console.log(JSON.stringify(findings)), (err) => { console.error(err); process.exitCode = 1; });
+    `;
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', env: { ...process.env, POOLGUARD_E2E_CHILD: '1' } });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), TYPED_FINDINGS);
   });
 });

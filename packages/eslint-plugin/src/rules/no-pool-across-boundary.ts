@@ -39,6 +39,7 @@ import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
 import { taskPoolOfType } from '../util/task-pool-types';
+import { unlessTypeScriptFails } from '../util/typescript-faults';
 
 export type Options = [
   {
@@ -223,9 +224,9 @@ export default createRule<Options, MessageIds>({
       const method = staticMemberName(callee);
       return (
         (method === 'send' || method === 'postMessage') &&
-        isInProcessReceiverType(services, callee.object) &&
+        unlessTypeScriptFails(() => isInProcessReceiverType(services, callee.object), false) &&
         // `send(msg) { this.child.send(msg) }` of the user's class hands the message on.
-        !callsForwardingMethod(services, sourceCode, callee)
+        !unlessTypeScriptFails(() => callsForwardingMethod(services, sourceCode, callee), true)
       );
     }
 
@@ -260,7 +261,7 @@ export default createRule<Options, MessageIds>({
       // Pool[] = []`) may be filled later, out of syntax's sight (`replicas.push(pool)`, `reg[url] = pool`):
       // its declared type says what it holds. Neither opened (a parameter, an import, `await Promise.all(...)`): the type too.
       if (found || literal === target) return found;
-      const contained = services && getContainedPoolKind(services, target, MAX_NESTING - depth);
+      const contained = services && unlessTypeScriptFails(() => getContainedPoolKind(services, target, MAX_NESTING - depth), undefined);
       return contained ? reportOnce(reportAt ?? node, contained, channel) : false;
     }
 
@@ -355,7 +356,7 @@ export default createRule<Options, MessageIds>({
     }
 
     function typedKind(node: TSESTree.Node): CreatorKind | undefined {
-      return services && getPoolKindOfType(services, node);
+      return services && unlessTypeScriptFails(() => getPoolKindOfType(services, node), undefined);
     }
 
     /**
@@ -370,7 +371,7 @@ export default createRule<Options, MessageIds>({
       const pool = TASK_POOLS.find(
         ({ named, constructedBy }) => isNamed(target, named) || (constructor && isNamed(constructor, constructedBy)),
       );
-      return pool?.label ?? (services && taskPoolOfType(services, target));
+      return pool?.label ?? (services && unlessTypeScriptFails(() => taskPoolOfType(services, target), undefined));
     }
   },
 });

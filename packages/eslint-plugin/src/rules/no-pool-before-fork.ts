@@ -31,8 +31,9 @@ import { findPassThroughCalls } from '../util/pool-passthroughs';
 import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
-import { constructionTypeCheck } from '../util/typed-constructions';
+import { constructionTypeCheck, type ConstructionTypeCheck } from '../util/typed-constructions';
 import { findTypedPoolImports } from '../util/typed-imports';
+import { unlessTypeScriptFails } from '../util/typescript-faults';
 
 /** Every kind of fork a guard can tell apart. */
 const ALL_FORK_KINDS: readonly ForkKind[] = ['cluster', 'child_process', 'worker_threads'];
@@ -150,7 +151,8 @@ export default createRule<Options, MessageIds>({
       if (!isOnDisk()) return;
       const elision = importElision(sourceCode.parserServices?.program?.getCompilerOptions());
       // Typed mode: a `new` of a pool subclass (`new Db()`) creates a pool at load too.
-      const typed = services && constructionTypeCheck(services.program);
+      const check = services && constructionTypeCheck(services.program);
+      const typed: ConstructionTypeCheck | undefined = check && ((file, text, node) => unlessTypeScriptFails(() => check(file, text, node), false));
       for (const local of findLocalImports(sourceCode, context.physicalFilename, elision)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
@@ -281,9 +283,9 @@ export default createRule<Options, MessageIds>({
         runSides = analyzeRunSides(sourceCode, guards, kinds, forkLogic);
         for (const site of findCreationSites(sourceCode, creators)) checkCreation(site.node);
         checkImportedFactoryCalls();
-        if (services) checkTypedCandidates(services);
+        if (services) unlessTypeScriptFails(() => checkTypedCandidates(services), undefined);
         checkLocalImports();
-        if (services) checkTypedImports(services);
+        if (services) unlessTypeScriptFails(() => checkTypedImports(services), undefined);
       },
     };
   },
