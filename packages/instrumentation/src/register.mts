@@ -4,13 +4,16 @@
  * libraries imported from ESM are hooked too, then the CommonJS preload
  * (register.ts), which guards their pools with the POOLGUARD_* config.
  */
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { PoolGuardInstrumentation } from './instrumentation.js';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 type Preload = { instrumentation: PoolGuardInstrumentation };
-const preload = (await import('./register.js')) as { default: Preload };
+// Loaded synchronously, not with `await import()`: an app may import this entry on its first line
+// instead of passing it to --import, and a module with a top-level await lets the app's next
+// imports (pg, mysql2) run before it resumes, before the require hooks exist.
+const preload = createRequire(import.meta.url)('./register.js') as Preload;
 
 /**
  * The PoolGuardInstrumentation in charge of the preload's pools, as the
@@ -19,7 +22,7 @@ const preload = (await import('./register.js')) as { default: Preload };
  * made here, the instrumentation would be made before the app's SDK, which
  * then could not patch the modules it loads first (see register.ts).
  */
-const real = (): PoolGuardInstrumentation => preload.default.instrumentation;
+const real = (): PoolGuardInstrumentation => preload.instrumentation;
 /** Methods read through the stand-in, bound once per instance in charge: `instrumentation.enable === instrumentation.enable`. */
 const bound = new Map<PropertyKey, { target: object; method: unknown; bound: unknown }>();
 

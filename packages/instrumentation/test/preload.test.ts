@@ -174,6 +174,12 @@ describe('preload: node --import / --require @poolguard/instrumentation/register
     assert.deepEqual(results, ['tarn', 'generic-pool', 'pg-pool', 'mysql2']);
   });
 
+  it('an ES module app that imports the preload on its first line, with no flag: the pools of the modules it imports after it are guarded', async () => {
+    const { code, stderr, results } = await run([], 'preload-inline-import.mjs');
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(results, ['pg', 'mysql2']);
+  });
+
   it('a CommonJS app with only --require: mysql2/promise and pg pools are guarded', async () => {
     const { code, stderr, results } = await run(CJS, 'preload-app.cjs');
     assert.equal(code, 0, stderr);
