@@ -43,6 +43,16 @@ export function guardedSubclass<C extends AnyClass>(Base: C, guard: Guard): C {
       super(...args);
       guard(this);
     }
+
+    /**
+     * `pool instanceof Pool` answers as for the library's own class: a pool its
+     * factory built with that class (generic-pool's createPool), or another
+     * route's subclass of it (pg-pool imported from ESM and required by pg),
+     * is one. An app's own subclass of this one keeps the usual answer.
+     */
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return this === Guarded ? value instanceof Base : Function.prototype[Symbol.hasInstance].call(this, value);
+    }
   };
   Object.defineProperty(Guarded, 'name', { value: Base.name });
   Object.defineProperty(Guarded, PATCHED, { value: true });

@@ -53,9 +53,9 @@ describe('module hooks (child processes)', () => {
     ]);
   });
 
-  it('generic-pool: createPool() is guarded; its own rejection still reaches the app', async () => {
+  it('generic-pool: createPool() is guarded; its own rejection still reaches the app; its pools, and pg\'s, are instances of the exported classes (not of an app\'s subclass)', async () => {
     const { results, violations } = await dump('generic-pool');
-    assert.deepEqual(results, [42, 'Resource not currently part of this pool']);
+    assert.deepEqual(results, [42, 'Resource not currently part of this pool', true, true, true, false]);
     assert.deepEqual(violations, [{ kind: 'double_release', pool: 'generic-pool' }]);
   });
 
