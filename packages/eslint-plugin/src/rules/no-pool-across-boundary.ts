@@ -4,15 +4,19 @@
  *
  * Structured clone (`postMessage`, `workerData`, Piscina and workerpool tasks)
  * throws `DataCloneError` on a pool's sockets; IPC `send()` serialises it
- * into a dead plain object, and a child's arguments and environment (`fork`
- * and `spawn` args and `env`, `cluster.fork(env)`, a Worker's `argv` and
- * `env`) into `"[object Object]"`; and a socket handle passed along
+ * into a dead plain object, and a child's arguments and environment (`fork`,
+ * `spawn` and `execFile` args and `env`, `cluster.setupPrimary({ args })`,
+ * `cluster.fork(env)`, a Worker's `argv` and `env`, also as a worker pool's
+ * options) into `"[object Object]"`; and a socket handle passed along
  * would let two processes interleave bytes on one database session.
  *
  * Only the call sites of those channels are analysed; a bare `send()`,
  * `fork()` or `exec()` counts only when it is a global or imported from a
- * channel module, not a helper declared in the file. Their arguments are
- * searched, through object and array literals to depth 3, for a value that
+ * channel module, not a helper declared in the file, and an export reached
+ * through its module under another name (`channel-references`) counts as
+ * itself. Their arguments are searched, through object and array literals,
+ * Maps and Sets to depth 3 (`surviving-properties` drops what a later key
+ * replaces), for a value that
  * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
  * a pool, client or connection; with `typeChecked`, an argument that is no
  * literal is also searched by its type (`Pool[]`, `{ pool: Pool }`,
@@ -28,6 +32,7 @@ import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
 import { within } from '../util/ast';
 import { isChannelBinding, isInProcessReceiver } from '../util/channel-bindings';
+import { channelReferences, type ChannelExport } from '../util/channel-references';
 import { isInProcessReceiverType } from '../util/channel-types';
 import { callsForwardingMethod } from '../util/class-methods';
 import { createRule } from '../util/createRule';
@@ -38,6 +43,7 @@ import { getContainedPoolKind } from '../util/pool-containers';
 import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
+import { NO_KEYS, survivingValues } from '../util/surviving-properties';
 import { taskPoolOfType } from '../util/task-pool-types';
 import { unlessTypeScriptFails } from '../util/typescript-faults';
 
@@ -61,6 +67,18 @@ interface Crossing {
   readonly reportAt?: TSESTree.Node;
 }
 
+/** A literal whose contents are searched; `mapEntries` when it lists a Map's `[key, value]` entries. */
+interface Container {
+  readonly literal: ContainerLiteral;
+  readonly mapEntries: boolean;
+}
+
+/** A value one level down in a container, with the keys of it that the container replaces (a spread's). */
+interface ContainedValue {
+  readonly value: TSESTree.Node | null;
+  readonly replacedKeys?: ReadonlySet<string>;
+}
+
 /** A channel a payload is checked for: its label, and whether the call really crosses (asked only before a report). */
 interface Channel {
   readonly label: string;
@@ -71,7 +89,7 @@ interface Channel {
 const MAX_NESTING = 3;
 
 /** Cheap whole-file pre-check: without one of these words no channel can be called. */
-const CHANNEL_WORDS = /postMessage|Worker|send|fork|spawn|exec|run/;
+const CHANNEL_WORDS = /postMessage|Worker|worker|send|fork|spawn|exec|run|setup|Piscina|Tinypool/;
 
 export default createRule<Options, MessageIds>({
   name: 'no-pool-across-boundary',
@@ -118,29 +136,56 @@ export default createRule<Options, MessageIds>({
     const values = () => (tracker ??= getPoolValueTracker(sourceCode, creators));
     /** Channel labels already reported per node: `{ a: pool, b: pool }` in a variable is one report. */
     const reported = new Map<TSESTree.Node, Set<string>>();
+    let tracked: ReadonlyMap<TSESTree.Node, ChannelExport> | undefined;
+    /** Channel exports reached under any local name (`const { fork: forkChild } = require('child_process')`). */
+    const channelExportOf = (node: TSESTree.Node) => (tracked ??= channelReferences(sourceCode)).get(node);
 
     return {
       CallExpression(node) {
         const crossings = callCrossings(node);
-        if (crossings.length === 0 || isLocalCode(node)) return;
+        // An export reached through its module is the channel itself, whatever the file calls it.
+        if (crossings.length === 0 || (!channelExportOf(node) && isLocalCode(node))) return;
         const crosses = once(() => !isInProcessByType(node));
         for (const { label, payload, listOnly, reportAt } of crossings) {
           checkPayload(payload, { label, crosses }, listOnly, reportAt);
         }
       },
       NewExpression(node) {
-        if (!isWorkerConstructor(node.callee)) return;
-        const workerOptions = node.arguments[1];
-        if (!workerOptions || workerOptions.type === AST_NODE_TYPES.SpreadElement) return;
-        const argument = unwrap(workerOptions);
-        for (const [option, channel] of WORKER_OPTIONS) {
-          for (const value of optionValuesOf(workerOptions, option, 0)) {
-            // Options from a variable are reported on each `new Worker` that passes them, like a payload.
-            inspect(value, 0, channel, within(argument, value) ? undefined : workerOptions);
-          }
+        const options = threadOptionsOf(node);
+        if (!options || options.type === AST_NODE_TYPES.SpreadElement) return;
+        for (const { label, payload, reportAt } of workerOptionCrossings(options, options)) {
+          checkPayload(payload, { label, crosses: () => true }, false, reportAt);
         }
       },
     };
+
+    /**
+     * The Worker options a construction passes to its threads: `new
+     * Worker(file, options)`, and a worker pool's `new Piscina(options)` and
+     * `new Tinypool(options)`, which hand them to each Worker they start.
+     */
+    function threadOptionsOf(node: TSESTree.NewExpression): TSESTree.CallExpressionArgument | undefined {
+      const callee = unwrap(node.callee);
+      const constructed = channelExportOf(node) ?? WORKER_CONSTRUCTORS.find(name => isNamed(callee, new RegExp(`^${name}$`)));
+      if (constructed === 'Worker') return node.arguments[1];
+      return constructed === 'Piscina' || constructed === 'Tinypool' ? node.arguments[0] : undefined;
+    }
+
+    /**
+     * What Worker options carry into the thread: `workerData`, `argv` and
+     * `env`. Options from a variable are reported on `argument`, the call's
+     * own, at each call that passes them, like a payload.
+     */
+    function workerOptionCrossings(options: TSESTree.Node, argument: TSESTree.Node): Crossing[] {
+      return WORKER_OPTIONS.flatMap(([option, label]) =>
+        optionValuesOf(options, option, 0).map(value => ({
+          label,
+          payload: value,
+          listOnly: false,
+          reportAt: within(unwrap(argument), value) ? undefined : argument,
+        })),
+      );
+    }
 
     /** Which channel a call is, and which of its arguments it carries across. */
     function callCrossings(node: TSESTree.CallExpression): Crossing[] {
@@ -152,11 +197,12 @@ export default createRule<Options, MessageIds>({
     function callChannel(node: TSESTree.CallExpression): Crossing | Crossing[] | undefined {
       const callee = unwrap(node.callee);
       const method =
-        callee.type === AST_NODE_TYPES.MemberExpression
+        channelExportOf(node) ??
+        (callee.type === AST_NODE_TYPES.MemberExpression
           ? staticMemberName(callee)
           : callee.type === AST_NODE_TYPES.Identifier
             ? callee.name
-            : undefined;
+            : undefined);
       const [first, second] = node.arguments;
       switch (method) {
         case 'postMessage':
@@ -165,7 +211,15 @@ export default createRule<Options, MessageIds>({
           return first && { label: 'IPC `send()`', payload: first, listOnly: false };
         case 'fork':
         case 'spawn':
+        case 'spawnSync':
+        case 'execFile':
+        case 'execFileSync':
           return childCrossings(method, node.arguments);
+        case 'setupPrimary':
+        case 'setupMaster':
+          return first && forkSetupCrossings(method, first);
+        case 'workerpool.pool':
+          return workerpoolCrossings(node.arguments);
         case 'exec':
           // workerpool's `pool.exec(fn, [args])`; a regex `exec(str)` has no second argument.
           return second && { label: 'a workerpool `exec()` task', payload: second, listOnly: true };
@@ -199,6 +253,32 @@ export default createRule<Options, MessageIds>({
         }
       }
       return crossings;
+    }
+
+    /**
+     * `cluster.setupPrimary({ exec, args })`: each element of `args` reaches
+     * every later `cluster.fork()` as a string, like `fork()` arguments.
+     */
+    function forkSetupCrossings(name: string, settings: TSESTree.CallExpressionArgument): Crossing[] {
+      if (settings.type === AST_NODE_TYPES.SpreadElement) return [];
+      return optionValuesOf(settings, 'args', 0).map(args => ({
+        label: `\`${name}()\` arguments`,
+        payload: args,
+        listOnly: true,
+        reportAt: within(unwrap(settings), args) ? undefined : settings,
+      }));
+    }
+
+    /**
+     * `workerpool.pool(script?, options?)`: with `workerType: 'thread'` (or
+     * `'auto'` on Node) the `workerThreadOpts` are a Worker's options.
+     */
+    function workerpoolCrossings(args: readonly TSESTree.CallExpressionArgument[]): Crossing[] {
+      const options = args[1] ?? args[0];
+      if (!options || options.type === AST_NODE_TYPES.SpreadElement) return [];
+      return optionValuesOf(options, 'workerThreadOpts', 0).flatMap(threadOptions =>
+        workerOptionCrossings(threadOptions, within(unwrap(options), threadOptions) ? threadOptions : options),
+      );
     }
 
     /**
@@ -236,7 +316,7 @@ export default createRule<Options, MessageIds>({
       if (listOnly) {
         const list = literalOf(payload);
         if (list?.type === AST_NODE_TYPES.ArrayExpression) {
-          inspectContents(list, 0, channel, list === unwrap(payload) ? undefined : payload);
+          inspectContents({ literal: list, mapEntries: false }, 0, channel, reportAt ?? (list === unwrap(payload) ? undefined : payload));
         }
         return;
       }
@@ -249,55 +329,91 @@ export default createRule<Options, MessageIds>({
      * own argument once the search has followed a variable to a literal
      * declared elsewhere.
      */
-    function inspect(node: TSESTree.Node, depth: number, channel: Channel, reportAt: TSESTree.Node | undefined): boolean {
+    function inspect(
+      node: TSESTree.Node,
+      depth: number,
+      channel: Channel,
+      reportAt: TSESTree.Node | undefined,
+      replacedKeys: ReadonlySet<string> = NO_KEYS,
+    ): boolean {
       const target = unwrap(node);
       if (target.type === AST_NODE_TYPES.Literal || target.type === AST_NODE_TYPES.TemplateLiteral) return false;
       const kind = values().kindOf(target) ?? typedKind(target);
       if (kind) return reportOnce(reportAt ?? node, kind, channel);
       if (depth >= MAX_NESTING) return false;
-      const literal = literalOf(target);
-      const found = literal !== undefined && inspectContents(literal, depth, channel, reportAt ?? (literal === target ? undefined : node));
+      const container = containerOf(target);
+      const literal = container?.literal;
+      const found =
+        container !== undefined &&
+        inspectContents(container, depth, channel, reportAt ?? (literal === target ? undefined : node), replacedKeys);
       // A literal written here holds what syntax sees. One that a variable or field was given (`const replicas:
       // Pool[] = []`) may be filled later, out of syntax's sight (`replicas.push(pool)`, `reg[url] = pool`):
       // its declared type says what it holds. Neither opened (a parameter, an import, `await Promise.all(...)`): the type too.
       if (found || literal === target) return found;
-      const contained = services && unlessTypeScriptFails(() => getContainedPoolKind(services, target, MAX_NESTING - depth), undefined);
+      const contained =
+        services &&
+        unlessTypeScriptFails(() => getContainedPoolKind(services, target, MAX_NESTING - depth, replacedKeys), undefined);
       return contained ? reportOnce(reportAt ?? node, contained, channel) : false;
     }
 
-    /** Inspects what a literal holds; whether a pool was found in it. */
+    /**
+     * Inspects what a container holds, one level down; whether a pool was
+     * found in it. An object's values replaced by a later key, or by the
+     * literal it is spread into (`replacedKeys`), are not in it.
+     */
     function inspectContents(
-      literal: ContainerLiteral,
+      { literal, mapEntries }: Container,
       depth: number,
       channel: Channel,
       reportAt: TSESTree.Node | undefined,
+      replacedKeys: ReadonlySet<string> = NO_KEYS,
     ): boolean {
-      const children: (TSESTree.Node | null)[] =
+      const children: ContainedValue[] =
         literal.type === AST_NODE_TYPES.ObjectExpression
-          ? literal.properties.map(p => (p.type === AST_NODE_TYPES.Property ? p.value : p.argument))
-          : literal.elements.map(e => (e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e));
+          ? survivingValues(literal, replacedKeys)
+          : literal.elements.map(e => ({ value: e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e }));
       // `holder.pool = pool` after `const holder = {}`
-      for (const assigned of assignedMembers(sourceCode, literal).values()) children.push(...assigned);
+      for (const [key, assigned] of assignedMembers(sourceCode, literal)) {
+        if (!replacedKeys.has(key)) children.push(...assigned.map(value => ({ value })));
+      }
+      // A Map is one level, like a Set: its `[key, value]` entry arrays are how it is written, not what it holds.
+      const contents = mapEntries ? children.flatMap(child => entryParts(child.value)) : children;
       let found = false;
-      for (const child of children) {
-        if (child && inspect(child, depth + 1, channel, reportAt)) found = true;
+      for (const child of contents) {
+        if (child.value && inspect(child.value, depth + 1, channel, reportAt, child.replacedKeys)) found = true;
       }
       return found;
     }
 
+    /** The key and value of a Map entry written as an array literal (here or in a variable); anything else as it is. */
+    function entryParts(entry: TSESTree.Node | null): ContainedValue[] {
+      const pair = entry && literalOf(entry);
+      if (pair?.type !== AST_NODE_TYPES.ArrayExpression) return [{ value: entry }];
+      return pair.elements.map(e => ({ value: e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e }));
+    }
+
+    /** The object or array literal a node is, or a local variable stands for, or a Map or Set is built from. */
+    function literalOf(node: TSESTree.Node): ContainerLiteral | undefined {
+      return containerOf(node)?.literal;
+    }
+
     /**
      * The object or array literal a node is, or a local variable stands for;
-     * for `new Map(entries)` and `new Set(values)`, the literal they are built from.
+     * for `new Map(entries)` and `new Set(values)`, the literal they are
+     * built from, and whether it lists a Map's entries.
      */
-    function literalOf(node: TSESTree.Node): ContainerLiteral | undefined {
+    function containerOf(node: TSESTree.Node): Container | undefined {
       let current = unwrap(node);
+      let mapEntries: boolean | undefined;
       for (let hops = 0; hops < 4; hops++) {
         if (current.type === AST_NODE_TYPES.ObjectExpression || current.type === AST_NODE_TYPES.ArrayExpression) {
-          return current;
+          return { literal: current, mapEntries: mapEntries ?? false };
         }
-        const entries = collectionEntries(current);
-        if (entries) {
-          current = unwrap(entries);
+        const collection = collectionEntries(current);
+        if (collection) {
+          // `new Set(new Map(...))` holds the entry arrays: the outermost collection decides.
+          mapEntries ??= collection.isMap;
+          current = unwrap(collection.entries);
           continue;
         }
         if (current.type !== AST_NODE_TYPES.Identifier && current.type !== AST_NODE_TYPES.MemberExpression) {
@@ -311,12 +427,12 @@ export default createRule<Options, MessageIds>({
     }
 
     /** The argument of `new Map(entries)` or `new Set(values)`, the global classes, which structured clone copies. */
-    function collectionEntries(node: TSESTree.Node): TSESTree.Node | undefined {
+    function collectionEntries(node: TSESTree.Node): { entries: TSESTree.Node; isMap: boolean } | undefined {
       if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
       const [entries] = node.arguments;
       if (!COLLECTIONS.has(node.callee.name) || !entries || entries.type === AST_NODE_TYPES.SpreadElement) return undefined;
       const variable = findVariable(sourceCode.getScope(node), node.callee);
-      return variable && variable.defs.length > 0 ? undefined : entries;
+      return variable && variable.defs.length > 0 ? undefined : { entries, isMap: node.callee.name === 'Map' };
     }
 
     /**
@@ -376,12 +492,19 @@ export default createRule<Options, MessageIds>({
   },
 });
 
-/** The Worker options that cross into the thread: `workerData` by structured clone, `argv` and `env` as strings. */
-const WORKER_OPTIONS: readonly (readonly [string, Channel])[] = [
-  ['workerData', { label: '`workerData`', crosses: () => true }],
-  ['argv', { label: "a Worker's `argv`", crosses: () => true }],
-  ['env', { label: "a Worker's `env`", crosses: () => true }],
+/** The Worker options that cross into the thread, and their labels: `workerData` by structured clone, `argv` and `env` as strings. */
+const WORKER_OPTIONS: readonly (readonly [string, string])[] = [
+  ['workerData', '`workerData`'],
+  ['argv', "a Worker's `argv`"],
+  ['env', "a Worker's `env`"],
 ];
+
+/**
+ * Constructors known by name too, wherever they come from (a global, a
+ * re-export): `new Worker(...)`, `new wt.Worker(...)`, `new Piscina(...)`.
+ * Under another local name, channel-references finds them through their module.
+ */
+const WORKER_CONSTRUCTORS = ['Worker', 'Piscina', 'Tinypool'] as const;
 
 /** Collections whose constructor copies its argument's elements into the value. */
 const COLLECTIONS = new Set(['Map', 'Set']);
@@ -391,11 +514,6 @@ const TASK_POOLS = [
   { label: 'Piscina', named: /piscina/i, constructedBy: /^piscina$/i },
   { label: 'Tinypool', named: /tinypool/i, constructedBy: /^tinypool$/i },
 ];
-
-/** `new Worker(...)`, `new wt.Worker(...)`, `new (require('worker_threads').Worker)(...)`. */
-function isWorkerConstructor(callee: TSESTree.Node): boolean {
-  return isNamed(unwrap(callee), /^Worker$/);
-}
 
 /** `fn`, asked at most once. */
 function once(fn: () => boolean): () => boolean {

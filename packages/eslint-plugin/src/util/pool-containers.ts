@@ -32,35 +32,40 @@ interface Walk {
   readonly seen: Set<ts.Type>;
 }
 
-/** The kind of the first pool-like type the node's type holds within `levels` levels, or undefined. */
+/**
+ * The kind of the first pool-like type the node's type holds within `levels`
+ * levels, or undefined. `omittedKeys` are top-level properties the payload
+ * replaces (`{ ...ctx, pool: null }` spreads `ctx` without its `pool`).
+ */
 export function getContainedPoolKind(
   services: ParserServicesWithTypeInformation,
   node: TSESTree.Node,
   levels: number,
+  omittedKeys: ReadonlySet<string> = new Set(),
 ): CreatorKind | undefined {
   if (levels <= 0) return undefined;
   const walk: Walk = { checker: services.program.getTypeChecker(), program: services.program, seen: new Set() };
-  return containedKind(walk, services.getTypeAtLocation(node), levels);
+  return containedKind(walk, services.getTypeAtLocation(node), levels, omittedKeys);
 }
 
-function containedKind(walk: Walk, type: ts.Type, levels: number): CreatorKind | undefined {
+function containedKind(walk: Walk, type: ts.Type, levels: number, omittedKeys?: ReadonlySet<string>): CreatorKind | undefined {
   if (walk.seen.has(type) || walk.seen.size >= MAX_TYPES) return undefined;
   walk.seen.add(type);
-  if (type.isUnion()) return firstKind(type.types, member => containedKind(walk, member, levels));
+  if (type.isUnion()) return firstKind(type.types, member => containedKind(walk, member, levels, omittedKeys));
   if (type.flags & ts.TypeFlags.TypeParameter) {
     const constraint = walk.checker.getBaseConstraintOfType(type);
-    return constraint && constraint !== type ? containedKind(walk, constraint, levels) : undefined;
+    return constraint && constraint !== type ? containedKind(walk, constraint, levels, omittedKeys) : undefined;
   }
   // `Readonly<Pool>` is the pool itself, read-only to the compiler only.
   const readonly = readonlyArgument(walk, type);
-  if (readonly) return getPoolKind(walk.checker, readonly) ?? containedKind(walk, readonly, levels);
-  return firstKind(contents(walk, type), child =>
+  if (readonly) return getPoolKind(walk.checker, readonly) ?? containedKind(walk, readonly, levels, omittedKeys);
+  return firstKind(contents(walk, type, omittedKeys), child =>
     getPoolKind(walk.checker, child) ?? (levels > 1 ? containedKind(walk, child, levels - 1) : undefined),
   );
 }
 
-/** What a value of this type holds one level down: elements, keys and values, or property types. */
-function contents(walk: Walk, type: ts.Type): readonly ts.Type[] {
+/** What a value of this type holds one level down: elements, keys and values, or property types (but `omittedKeys`). */
+function contents(walk: Walk, type: ts.Type, omittedKeys?: ReadonlySet<string>): readonly ts.Type[] {
   if (!(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection))) return [];
   const { checker } = walk;
   if (checker.isArrayType(type) || checker.isTupleType(type) || isLibCollection(walk, type)) {
@@ -71,7 +76,7 @@ function contents(walk: Walk, type: ts.Type): readonly ts.Type[] {
   if (isLibSymbol(walk, namedSymbol(type)) || isKnownPackageType(type)) return [];
   const members = checker
     .getPropertiesOfType(type)
-    .filter(property => !(property.flags & ts.SymbolFlags.Method))
+    .filter(property => !(property.flags & ts.SymbolFlags.Method) && !omittedKeys?.has(property.getName()))
     .map(property => checker.getTypeOfSymbol(property));
   return [...members, ...checker.getIndexInfosOfType(type).map(info => info.type)];
 }

@@ -3,7 +3,8 @@
  *
  * Without types we follow values by hand, inside one file: a creation call
  * (from the shared creator table), a variable initialized or assigned from one,
- * a `this.x` member assigned one in the same class, a property or index of a
+ * a class field given one (`this.x`, `this.#x`, a static `Db.x`, a TypeScript
+ * parameter property's default; see class-fields), a property or index of a
  * local object or array literal (or a member assigned onto it later, see
  * member-assignments), destructuring of such literals, a parameter's default
  * (`function run(w, db = new Pool())`), checkouts on a pool
@@ -19,7 +20,8 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
-import { walk } from './ast';
+import { localClassOf } from './ast';
+import { classFieldsOf, fieldKey, thisOwner, type FieldValues } from './class-fields';
 import { assignedMembers } from './member-assignments';
 import type { CreationSite, CreatorKind, CreatorOption } from './creators';
 import { findCreationSites } from './creators';
@@ -137,11 +139,11 @@ export function unwrap(node: TSESTree.Node): Unwrapped {
   }
 }
 
-/** A member's static name, or its index for `list[0]`. */
+/** A member's static name (`#name` for a private one), or its index for `list[0]`. */
 function memberStep(member: TSESTree.MemberExpression): string | number | undefined {
   const key = member.property;
   if (member.computed && key.type === AST_NODE_TYPES.Literal && Number.isInteger(key.value)) return key.value as number;
-  return staticMemberName(member);
+  return fieldKey(member);
 }
 
 /** A non-computed (or string-literal computed) member name, else undefined. */
@@ -158,7 +160,6 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
 
   // `null` doubles as "in progress", so cycles (`a = b; b = a`) end as "not a pool".
   const kinds = new WeakMap<TSESTree.Node, CreatorKind | null>();
-  const classMembers = new WeakMap<TSESTree.Node, Map<string, TSESTree.Node[]>>();
 
   function kindOf(node: TSESTree.Node, depth = 0): CreatorKind | null {
     const target = unwrap(node);
@@ -180,7 +181,7 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
       case AST_NODE_TYPES.Identifier:
         return identifierKind(node, depth);
       case AST_NODE_TYPES.MemberExpression:
-        return anyKind(memberSources(node, depth), depth);
+        return anyKind(memberSources(node, depth), depth) ?? parameterPropertyKind(node, depth);
       case AST_NODE_TYPES.ConditionalExpression:
         return kindOf(node.consequent, depth) ?? kindOf(node.alternate, depth);
       case AST_NODE_TYPES.LogicalExpression:
@@ -348,16 +349,14 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
   }
 
   /**
-   * `this.pool` (assignments in the same class), `deps.pool` and `pools[0]`
+   * `this.pool`, `this.#pool` and `Db.pool` (class-fields), `deps.pool` and `pools[0]`
    * (a local literal, and what is assigned onto its members later).
    */
   function memberSources(member: TSESTree.MemberExpression, depth: number): TSESTree.Node[] {
     const step = memberStep(member);
     if (step === undefined) return [];
-    if (member.object.type === AST_NODE_TYPES.ThisExpression) {
-      const owner = enclosingClass(member);
-      return owner ? (membersOfClass(owner).get(String(step)) ?? []) : [];
-    }
+    const fields = fieldsRead(member);
+    if (fields) return [...(fields.get(String(step)) ?? [])];
     const literal = literalSource(member.object, depth);
     if (literal?.type !== AST_NODE_TYPES.ObjectExpression && literal?.type !== AST_NODE_TYPES.ArrayExpression) return [];
     const value = literalMember(literal, step);
@@ -365,37 +364,23 @@ function createTracker(sourceCode: Readonly<TSESLint.SourceCode>, extra: readonl
     return value ? [value, ...assigned] : [...assigned];
   }
 
-  function enclosingClass(node: TSESTree.Node): TSESTree.ClassBody | undefined {
-    for (let current = node.parent; current; current = current.parent) {
-      if (current.type === AST_NODE_TYPES.ClassBody) return current;
+  /** The fields `this.x` or `Db.x` reads from: the instance's or the class's own, of a class declared here. */
+  function fieldsRead(member: TSESTree.MemberExpression): FieldValues | undefined {
+    if (member.object.type === AST_NODE_TYPES.ThisExpression) {
+      const owner = thisOwner(member);
+      const fields = owner && classFieldsOf(owner.body, sourceCode.visitorKeys);
+      return fields && (owner.isStatic ? fields.statics : fields.instance);
     }
-    return undefined;
+    const local = localClassOf(member.object, sourceCode.getScope(member));
+    return local && classFieldsOf(local.body, sourceCode.visitorKeys).statics;
   }
 
-  /** Field initializers and `this.x = ...` assignments anywhere in the class, once per class. */
-  function membersOfClass(body: TSESTree.ClassBody): Map<string, TSESTree.Node[]> {
-    const cached = classMembers.get(body);
-    if (cached) return cached;
-    const found = new Map<string, TSESTree.Node[]>();
-    const add = (name: string | undefined, value: TSESTree.Node | null) => {
-      if (name === undefined || !value) return;
-      const list = found.get(name) ?? [];
-      list.push(value);
-      found.set(name, list);
-    };
-    walk(body, sourceCode.visitorKeys, node => {
-      if (node.type === AST_NODE_TYPES.PropertyDefinition && !node.static) {
-        add(staticMemberName(node), node.value);
-      } else if (
-        node.type === AST_NODE_TYPES.AssignmentExpression &&
-        node.left.type === AST_NODE_TYPES.MemberExpression &&
-        node.left.object.type === AST_NODE_TYPES.ThisExpression
-      ) {
-        add(staticMemberName(node.left), node.right);
-      }
-    });
-    classMembers.set(body, found);
-    return found;
+  /** `this.db` of `constructor(private db = new Pool())`: the kind the field has when the caller passes nothing. */
+  function parameterPropertyKind(member: TSESTree.MemberExpression, depth: number): CreatorKind | null {
+    const owner = member.object.type === AST_NODE_TYPES.ThisExpression ? thisOwner(member) : undefined;
+    const name = fieldKey(member);
+    if (!owner || owner.isStatic || name === undefined) return null;
+    return anyKind(classFieldsOf(owner.body, sourceCode.visitorKeys).parameterDefaults.get(name) ?? [], depth);
   }
 
   /**

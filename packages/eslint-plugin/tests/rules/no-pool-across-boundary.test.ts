@@ -718,6 +718,98 @@ ruleTester.run('no-pool-across-boundary', rule, {
       queue.send({ pool });
       outbox.send({ pool });
     `,
+    // ---- a pool the payload itself replaces by a later key is not sent ----
+    code`
+      const { Worker } = require('node:worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const w = new Worker('./w.js');
+      const ctx = { pool, requestId: 'abc', config: { max: 5 } };
+      w.postMessage({ ...ctx, pool: undefined });
+      w.postMessage({ ...ctx, pool: pool.options });
+      process.send({ ...ctx, pool: null });
+      w.postMessage({ pool, pool: 1 });
+      w.postMessage({ ['pool']: pool, 'pool': 1 });
+      const holder = { id: 1 };
+      holder.pool = pool;
+      w.postMessage({ ...holder, pool: null });
+      new Worker('./a.js', { workerData: { ...ctx, pool: undefined } });
+    `,
+    // Typed mode: a spread whose pool-typed key the payload replaces.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, ctx: { pool: Pool; id: number }) {
+          w.postMessage({ ...ctx, pool: null });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // ---- renamed channel imports, worker-pool options: plain data ----
+    code`
+      import { Worker as ThreadWorker } from 'node:worker_threads';
+      import { fork as forkChild } from 'node:child_process';
+      import Piscina from 'piscina';
+      import workerpool from 'workerpool';
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      new ThreadWorker('./w.js', { workerData: { max: pool.options.max } });
+      forkChild('./c.js', ['--max', String(pool.options.max)]);
+      new Piscina({ filename: './task.js', workerData: { max: 4 } });
+      workerpool.pool('./w.js', { workerType: 'thread', workerThreadOpts: { workerData: { max: 4 } } });
+      workerpool.pool({ maxWorkers: 2 });
+    `,
+    // ---- Maps and Sets: a fourth level is not searched ----
+    code`
+      const { Worker } = require('node:worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const w = new Worker('./w.js');
+      w.postMessage({ a: { b: { m: new Map([['x', pool]]) } } });
+      w.postMessage([{ m: new Map([['x', { b: pool }]]) }]);
+      w.postMessage({ a: { s: new Set([{ pool }]) } });
+    `,
+    // ---- class fields: another field's name, or a static read as an instance one ----
+    code`
+      const { Worker } = require('node:worker_threads');
+      const { Pool } = require('pg');
+      const w = new Worker('./w.js');
+      class Repo {
+        #db = new Pool();
+        ship() { w.postMessage(this.db); }
+      }
+      class Db {
+        static pool = new Pool();
+        ship() { w.postMessage(this.pool); }
+        static stats() { w.postMessage(this.options); }
+      }
+    `,
+    code`
+      import { Worker } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      const w = new Worker('./w.js');
+      class Repo {
+        constructor(private readonly db: Pool, private readonly max = 4) {}
+        ship() { w.postMessage(this.db); w.postMessage(this.max); }
+      }
+    `,
+    // ---- cluster setup and execFile: plain arguments, or a helper of this file ----
+    code`
+      const cluster = require('node:cluster');
+      const { execFile } = require('node:child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      cluster.setupPrimary({ exec: './w.js', args: ['--max', String(pool.options.max)] });
+      execFile('node', ['x.js', String(pool.totalCount)], () => {});
+    `,
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      function execFileSync(file, args) { return [file, ...args]; }
+      execFileSync('node', [pool]);
+    `,
   ],
   invalid: [
     // A class that forwards through its constructor, a getter, `.call()` or a field holding a channel stays a channel.
@@ -1977,6 +2069,189 @@ ruleTester.run('no-pool-across-boundary', rule, {
         await local.send({ type: 'CreateUser', tx });
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 6, column: 40, data: { kind: 'connection', channel: SEND } }],
+    },
+    // ---- a later key replaces an earlier one: what survives is searched ----
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const w = new Worker('./w.js');
+        const ctx = { pool, requestId: 'abc' };
+        const both = { pool, replica: new Pool() };
+        w.postMessage({ pool: 1, pool });
+        w.postMessage({ pool: null, ...ctx });
+        w.postMessage({ ...ctx, requestId: 'def' });
+        process.send({ ...both, pool: null });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 26, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 32, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 20, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 19, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Typed mode: a key the payload does not replace still crosses.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, ctx: { pool: Pool; replica: Pool }) {
+          w.postMessage({ ...ctx, pool: null });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 22, data: { kind: 'pool', channel: POST } }],
+    },
+    // ---- renamed imports of Worker and fork ----
+    {
+      code: code`
+        import { Worker as ThreadWorker } from 'node:worker_threads';
+        import { fork as spawnChild } from 'node:child_process';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        new ThreadWorker('./w.js', { workerData: { pool } });
+        spawnChild('./c.js', [], { env: { POOL: pool } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 44, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 41, data: { kind: 'pool', channel: FORK_ENV } },
+      ],
+    },
+    {
+      code: code`
+        const { Worker: W } = require('worker_threads');
+        const wt = require('worker_threads');
+        const Thread = wt.Worker;
+        const { fork: forkChild } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        new W('./w.js', { workerData: pool });
+        new Thread('./w.js', { argv: [pool] });
+        forkChild('./c.js', [pool]);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 31, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 31, data: { kind: 'pool', channel: WORKER_ARGV } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 22, data: { kind: 'pool', channel: FORK } },
+      ],
+    },
+    // ---- a worker pool's own workerData, given to every thread it starts ----
+    {
+      code: code`
+        const Piscina = require('piscina');
+        const { Tinypool } = require('tinypool');
+        const { Pool } = require('pg');
+        const db = new Pool();
+        const piscina = new Piscina({ filename: './task.js', workerData: { db } });
+        const tinypool = new Tinypool({ filename: './task.js', workerData: db });
+        const options = { filename: './task.js', env: { DB: db } };
+        const other = new Piscina(options);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 68, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 68, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 27, data: { kind: 'pool', channel: WORKER_ENV } },
+      ],
+    },
+    {
+      code: code`
+        import { Piscina as TaskPool } from 'piscina';
+        import workerpool from 'workerpool';
+        import pg from 'pg';
+        const db = new pg.Pool();
+        new TaskPool({ filename: './task.js', workerData: { db } });
+        workerpool.pool('./w.js', { workerType: 'thread', workerThreadOpts: { workerData: { db } } });
+        const threadOptions = { workerData: db };
+        workerpool.pool({ workerThreadOpts: threadOptions });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 53, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 85, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 37, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
+    },
+    // ---- a Map is one level, like a Set: the third level is searched ----
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const w = new Worker('./w.js');
+        w.postMessage([{ m: new Map([['x', pool]]) }]);
+        w.postMessage({ a: { m: new Map([[pool, 'x']]) } });
+        const entry = ['db', pool];
+        new Worker('./w.js', { workerData: { tenants: { main: new Map([entry]) } } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 21, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 25, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 55, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
+    },
+    // ---- private and static class fields, TypeScript parameter properties ----
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const w = new Worker('./w.js');
+        class Repo {
+          #db = new Pool();
+          #replica;
+          constructor() { this.#replica = new Pool(); }
+          ship() { w.postMessage(this.#db); w.postMessage({ db: this.#replica }); }
+        }
+        class Db {
+          static pool = new Pool();
+          static #main;
+          static { this.#main = new Pool(); }
+          static ship() { w.postMessage(this.#main); }
+        }
+        w.postMessage(Db.pool);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 8, column: 26, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 57, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 14, column: 33, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 16, column: 15, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        const w = new Worker('./w.js');
+        class Repo {
+          constructor(private readonly db: Pool = new Pool()) {}
+          ship() { w.postMessage(this.db); }
+        }
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 6, column: 26, data: { kind: 'pool', channel: POST } }],
+    },
+    // ---- cluster setup arguments, execFile and spawnSync arguments ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { execFile, execFileSync, spawnSync } = require('node:child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        cluster.setupPrimary({ exec: './w.js', args: [pool] });
+        cluster.setupMaster({ exec: './w.js', args: ['--db', pool] });
+        const settings = { exec: './w.js', args: [pool] };
+        cluster.setupPrimary(settings);
+        execFile('node', ['x.js', pool], () => {});
+        execFileSync('node', ['x.js', pool]);
+        spawnSync('node', ['x.js'], { env: { POOL: pool } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 47, data: { kind: 'pool', channel: '`setupPrimary()` arguments' } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 54, data: { kind: 'pool', channel: '`setupMaster()` arguments' } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 22, data: { kind: 'pool', channel: '`setupPrimary()` arguments' } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 27, data: { kind: 'pool', channel: '`execFile()` arguments' } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 31, data: { kind: 'pool', channel: '`execFileSync()` arguments' } },
+        { messageId: 'poolAcrossBoundary', line: 11, column: 44, data: { kind: 'pool', channel: '`spawnSync()` environment' } },
+      ],
     },
   ],
 });
