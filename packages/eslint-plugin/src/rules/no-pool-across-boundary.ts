@@ -90,6 +90,8 @@ const MAX_NESTING = 3;
 
 /** Cheap whole-file pre-check: without one of these words no channel can be called. */
 const CHANNEL_WORDS = /postMessage|Worker|worker|send|fork|spawn|exec|run|setup|Piscina|Tinypool/;
+/** The modules whose channel exports channel-references tracks under other names. */
+const CHANNEL_MODULES = /worker_threads|child_process|cluster|piscina|tinypool|workerpool/;
 
 export default createRule<Options, MessageIds>({
   name: 'no-pool-across-boundary',
@@ -138,7 +140,9 @@ export default createRule<Options, MessageIds>({
     const reported = new Map<TSESTree.Node, Set<string>>();
     let tracked: ReadonlyMap<TSESTree.Node, ChannelExport> | undefined;
     /** Channel exports reached under any local name (`const { fork: forkChild } = require('child_process')`). */
-    const channelExportOf = (node: TSESTree.Node) => (tracked ??= channelReferences(sourceCode)).get(node);
+    // A file that names none of the channel modules cannot have renamed their exports: no tracking there.
+    const namesChannelModule = CHANNEL_MODULES.test(sourceCode.text);
+    const channelExportOf = (node: TSESTree.Node) => (namesChannelModule ? (tracked ??= channelReferences(sourceCode)).get(node) : undefined);
 
     return {
       CallExpression(node) {
