@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import genericPool from 'generic-pool';
+import { Pool as TarnPool } from 'tarn';
 import { adoptLease, guardPool, PoolGuardConfigError, PoolGuardError, runInTask, type GuardPoolOptions, type Violation } from '../src';
 import { resetTelemetry, setupTelemetry } from './helpers/otel';
 import { cb, getConnection, query, withGuardedMysqlPool } from './helpers/mysql';
@@ -157,9 +159,29 @@ describe('modes', () => {
         ended(await new Promise<unknown>((resolve) => pool.connect((err) => resolve(err))));
         await assert.rejects(pool.query('SELECT 1'), ended);
         ended(await new Promise<unknown>((resolve) => pool.query('SELECT 1', (err: Error) => resolve(err))));
+        // A second end() (a shutdown that runs on two signals): rejected or called back, never thrown past .catch().
+        const again = pool.end();
+        assert.ok(again instanceof Promise);
+        await assert.rejects(again, ended);
+        ended(await new Promise<unknown>((resolve) => pool.end((err?: Error) => resolve(err))));
       } finally {
         await endPool(pool);
       }
+    });
+
+    it('a second drain() of generic-pool and destroy() of tarn reject with use_after_end, as their own failures do', async () => {
+      const generic = guardPool(genericPool.createPool({ create: async () => ({}), destroy: async () => undefined }, { max: 1 }), { name: 'mode-throw-drain', mode: 'throw' });
+      await generic.drain();
+      await generic.clear();
+      const drained = generic.drain();
+      assert.ok(drained instanceof Promise);
+      await assert.rejects(drained, isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end'));
+      const tarn = guardPool(new TarnPool({ create: (done: (err: Error | null, r: object) => void) => done(null, {}), destroy: () => undefined, min: 0, max: 1 }), { name: 'mode-throw-destroy', mode: 'throw' });
+      await tarn.destroy();
+      await assert.rejects(Promise.resolve().then(() => tarn.destroy()), isPoolGuardError('POOLGUARD_USE_AFTER_END', 'use_after_end'));
+      const destroyed = tarn.destroy();
+      assert.ok(destroyed instanceof Promise, 'a rejected promise, not a throw');
+      await destroyed.catch(() => undefined);
     });
 
     it('a ROLLBACK after Promise.all rejected on a refused sibling is reported, not refused: the next borrower gets no open transaction', async () => {

@@ -191,7 +191,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       }
     }
     wrapPoolStatements(wrappers, pool, state, poolQuery, false);
-    wrapPoolEnd(wrappers, pool, state, end);
+    wrapPoolEnd(wrappers, pool, state, end, false);
 
     /** The adapter's stats; one that throws reads as unknown (its metrics are left out), and says so on diag. */
     function stats(): PoolStats {

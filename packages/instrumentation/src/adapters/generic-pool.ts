@@ -174,7 +174,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     });
   }
 
-  wrapPoolEnd(wrappers, pool, state, ['drain']);
+  wrapPoolEnd(wrappers, pool, state, ['drain'], true);
 
   const allResources = () => [...pool._allObjects].map((pooled) => pooled.obj);
   return {

@@ -398,13 +398,20 @@ export function wrapPoolStatements(wrappers: Wrappers, pool: object, state: Pool
   }
 }
 
-/** Wraps the methods that end the pool: a second end is use_after_end, and the pool leaves the census. */
-export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[]): void {
+/**
+ * Wraps the methods that end the pool: a second end is use_after_end, and the
+ * pool leaves the census. Throw mode refuses a second end as the method fails:
+ * through a trailing callback, as a rejected promise when it returns one
+ * (`returnsPromise`), else thrown. A shutdown that runs twice
+ * (`pool.end().catch(log)` on two signals) must not crash on it.
+ */
+export function wrapPoolEnd(wrappers: Wrappers, pool: object, state: PoolState, names: readonly string[], returnsPromise: boolean): void {
   for (const name of names) {
     wrappers.method(pool, name, (next) => function endPool(this: object) {
       try {
         state.onEnd();
       } catch (err) {
+        if (err instanceof PoolGuardError) return refuseCall(err, arguments.length > 0 ? arguments[arguments.length - 1] : undefined, returnsPromise);
         internalFault(err);
       }
       return next(this).apply(this, arguments as unknown as unknown[]);

@@ -211,7 +211,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   });
 
   wrapPoolStatements(wrappers, pool, state, ['query', 'execute'], false);
-  wrapPoolEnd(wrappers, pool, state, ['end']);
+  wrapPoolEnd(wrappers, pool, state, ['end'], false);
 
   const allConnections = function* (): Iterable<Mysql2Connection> {
     for (let i = 0; i < pool._allConnections.length; i++) yield pool._allConnections.get(i);

@@ -341,7 +341,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   }
 
   wrapPoolStatements(wrappers, pool, state, ['query'], true);
-  wrapPoolEnd(wrappers, pool, state, ['end']);
+  wrapPoolEnd(wrappers, pool, state, ['end'], true);
 
   return {
     connections: () => connectionsOf(pool),

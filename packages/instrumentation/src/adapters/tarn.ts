@@ -139,7 +139,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     return released;
   });
 
-  wrapPoolEnd(wrappers, pool, state, ['destroy']);
+  wrapPoolEnd(wrappers, pool, state, ['destroy'], true);
 
   // tarn destroys the connections it reaps, evicts or clears, and validates idle ones before it lends
   // them, through its options: statements those run are the pool's own (pools-own-use.ts).
