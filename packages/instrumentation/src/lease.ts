@@ -21,12 +21,12 @@ import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState, TransactionReader } from './internal-types';
 import { metricsClock } from './pool-metrics';
-import { ATTR_POOLGUARD_LEASE_ID } from './semconv';
+import { ATTR_POOLGUARD_LEASE_ID, ATTR_POOLGUARD_OWNER_SPAN_ID, ATTR_POOLGUARD_OWNER_TRACE_ID } from './semconv';
 import { captureSite, info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
 import { livePools } from './pool-registry';
 import type { Dialect } from './sql-statements';
-import { asyncContextActive, bindToCaller, currentTask, noticeOtelApi, onTokensStart, sameTaskAsOwner, tokenOfOwner, type Task, type TaskToken } from './task';
+import { asyncContextActive, bindToCaller, currentTask, noticeOtelApi, onTokensStart, sameTaskAsOwner, spanIdOf, tokenOfOwner, traceIdOf, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
@@ -402,8 +402,14 @@ function endLease(conn: ConnectionState): void {
   if (conn.leakReported) {
     conn.leakReported = false;
     const heldMs = Math.round(performance.now() - conn.sweptAt);
+    // The leak's owner, as the leak report named it, so the two records can be matched.
+    const owner = conn.explicit ? conn.previousOwner : undefined;
+    const ownerTraceId = traceIdOf(owner);
+    const ownerSpanId = spanIdOf(owner);
     info(conn.pool, 'poolguard.unleaked', `poolguard: leaked lease ${conn.leaseId} was released after more than ${heldMs} ms.`, {
       [ATTR_POOLGUARD_LEASE_ID]: conn.leaseId,
+      ...(ownerTraceId === undefined ? {} : { [ATTR_POOLGUARD_OWNER_TRACE_ID]: ownerTraceId }),
+      ...(ownerSpanId === undefined ? {} : { [ATTR_POOLGUARD_OWNER_SPAN_ID]: ownerSpanId }),
     });
   }
 }

@@ -262,7 +262,12 @@ export function info(pool: PoolState, eventName: string, body: string, attribute
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
       body,
-      attributes: { [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name, ...attributes },
+      attributes: {
+        [semconv.ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: pool.name,
+        [semconv.ATTR_PROCESS_PID]: pool.pid,
+        [semconv.ATTR_THREAD_ID]: pool.threadId,
+        ...attributes,
+      },
       context: context.active(),
     });
   } catch (err) {

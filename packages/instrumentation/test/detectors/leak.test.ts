@@ -136,19 +136,23 @@ describe('leak', () => {
     assert.equal(spanViolationEvents('leak-boot', 'leak').length, 0, 'no event on the creating span');
   });
 
-  it('a later release emits an INFO poolguard.unleaked record', async () => {
+  it('a later release emits an INFO poolguard.unleaked record, with the leak\'s pool, process, thread and owner', async () => {
     const name = 'leak-unleaked';
     const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
     try {
-      const client = await pool.connect();
+      const client = await inSpan('leak-unleaked-owner', () => pool.connect());
       await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
-      const leaseId = Number(poolViolations(name, 'leak')[0]!.attributes['poolguard.lease.id']);
+      const leak = poolViolations(name, 'leak')[0]!;
+      const leaseId = Number(leak.attributes['poolguard.lease.id']);
       assert.equal(unleakedRecords(leaseId).length, 0);
       client.release();
       const unleaked = unleakedRecords(leaseId);
       assert.equal(unleaked.length, 1);
       assert.equal(unleaked[0]!.severityNumber, SeverityNumber.INFO);
-      assert.equal(unleaked[0]!.attributes['db.client.connection.pool.name'], name);
+      for (const key of ['db.client.connection.pool.name', 'process.pid', 'thread.id', 'poolguard.owner.trace_id', 'poolguard.owner.span_id']) {
+        assert.ok(unleaked[0]!.attributes[key] !== undefined, key);
+        assert.equal(unleaked[0]!.attributes[key], leak.attributes[key], key);
+      }
       // The next lease of the same connection starts clean: released in time, silent.
       const again = await pool.connect();
       again.release();
