@@ -66,6 +66,17 @@ const destroyedPools = new WeakMap<object, object>();
 function watchKnexEnd(proto: object | null | undefined): void {
   patchOnce('knex', proto, 'destroy', (destroy) => function destroyClient(this: KnexClient) {
     if (this.pool !== null && typeof this.pool === 'object') destroyedPools.set(this, this.pool);
+    else {
+      // knex.destroy() again: knex finds no pool and returns; it is the destroyed pool's second end.
+      const destroyed = destroyedPools.get(this);
+      const state = destroyed === undefined ? undefined : poolStateOf(destroyed);
+      try {
+        if (state?.ended === true) state.onEnd();
+      } catch (err) {
+        if (err instanceof PoolGuardError) return Promise.reject(err);
+        diag.error('poolguard: the use_after_end check of a destroyed knex failed', err);
+      }
+    }
     return destroy.apply(this, arguments as unknown as unknown[]);
   });
   patchOnce('knex', proto, 'acquireConnection', (acquire) => function acquireConnection(this: KnexClient) {

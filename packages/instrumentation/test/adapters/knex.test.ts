@@ -191,6 +191,10 @@ describe('tarn adapter (knex with pg)', () => {
       if (mode === 'report') assert.match(String((failure as Error).message), /Unable to acquire a connection/);
       else assert.equal((failure as { code?: string }).code, 'POOLGUARD_USE_AFTER_END');
       expectViolations(name, 'use_after_end', 1, { leaseId: null });
+      // destroy() again is the destroyed pool's second end, as for every other library: reported, and refused as a rejection.
+      const again = await knex.destroy().then(() => 'resolved', (err: { code?: string }) => err.code);
+      assert.equal(again, mode === 'report' ? 'resolved' : 'POOLGUARD_USE_AFTER_END');
+      expectViolations(name, 'use_after_end', 2, { leaseId: null });
     });
   }
 
