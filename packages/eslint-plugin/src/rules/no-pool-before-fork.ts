@@ -21,7 +21,7 @@ import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../ut
 import { creationText } from '../util/creation-text';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, mergeCreators, type CreatorOption } from '../util/creators';
-import { isEndedBeforeForks } from '../util/ended-pools';
+import { isCallCompletedBeforeForks, isEndedBeforeForks } from '../util/ended-pools';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { importElision } from '../util/import-elision';
@@ -156,7 +156,7 @@ export default createRule<Options, MessageIds>({
       for (const local of findLocalImports(sourceCode, context.physicalFilename, elision)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
-        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, creators, kinds, elision, typed);
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, local.loadKind, creators, kinds, elision, typed);
         if (!pool) continue;
         if (side === 'parent') {
           if (isLazyLoad(local.node)) reportBySide(local.node, side);
@@ -199,7 +199,8 @@ export default createRule<Options, MessageIds>({
     /**
      * `build()` of a local module's function that creates a pool, or `new
      * Db()` of its class that creates one as it is constructed: a creation
-     * where the call runs.
+     * where the call runs. A helper that ends its own pool (`migrate()`,
+     * ended-pools), done before the fork, leaves the primary no pool.
      */
     function checkImportedFactoryCalls(): void {
       if (!isOnDisk()) return;
@@ -207,7 +208,15 @@ export default createRule<Options, MessageIds>({
       for (const call of [...calls, ...constructions].sort((a, b) => a.range[0] - b.range[0])) {
         if (reported.has(call)) continue;
         const side = runSides.sideOf(call);
-        if ((side === 'shared' || side === 'parent') && poolOf(call)) reportBySide(call, side);
+        if (side !== 'shared' && side !== 'parent') continue;
+        const pool = poolOf(call);
+        if (!pool) continue;
+        const ended =
+          side === 'parent' &&
+          pool.endedOnReturn !== undefined &&
+          call.type === AST_NODE_TYPES.CallExpression &&
+          isCallCompletedBeforeForks(sourceCode, call, pool.endedOnReturn.async, forks.selfForks);
+        if (!ended) reportBySide(call, side);
       }
     }
 

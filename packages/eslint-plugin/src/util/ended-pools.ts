@@ -19,7 +19,10 @@
  * awaited when the helper is async, that runs before every fork. An end
  * inside an `if`, a callback or another function, an end after the fork, or
  * a binding that is reassigned may leave the pool open while the children
- * run: not ended.
+ * run: not ended. A helper that another local module exports is read the
+ * same way (pool-factories): its pool is ended in its own body, with no
+ * `return` before the end, and the forking file's call of it completes
+ * (awaited, when it is async) before every fork.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -65,6 +68,46 @@ export function isEndedBeforeForks(source: ParsedSource, creation: TSESTree.Node
   if (end === -1) return false;
   if (callsForkingFunction(source, list.slice(start + 1, end), forks)) return false;
   return completesBeforeForks(source, list[end], forks, 0);
+}
+
+/**
+ * Whether the pool `creation` opens is ended inside `helper`, the function
+ * of `source` that holds it, before the helper returns: ended in the same
+ * statement list, with no `return` between the creation and the end.
+ */
+export function isEndedWithinHelper(source: ParsedSource, creation: TSESTree.Node, helper: TSESTree.Node): boolean {
+  const holder = holderOf(source, creation);
+  const list = holder && statementList(holder.statement);
+  if (!holder || !list) return false;
+  const start = list.indexOf(holder.statement);
+  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable));
+  if (end === -1 || enclosingFunction(list[end]) !== helper) return false;
+  return !list.slice(start + 1, end).some(statement => returnsEarly(source, statement, helper));
+}
+
+/**
+ * Whether `call` of a helper that ends its own pool (isEndedWithinHelper)
+ * has completed before every one of `forks` runs: awaited when the helper is
+ * `async`, else just made.
+ */
+export function isCallCompletedBeforeForks(
+  source: ParsedSource,
+  call: TSESTree.CallExpression,
+  helperIsAsync: boolean,
+  forks: readonly ForkSite[],
+): boolean {
+  const awaited = awaitOf(call);
+  if (helperIsAsync && !awaited) return false;
+  return completesBeforeForks(source, awaited ?? call, forks, 0);
+}
+
+/** A `return` of `helper` itself inside `statement`. */
+function returnsEarly(source: ParsedSource, statement: TSESTree.Node, helper: TSESTree.Node): boolean {
+  let found = false;
+  walk(statement, source.visitorKeys, node => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement && enclosingFunction(node) === helper) found = true;
+  });
+  return found;
 }
 
 /**

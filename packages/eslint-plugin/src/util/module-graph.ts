@@ -6,9 +6,11 @@
  * creation is in another file. This follows the load-time imports of local
  * modules (relative paths, subpath imports such as `#db`, tsconfig `paths`
  * aliases such as `@/lib/db`, TypeScript's `.js` -> `.ts` mapping, index
- * files), transitively, reading each file once per lint run (module-parse). A module
+ * files), transitively, reading each file once per lint run (module-parse)
+ * and analysing each once per set of options (load-time-verdicts). A module
  * that only exports a factory (or a class whose instance fields create the
- * pool), or guards its own creation, does not count; one that calls its own
+ * pool), or guards its own creation (a fork guard, or a runnable script's
+ * `require.main === module`: entry-guards), does not count; one that calls its own
  * factory at load (`export const pool = build()`) does. In typed mode, a
  * `new` at load whose type is a pool (a subclass of `Pool`) does too
  * (typed-constructions). Cycles end.
@@ -22,12 +24,14 @@ import { creationText } from './creation-text';
 import { findCreationSites, type CreatorOption } from './creators';
 import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
+import { runsOnlyAsEntry } from './entry-guards';
 import { analyzeGuards } from './guards';
 import { importElision, isElidedImport, type ImportElision } from './import-elision';
 import { findRequireCalls, type ParsedSource } from './module-references';
+import { loadTimeAnalyses, verdictCache, type VerdictCache } from './load-time-verdicts';
 import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
-import { subpathImportTarget } from './subpath-imports';
+import { subpathImportTarget, type LoadKind } from './subpath-imports';
 import { pathAliasTargets } from './tsconfig-paths';
 import type { ConstructionTypeCheck } from './typed-constructions';
 
@@ -49,7 +53,11 @@ export interface LocalImport {
   /** The string that names the module, e.g. `'./db'`: where a declaration over several lines is reported. */
   source: TSESTree.Node;
   specifier: string;
+  /** `require()` (also `import x = require()`) or `import`: a subpath import's conditions tell them apart. */
+  loadKind: LoadKind;
 }
+
+export type { LoadKind } from './subpath-imports';
 
 /**
  * Local modules referenced by `source`, read from `file` (its name tells
@@ -63,10 +71,10 @@ export function findLocalImports(
 ): LocalImport[] {
   const imports: LocalImport[] = [];
   const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
-  const addLocal = (node: TSESTree.Node, source: TSESTree.Node | undefined): void => {
+  const addLocal = (node: TSESTree.Node, source: TSESTree.Node | undefined, loadKind: LoadKind = 'import'): void => {
     const specifier = literalString(source) ?? besideThisFile(source);
     const local = specifier !== undefined && (isLocal(specifier) || (file !== undefined && isPathAlias(file, specifier)));
-    if (source && local) imports.push({ node, source, specifier });
+    if (source && local) imports.push({ node, source, specifier, loadKind });
   };
   for (const statement of source.ast.body) {
     switch (statement.type) {
@@ -75,7 +83,7 @@ export function findLocalImports(
         addLocal(statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
-        addLocal(statement, importEqualsSource(statement));
+        addLocal(statement, importEqualsSource(statement), 'require');
         break;
       case AST_NODE_TYPES.ExportAllDeclaration:
         if (statement.exportKind !== 'type') addLocal(statement, statement.source);
@@ -85,35 +93,40 @@ export function findLocalImports(
           addLocal(statement, statement.source);
         } else if (statement.declaration?.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
           // `export import db = require('./db')`
-          addLocal(statement, importEqualsSource(statement.declaration));
+          addLocal(statement, importEqualsSource(statement.declaration), 'require');
         }
         break;
     }
   }
   const globalScope = source.scopeManager?.globalScope;
   for (const call of globalScope ? findRequireCalls(globalScope) : []) {
-    addLocal(call, call.arguments[0]);
+    addLocal(call, call.arguments[0], 'require');
   }
   collectImportExpressions(source, addLocal);
   return imports.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
 /**
- * The first pool that loading `specifier` from `fromFile` creates, following
- * local imports; `kinds` are the forking file's self-forks, whose guards a
- * module may use to keep its creation to one side. `typed`, in typed mode,
- * tells a `new` whose type is a pool.
+ * The first pool that loading `specifier` from `fromFile` (by `require()`
+ * or by `import`, which picks a subpath import's condition) creates,
+ * following local imports; `kinds` are the forking file's self-forks, whose
+ * guards a module may use to keep its creation to one side. `typed`, in
+ * typed mode, tells a `new` whose type is a pool. Each module's verdict is
+ * kept for the lint run (load-time-verdicts).
  */
 export function findPoolCreatedAtLoad(
   fromFile: string,
   specifier: string,
+  loadKind: LoadKind | undefined,
   creators: readonly CreatorOption[],
   kinds: readonly ForkKind[],
   elision: ImportElision = importElision(undefined),
   typed?: ConstructionTypeCheck,
 ): LoadTimePool | undefined {
-  const file = resolveLocalModule(fromFile, specifier);
-  return file ? poolCreatedByModule(file, { creators, kinds, elision, typed }, new Set()) : undefined;
+  const file = resolveLocalModule(fromFile, specifier, loadKind);
+  if (!file) return undefined;
+  const cache = verdictCache(JSON.stringify([creators, [...kinds].sort(), elision]), typed);
+  return new LoadTimeWalk({ creators, kinds, elision, typed }, cache).visit(file, 0).pool;
 }
 
 /** How one search reads the modules it follows. */
@@ -124,19 +137,111 @@ interface ModuleSearch {
   typed: ConstructionTypeCheck | undefined;
 }
 
+/** What visiting a module found, and what a verdict of "none" still waits on. */
+interface Visit {
+  pool: LoadTimePool | undefined;
+  /** The shallowest module still being read whose verdict this one's "none" assumes (an import cycle); Infinity for none. */
+  low: number;
+  /** The modules read, for the cache's mtime checks. */
+  reads: Set<string>;
+  /** Modules whose "none" waits on the cycle to close before it is cached. */
+  unsettled: string[];
+}
+
+/**
+ * One depth-first search through the load-time imports of local modules,
+ * answering from the cache where it can. A module reached again while it
+ * is still being read (a cycle) reads as creating nothing for now; the
+ * "none" of every module whose search leaned on that is cached only once
+ * the first module of the cycle is done and found nothing either (a pool
+ * found ends the whole search), as in Tarjan's strongly connected components.
+ */
+class LoadTimeWalk {
+  private readonly depths = new Map<string, number>();
+  /** Modules done with "none" that wait on a cycle, and the depth of the module they wait on. */
+  private readonly waiting = new Map<string, number>();
+
+  constructor(
+    private readonly search: ModuleSearch,
+    private readonly cache: VerdictCache,
+  ) {}
+
+  visit(file: string, depth: number): Visit {
+    const cached = this.cache.get(file);
+    if (cached) return { pool: cached.pool, low: Infinity, reads: new Set(cached.reads.keys()), unsettled: [] };
+    const seen = this.depths.get(file) ?? this.waiting.get(file);
+    if (seen !== undefined) return { pool: undefined, low: seen, reads: new Set([file]), unsettled: [] };
+    this.depths.set(file, depth);
+    const result: Visit = { pool: undefined, low: Infinity, reads: new Set([file]), unsettled: [] };
+    const imports = this.analyse(file, result);
+    for (const next of imports) {
+      if (result.pool) break;
+      const inner = this.visit(next, depth + 1);
+      result.pool = inner.pool;
+      result.low = Math.min(result.low, inner.low);
+      for (const read of inner.reads) result.reads.add(read);
+      result.unsettled.push(...inner.unsettled);
+    }
+    this.depths.delete(file);
+    if (result.pool || result.low >= depth) {
+      this.cache.set(file, result.pool, result.reads);
+      if (!result.pool) for (const settled of result.unsettled) this.cache.set(settled, undefined, result.reads);
+      return { ...result, low: Infinity, unsettled: [] };
+    }
+    // Its "none" leans on a module still being read: it waits with the others on that module.
+    result.unsettled.push(file);
+    for (const unsettled of result.unsettled) this.waiting.set(unsettled, result.low);
+    return result;
+  }
+
+  /**
+   * Reads `file` alone: sets `result.pool` when the module itself creates
+   * a pool at load, else returns the local modules it loads as it loads.
+   */
+  private analyse(file: string, result: Visit): string[] {
+    loadTimeAnalyses.count++;
+    const parsed = parseModule(file);
+    if (!parsed) return [];
+    const { source } = parsed;
+    const runSides = analyzeRunSides(source, analyzeGuards(source, file), this.search.kinds);
+    // A runnable script's `if (require.main === module)` arm does not run when the module is imported.
+    const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared' && !runsOnlyAsEntry(node);
+    for (const site of findCreationSites(source, this.search.creators)) {
+      if (runsOnLoad(site.node)) {
+        result.pool = poolAt(file, parsed, site.node);
+        return [];
+      }
+    }
+    const { typed } = this.search;
+    const typedCreation = typed && constructions(source).find(node => runsOnLoad(node) && typed(file, parsed.text, node));
+    if (typedCreation) {
+      result.pool = poolAt(file, parsed, typedCreation);
+      return [];
+    }
+    const next: string[] = [];
+    for (const local of findLocalImports(source, file, this.search.elision)) {
+      const resolved = runsOnLoad(local.node) ? resolveLocalModule(file, local.specifier, local.loadKind) : undefined;
+      if (resolved) next.push(resolved);
+    }
+    return next;
+  }
+}
+
 /**
  * Resolves a relative specifier, a subpath import (`#db`) of the importing
  * package, or a tsconfig `paths` alias (`@/lib/db`), the way Node and
- * TypeScript's bundler/node16 resolution would.
+ * TypeScript's bundler/node16 resolution would. `loadKind` picks a subpath
+ * import's `require` or `import` condition; without it, the first of them.
  */
-export function resolveLocalModule(fromFile: string, specifier: string): string | undefined {
+export function resolveLocalModule(fromFile: string, specifier: string, loadKind?: LoadKind): string | undefined {
   if (!path.isAbsolute(fromFile)) return undefined;
   if (!isLocal(specifier)) return resolvePathAlias(fromFile, specifier);
+  const jsFirst = JAVASCRIPT_FILE.test(fromFile);
   if (specifier.startsWith('#')) {
-    const target = subpathImportTarget(fromFile, specifier);
-    return target === undefined ? undefined : resolvePath(target, false);
+    const target = subpathImportTarget(fromFile, specifier, loadKind);
+    return target === undefined ? undefined : resolvePath(target, false, jsFirst);
   }
-  return resolvePath(path.resolve(path.dirname(fromFile), specifier), true);
+  return resolvePath(path.resolve(path.dirname(fromFile), specifier), true, jsFirst);
 }
 
 /**
@@ -145,7 +250,7 @@ export function resolveLocalModule(fromFile: string, specifier: string): string 
  */
 function resolvePathAlias(fromFile: string, specifier: string): string | undefined {
   for (const target of pathAliasTargets(fromFile, specifier)) {
-    const file = resolvePath(target, true);
+    const file = resolvePath(target, true, JAVASCRIPT_FILE.test(fromFile));
     if (file !== undefined && !file.split(path.sep).includes('node_modules')) return file;
   }
   return undefined;
@@ -159,20 +264,23 @@ function isPathAlias(fromFile: string, specifier: string): boolean {
 /**
  * The file `base` names: itself, its TypeScript twin, with an extension, or,
  * for a directory, the entry its package.json names (`main`, else a plain
- * `exports['.']`) or its index file.
+ * `exports['.']`) or its index file. From a JavaScript file (`jsFirst`),
+ * JavaScript extensions come first: Node loads `db.js` for `require('./db')`
+ * whatever `db.ts` sits beside it; a TypeScript twin counts only without one.
  */
-function resolvePath(base: string, followPackage: boolean): string | undefined {
+function resolvePath(base: string, followPackage: boolean, jsFirst: boolean): string | undefined {
+  const extensions = jsFirst ? JS_FIRST_EXTENSIONS : EXTENSIONS;
   const candidates = [base];
   const ext = path.extname(base);
   const tsTwin = TS_TWINS[ext];
   if (tsTwin) candidates.push(...tsTwin.map(twin => base.slice(0, -ext.length) + twin));
-  candidates.push(...EXTENSIONS.map(e => base + e));
+  candidates.push(...extensions.map(e => base + e));
   const file = candidates.find(isFile);
   if (file) return file;
   const entry = followPackage ? packageEntry(base) : undefined;
   // An entry is itself a file or a directory with an index, not another package.json.
-  const fromEntry = entry === undefined ? undefined : resolvePath(path.resolve(base, entry), false);
-  return fromEntry ?? EXTENSIONS.map(e => path.join(base, 'index' + e)).find(isFile);
+  const fromEntry = entry === undefined ? undefined : resolvePath(path.resolve(base, entry), false, jsFirst);
+  return fromEntry ?? extensions.map(e => path.join(base, 'index' + e)).find(isFile);
 }
 
 /** `main` of the package.json in `directory`, or `exports` when it is a string or `{ '.': string }` (or its `default`). */
@@ -195,30 +303,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const JS_FIRST_EXTENSIONS = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts'];
+/** Plain JavaScript, which Node runs as it stands: no compiler maps its specifiers to TypeScript. */
+const JAVASCRIPT_FILE = /\.[cm]?jsx?$/;
 const TS_TWINS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-
-function poolCreatedByModule(file: string, search: ModuleSearch, visiting: Set<string>): LoadTimePool | undefined {
-  if (visiting.has(file)) return undefined;
-  visiting.add(file);
-  const parsed = parseModule(file);
-  if (!parsed) return undefined;
-  const { source } = parsed;
-  const runSides = analyzeRunSides(source, analyzeGuards(source, file), search.kinds);
-  const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
-  for (const site of findCreationSites(source, search.creators)) {
-    if (runsOnLoad(site.node)) return poolAt(file, parsed, site.node);
-  }
-  const { typed } = search;
-  const typedCreation = typed && constructions(source).find(node => runsOnLoad(node) && typed(file, parsed.text, node));
-  if (typedCreation) return poolAt(file, parsed, typedCreation);
-  for (const local of findLocalImports(source, file, search.elision)) {
-    if (!runsOnLoad(local.node)) continue;
-    const next = resolveLocalModule(file, local.specifier);
-    const found = next && poolCreatedByModule(next, search, visiting);
-    if (found) return found;
-  }
-  return undefined;
-}
 
 /** Every `new` of a module, in source order: where each runs is the caller's question. */
 function constructions(source: ParsedSource): TSESTree.NewExpression[] {

@@ -10,11 +10,25 @@
  * `new DatabaseService()` of a class a local module exports is read the same
  * way: its constructor and instance-field initializers run where `new` runs
  * (importing the class runs none of them: module-graph). Chains end after
- * MAX_DEPTH functions, and cycles end.
+ * MAX_DEPTH functions, and cycles end. A function that ends the pool it
+ * creates before it returns (`try { … } finally { await pool.end() }`,
+ * ended-pools) says so, so that the caller can tell whether the pool is
+ * gone by the time its fork runs.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { constructionCode, enclosingFunction, innermostScope, localClassOf, localFunctionOf, walk, type ClassNode, type DeferredCode } from './ast';
+import {
+  constructionCode,
+  enclosingFunction,
+  innermostScope,
+  isFunctionNode,
+  localClassOf,
+  localFunctionOf,
+  walk,
+  type ClassNode,
+  type DeferredCode,
+} from './ast';
+import { isEndedWithinHelper } from './ended-pools';
 import { findCreationSites, type CreatorOption } from './creators';
 import { calledExport, findExportedClass, findExportedFunction, type ImportedName } from './exported-functions';
 import type { ForkKind } from './fork-sites';
@@ -29,8 +43,17 @@ const MAX_DEPTH = 8;
 /** `build()` or `new Db()`: a call that runs another function's or class's code. */
 export type Invocation = TSESTree.CallExpression | TSESTree.NewExpression;
 
+/** A pool a call opens. */
+export interface FactoryPool extends LoadTimePool {
+  /**
+   * Set when the function called ends the pool itself before it returns:
+   * whether it is `async`, so that only an awaited call has ended it.
+   */
+  endedOnReturn?: { async: boolean };
+}
+
 /** The pool a call opens, when it calls a local module's function (or constructs its class) that creates one. */
-export type ImportedFactoryLookup = (call: Invocation) => LoadTimePool | undefined;
+export type ImportedFactoryLookup = (call: Invocation) => FactoryPool | undefined;
 
 /**
  * Looks up the calls of `source` (the file `fromFile`); `kinds` are its
@@ -43,7 +66,7 @@ export function importedFactoryLookup(
   kinds: readonly ForkKind[],
 ): ImportedFactoryLookup {
   const search = new FactorySearch(creators, kinds);
-  const answers = new Map<string, LoadTimePool | undefined>();
+  const answers = new Map<string, FactoryPool | undefined>();
   return call => {
     const imported = calledExport(source, call.callee);
     if (!imported) return undefined;
@@ -69,7 +92,7 @@ class FactorySearch {
     imported: ImportedName,
     visited: Set<TSESTree.Node>,
     depth: number,
-  ): LoadTimePool | undefined {
+  ): FactoryPool | undefined {
     if (depth > MAX_DEPTH) return undefined;
     if (call.type === AST_NODE_TYPES.NewExpression) {
       const target = findExportedClass(fromFile, imported);
@@ -94,21 +117,26 @@ class FactorySearch {
     return undefined;
   }
 
-  /** A function's body, or an instance field's initializer, as it runs. */
+  /**
+   * A function's body, or an instance field's initializer, as it runs: the
+   * first pool it leaves open, else the first it ends before returning.
+   */
   private poolOfCode(
     file: string,
     parsed: ParsedModule,
     code: DeferredCode,
     visited: Set<TSESTree.Node>,
     depth: number,
-  ): LoadTimePool | undefined {
+  ): FactoryPool | undefined {
     if (depth > MAX_DEPTH || visited.has(code)) return undefined;
     visited.add(code);
     const guards = analyzeGuards(parsed.source, file);
     const runsWithCall = (node: TSESTree.Node): boolean =>
       enclosingFunction(node) === code && guards.positionOf(node, this.kinds) === 'shared';
-    const creation = this.creationsOf(file, parsed).find(runsWithCall);
-    if (creation) return poolAt(file, parsed, creation);
+    const creations = this.creationsOf(file, parsed).filter(runsWithCall);
+    const endsOwn = (creation: TSESTree.Node): boolean => isFunctionNode(code) && isEndedWithinHelper(parsed.source, creation, code);
+    const leftOpen = creations.find(creation => !endsOwn(creation));
+    if (leftOpen) return poolAt(file, parsed, leftOpen);
     const body = 'body' in code ? code.body : code.value;
     let found: LoadTimePool | undefined;
     if (body) {
@@ -116,7 +144,10 @@ class FactorySearch {
         if (!found && isInvocation(node) && runsWithCall(node)) found = this.poolOfCall(file, parsed, node, visited, depth);
       });
     }
-    return found;
+    // What a call inside opens is only known to end where that call completes: left open here.
+    if (found) return { file: found.file, line: found.line, creator: found.creator };
+    const ended = creations[0];
+    return ended && isFunctionNode(code) ? { ...poolAt(file, parsed, ended), endedOnReturn: { async: code.async } } : undefined;
   }
 
   /**

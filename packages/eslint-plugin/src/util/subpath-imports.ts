@@ -4,16 +4,29 @@
  * nearest one above the importing file). Exact keys and patterns with one
  * `*` are followed; a target is a string, an array (its first string), or a
  * conditional object read in key order for the conditions Node loads with
- * (`node`, `import`, `require`, `module-sync`, `default`). A target that
- * names a package rather than a `./` path of this one is not local.
+ * (`node`, `import`, `require`, `module-sync`, `default`); of `import` and
+ * `require`, only the one that matches how the module is loaded, when that
+ * is known (`"#db": { "import": "./db.mjs", "require": "./db.cjs" }` gives
+ * `require('#db')` db.cjs). A target that names a package rather than a
+ * `./` path of this one is not local.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const CONDITIONS = new Set(['node', 'import', 'require', 'module-sync', 'default']);
 
-/** The absolute path `specifier` (`#…`) maps to from `fromFile`, before extensions are tried; undefined when it maps to none. */
-export function subpathImportTarget(fromFile: string, specifier: string): string | undefined {
+/** How a module is loaded: by `require()` or by `import` (static or `import()`). */
+export type LoadKind = 'require' | 'import';
+
+/** The condition Node never matches for each kind of load. */
+const EXCLUDED: Record<LoadKind, string> = { require: 'import', import: 'require' };
+
+/**
+ * The absolute path `specifier` (`#…`) maps to from `fromFile`, loaded as
+ * `loadKind` (either, when unknown), before extensions are tried;
+ * undefined when it maps to none.
+ */
+export function subpathImportTarget(fromFile: string, specifier: string, loadKind?: LoadKind): string | undefined {
   const scope = packageScope(path.dirname(fromFile));
   if (scope === undefined || !isRecord(scope.imports)) return undefined;
   const { imports } = scope;
@@ -35,25 +48,27 @@ export function subpathImportTarget(fromFile: string, specifier: string): string
       star = specifier.slice(prefix.length, specifier.length - suffix.length);
     }
   }
-  const chosen = chosenTarget(target);
+  const conditions = new Set(CONDITIONS);
+  if (loadKind) conditions.delete(EXCLUDED[loadKind]);
+  const chosen = chosenTarget(target, conditions);
   if (chosen === undefined || !chosen.startsWith('./')) return undefined;
   return path.resolve(scope.directory, chosen.split('*').join(star));
 }
 
-function chosenTarget(target: unknown, depth = 0): string | undefined {
+function chosenTarget(target: unknown, conditions: ReadonlySet<string>, depth = 0): string | undefined {
   if (depth > 8) return undefined;
   if (typeof target === 'string') return target;
   if (Array.isArray(target)) {
     for (const entry of target) {
-      const chosen = chosenTarget(entry, depth + 1);
+      const chosen = chosenTarget(entry, conditions, depth + 1);
       if (chosen !== undefined) return chosen;
     }
     return undefined;
   }
   if (!isRecord(target)) return undefined;
   for (const [condition, value] of Object.entries(target)) {
-    if (!CONDITIONS.has(condition)) continue;
-    const chosen = chosenTarget(value, depth + 1);
+    if (!conditions.has(condition)) continue;
+    const chosen = chosenTarget(value, conditions, depth + 1);
     if (chosen !== undefined) return chosen;
   }
   return undefined;

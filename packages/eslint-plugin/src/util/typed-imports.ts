@@ -63,7 +63,8 @@ function moduleLoad(statement: TSESTree.ProgramStatement): LocalImport | undefin
       break;
   }
   const specifier = source?.type === AST_NODE_TYPES.Literal && typeof source.value === 'string' ? source.value : undefined;
-  return source && specifier !== undefined ? { node: statement, source, specifier } : undefined;
+  const loadKind = statement.type === AST_NODE_TYPES.TSImportEqualsDeclaration ? 'require' : 'import';
+  return source && specifier !== undefined ? { node: statement, source, specifier, loadKind } : undefined;
 }
 
 /** What shows that `statement`'s module hands out a live pool, or undefined. */

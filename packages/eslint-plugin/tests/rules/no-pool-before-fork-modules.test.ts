@@ -1,0 +1,243 @@
+/**
+ * no-pool-before-fork against local modules read from disk
+ * (tests/fixtures/fork-graph): runnable scripts whose pool opens only when
+ * they are the entry, an imported helper that ends its own pool, subpath
+ * conditions picked by the kind of load, JavaScript before its TypeScript
+ * twin, and that a module shared by many imports is analysed once.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { Linter } from 'eslint';
+import { describe, it } from 'mocha';
+
+import { code, RuleTester } from '../rule-tester';
+import rule from '../../src/rules/no-pool-before-fork';
+import { loadTimeAnalyses } from '../../src/util/load-time-verdicts';
+
+const GRAPH = path.join(__dirname, '..', 'fixtures', 'fork-graph');
+/** The forking files; they need not exist, their neighbours do. */
+const SERVER_JS = path.join(GRAPH, 'server.js');
+const SERVER_MJS = path.join(GRAPH, 'server.mjs');
+const SERVER_TS = path.join(GRAPH, 'server.ts');
+const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
+
+/** CommonJS lets a module `return` at top level. */
+const commonjs = { parserOptions: { sourceType: 'script', ecmaFeatures: { globalReturn: true } } } as const;
+
+const ruleTester = new RuleTester();
+
+ruleTester.run('no-pool-before-fork (local modules)', rule, {
+  valid: [
+    // ---- a runnable script's pool opens only when it is the entry ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { migrate } = require('./entry-only-cjs');
+        if (cluster.isPrimary) cluster.fork();
+        else migrate(new (require('pg').Pool)());
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { seed } from './entry-only-esm.mjs';
+        if (cluster.isPrimary) cluster.fork();
+        else await seed();
+      `,
+      filename: SERVER_MJS,
+    },
+    // ---- an imported helper that ends its own pool, awaited before the fork ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { migrate } = require('./migrate-helper');
+        async function main() {
+          if (cluster.isPrimary) {
+            await migrate();
+            for (let i = 0; i < 2; i++) cluster.fork();
+          } else {
+            require('./server-app');
+          }
+        }
+        main();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+    },
+    // ---- require('#by-load') takes the `require` condition: a factory only ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { getPool } = require('#by-load');
+        if (cluster.isPrimary) cluster.fork();
+        else getPool().query('select 1');
+      `,
+      filename: SUBPATH_SERVER_JS,
+      languageOptions: commonjs,
+    },
+    // ---- from JavaScript, './js-twin/db' is db.js (a factory), as Node loads it ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { getPool } = require('./js-twin/db');
+        if (cluster.isPrimary) cluster.fork();
+        else getPool().query('select 1');
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+    },
+  ],
+  invalid: [
+    // `require.main !== module` holds when imported: the pool opens
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { pool } = require('./entry-not-guarded');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
+    },
+    // the helper is not awaited: its pool may still be open when the workers start
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { migrate } = require('./migrate-helper');
+        if (cluster.isPrimary) {
+          migrate();
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 3 }],
+    },
+    // awaited, but after the fork: the primary holds the pool while the workers run
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { migrate } = require('./migrate-helper');
+        async function main() {
+          if (cluster.isPrimary) {
+            cluster.fork();
+            await migrate();
+          }
+        }
+        main();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'poolInPrimary', line: 6, column: 11 }],
+    },
+    // on the shared path, every process opens the helper's pool, however briefly
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { migrate } = require('./migrate-helper');
+        await migrate();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 7 }],
+    },
+    // import '#by-load' takes the `import` condition: a pool at load
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from '#by-load';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: path.join(GRAPH, 'subpath', 'src', 'server.mjs'),
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // from TypeScript, './js-twin/db' is the twin db.ts, which creates a pool at load
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from './js-twin/db';
+        if (cluster.isPrimary) cluster.fork();
+        else pool.query('select 1');
+      `,
+      filename: SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+  ],
+});
+
+/** The messages of the rule on `text`, linted as `dir`/server.js. */
+function lintForkingFile(dir: string, text: string): Linter.LintMessage[] {
+  const plugin = { rules: { 'no-pool-before-fork': rule } } as unknown as NonNullable<Linter.Config['plugins']>[string];
+  return new Linter({ cwd: dir, configType: 'flat' }).verify(
+    text,
+    {
+      files: ['**/*.js'],
+      plugins: { poolguard: plugin },
+      languageOptions: { sourceType: 'commonjs' },
+      rules: { 'poolguard/no-pool-before-fork': 'error' },
+    },
+    path.join(dir, 'server.js'),
+  );
+}
+
+describe('no-pool-before-fork analyses each local module once', () => {
+  it('reads a module that every import of the forking file shares once, and again only when it changes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-shared-'));
+    try {
+      // Ten imports that each load shared.js, which loads leaf.js: twelve modules in all.
+      fs.writeFileSync(path.join(dir, 'leaf.js'), "exports.name = 'leaf';\n");
+      fs.writeFileSync(path.join(dir, 'shared.js'), "require('./leaf');\nexports.ok = true;\n");
+      const names = Array.from({ length: 10 }, (_, i) => `part${i}`);
+      for (const name of names) fs.writeFileSync(path.join(dir, `${name}.js`), "require('./shared');\n");
+      const server = [
+        "const cluster = require('cluster');",
+        ...names.map(name => `require('./${name}');`),
+        'if (cluster.isPrimary) cluster.fork();',
+      ].join('\n');
+      const lint = (): number => {
+        const before = loadTimeAnalyses.count;
+        const messages = lintForkingFile(dir, server);
+        assert.deepEqual(messages, []);
+        return loadTimeAnalyses.count - before;
+      };
+      assert.equal(lint(), 12);
+      // A second forking file of the same run reuses every verdict.
+      assert.equal(lint(), 0);
+      // An edit to the leaf is seen: the leaf and every module that loads it are read again.
+      const leaf = path.join(dir, 'leaf.js');
+      const later = new Date(fs.statSync(leaf).mtime.getTime() + 5000);
+      fs.utimesSync(leaf, later, later);
+      assert.equal(lint(), 12);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a cycle of modules once and still finds a pool behind it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-cycle-'));
+    try {
+      // a.js ⇄ b.js; b.js also loads pool.js, which opens a pool.
+      fs.writeFileSync(path.join(dir, 'a.js'), "require('./b');\n");
+      fs.writeFileSync(path.join(dir, 'b.js'), "require('./a');\nrequire('./pool');\n");
+      fs.writeFileSync(path.join(dir, 'pool.js'), "const { Pool } = require('pg');\nexports.pool = new Pool();\n");
+      const server = "const cluster = require('cluster');\nrequire('./a');\nrequire('./b');\nif (cluster.isPrimary) cluster.fork();\n";
+      const before = loadTimeAnalyses.count;
+      const messages = lintForkingFile(dir, server);
+      assert.deepEqual(
+        messages.map(m => [m.messageId, m.line]),
+        [
+          ['importCreatesPool', 2],
+          ['importCreatesPool', 3],
+        ],
+      );
+      assert.equal(loadTimeAnalyses.count - before, 3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
