@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { parseForESLint } from '@typescript-eslint/parser';
 import { walk, type VisitorKeys } from './ast';
+import { FileCache } from './file-cache';
 import type { ParsedSource } from './module-references';
 
 /** A module read from disk. */
@@ -29,34 +30,22 @@ export interface ParsedModule {
   text: string;
 }
 
-interface CachedParse {
-  mtimeMs: number;
-  parsed: ParsedModule | undefined;
-}
-
 /** Parses survive across files of one lint run; a changed mtime re-parses. */
-const parseCache = new Map<string, CachedParse>();
+const parses = new FileCache<ParsedModule>(readModule);
 
 /** The parse of a local module, cached by path and mtime; undefined when it cannot be read or no way of parsing it succeeds. */
 export function parseModule(file: string): ParsedModule | undefined {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  const cached = parseCache.get(file);
-  if (cached?.mtimeMs === mtimeMs) return cached.parsed;
-  let parsed: ParsedModule | undefined;
+  return parses.get(file);
+}
+
+function readModule(file: string): ParsedModule | undefined {
   try {
     const text = fs.readFileSync(file, 'utf8');
     const source = parseText(text, file);
-    parsed = source && { source, text };
+    return source && { source, text };
   } catch {
-    parsed = undefined; // unreadable: it cannot be shown to create a pool
+    return undefined; // unreadable: it cannot be shown to create a pool
   }
-  parseCache.set(file, { mtimeMs, parsed });
-  return parsed;
 }
 
 type Parse = ReturnType<typeof parseForESLint>;

@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { FileCache } from './file-cache';
 
 /**
  * The absolute paths `specifier` maps to from `fromFile`, in the order the
@@ -104,27 +105,12 @@ interface ConfigLayer {
   paths?: Record<string, unknown>;
 }
 
-interface CachedConfig {
-  mtimeMs: number;
-  layer: ConfigLayer | undefined;
-}
-
 /** Reads survive across files of one lint run; a changed mtime re-reads. */
-const configCache = new Map<string, CachedConfig>();
+const configs = new FileCache<ConfigLayer>(parseConfig);
 
 /** One tsconfig file, read as the compiler reads it (comments, trailing commas); undefined when unreadable. */
 function readConfig(file: string): ConfigLayer | undefined {
-  let mtimeMs: number;
-  try {
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  const cached = configCache.get(file);
-  if (cached?.mtimeMs === mtimeMs) return cached.layer;
-  const layer = parseConfig(file);
-  configCache.set(file, { mtimeMs, layer });
-  return layer;
+  return configs.get(file);
 }
 
 function parseConfig(file: string): ConfigLayer | undefined {
