@@ -135,7 +135,8 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  * taken before it and used inside it, stays one task's. Two span contexts of
  * different traces are one task when both ran in one HTTP request's root (a
  * handler's spans with no request span above them). Reads the token storage
- * only when the traces differ.
+ * only when the traces differ, or when they agree and the owner was taken in
+ * an HTTP root.
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
   if (owner === current) return true;
