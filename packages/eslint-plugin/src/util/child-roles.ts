@@ -3,7 +3,8 @@
  * proves: an argument (`process.argv[2] === 'worker'`,
  * `process.argv.includes('--child')`, `args.includes('--child')` of
  * `const args = process.argv.slice(2)`, `process.argv.indexOf('--child')
- * !== -1`; argv-reads) or an environment entry (`process.env.ROLE === 'web'`).
+ * !== -1`; argv-reads) or an environment entry (`process.env.ROLE === 'web'`,
+ * or `process.env.IS_CHILD` tested for truth).
  *
  * A value that some self-fork hands its child proves the child where the
  * test holds. The parent may have been started with it too, but a file that
@@ -51,12 +52,34 @@ export class ChildRoles {
         return { lacks: passed !== undefined && passed !== role, passes: passed === role };
       });
     }
-    const [base, name, ...rest] = processMemberPath(this.sourceCode, subject) ?? [];
-    if (base !== 'env' || name === undefined || rest.length > 0) return undefined;
+    const name = this.environmentName(subject);
+    if (name === undefined) return undefined;
     return this.guard(CHILD_ENVIRONMENT, kind, this.forks.childEnvironment.has(`${name}=${role}`), fork => {
       const set = fork.env.get(name);
       return { lacks: set !== undefined && set !== role, passes: set === role };
     });
+  }
+
+  /**
+   * `process.env.IS_CHILD` tested for truth, for a fork of `kind`: an
+   * environment entry is a string, truthy when it is not empty. So a
+   * non-empty value handed out is read as `=== value` is, with every
+   * non-empty value passing and the empty one failing.
+   */
+  ofTruthiness(subject: TSESTree.Node, kind: ForkKind): Guard | undefined {
+    const name = this.environmentName(subject);
+    if (name === undefined) return undefined;
+    const handedOut = [...this.forks.childEnvironment].some(entry => entry.startsWith(`${name}=`) && entry.length > name.length + 1);
+    return this.guard(CHILD_ENVIRONMENT, kind, handedOut, fork => {
+      const set = fork.env.get(name);
+      return { lacks: set === '', passes: set !== undefined && set !== '' };
+    });
+  }
+
+  /** `ROLE` of `process.env.ROLE` (or an alias of it); undefined for anything else. */
+  private environmentName(subject: TSESTree.Node): string | undefined {
+    const [base, name, ...rest] = processMemberPath(this.sourceCode, subject) ?? [];
+    return base === 'env' && rest.length === 0 ? name : undefined;
   }
 
   /** `list.includes('--child')`, where the list is `process.argv` or a slice of it. */

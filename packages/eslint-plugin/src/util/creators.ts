@@ -7,12 +7,15 @@
  * factory (`mysql.createPool()`, `postgres()`). The empty path `''` means the
  * module itself is the callable. Each path is also reachable through the
  * module's `default` export, which is how TypeScript's CommonJS interop and
- * `import x from 'cjs-package'` see it.
+ * `import x from 'cjs-package'` see it. A local class that extends a
+ * constructor (`class AppPool extends Pool {}`) creates what it does
+ * (creator-subclasses).
  */
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
+import { subclassConstructions, type ConstructorRead } from './creator-subclasses';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 
 export type CreatorKind = 'pool' | 'client' | 'connection' | 'engine';
@@ -164,6 +167,12 @@ function buildTraceMap(table: Record<string, CreatorSpec>): TraceMap {
       const segments = path === '' ? [] : path.split('.');
       addPath(root, segments, kind, info);
       if (segments[0] !== 'default') addPath(root, ['default', ...segments], kind, info);
+      // A constructor read without `new` may be extended (creator-subclasses).
+      // The module itself is read at its `require()`, which is no class.
+      if (kind === ReferenceTracker.CONSTRUCT) {
+        if (segments.length > 0) addPath(root, segments, ReferenceTracker.READ, info);
+        if (segments[0] !== 'default') addPath(root, ['default', ...segments], ReferenceTracker.READ, info);
+      }
     }
     traceMap[pkg] = root;
   }
@@ -184,11 +193,19 @@ function collectCreationSites(
   traceMap: TraceMap,
 ): CreationSite[] {
   const byNode = new Map<TSESTree.Node, CreationSite>();
+  const constructorReads: ConstructorRead<CreatorInfo>[] = [];
   for (const found of iterateModuleReferences<CreatorInfo>(sourceCode, traceMap)) {
     const node = found.node;
+    if (found.type === ReferenceTracker.READ) {
+      constructorReads.push({ node, info: found.info });
+      continue;
+    }
     if (node.type !== AST_NODE_TYPES.CallExpression && node.type !== AST_NODE_TYPES.NewExpression) continue;
     if (byNode.has(node)) continue;
     byNode.set(node, { node, package: found.info.package, path: found.info.path });
+  }
+  for (const { node, info } of subclassConstructions(sourceCode, constructorReads)) {
+    if (!byNode.has(node)) byNode.set(node, { node, package: info.package, path: info.path });
   }
   return [...byNode.values()].sort((a, b) => a.node.range[0] - b.node.range[0]);
 }

@@ -1,6 +1,7 @@
 /**
  * Whether a path expression names a given file: `path.join(__dirname,
  * 'server.js')`, `path.resolve(import.meta.dirname, 'server')`,
+ * `__dirname + '/server.js'`, `` `${__dirname}/server.js` ``,
  * `require.resolve('./server')`, `new URL('./server.js', import.meta.url)`
  * (or `fileURLToPath()` of it) inside server.js. The name may leave out the
  * extension, as `require.resolve` does, or give the compiled twin of a
@@ -27,7 +28,10 @@ export function namesFile(node: TSESTree.Node, scope: TSESLint.Scope.Scope, file
 /** The absolute path `expr` builds next to `directory`, from literal segments only. */
 function namedPath(expr: TSESTree.Node, scope: TSESLint.Scope.Scope, directory: string): string | undefined {
   if (expr.type === AST_NODE_TYPES.NewExpression) return urlBesideFile(expr, scope, directory);
-  if (expr.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  if (expr.type !== AST_NODE_TYPES.CallExpression) {
+    const segments = dirnameSegments(expr, segment => literal(segment, scope));
+    return segments && path.resolve(directory, ...segments);
+  }
   const callee = unwrap(expr.callee);
   const name = calleeName(callee);
   const [first] = expr.arguments;
@@ -44,16 +48,58 @@ function namedPath(expr: TSESTree.Node, scope: TSESLint.Scope.Scope, directory: 
 }
 
 /**
- * The literal segments of `path.join(__dirname, 'lib', 'db')` or
- * `path.resolve(import.meta.dirname, …)`, as `literalOf` reads each; undefined
- * for any other call, or a segment it cannot read or that is absolute.
+ * The literal segments of `path.join(__dirname, 'lib', 'db')`,
+ * `path.resolve(import.meta.dirname, …)`, `__dirname + '/lib/db'` or
+ * `` `${__dirname}/lib/db` ``, as `literalOf` reads each; undefined for any
+ * other expression, or a segment it cannot read or that is absolute.
  */
-export function dirnameSegments(call: TSESTree.CallExpression, literalOf: (node: TSESTree.Node) => string | undefined): string[] | undefined {
+export function dirnameSegments(node: TSESTree.Node, literalOf: (node: TSESTree.Node) => string | undefined): string[] | undefined {
+  const call = unwrap(node);
+  if (call.type === AST_NODE_TYPES.BinaryExpression || call.type === AST_NODE_TYPES.TemplateLiteral) {
+    return concatenatedSegments(call, literalOf);
+  }
+  if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
   const name = calleeName(unwrap(call.callee));
   const [first, ...rest] = call.arguments;
   if ((name !== 'join' && name !== 'resolve') || !isDirname(first) || rest.length === 0) return undefined;
   const segments = rest.map(segment => (segment.type === AST_NODE_TYPES.SpreadElement ? undefined : literalOf(segment)));
   return segments.every((segment): segment is string => segment !== undefined && !path.isAbsolute(segment)) ? segments : undefined;
+}
+
+/**
+ * `__dirname + '/lib/db.js'` or `` `${__dirname}/lib/${'db'}.js` ``: the
+ * directory, then literal text. That text must start with a separator:
+ * `__dirname + 'db.js'` names a file beside the directory, not in it.
+ */
+function concatenatedSegments(
+  expr: TSESTree.BinaryExpression | TSESTree.TemplateLiteral,
+  literalOf: (node: TSESTree.Node) => string | undefined,
+): string[] | undefined {
+  const [first, ...rest] = concatenatedParts(expr).filter(part => part !== '');
+  if (first === undefined || typeof first === 'string' || !isDirname(first)) return undefined;
+  const texts = rest.map(part => (typeof part === 'string' ? part : literalOf(part)));
+  if (!texts.every((text): text is string => text !== undefined)) return undefined;
+  const suffix = texts.join('');
+  const segment = suffix.slice(1);
+  return suffix.startsWith('/') && segment !== '' && !path.isAbsolute(segment) ? [segment] : undefined;
+}
+
+/**
+ * The parts a string is built from, in order: the operands of `+` and the
+ * text and expressions of a template, as nodes, or the text a template
+ * spells out. Template text that does not cook (a bad escape) stays a node,
+ * which reads as unreadable.
+ */
+function concatenatedParts(node: TSESTree.Node): (TSESTree.Node | string)[] {
+  const expr = unwrap(node);
+  if (expr.type === AST_NODE_TYPES.BinaryExpression && expr.operator === '+') {
+    return [...concatenatedParts(expr.left), ...concatenatedParts(expr.right)];
+  }
+  if (expr.type !== AST_NODE_TYPES.TemplateLiteral) return [expr];
+  return expr.quasis.flatMap((quasi, i) => {
+    const text = quasi.value.cooked ?? quasi;
+    return i < expr.expressions.length ? [text, ...concatenatedParts(expr.expressions[i])] : [text];
+  });
 }
 
 /** `new URL('./server.js', import.meta.url)`: a file beside this one. */

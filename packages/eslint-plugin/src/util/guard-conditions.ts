@@ -9,7 +9,8 @@
  * Some guards only mean something next to this file's self-forks: a child
  * argument or environment entry read back from `process.argv` or
  * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
- * 'worker'`; child-roles). A call of a local function whose body only returns
+ * 'worker'`, or `if (process.env.IS_CHILD)` after `{ env: { IS_CHILD: '1' } }`;
+ * child-roles). A call of a local function whose body only returns
  * a guard (`isPrimaryProcess()`) is that guard, and a constant that a guard
  * sets to one of two literals (`const role = cluster.isPrimary ? 'primary' :
  * 'worker'`) compared with one of them (`role === 'primary'`, `switch
@@ -135,9 +136,19 @@ export class GuardConditions {
     if (tracked) return forKind(tracked, kind);
     switch (node.type) {
       case AST_NODE_TYPES.Identifier:
-        return this.guardOfAlias(node, kind, depth) ?? this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth);
+        return (
+          this.guardOfAlias(node, kind, depth) ??
+          this.processSignal(node, kind) ??
+          this.roles.ofTruthiness(node, kind) ??
+          this.guardOfImport(node, kind, depth)
+        );
       case AST_NODE_TYPES.MemberExpression:
-        return this.processSignal(node, kind) ?? this.guardOfImport(node, kind, depth) ?? this.truthyChildField(node, kind, depth);
+        return (
+          this.processSignal(node, kind) ??
+          this.roles.ofTruthiness(node, kind) ??
+          this.guardOfImport(node, kind, depth) ??
+          this.truthyChildField(node, kind, depth)
+        );
       case AST_NODE_TYPES.UnaryExpression:
         return node.operator === '!' ? negate(this.guardOf(node.argument, kind, depth + 1)) : undefined;
       case AST_NODE_TYPES.LogicalExpression:

@@ -105,6 +105,20 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_JS,
     },
+    // built by concatenation: another name, no separator after the directory, or text the file does not show
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork(__dirname + '/server-child.js');
+        fork(__dirname + 'server.js');
+        fork(\`\${__dirname}/lib/server.js\`);
+        fork(\`\${__dirname}/\${process.env.NAME}\`);
+        fork(\`/srv/\${__dirname}/server.js\`);
+      `,
+      filename: SERVER_JS,
+    },
     {
       code: code`
         import { Worker } from 'node:worker_threads';
@@ -466,6 +480,23 @@ ruleTester.run('no-pool-before-fork', rule, {
       const cluster = require('cluster');
       const { Pool } = require('pg');
       if (process.env.WORKER_ROLE !== 'web') cluster.fork({ WORKER_ROLE: 'web' });
+      else new Pool();
+    `,
+    // an entry every self-fork sets to a non-empty string, tested for truth
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      if (process.env.IS_CHILD) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, [], { env: { ...process.env, IS_CHILD: '1' } });
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      const { IS_CHILD } = process.env;
+      if (!IS_CHILD) cluster.fork({ IS_CHILD: 'yes' });
       else new Pool();
     `,
     // other comparisons of process.env keep their meaning
@@ -2214,6 +2245,25 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_JS,
     },
+
+    // ---- a local subclass of a creator, constructed only in the worker, or extending no creator ----
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      class AppPool extends Pool {}
+      if (cluster.isPrimary) cluster.fork();
+      else new AppPool();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { EventEmitter } from 'node:events';
+      import { Pool } from 'pg';
+      class Bus extends EventEmitter {}
+      const bus = new Bus();
+      const Base = Pool;
+      if (cluster.isPrimary) cluster.fork();
+      else new Base();
+    `,
   ],
 
   invalid: [
@@ -2870,6 +2920,50 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [{ messageId: 'poolBeforeFork', line: 3, column: 67 }],
     },
 
+    // an entry tested for truth: the parent where every child has it, and an empty value is falsy
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (!process.env.IS_CHILD) {
+          const pool = new Pool();
+          fork(__filename, [], { env: { ...process.env, IS_CHILD: '1' } });
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (process.env.IS_CHILD) new Pool();
+        else fork(__filename, [], { env: { IS_CHILD: '' } });
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 27 }],
+    },
+    // a child the call starts without it, or an entry no fork sets, proves no side
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (!process.env.IS_CHILD) {
+          const pool = new Pool();
+          fork(__filename, [], { env: { IS_CHILD: '1' } });
+          fork(__filename);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        if (process.env.DATABASE_URL) new Pool();
+        else fork(__filename, [], { env: { IS_CHILD: '1' } });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 31 }],
+    },
+
     // ---- children with several roles: what still runs in the primary ----
     {
       code: code`
@@ -3252,6 +3346,38 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_MJS,
       errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
     },
+    // its name built from the directory by concatenation or a template
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        if (!process.send) fork(__dirname + '/server.js');
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const NAME = 'server';
+        const pool = new Pool();
+        if (!process.send) fork(\`\${__dirname}/\${NAME}.js\`);
+      `,
+      filename: SERVER_JS,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        if (isMainThread) new Worker(import.meta.dirname + '/' + 'server.mjs');
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
     // in a constant, and the compiled twin of a TypeScript file
     {
       code: code`
@@ -3264,6 +3390,50 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_TS,
       errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+
+    // ---- a local subclass of a creator constructed at load: a creation of the creator's kind ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        class AppPool extends Pool {
+          constructor() {
+            super({ max: 5 });
+          }
+        }
+        const pool = new AppPool();
+        if (cluster.isPrimary) cluster.fork();
+        else pool.query('select 1');
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 8, column: 14 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import pg from 'pg';
+        class AppPool extends pg.Pool {}
+        const Db = AppPool;
+        const pool = new Db();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool as PgPool } from 'pg';
+        import Redis from 'ioredis';
+        const AppPool = class extends PgPool {};
+        class Cache extends Redis {}
+        const pool = new AppPool();
+        const cache = new Cache();
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 14 },
+        { messageId: 'poolBeforeFork', line: 7, column: 15 },
+      ],
     },
 
     // ---- created in the primary branch ----
