@@ -14,7 +14,7 @@ import { rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -81,12 +81,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       return result;
     }
     if (!verdict.pass) return error === undefined ? Promise.resolve() : Promise.reject(error);
-    if (error === undefined) return result;
-    // Throw mode, after the release went through: its promise rejects with the error, the method's own failure as its cause.
-    return Promise.resolve(result).then(() => Promise.reject(error), (cause: unknown) => {
-      Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
-      return Promise.reject(error);
-    });
+    return error === undefined ? result : rejectAfter(result, error);
   }
 
   function install(pool: object, state: PoolState): InstalledPool {

@@ -12,7 +12,7 @@ import { rawOfHandle } from '../lease-handle';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
@@ -155,14 +155,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
       const PoolPromise = this._Promise ?? Promise;
       if (!verdict.pass && (error === undefined || !verdict.double)) return error === undefined ? PoolPromise.resolve() : PoolPromise.reject(error);
       const result = next(this).call(this, raw) as unknown;
-      if (error === undefined) return result;
-      return PoolPromise.resolve(result).then(
-        () => PoolPromise.reject(error),
-        (cause: unknown) => {
-          Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
-          return PoolPromise.reject(error);
-        },
-      );
+      return error === undefined ? result : rejectAfter(result, error, PoolPromise);
     });
   }
 

@@ -295,6 +295,26 @@ export function refuseCall(err: unknown, callback: unknown, returnsPromise: bool
   throw err;
 }
 
+/** Keeps the driver's own error for the same call as `error`'s `cause` (not enumerable, as Error's own). */
+export function keepCause(error: PoolGuardError, cause: unknown): void {
+  Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * Throw mode, after a promise-returning release went through: a promise (of
+ * `PromiseClass`, the pool's own) that rejects with `error` once `result`
+ * settles, the method's own failure kept as its cause.
+ */
+export function rejectAfter(result: unknown, error: PoolGuardError, PromiseClass: PromiseConstructor = Promise): Promise<never> {
+  return PromiseClass.resolve(result).then(
+    () => PromiseClass.reject(error),
+    (cause: unknown) => {
+      keepCause(error, cause);
+      return PromiseClass.reject(error);
+    },
+  );
+}
+
 /**
  * Whether throw mode refuses a statement found misused, before it runs. Not
  * one that ends the lease's transaction when the misuse is only its timing

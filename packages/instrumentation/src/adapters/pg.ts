@@ -17,7 +17,7 @@ import { asLease, createLeaseHandle, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
 import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { addOwnListener, bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { pgEndpoint } from './pg-endpoint';
 import { guardPgQuery, type PgClientLike } from './resources';
 
@@ -94,7 +94,7 @@ function keepDriverError(error: PoolGuardError, secondRelease: () => void): void
   try {
     secondRelease();
   } catch (driverError) {
-    Object.defineProperty(error, 'cause', { value: driverError, writable: true, configurable: true, enumerable: false });
+    keepCause(error, driverError);
   }
 }
 
