@@ -149,7 +149,8 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       unregisterPool(state);
     },
     coreReplaced: () => {
-      if (!state.ended || poolStateOf(pool) !== state) return;
+      // Only a facade's guard moves: a pool that is its own core (a tarn pool the hook guarded) stays ended.
+      if (!state.ended || poolStateOf(pool) !== state || (adapter.core?.(pool) ?? pool) === core) return;
       state.uninstall();
       guardWithSettings(pool, state.settings, telemetry, name, custom);
       const next = poolStateOf(pool);

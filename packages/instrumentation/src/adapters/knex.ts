@@ -17,6 +17,7 @@ import { diag } from '@opentelemetry/api';
 import { PoolGuardError } from '../errors';
 import { poolStateOf } from '../guard';
 import { requestCheckout } from '../lease';
+import type { PoolState } from '../internal-types';
 import type { PoolEndpoint } from '../types';
 import { mysqlEndpoint } from './mysql2';
 import { patchOnce } from './patch-once';
@@ -45,9 +46,7 @@ export function markRunnerCheckouts(proto: object | null | undefined): void {
 /** The Runner class of a knex instance's client, found by making one runner (its constructor only stores fields). */
 export function markKnexInstance(client: { runner?: (builder: unknown) => unknown; pool?: unknown }): void {
   noteKnexPool(client);
-  const proto = Object.getPrototypeOf(client) as object | null;
-  watchKnexEnd(proto);
-  refuseReleasesAsRejections(proto);
+  nameKnexPools(Object.getPrototypeOf(client) as object | null);
   if (typeof client.runner !== 'function') return;
   markRunnerCheckouts(Object.getPrototypeOf(client.runner.call(client, {})) as object | null);
 }
@@ -68,30 +67,33 @@ function watchKnexEnd(proto: object | null | undefined): void {
     if (this.pool !== null && typeof this.pool === 'object') destroyedPools.set(this, this.pool);
     else {
       // knex.destroy() again: knex finds no pool and returns; it is the destroyed pool's second end.
-      const destroyed = destroyedPools.get(this);
-      const state = destroyed === undefined ? undefined : poolStateOf(destroyed);
-      try {
-        if (state?.ended === true) state.onEnd();
-      } catch (err) {
-        if (err instanceof PoolGuardError) return Promise.reject(err);
-        diag.error('poolguard: the use_after_end check of a destroyed knex failed', err);
-      }
+      const refused = checkDestroyedPool(this, (state) => state.onEnd());
+      if (refused !== undefined) return Promise.reject(refused);
     }
     return destroy.apply(this, arguments as unknown as unknown[]);
   });
   patchOnce('knex', proto, 'acquireConnection', (acquire) => function acquireConnection(this: KnexClient) {
-    if (this.pool == null) {
-      const destroyed = destroyedPools.get(this);
-      const state = destroyed === undefined ? undefined : poolStateOf(destroyed);
-      try {
-        if (state?.ended === true) requestCheckout(state);
-      } catch (err) {
-        if (err instanceof PoolGuardError) return Promise.reject(err);
-        diag.error('poolguard: the use_after_end check of a destroyed knex failed', err);
-      }
-    }
+    const refused = this.pool == null ? checkDestroyedPool(this, requestCheckout) : undefined;
+    if (refused !== undefined) return Promise.reject(refused);
     return acquire.apply(this, arguments as unknown as unknown[]);
   });
+}
+
+/**
+ * Runs `check` (it reports use_after_end) on the pool `client` held before
+ * knex.destroy() dropped it, when that pool ended; returns throw mode's
+ * refusal, which the caller rejects with.
+ */
+function checkDestroyedPool(client: KnexClient, check: (state: PoolState) => unknown): PoolGuardError | undefined {
+  const destroyed = destroyedPools.get(client);
+  const state = destroyed === undefined ? undefined : poolStateOf(destroyed);
+  try {
+    if (state?.ended === true) check(state);
+  } catch (err) {
+    if (err instanceof PoolGuardError) return err;
+    diag.error('poolguard: the use_after_end check of a destroyed knex failed', err);
+  }
+  return undefined;
 }
 
 /**
@@ -144,13 +146,21 @@ export function noteKnexPool(client: { pool?: unknown }): void {
   if (client.pool !== null && typeof client.pool === 'object') knexPools.add(client.pool);
 }
 
-/** Lets the guarded pool knex's Client builds learn its server from knex's config. */
+/**
+ * Patches knex's Client: its end and release (above), and its pool's making:
+ * the guarded pool knex's Client builds learns its server from knex's config,
+ * and knex.initialize() after knex.destroy() (as test suites do between
+ * files), which makes a new tarn pool behind the same knex, moves the
+ * destroyed pool's guard to it (PoolState.coreReplaced).
+ */
 export function nameKnexPools(proto: object | null | undefined): void {
   watchKnexEnd(proto);
   refuseReleasesAsRejections(proto);
-  patchOnce('knex', proto, 'initializePool', (initialize) => function initializePool(this: { pool?: unknown; config?: { connection?: unknown } }) {
+  patchOnce('knex', proto, 'initializePool', (initialize) => function initializePool(this: KnexClient & { config?: { connection?: unknown } }) {
     const result = initialize.apply(this, arguments as unknown as unknown[]);
     try {
+      const destroyed = destroyedPools.get(this);
+      if (destroyed !== undefined) poolStateOf(destroyed)?.coreReplaced();
       noteKnexPool(this);
       const state = this.pool !== null && typeof this.pool === 'object' ? poolStateOf(this.pool) : undefined;
       state?.learnEndpoint(knexEndpoint(this));

@@ -191,26 +191,6 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   };
 }
 
-/**
- * knex.initialize() after knex.destroy() (as test suites do between files)
- * makes a new tarn pool behind the same knex: the guard of the destroyed one
- * moves to it. Returns the undo.
- */
-function watchPoolInitialization(knex: KnexLike, state: PoolState): () => void {
-  const client = knex.client as KnexLike['client'] & { initializePool?: AnyFunction };
-  const initializePool = client.initializePool;
-  if (typeof initializePool !== 'function') return () => undefined;
-  const watched = function initializePoolGuarded(this: unknown) {
-    const result = initializePool.apply(this, arguments as unknown as unknown[]);
-    if (client.pool !== undefined && isTarnPool(client.pool)) state.coreReplaced();
-    return result;
-  };
-  Object.defineProperty(client, 'initializePool', { value: watched, writable: true, configurable: true, enumerable: false });
-  return () => {
-    if (client.initializePool === watched) delete client.initializePool;
-  };
-}
-
 export const tarnAdapter: Adapter<TarnPool | KnexLike> = {
   library: 'tarn',
   matches: (pool): pool is TarnPool | KnexLike => isTarnPool(pool) || isKnex(pool),
@@ -219,14 +199,6 @@ export const tarnAdapter: Adapter<TarnPool | KnexLike> = {
   install: (pool, state) => {
     if (!isKnex(pool)) return install(pool, state);
     markKnexInstance(pool.client as Parameters<typeof markKnexInstance>[0]);
-    const installed = install(pool.client.pool!, state);
-    const unwatch = watchPoolInitialization(pool, state);
-    return {
-      ...installed,
-      uninstall: () => {
-        unwatch();
-        installed.uninstall();
-      },
-    };
+    return install(pool.client.pool!, state);
   },
 };
