@@ -68,17 +68,10 @@ export function constantInitializer(id: TSESTree.Identifier, scope: TSESLint.Sco
  * reassigns it: `function start() {}`, `const start = () => ...`.
  */
 export function localFunctionOf(callee: TSESTree.Node, scope: TSESLint.Scope.Scope): FunctionNode | undefined {
-  const target = unwrap(callee);
-  if (target.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = findVariable(scope, target);
-  if (!isConstantBinding(variable)) return undefined;
-  const def = variable.defs[0];
-  if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
-  const init = constantInitializer(target, scope);
-  const value = init && unwrap(init);
-  return value?.type === AST_NODE_TYPES.ArrowFunctionExpression || value?.type === AST_NODE_TYPES.FunctionExpression
-    ? value
-    : undefined;
+  return localDeclarationOf(callee, scope, (node): node is FunctionNode =>
+    node.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node.type === AST_NODE_TYPES.FunctionExpression);
 }
 
 export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
@@ -88,15 +81,21 @@ export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
  * reassigns it: `class Db {}`, `const Db = class {}`.
  */
 export function localClassOf(name: TSESTree.Node, scope: TSESLint.Scope.Scope): ClassNode | undefined {
+  return localDeclarationOf(name, scope, (node): node is ClassNode =>
+    node.type === AST_NODE_TYPES.ClassDeclaration || node.type === AST_NODE_TYPES.ClassExpression);
+}
+
+/** What a constant binding `name` holds, by its declaration or its initializer, when `matches` it. */
+function localDeclarationOf<T extends TSESTree.Node>(name: TSESTree.Node, scope: TSESLint.Scope.Scope, matches: (node: TSESTree.Node) => node is T): T | undefined {
   const target = unwrap(name);
   if (target.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = findVariable(scope, target);
   if (!isConstantBinding(variable)) return undefined;
-  const def = variable.defs[0];
-  if (def.node.type === AST_NODE_TYPES.ClassDeclaration) return def.node;
+  const declared = variable.defs[0].node;
+  if (matches(declared)) return declared;
   const init = constantInitializer(target, scope);
   const value = init && unwrap(init);
-  return value?.type === AST_NODE_TYPES.ClassExpression ? value : undefined;
+  return value && matches(value) ? value : undefined;
 }
 
 /**
