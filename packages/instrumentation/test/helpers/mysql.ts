@@ -7,16 +7,12 @@ import mysql from 'mysql2';
 import type { Pool as PromisePool } from 'mysql2/promise';
 import { guardPool, type GuardPoolOptions } from '../../src';
 
+// The same settings as the child-process fixtures' (fixtures/mysql-config.js), typed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fixtureConfig = require('../fixtures/mysql-config') as { mysqlConfig(extra?: mysql.PoolOptions): mysql.PoolOptions };
+
 export function mysqlConfig(extra: mysql.PoolOptions = {}): mysql.PoolOptions {
-  return {
-    host: process.env.MYSQL_HOST ?? '127.0.0.1',
-    port: Number(process.env.MYSQL_PORT ?? 3306),
-    user: process.env.MYSQL_USER ?? 'root',
-    password: process.env.MYSQL_PASSWORD ?? '',
-    database: process.env.MYSQL_DATABASE ?? 'test',
-    connectionLimit: 4,
-    ...extra,
-  };
+  return fixtureConfig.mysqlConfig({ connectionLimit: 4, ...extra });
 }
 
 /** Runs `body` with a callback-API pool guarded as `name`, and ends the pool after it. */
