@@ -77,6 +77,8 @@ interface Container {
 interface ContainedValue {
   readonly value: TSESTree.Node | null;
   readonly replacedKeys?: ReadonlySet<string>;
+  /** A spread's argument (`{ ...ctx }`, `[...list]`): what it holds is at its container's level. */
+  readonly spread?: boolean;
 }
 
 /** A channel a payload is checked for: its label, and whether the call really crosses (asked only before a report). */
@@ -138,6 +140,8 @@ export default createRule<Options, MessageIds>({
     const values = () => (tracker ??= getPoolValueTracker(sourceCode, creators));
     /** Channel labels already reported per node: `{ a: pool, b: pool }` in a variable is one report. */
     const reported = new Map<TSESTree.Node, Set<string>>();
+    /** The literals whose contents are being inspected, on the current path. */
+    const openLiterals = new Set<ContainerLiteral>();
     let tracked: ReadonlyMap<TSESTree.Node, ChannelExport> | undefined;
     /** Channel exports reached under any local name (`const { fork: forkChild } = require('child_process')`). */
     // A file that names none of the channel modules cannot have renamed their exports: no tracking there.
@@ -375,16 +379,23 @@ export default createRule<Options, MessageIds>({
       const children: ContainedValue[] =
         literal.type === AST_NODE_TYPES.ObjectExpression
           ? survivingValues(literal, replacedKeys)
-          : literal.elements.map(e => ({ value: e?.type === AST_NODE_TYPES.SpreadElement ? e.argument : e }));
+          : literal.elements.map(e => (e?.type === AST_NODE_TYPES.SpreadElement ? { value: e.argument, spread: true } : { value: e }));
       // `holder.pool = pool` after `const holder = {}`
       for (const [key, assigned] of assignedMembers(sourceCode, literal)) {
         if (!replacedKeys.has(key)) children.push(...assigned.map(value => ({ value })));
       }
       // A Map is one level, like a Set: its `[key, value]` entry arrays are how it is written, not what it holds.
       const contents = mapEntries ? children.flatMap(child => entryParts(child.value)) : children;
+      // A literal spread into itself (`a = { ...b }`, `b = { ...a }`) would spend no level: each literal is opened once per path.
+      if (openLiterals.has(literal)) return false;
+      openLiterals.add(literal);
       let found = false;
-      for (const child of contents) {
-        if (child.value && inspect(child.value, depth + 1, channel, reportAt, child.replacedKeys)) found = true;
+      try {
+        for (const child of contents) {
+          if (child.value && inspect(child.value, child.spread === true ? depth : depth + 1, channel, reportAt, child.replacedKeys)) found = true;
+        }
+      } finally {
+        openLiterals.delete(literal);
       }
       return found;
     }

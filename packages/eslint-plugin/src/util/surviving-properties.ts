@@ -18,6 +18,8 @@ import { staticMemberName } from './pool-values';
 export interface SurvivingValue {
   readonly value: TSESTree.Node;
   readonly replacedKeys: ReadonlySet<string>;
+  /** A spread's argument: its own properties sit at this object's level, not one below. */
+  readonly spread: boolean;
 }
 
 export const NO_KEYS: ReadonlySet<string> = new Set();
@@ -34,12 +36,12 @@ export function survivingValues(literal: TSESTree.ObjectExpression, replaced: Re
   for (let i = literal.properties.length - 1; i >= 0; i--) {
     const property = literal.properties[i];
     if (property.type === AST_NODE_TYPES.SpreadElement) {
-      surviving.push({ value: property.argument, replacedKeys: new Set(later) });
+      surviving.push({ value: property.argument, replacedKeys: new Set(later), spread: true });
       continue;
     }
     const key = staticMemberName(property);
     if (key !== undefined && later.has(key)) continue;
-    surviving.push({ value: property.value, replacedKeys: NO_KEYS });
+    surviving.push({ value: property.value, replacedKeys: NO_KEYS, spread: false });
     if (key !== undefined) later.add(key);
   }
   return surviving.reverse();

@@ -170,6 +170,19 @@ ruleTester.run('no-pool-across-boundary', rule, {
       const pool = new Pool();
       worker.postMessage({ a: { b: { c: { d: pool } } } });
     `,
+    // A spread spends no level, but a fourth level reached through one is not searched either.
+    code`
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      const ctx = { d: pool };
+      worker.postMessage({ a: { b: { c: { ...ctx } } } });
+    `,
+    // Literals spread into each other end the search.
+    code`
+      let a = { ...b };
+      var b = { ...a };
+      worker.postMessage({ a, b: [...b] });
+    `,
     // A shadowing parameter is not the module's pool.
     code`
       import { Pool } from 'pg';
@@ -2103,6 +2116,38 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 22, data: { kind: 'pool', channel: POST } }],
+    },
+    // A spread's properties sit at the level of the literal it is spread into.
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const w = new Worker('./w.js');
+        const ctx = { pool };
+        const list = [pool];
+        w.postMessage({ a: { b: { ...ctx } } });
+        w.postMessage({ a: { b: [...list] } });
+        w.postMessage({ a: { ...{ b: { ...ctx } } } });
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 30, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 29, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 35, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    // Typed mode: a typed value spread two levels down is searched at its container's level.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, ctx: { pool: Pool }) {
+          w.postMessage({ a: { b: { ...ctx } } });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 32, data: { kind: 'pool', channel: POST } }],
     },
     // ---- renamed imports of Worker and fork ----
     {
