@@ -32,7 +32,7 @@ import { loadTimeAnalyses, verdictCache, type VerdictCache } from './load-time-v
 import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
 import { subpathImportTarget, type LoadKind } from './subpath-imports';
-import { pathAliasTargets } from './tsconfig-paths';
+import { baseUrlTarget, pathAliasTargets } from './tsconfig-paths';
 import type { ConstructionTypeCheck } from './typed-constructions';
 
 /** A pool that a module (or one it loads) creates as it loads. */
@@ -229,7 +229,7 @@ class LoadTimeWalk {
 
 /**
  * Resolves a relative specifier, a subpath import (`#db`) of the importing
- * package, or a tsconfig `paths` alias (`@/lib/db`), the way Node and
+ * package, or a tsconfig `paths` alias (`@/lib/db`) or `baseUrl` path, the way Node and
  * TypeScript's bundler/node16 resolution would. `loadKind` picks a subpath
  * import's `require` or `import` condition; without it, the first of them.
  */
@@ -249,16 +249,23 @@ export function resolveLocalModule(fromFile: string, specifier: string, loadKind
  * target inside node_modules is a package, not a local module.
  */
 function resolvePathAlias(fromFile: string, specifier: string): string | undefined {
-  for (const target of pathAliasTargets(fromFile, specifier)) {
+  const aliased = pathAliasTargets(fromFile, specifier);
+  const underBaseUrl = aliased.length === 0 ? baseUrlTarget(fromFile, specifier) : undefined;
+  for (const target of underBaseUrl === undefined ? aliased : [underBaseUrl]) {
     const file = resolvePath(target, true, JAVASCRIPT_FILE.test(fromFile));
     if (file !== undefined && !file.split(path.sep).includes('node_modules')) return file;
   }
   return undefined;
 }
 
-/** A non-relative specifier that a `paths` pattern of the importing file's tsconfig maps. */
+/**
+ * A non-relative specifier that a `paths` pattern of the importing file's
+ * tsconfig maps, or that names a file under its `baseUrl` (else it is a package).
+ */
 function isPathAlias(fromFile: string, specifier: string): boolean {
-  return path.isAbsolute(fromFile) && pathAliasTargets(fromFile, specifier).length > 0;
+  if (!path.isAbsolute(fromFile)) return false;
+  if (pathAliasTargets(fromFile, specifier).length > 0) return true;
+  return baseUrlTarget(fromFile, specifier) !== undefined && resolvePathAlias(fromFile, specifier) !== undefined;
 }
 
 /**

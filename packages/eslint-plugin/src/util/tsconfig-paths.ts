@@ -9,8 +9,9 @@
  * the caller. `paths` and `baseUrl` may come from one level of `extends`
  * that names a relative file; a target is relative to `baseUrl`, else to the
  * config that declares `paths`. Only a specifier that matches a pattern is
- * mapped: a bare package name stays a package. Each tsconfig read is cached
- * by its path and mtime.
+ * mapped: a bare package name stays a package. Without a matching pattern,
+ * a `baseUrl` maps a bare specifier to a file under it, when one is there
+ * (`'services/db'`). Each tsconfig read is cached by its path and mtime.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,18 +26,32 @@ import { FileCache } from './file-cache';
 export function pathAliasTargets(fromFile: string, specifier: string): string[] {
   const config = nearestConfig(path.dirname(fromFile));
   const aliases = config && pathAliases(config);
-  if (!aliases) return [];
-  const match = matchingPattern(aliases.paths, specifier);
+  const match = aliases?.paths && matchingPattern(aliases.paths, specifier);
   if (!match) return [];
   return match.targets
     .filter((target): target is string => typeof target === 'string')
     .map(target => path.resolve(aliases.base, target.split('*').join(match.star)));
 }
 
+/**
+ * Where `specifier` would sit under the `baseUrl` of the nearest
+ * tsconfig.json (`'services/db'` from `baseUrl: "./src"`), which the
+ * compiler tries after `paths` and before node_modules; undefined without a
+ * `baseUrl`, or for a `node:` builtin. Whether a file is there is the caller's to try.
+ */
+export function baseUrlTarget(fromFile: string, specifier: string): string | undefined {
+  if (specifier.startsWith('node:')) return undefined;
+  const config = nearestConfig(path.dirname(fromFile));
+  const aliases = config && pathAliases(config);
+  return aliases?.baseUrl === undefined ? undefined : path.resolve(aliases.baseUrl, specifier);
+}
+
 interface PathAliases {
-  paths: Record<string, unknown>;
+  paths: Record<string, unknown> | undefined;
   /** The directory the targets are relative to. */
   base: string;
+  /** The directory `baseUrl` names, when one is set. */
+  baseUrl: string | undefined;
 }
 
 /** What the config at `file` (and the one it extends) says about path aliases. */
@@ -47,10 +62,10 @@ function pathAliases(file: string): PathAliases | undefined {
   // The config itself wins over what it extends; of several extended, the last one.
   const layers = [own, ...extended.filter((layer): layer is ConfigLayer => layer !== undefined).reverse()];
   const withPaths = layers.find(layer => layer.paths !== undefined);
-  if (!withPaths?.paths) return undefined;
   const withBaseUrl = layers.find(layer => layer.baseUrl !== undefined);
-  const base = withBaseUrl?.baseUrl === undefined ? withPaths.directory : path.resolve(withBaseUrl.directory, withBaseUrl.baseUrl);
-  return { paths: withPaths.paths, base };
+  const baseUrl = withBaseUrl?.baseUrl === undefined ? undefined : path.resolve(withBaseUrl.directory, withBaseUrl.baseUrl);
+  if (!withPaths?.paths && baseUrl === undefined) return undefined;
+  return { paths: withPaths?.paths, base: baseUrl ?? withPaths!.directory, baseUrl };
 }
 
 /** `extends` that names a relative file (`./tsconfig.base.json`, or without `.json`): a package's config is not read. */

@@ -22,6 +22,7 @@ const SERVER_MJS = path.join(GRAPH, 'server.mjs');
 const SERVER_TS = path.join(GRAPH, 'server.ts');
 const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
 const ALIASED_SERVER_JS = path.join(GRAPH, 'aliased', 'src', 'server.js');
+const BASE_URL_SERVER_TS = path.join(GRAPH, 'base-url', 'src', 'server.ts');
 
 const TYPED_DIR = path.join(__dirname, '..', 'fixtures', 'fork-typed');
 const typedLanguageOptions = {
@@ -2041,6 +2042,18 @@ ruleTester.run('no-pool-before-fork', rule, {
         else build();
       `,
       filename: ALIASED_SERVER_JS,
+    },
+    // ---- tsconfig baseUrl without paths: a factory only imported; a package no file under baseUrl shadows ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        import { build } from 'services/factory';
+        if (cluster.isPrimary) cluster.fork();
+        else build();
+        export const lazy = (): Pool => new Pool();
+      `,
+      filename: BASE_URL_SERVER_TS,
     },
     // ---- a directory import whose package.json names a module that only exports a factory ----
     {
@@ -4092,6 +4105,22 @@ ruleTester.run('no-pool-before-fork', rule, {
       errors: [
         { messageId: 'importCreatesPool', line: 2, column: 1 },
         { messageId: 'poolBeforeFork', line: 4, column: 14 },
+      ],
+    },
+    // ---- tsconfig baseUrl without paths: a bare specifier that names a file under it is a local module ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { pool } from 'services/db';
+        import { Pool } from 'pg';
+        const other = new Pool();
+        if (cluster.isPrimary) cluster.fork();
+        else void pool.query('SELECT 1');
+      `,
+      filename: BASE_URL_SERVER_TS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 2, column: 1 },
+        { messageId: 'poolBeforeFork', line: 4, column: 15 },
       ],
     },
     // ---- subpath imports through the package's package.json "imports": exact, a pattern, a condition ----
