@@ -204,6 +204,7 @@ export function outsideTasks<T>(fn: () => T): T {
 
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`poolguard: runInTask() expects a function, got ${fn === null ? 'null' : typeof fn}`);
   tokensEntered = true;
   return tokenStorage().run(new TaskToken(activeSpanContext(otelApiGlobals())), fn);
 }
