@@ -5580,6 +5580,24 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: 13, column: 24 },
       ],
     },
+    // ---- a message stays on one line: a short creation over several lines, a chain broken before its dot ----
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg');
+        const mysql = require('mysql2');
+        const pool = new Pool({
+          max: 5,
+        });
+        const my = mysql
+          .createPool({});
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 14, data: { creator: 'new Pool(...)', forkLine: '9', parent: 'primary process', children: 'worker processes', unit: 'process', childGuard: 'inside `if (!cluster.isPrimary)`', orElse: ', or in the `else` of the fork guard' } },
+        { messageId: 'poolBeforeFork', line: 7, column: 12, data: { creator: 'mysql.createPool(...)', forkLine: '9', parent: 'primary process', children: 'worker processes', unit: 'process', childGuard: 'inside `if (!cluster.isPrimary)`', orElse: ', or in the `else` of the fork guard' } },
+      ],
+    },
     // ---- the fix the message names fits the fork ----
     {
       code: code`
