@@ -144,8 +144,8 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
         return;
       }
       state.ended = true;
-      // The sweep stops itself once no lease is held (a lease held through end() can still leak).
-      if (state.metrics !== undefined) detachMeter(state.metrics);
+      // The sweep stops itself once no lease is held (a lease held through end() can still leak). The
+      // pool metrics count the connections it still has open, and drop the pool once they are closed.
       unregisterPool(state);
     },
     coreReplaced: () => {

@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { diag, ValueType, type Attributes, type BatchObservableResult, type Counter, type Histogram, type Meter, type Observable } from '@opentelemetry/api';
 import type { PoolState } from './internal-types';
+import type { PoolStats } from './types';
 import { lastOtelApiGlobals, otelApiGlobals } from './otel-globals';
 import * as semconv from './semconv';
 
@@ -108,7 +109,14 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
         retire(instruments, ref);
         continue;
       }
-      const stats = metered.pool.stats();
+      const ended = metered.pool.ended;
+      const stats = ended ? endedPoolStats(metered.pool) : metered.pool.stats();
+      // An ended pool leaves once no lease holds a connection of it open.
+      if (ended && stats.used === 0) {
+        for (const [instrument, attributes] of reported) result.observe(instrument, 0, attributes);
+        retire(instruments, ref);
+        continue;
+      }
       const series: Series[] = [];
       const observe = (instrument: Observable, value: number | undefined, attributes: Attributes) => {
         if (value === undefined) return;
@@ -120,15 +128,31 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
         observe(count, stats.used, metered.usedAttributes);
         observe(pending, stats.pending, metered.attributes);
       }
+      // Ended, it allows no more connections: its limits (0) no longer count in a per-server sum.
       observe(max, stats.max, metered.attributes);
       observe(idleMax, stats.idleMax, metered.attributes);
       observe(idleMin, stats.min, metered.attributes);
-      observe(serverLimit, metered.serverLimit, metered.attributes);
+      observe(serverLimit, ended && metered.serverLimit !== undefined ? 0 : metered.serverLimit, metered.attributes);
       reported.splice(0, reported.length, ...series);
     }
   }, observables);
   byMeter.set(meter, instruments);
   return instruments;
+}
+
+/**
+ * What an ended pool still has open: the connections of the leases held
+ * through its end() (a pg pool closes each as it is released). Its idle ones
+ * are closed, and no checkout waits. Read from the leases, not the library's
+ * lists, which some keep as they were (mysql2's free list after end()).
+ */
+function endedPoolStats(pool: PoolState): PoolStats {
+  let used = 0;
+  for (const conn of pool.connections()) if (conn.leased) used++;
+  // The series the library reported read 0; none is added.
+  const { pending, max, idleMax, min } = pool.stats();
+  const zero = (value: number | undefined) => (value === undefined ? undefined : 0);
+  return { idle: 0, used, pending: zero(pending), max: zero(max), idleMax: zero(idleMax), min: zero(min) };
 }
 
 /** Pool name plus the server, so a rule can sum `max` per server across processes and hosts. */

@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import genericPool from 'generic-pool';
 import pg from 'pg';
+import { Pool as TarnPool } from 'tarn';
 import { guardPool } from '../src';
+import { endMysqlPool, getConnection, newMysqlPool } from './helpers/mysql';
 import { collectMetric, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig } from './helpers/pg';
 
@@ -23,6 +25,22 @@ async function maxByPool(): Promise<Map<string, unknown[]>> {
     byPool.set(name, [...(byPool.get(name) ?? []), point.value]);
   }
   return byPool;
+}
+
+/** `metric`'s values for the pool `name`, keyed by connection state where it has one, as the next collection reports them. */
+async function seriesOf(metric: string, name: string): Promise<Record<string, unknown>> {
+  const points = (await collectMetric(metric)).flatMap((m) => m.dataPoints as Point[]);
+  const values: Record<string, unknown> = {};
+  for (const point of points.filter((p) => p.attributes['db.client.connection.pool.name'] === name)) {
+    values[String(point.attributes['db.client.connection.state'] ?? 'all')] = point.value;
+  }
+  return values;
+}
+
+async function openClient(): Promise<pg.Client> {
+  const client = new pg.Client(pgConfig());
+  await client.connect();
+  return client;
 }
 
 describe('pool metrics: one series per pool', () => {
@@ -51,6 +69,42 @@ describe('pool metrics: one series per pool', () => {
       assert.deepEqual((await maxByPool()).get('series-ended'), [2]);
     } finally {
       await second.end();
+    }
+  });
+
+  it('a pg pool ended while a lease is held counts that open connection until it is released; its max reads 0 at once', async () => {
+    const pool = guardPool(newPool({ max: 3 }), { name: 'series-ending' });
+    const held = await pool.connect();
+    const ending = pool.end();
+    try {
+      assert.deepEqual(await seriesOf('db.client.connection.count', 'series-ending'), { idle: 0, used: 1 });
+      assert.deepEqual(await seriesOf('db.client.connection.max', 'series-ending'), { all: 0 }, 'an ending pool allows no more');
+      assert.equal((await held.query('SELECT 1 AS one')).rows[0].one, 1, 'the connection is still open');
+    } finally {
+      held.release();
+      await ending;
+    }
+    assert.deepEqual(await seriesOf('db.client.connection.count', 'series-ending'), { idle: 0, used: 0 });
+    assert.deepEqual(await seriesOf('db.client.connection.max', 'series-ending'), { all: 0 });
+  });
+
+  it('every library\'s ended pool reads 0 in each series after its end', async () => {
+    const mysql = guardPool(newMysqlPool({ connectionLimit: 2 }), { name: 'series-end-mysql2' });
+    const generic = guardPool(genericPool.createPool({ create: openClient, destroy: (client: pg.Client) => client.end() }, { max: 2, min: 1 }), { name: 'series-end-generic' });
+    const tarn = guardPool(new TarnPool<pg.Client>({ create: openClient, destroy: (client) => client.end(), min: 0, max: 2 }), { name: 'series-end-tarn' });
+    (await getConnection(mysql)).release();
+    await generic.release(await generic.acquire());
+    tarn.release(await tarn.acquire().promise);
+    for (const name of ['series-end-mysql2', 'series-end-generic', 'series-end-tarn']) {
+      assert.equal((await seriesOf('db.client.connection.max', name)).all, 2, `${name} reports while open`);
+    }
+    await endMysqlPool(mysql);
+    await generic.drain();
+    await generic.clear();
+    await tarn.destroy();
+    for (const name of ['series-end-mysql2', 'series-end-generic', 'series-end-tarn']) {
+      assert.deepEqual(await seriesOf('db.client.connection.count', name), { idle: 0, used: 0 }, name);
+      assert.deepEqual(await seriesOf('db.client.connection.max', name), { all: 0 }, name);
     }
   });
 
