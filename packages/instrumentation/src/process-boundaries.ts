@@ -277,6 +277,15 @@ function patchWorker(): void {
         passing--;
       }
     }
+
+    /**
+     * `worker instanceof Worker` answers as for Node's own class: a Worker
+     * built from the class a library took before poolguard loaded is one. A
+     * subclass of this one keeps the usual answer.
+     */
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return this === Worker ? value instanceof Original : Function.prototype[Symbol.hasInstance].call(this, value);
+    }
   }
   Object.defineProperty(Worker, 'name', { value: 'Worker' });
   Object.defineProperty(Worker, ORIGINAL, { value: Original });

@@ -132,6 +132,19 @@ describe('pool_before_fork', function () {
       assert.match(message, /fork-early\.js while this pool exists/);
     });
 
+    it('a Worker built from the class taken before poolguard replaced it is still `instanceof Worker`', async () => {
+      const [answers] = await runFixture('worker-identity.js');
+      assert.deepEqual(answers, {
+        replaced: true,
+        before: true,
+        early: true,
+        late: true,
+        lateIsEarly: true,
+        earlyIsAppWorker: false,
+        own: true,
+      });
+    });
+
     it('a pool in workerData is reported as workerData, before the DataCloneError the app still gets', async () => {
       const [parent] = byRole(await runFixture('fork-early.js', ['worker-data']), 'parent');
       assert.deepEqual(kindsOf(parent), ['pool_across_boundary']);
