@@ -25,7 +25,7 @@ import { FileCache } from './file-cache';
  */
 export function pathAliasTargets(fromFile: string, specifier: string): string[] {
   const config = nearestConfig(path.dirname(fromFile));
-  const aliases = config && pathAliases(config);
+  const aliases = config === undefined ? undefined : pathAliases(config);
   const match = aliases?.paths && matchingPattern(aliases.paths, specifier);
   if (!match) return [];
   return match.targets
@@ -42,7 +42,7 @@ export function pathAliasTargets(fromFile: string, specifier: string): string[] 
 export function baseUrlTarget(fromFile: string, specifier: string): string | undefined {
   if (specifier.startsWith('node:')) return undefined;
   const config = nearestConfig(path.dirname(fromFile));
-  const aliases = config && pathAliases(config);
+  const aliases = config === undefined ? undefined : pathAliases(config);
   return aliases?.baseUrl === undefined ? undefined : path.resolve(aliases.baseUrl, specifier);
 }
 
