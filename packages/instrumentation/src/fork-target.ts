@@ -1,7 +1,8 @@
 /*
  * Tells whether a fork target is a copy of this process: the entry script
  * (process.argv[1]), a CommonJS module this process loaded whose own requires
- * reach code that created a live pool, since forking it re-runs that code, or
+ * reach code that created a live pool as it loaded (a lazy factory that the
+ * app called does not count), since forking it re-runs that code, or
  * an ES module forking itself (it has no registry to look in, but it is on the
  * call stack). A loaded helper that reaches no such code (a CPU task the
  * parent also requires for its functions, or runs in a Worker of its own
@@ -163,8 +164,14 @@ export function creatorFiles(): readonly string[] {
   // The packages between the app's call and the pool (pg's Pool, knex building tarn's) create
   // nothing by being loaded: a module that requires pg is no copy. A package's module that creates
   // a pool as it loads (a database package of the app's own) stays.
-  const app = frames.findIndex((frame) => !IN_PACKAGE.test(frame.file) || frame.loading);
-  return app === -1 ? [] : frames.slice(app).map((frame) => frame.file);
+  const first = frames.findIndex((frame) => !IN_PACKAGE.test(frame.file) || frame.loading);
+  if (first === -1) return [];
+  const app = frames.slice(first);
+  // A creation that ran as modules loaded runs again where one of them loads again; a function
+  // of another module called from there (a lazy factory's getPool()) does not create at its load.
+  // Without such a frame (after an await, in a callback) every file on the stack counts.
+  const loading = app.filter((frame) => frame.loading);
+  return (loading.length > 0 ? loading : app).map((frame) => frame.file);
 }
 
 /** True when code of `file` (a real path) is running now: the module forks itself. */
