@@ -13,7 +13,7 @@
  * A guard tells apart the parent and the children of some kinds of fork only
  * (guard-signals), so sides are worked out per fork kind. What a condition
  * proves is read in guard-conditions; an arm behind a guard that proves its
- * side one way only, in one-sided-guards.
+ * side one way only, or that no forking process takes, in one-sided-guards.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -62,7 +62,9 @@ class GuardReasoner implements GuardAnalysis {
   constructor(sourceCode: ParsedSource, file: string | undefined) {
     const forks = analyzeForks(sourceCode, file);
     this.conditions = guardConditionsOf(sourceCode, file);
-    this.arms = new ArmSides(new CallSites(sourceCode), this.conditions, forks.selfForks.map(site => site.node));
+    const provenParent = (node: TSESTree.Node, kind: ForkKind): boolean =>
+      combineProofs(this.proofsAround(node, kind, false)) === 'parent';
+    this.arms = new ArmSides(new CallSites(sourceCode), this.conditions, forks.selfForks, provenParent);
   }
 
   isGuard(condition: TSESTree.Node, kinds: readonly ForkKind[]): boolean {
@@ -94,22 +96,25 @@ class GuardReasoner implements GuardAnalysis {
     return side === undefined ? 'shared' : side === 'forkless' ? 'child' : side;
   }
 
-  /** The sides that the branches around `node` prove for it, nearest first. */
-  private *proofsAround(node: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
+  /**
+   * The sides that the branches around `node` prove for it, nearest first;
+   * with `withForkless` off, only what their tests prove (one-sided-guards).
+   */
+  private *proofsAround(node: TSESTree.Node, kind: ForkKind, withForkless = true): Generator<ArmSide> {
     let child = node;
     for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-      yield* this.proofsFromParent(child, parent, kind);
+      yield* this.proofsFromParent(child, parent, kind, withForkless);
     }
   }
 
   /** The sides proven by `parent` for its part `child`, nearest first. */
-  private *proofsFromParent(child: TSESTree.Node, parent: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
+  private *proofsFromParent(child: TSESTree.Node, parent: TSESTree.Node, kind: ForkKind, withForkless: boolean): Generator<ArmSide> {
     let side: ArmSide | undefined;
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
-        if (child === parent.consequent) side = this.arms.sideOfArm(parent, true, kind);
-        else if (child === parent.alternate) side = this.arms.sideOfArm(parent, false, kind);
+        if (child === parent.consequent) side = this.arms.sideOfArm(parent, true, kind, withForkless);
+        else if (child === parent.alternate) side = this.arms.sideOfArm(parent, false, kind, withForkless);
         break;
       case AST_NODE_TYPES.LogicalExpression:
         if (child !== parent.right) break;
@@ -120,13 +125,13 @@ class GuardReasoner implements GuardAnalysis {
       case AST_NODE_TYPES.BlockStatement:
       case AST_NODE_TYPES.StaticBlock:
         // A function declaration is hoisted: where it stands in the list says nothing of when it runs.
-        if (child.type !== AST_NODE_TYPES.FunctionDeclaration) yield* this.sidesAfterEarlyExits(parent.body, child, kind);
+        if (child.type !== AST_NODE_TYPES.FunctionDeclaration) yield* this.sidesAfterEarlyExits(parent.body, child, kind, withForkless);
         break;
       case AST_NODE_TYPES.SwitchCase:
         // Hoisted to the whole `switch`, it may be called from any case.
         if (child === parent.test || child.type === AST_NODE_TYPES.FunctionDeclaration) break;
-        yield* this.sidesAfterEarlyExits(parent.consequent, child, kind);
-        side = this.sideOfCase(parent, kind);
+        yield* this.sidesAfterEarlyExits(parent.consequent, child, kind, withForkless);
+        side = this.sideOfCase(parent, kind) ?? (withForkless ? this.arms.sideOfCase(parent) : undefined);
         break;
       default:
         break;
@@ -135,9 +140,14 @@ class GuardReasoner implements GuardAnalysis {
   }
 
   /** `if (guard) { ...; return }` before `child` leaves only the other side: each such exit's, nearest first. */
-  private *sidesAfterEarlyExits(statements: readonly TSESTree.Node[], child: TSESTree.Node, kind: ForkKind): Generator<ArmSide> {
+  private *sidesAfterEarlyExits(
+    statements: readonly TSESTree.Node[],
+    child: TSESTree.Node,
+    kind: ForkKind,
+    withForkless: boolean,
+  ): Generator<ArmSide> {
     for (const { statement, thenExits } of this.earlyExits.before(statements, child)) {
-      const side = this.arms.sideOfArm(statement, !thenExits, kind);
+      const side = this.arms.sideOfArm(statement, !thenExits, kind, withForkless);
       if (side) yield side;
     }
   }

@@ -31,6 +31,17 @@ export function caseEntries(switchCase: TSESTree.SwitchCase): CaseEntries {
   return { matches, noMatch };
 }
 
+/**
+ * Whether control that runs `from`'s statements may run on into `to`'s:
+ * `to` comes after it, and no case from `from` up to `to` ends.
+ */
+export function fallsInto(from: TSESTree.SwitchCase, to: TSESTree.SwitchCase): boolean {
+  const { cases } = from.parent;
+  const start = cases.indexOf(from);
+  const end = cases.indexOf(to);
+  return start <= end && cases.slice(start, end).every(entered => !endsCase(entered.consequent));
+}
+
 /** Whether control never runs off the end of these statements into the next case. */
 function endsCase(statements: readonly TSESTree.Statement[]): boolean {
   return statements.some(statement => {

@@ -1825,6 +1825,169 @@ ruleTester.run('no-pool-before-fork', rule, {
       if (process.env.SINGLE || cluster.isPrimary) cluster.fork();
       else new Pool();
     `,
+    // ---- a mode that is no guard: a process that takes the way without the forks never forks ----
+    // single-process mode before the fork guard, in an else-if chain
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      if (workers === 1) {
+        const pool = new Pool({ max: 10 });
+      } else if (cluster.isPrimary) {
+        for (let i = 0; i < workers; i++) cluster.fork();
+        cluster.on('exit', () => cluster.fork());
+      } else {
+        const pool = new Pool({ max: 10 });
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      if (workers === 1) {
+        const pool = new Pool({ max: 10 });
+      } else if (cluster.isPrimary) {
+        for (let i = 0; i < workers; i++) cluster.fork();
+      } else {
+        const pool = new Pool({ max: 10 });
+      }
+    `,
+    // the same as a nested if
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      if (workers > 1) {
+        if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+        } else {
+          const pool = new Pool({ max: 10 });
+        }
+      } else {
+        const pool = new Pool({ max: 10 });
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      if (workers > 1) {
+        if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+        } else {
+          const pool = new Pool({ max: 10 });
+        }
+      } else {
+        const pool = new Pool({ max: 10 });
+      }
+    `,
+    // as a switch (true), each case ending in break
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      switch (true) {
+        case workers === 1: {
+          const pool = new Pool({ max: 10 });
+          break;
+        }
+        case cluster.isPrimary:
+          for (let i = 0; i < workers; i++) cluster.fork();
+          break;
+        default: {
+          const pool = new Pool({ max: 10 });
+        }
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      switch (true) {
+        case workers === 1: {
+          const pool = new Pool({ max: 10 });
+          break;
+        }
+        case cluster.isPrimary:
+          for (let i = 0; i < workers; i++) cluster.fork();
+          break;
+        default: {
+          const pool = new Pool({ max: 10 });
+        }
+      }
+    `,
+    // with early returns, in a function called once as the module loads
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      function main() {
+        if (workers === 1) {
+          const pool = new Pool({ max: 10 });
+          return;
+        }
+        if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+          return;
+        }
+        const pool = new Pool({ max: 10 });
+      }
+      main();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      async function main() {
+        if (workers === 1) {
+          const pool = new Pool({ max: 10 });
+          await pool.query('select 1');
+          return;
+        }
+        if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+          return;
+        }
+        const pool = new Pool({ max: 10 });
+      }
+      await main();
+    `,
+    // a ternary, and the forks in a function called only from the primary's branch
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const workers = Number(process.env.WEB_CONCURRENCY || 1);
+      function supervise() { for (let i = 0; i < workers; i++) cluster.fork(); }
+      const pool = workers === 1 ? new Pool() : cluster.isPrimary ? supervise() : new Pool();
+    `,
+    // a switch on a role set from a one-sided guard: its default is apart from the primary's case
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const role = process.env.CLUSTER === '1' && cluster.isPrimary ? 'primary' : 'worker';
+      switch (role) {
+        case 'primary':
+          cluster.fork();
+          break;
+        default:
+          new Pool();
+      }
+    `,
+    // a switch case that throws before the forks after the switch
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      function main(mode) {
+        switch (mode) {
+          case 'check': {
+            const pool = new Pool({ max: 1 });
+            throw new Error('checked');
+          }
+        }
+        if (cluster.isPrimary) cluster.fork();
+      }
+      main(process.env.MODE);
+    `,
     // ---- `??` reads like `||` ----
     code`
       import cluster from 'node:cluster';
@@ -5283,6 +5446,158 @@ ruleTester.run('no-pool-before-fork', rule, {
         module.exports = { startPrimary };
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 5, column: 6 }],
+    },
+    // ---- a mode that is no guard: only where no process that takes the creation's way can fork ----
+    // created before the chain: every process opens it
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        const pool = new Pool({ max: 10 });
+        if (workers === 1) {
+          pool.query('select 1');
+        } else if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // in the mode's way that holds the fork: before its guard, and in the primary's branch
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        if (workers > 1) {
+          const shared = new Pool({ max: 10 });
+          if (cluster.isPrimary) {
+            const metrics = new Pool({ max: 1 });
+            for (let i = 0; i < workers; i++) cluster.fork();
+          }
+        } else {
+          const pool = new Pool({ max: 10 });
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 5, column: 18 },
+        { messageId: 'poolInPrimary', line: 7, column: 21 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        if (workers === 1) {
+          const pool = new Pool({ max: 10 });
+        } else if (cluster.isPrimary) {
+          const metrics = new Pool({ max: 1 });
+          for (let i = 0; i < workers; i++) cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 7, column: 19 }],
+    },
+    // no early exit: the single-process way falls through to the fork
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        if (workers === 1) {
+          const pool = new Pool({ max: 10 });
+        }
+        if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        function main() {
+          if (workers === 1) {
+            const pool = new Pool({ max: 10 });
+          }
+          if (cluster.isPrimary) {
+            for (let i = 0; i < workers; i++) cluster.fork();
+            return;
+          }
+        }
+        main();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 6, column: 18 }],
+    },
+    // a case that falls through into the fork's case, and one the fork's case falls into
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        switch (true) {
+          case workers === 1:
+            new Pool({ max: 10 });
+          // falls through
+          case cluster.isPrimary:
+            cluster.fork();
+          // falls through
+          case workers > 8:
+            new Pool({ max: 1 });
+            break;
+          default:
+            new Pool({ max: 10 });
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 6, column: 5 },
+        { messageId: 'poolBeforeFork', line: 12, column: 5 },
+      ],
+    },
+    // a branch that runs more than once per process may take both ways: in a loop, or in a function called twice
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        for (const workers of [1, 4]) {
+          if (workers === 1) new Pool({ max: 10 });
+          else if (cluster.isPrimary) cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 22 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        function start(workers: number) {
+          if (workers === 1) {
+            new Pool({ max: 10 });
+            return;
+          }
+          if (cluster.isPrimary) cluster.fork();
+        }
+        start(1);
+        start(4);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 5 }],
+    },
+    // a second fork outside the chain, in a handler
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const workers = Number(process.env.WEB_CONCURRENCY || 1);
+        if (workers === 1) {
+          const pool = new Pool({ max: 10 });
+        } else if (cluster.isPrimary) {
+          for (let i = 0; i < workers; i++) cluster.fork();
+        }
+        process.on('SIGHUP', () => cluster.isPrimary && cluster.fork());
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 16 }],
     },
     // ---- a function declaration is hoisted: judged by where it is called ----
     // called before the early return, declared after it
