@@ -140,6 +140,8 @@ export interface ConnectionState {
   contextHooks: (() => void) | undefined;
   /** The last lease ended inside an open or aborted transaction (reported then, or as transaction_on_pool). */
   leftInTransaction: boolean;
+  /** The last lease ended with destroy(): the pool's own release after it (mysql2's pool.execute) is its second end. */
+  destroyed: boolean;
   /**
    * The transaction this lease is in was reported already: an earlier lease
    * left it open, or transaction_on_pool found the statement that opened it

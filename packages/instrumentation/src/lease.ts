@@ -74,6 +74,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     statementScoped: false,
     contextHooks: undefined,
     leftInTransaction: false,
+    destroyed: false,
     transactionReported: false,
   };
   if (Object.isExtensible(connection)) {
@@ -286,8 +287,12 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
     // The pool's own second end of an internal lease (mysql2's pool.execute destroys a connection
-    // that hit a read-only error, then releases it): no app code held it.
-    if (!conn.leased && !conn.explicit && leaseId === conn.leaseId && !pool.lentToNext(conn)) return PASS;
+    // that hit a read-only error, then releases it): no app code held it. Once: a release after
+    // any other internal lease is a stale holder's second one.
+    if (!conn.leased && !conn.explicit && conn.destroyed && leaseId === conn.leaseId && !pool.lentToNext(conn)) {
+      conn.destroyed = false;
+      return PASS;
+    }
     const current = taskFor(pool);
     if (conn.leased || pool.lentToNext(conn)) {
       const error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The release came from a lease that had already ended.' });
@@ -321,6 +326,7 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
   } else {
     conn.leftInTransaction = !destroy && !conn.explicit && pool.transactionOpenedOnPool && isDirtyRelease(false, transaction());
   }
+  conn.destroyed = destroy;
   endLease(conn);
   return error === undefined ? PASS : { pass: true, error };
 }

@@ -90,6 +90,22 @@ describe('mysql2 adapter (callback API)', () => {
       b.release();
     }));
 
+    it('a second release after pool.query() lent the connection in between is reported and not passed on: the next two borrowers get two connections', () => withGuardedMysqlPool('my-dr-after-pool-query', {}, { connectionLimit: 2 }, async (pool) => {
+      const conn = await getConnection(pool);
+      conn.release();
+      assert.deepEqual(await query(pool, 'SELECT 1 AS one'), [{ one: 1 }]);
+      pool.releaseConnection(conn);
+      expectViolations('my-dr-after-pool-query', 'double_release', 1);
+      assert.deepEqual(occupancy(pool), { free: 1, all: 1, queued: 0 });
+      const held = await getConnection(pool);
+      const other = await getConnection(pool);
+      assert.notEqual(held, other, 'two checkouts got two connections, not one connection twice');
+      assert.deepEqual(await query(held, 'SELECT 2 AS two'), [{ two: 2 }]);
+      held.release();
+      other.release();
+      expectViolations('my-dr-after-pool-query', 'double_release', 1);
+    }));
+
     it('reports destroy() then release(), and release() then destroy()', () => withGuardedMysqlPool('my-dr-destroy', {}, {}, async (pool) => {
       const a = await getConnection(pool);
       a.destroy();
