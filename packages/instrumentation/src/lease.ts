@@ -182,7 +182,8 @@ export function checkPoolQuery(pool: PoolState, sql: unknown): void {
  * release is not blamed again.
  */
 export function checkStatementScoped(conn: ConnectionState, sql: string | undefined, dialect: Dialect): void {
-  if (sql === undefined || !leavesTransactionOpen(sql, dialect)) return;
+  // After the library's lease ended, a stale holder's statement is use_after_release only: nothing sent it through the pool.
+  if (!conn.leased || sql === undefined || !leavesTransactionOpen(sql, dialect)) return;
   conn.transactionReported = true;
   raise(report(conn.pool, 'transaction_on_pool', { connection: conn, current: taskFor(conn.pool) }));
 }

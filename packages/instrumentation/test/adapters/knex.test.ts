@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import knexFactory, { type Knex } from 'knex';
+import type mysql2 from 'mysql2';
 import type pg from 'pg';
 import pgModule from 'pg';
 import { Pool as TarnPool } from 'tarn';
@@ -334,6 +335,21 @@ describe('tarn adapter (knex with mysql2)', () => {
       } finally {
         await endKnex(knex);
       }
+    }
+  });
+
+  it('a stale holder\'s BEGIN on a connection knex\'s own one-statement lease used since is use_after_release only, not transaction_on_pool', async () => {
+    const { host, port, user, password, database } = mysqlConfig();
+    const knex = guardPool(knexFactory({ client: 'mysql2', connection: { host, port, user, password, database }, pool: { min: 0, max: 1 } }), { name: 'kx-mysql2-stale-begin' });
+    try {
+      const conn = (await knex.client.acquireConnection()) as mysql2.Connection;
+      await knex.client.releaseConnection(conn);
+      await knex.raw('SELECT 1');
+      await new Promise<void>((resolve) => conn.query('BEGIN', () => resolve()));
+      await new Promise<void>((resolve) => conn.query('ROLLBACK', () => resolve()));
+      expectViolations('kx-mysql2-stale-begin', 'use_after_release', 2);
+    } finally {
+      await endKnex(knex);
     }
   });
 
