@@ -139,8 +139,8 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  * an HTTP root.
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
-  if (owner === current) return true;
-  if (sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
+  // One span context can stand for two requests: one active where the server started (a traced bootstrap, no HTTP span per request).
+  if (owner === current || sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
   const ownerIsToken = owner instanceof TaskToken;
   if (ownerIsToken === current instanceof TaskToken) {
     // Two spans of two traces in one HTTP request: with no request span above them, each span the
@@ -277,7 +277,9 @@ function enableHttpRoots(): void {
   httpRootsOn = true;
   subscribe('http.server.request.start', (message) => {
     // Until async context is on, no token: an ALS of poolguard's own would slow every await (Node < 24).
-    if (!httpRootsForced && !taskTrackingEnabled('auto')) return;
+    // Once runInTask()/taskMiddleware() switched poolguard's own on, each request leaves the token it
+    // would otherwise inherit (a server started inside a runInTask job) for a root of its own.
+    if (!httpRootsForced && tokens === undefined && !taskTrackingEnabled('auto')) return;
     const storage = tokenStorage();
     const token = new TaskToken(undefined, true);
     tokensEntered = true;

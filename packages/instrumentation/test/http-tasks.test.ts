@@ -347,6 +347,18 @@ describe('two requests that carry one upstream trace, one using or releasing the
   });
 });
 
+describe('a server started inside a task every request would inherit (fresh processes)', () => {
+  for (const scenario of ['run-in-task', 'startup-span'] as const) {
+    it(`requests are tasks of their own (${scenario === 'run-in-task' ? 'inside runInTask(), no OTel' : 'inside an active span, no span per request'})`, async () => {
+      const { stdout } = await run(process.execPath, [join(FIXTURES, 'inherited-task-server.js'), scenario], { timeout: 30_000 });
+      const result = JSON.parse(stdout.trim().split('\n').pop()!) as { codes: number[]; independent: string[]; shared: string[] };
+      assert.deepEqual(result.codes, Array(15).fill(200));
+      assert.deepEqual(result.independent, [], 'independent requests on a saturated pool: no nested_checkout');
+      assert.deepEqual(result.shared, ['cross_task_use', 'foreign_release'], 'a client one request keeps, another uses and a third releases');
+    });
+  }
+});
+
 describe('taskMiddleware() with a body parser between the checkout and the handler (fresh processes)', () => {
   for (const mode of ['roots', 'middleware'] as const) {
     it(`the body's events continue the request's task (${mode === 'roots' ? 'poolguard\'s HTTP roots on' : 'the middleware\'s own tokens, no OTel'})`, async () => {
