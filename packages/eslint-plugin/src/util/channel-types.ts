@@ -20,6 +20,8 @@
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 
+import { instanceTarget } from './instance-targets';
+
 /** Class and interface names of the channels, when a library (not the user's code) declares them. */
 const CHANNEL_TYPE_NAMES = new Set(['ChildProcess', 'Worker', 'MessagePort', 'BroadcastChannel', 'Process']);
 
@@ -68,13 +70,7 @@ function isChannelSymbol(program: ts.Program, symbol: ts.Symbol | undefined): bo
   });
 }
 
-/** The class or interface behind an instance type, through generic references. */
+/** The class or interface behind an object type, through generic references. */
 function classOrInterface(type: ts.Type): ts.InterfaceType | undefined {
-  if (!(type.flags & ts.TypeFlags.Object)) return undefined;
-  if (type.isClassOrInterface()) return type;
-  if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
-    const target = (type as ts.TypeReference).target;
-    if (target.isClassOrInterface()) return target;
-  }
-  return undefined;
+  return type.flags & ts.TypeFlags.Object ? instanceTarget(type) : undefined;
 }

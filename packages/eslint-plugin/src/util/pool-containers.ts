@@ -6,7 +6,8 @@
  * that syntax could not open (a parameter, an import, `await Promise.all(...)`):
  * `Pool[]`, `readonly Pool[]`, `[PoolClient, number]`, `Map<string, Pool>`,
  * `Set<Pool>`, `Record<string, Pool>`, `{ pool: Pool }`, a class instance
- * with a pool property, and `Readonly<Pool>` all carry the pool across.
+ * with a pool field, and `Readonly<Pool>` all carry the pool across. A class's
+ * methods, accessors and `#private` fields are not copied (copied-properties).
  *
  * The walk goes as deep as the runtime payload walk (the caller says how many
  * levels are left), remembers the types it has seen (recursive types), and
@@ -17,6 +18,7 @@
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 
+import { isCopiedProperty } from './copied-properties';
 import type { CreatorKind } from './creators';
 import { getPoolKind, isKnownPackageType } from './pool-types';
 
@@ -76,7 +78,7 @@ function contents(walk: Walk, type: ts.Type, omittedKeys?: ReadonlySet<string>):
   if (isLibSymbol(walk, namedSymbol(type)) || isKnownPackageType(type)) return [];
   const members = checker
     .getPropertiesOfType(type)
-    .filter(property => !(property.flags & ts.SymbolFlags.Method) && !omittedKeys?.has(property.getName()))
+    .filter(property => isCopiedProperty(property) && !omittedKeys?.has(property.getName()))
     .map(property => checker.getTypeOfSymbol(property));
   return [...members, ...checker.getIndexInfosOfType(type).map(info => info.type)];
 }

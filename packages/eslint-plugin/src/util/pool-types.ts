@@ -23,6 +23,7 @@ import * as ts from 'typescript';
 
 import { unwrap } from './ast';
 import type { CreatorKind } from './creators';
+import { instanceTarget } from './instance-targets';
 
 /** Pool-like class and interface names per package, with the kind reported. */
 const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKind>>>> = {
@@ -159,17 +160,6 @@ function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): Cre
     if (kind) return kind;
   }
   return null;
-}
-
-/** The class or interface behind an instance type, through generic references. */
-function instanceTarget(type: ts.Type): ts.InterfaceType | undefined {
-  if (type.isClassOrInterface()) return type;
-  const objectType = type as ts.ObjectType;
-  if (objectType.objectFlags & ts.ObjectFlags.Reference) {
-    const target = (type as ts.TypeReference).target;
-    if (target.isClassOrInterface()) return target;
-  }
-  return undefined;
 }
 
 /** `Promise<T>` / `PromiseLike<T>` → T, so `getPool()` of an async factory counts. */

@@ -7,11 +7,13 @@
  * The receiver counts when its type (a union member past `null` and
  * `undefined`) is, or derives from, the class a worker-pool package declares
  * under that name, anchored on the package (pool-types' declaringPackageName).
+ * A generic class counts through its references (`Piscina<In, Out>`).
  * workerpool's `exec(method, args)` needs no receiver: its two arguments
  * already tell it from a regex's `exec(text)`.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
+import { instanceTarget } from './instance-targets';
 import { declaringPackageName } from './pool-types';
 
 /** Package → class name → the label a report shows. */
@@ -36,15 +38,17 @@ export function taskPoolOfType(services: ParserServicesWithTypeInformation, rece
 }
 
 function labelOf(checker: ts.TypeChecker, type: ts.Type, depth: number): string | undefined {
-  if (depth > MAX_DEPTH || !type.isClassOrInterface()) return undefined;
-  for (const declaration of type.getSymbol()?.getDeclarations() ?? []) {
+  // piscina 5 declares `class Piscina<T = any, R = any>`: its uses are references to that generic class.
+  const classType = depth > MAX_DEPTH ? undefined : instanceTarget(type);
+  if (!classType) return undefined;
+  for (const declaration of classType.getSymbol()?.getDeclarations() ?? []) {
     const pkg = declaringPackageName(declaration);
     // The declaration's own name: the symbol of `export default class Piscina` is named `default`.
     const name = ts.getNameOfDeclaration(declaration);
     const label = pkg === undefined || !name || !ts.isIdentifier(name) ? undefined : TASK_POOL_CLASSES[pkg]?.[name.text];
     if (label) return label;
   }
-  for (const base of checker.getBaseTypes(type)) {
+  for (const base of checker.getBaseTypes(classType)) {
     const label = labelOf(checker, base, depth + 1);
     if (label) return label;
   }

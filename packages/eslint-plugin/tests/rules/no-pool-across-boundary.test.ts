@@ -363,6 +363,54 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
     },
+    // Typed mode: a generic class of the user's or of an in-process bus is no task pool and no channel.
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        import type { Piscina } from 'other-pool';
+        import type { TypedBus } from './mediator.js';
+        class Runner<T> { run(task: T) { return task; } }
+        type Job = { client: PoolClient };
+        export async function viaGeneric(workers: Piscina<Job>, runner: Runner<Job>, bus: TypedBus<Job>, client: PoolClient) {
+          await workers.run({ client });
+          runner.run({ client });
+          bus.send({ client });
+          bus.postMessage({ client });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: a copy carries a class instance's own data fields only. A getter, a setter, an
+    // auto-accessor (a private slot behind a prototype accessor), a `#private` field and a method stay behind.
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { parentPort } from 'node:worker_threads';
+        declare const shared: Pool;
+        export class JobContext {
+          constructor(readonly tenant: string, readonly reportId: number) {}
+          get db(): Pool { return shared; }
+        }
+        export class AccessorJob {
+          accessor pool: Pool = shared;
+          constructor(readonly tenant: string) {}
+        }
+        export class PrivateJob {
+          #pool: Pool = shared;
+          set pool(value: Pool) { this.#pool = value; }
+          connect(): Pool { return this.#pool; }
+        }
+        export function send(ctx: JobContext, job: AccessorJob, hidden: PrivateJob) {
+          parentPort?.postMessage(ctx);
+          parentPort?.postMessage(job);
+          process.send!(hidden);
+          parentPort?.postMessage({ ctx, jobs: [job, hidden] });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
     // Typed mode: the anchoring trap. `pg-foo` is not `pg`.
     {
       code:
@@ -1902,6 +1950,58 @@ ruleTester.run('no-pool-across-boundary', rule, {
         { messageId: 'poolAcrossBoundary', line: 7, column: 20, data: { kind: 'client', channel: 'a Tinypool `run()` task' } },
         { messageId: 'poolAcrossBoundary', line: 8, column: 19, data: { kind: 'client', channel: RUN } },
       ],
+    },
+    // Typed mode: piscina 5's `Piscina<T, R>` is a generic class; a receiver typed by a reference to it is a task pool.
+    {
+      code: code`
+        import type { PoolClient } from 'pg';
+        import { Piscina } from 'piscina';
+        export class ReportOffloader {
+          constructor(private readonly workers: Piscina) {}
+          async go(client: PoolClient, renderPool: Piscina<{ client: PoolClient }, string>) {
+            await this.workers.run({ client });
+            await renderPool.run({ client });
+          }
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 6, column: 30, data: { kind: 'client', channel: RUN } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 28, data: { kind: 'client', channel: RUN } },
+      ],
+    },
+    // Typed mode: own data still crosses. A plain field beside a getter, a `declare`d field, an abstract
+    // getter (a subclass may make it a field), and a getter of an interface or an object literal (own properties).
+    {
+      code: code`
+        import type { Pool } from 'pg';
+        import { parentPort } from 'node:worker_threads';
+        declare const shared: Pool;
+        class WithField {
+          readonly pool: Pool = shared;
+          get db(): Pool { return shared; }
+        }
+        class Declared { declare pool: Pool; }
+        abstract class Base { abstract get pool(): Pool; }
+        interface Shape { get pool(): Pool }
+        declare const literal: { get pool(): Pool };
+        export function send(a: WithField, b: Declared, c: Base, d: Shape) {
+          parentPort?.postMessage(a);
+          parentPort?.postMessage(b);
+          parentPort?.postMessage(c);
+          parentPort?.postMessage(d);
+          parentPort?.postMessage(literal);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [13, 14, 15, 16, 17].map(line => ({
+        messageId: 'poolAcrossBoundary' as const,
+        line,
+        column: 27,
+        data: { kind: 'pool', channel: POST },
+      })),
     },
     // Typed containers declared empty and filled later (push, a computed key): their declared type says what they hold.
     {
