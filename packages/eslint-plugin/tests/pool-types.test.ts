@@ -267,6 +267,34 @@ describe('pool-types', () => {
       assert.deepEqual(result, { knex: 'engine', mongo: 'client', mssql: 'pool', oracle: 'connection' });
     });
 
+    it('counts the handles that work through a typeorm DataSource or a MongoClient, not their results', () => {
+      const result = kinds(
+        `import type { EntityManager, Repository, QueryRunner, UpdateResult } from 'typeorm';
+         import type { Db, Collection, ObjectId, Document } from 'mongodb';
+         class User { id = 1 }
+         class UserRepository extends (Object as unknown as new () => Repository<User>) {}
+         declare const manager: EntityManager; declare const repo: Repository<User>; declare const custom: UserRepository;
+         declare const runner: QueryRunner; declare const updated: UpdateResult; declare const user: User;
+         declare const db: Db; declare const users: Collection<Document>; declare const id: ObjectId; declare const doc: Document;`,
+        {
+          '/project/node_modules/typeorm/index.d.ts': `
+            export declare class EntityManager { query(sql: string): Promise<unknown> }
+            export declare class Repository<Entity> { readonly manager: EntityManager; find(): Promise<Entity[]> }
+            export interface QueryRunner { readonly manager: EntityManager; release(): Promise<void> }
+            export declare class UpdateResult { affected?: number }`,
+          '/project/node_modules/mongodb/index.d.ts': `
+            export interface Document { [key: string]: unknown }
+            export declare class ObjectId { toHexString(): string }
+            export declare class Collection<TSchema extends Document = Document> { find(): TSchema[] }
+            export declare class Db { collection<T extends Document>(name: string): Collection<T> }`,
+        },
+      );
+      assert.deepEqual(result, {
+        manager: 'engine', repo: 'engine', custom: 'engine', runner: 'connection', updated: undefined, user: undefined,
+        db: 'client', users: 'client', id: undefined, doc: undefined,
+      });
+    });
+
     it("counts mongoose's module object, which its `Mongoose` type is `typeof` of", () => {
       const result = kinds(
         `import type { Mongoose, Connection } from 'mongoose';

@@ -37,9 +37,11 @@ const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKi
   sequelize: { Sequelize: 'engine' },
   'sequelize-typescript': { Sequelize: 'engine' },
   '@prisma/client': { PrismaClient: 'client' },
-  typeorm: { DataSource: 'engine' },
+  // A manager, repository or query runner works through its DataSource's connections.
+  typeorm: { DataSource: 'engine', EntityManager: 'engine', Repository: 'engine', QueryRunner: 'connection' },
   mongoose: { Mongoose: 'engine', Connection: 'connection' },
-  mongodb: { MongoClient: 'client' },
+  // A database or collection handle holds its MongoClient.
+  mongodb: { MongoClient: 'client', Db: 'client', Collection: 'client' },
   ioredis: { Redis: 'client', Cluster: 'client' },
   redis: {
     RedisClientType: 'client',
