@@ -283,8 +283,20 @@ const DOUBLE: ReleaseVerdict = { pass: true, double: true };
  * A release of lease `leaseId` of the connection; `destroy` discards it.
  * `viaHandle`: the lease id is a lease handle's, so exact: a release through
  * the current lease's handle is never a stale holder's, whatever task runs it.
+ * `early`: for a pool that lends the same object to every borrower, true
+ * when a release of its own internal lease (pool.query) comes before that
+ * lease's statement ended, which the pool's own release never does: it may
+ * be the previous holder's second release, reading the new lease's
+ * `release` off the shared object.
  */
-export function checkRelease(conn: ConnectionState, leaseId: number, destroy: boolean, transaction: TransactionReader, viaHandle = false): ReleaseVerdict {
+export function checkRelease(
+  conn: ConnectionState,
+  leaseId: number,
+  destroy: boolean,
+  transaction: TransactionReader,
+  viaHandle = false,
+  early?: () => boolean,
+): ReleaseVerdict {
   const pool = conn.pool;
   if (leaseId !== conn.leaseId || !conn.leased) {
     // The pool's own second end of an internal lease (mysql2's pool.execute destroys a connection
@@ -303,6 +315,13 @@ export function checkRelease(conn: ConnectionState, leaseId: number, destroy: bo
     return error === undefined ? DOUBLE : { pass: false, error, double: true };
   }
   let error: PoolGuardError | undefined;
+  if (!conn.explicit && early !== undefined && conn.previousOwner !== undefined && pool.internalCallbacks === 0 && early()) {
+    const current = taskActingOn(conn);
+    if (classifyRelease(conn, current) === 'stale-holder') {
+      error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The releasing task owned an earlier lease of this connection, which the pool has lent since for its own statement.' });
+      return error === undefined ? BLOCK : { pass: false, error };
+    }
+  }
   if (conn.explicit) {
     const current = taskActingOn(conn);
     const foreign = classifyRelease(conn, current);

@@ -19,7 +19,7 @@ import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { addOwnListener, bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { pgEndpoint } from './pg-endpoint';
-import { guardPgQuery, type PgClientLike } from './resources';
+import { guardPgQuery, pgInFlight, type PgClientLike } from './resources';
 
 /** The parts of pg-pool poolguard reads. Internal fields are read defensively. */
 export interface PgPoolLike {
@@ -64,6 +64,8 @@ export function instrumentationPgActive(pool: PgPoolLike): boolean {
 interface ReleaseSlot {
   readonly conn: ConnectionState;
   readonly transaction: () => TransactionState;
+  /** A statement is in flight: pg-pool releases its own pool.query lease only after it (checkRelease's `early`). */
+  readonly busy: () => boolean;
   /** The current lease's release, as the app and pg-pool read it. */
   release: ((err?: unknown) => void) | undefined;
 }
@@ -104,7 +106,7 @@ function leaseRelease(slot: ReleaseSlot, leaseId: number, raw: (err?: unknown) =
     let verdict: ReleaseVerdict = PASS;
     try {
       const viaHandle = viaLease();
-      verdict = checkRelease(slot.conn, viaHandle ?? leaseId, Boolean(err), slot.transaction, viaHandle !== undefined);
+      verdict = checkRelease(slot.conn, viaHandle ?? leaseId, Boolean(err), slot.transaction, viaHandle !== undefined, slot.busy);
     } catch (fault) {
       internalFault(fault);
     }
@@ -190,7 +192,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (!clients.adopt(client)) return conn;
     const transaction = guardPgQuery(state, client, clients.wrapperOf(client));
 
-    const slot: ReleaseSlot = { conn, transaction, release: client.release };
+    const slot: ReleaseSlot = { conn, transaction, busy: () => pgInFlight(client) > 0, release: client.release };
     Object.defineProperty(client, RELEASE_SLOT, { value: slot, writable: true, configurable: true, enumerable: false });
     Object.defineProperty(client, 'release', RELEASE_ACCESSOR);
     return conn;

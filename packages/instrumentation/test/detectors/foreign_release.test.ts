@@ -158,6 +158,63 @@ describe('foreign_release', () => {
     });
   });
 
+  describe('stale holder, the connection lent since to pool.query()', () => {
+    for (const mode of ['report', 'throw'] as const) {
+      it(`release() twice in a row while another task's pool.query() waits: the second is reported and not passed on; the statement completes (${mode} mode)`, async () => {
+        const name = `fr-stale-pool-query-${mode}`;
+        const pool = guardPool(newPool({ max: 1 }), { name, mode, leaseHandles: false });
+        const uncaught: unknown[] = [];
+        const onUncaught = (err: unknown) => uncaught.push(err);
+        process.prependListener('uncaughtException', onUncaught);
+        try {
+          let statement: Promise<pg.QueryResult> | undefined;
+          let second: unknown = 'returned';
+          await runInTask(async () => {
+            const client = await pool.connect();
+            statement = runInTask(() => pool.query('SELECT pg_sleep(0.05), 1 AS one'));
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            assert.equal(pool.waitingCount, 1);
+            // The first release lends the connection to the waiting pool.query() at once; the second
+            // reads that lease's release off the same client.
+            client.release();
+            try {
+              client.release();
+            } catch (err) {
+              second = err;
+            }
+          });
+          assert.equal((await statement!).rows[0].one, 1, 'the other task\'s statement completed');
+          if (mode === 'throw') assert.equal((second as { code?: string }).code, 'POOLGUARD_FOREIGN_RELEASE');
+          else assert.equal(second, 'returned', 'report mode: the caller gets no error');
+          await new Promise((resolve) => setImmediate(resolve));
+          assert.deepEqual(uncaught, []);
+          assert.equal(pool.idleCount, 1, 'the connection went back once');
+          expectViolations(name, 'foreign_release', 1);
+        } finally {
+          process.removeListener('uncaughtException', onUncaught);
+          await endPool(pool);
+        }
+      });
+    }
+
+    it('pool.query() leases of a connection an earlier task held, released by pg-pool itself, are silent', async () => {
+      const name = 'fr-pool-query-own';
+      const pool = guardPool(newPool({ max: 1 }), { name });
+      try {
+        await runInTask(async () => {
+          const client = await pool.connect();
+          client.release();
+        });
+        await runInTask(async () => {
+          await Promise.all([pool.query('SELECT 1'), pool.query('SELECT pg_sleep(0.01)'), pool.query('SELECT nosuchcolumn').catch(() => undefined)]);
+        });
+        expectSilent(name);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
   describe('non-owner', () => {
     it('a known task releasing a lease it never held is reported and passed on', async () => {
       const name = 'fr-non-owner';
