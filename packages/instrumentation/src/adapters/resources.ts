@@ -53,6 +53,14 @@ function isSubmittable(config: unknown): boolean {
   return config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function';
 }
 
+type Submittable = { handleError(err: unknown, connection: unknown): void };
+
+/** Fails a refused Submittable the way pg fails one it cannot run: its handleError, on the next tick (its 'error' event, its read callback). */
+function refuseSubmittable(err: PoolGuardError, submittable: Submittable, connection: unknown): Submittable {
+  process.nextTick(() => submittable.handleError(err, connection));
+  return submittable;
+}
+
 /** The callback a query config carries itself (`{ text, callback }`), if any. */
 function ownCallback(config: unknown): unknown {
   return config !== null && typeof config === 'object' ? (config as { callback?: unknown }).callback : undefined;
@@ -153,9 +161,11 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
         else if (bindable) config = withBoundCallback(config);
       } catch (err) {
-        // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor) is returned, not a promise.
+        // Throw mode: as pg delivers its own errors; a Submittable (pg.Query, a cursor, a stream) is returned
+        // and fails through its handleError on the next tick, as pg fails one on a client it cannot use.
         if (!(err instanceof PoolGuardError)) internalFault(err);
         else if (refusesStatement(err, sqlOf(config), 'postgres')) {
+          if (isSubmittable(config) && typeof (config as Submittable).handleError === 'function') return refuseSubmittable(err, config as Submittable, client.connection);
           return refuseCall(err, typeof callback === 'function' ? callback : typeof values === 'function' ? values : ownCallback(config), !isSubmittable(config));
         }
       }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type pg from 'pg';
+import pgModule from 'pg';
 import { guardPool, runInTask } from '../../src';
 import { finishedSpans, inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
@@ -294,6 +295,29 @@ describe('use_after_release', () => {
       }
     });
   }
+
+  it('throw mode fails a refused Submittable as pg fails one: on the next tick, through its read callback or its \'error\' event, never thrown from query()', async () => {
+    const name = 'uar-submittable-throw';
+    const pool = guardPool(newPool({ max: 1 }), { name, mode: 'throw' });
+    try {
+      const client = await pool.connect();
+      client.release();
+      const cursor = client.query(new Cursor('SELECT 1 AS one'));
+      await assert.rejects(cursor.read(1), (err: unknown) => (err as { code?: string }).code === 'POOLGUARD_USE_AFTER_RELEASE');
+      const query = client.query(new pgModule.Query('SELECT 1 AS one'));
+      const failed = await new Promise<unknown>((resolve) => {
+        query.on('error', resolve);
+        query.on('end', () => resolve('ended'));
+      });
+      assert.equal((failed as { code?: string }).code, 'POOLGUARD_USE_AFTER_RELEASE');
+      const called = await new Promise<unknown>((resolve) => client.query(new pgModule.Query('SELECT 1 AS one', [], resolve)));
+      assert.equal((called as { code?: string }).code, 'POOLGUARD_USE_AFTER_RELEASE');
+      expectViolations(name, 'use_after_release', 3);
+      assert.equal(pool.idleCount, 1, 'nothing ran on the pool\'s connection');
+    } finally {
+      await endPool(pool);
+    }
+  });
 
   it('a client released with no later use is silent', async () => {
     const name = 'uar-clean';
