@@ -80,6 +80,23 @@ describe('dirty_release', () => {
     }
   });
 
+  it('a borrower who sends its own BEGIN into the transaction it inherited, and releases without COMMIT, is blamed for its own', async () => {
+    const name = 'dirty-inherited-own-begin';
+    const pool = guardPool(newPool({ max: 1 }), { name });
+    try {
+      await leaseRunning(pool, 'BEGIN');
+      expectViolations(name, 'dirty_release', 1);
+      await leaseRunning(pool, 'SELECT 1');
+      expectViolations(name, 'dirty_release', 1);
+      // PostgreSQL warns and keeps the transaction open; this borrower meant one of its own and never committed it.
+      await leaseRunning(pool, 'BEGIN', 'SELECT 1');
+      expectViolations(name, 'dirty_release', 2);
+      await leaseRunning(pool, 'ROLLBACK');
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('after BEGIN through pool.query (transaction_on_pool), the borrower handed that connection is not blamed for it', async () => {
     const name = 'dirty-after-pool-begin';
     const pool = guardPool(newPool({ max: 1 }), { name });
