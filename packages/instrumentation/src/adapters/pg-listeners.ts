@@ -29,8 +29,20 @@ type BoundListener = AnyFunction & { [BOUND_FROM]?: AnyFunction; listener?: AnyF
 
 type Listening = Record<string, (event: unknown, listener: unknown) => unknown> & { rawListeners?: (event: unknown) => unknown[] };
 
-/** The emitter method `name` of `self`'s class, as it would have run unwrapped. */
-const original = (self: object, name: string) => (Object.getPrototypeOf(self) as Listening)[name]!;
+type Original = (self: object) => (event: unknown, listener: unknown) => unknown;
+
+/**
+ * Reads of the emitter method of `self`'s class, as it would have run
+ * unwrapped, one per name: pg-pool calls `removeListener` and `on` at every
+ * checkout, and one read by a variable name would be a megamorphic lookup.
+ */
+const ORIGINALS: Readonly<Record<string, Original>> = {
+  on: (self) => (Object.getPrototypeOf(self) as Listening).on!,
+  addListener: (self) => (Object.getPrototypeOf(self) as Listening).addListener!,
+  prependListener: (self) => (Object.getPrototypeOf(self) as Listening).prependListener!,
+  off: (self) => (Object.getPrototypeOf(self) as Listening).off!,
+  removeListener: (self) => (Object.getPrototypeOf(self) as Listening).removeListener!,
+};
 
 function bound(listener: AnyFunction): BoundListener {
   const inContext = bindToCaller(listener) as BoundListener;
@@ -41,9 +53,10 @@ function bound(listener: AnyFunction): BoundListener {
 }
 
 function adding(name: string): AnyFunction {
+  const original = ORIGINALS[name]!;
   return function addListener(this: object, event: unknown, listener: unknown) {
-    if (!isBoundEvent(event) || typeof listener !== 'function' || !asyncContextActive()) return original(this, name).call(this, event, listener);
-    return original(this, name).call(this, event, bound(listener as AnyFunction));
+    if (!isBoundEvent(event) || typeof listener !== 'function' || !asyncContextActive()) return original(this).call(this, event, listener);
+    return original(this).call(this, event, bound(listener as AnyFunction));
   } as AnyFunction;
 }
 
@@ -63,9 +76,10 @@ function entryFor(self: Listening, event: unknown, listener: unknown): unknown {
 }
 
 function removing(name: string): AnyFunction {
+  const original = ORIGINALS[name]!;
   return function removeListener(this: Listening, event: unknown, listener: unknown) {
     const inContext = isBoundEvent(event) && typeof listener === 'function' ? entryFor(this, event, listener) : undefined;
-    return original(this, name).call(this, event, inContext ?? listener);
+    return original(this).call(this, event, inContext ?? listener);
   } as AnyFunction;
 }
 
