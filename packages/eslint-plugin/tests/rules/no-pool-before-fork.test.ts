@@ -24,6 +24,14 @@ const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
 const ALIASED_SERVER_JS = path.join(GRAPH, 'aliased', 'src', 'server.js');
 const BASE_URL_SERVER_TS = path.join(GRAPH, 'base-url', 'src', 'server.ts');
 
+/** The same body under CommonJS requires and under ES imports of `cluster` and pg's `Pool`. */
+function inBothModuleSystems(body: string): string[] {
+  return [
+    `const cluster = require('node:cluster');\nconst { Pool } = require('pg');\n${body}`,
+    `import cluster from 'node:cluster';\nimport { Pool } from 'pg';\n${body}`,
+  ];
+}
+
 const TYPED_DIR = path.join(__dirname, '..', 'fixtures', 'fork-typed');
 const typedLanguageOptions = {
   parserOptions: { projectService: true, tsconfigRootDir: TYPED_DIR },
@@ -1827,9 +1835,7 @@ ruleTester.run('no-pool-before-fork', rule, {
     `,
     // ---- a mode that is no guard: a process that takes the way without the forks never forks ----
     // single-process mode before the fork guard, in an else-if chain
-    code`
-      const cluster = require('node:cluster');
-      const { Pool } = require('pg');
+    ...inBothModuleSystems(code`
       const workers = Number(process.env.WEB_CONCURRENCY || 1);
       if (workers === 1) {
         const pool = new Pool({ max: 10 });
@@ -1839,23 +1845,9 @@ ruleTester.run('no-pool-before-fork', rule, {
       } else {
         const pool = new Pool({ max: 10 });
       }
-    `,
-    code`
-      import cluster from 'node:cluster';
-      import { Pool } from 'pg';
-      const workers = Number(process.env.WEB_CONCURRENCY || 1);
-      if (workers === 1) {
-        const pool = new Pool({ max: 10 });
-      } else if (cluster.isPrimary) {
-        for (let i = 0; i < workers; i++) cluster.fork();
-      } else {
-        const pool = new Pool({ max: 10 });
-      }
-    `,
+    `),
     // the same as a nested if
-    code`
-      const cluster = require('node:cluster');
-      const { Pool } = require('pg');
+    ...inBothModuleSystems(code`
       const workers = Number(process.env.WEB_CONCURRENCY || 1);
       if (workers > 1) {
         if (cluster.isPrimary) {
@@ -1866,25 +1858,9 @@ ruleTester.run('no-pool-before-fork', rule, {
       } else {
         const pool = new Pool({ max: 10 });
       }
-    `,
-    code`
-      import cluster from 'node:cluster';
-      import { Pool } from 'pg';
-      const workers = Number(process.env.WEB_CONCURRENCY || 1);
-      if (workers > 1) {
-        if (cluster.isPrimary) {
-          for (let i = 0; i < workers; i++) cluster.fork();
-        } else {
-          const pool = new Pool({ max: 10 });
-        }
-      } else {
-        const pool = new Pool({ max: 10 });
-      }
-    `,
+    `),
     // as a switch (true), each case ending in break
-    code`
-      const cluster = require('node:cluster');
-      const { Pool } = require('pg');
+    ...inBothModuleSystems(code`
       const workers = Number(process.env.WEB_CONCURRENCY || 1);
       switch (true) {
         case workers === 1: {
@@ -1898,24 +1874,7 @@ ruleTester.run('no-pool-before-fork', rule, {
           const pool = new Pool({ max: 10 });
         }
       }
-    `,
-    code`
-      import cluster from 'node:cluster';
-      import { Pool } from 'pg';
-      const workers = Number(process.env.WEB_CONCURRENCY || 1);
-      switch (true) {
-        case workers === 1: {
-          const pool = new Pool({ max: 10 });
-          break;
-        }
-        case cluster.isPrimary:
-          for (let i = 0; i < workers; i++) cluster.fork();
-          break;
-        default: {
-          const pool = new Pool({ max: 10 });
-        }
-      }
-    `,
+    `),
     // with early returns, in a function called once as the module loads
     code`
       const cluster = require('node:cluster');
