@@ -140,7 +140,7 @@ export function tokenOfOwner(owner: Task | undefined, withTokens: boolean): Task
  */
 export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
   // One span context can stand for two requests: one active where the server started (a traced bootstrap, no HTTP span per request).
-  if (owner === current || sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
+  if (sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
   const ownerIsToken = owner instanceof TaskToken;
   if (ownerIsToken === current instanceof TaskToken) {
     // Two spans of two traces in one HTTP request: with no request span above them, each span the
