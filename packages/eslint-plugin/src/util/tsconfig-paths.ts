@@ -43,8 +43,20 @@ export function baseUrlTarget(fromFile: string, specifier: string): string | und
   if (specifier.startsWith('node:')) return undefined;
   const config = nearestConfig(path.dirname(fromFile));
   const aliases = config === undefined ? undefined : pathAliases(config);
-  return aliases?.baseUrl === undefined ? undefined : path.resolve(aliases.baseUrl, specifier);
+  if (aliases?.baseUrl === undefined) return undefined;
+  // Most bare specifiers are packages ('pg', 'express'): one listing of baseUrl tells, not a stat per extension.
+  const first = specifier.split('/', 1)[0]!;
+  return baseUrlEntries.get(aliases.baseUrl)?.has(first) === true ? path.resolve(aliases.baseUrl, specifier) : undefined;
 }
+
+/** The names in a `baseUrl` directory, with and without their extensions; read again when the directory changes. */
+const baseUrlEntries = new FileCache<ReadonlySet<string>>(directory => {
+  try {
+    return new Set(fs.readdirSync(directory).flatMap(name => [name, name.replace(/\.[^.]+$/, '')]));
+  } catch {
+    return undefined;
+  }
+});
 
 interface PathAliases {
   paths: Record<string, unknown> | undefined;
