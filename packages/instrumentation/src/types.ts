@@ -111,6 +111,8 @@ export interface PoolAdapter<P extends object = any, C extends object = any> {
   readonly destroy?: readonly string[];
   /** Connection methods that release the connection itself: `conn.release()`. */
   readonly connectionRelease?: readonly string[];
+  /** Connection methods that discard the connection itself, ending its lease (never dirty): `conn.destroy()`. */
+  readonly connectionDestroy?: readonly string[];
   /** Connection methods that run work on it (`query`, `execute`). */
   readonly connectionUse?: readonly string[];
   /** Pool methods that run one statement on an internal lease (`pool.query`). */
@@ -125,4 +127,12 @@ export interface PoolAdapter<P extends object = any, C extends object = any> {
   inFlight?(connection: C): number;
   /** Transaction state of a connection at release. */
   transactionState?(connection: C): TransactionState;
+  /**
+   * For a pool that lends a new wrapper object per checkout over one
+   * connection (mariadb's `conn.info`-bearing wrappers): the object that
+   * stands for the connection itself. Leases are kept on it, and each
+   * wrapper stays with the lease it was lent for, so a stale wrapper's
+   * release is `foreign_release` or `double_release`, not the current holder's.
+   */
+  connection?(lent: C): object;
 }

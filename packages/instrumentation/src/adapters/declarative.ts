@@ -9,8 +9,8 @@ import { diag } from '@opentelemetry/api';
 import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
-import { checkUse, connectionStateOf, type ReleaseVerdict } from '../lease';
-import { rawOfHandle, viaLease } from '../lease-handle';
+import { checkUse, connectionStateOf, shareConnectionState, type ReleaseVerdict } from '../lease';
+import { createLeaseHandle, rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
@@ -28,13 +28,19 @@ function isAsyncFunction(method: unknown): boolean {
   return typeof method === 'function' && method.constructor?.name === 'AsyncFunction';
 }
 
+/** A connection the pool lends: an object, or a callable one (postgres' `sql.reserve()` lends a tagged-template function). */
+function isConnection(value: unknown): value is object {
+  return value !== null && (typeof value === 'object' || typeof value === 'function');
+}
+
 function isThenable(value: unknown): boolean {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /** Every field a PoolAdapter has. */
 const ADAPTER_KEYS: ReadonlySet<string> = new Set([
-  'library', 'acquire', 'release', 'destroy', 'connectionRelease', 'connectionUse', 'poolQuery', 'end', 'stats', 'endpoint', 'inFlight', 'transactionState',
+  'library', 'acquire', 'release', 'destroy', 'connectionRelease', 'connectionDestroy', 'connectionUse', 'poolQuery', 'end', 'stats', 'endpoint', 'inFlight',
+  'transactionState', 'connection',
 ]);
 
 /** Validates a user adapter, failing fast with the option's name. */
@@ -46,13 +52,14 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
   const release = names('adapter.release', spec.release, false);
   const destroy = names('adapter.destroy', spec.destroy, false);
   const connectionRelease = names('adapter.connectionRelease', spec.connectionRelease, false);
+  const connectionDestroy = names('adapter.connectionDestroy', spec.connectionDestroy, false);
   const connectionUse = names('adapter.connectionUse', spec.connectionUse, false);
   const poolQuery = names('adapter.poolQuery', spec.poolQuery, false);
   const end = names('adapter.end', spec.end, false);
   if (release.length === 0 && connectionRelease.length === 0) {
     throw new PoolGuardConfigError('adapter.release', 'name at least one release method (adapter.release or adapter.connectionRelease)');
   }
-  for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState'] as const) {
+  for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState', 'connection'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'function') throw new PoolGuardConfigError(`adapter.${key}`, 'expected a function');
   }
 
@@ -110,9 +117,28 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       }
     };
 
-    const firstSight = (connection: object) => (): void => {
+    /**
+     * The connection a lent object works on: itself, or, for a pool that lends
+     * a new wrapper per checkout over one connection (mariadb), what the
+     * adapter's `connection` reads off it. Leases are kept on that connection.
+     */
+    const coreOf = (lent: object): object => {
+      if (spec.connection === undefined) return lent;
+      try {
+        const core: unknown = spec.connection(lent);
+        return isConnection(core) ? core : lent;
+      } catch (err) {
+        diag.error(`poolguard: the adapter's connection() of pool "${state.name}" failed; the lent object is taken as the connection`, err);
+        return lent;
+      }
+    };
+    /** Each per-checkout wrapper's own lease, exact as a lease handle's: a stale wrapper is told from the current one. */
+    const wrapperLeases = new WeakMap<object, number>();
+    const leaseOfWrapper = (raw: object): number | undefined => wrapperLeases.get(raw);
+
+    const firstSight = (connection: object, core = connection) => (): void => {
       if (!connectionWrappers.adopt(connection)) return;
-      live.add(connection);
+      live.add(core);
       state.connectionSeen?.(connection);
       for (const name of connectionUse) {
         connectionWrappers.method(connection, name, (next) => function use(this: object) {
@@ -123,7 +149,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
             // Through a lease handle, the use is the handle holder's: judged as any other.
             const internalCall = state.internalCallbacks > 0 || (conn.leased && !conn.explicit && !conn.lending && viaLease() === undefined);
             try {
-              checkUse(conn, viaLease(), inFlight(connection), false, () => transaction(connection), internalCall);
+              checkUse(conn, viaLease() ?? leaseOfWrapper(connection), inFlight(connection), false, () => transaction(connection), internalCall);
             } catch (err) {
               if (err instanceof PoolGuardError) return refuse(err, next(this), arguments);
               internalFault(err);
@@ -132,10 +158,11 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           return next(this).apply(this, arguments as unknown as unknown[]);
         });
       }
-      for (const name of connectionRelease) {
-        connectionWrappers.method(connection, name, (next) => function give(this: object) {
+      for (const [list, isDestroy] of [[connectionRelease, false], [connectionDestroy, true]] as const) {
+        for (const name of list) connectionWrappers.method(connection, name, (next) => function give(this: object) {
           if (releasing === connection) return next(this).apply(this, arguments as unknown as unknown[]);
-          const { verdict, raw } = leaseReturned(connection, false, readerOf);
+          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf, leaseOfWrapper);
+          if (isDestroy) live.delete(coreOf(raw));
           // What the connection's release returns (a promise, for an async one) stays the app's.
           const args = arguments;
           return answerRelease(next(raw), name, returnsPromises, verdict, () => passOn(raw, () => next(raw).apply(raw, args as unknown as unknown[])));
@@ -144,11 +171,20 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     };
 
     const deliver = (connection: unknown, request: CheckoutRequest): unknown => {
-      if (connection === null || typeof connection !== 'object') return connection;
+      if (!isConnection(connection)) return connection;
       // A lending method that calls another one the adapter names (checkoutFor(ms) → checkout()): the inner
       // call delivered the lease and its handle already.
       if (rawOfHandle(connection) !== undefined) return connection;
-      return leaseDelivered(state, connection, request, firstSight(connection));
+      const core = coreOf(connection);
+      if (core === connection) return leaseDelivered(state, connection, request, firstSight(connection));
+      // The lease is the connection's; the wrapper shares its state and keeps the lease it was lent for.
+      leaseDelivered(state, core, request, undefined, false);
+      shareConnectionState(core, connection);
+      const conn = connectionStateOf(core)!;
+      wrapperLeases.set(connection, conn.leaseId);
+      firstSight(connection, core)();
+      if (!request.explicit || !state.settings.leaseHandles || !Object.isExtensible(connection)) return connection;
+      return createLeaseHandle(connection, conn.leaseId);
     };
 
     for (const name of acquire) {
@@ -178,9 +214,9 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     for (const [list, isDestroy] of [[release, false], [destroy, true]] as const) {
       for (const name of list) {
         wrappers.method(pool, name, (next) => function giveBack(this: object, connection: unknown, ...rest: unknown[]) {
-          if (connection === null || typeof connection !== 'object' || releasing === connection) return next(this).call(this, connection, ...rest);
-          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf);
-          if (isDestroy) live.delete(raw);
+          if (!isConnection(connection) || releasing === connection) return next(this).call(this, connection, ...rest);
+          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf, leaseOfWrapper);
+          if (isDestroy) live.delete(coreOf(raw));
           return answerRelease(next(this), name, returnsPromises, verdict, () => passOn(raw, () => next(this).call(this, raw, ...rest)));
         });
       }
@@ -207,9 +243,10 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     return {
       connections,
       stats,
+      // No idle connection and all of max in use; an adapter that reads no idle count says enough with used >= max.
       saturated: () => {
         const { idle, max, used } = stats();
-        return idle === 0 && max !== undefined && (used ?? 0) >= max;
+        return (idle === undefined || idle === 0) && max !== undefined && used !== undefined && used >= max;
       },
       uninstall: () => {
         wrappers.uninstall();
@@ -228,7 +265,15 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         if (missing !== undefined) throw new PoolGuardConfigError(option, `the pool has no method ${JSON.stringify(missing)}`);
       }
     },
-    endpoint: (pool) => spec.endpoint?.(pool),
+    // An endpoint() that throws costs the pool its default name, never the app its guardPool() call.
+    endpoint: (pool) => {
+      try {
+        return spec.endpoint?.(pool);
+      } catch (err) {
+        diag.error(`poolguard: the adapter's endpoint() of a "${spec.library}" pool failed; it is named after the library`, err);
+        return undefined;
+      }
+    },
     install,
   };
 }

@@ -262,15 +262,21 @@ export function leaseDelivered<C extends object>(
  * connection's transaction reader (with its whenSettled, where the driver's
  * state can lag the server).
  */
-export function leaseReturned<C extends object>(connection: C, destroy: boolean, readerOf: (raw: C) => TransactionReader): { verdict: ReleaseVerdict; raw: C } {
+export function leaseReturned<C extends object>(
+  connection: C,
+  destroy: boolean,
+  readerOf: (raw: C) => TransactionReader,
+  leaseOfRaw?: (raw: C) => number | undefined,
+): { verdict: ReleaseVerdict; raw: C } {
   const raw = (rawOfHandle(connection) ?? connection) as C;
   const conn = connectionStateOf(raw);
   if (conn === undefined) return { verdict: PASS, raw };
   let verdict = PASS;
   try {
     // A handle passed in, else a handle's own method running now (conn.release() through a handle
-    // reaches the connection's wrapper with the raw connection); else the connection's current lease.
-    const lease = leaseOfHandle(connection) ?? viaLease();
+    // reaches the connection's wrapper with the raw connection), else the lease a per-checkout
+    // wrapper was lent for (`leaseOfRaw`); else the connection's current lease.
+    const lease = leaseOfHandle(connection) ?? viaLease() ?? leaseOfRaw?.(raw);
     verdict = checkRelease(conn, lease ?? conn.leaseId, destroy, readerOf(raw), lease !== undefined);
   } catch (err) {
     internalFault(err);

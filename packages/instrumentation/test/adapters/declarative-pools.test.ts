@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { guardPool, type PoolAdapter } from '../../src';
+import { guardPool, runInTask, type PoolAdapter } from '../../src';
 import { collectMetric, resetTelemetry, setupTelemetry } from '../helpers/otel';
-import { expectSilent } from '../helpers/violations';
+import { expectSilent, expectViolations } from '../helpers/violations';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -149,6 +149,137 @@ describe('generic adapter: home-made pools of other shapes', () => {
     } finally {
       diag.disable();
     }
+  });
+
+  it('a connection that is a function (postgres\' sql.reserve()) is guarded: its second release and its use after release are reported', async () => {
+    type Reserved = ((strings: TemplateStringsArray) => Promise<string>) & { unsafe(sql: string): Promise<string>; release(): void };
+    class CallablePool {
+      free = true;
+      async reserve(): Promise<Reserved> {
+        if (!this.free) throw new Error('none free');
+        this.free = false;
+        let released = false;
+        const sql = (async () => 'ran') as unknown as Reserved;
+        sql.unsafe = async () => 'ran';
+        sql.release = () => {
+          if (released) throw new Error('released twice');
+          released = true;
+          this.free = true;
+        };
+        return sql;
+      }
+    }
+    const pool = guardPool(new CallablePool(), { name: 'adapter-callable', adapter: { library: 'callable-pool', acquire: ['reserve'], connectionRelease: ['release'], connectionUse: ['unsafe'] } });
+    const sql = await pool.reserve();
+    assert.equal(typeof sql, 'function');
+    assert.equal(await sql.unsafe('select 1'), 'ran');
+    sql.release();
+    assert.equal(await sql.unsafe('select 1'), 'ran', 'report mode runs it');
+    assert.throws(() => sql.release(), /released twice/, 'the pool\'s own error is kept');
+    expectViolations('adapter-callable', 'use_after_release', 1, { others: ['double_release'] });
+    expectViolations('adapter-callable', 'double_release', 1, { others: ['use_after_release'] });
+  });
+
+  it('connectionDestroy: a connection\'s own destroy() ends its lease (no leak), and inside a transaction is not dirty_release', async () => {
+    class DestroyingPool {
+      size = 0;
+      async getConnection() {
+        this.size++;
+        const conn = { inTransaction: false, release: () => { this.size--; }, destroy: () => { this.size--; }, begin: () => { conn.inTransaction = true; } };
+        return conn;
+      }
+    }
+    type Conn = Awaited<ReturnType<DestroyingPool['getConnection']>>;
+    const pool = guardPool(new DestroyingPool(), {
+      name: 'adapter-destroy',
+      leakThresholdMs: 100,
+      adapter: {
+        library: 'destroying-pool',
+        acquire: ['getConnection'],
+        connectionRelease: ['release'],
+        connectionDestroy: ['destroy'],
+        transactionState: (conn: Conn) => (conn.inTransaction ? 'open' : 'idle'),
+      },
+    });
+    const broken = await pool.getConnection();
+    broken.begin();
+    broken.destroy();
+    const kept = await pool.getConnection();
+    kept.begin();
+    kept.release();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expectViolations('adapter-destroy', 'dirty_release', 1);
+    broken.destroy();
+    expectViolations('adapter-destroy', 'double_release', 1, { others: ['dirty_release'] });
+  });
+
+  it('nested_checkout needs only used and max from stats(): a task that holds the one connection and asks for another is reported', async () => {
+    class OnePool {
+      used = 0;
+      async acquire() {
+        if (this.used === 1) throw new Error('timed out');
+        this.used++;
+        return { release: () => { this.used--; } };
+      }
+    }
+    const pool = guardPool(new OnePool(), {
+      name: 'adapter-used-max',
+      adapter: { library: 'one-pool', acquire: ['acquire'], connectionRelease: ['release'], stats: (p: OnePool) => ({ used: p.used, max: 1 }) },
+    });
+    await runInTask(async () => {
+      const held = await pool.acquire();
+      await assert.rejects(pool.acquire(), /timed out/);
+      held.release();
+    });
+    expectViolations('adapter-used-max', 'nested_checkout', 1);
+  });
+
+  it('an endpoint() that throws goes to diag; guardPool() returns the pool, named after the library', async () => {
+    const logged: unknown[] = [];
+    diag.setLogger({ error: (...args: unknown[]) => logged.push(args[0]), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.ERROR);
+    try {
+      const raw = new AsyncReleasePool();
+      const pool = guardPool(raw, { adapter: adapter({ library: 'endpoint-fails', endpoint: (p: { config: { host: string } }) => ({ address: p.config.host }) }) });
+      assert.equal(pool, raw);
+      const conn = await pool.checkout();
+      await conn.release();
+      await conn.release();
+      assert.ok(logged.some((message) => /endpoint\(\) of a "endpoint-fails" pool failed/.test(String(message))), JSON.stringify(logged));
+      expectViolations('endpoint-fails', 'double_release', 1);
+    } finally {
+      diag.disable();
+    }
+  });
+
+  it('adapter.connection: a pool that lends a new wrapper per checkout over one connection tells a stale wrapper from the current one, with no task identity', async () => {
+    interface Core { id: number; holder: object | undefined }
+    /** One core connection; each checkout lends a new wrapper whose release() frees the core, whoever holds it now. */
+    class WrappingPool {
+      core: Core = { id: 1, holder: undefined };
+      async getConnection() {
+        if (this.core.holder !== undefined) throw new Error('none free');
+        const core = this.core;
+        const wrapper = { core, query: async () => 'ran', release: () => { core.holder = undefined; } };
+        core.holder = wrapper;
+        return wrapper;
+      }
+    }
+    const pool = guardPool(new WrappingPool(), {
+      name: 'adapter-core',
+      adapter: { library: 'wrapping-pool', acquire: ['getConnection'], connectionRelease: ['release'], connectionUse: ['query'], connection: (lent: { core: Core }) => lent.core },
+    });
+    const a = await pool.getConnection();
+    a.release();
+    const b = await pool.getConnection();
+    assert.equal(await a.query(), 'ran', 'report mode runs the stale wrapper\'s statement');
+    a.release();
+    assert.equal(pool.core.holder, b, 'the stale wrapper\'s release was not passed on: b still holds the connection');
+    assert.equal(await b.query(), 'ran');
+    b.release();
+    b.release();
+    expectViolations('adapter-core', 'use_after_release', 1, { others: ['foreign_release', 'double_release'] });
+    expectViolations('adapter-core', 'foreign_release', 1, { others: ['use_after_release', 'double_release'] });
+    expectViolations('adapter-core', 'double_release', 1, { others: ['use_after_release', 'foreign_release'] });
   });
 
   it('a pool that lends a new wrapper per checkout: the wrappers it lent are not kept after release', async () => {
