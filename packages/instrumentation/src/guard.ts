@@ -145,7 +145,9 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       }
       state.ended = true;
       // The sweep stops itself once no lease is held (a lease held through end() can still leak). The
-      // pool metrics count the connections it still has open, and drop the pool once they are closed.
+      // pool metrics count the connections leases hold open through end(), and drop the pool once they
+      // are closed; with none, at once.
+      if (state.metrics !== undefined && !anyLeased(state)) detachMeter(state.metrics);
       unregisterPool(state);
     },
     coreReplaced: () => {
@@ -253,6 +255,11 @@ export function clearRegisteredConfig(owner: object): void {
  * Instruments one pool instance by hand and returns the same pool. Works with
  * no registered instrumentation, through the global OTel providers.
  */
+function anyLeased(state: PoolState): boolean {
+  for (const conn of state.connections()) if (conn.leased) return true;
+  return false;
+}
+
 export function guardPool<P extends object>(pool: P, options: GuardPoolOptions = {}): P {
   // A knex instance is a function with a pool behind it.
   if (pool === null || (typeof pool !== 'object' && typeof pool !== 'function')) {

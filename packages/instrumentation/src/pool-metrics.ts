@@ -33,6 +33,8 @@ interface PoolMetricInstruments {
    * `max` in the per-server sum forever. The newest MAX_RETIRED are kept.
    */
   readonly retired: Series[];
+  /** The size of `pools` at which it is pruned next between collections (pruneIfGrown). */
+  pruneAt: number;
   readonly waitTime: Histogram;
   readonly useTime: Histogram;
   readonly createTime: Histogram;
@@ -92,6 +94,7 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
   const instruments: PoolMetricInstruments = {
     pools: new Map(),
     retired: [],
+    pruneAt: MIN_PRUNE_SIZE,
     waitTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, seconds('The time it took to obtain an open connection from the pool.')),
     useTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_USE_TIME, seconds('The time between borrowing a connection and returning it to the pool.')),
     createTime: meter.createHistogram(semconv.METRIC_DB_CLIENT_CONNECTION_CREATE_TIME, seconds('The time it took to create a new connection.')),
@@ -195,9 +198,32 @@ export function attachMeter(metered: MeteredPool): void {
   metered.recording = !/^Noop/.test(meter.constructor?.name ?? '');
   if (instruments === metered.instruments) return;
   if (metered.instruments !== undefined) retire(metered.instruments, weakRefOf(metered));
+  // A no-op meter never collects, and the set is pruned at collections: a pool kept there would stay for good.
+  if (!metered.recording) {
+    metered.instruments = undefined;
+    return;
+  }
+  pruneIfGrown(instruments);
   instruments.pools.set(weakRefOf(metered), []);
   metered.instruments = instruments;
 }
+
+/**
+ * Between collections (a MeterProvider whose reader is never, or rarely,
+ * collected), pools collected or ended with nothing open leave the set each
+ * time it has doubled, so it stays as large as the pools alive.
+ */
+function pruneIfGrown(instruments: PoolMetricInstruments): void {
+  if (instruments.pools.size < instruments.pruneAt) return;
+  for (const ref of [...instruments.pools.keys()]) {
+    const metered = ref.deref();
+    if (metered === undefined || (metered.pool.ended && endedPoolStats(metered.pool).used === 0)) retire(instruments, ref);
+  }
+  instruments.pruneAt = Math.max(MIN_PRUNE_SIZE, instruments.pools.size * 2);
+}
+
+/** The set's size at which it is first pruned between collections. */
+const MIN_PRUNE_SIZE = 256;
 
 /** How many retired series an instruments set keeps reporting as 0. */
 const MAX_RETIRED = 4096;

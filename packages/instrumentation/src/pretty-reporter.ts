@@ -10,7 +10,9 @@ import type { Violation } from './types';
 const POOLGUARD_DIR = __dirname;
 const REPEAT_SUMMARY_MS = 5_000;
 
+/** (kind, pool, code frame) already printed; the oldest are forgotten past MAX_SEEN (pools named per tenant or job come and go). */
 const seen = new Map<string, number>();
+const MAX_SEEN = 10_000;
 let suppressed = 0;
 let summaryTimer: NodeJS.Timeout | undefined;
 let summaryAtExit = false;
@@ -64,6 +66,7 @@ export function prettyReport(violation: Violation): void {
   const frame = userFrame(violation.stack) ?? userFrame(violation.checkoutStack);
   const key = `${violation.kind}\0${violation.poolName}\0${frame ?? ''}`;
   const count = (seen.get(key) ?? 0) + 1;
+  if (count === 1 && seen.size >= MAX_SEEN) seen.delete(seen.keys().next().value!);
   seen.set(key, count);
   if (count > 1) {
     countRepeat();

@@ -13,6 +13,7 @@ import { guardPool } from '../src';
 import { endMysqlPool, getConnection, newMysqlPool } from './helpers/mysql';
 import { collectMetric, setupTelemetry } from './helpers/otel';
 import { newPool, pgConfig } from './helpers/pg';
+import { runFixture } from './helpers/processes';
 
 type Point = { value: unknown; attributes: Record<string, unknown> };
 
@@ -106,6 +107,29 @@ describe('pool metrics: one series per pool', () => {
       assert.deepEqual(await seriesOf('db.client.connection.count', name), { idle: 0, used: 0 }, name);
       assert.deepEqual(await seriesOf('db.client.connection.max', name), { all: 0 }, name);
     }
+  });
+
+  it('pools created and ended between two collections leave the metered set: it does not grow with them', async () => {
+    const keeper = guardPool(newPool({ max: 1 }), { name: 'series-keeper' });
+    type Metered = { metrics?: { instruments?: { pools: Map<unknown, unknown> } } };
+    const pools = (keeper as unknown as Record<symbol, Metered>)[Symbol.for('poolguard.pool')]!.metrics!.instruments!.pools;
+    const before = pools.size;
+    try {
+      for (let i = 0; i < 600; i++) {
+        const churned = guardPool(genericPool.createPool({ create: async () => ({}), destroy: async () => undefined }, { max: 1 }), { name: `series-churn-${i}` });
+        await churned.drain();
+        await churned.clear();
+      }
+      assert.ok(pools.size - before < 300, `the set holds ${pools.size - before} more pools after 600 were created and ended`);
+      assert.equal((await seriesOf('db.client.connection.max', 'series-churn-599')).all, undefined, 'an ended pool that never reported has no series');
+    } finally {
+      await keeper.end();
+    }
+  });
+
+  it('with no MeterProvider, a pool is kept in no metered set: the no-op meter never collects, so nothing would prune it (fresh process)', async () => {
+    const [result] = await runFixture('no-meter-pools.js');
+    assert.deepEqual(result, { metered: true, inSet: false, recording: false });
   });
 
   it('a generic-pool that learns its server from its first resource: the provisional series reads 0', async () => {

@@ -51,10 +51,16 @@ export function isCrossTaskUse(
   return firstReportOf(conn, current);
 }
 
+/** The tasks a lease remembers as reported: a client cached for the life of the process meets a task per request. */
+const MAX_REPORTED_TASKS = 64;
+
 /**
  * True the first time `task` offends on this lease: a lease shared with
  * several tasks (a cached client) is reported once per offending task, also
- * when their uses interleave. Only reports allocate.
+ * when their uses interleave. Only reports allocate. The latest
+ * MAX_REPORTED_TASKS tasks are remembered, so a lease held for good and used
+ * by request after request keeps no growing list (a task forgotten that
+ * offends again is reported again).
  */
 function firstReportOf(conn: ConnectionState, task: Task): boolean {
   const reported = conn.reportedTasks;
@@ -63,6 +69,7 @@ function firstReportOf(conn: ConnectionState, task: Task): boolean {
     return true;
   }
   for (const seen of reported) if (sameTask(seen, task)) return false;
+  if (reported.length >= MAX_REPORTED_TASKS) reported.shift();
   reported.push(task);
   return true;
 }

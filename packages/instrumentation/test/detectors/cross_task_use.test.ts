@@ -283,6 +283,26 @@ describe('cross_task_use', () => {
     }
   });
 
+  it('a client cached for good and used by task after task keeps no growing list: each task reported once, the lease remembers the latest 64', async () => {
+    const name = 'ctu-cached-for-good';
+    const pool = guardPool(newPool(), { name });
+    try {
+      const cached = await runInTask(() => pool.connect());
+      for (let i = 0; i < 100; i++) {
+        await runInTask(async () => {
+          await cached.query('SELECT 1');
+          await cached.query('SELECT 2');
+        });
+      }
+      expectViolations(name, 'cross_task_use', 100);
+      const conn = (cached as unknown as Record<symbol, { reportedTasks?: unknown[] }>)[Symbol.for('poolguard.connection')];
+      assert.equal(conn?.reportedTasks?.length, 64);
+      cached.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a use from no known task is counted, not reported, in report mode', async () => {
     const name = 'ctu-unknown-current';
     const pool = guardPool(newPool(), { name });
