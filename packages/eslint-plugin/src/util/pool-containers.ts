@@ -13,14 +13,16 @@
  * levels are left), remembers the types it has seen (recursive types), and
  * stops at a fixed number of types. Functions, lib types other than the
  * listed collections, and every type a database package declares (its plain
- * data: configs, results, rows) are not opened.
+ * data: configs, results, rows) are not opened, nor an app's class derived
+ * from one (`class Post extends Model`, a mongoose document): its models,
+ * rows and documents.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import * as ts from 'typescript';
 
 import { isCopiedProperty } from './copied-properties';
 import type { CreatorKind } from './creators';
-import { getPoolKind, isKnownPackageType } from './pool-types';
+import { getPoolKind, isKnownPackageInstance, isKnownPackageType } from './pool-types';
 
 /** Lib collections whose type arguments are their contents (keys and values). */
 const COLLECTION_NAMES = new Set(['Map', 'ReadonlyMap', 'Set', 'ReadonlySet']);
@@ -76,6 +78,8 @@ function contents(walk: Walk, type: ts.Type, omittedKeys?: ReadonlySet<string>):
   if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return [];
   // `Date`, `Uint8Array`, `Error` hold no pool; `Record<string, Pool>` (an anonymous lib type) may.
   if (isLibSymbol(walk, namedSymbol(type)) || isKnownPackageType(type)) return [];
+  // A model or document of a database package (`class Post extends Model`) is its rows, not a holder of its engine.
+  if (isKnownPackageInstance(checker, type)) return [];
   const members = checker
     .getPropertiesOfType(type)
     .filter(property => isCopiedProperty(property) && !omittedKeys?.has(property.getName()))

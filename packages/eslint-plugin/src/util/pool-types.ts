@@ -121,6 +121,36 @@ export function isKnownPackageType(type: ts.Type): boolean {
   return (symbol?.getDeclarations() ?? []).some(declaration => declaringPackage(declaration) !== undefined);
 }
 
+const packageInstanceCache = new WeakMap<ts.Type, boolean>();
+
+/**
+ * Whether a value of this type is an instance of a known database package's
+ * class or interface, or of one derived from it (`class Post extends Model`,
+ * a mongoose document `Document<...> & Cat`): a model, row or document of
+ * that package. Such an instance is that package's plain data (it crosses a
+ * boundary as its `toJSON()`), though it refers to its engine or connection
+ * (`Model#sequelize`, `Document#db`). The caller asks first whether the type
+ * is itself pool-like.
+ */
+export function isKnownPackageInstance(checker: ts.TypeChecker, type: ts.Type): boolean {
+  let known = packageInstanceCache.get(type);
+  if (known === undefined) {
+    packageInstanceCache.set(type, false);
+    known = derivesFromPackage(checker, type, 0);
+    packageInstanceCache.set(type, known);
+  }
+  return known;
+}
+
+function derivesFromPackage(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (type.isIntersection()) return type.types.some(member => derivesFromPackage(checker, member, depth + 1));
+  const classType = instanceTarget(type);
+  if (!classType) return false;
+  if (isKnownPackageType(classType)) return true;
+  return checker.getBaseTypes(classType).some(base => derivesFromPackage(checker, base, depth + 1));
+}
+
 function poolKindOf(checker: ts.TypeChecker, type: ts.Type, depth: number): CreatorKind | null {
   const cached = kindCache.get(type);
   if (cached !== undefined) return cached;

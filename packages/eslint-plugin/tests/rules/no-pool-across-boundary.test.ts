@@ -37,6 +37,11 @@ const PG_MODULE = code`
     export interface PoolClient extends Client { release(): void }
   }
 `;
+/** The ORM packages of tests/fixtures/typed/orm-packages.d.ts, as values to extend. */
+const ORM_MODULES = code`
+  declare const orm: typeof import('sequelize');
+  declare const odm: typeof import('mongoose');
+`;
 const NODE_DECLS = code`
   declare const parentPort: { postMessage(value: unknown): void };
   declare const worker: { postMessage(value: unknown): void; send(value: unknown): void };
@@ -46,6 +51,9 @@ const NODE_DECLS = code`
 const PRELUDE = `${PG_MODULE}\n${NODE_DECLS}\n`;
 /** Line numbers in typed cases count from the end of the prelude. */
 const P = PRELUDE.split('\n').length - 1;
+/** Lines of ORM_MODULES, for the cases that add it to the prelude. */
+const ORM_PRELUDE = `${ORM_MODULES}\n`;
+const ORM_LINES = ORM_PRELUDE.split('\n').length - 1;
 
 const ruleTester = new RuleTester();
 
@@ -661,6 +669,28 @@ ruleTester.run('no-pool-across-boundary', rule, {
           w.postMessage(shape);
           w.postMessage(mysqlResult);
           process.send?.(results);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: rows of an ORM (an app's model class, a mongoose document) are that package's plain data, not its engine.
+    {
+      code:
+        ORM_PRELUDE +
+        code`
+        class Post extends orm.Model { title!: string }
+        type Cat = import('mongoose').Document<{ name: string }> & { name: string };
+        class CatDoc extends odm.Document<{ name: string }> { name!: string }
+        declare const cats: Cat[];
+        declare const catDoc: CatDoc;
+        async function report() {
+          const posts = await Post.findAll();
+          process.send!(posts);
+          process.send!(await Post.findByPk(1));
+          process.send!({ posts, cats });
+          process.send!(cats);
+          process.send!(catDoc);
         }
       `,
       options: [{ typeChecked: true }],
@@ -1928,6 +1958,30 @@ ruleTester.run('no-pool-across-boundary', rule, {
         { messageId: 'poolAcrossBoundary', line: 7, column: 17, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 8, column: 17, data: { kind: 'pool', channel: SEND } },
         { messageId: 'poolAcrossBoundary', line: 9, column: 40, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Typed mode: the engine a model refers to, and an app's class holding an engine or a pool, are searched as before.
+    {
+      code:
+        PRELUDE +
+        ORM_PRELUDE +
+        code`
+        class Post extends orm.Model { title!: string }
+        class PostStore { constructor(readonly sequelize: import('sequelize').Sequelize) {} }
+        class PostService { private readonly pool: import('pg').Pool; constructor(pool: import('pg').Pool) { this.pool = pool; } }
+        declare const post: Post;
+        declare const store: PostStore;
+        declare const service: PostService;
+        process.send!(post.sequelize);
+        process.send!(store);
+        process.send!(service);
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: P + ORM_LINES + 7, column: 15, data: { kind: 'engine', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: P + ORM_LINES + 8, column: 15, data: { kind: 'engine', channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: P + ORM_LINES + 9, column: 15, data: { kind: 'pool', channel: SEND } },
       ],
     },
     // Typed mode: a Piscina or Tinypool receiver is known by its type, whatever its name (tests/fixtures/typed/task-pools.d.ts).
