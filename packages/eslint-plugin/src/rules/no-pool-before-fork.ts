@@ -21,7 +21,7 @@ import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../ut
 import { creationText } from '../util/creation-text';
 import { createRule } from '../util/createRule';
 import { creatorsOptionSchema, findCreationSites, mergeCreators, type CreatorOption } from '../util/creators';
-import { isCallCompletedBeforeForks, isEndedBeforeForks } from '../util/ended-pools';
+import { isCallCompletedBeforeForks, isEndedBeforeForks, isLoadCompletedBeforeForks } from '../util/ended-pools';
 import { analyzeForks, mayFork, type ForkAnalysis, type ForkKind, type ForkSite } from '../util/fork-sites';
 import { analyzeGuards, type GuardAnalysis, type Position } from '../util/guards';
 import { importElision } from '../util/import-elision';
@@ -159,7 +159,12 @@ export default createRule<Options, MessageIds>({
         const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, local.loadKind, creators, kinds, elision, typed);
         if (!pool) continue;
         if (side === 'parent') {
-          if (isLazyLoad(local.node)) reportBySide(local.node, side);
+          // `await import('./migrate.js')` of a module that ends its pool as it loads, done before the fork, leaves none.
+          const ended =
+            pool.endedAtLoad === true &&
+            local.node.type === AST_NODE_TYPES.ImportExpression &&
+            isLoadCompletedBeforeForks(sourceCode, local.node, forks.selfForks);
+          if (isLazyLoad(local.node) && !ended) reportBySide(local.node, side);
           continue;
         }
         const file = path.relative(path.dirname(context.physicalFilename), pool.file);

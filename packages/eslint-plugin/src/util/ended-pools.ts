@@ -22,7 +22,10 @@
  * run: not ended. A helper that another local module exports is read the
  * same way (pool-factories): its pool is ended in its own body, with no
  * `return` before the end, and the forking file's call of it completes
- * (awaited, when it is async) before every fork.
+ * (awaited, when it is async) before every fork. A local module that creates
+ * a pool at its top level and awaits its end there (a migration script) is
+ * read like such a helper: the forking file's `await import()` of it
+ * completes before every fork.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -86,6 +89,35 @@ export function isEndedWithinHelper(source: ParsedSource, creation: TSESTree.Nod
 }
 
 /**
+ * Whether the pool `creation` opens at the top level of its module is ended
+ * there as the module loads: `const pool = new Pool()` and, later in the
+ * module's own statements, an awaited end (`await pool.end()`, also in a
+ * `finally`), with no top-level `return` between. A forking file that
+ * awaits `import()` of such a module (a migration script) has no pool once
+ * the import completes, as with a helper that ends its own pool.
+ */
+export function isEndedAtLoad(source: ParsedSource, creation: TSESTree.Node): boolean {
+  const holder = holderOf(source, creation);
+  const program = holder?.statement.parent;
+  if (!holder || program?.type !== AST_NODE_TYPES.Program) return false;
+  const list: readonly TSESTree.Node[] = program.body;
+  const start = list.indexOf(holder.statement);
+  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable, true));
+  if (end === -1) return false;
+  return !list.slice(start + 1, end).some(statement => returnsEarly(source, statement, undefined));
+}
+
+/**
+ * Whether `load`, a lazy load of a module whose pool is ended at load
+ * (isEndedAtLoad), has completed before every one of `forks` runs: `await
+ * import('./migrate.js')`, awaited before each fork.
+ */
+export function isLoadCompletedBeforeForks(source: ParsedSource, load: TSESTree.ImportExpression, forks: readonly ForkSite[]): boolean {
+  const awaited = awaitOf(load);
+  return awaited !== undefined && completesBeforeForks(source, awaited, forks, 0);
+}
+
+/**
  * Whether `call` of a helper that ends its own pool (isEndedWithinHelper)
  * has completed before every one of `forks` runs: awaited when the helper is
  * `async`, else just made.
@@ -101,8 +133,8 @@ export function isCallCompletedBeforeForks(
   return completesBeforeForks(source, awaited ?? call, forks, 0);
 }
 
-/** A `return` of `helper` itself inside `statement`. */
-function returnsEarly(source: ParsedSource, statement: TSESTree.Node, helper: TSESTree.Node): boolean {
+/** A `return` of `helper` itself inside `statement` (of the module, for none: CommonJS may return at top level). */
+function returnsEarly(source: ParsedSource, statement: TSESTree.Node, helper: TSESTree.Node | undefined): boolean {
   let found = false;
   walk(statement, source.visitorKeys, node => {
     if (node.type === AST_NODE_TYPES.ReturnStatement && enclosingFunction(node) === helper) found = true;
@@ -150,7 +182,7 @@ function completedCalls(source: ParsedSource, helper: FunctionNode): TSESTree.No
 }
 
 /** The `await` of `call`, or of a `.catch()`, `.then()` or `.finally()` chain on it; undefined when none waits for it. */
-function awaitOf(call: TSESTree.CallExpression): TSESTree.AwaitExpression | undefined {
+function awaitOf(call: TSESTree.CallExpression | TSESTree.ImportExpression): TSESTree.AwaitExpression | undefined {
   let outer: TSESTree.Node = call;
   for (let depth = 0; depth < 4; depth++) {
     const member: TSESTree.Node | undefined = outer.parent;
@@ -224,16 +256,17 @@ function statementList(statement: TSESTree.Node): readonly TSESTree.Node[] | und
   }
 }
 
-/** `pool.end()`, `await db.destroy()`, or a `try` that surely runs one. */
-function endsPool(statement: TSESTree.Node, variable: TSESLint.Scope.Variable): boolean {
+/** `pool.end()`, `await db.destroy()`, or a `try` that surely runs one; with `awaitedOnly`, an awaited end only. */
+function endsPool(statement: TSESTree.Node, variable: TSESLint.Scope.Variable, awaitedOnly = false): boolean {
   if (statement.type === AST_NODE_TYPES.TryStatement) {
-    const inFinally = statement.finalizer?.body.some(inner => endsPool(inner, variable)) ?? false;
+    const inFinally = statement.finalizer?.body.some(inner => endsPool(inner, variable, awaitedOnly)) ?? false;
     // Without a `catch`, an error before the end also skips the fork after the `try`.
-    const inBlock = statement.handler === null && statement.block.body.some(inner => endsPool(inner, variable));
+    const inBlock = statement.handler === null && statement.block.body.some(inner => endsPool(inner, variable, awaitedOnly));
     return inFinally || inBlock;
   }
   if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-  return callsMade(statement.expression).some(call => {
+  const calls = callsMade(statement.expression);
+  return (awaitedOnly ? calls.filter(call => call.awaited) : calls).some(({ call }) => {
     const callee = unwrap(call.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression || !END_METHODS.has(getPropertyName(callee) ?? '')) return false;
     const receiver = unwrap(callee.object);
@@ -246,19 +279,28 @@ const PROMISE_METHODS = new Set(['catch', 'then', 'finally']);
 /** `Promise.all([a(), b()])` and its kin make every call of their array. */
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled']);
 
+/** A call an expression statement makes, and whether the statement waits for it. */
+interface MadeCall {
+  call: TSESTree.CallExpression;
+  awaited: boolean;
+}
+
 /**
  * The calls an expression statement surely makes, awaited or not: `x()`,
  * `x().catch(log)`, and each element of `Promise.all([x(), y()])`.
  */
-function callsMade(expression: TSESTree.Node, depth = 0): TSESTree.CallExpression[] {
+function callsMade(expression: TSESTree.Node, depth = 0, awaited = false): MadeCall[] {
   let call = unwrap(expression);
   if (call.type === AST_NODE_TYPES.UnaryExpression && call.operator === 'void') call = unwrap(call.argument);
-  if (call.type === AST_NODE_TYPES.AwaitExpression) call = unwrap(call.argument);
+  if (call.type === AST_NODE_TYPES.AwaitExpression) {
+    call = unwrap(call.argument);
+    awaited = true;
+  }
   if (call.type !== AST_NODE_TYPES.CallExpression || depth > 4) return [];
   const callee = unwrap(call.callee);
   const method = callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : null;
   if (callee.type === AST_NODE_TYPES.MemberExpression && PROMISE_METHODS.has(method ?? '')) {
-    return [call, ...callsMade(callee.object, depth + 1)];
+    return [{ call, awaited }, ...callsMade(callee.object, depth + 1, awaited)];
   }
   const list = call.arguments[0] && unwrap(call.arguments[0]);
   const isCombinator =
@@ -267,9 +309,9 @@ function callsMade(expression: TSESTree.Node, depth = 0): TSESTree.CallExpressio
     unwrap(callee.object).type === AST_NODE_TYPES.Identifier &&
     (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise';
   if (isCombinator && list?.type === AST_NODE_TYPES.ArrayExpression) {
-    return [call, ...list.elements.flatMap(element => (element ? callsMade(element, depth + 1) : []))];
+    return [{ call, awaited }, ...list.elements.flatMap(element => (element ? callsMade(element, depth + 1, awaited) : []))];
   }
-  return [call];
+  return [{ call, awaited }];
 }
 
 /** Whether one of `statements` calls a function of the file that holds one of `forks`. */

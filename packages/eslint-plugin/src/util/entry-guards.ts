@@ -4,12 +4,14 @@
  *
  * `if (require.main === module) { … }` (CommonJS), `if (import.meta.main)`
  * and `if (process.argv[1] === fileURLToPath(import.meta.url))` (ESM, also
- * with `import.meta.filename` or `__filename`) let a migration or seed
- * script both run on its own and export its functions. Imported by a
- * forking file, such a module creates nothing in the arm of that test
- * (module-graph). The forking file itself is the entry, so its own code in
+ * with `import.meta.filename` or `__filename`), and the older CommonJS
+ * `if (!module.parent)` (also `module.parent === null` or `== undefined`),
+ * let a migration or seed script both run on its own and export its
+ * functions. Imported by a forking file, such a module creates nothing in
+ * the arm of that test, nor in a function called only from there
+ * (module-graph, run-sides). The forking file itself is the entry, so its own code in
  * such an arm is not read this way. Also `&&` and `?:` arms, and the `else`
- * of the negated tests (`!==`, `!import.meta.main`).
+ * of the negated tests (`!==`, `!import.meta.main`, `module.parent`).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -54,12 +56,31 @@ function entryTest(test: TSESTree.Node): boolean | undefined {
     return inner === undefined ? undefined : !inner;
   }
   if (isImportMeta(expr, 'main')) return true;
+  // A required module has a parent; the entry has none.
+  if (isModuleParent(expr)) return false;
   if (expr.type !== AST_NODE_TYPES.BinaryExpression) return undefined;
   const equal = expr.operator === '===' || expr.operator === '==';
   if (!equal && expr.operator !== '!==' && expr.operator !== '!=') return undefined;
   const { left, right } = expr;
-  const matches = isRequireMainPair(left, right) || isEntryPathPair(left, right) || isEntryPathPair(right, left);
+  const matches =
+    isRequireMainPair(left, right) ||
+    isEntryPathPair(left, right) ||
+    isEntryPathPair(right, left) ||
+    isNoParentPair(left, right) ||
+    isNoParentPair(right, left);
   return matches ? equal : undefined;
+}
+
+/** `module.parent` and `null` or `undefined`: no module required this one. */
+function isNoParentPair(parent: TSESTree.Node, nothing: TSESTree.Node): boolean {
+  const empty = unwrap(nothing);
+  const isNothing = (empty.type === AST_NODE_TYPES.Literal && empty.value === null) || isIdentifier(empty, 'undefined');
+  return isNothing && isModuleParent(parent);
+}
+
+function isModuleParent(node: TSESTree.Node): boolean {
+  const expr = unwrap(node);
+  return expr.type === AST_NODE_TYPES.MemberExpression && isIdentifier(expr.object, 'module') && getPropertyName(expr) === 'parent';
 }
 
 /** `require.main` and `module`, either way round. */

@@ -10,7 +10,8 @@
  * and analysing each once per set of options (load-time-verdicts). A module
  * that only exports a factory (or a class whose instance fields create the
  * pool), or guards its own creation (a fork guard, or a runnable script's
- * `require.main === module`: entry-guards), does not count; one that calls its own
+ * `require.main === module`, also around a call of its own function that
+ * creates: entry-guards), does not count; one that calls its own
  * factory at load (`export const pool = build()`) does. In typed mode, a
  * `new` at load whose type is a pool (a subclass of `Pool`) does too
  * (typed-constructions). Cycles end.
@@ -22,6 +23,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { walk } from './ast';
 import { creationText } from './creation-text';
 import { findCreationSites, type CreatorOption } from './creators';
+import { isEndedAtLoad } from './ended-pools';
 import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
 import { runsOnlyAsEntry } from './entry-guards';
@@ -42,6 +44,12 @@ export interface LoadTimePool {
   line: number;
   /** How messages quote the creation call, e.g. `new Pool()`, `new DataSource(...)` (creation-text). */
   creator: string;
+  /**
+   * The module ends this pool as it loads (`await pool.end()` at its top
+   * level: ended-pools), and no module it loads leaves one open: once an
+   * awaited `import()` of it completes, no pool is left.
+   */
+  endedAtLoad?: true;
 }
 
 /**
@@ -175,15 +183,17 @@ class LoadTimeWalk {
     const result: Visit = { pool: undefined, low: Infinity, reads: new Set([file]), unsettled: [] };
     const imports = this.analyse(file, result);
     for (const next of imports) {
-      if (result.pool) break;
+      if (result.pool && !result.pool.endedAtLoad) break;
       const inner = this.visit(next, depth + 1);
-      result.pool = inner.pool;
+      // A pool left open wins over one the module ends as it loads.
+      if (inner.pool && (!result.pool || !inner.pool.endedAtLoad)) result.pool = inner.pool;
       result.low = Math.min(result.low, inner.low);
       for (const read of inner.reads) result.reads.add(read);
       result.unsettled.push(...inner.unsettled);
     }
     this.depths.delete(file);
-    if (result.pool || result.low >= depth) {
+    // A pool ended at load is no final verdict while a module of a cycle may still show one left open.
+    if ((result.pool && !result.pool.endedAtLoad) || result.low >= depth) {
       this.cache.set(file, result.pool, result.reads);
       if (!result.pool) for (const settled of result.unsettled) this.cache.set(settled, undefined, result.reads);
       return { ...result, low: Infinity, unsettled: [] };
@@ -203,20 +213,22 @@ class LoadTimeWalk {
     const parsed = parseModule(file);
     if (!parsed) return [];
     const { source } = parsed;
-    const runSides = analyzeRunSides(source, analyzeGuards(source, file), this.search.kinds);
-    // A runnable script's `if (require.main === module)` arm does not run when the module is imported.
-    const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared' && !runsOnlyAsEntry(node);
+    // A runnable script's `if (require.main === module)` arm does not run when the module is
+    // imported, and neither does a function called only from there (`if (require.main === module) main()`).
+    const runSides = analyzeRunSides(source, analyzeGuards(source, file), this.search.kinds, undefined, runsOnlyAsEntry);
+    const runsOnLoad = (node: TSESTree.Node): boolean => runSides.sideOf(node) === 'shared';
+    // A creation the module ends as it loads (a migration script) counts only when nothing is left open.
+    const found = (node: TSESTree.Node): boolean => {
+      const endedAtLoad = isEndedAtLoad(source, node);
+      if (!endedAtLoad || !result.pool) result.pool = { ...poolAt(file, parsed, node), ...(endedAtLoad && { endedAtLoad }) };
+      return !endedAtLoad;
+    };
     for (const site of findCreationSites(source, this.search.creators)) {
-      if (runsOnLoad(site.node)) {
-        result.pool = poolAt(file, parsed, site.node);
-        return [];
-      }
+      if (runsOnLoad(site.node) && found(site.node)) return [];
     }
     const { typed } = this.search;
-    const typedCreation = typed && constructions(source).find(node => runsOnLoad(node) && typed(file, parsed.text, node));
-    if (typedCreation) {
-      result.pool = poolAt(file, parsed, typedCreation);
-      return [];
+    for (const node of typed ? constructions(source) : []) {
+      if (runsOnLoad(node) && typed?.(file, parsed.text, node) && found(node)) return [];
     }
     const next: string[] = [];
     for (const local of findLocalImports(source, file, this.search.elision)) {

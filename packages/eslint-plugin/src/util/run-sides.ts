@@ -26,6 +26,11 @@
  * resolved once, so the walk is linear in the file; a call cycle is cut where
  * it closes (its functions count the sides of the calls from outside it) and
  * chains of callers deeper than MAX_DEPTH run on no known side.
+ *
+ * Code that `runsNowhere` says never runs (an imported module's
+ * `if (require.main === module)` arm, module-graph) runs on no side, and so
+ * does a function called only from there: `if (require.main === module)
+ * main()` opens no pool on import.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
@@ -48,17 +53,20 @@ const MAX_DEPTH = 16;
 /**
  * @param kinds the kinds of this file's self-forks, whose guards count
  * @param forkLogic functions whose bodies are the fork logic (see no-pool-before-fork)
+ * @param runsNowhere code that does not run in this load at all, whatever calls it
  */
 export function analyzeRunSides(
   source: ParsedSource,
   guards: GuardAnalysis,
   kinds: readonly ForkKind[],
   forkLogic: ReadonlySet<TSESTree.Node> = new Set(),
+  runsNowhere: (node: TSESTree.Node) => boolean = () => false,
 ): RunSides {
   const callerSides = new Map<DeferredCode, Position | undefined>();
   const resolving = new Set<DeferredCode>();
 
   function sideOf(node: TSESTree.Node, depth: number): Position | undefined {
+    if (runsNowhere(node)) return undefined;
     const position = guards.positionOf(node, kinds);
     if (position === 'child') return position;
     const fn = enclosingFunction(node);

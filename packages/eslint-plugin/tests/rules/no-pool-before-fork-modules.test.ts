@@ -51,6 +51,25 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
       `,
       filename: SERVER_MJS,
     },
+    // ---- a runnable script that, only when it is the entry, calls its own function that opens a pool ----
+    ...['./entry-calls-main', './entry-calls-factory'].map(module => ({
+      code: code`
+        const cluster = require('cluster');
+        require('${module}');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+    })),
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { makePool } from './entry-calls-factory.mjs';
+        if (cluster.isPrimary) cluster.fork();
+        else await makePool().query('select 1');
+      `,
+      filename: SERVER_MJS,
+    },
     // ---- an imported helper that ends its own pool, awaited before the fork ----
     {
       code: code`
@@ -68,6 +87,19 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
       `,
       filename: SERVER_JS,
       languageOptions: commonjs,
+    },
+    // ---- a migration module that ends its pool as it loads, awaited in the primary before the fork ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        if (cluster.isPrimary) {
+          await import('./migrate-at-load.mjs');
+          for (let i = 0; i < 8; i++) cluster.fork();
+        } else {
+          await import('./server-app.js');
+        }
+      `,
+      filename: SERVER_MJS,
     },
     // ---- require('#by-load') takes the `require` condition: a factory only ----
     {
@@ -93,6 +125,28 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
     },
   ],
   invalid: [
+    // the factory is called under the entry guard, but also at the top level: the pool opens when imported
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { pool } = require('./entry-and-load-calls');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
+    },
+    // `module.parent` holds when imported: the factory it calls opens the pool
+    {
+      code: code`
+        const cluster = require('cluster');
+        const { pool } = require('./module-parent-set');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_JS,
+      languageOptions: commonjs,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
+    },
     // `require.main !== module` holds when imported: the pool opens
     {
       code: code`
@@ -103,6 +157,54 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
       filename: SERVER_JS,
       languageOptions: commonjs,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
+    },
+    // a module that ends its pool as it loads: not awaited, after the fork, its end not awaited, or loading one left open
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        if (cluster.isPrimary) {
+          import('./migrate-at-load.mjs');
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 3 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        if (cluster.isPrimary) {
+          cluster.fork();
+          await import('./migrate-at-load.mjs');
+        }
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 9 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        if (cluster.isPrimary) {
+          await import('./migrate-end-not-awaited.mjs');
+          await import('./migrate-then-db.mjs');
+          cluster.fork();
+        }
+      `,
+      filename: SERVER_MJS,
+      errors: [
+        { messageId: 'poolInPrimary', line: 3, column: 9 },
+        { messageId: 'poolInPrimary', line: 4, column: 9 },
+      ],
+    },
+    // on the shared path, every process opens the migration's pool, however briefly
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import './migrate-at-load.mjs';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
     // the helper is not awaited: its pool may still be open when the workers start
     {
