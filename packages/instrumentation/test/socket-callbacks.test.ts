@@ -226,6 +226,44 @@ describe('releases and uses from a pg socket callback belong to the lease holder
     }
   });
 
+  for (const listener of ['an \'end\' listener', 'an async \'error\' listener, after an await'] as const) {
+    it(`${listener} that releases the client the server ended frees its slot; the pool goes on and ends`, async () => {
+      const name = `socket-${listener.includes('end') ? 'end' : 'async-error'}-listener`;
+      const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
+      const killer = new pg.Client(pgConfig());
+      await killer.connect();
+      try {
+        await openedByTaskA(pool);
+        await runInTask(async () => {
+          const client = await pool.connect();
+          const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          const released = gate();
+          if (listener.includes('end')) {
+            client.on('error', () => undefined);
+            client.once('end', () => {
+              client.release(new Error('connection ended'));
+              released.open();
+            });
+          } else {
+            client.once('error', async (err) => {
+              await null;
+              client.release(err);
+              released.open();
+            });
+          }
+          await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+          await released.promise;
+        });
+        assert.equal(pool.totalCount, 0, 'the dead client left the pool');
+        await nextTaskGetsTheConnection(pool);
+        expectSilent(name);
+      } finally {
+        await killer.end();
+        await endPool(pool);
+      }
+    });
+  }
+
   it('a stale holder\'s own release, outside any socket callback, is still foreign_release and not passed on', async () => {
     const name = 'socket-stale-holder';
     const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });

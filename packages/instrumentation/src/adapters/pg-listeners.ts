@@ -4,10 +4,11 @@
  * them run in the context where they were added instead (bound, like a
  * query's callback), so a release or a query in one, or in a promise chained
  * there, is the adding task's: the holder's own listener acts for the holder,
- * and a listener an earlier holder left behind is that stale holder's. Only
- * these two events are bound, and only while async context propagates:
- * pg-pool adds and removes its own 'error' listener at every checkout, which
- * passes straight through.
+ * and a listener an earlier holder left behind is that stale holder's. So
+ * are a borrower's 'error' and 'end' listeners added during its lease (see
+ * isBoundEvent), and only while async context propagates: pg-pool adds and
+ * removes its own 'error' listener at every checkout, which passes straight
+ * through.
  *
  * Each add binds afresh (the same function added again by a later holder is
  * that holder's). A bound listener carries the app's function as `listener`,
@@ -17,10 +18,29 @@
  * removes that wrapper itself when it fires.
  * The wrappers are shared by all clients (no closure per client).
  */
+import { connectionStateOf } from '../lease';
 import { asyncContextActive, bindToCaller } from '../task';
 import type { AnyFunction, WrapMethod } from './kit';
 
-const isBoundEvent = (event: unknown): boolean => event === 'notification' || event === 'notice';
+/**
+ * Whether a listener for `event`, added to `client` now, runs where it was
+ * added: always for 'notification' and 'notice'; for 'error' and 'end' when
+ * a borrower adds it during its lease (a listener that releases the client
+ * when the backend dies: pg emits 'end' on the next tick and its 'error' from
+ * the socket, in the task that opened the connection, whose release would
+ * read as a stale holder's). pg-pool's own 'error' listener, which it adds
+ * and removes at every checkout while no lease is held, passes straight
+ * through.
+ */
+function isBoundEvent(client: object, event: unknown): boolean {
+  if (event === 'notification' || event === 'notice') return true;
+  if (event !== 'error' && event !== 'end') return false;
+  const conn = connectionStateOf(client);
+  return conn !== undefined && conn.leased && conn.explicit;
+}
+
+/** Events whose listeners may have been bound when added (isBoundEvent): their removal looks for the bound entry. */
+const isBindableEvent = (event: unknown): boolean => event === 'notification' || event === 'notice' || event === 'error' || event === 'end';
 
 /** On a bound listener: the function that was added (the app's, or an emitter's once-wrapper), for removal by it. */
 const BOUND_FROM = Symbol('poolguard.boundFrom');
@@ -55,7 +75,7 @@ function bound(listener: AnyFunction): BoundListener {
 function adding(name: string): AnyFunction {
   const original = ORIGINALS[name]!;
   return function addListener(this: object, event: unknown, listener: unknown) {
-    if (!isBoundEvent(event) || typeof listener !== 'function' || !asyncContextActive()) return original(this).call(this, event, listener);
+    if (typeof listener !== 'function' || !isBoundEvent(this, event) || !asyncContextActive()) return original(this).call(this, event, listener);
     return original(this).call(this, event, bound(listener as AnyFunction));
   } as AnyFunction;
 }
@@ -78,7 +98,7 @@ function entryFor(self: Listening, event: unknown, listener: unknown): unknown {
 function removing(name: string): AnyFunction {
   const original = ORIGINALS[name]!;
   return function removeListener(this: Listening, event: unknown, listener: unknown) {
-    const inContext = isBoundEvent(event) && typeof listener === 'function' ? entryFor(this, event, listener) : undefined;
+    const inContext = isBindableEvent(event) && typeof listener === 'function' ? entryFor(this, event, listener) : undefined;
     return original(this).call(this, event, inContext ?? listener);
   } as AnyFunction;
 }
