@@ -199,36 +199,10 @@ describe('releases and uses from a pg socket callback belong to the lease holder
     }
   });
 
-  it('an \'error\' listener that releases the client the server ended (release(err)) frees its slot', async () => {
-    const name = 'socket-error-listener';
-    const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
-    const killer = new pg.Client(pgConfig());
-    await killer.connect();
-    try {
-      await openedByTaskA(pool);
-      await runInTask(async () => {
-        const client = await pool.connect();
-        const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-        const released = gate();
-        client.on('error', (err) => {
-          client.release(err);
-          released.open();
-        });
-        await killer.query('SELECT pg_terminate_backend($1)', [pid]);
-        await released.promise;
-      });
-      assert.equal(pool.totalCount, 0, 'the dead client left the pool');
-      await nextTaskGetsTheConnection(pool);
-      expectSilent(name);
-    } finally {
-      await killer.end();
-      await endPool(pool);
-    }
-  });
-
-  for (const listener of ['an \'end\' listener', 'an async \'error\' listener, after an await'] as const) {
-    it(`${listener} that releases the client the server ended frees its slot; the pool goes on and ends`, async () => {
-      const name = `socket-${listener.includes('end') ? 'end' : 'async-error'}-listener`;
+  const listeners = { error: 'an \'error\' listener', end: 'an \'end\' listener', 'async-error': 'an async \'error\' listener, after an await' } as const;
+  for (const [kind, listener] of Object.entries(listeners)) {
+    it(`${listener} that releases the client the server ended (release(err)) frees its slot; the pool goes on and ends`, async () => {
+      const name = `socket-${kind}-listener`;
       const pool = guardPool(newPool({ max: 1 }), { name, taskTracking: true });
       const killer = new pg.Client(pgConfig());
       await killer.connect();
@@ -238,7 +212,12 @@ describe('releases and uses from a pg socket callback belong to the lease holder
           const client = await pool.connect();
           const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
           const released = gate();
-          if (listener.includes('end')) {
+          if (kind === 'error') {
+            client.on('error', (err) => {
+              client.release(err);
+              released.open();
+            });
+          } else if (kind === 'end') {
             client.on('error', () => undefined);
             client.once('end', () => {
               client.release(new Error('connection ended'));

@@ -125,39 +125,18 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
     },
   ],
   invalid: [
-    // the factory is called under the entry guard, but also at the top level: the pool opens when imported
-    {
+    // Modules whose pool opens when imported: the factory is called under the entry guard but also at
+    // the top level; `module.parent` holds when imported; `require.main !== module` holds when imported.
+    ...['./entry-and-load-calls', './module-parent-set', './entry-not-guarded'].map(source => ({
       code: code`
         const cluster = require('cluster');
-        const { pool } = require('./entry-and-load-calls');
+        const { pool } = require('${source}');
         if (cluster.isPrimary) cluster.fork();
       `,
       filename: SERVER_JS,
       languageOptions: commonjs,
-      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
-    },
-    // `module.parent` holds when imported: the factory it calls opens the pool
-    {
-      code: code`
-        const cluster = require('cluster');
-        const { pool } = require('./module-parent-set');
-        if (cluster.isPrimary) cluster.fork();
-      `,
-      filename: SERVER_JS,
-      languageOptions: commonjs,
-      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
-    },
-    // `require.main !== module` holds when imported: the pool opens
-    {
-      code: code`
-        const cluster = require('cluster');
-        const { pool } = require('./entry-not-guarded');
-        if (cluster.isPrimary) cluster.fork();
-      `,
-      filename: SERVER_JS,
-      languageOptions: commonjs,
-      errors: [{ messageId: 'importCreatesPool', line: 2, column: 18 }],
-    },
+      errors: [{ messageId: 'importCreatesPool' as const, line: 2, column: 18 }],
+    })),
     // a module that ends its pool as it loads: not awaited, after the fork, its end not awaited, or loading one left open
     {
       code: code`
