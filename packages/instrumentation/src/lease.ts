@@ -181,6 +181,16 @@ export function checkPoolQuery(pool: PoolState, sql: unknown): void {
  * transaction_on_pool, as through pool.query, found before it runs; its
  * release is not blamed again.
  */
+/**
+ * A borrower that starts a transaction of its own over one it inherited
+ * (reported at its origin) owes its own COMMIT: its release is judged afresh.
+ * PostgreSQL keeps the inherited transaction open (and warns); MySQL commits
+ * it implicitly. Reads the statement only while the inherited one is marked.
+ */
+export function noteOwnTransaction(conn: ConnectionState, sql: string | undefined, dialect: Dialect): void {
+  if (conn.transactionReported && conn.leased && sql !== undefined && leavesTransactionOpen(sql, dialect)) conn.transactionReported = false;
+}
+
 export function checkStatementScoped(conn: ConnectionState, sql: string | undefined, dialect: Dialect): void {
   // After the library's lease ended, a stale holder's statement is use_after_release only: nothing sent it through the pool.
   if (!conn.leased || sql === undefined || !leavesTransactionOpen(sql, dialect)) return;

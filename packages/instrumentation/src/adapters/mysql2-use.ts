@@ -6,7 +6,7 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
-import { attachConnection, checkStatementScoped, connectionStateOf, whenContextActive } from '../lease';
+import { attachConnection, checkStatementScoped, connectionStateOf, noteOwnTransaction, whenContextActive } from '../lease';
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, checkAppUse, refuseCall, refusesStatement, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
@@ -76,6 +76,8 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
       if (conn !== undefined) {
         try {
           bindable = checkAppUse(state, conn, inFlight, false, transaction);
+          // Before the one-statement check, which marks a transaction it finds as reported.
+          noteOwnTransaction(conn, sqlOf(sql), 'mysql');
           if (conn.statementScoped) checkStatementScoped(conn, sqlOf(sql), 'mysql');
         } catch (err) {
           // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
@@ -84,9 +86,6 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         }
       }
       const text = sqlOf(sql);
-      // MySQL commits the open transaction when another starts: a borrower that starts its own has ended the
-      // one it inherited (already reported, at its origin), and is judged afresh at its release.
-      if (open && conn?.transactionReported === true && nextTransactionState(text, false)) conn.transactionReported = false;
       open = nextTransactionState(text, open);
       const args = arguments as unknown as unknown[];
       let finished = false;

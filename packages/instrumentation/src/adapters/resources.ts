@@ -7,10 +7,9 @@
  */
 import { PoolGuardError } from '../errors';
 import type { PoolState, TransactionReader } from '../internal-types';
-import { checkStatementScoped, connectionStateOf, shareConnectionState, whenContextActive } from '../lease';
+import { checkStatementScoped, connectionStateOf, noteOwnTransaction, shareConnectionState, whenContextActive } from '../lease';
 import type { PoolEndpoint, TransactionState } from '../types';
 import { bindCallback, bindEmitter, checkAppUse, ConnectionWrappers, internalFault, refuseCall, refusesStatement, sqlOf, type AnyFunction, type WrapMethod } from './kit';
-import { leavesTransactionOpen } from '../detectors/transaction_on_pool';
 import { dispatchFor } from '../socket-dispatch';
 import { bindClientListeners } from './pg-listeners';
 import { guardMysql2Use } from './mysql2-use';
@@ -157,12 +156,8 @@ export function guardPgQuery(state: PoolState, client: PgClientLike, wrap: WrapM
       try {
         // Bound to the caller's context (asked only when there are some): see checkAppUse.
         bindable = checkAppUse(state, used, pgInFlight(client), client.pipeline === true, transaction);
-        // A borrower that sends its own BEGIN into a transaction it inherited (PostgreSQL keeps the one open)
-        // means a transaction of its own, and owes its COMMIT: its release is judged afresh.
-        if (used.transactionReported && used.leased) {
-          const text = sqlOf(config);
-          if (text !== undefined && leavesTransactionOpen(text, 'postgres')) used.transactionReported = false;
-        }
+        // Before the one-statement check, which marks a transaction it finds as reported.
+        noteOwnTransaction(used, sqlOf(config), 'postgres');
         if (used.statementScoped) checkStatementScoped(used, sqlOf(config), 'postgres');
         if (typeof callback === 'function') callback = bindCallback(callback as AnyFunction, bindable);
         else if (typeof values === 'function') values = bindCallback(values as AnyFunction, bindable);
