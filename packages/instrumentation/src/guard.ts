@@ -13,7 +13,7 @@ import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
 import { taskFor } from './lease';
 import { poolguardLogger } from './logger-provider';
-import { attachMeter, createMeteredPool, detachMeter, reattachMeter, renameMeteredPool } from './pool-metrics';
+import { attachMeter, createMeteredPool, detachMeter, meteredPoolEnded, reattachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, withoutCredentials, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
@@ -147,7 +147,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       // The sweep stops itself once no lease is held (a lease held through end() can still leak). The
       // pool metrics count the connections leases hold open through end(), and drop the pool once they
       // are closed; with none, at once.
-      if (state.metrics !== undefined && !anyLeased(state)) detachMeter(state.metrics);
+      if (state.metrics !== undefined) meteredPoolEnded(state.metrics);
       unregisterPool(state);
     },
     coreReplaced: () => {
@@ -255,11 +255,6 @@ export function clearRegisteredConfig(owner: object): void {
  * Instruments one pool instance by hand and returns the same pool. Works with
  * no registered instrumentation, through the global OTel providers.
  */
-function anyLeased(state: PoolState): boolean {
-  for (const conn of state.connections()) if (conn.leased) return true;
-  return false;
-}
-
 export function guardPool<P extends object>(pool: P, options: GuardPoolOptions = {}): P {
   // A knex instance is a function with a pool behind it.
   if (pool === null || (typeof pool !== 'object' && typeof pool !== 'function')) {

@@ -150,8 +150,7 @@ function instrumentsFor(meter: Meter): PoolMetricInstruments {
  * lists, which some keep as they were (mysql2's free list after end()).
  */
 function endedPoolStats(pool: PoolState): PoolStats {
-  let used = 0;
-  for (const conn of pool.connections()) if (conn.leased) used++;
+  const used = leasedConnections(pool);
   // The series the library reported read 0; none is added.
   const { pending, max, idleMax, min } = pool.stats();
   const zero = (value: number | undefined) => (value === undefined ? undefined : 0);
@@ -270,6 +269,22 @@ export function reattachMeter(metered: MeteredPool): void {
   } catch (err) {
     diag.error(`poolguard: the pool metrics of "${metered.pool.name}" could not follow the MeterProvider`, err);
   }
+}
+
+/** How many of the pool's connections a lease holds now (the app's or the pool's own). */
+function leasedConnections(pool: PoolState): number {
+  let leased = 0;
+  for (const conn of pool.connections()) if (conn.leased) leased++;
+  return leased;
+}
+
+/**
+ * The pool ended: it leaves the metered set at once when no lease holds a
+ * connection of it open; else its series count those until they are
+ * released (see the batch callback).
+ */
+export function meteredPoolEnded(metered: MeteredPool): void {
+  if (leasedConnections(metered.pool) === 0) detachMeter(metered);
 }
 
 export function detachMeter(metered: MeteredPool): void {
