@@ -27,7 +27,8 @@
  * once per channel, however many pools the literal it stands for holds.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { getParserServices } from '@typescript-eslint/utils/eslint-utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
 import { within } from '../util/ast';
@@ -131,7 +132,7 @@ export default createRule<Options, MessageIds>({
     // Typed mode is asked for explicitly; getParserServices then fails loudly on
     // every file without type information, before any pre-check can skip one.
     const services: ParserServicesWithTypeInformation | undefined = options.typeChecked
-      ? ESLintUtils.getParserServices(context)
+      ? getParserServices(context)
       : undefined;
     if (!CHANNEL_WORDS.test(sourceCode.text)) return {};
 

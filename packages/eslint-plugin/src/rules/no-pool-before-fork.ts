@@ -15,7 +15,8 @@
  */
 import * as path from 'node:path';
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ESLintUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { getParserServices } from '@typescript-eslint/utils/eslint-utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, exits, localFunctionOf, unwrap, within } from '../util/ast';
 import { creationText } from '../util/creation-text';
@@ -96,7 +97,7 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     // Typed mode is asked for explicitly; getParserServices then fails loudly on
     // every file without type information, before any pre-check can skip one.
-    const services = typeChecked ? ESLintUtils.getParserServices(context) : undefined;
+    const services = typeChecked ? getParserServices(context) : undefined;
     // Cheap text check next: a file that never says fork/Worker cannot fork itself.
     if (!mayFork(sourceCode.text)) return {};
     const forks = analyzeForks(sourceCode, context.physicalFilename);

@@ -13,7 +13,7 @@
  * so it is not followed.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, isConstantBinding, unwrap } from './ast';
 import type { ParsedSource } from './module-references';

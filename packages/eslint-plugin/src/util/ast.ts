@@ -3,7 +3,7 @@
  * both on ESLint's SourceCode and on other files' parses from module-parse.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import type { ParsedSource } from './module-references';
 

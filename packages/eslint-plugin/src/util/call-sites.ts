@@ -16,7 +16,7 @@
  * deeper than MAX_DEPTH, and call cycles (recursion), count as unknown.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { isConstantBinding, isFunctionNode, type DeferredCode, type FunctionNode } from './ast';
 import type { ParsedSource } from './module-references';
 import { callbackInvocation } from './sync-callbacks';

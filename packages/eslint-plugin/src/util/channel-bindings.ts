@@ -19,7 +19,7 @@
  * this.child.send(msg) }` keeps a class a channel.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, isFunctionNode, localFunctionOf, unwrap, walk } from './ast';
 import { forwards, returnedLiterals, runsLocally } from './local-objects';

@@ -11,7 +11,7 @@
  * as that export's own name. Computed once per file.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 

@@ -18,7 +18,8 @@
  * type lookup per report, not per call.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 
 import { instanceTarget } from './instance-targets';
 
@@ -37,7 +38,7 @@ export function isInProcessReceiverType(services: ParserServicesWithTypeInformat
 
 function isKnownNonChannel(checker: ts.TypeChecker, program: ts.Program, type: ts.Type): boolean {
   if (type.isUnion()) return type.types.every(member => isKnownNonChannel(checker, program, member));
-  if (type.flags & ts.TypeFlags.TypeParameter) {
+  if (type.flags & typescript().TypeFlags.TypeParameter) {
     // `this` inside a class, or `<T extends Mediator>`.
     const constraint = checker.getBaseConstraintOfType(type);
     return constraint !== undefined && constraint !== type && isKnownNonChannel(checker, program, constraint);
@@ -72,5 +73,5 @@ function isChannelSymbol(program: ts.Program, symbol: ts.Symbol | undefined): bo
 
 /** The class or interface behind an object type, through generic references. */
 function classOrInterface(type: ts.Type): ts.InterfaceType | undefined {
-  return type.flags & ts.TypeFlags.Object ? instanceTarget(type) : undefined;
+  return type.flags & typescript().TypeFlags.Object ? instanceTarget(type) : undefined;
 }

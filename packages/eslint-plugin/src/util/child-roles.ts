@@ -23,7 +23,7 @@
  * anything, and proves neither.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex, argvListStart } from './argv-reads';
 import { unwrap } from './ast';

@@ -13,7 +13,7 @@
  * passes nothing, so it says the field's kind, not its value.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { walk, type VisitorKeys } from './ast';
 import { staticMemberName } from './pool-values';
 

@@ -12,8 +12,9 @@
  * nothing and is left in-process.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import { isFunctionNode, unwrap, walk, type FunctionNode } from './ast';
 import { forwards } from './local-objects';
 import type { ParsedSource } from './module-references';
@@ -39,8 +40,8 @@ type ClassMember = ts.MethodDeclaration | ts.PropertyDeclaration;
 
 function isClassMember(declaration: ts.Declaration): declaration is ClassMember {
   return (
-    (ts.isMethodDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) &&
-    ts.isClassLike(declaration.parent)
+    (typescript().isMethodDeclaration(declaration) || typescript().isPropertyDeclaration(declaration)) &&
+    typescript().isClassLike(declaration.parent)
   );
 }
 

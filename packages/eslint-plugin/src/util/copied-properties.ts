@@ -14,19 +14,20 @@
  * live: their accessor signatures still count. An abstract accessor may be
  * implemented by a plain field in a subclass, and still counts too.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 
 /** False for a property that no copy of the value carries (methods, class accessors, `#private` fields). */
 export function isCopiedProperty(property: ts.Symbol): boolean {
-  if (property.flags & ts.SymbolFlags.Method) return false;
+  if (property.flags & typescript().SymbolFlags.Method) return false;
   const declarations = property.getDeclarations() ?? [];
   // A class getter merged with an interface's property is described as data too.
   return declarations.length === 0 || !declarations.every(isUncopiedClassMember);
 }
 
 function isUncopiedClassMember(declaration: ts.Declaration): boolean {
-  if (!ts.isClassElement(declaration) || !ts.isClassLike(declaration.parent)) return false;
-  if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Abstract) return false;
-  if (declaration.name && ts.isPrivateIdentifier(declaration.name)) return true;
-  return ts.isAccessor(declaration) || ts.isAutoAccessorPropertyDeclaration(declaration);
+  if (!typescript().isClassElement(declaration) || !typescript().isClassLike(declaration.parent)) return false;
+  if (typescript().getCombinedModifierFlags(declaration) & typescript().ModifierFlags.Abstract) return false;
+  if (declaration.name && typescript().isPrivateIdentifier(declaration.name)) return true;
+  return typescript().isAccessor(declaration) || typescript().isAutoAccessorPropertyDeclaration(declaration);
 }

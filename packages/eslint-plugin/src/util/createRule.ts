@@ -2,7 +2,7 @@
  * The rule factory for every poolguard rule: fills in the docs URL and fixes
  * the shape of `meta.docs` that eslint-doc-generator and the configs read.
  */
-import { ESLintUtils } from '@typescript-eslint/utils';
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 
 export interface PoolguardRuleDocs {
   /** Part of `poolguard.configs.recommended`. */
@@ -11,6 +11,6 @@ export interface PoolguardRuleDocs {
   requiresTypeChecking?: boolean;
 }
 
-export const createRule = ESLintUtils.RuleCreator<PoolguardRuleDocs>(
+export const createRule = RuleCreator<PoolguardRuleDocs>(
   name => `https://github.com/poolguard/poolguard/blob/main/packages/eslint-plugin/docs/rules/${name}.md`,
 );

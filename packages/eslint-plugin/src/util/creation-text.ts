@@ -8,7 +8,7 @@
  * calls of different files.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 /** Longer source than this is elided. */
 const MAX_LENGTH = 40;

@@ -17,7 +17,7 @@
  * call; its default import (`import Redis from 'ioredis'`) is followed.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker, findVariable } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope } from './ast';
 import type { ParsedSource } from './module-references';

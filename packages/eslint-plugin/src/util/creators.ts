@@ -13,7 +13,7 @@
  */
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
 import { subclassConstructions, type ConstructorRead } from './creator-subclasses';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';

@@ -8,7 +8,7 @@
  * out once and kept: scanning them on every question would be quadratic.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { exits, within } from './ast';
 
 /** An `if` of which exactly one arm exits, at index `at` of its statement list. */

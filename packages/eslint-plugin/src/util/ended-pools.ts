@@ -28,7 +28,7 @@
  * completes before every fork.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import {

@@ -14,7 +14,7 @@
  * of the negated tests (`!==`, `!import.meta.main`, `module.parent`).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { isImportMeta, unwrap } from './ast';
 

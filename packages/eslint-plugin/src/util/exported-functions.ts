@@ -17,7 +17,7 @@
  * (imported-guards).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, isConstantBinding, localClassOf, localFunctionOf, unwrap, type ClassNode, type FunctionNode } from './ast';
 import { resolveLocalModule } from './module-graph';

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName, getStaticValue } from '@typescript-eslint/utils/ast-utils';
 import { isDirname, isImportMeta, unwrap } from './ast';
 

@@ -21,7 +21,7 @@
  * `process.argv` or `process.env` tells the child from the parent.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
 import { namesFile } from './file-names';

@@ -16,7 +16,7 @@
  * side one way only, or that no forking process takes, in one-sided-guards.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { CallSites } from './call-sites';
 import { EarlyExits } from './early-exits';
 import { analyzeForks, type ForkKind } from './fork-sites';

@@ -26,8 +26,9 @@
  * off breaks at startup anyway.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import type { ParsedSource } from './module-references';
 
 /** What the compiler options say about dropping imports used as types only. */
@@ -42,8 +43,8 @@ export interface ImportElision {
 export function importElision(options: ts.CompilerOptions | undefined): ImportElision {
   if (!options) return { keepsTypeOnlyImports: false, emitsDecoratorMetadata: true };
   const preserves =
-    options.importsNotUsedAsValues === ts.ImportsNotUsedAsValues.Preserve ||
-    options.importsNotUsedAsValues === ts.ImportsNotUsedAsValues.Error;
+    options.importsNotUsedAsValues === typescript().ImportsNotUsedAsValues.Preserve ||
+    options.importsNotUsedAsValues === typescript().ImportsNotUsedAsValues.Error;
   return {
     keepsTypeOnlyImports: options.verbatimModuleSyntax === true || options.preserveValueImports === true || preserves,
     emitsDecoratorMetadata: options.emitDecoratorMetadata === true && options.experimentalDecorators === true,

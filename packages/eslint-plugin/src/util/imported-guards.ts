@@ -12,7 +12,7 @@
  * through module-parse's cache (exported-functions).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, unwrap, walk } from './ast';
 import { findExport, importedBinding, isModuleExports, type ImportedName } from './exported-functions';

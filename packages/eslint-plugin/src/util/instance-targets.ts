@@ -8,12 +8,13 @@
  * check that asks "which class is this?" goes through here so that generic
  * classes are not silently skipped.
  */
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 
 /** The class or interface itself, or the target of a reference to a generic one; else undefined. */
 export function instanceTarget(type: ts.Type): ts.InterfaceType | undefined {
   if (type.isClassOrInterface()) return type;
-  if ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
+  if ((type as ts.ObjectType).objectFlags & typescript().ObjectFlags.Reference) {
     const target = (type as ts.TypeReference).target;
     if (target.isClassOrInterface()) return target;
   }

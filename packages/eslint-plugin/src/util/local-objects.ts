@@ -14,7 +14,7 @@
  * value that is not a function, the method missing) may be a channel.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, isFunctionNode, ownReturnValues, unwrap, walk, within, type FunctionNode, type VisitorKeys } from './ast';
 import type { ParsedSource } from './module-references';

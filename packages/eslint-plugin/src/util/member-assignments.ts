@@ -12,7 +12,7 @@
  * `map.set('a', pool)`, `holder[key] = pool`) needs data flow.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { isConstantBinding } from './ast';
 

@@ -13,13 +13,15 @@
  * syntactically, so each parse names its own directory as the root and asks
  * for no project.
  *
+ * typescript-eslint's parser loads with the first module read.
+ *
  * A module that fails to parse as an ES module is retried as CommonJS,
  * which may `return` at top level, before it counts as unreadable.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/utils';
-import { parseForESLint } from '@typescript-eslint/parser';
+import type * as Parser from '@typescript-eslint/parser';
 import { walk, type VisitorKeys } from './ast';
 import { FileCache } from './file-cache';
 import type { ParsedSource } from './module-references';
@@ -48,7 +50,15 @@ function readModule(file: string): ParsedModule | undefined {
   }
 }
 
-type Parse = ReturnType<typeof parseForESLint>;
+type Parse = ReturnType<typeof Parser.parseForESLint>;
+
+let parser: typeof Parser | undefined;
+
+/** typescript-eslint's parser (and with it TypeScript), loaded by the first module read, not with the plugin. */
+function loadParser(): typeof Parser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand
+  return (parser ??= require('@typescript-eslint/parser') as typeof Parser);
+}
 
 /** The options that differ between the ways a file is tried. */
 interface ParseMode {
@@ -76,7 +86,7 @@ function parseText(code: string, file: string): Parse | undefined {
 
 function tryParse(code: string, file: string, mode: ParseMode): Parse | undefined {
   try {
-    return parseForESLint(code, {
+    return loadParser().parseForESLint(code, {
       filePath: file,
       // Without it typescript-eslint infers a root from global state, and throws when that state names several.
       tsconfigRootDir: path.dirname(file),

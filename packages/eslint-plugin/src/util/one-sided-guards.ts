@@ -29,7 +29,7 @@
  * given, `case 'migrate':`, stays the parent's).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { exits, within } from './ast';
 import type { CallSites } from './call-sites';
 import { isLaterInList } from './early-exits';

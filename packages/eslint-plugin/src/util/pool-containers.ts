@@ -18,7 +18,8 @@
  * rows and documents.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 
 import { isCopiedProperty } from './copied-properties';
 import type { CreatorKind } from './creators';
@@ -56,7 +57,7 @@ function containedKind(walk: Walk, type: ts.Type, levels: number, omittedKeys?: 
   if (walk.seen.has(type) || walk.seen.size >= MAX_TYPES) return undefined;
   walk.seen.add(type);
   if (type.isUnion()) return firstKind(type.types, member => containedKind(walk, member, levels, omittedKeys));
-  if (type.flags & ts.TypeFlags.TypeParameter) {
+  if (type.flags & typescript().TypeFlags.TypeParameter) {
     const constraint = walk.checker.getBaseConstraintOfType(type);
     return constraint && constraint !== type ? containedKind(walk, constraint, levels, omittedKeys) : undefined;
   }
@@ -70,7 +71,7 @@ function containedKind(walk: Walk, type: ts.Type, levels: number, omittedKeys?: 
 
 /** What a value of this type holds one level down: elements, keys and values, or property types (but `omittedKeys`). */
 function contents(walk: Walk, type: ts.Type, omittedKeys?: ReadonlySet<string>): readonly ts.Type[] {
-  if (!(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection))) return [];
+  if (!(type.flags & (typescript().TypeFlags.Object | typescript().TypeFlags.Intersection))) return [];
   const { checker } = walk;
   if (checker.isArrayType(type) || checker.isTupleType(type) || isLibCollection(walk, type)) {
     return checker.getTypeArguments(type as ts.TypeReference);
@@ -98,7 +99,7 @@ function isLibCollection(walk: Walk, type: ts.Type): boolean {
   return (
     symbol !== undefined &&
     COLLECTION_NAMES.has(symbol.getName()) &&
-    ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0 &&
+    ((type as ts.ObjectType).objectFlags & typescript().ObjectFlags.Reference) !== 0 &&
     isLibSymbol(walk, symbol)
   );
 }
@@ -106,7 +107,7 @@ function isLibCollection(walk: Walk, type: ts.Type): boolean {
 /** The symbol of a class or interface instance type, through generic references. */
 function namedSymbol(type: ts.Type): ts.Symbol | undefined {
   if (type.isClassOrInterface()) return type.getSymbol();
-  const isReference = ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0;
+  const isReference = ((type as ts.ObjectType).objectFlags & typescript().ObjectFlags.Reference) !== 0;
   return isReference ? (type as ts.TypeReference).target.getSymbol() : undefined;
 }
 

@@ -16,7 +16,7 @@
  * gone by the time its fork runs.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import {
   constructionCode,
   enclosingFunction,

@@ -9,7 +9,7 @@
  * aliases and destructuring, as the creators are (module-references).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker } from '@typescript-eslint/utils/ast-utils';
 import { iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 

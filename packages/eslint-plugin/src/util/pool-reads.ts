@@ -20,7 +20,7 @@
  * `new Set()`, `[...]`, or a `Map<...>` / `Pool[]` annotation.
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import {
   innermostScope,

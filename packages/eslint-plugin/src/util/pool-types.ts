@@ -18,8 +18,9 @@
  * type of that module object counts too.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 
 import { unwrap } from './ast';
 import type { CreatorKind } from './creators';
@@ -171,12 +172,12 @@ function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): Cre
     // `RedisClientType` is an alias of an intersection: the alias names it.
     return kindOfSymbol(type.aliasSymbol);
   }
-  if (type.flags & ts.TypeFlags.TypeParameter) {
+  if (type.flags & typescript().TypeFlags.TypeParameter) {
     // `<T extends Pool>(pool: T)`: whatever T is, it is a pool.
     const constraint = checker.getBaseConstraintOfType(type);
     return constraint && constraint !== type ? poolKindOf(checker, constraint, depth + 1) : null;
   }
-  if (!(type.flags & ts.TypeFlags.Object)) return null;
+  if (!(type.flags & typescript().TypeFlags.Object)) return null;
 
   const promised = promisedType(checker, type);
   if (promised) return poolKindOf(checker, promised, depth + 1);
@@ -198,7 +199,7 @@ function computeKind(checker: ts.TypeChecker, type: ts.Type, depth: number): Cre
 function promisedType(checker: ts.TypeChecker, type: ts.Type): ts.Type | undefined {
   const name = type.getSymbol()?.getName();
   if (name !== 'Promise' && name !== 'PromiseLike') return undefined;
-  if (!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)) return undefined;
+  if (!((type as ts.ObjectType).objectFlags & typescript().ObjectFlags.Reference)) return undefined;
   return checker.getTypeArguments(type as ts.TypeReference)[0];
 }
 
@@ -215,12 +216,12 @@ function kindOfSymbol(symbol: ts.Symbol | undefined): CreatorKind | null {
 
 /** `typeof mongoose`: the module object of a package whose exports are an instance. */
 function kindOfModuleObject(symbol: ts.Symbol | undefined): CreatorKind | null {
-  if (!symbol || !(symbol.flags & ts.SymbolFlags.ValueModule)) return null;
+  if (!symbol || !(symbol.flags & typescript().SymbolFlags.ValueModule)) return null;
   for (const declaration of symbol.getDeclarations() ?? []) {
     let pkg: string | undefined;
-    if (ts.isModuleDeclaration(declaration) && ts.isStringLiteral(declaration.name)) {
+    if (typescript().isModuleDeclaration(declaration) && typescript().isStringLiteral(declaration.name)) {
       pkg = packageOfSpecifier(declaration.name.text);
-    } else if (ts.isSourceFile(declaration)) {
+    } else if (typescript().isSourceFile(declaration)) {
       pkg = packageOfPath(declaration.fileName);
     }
     const kind = pkg === undefined ? undefined : MODULE_OBJECT_KINDS[pkg];
@@ -243,7 +244,7 @@ function declaringPackage(declaration: ts.Declaration): string | undefined {
  */
 export function declaringPackageName(declaration: ts.Declaration): string | undefined {
   for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) {
-    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
+    if (typescript().isModuleDeclaration(node) && typescript().isStringLiteral(node.name)) {
       return packageNameOf(node.name.text);
     }
   }

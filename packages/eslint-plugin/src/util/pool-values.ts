@@ -17,7 +17,7 @@
  * answer, so a rule can ask about many nodes cheaply.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 
 import { localClassOf } from './ast';

@@ -12,7 +12,7 @@
  * not followed.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope, isConstantBinding, unwrap } from './ast';
 import type { ParsedSource } from './module-references';

@@ -18,7 +18,7 @@
  * point asked about (whose body is one run) or the module scope.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { isFunctionNode, within, type FunctionNode } from './ast';
 import { bindingOf } from './call-sites';
 import type { ParsedSource } from './module-references';

@@ -33,7 +33,7 @@
  * main()` opens no pool on import.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { enclosingFunction, type DeferredCode } from './ast';
 import { bindingOf } from './call-sites';

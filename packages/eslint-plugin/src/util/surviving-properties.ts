@@ -11,7 +11,7 @@
  * constant replaces nothing we can name, and is kept.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { staticMemberName } from './pool-values';
 
 /** A property value, or a spread's argument with the keys that later properties replace in it. */

@@ -7,7 +7,7 @@
  * ...; default: ... }`, `switch (true) { case isMainThread: ... }`.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { exits } from './ast';
 
 export interface CaseEntries {

@@ -16,7 +16,7 @@
  * as the global, not as a local binding of the same name.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { innermostScope } from './ast';
 import type { ParsedSource } from './module-references';

@@ -12,7 +12,8 @@
  * already tell it from a regex's `exec(text)`.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import { instanceTarget } from './instance-targets';
 import { declaringPackageName } from './pool-types';
 
@@ -44,8 +45,8 @@ function labelOf(checker: ts.TypeChecker, type: ts.Type, depth: number): string 
   for (const declaration of classType.getSymbol()?.getDeclarations() ?? []) {
     const pkg = declaringPackageName(declaration);
     // The declaration's own name: the symbol of `export default class Piscina` is named `default`.
-    const name = ts.getNameOfDeclaration(declaration);
-    const label = pkg === undefined || !name || !ts.isIdentifier(name) ? undefined : TASK_POOL_CLASSES[pkg]?.[name.text];
+    const name = typescript().getNameOfDeclaration(declaration);
+    const label = pkg === undefined || !name || !typescript().isIdentifier(name) ? undefined : TASK_POOL_CLASSES[pkg]?.[name.text];
     if (label) return label;
   }
   for (const base of checker.getBaseTypes(classType)) {

@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import { FileCache } from './file-cache';
 
 /**
@@ -147,7 +147,7 @@ function parseConfig(file: string): ConfigLayer | undefined {
   } catch {
     return undefined;
   }
-  const { config, error } = ts.parseConfigFileTextToJson(file, text);
+  const { config, error } = typescript().parseConfigFileTextToJson(file, text);
   if (error || !isRecord(config)) return undefined;
   const options = isRecord(config.compilerOptions) ? config.compilerOptions : {};
   return {

@@ -11,7 +11,8 @@
  * whose text in the program is not the text on disk, is not asked.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import { getPoolKind } from './pool-types';
 
 /** Whether `node`, read from `file` whose text is `text`, constructs a pool, client or connection by its type. */
@@ -34,12 +35,12 @@ function newExpressionAt(sourceFile: ts.SourceFile, start: number, end: number):
   let found: ts.NewExpression | undefined;
   const visit = (node: ts.Node): void => {
     if (found || node.pos > start || node.end < end) return;
-    if (ts.isNewExpression(node) && node.end === end && node.getStart(sourceFile) === start) {
+    if (typescript().isNewExpression(node) && node.end === end && node.getStart(sourceFile) === start) {
       found = node;
       return;
     }
-    ts.forEachChild(node, visit);
+    typescript().forEachChild(node, visit);
   };
-  ts.forEachChild(sourceFile, visit);
+  typescript().forEachChild(sourceFile, visit);
   return found;
 }

@@ -16,9 +16,10 @@
  * syntax (module-graph), whose verdict stands.
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { typescript } from './typescript-module';
 import { unwrap } from './ast';
 import type { LocalImport } from './module-graph';
 import type { ParsedSource } from './module-references';
@@ -132,8 +133,8 @@ function reExportedPool(services: ParserServicesWithTypeInformation, moduleName:
   const tsNode = services.esTreeNodeToTSNodeMap.get(moduleName);
   const module = checker.getSymbolAtLocation(tsNode);
   for (const exported of module ? checker.getExportsOfModule(module) : []) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    if (!(symbol.flags & ts.SymbolFlags.Variable)) continue;
+    const symbol = exported.flags & typescript().SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (!(symbol.flags & typescript().SymbolFlags.Variable)) continue;
     const type = checker.getTypeOfSymbolAtLocation(symbol, tsNode);
     if (isLivePool(services, type)) return describe(services, exported.name, type);
   }
@@ -145,8 +146,8 @@ function exportedType(services: ParserServicesWithTypeInformation, local: TSESTr
   const checker = services.program.getTypeChecker();
   const tsNode = services.esTreeNodeToTSNodeMap.get(local);
   const alias = checker.getSymbolAtLocation(tsNode);
-  const symbol = alias && alias.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
-  return symbol && symbol.flags & ts.SymbolFlags.Variable ? checker.getTypeOfSymbolAtLocation(symbol, tsNode) : undefined;
+  const symbol = alias && alias.flags & typescript().SymbolFlags.Alias ? checker.getAliasedSymbol(alias) : alias;
+  return symbol && symbol.flags & typescript().SymbolFlags.Variable ? checker.getTypeOfSymbolAtLocation(symbol, tsNode) : undefined;
 }
 
 /** The identifiers that read the names `declaring` binds as values: not in a type, nor in `typeof x` there. */
@@ -170,7 +171,7 @@ function inTypeQuery(ref: TSESLint.Scope.Reference): boolean {
 function isLivePool(services: ParserServicesWithTypeInformation, type: ts.Type): boolean {
   const checker = services.program.getTypeChecker();
   if (getPoolKind(checker, type) === undefined) return false;
-  const unset = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+  const unset = typescript().TypeFlags.Undefined | typescript().TypeFlags.Null | typescript().TypeFlags.Void;
   return !(type.isUnion() && type.types.some(member => (member.flags & unset) !== 0));
 }
 
