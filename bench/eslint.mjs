@@ -20,12 +20,14 @@
  *   --pairs: typed pairs (each a whole fresh lint per side; default 6). The
  *            untyped tree always gives one pair per chunk of UNTYPED_CHUNK files.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
+const require_ = createRequire(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_MODULES = path.join(REPO, 'node_modules');
 const PLUGIN_ENTRY = path.join(REPO, 'packages', 'eslint-plugin', 'dist', 'index.js');
@@ -321,6 +323,31 @@ function measure(kind, tree, pairs) {
   };
 }
 
+/**
+ * What loading the plugin costs each `eslint` run, once, before any file:
+ * `require()` of the built plugin in fresh processes (the side-by-side lints
+ * above load it once for both sides, so their ratio leaves it out). The
+ * median over LOAD_PROCESSES processes, with the modules it brought in.
+ */
+const LOAD_PROCESSES = 5;
+
+function loadChild() {
+  const before = Object.keys(require_.cache).length;
+  const started = process.hrtime.bigint();
+  require_(PLUGIN_ENTRY);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const loaded = Object.keys(require_.cache);
+  process.stdout.write(`${JSON.stringify({ ms, modules: loaded.length - before, typescript: loaded.some(f => /[\\/]node_modules[\\/]typescript[\\/]/.test(f)) })}\n`);
+}
+
+function measureLoad() {
+  const runs = Array.from({ length: LOAD_PROCESSES }, () => {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--load'], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop());
+  });
+  return { ms: Number(median(runs.map(r => r.ms)).toFixed(1)), modules: runs[0].modules, typescript: runs[0].typescript, processes: runs.length };
+}
+
 /** Runs both figures; returns the JSON summary. */
 export function runEslintBench({ pairs = 6 } = {}) {
   if (!fs.existsSync(PLUGIN_ENTRY)) throw new Error('Build first: npx tsc -b packages/eslint-plugin');
@@ -334,6 +361,7 @@ export function runEslintBench({ pairs = 6 } = {}) {
       typedPairs: pairs,
       untypedChunk: UNTYPED_CHUNK,
       note: `one process per tree, base and plugin linting the same files in alternating order (untyped: a pair per ${UNTYPED_CHUNK} files; typed: ${pairs} pairs of whole lints from cleared caches)`,
+      load: measureLoad(),
       untyped: measure('untyped', untypedTree(), pairs),
       typed: measure('typed', typed, pairs),
     };
@@ -363,6 +391,7 @@ function printTable(summary) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
   console.log(`(load average at start: ${summary.loadavg.join(', ')})`);
+  console.log(`loading the plugin, fresh process: ${summary.load.ms} ms, ${summary.load.modules} modules${summary.load.typescript ? ', TypeScript among them' : ''} (median of ${summary.load.processes})`);
   console.log('');
   for (const kind of ['untyped', 'typed']) {
     const times = Object.entries(summary[kind].ruleTimesMs)
@@ -374,6 +403,8 @@ function printTable(summary) {
 
 if (process.argv[2] === '--side-by-side') {
   await sideBySideChild(process.argv[3], process.argv[4], Number(process.argv[5]));
+} else if (process.argv[2] === '--load') {
+  loadChild();
 } else if (process.argv[2] === '--timing') {
   await timingChild(process.argv[3], process.argv[4]);
 } else if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {

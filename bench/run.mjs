@@ -25,7 +25,15 @@ const suites = [
 /** bench/eslint.mjs prints its own summary shape; turn it into rows. */
 function eslintRows(summary) {
   if (summary.bench !== 'eslint') return [];
-  return ['untyped', 'typed'].map((kind) => {
+  const load = summary.load;
+  const untypedLintMs = summary.untyped.baseMs;
+  const loadRow = {
+    figure: 'loading the plugin in a fresh process (once per `eslint` run; the side-by-side figures leave it out)',
+    value: `${load.ms} ms, ${load.modules} modules${load.typescript ? ', TypeScript among them' : ''} (median of ${load.processes} processes; ${(100 * load.ms / untypedLintMs).toFixed(1)} % of the untyped lint without the plugin, ${(untypedLintMs / 1000).toFixed(1)} s)`,
+    budget: 'reported',
+    pass: undefined,
+  };
+  return [loadRow, ...['untyped', 'typed'].map((kind) => {
     const r = summary[kind];
     const rules = Object.entries(r.ruleTimesMs ?? {}).map(([rule, ms]) => `${rule.replace('poolguard/', '')} ${ms.toFixed(0)} ms`).join(', ');
     return {
@@ -34,7 +42,7 @@ function eslintRows(summary) {
       budget: `≤ ${r.budget.toFixed(2)}×`,
       pass: r.pass,
     };
-  });
+  })];
 }
 
 const started = Date.now();
