@@ -113,6 +113,8 @@ export interface ConnectionState {
   ownerToken: TaskToken | undefined;
   /** Owner of the previous, ended lease: a release from it now is a stale holder's. */
   previousOwner: Task | undefined;
+  /** The id of that lease (0: none yet): a stale holder's misuse names it, not the current one. */
+  previousLeaseId: number;
   previousOwnerToken: TaskToken | undefined;
   /** Last known task that used the lease, and whether it held a transaction open. */
   lastUser: Task | undefined;

@@ -61,6 +61,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     owner: undefined,
     ownerToken: undefined,
     previousOwner: undefined,
+    previousLeaseId: 0,
     previousOwnerToken: undefined,
     lastUser: undefined,
     reportedTasks: undefined,
@@ -251,7 +252,7 @@ export function checkUse(
     if (!conn.leased || conn.explicit || viaLease !== undefined) {
       const current = taskActingOn(conn);
       if (isUseAfterRelease(conn, viaLease, current)) {
-        if (conn.leased || !pool.handingOut(conn)) raise(report(pool, 'use_after_release', { connection: conn, current }));
+        if (conn.leased || !pool.handingOut(conn)) raise(report(pool, 'use_after_release', { connection: conn, current, viaLease }));
       } else if (conn.leased && conn.explicit) {
         if (isCrossTaskUse(conn, current, pool.settings.levels.cross_task_use === 'throw', inFlight, transaction)) {
           raise(report(pool, 'cross_task_use', { connection: conn, current }));
@@ -428,12 +429,13 @@ function endLease(conn: ConnectionState): void {
   if (conn.explicit) {
     conn.previousOwner = conn.owner;
     conn.previousOwnerToken = conn.ownerToken;
+    conn.previousLeaseId = conn.leaseId;
+    conn.previousCheckoutSite = conn.checkoutSite;
   }
   conn.owner = undefined;
   conn.ownerToken = undefined;
   conn.lastUser = undefined;
   conn.reportedTasks = undefined;
-  conn.previousCheckoutSite = conn.checkoutSite;
   conn.checkoutSite = undefined;
   if (conn.leakReported) {
     conn.leakReported = false;

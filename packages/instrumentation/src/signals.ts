@@ -27,6 +27,8 @@ export interface ViolationDetails {
    * null when there is none (the leak sweep, where no checkout site was captured).
    */
   readonly site?: Error | null | undefined;
+  /** The lease id of the handle the misuse went through, if any (use_after_release). */
+  readonly viaLease?: number | undefined;
 }
 
 /**
@@ -82,15 +84,34 @@ export function withoutOwnFrames(stack: string): string {
  * on a connection no one holds (a use or release after release), the owner of
  * the lease that ended last.
  */
-function ownerOf(conn: ConnectionState | undefined): Task | undefined {
-  if (conn === undefined) return undefined;
-  return conn.leased ? conn.owner : conn.previousOwner;
+/**
+ * The lease a violation is about. A stale holder's use or release of a
+ * connection that was lent again since is about the ended lease it held
+ * (its id, owner and checkout site), not the current borrower's; through a
+ * lease handle, the handle's lease, whose owner and site are known when it
+ * was the last one before.
+ */
+interface LeaseOfViolation {
+  readonly leaseId: number | undefined;
+  readonly owner: Task | undefined;
+  readonly checkoutSite: Error | undefined;
 }
 
-function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails): Violation {
-  const info = KIND_INFO[kind];
+function leaseOf(kind: Kind, details: ViolationDetails): LeaseOfViolation {
   const conn = details.connection;
-  const owner = ownerOf(conn);
+  if (conn === undefined) return { leaseId: undefined, owner: undefined, checkoutSite: undefined };
+  if (kind !== 'use_after_release' && kind !== 'double_release') {
+    return { leaseId: conn.leaseId, owner: conn.leased ? conn.owner : conn.previousOwner, checkoutSite: conn.checkoutSite };
+  }
+  // Only an explicit checkout hands the app a connection to misuse later: the last one, unless a handle says which.
+  const leaseId = details.viaLease ?? (conn.previousLeaseId > 0 ? conn.previousLeaseId : conn.leaseId);
+  const last = leaseId === conn.previousLeaseId;
+  return { leaseId, owner: last ? conn.previousOwner : undefined, checkoutSite: last ? conn.previousCheckoutSite : undefined };
+}
+
+function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetails, lease: LeaseOfViolation): Violation {
+  const info = KIND_INFO[kind];
+  const owner = lease.owner;
   const detail = details.detail === undefined ? '' : ` ${details.detail}`;
   const violation: Violation = {
     kind,
@@ -99,16 +120,14 @@ function buildViolation(pool: ReportTarget, kind: Kind, details: ViolationDetail
     pid: process.pid,
     threadId,
   };
-  if (conn !== undefined && conn.leaseId > 0) violation.leaseId = conn.leaseId;
+  if (lease.leaseId !== undefined && lease.leaseId > 0) violation.leaseId = lease.leaseId;
   const ownerTraceId = traceIdOf(owner);
   if (ownerTraceId !== undefined) violation.ownerTraceId = ownerTraceId;
   const ownerSpanId = spanIdOf(owner);
   if (ownerSpanId !== undefined) violation.ownerSpanId = ownerSpanId;
   const currentTraceId = traceIdOf(details.current);
   if (currentTraceId !== undefined) violation.currentTraceId = currentTraceId;
-  // A use or release of an ended lease was checked out by that lease, not the current one.
-  const endedLease = kind === 'use_after_release' || kind === 'double_release';
-  const checkoutStack = (endedLease ? conn?.previousCheckoutSite ?? conn?.checkoutSite : conn?.checkoutSite)?.stack;
+  const checkoutStack = lease.checkoutSite?.stack;
   if (checkoutStack !== undefined) violation.checkoutStack = withoutOwnFrames(checkoutStack);
   const stack = (details.site === undefined ? captureSite() : details.site)?.stack;
   if (stack !== undefined) violation.stack = withoutOwnFrames(stack);
@@ -216,14 +235,16 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
   const level = pool.settings.levels[kind];
   if (level === 'off') return undefined;
   let violation: Violation;
+  let lease: LeaseOfViolation;
   try {
-    violation = buildViolation(pool, kind, details);
+    lease = leaseOf(kind, details);
+    violation = buildViolation(pool, kind, details, lease);
   } catch (err) {
     diag.error(`poolguard: failed to report ${kind}`, err);
     return undefined;
   }
   try {
-    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', ownerOf(details.connection));
+    emit(pool, violation, level === 'throw' ? 'ERROR' : 'WARN', lease.owner);
   } catch (err) {
     diag.error(`poolguard: failed to emit the signals for ${kind}`, err);
   }

@@ -121,14 +121,14 @@ describe('use_after_release', () => {
     }
   });
 
-  it('reports a query by the previous holder after the connection was re-leased to another task', async () => {
+  it('reports a query by the previous holder after the connection was re-leased to another task, naming the ended lease, its owner and its checkout', async () => {
     const name = 'uar-released-to-other';
-    const pool = guardPool(newPool({ max: 1 }), { name });
+    const pool = guardPool(newPool({ max: 1 }), { name, captureStacks: true });
     try {
       const aReleased = gate();
       const bHolds = gate();
       const aDone = gate();
-      const taskA = runInTask(async () => {
+      const taskA = inSpan('uar-task-a', async (span) => {
         const client = await pool.connect();
         await client.query('SELECT 1');
         client.release();
@@ -137,20 +137,31 @@ describe('use_after_release', () => {
         // A's stale reference: the same pg.Client object B now holds.
         await client.query('SELECT 1');
         aDone.open();
+        return span.spanContext();
       });
-      const taskB = runInTask(async () => {
+      const taskB = inSpan('uar-task-b', async (span) => {
         await aReleased.promise;
         const client = await pool.connect();
         bHolds.open();
         await aDone.promise;
         await client.query('SELECT 1'); // B's own use: silent
         client.release();
+        // A double release, reported on B's lease, gives B's lease id; pg's own error is kept.
+        assert.throws(() => client.release(), /already been released/);
+        return span.spanContext();
       });
-      await Promise.all([taskA, taskB]);
-      const [record] = expectViolations(name, 'use_after_release', 1);
-      // The report names the lease A used after it ended: B's current lease is newer.
-      assert.ok(Number(record!.attributes['poolguard.lease.id']) >= 2);
-      assert.equal(await violationCount(name, 'use_after_release'), 1);
+      const [a, b] = await Promise.all([taskA, taskB]);
+      const [stale] = expectViolations(name, 'use_after_release', 1, { others: ['double_release'] });
+      const [second] = expectViolations(name, 'double_release', 1, { others: ['use_after_release'] });
+      // The report is about the lease A used after it ended, not B's current one.
+      assert.ok(Number(stale!.attributes['poolguard.lease.id']) < Number(second!.attributes['poolguard.lease.id']));
+      assert.equal(stale!.attributes['poolguard.owner.span_id'], a.spanId);
+      assert.equal(stale!.attributes['poolguard.owner.trace_id'], a.traceId);
+      assert.equal(second!.attributes['poolguard.owner.span_id'], b.spanId);
+      const intruder = finishedSpans().find((span) => span.name === 'uar-task-a')!;
+      // The ended lease's owner is A itself, so no link; before, it linked to B, the current borrower.
+      assert.deepEqual(intruder.links.map((link) => link.context.spanId), []);
+      assert.match(String(stale!.attributes['code.stacktrace']), /checked out at:/);
     } finally {
       await endPool(pool);
     }
@@ -189,7 +200,11 @@ describe('use_after_release', () => {
       await stale.query('SELECT 1');
       await fresh.query('SELECT 1');
       fresh.release();
-      expectViolations(name, 'use_after_release', 1);
+      // A double release of the fresh lease gives its id; pg's own error is kept.
+      assert.throws(() => fresh.release(), /already been released/);
+      const [record] = expectViolations(name, 'use_after_release', 1, { others: ['double_release'] });
+      const [second] = expectViolations(name, 'double_release', 1, { others: ['use_after_release'] });
+      assert.ok(Number(record!.attributes['poolguard.lease.id']) < Number(second!.attributes['poolguard.lease.id']), 'the stale handle\'s lease, not the current one');
       assert.equal(await violationCount(name, 'use_after_release'), 1);
     } finally {
       await endPool(pool);
