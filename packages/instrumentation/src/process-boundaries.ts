@@ -89,8 +89,14 @@ function checkSend(via: string, message: unknown, handle: unknown): void {
   if (handle instanceof Socket) runCheck(checkHandle, via, handle);
 }
 
-/** Replaces `target[key]` by `make(original)` unless poolguard's wrapper is already there. */
-function wrap(target: object, key: string, make: (original: AnyFunction) => AnyFunction): void {
+/**
+ * Replaces `target[key]` by `make(original)` unless poolguard's wrapper is
+ * already there. `undoable: false` keeps no undo step: for a per-instance
+ * wrapper (each child's `send`), whose undo step would hold every child the
+ * process ever forked; such a wrapper only passes calls through once the
+ * patches are off.
+ */
+function wrap(target: object, key: string, make: (original: AnyFunction) => AnyFunction, undoable = true): void {
   const holder = target as Record<string, Wrapped | undefined>;
   const original = holder[key];
   if (typeof original !== 'function' || original[ORIGINAL] !== undefined) return;
@@ -104,6 +110,7 @@ function wrap(target: object, key: string, make: (original: AnyFunction) => AnyF
     enumerable: descriptor?.enumerable ?? false,
     configurable: true,
   });
+  if (!undoable) return;
   undo.push(() => {
     if (holder[key] !== wrapper) return;
     if (descriptor === undefined) delete holder[key];
@@ -112,7 +119,7 @@ function wrap(target: object, key: string, make: (original: AnyFunction) => AnyF
 }
 
 /** Wraps an IPC `send` (process.send, child.send): check the message and the handle, then send. */
-function wrapSend(target: object, via: string): void {
+function wrapSend(target: object, via: string, undoable: boolean): void {
   wrap(target, 'send', (original) => function send(this: unknown, message: unknown, handle?: unknown) {
     if (active()) checkSend(via, message, handle);
     passing++;
@@ -121,13 +128,13 @@ function wrapSend(target: object, via: string): void {
     } finally {
       passing--;
     }
-  });
+  }, undoable);
 }
 
-/** A child's `send` is set up per instance by Node: wrap it on each child poolguard sees start. */
+/** A child's `send` is set up per instance by Node: wrap it on each child poolguard sees start (kept after the patches come off). */
 function guardChild(child: unknown): void {
   if (child !== null && typeof child === 'object' && typeof (child as { send?: unknown }).send === 'function') {
-    wrapSend(child, 'child.send()');
+    wrapSend(child, 'child.send()', false);
   }
 }
 
@@ -310,7 +317,7 @@ function install(): void {
       }
     });
     patchChildProcess();
-    if (typeof process.send === 'function') wrapSend(process, 'process.send()');
+    if (typeof process.send === 'function') wrapSend(process, 'process.send()', true);
     // Worker#postMessage on the original class, before the subclass takes its place.
     wrapPostMessage(workerThreads.Worker.prototype, 'worker.postMessage()');
     patchWorker();
