@@ -14,7 +14,7 @@ import { startLeakSweep } from './leak-sweep';
 import { taskFor } from './lease';
 import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, meteredPoolEnded, reattachMeter, renameMeteredPool } from './pool-metrics';
-import { endpointName, withoutCredentials, livePools, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
+import { endpointName, withoutCredentials, livePools, poolEnded, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
 import { readServerLimit } from './server-limit';
 import { captureSite, report } from './signals';
@@ -146,9 +146,9 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
       state.ended = true;
       // The sweep stops itself once no lease is held (a lease held through end() can still leak). The
       // pool metrics count the connections leases hold open through end(), and drop the pool once they
-      // are closed; with none, at once.
+      // are closed; with none, at once. Its name stays its own until then.
       if (state.metrics !== undefined) meteredPoolEnded(state.metrics);
-      unregisterPool(state);
+      poolEnded(state);
     },
     coreReplaced: () => {
       // Only a facade's guard moves: a pool that is its own core (a tarn pool the hook guarded) stays ended.

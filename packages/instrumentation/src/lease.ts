@@ -24,7 +24,7 @@ import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID, ATTR_POOLGUARD_OWNER_SPAN_ID, ATTR_POOLGUARD_OWNER_TRACE_ID } from './semconv';
 import { captureSite, info, report } from './signals';
 import { actingForHolder } from './socket-dispatch';
-import { livePools } from './pool-registry';
+import { leaseEndedAfterEnd, livePools } from './pool-registry';
 import type { Dialect } from './sql-statements';
 import { asyncContextActive, bindToCaller, currentTask, noticeOtelApi, onTokensStart, sameTaskAsOwner, spanIdOf, tokenOfOwner, traceIdOf, type Task, type TaskToken } from './task';
 import type { TransactionState } from './types';
@@ -426,6 +426,7 @@ function endLease(conn: ConnectionState): void {
   }
   conn.leased = false;
   conn.lending = false;
+  if (conn.pool.ended) leaseEndedAfterEnd(conn.pool);
   if (conn.explicit) {
     conn.previousOwner = conn.owner;
     conn.previousOwnerToken = conn.ownerToken;

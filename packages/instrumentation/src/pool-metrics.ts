@@ -15,6 +15,7 @@ import { diag, ValueType, type Attributes, type BatchObservableResult, type Coun
 import type { PoolState } from './internal-types';
 import type { PoolStats } from './types';
 import { lastOtelApiGlobals, otelApiGlobals } from './otel-globals';
+import { leasedConnections } from './pool-registry';
 import * as semconv from './semconv';
 
 /** One series an observable instrument reported: the instrument and the attribute set. */
@@ -269,13 +270,6 @@ export function reattachMeter(metered: MeteredPool): void {
   } catch (err) {
     diag.error(`poolguard: the pool metrics of "${metered.pool.name}" could not follow the MeterProvider`, err);
   }
-}
-
-/** How many of the pool's connections a lease holds now (the app's or the pool's own). */
-function leasedConnections(pool: PoolState): number {
-  let leased = 0;
-  for (const conn of pool.connections()) if (conn.leased) leased++;
-  return leased;
 }
 
 /**

@@ -9,10 +9,11 @@ import type { PoolEndpoint } from './types';
 import { WeakRefs } from './weak-refs';
 
 const live = new WeakRefs<PoolState>();
-/** Names of live pools; a name is free again once its pool ends. */
+/** Names of live pools, and of ended pools whose leases are still held; a name is free again once its pool is done. */
 const namesInUse = new Set<string>();
+/** The pools that hold their name now: a name is given back once, never one another pool has taken since. */
+const named = new WeakSet<PoolState>();
 
-/** `server.address:server.port/db.namespace`, without credentials. */
 export function endpointName(endpoint: PoolEndpoint | undefined): string | undefined {
   if (endpoint?.address === undefined) return undefined;
   const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
@@ -57,6 +58,7 @@ const freeNameWhenCollected = new FinalizationRegistry<{ name: string }>((holder
 
 export function registerPool(pool: PoolState): void {
   live.add(pool);
+  named.add(pool);
   const holder = { name: pool.name };
   nameHolders.set(pool, holder);
   freeNameWhenCollected.register(pool, holder, pool);
@@ -68,11 +70,38 @@ export function poolRenamed(pool: PoolState): void {
   if (holder !== undefined) holder.name = pool.name;
 }
 
-/** The pool ended or was unguarded: it leaves the census and its name is free again. */
-export function unregisterPool(pool: PoolState): void {
-  live.delete(pool);
+/** How many of the pool's connections a lease holds now (the app's or the pool's own). */
+export function leasedConnections(pool: PoolState): number {
+  let leased = 0;
+  for (const conn of pool.connections()) if (conn.leased) leased++;
+  return leased;
+}
+
+function giveBackName(pool: PoolState): void {
+  if (!named.delete(pool)) return;
   freeNameWhenCollected.unregister(pool);
   releasePoolName(pool.name);
+}
+
+/**
+ * The pool ended: it leaves the census. Its name is free again once no lease
+ * holds a connection of it (see leaseEndedAfterEnd): until then it still
+ * reports, under that name, what those leases do and hold.
+ */
+export function poolEnded(pool: PoolState): void {
+  live.delete(pool);
+  if (leasedConnections(pool) === 0) giveBackName(pool);
+}
+
+/** A lease of an ended pool ended: the last one gives the pool's name back. */
+export function leaseEndedAfterEnd(pool: PoolState): void {
+  if (leasedConnections(pool) === 0) giveBackName(pool);
+}
+
+/** The pool was unguarded: it leaves the census and its name is free again. */
+export function unregisterPool(pool: PoolState): void {
+  live.delete(pool);
+  giveBackName(pool);
 }
 
 /** The pools alive in this process and thread. */

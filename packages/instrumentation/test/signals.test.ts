@@ -443,6 +443,28 @@ describe('signals', () => {
       }
     });
 
+    it('an ended pool keeps its name while a lease of it is held, and gives it back when that lease is released', async () => {
+      const ended = guardPool(newPool(), { name: 'sig-held-through-end' });
+      const held = await ended.connect();
+      const ending = ended.end(); // pg-pool's end() waits for the lease
+      const second = guardPool(newPool(), { name: 'sig-held-through-end' });
+      held.release();
+      await ending;
+      const third = guardPool(newPool(), { name: 'sig-held-through-end' });
+      try {
+        const client = await second.connect();
+        client.release();
+        await client.query('SELECT 1'); // use_after_release on the second pool
+        await third.query('BEGIN'); // transaction_on_pool on the third
+        await third.query('ROLLBACK');
+        assert.deepEqual(poolViolations('sig-held-through-end#2').map((r) => r.attributes['poolguard.violation.kind']), ['use_after_release'], 'a pool made while the ended one still held a lease is #2');
+        assert.deepEqual(poolViolations('sig-held-through-end').map((r) => r.attributes['poolguard.violation.kind']), ['transaction_on_pool'], 'the name is free again once the lease is released');
+      } finally {
+        await endPool(second);
+        await endPool(third);
+      }
+    });
+
     it('guardPool() with a name on an ended pool takes no name from a live pool', async () => {
       const ended = guardPool(newPool(), { name: 'sig-reused' });
       await ended.end();
