@@ -4,7 +4,8 @@
  * so a Prometheus rule can compare it with db.client.connection.max summed
  * over every process and host. The read goes over a separate one-off
  * connection, never over one of the app's leases, and never keeps the
- * process alive: its socket is unref'd. Failures go to diag; the gauge is
+ * process alive: its socket is unref'd. It runs outside the app's traces, with
+ * tracing suppressed. Failures go to diag; the gauge is
  * then simply absent.
  *
  * A pg pool is read at once, with its own settings. A mysql2 pool, and a
@@ -15,6 +16,7 @@
 import { diag } from '@opentelemetry/api';
 import { isMysql2Connection, isPgClient, mysql2PromiseCore } from './adapters/resources';
 import type { MeteredPool } from './pool-metrics';
+import { untraced } from './task';
 
 interface PgPoolWithClient {
   Client: new (options: object) => PgOneOffClient;
@@ -95,6 +97,7 @@ function readMysql2(Connection: Mysql2ConnectionClass | undefined, config: objec
   });
 }
 
+/** Hands the read's result to the pool's metrics. Each read starts untraced: outside the app's traces. */
 function settle(read: Promise<number | undefined>, metered: MeteredPool): void {
   read.then(
     (limit) => { metered.serverLimit = limit; },
@@ -112,13 +115,13 @@ export function readServerLimit(library: string, pool: object, metered: MeteredP
     // The pool's own settings, with a connect timeout so that a dead server ends the read. pg-pool
     // keeps `password` (a string, or a function for rotating tokens) non-enumerable: the spread misses it.
     const { options } = pool;
-    settle(readPg(pool.Client, { ...options, password: options.password, connectionTimeoutMillis: options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS }), metered);
+    settle(untraced(() => readPg(pool.Client, { ...options, password: options.password, connectionTimeoutMillis: options.connectionTimeoutMillis || CONNECT_TIMEOUT_MS })), metered);
     return undefined;
   }
-  if (library === 'mysql2') return once((connection) => settle(readMysql2Pool(pool as Mysql2CorePoolConfig, connection), metered));
+  if (library === 'mysql2') return once((connection) => settle(untraced(() => readMysql2Pool(pool as Mysql2CorePoolConfig, connection)), metered));
   // A generic pool: read through the first lent connection of a driver poolguard knows.
   return once((resource) => {
-    const read = readThroughResource(resource);
+    const read = untraced(() => readThroughResource(resource));
     if (read === undefined) diag.debug(`poolguard: checkServerLimit: the ${library} pool "${metered.pool.name}" lends no pg or mysql2 connection`);
     else settle(read, metered);
   });

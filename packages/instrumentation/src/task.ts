@@ -202,6 +202,20 @@ export function outsideTasks<T>(fn: () => T): T {
   return tokens === undefined ? inRoot() : tokens.exit(inRoot);
 }
 
+/** The key under which @opentelemetry/core marks a context whose work is not traced (createContextKey is Symbol.for). */
+const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+/**
+ * Runs poolguard's own database work (checkServerLimit's one-off read)
+ * outside every task and trace, with tracing suppressed, as @opentelemetry/core's
+ * suppressTracing() does: instrumentation-pg and the like record no span of it
+ * in the app's traces.
+ */
+export function untraced<T>(fn: () => T): T {
+  const run = () => context.with(ROOT_CONTEXT.setValue(SUPPRESS_TRACING_KEY, true), fn);
+  return tokens === undefined ? run() : tokens.exit(run);
+}
+
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`poolguard: runInTask() expects a function, got ${fn === null ? 'null' : typeof fn}`);

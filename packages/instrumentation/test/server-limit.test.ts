@@ -5,6 +5,9 @@
  * pool's own connections are untouched), into poolguard.server.connection_limit.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { guardPool } from '../src/guard';
 import { pgConfig } from './helpers/pg';
@@ -137,6 +140,14 @@ describe('server connection limit and census metrics', () => {
       await pool.drain();
       await pool.clear();
     }
+  });
+
+  it('the one-off read stays out of the app\'s traces: instrumentation-pg records no span of it, even for a pool made inside a request', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, 'fixtures', 'server-limit-untraced.js')], { timeout: 30_000 });
+    const { limit, spanNames } = JSON.parse(stdout.trim().split('\n').pop()!) as { limit: boolean; spanNames: string[] };
+    assert.equal(limit, true, 'the limit was read');
+    assert.deepEqual(spanNames.filter((name) => /SHOW|max_connections/i.test(name)), []);
+    assert.equal(spanNames.filter((name) => name === 'pg.connect').length, 1, 'the pool\'s own connection only');
   });
 
   it('without checkServerLimit no limit is read', async () => {
