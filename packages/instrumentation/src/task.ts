@@ -31,10 +31,13 @@ export class TaskToken {
   readonly spanId: string | undefined;
   /** The token of one incoming HTTP request (an HTTP root, taskMiddleware()), not a runInTask() scope. */
   readonly request: boolean;
-  constructor(spanContext: SpanContext | undefined, request = false) {
+  /** For a runInTask() scope inside an HTTP request: that request's token, whose own events (its 'finish', 'close') run in it. */
+  readonly requestRoot: TaskToken | undefined;
+  constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
     this.traceId = spanContext?.traceId;
     this.spanId = spanContext?.spanId;
     this.request = request;
+    this.requestRoot = requestRoot;
   }
 }
 
@@ -176,11 +179,16 @@ export function sameRootTaskAsOwner(current: Task, owner: Task, ownerToken: Task
   return token === undefined || token === ownerToken;
 }
 
-/** True when `a` and `b` are known to be the same task; false when either is unknown. */
+/**
+ * True when `a` and `b` are known to be the same task; false when either is
+ * unknown. The trace decides; two tokens with no trace are two tasks, except
+ * an HTTP request and a runInTask() scope inside it: a handler wrapped in
+ * runInTask() that releases its client in the response's 'finish' listener
+ * (which runs in the request's root) releases its own.
+ */
 export function sameTask(a: Task, b: Task): boolean {
-  if (a === b) return true;
-  // Two tokens with no trace are two tasks; otherwise the trace decides.
-  return a.traceId !== undefined && a.traceId === b.traceId;
+  if (a === b || (a.traceId !== undefined && a.traceId === b.traceId)) return true;
+  return a instanceof TaskToken && b instanceof TaskToken && (a.requestRoot === b || b.requestRoot === a);
 }
 
 export function traceIdOf(task: Task | undefined): string | undefined {
@@ -219,8 +227,11 @@ export function untraced<T>(fn: () => T): T {
 /** Runs `fn` in a fresh poolguard task scope. */
 export function runInTask<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError(`poolguard: runInTask() expects a function, got ${fn === null ? 'null' : typeof fn}`);
+  const storage = tokenStorage();
+  const enclosing = tokensEntered ? storage.getStore() : undefined;
   tokensEntered = true;
-  return tokenStorage().run(new TaskToken(activeSpanContext(otelApiGlobals())), fn);
+  const requestRoot = enclosing?.request === true ? enclosing : enclosing?.requestRoot;
+  return storage.run(new TaskToken(activeSpanContext(otelApiGlobals()), false, requestRoot), fn);
 }
 
 type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type pg from 'pg';
-import { guardPool } from '../src';
+import { guardPool, runInTask } from '../src';
 import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
 import { newPool } from './helpers/pg';
 
@@ -186,6 +186,53 @@ for (const withSpans of [true, false]) {
           socket.destroy();
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await single.end();
+        }
+      });
+    }
+
+    if (!withSpans) {
+      it('a handler wrapped in runInTask() releases its client in res.on(\'finish\') or req.on(\'close\') as its own; another request\'s release still is foreign_release', async () => {
+        const name = 'http-run-in-task-finish';
+        const own = guardPool(newPool({ max: 2 }), { name });
+        let kept: pg.PoolClient | undefined;
+        const server = http.createServer((req, res) => {
+          void runInTask(async () => {
+            if (req.url === '/keep') {
+              kept = await own.connect(); // held past the request: the next one releases it
+              res.end('kept');
+              return;
+            }
+            if (req.url === '/release-kept') {
+              res.on('finish', () => kept!.release());
+              res.end('released');
+              return;
+            }
+            const client = await own.connect();
+            if (req.url === '/finish') res.on('finish', () => client.release());
+            else req.on('close', () => client.release());
+            await client.query('SELECT 1');
+            res.end('ok');
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const local = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true, maxSockets: 2 }), close: async () => undefined };
+        try {
+          for (let i = 0; i < 3; i++) {
+            assert.equal(await get(local, '/finish'), 'ok');
+            assert.equal(await get(local, '/close'), 'ok');
+          }
+          await Promise.all(Array.from({ length: 6 }, (_, i) => get(local, i % 2 === 0 ? '/finish' : '/close')));
+          await new Promise((r) => setTimeout(r, 50));
+          assert.deepEqual(violationLogs().filter((r) => r.attributes['db.client.connection.pool.name'] === name), [], 'each request released its own client');
+          assert.equal(own.idleCount, own.totalCount, 'every release reached the pool');
+          assert.equal(await get(local, '/keep'), 'kept');
+          assert.equal(await get(local, '/release-kept'), 'released');
+          await new Promise((r) => setTimeout(r, 50));
+          assert.deepEqual(violationLogs().map((r) => [r.attributes['poolguard.violation.kind'], r.attributes['db.client.connection.pool.name']]), [['foreign_release', name]]);
+        } finally {
+          local.agent.destroy();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await own.end();
         }
       });
     }
