@@ -174,7 +174,8 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     connections: () => connectionsOf(pool),
     stats: (): PoolStats => ({ idle: pool.available, used: pool.borrowed, pending: pool.pending, max: pool.max, min: pool.min, idleMax: pool.max }),
     sockets: () => allResources().map(socketOf),
-    saturated: () => pool.available === 0 && pool.size >= pool.max,
+    // As for tarn: a resource being created serves a waiter; the loans and the waiters ahead decide.
+    saturated: () => pool.available === 0 && pool.borrowed + pool.pending >= pool.max,
     lentToNext: (conn) => {
       for (const pooled of pool._allObjects) {
         if (pooled.obj !== null && typeof pooled.obj === 'object' && connectionStateOf(pooled.obj) === conn) return pool.isBorrowedResource?.(pooled.obj) ?? false;

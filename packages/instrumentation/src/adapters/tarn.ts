@@ -182,7 +182,9 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     connections: () => connectionsOf(pool),
     stats: (): PoolStats => ({ idle: pool.free.length, used: pool.used.length, pending: pool.pendingAcquires.length, max: pool.max, min: pool.min, idleMax: pool.max }),
     sockets: () => allResources().map(socketOf),
-    saturated: () => pool.free.length === 0 && pool.used.length + pool.pendingCreates.length >= pool.max,
+    // A connection being created serves the first waiter: this checkout waits for a release only when the
+    // leases and the waiters ahead of it fill the pool (a creation one of them no longer needs serves it).
+    saturated: () => pool.free.length === 0 && pool.used.length + pool.pendingAcquires.length >= pool.max,
     lentToNext: (conn) => lentToNext(pool, conn),
     uninstall: () => {
       wrappers.uninstall();
