@@ -16,14 +16,18 @@
  * through its module under another name (`channel-references`) counts as
  * itself. Their arguments are searched, through object and array literals,
  * Maps and Sets to depth 3 (`surviving-properties` drops what a later key
- * replaces), for a value that
+ * replaces; `value-branches` opens conditionals, `||`/`??`/`&&` and
+ * `Object.freeze()` without spending a level), for a value that
  * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
  * a pool, client or connection; with `typeChecked`, an argument that is no
  * literal is also searched by its type (`Pool[]`, `{ pool: Pool }`,
  * `pool-containers`), and a `send`/`postMessage` receiver whose type is known
  * and no channel (`channel-types`) is in-process code; a `run()` receiver
  * typed as Piscina or Tinypool is a task pool whatever its name
- * (`task-pool-types`). A node is reported
+ * (`task-pool-types`). The handle of `send(msg, handle)` is checked
+ * itself, not searched: a pool, client or connection, or its socket
+ * (`handle-values`), has its own message, the runtime's
+ * `handle_sent_to_process`. A node is reported
  * once per channel, however many pools the literal it stands for holds.
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
@@ -40,6 +44,7 @@ import { createRule } from '../util/createRule';
 import type { CreatorKind, CreatorOption } from '../util/creators';
 import { creatorsOptionSchema } from '../util/creators';
 import { assignedMembers, type ContainerLiteral } from '../util/member-assignments';
+import { socketOwners } from '../util/handle-values';
 import { getContainedPoolKind } from '../util/pool-containers';
 import { getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
@@ -47,6 +52,7 @@ import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-valu
 import { NO_KEYS, survivingValues } from '../util/surviving-properties';
 import { taskPoolOfType } from '../util/task-pool-types';
 import { unlessTypeScriptFails } from '../util/typescript-faults';
+import { branchesOf, passedThrough } from '../util/value-branches';
 
 export type Options = [
   {
@@ -54,7 +60,7 @@ export type Options = [
     typeChecked?: boolean;
   },
 ];
-export type MessageIds = 'poolAcrossBoundary';
+export type MessageIds = 'poolAcrossBoundary' | 'handleAcrossBoundary';
 
 /**
  * A payload a call carries across: the channel's label, whether it is an
@@ -66,6 +72,8 @@ interface Crossing {
   readonly payload: TSESTree.Node;
   readonly listOnly: boolean;
   readonly reportAt?: TSESTree.Node;
+  /** The handle of `send(msg, handle)`: a socket or server Node moves into the other process, not a copy. */
+  readonly handle?: boolean;
 }
 
 /** A literal whose contents are searched; `mapEntries` when it lists a Map's `[key, value]` entries. */
@@ -82,11 +90,26 @@ interface ContainedValue {
   readonly spread?: boolean;
 }
 
+/**
+ * Where a value leads, through local variables, `new Map(entries)` and
+ * `Object.freeze()`: to a container whose contents are searched, or to the
+ * branches of a conditional or logical expression; `followed` when it is
+ * not what is written there (a variable's literal, a Map's entries), so a
+ * report goes on the call's own argument.
+ */
+interface Resolved {
+  readonly container?: Container;
+  readonly branches?: readonly TSESTree.Node[];
+  readonly followed: boolean;
+}
+
 /** A channel a payload is checked for: its label, and whether the call really crosses (asked only before a report). */
 interface Channel {
   readonly label: string;
   crosses(): boolean;
 }
+
+const SEND_LABEL = 'IPC `send()`';
 
 /** Object and array literals are searched this many levels below the argument. */
 const MAX_NESTING = 3;
@@ -110,6 +133,11 @@ export default createRule<Options, MessageIds>({
         'A database {{kind}} is passed to {{channel}}, which copies it into another thread or process where it ' +
         'cannot work (DataCloneError, or a dead plain object over IPC). Send plain data such as the config or ids, ' +
         'and create or look up the {{kind}} on the other side.',
+      handleAcrossBoundary:
+        'A database {{kind}} is passed as the handle of {{channel}}, which moves a socket into another process: a pool, ' +
+        "client or connection throws ERR_INVALID_HANDLE_TYPE, and a pooled connection's socket is closed here or shared by " +
+        'both processes, whose protocol messages then interleave on one database session. Send plain data, and open a ' +
+        'connection on the other side.',
     },
     schema: [
       {
@@ -143,6 +171,8 @@ export default createRule<Options, MessageIds>({
     const reported = new Map<TSESTree.Node, Set<string>>();
     /** The literals whose contents are being inspected, on the current path. */
     const openLiterals = new Set<ContainerLiteral>();
+    /** The conditional and logical expressions whose branches are being inspected, on the current path. */
+    const openBranches = new Set<TSESTree.Node | undefined>();
     let tracked: ReadonlyMap<TSESTree.Node, ChannelExport> | undefined;
     /** Channel exports reached under any local name (`const { fork: forkChild } = require('child_process')`). */
     // A file that names none of the channel modules cannot have renamed their exports: no tracking there.
@@ -155,8 +185,9 @@ export default createRule<Options, MessageIds>({
         // An export reached through its module is the channel itself, whatever the file calls it.
         if (crossings.length === 0 || (!channelExportOf(node) && isLocalCode(node))) return;
         const crosses = once(() => !isInProcessByType(node));
-        for (const { label, payload, listOnly, reportAt } of crossings) {
-          checkPayload(payload, { label, crosses }, listOnly, reportAt);
+        for (const { label, payload, listOnly, reportAt, handle } of crossings) {
+          if (handle) checkHandle(payload, { label, crosses });
+          else checkPayload(payload, { label, crosses }, listOnly, reportAt);
         }
       },
       NewExpression(node) {
@@ -217,7 +248,11 @@ export default createRule<Options, MessageIds>({
         case 'postMessage':
           return first && { label: '`postMessage()`', payload: first, listOnly: false };
         case 'send':
-          return first && { label: 'IPC `send()`', payload: first, listOnly: false };
+          // `send(message, sendHandle?, options?, callback?)`: a callback in second place is no pool.
+          return first && [
+            { label: SEND_LABEL, payload: first, listOnly: false },
+            ...(second ? [{ label: SEND_LABEL, payload: second, listOnly: false, handle: true }] : []),
+          ];
         case 'fork':
         case 'spawn':
         case 'spawnSync':
@@ -319,13 +354,43 @@ export default createRule<Options, MessageIds>({
       );
     }
 
+    /**
+     * The handle of `send(msg, handle)`: a pool, client or connection, or
+     * the socket of one (`client.connection.stream`), itself or through a
+     * local variable. A handle is moved, not searched inside: a literal
+     * there is no handle at all.
+     */
+    function checkHandle(handle: TSESTree.Node, channel: Channel): void {
+      if (handle.type === AST_NODE_TYPES.SpreadElement) return;
+      let current: TSESTree.Node | undefined = handle;
+      for (let hops = 0; current && hops < 4; hops++) {
+        const value = unwrap(current);
+        const kind = poolKindOf(value);
+        if (kind) {
+          reportOnce(handle, kind, channel, 'handleAcrossBoundary');
+          return;
+        }
+        const owner = socketOwners(value).map(poolKindOf).find(Boolean);
+        if (owner) {
+          reportOnce(handle, `${owner}'s socket`, channel, 'handleAcrossBoundary');
+          return;
+        }
+        current = value.type === AST_NODE_TYPES.Identifier ? values().sourceOf(value) : undefined;
+      }
+    }
+
+    function poolKindOf(node: TSESTree.Node): CreatorKind | undefined {
+      return values().kindOf(node) ?? typedKind(node);
+    }
+
     /** `listOnly`: the payload is an argument list; only its elements cross. */
     function checkPayload(payload: TSESTree.Node, channel: Channel, listOnly: boolean, reportAt?: TSESTree.Node): void {
       if (payload.type === AST_NODE_TYPES.SpreadElement) return;
       if (listOnly) {
-        const list = literalOf(payload);
+        const resolved = resolve(payload);
+        const list = resolved?.container?.literal;
         if (list?.type === AST_NODE_TYPES.ArrayExpression) {
-          inspectContents({ literal: list, mapEntries: false }, 0, channel, reportAt ?? (list === unwrap(payload) ? undefined : payload));
+          inspectContents({ literal: list, mapEntries: false }, 0, channel, reportAt ?? (resolved?.followed ? payload : undefined));
         }
         return;
       }
@@ -350,19 +415,43 @@ export default createRule<Options, MessageIds>({
       const kind = values().kindOf(target) ?? typedKind(target);
       if (kind) return reportOnce(reportAt ?? node, kind, channel);
       if (depth >= MAX_NESTING) return false;
-      const container = containerOf(target);
-      const literal = container?.literal;
-      const found =
-        container !== undefined &&
-        inspectContents(container, depth, channel, reportAt ?? (literal === target ? undefined : node), replacedKeys);
+      const resolved = resolve(target);
+      const at = reportAt ?? (resolved?.followed ? node : undefined);
+      // `shared ? { pool } : { url }`, `opts ?? { pool }`: each branch is searched where the value sits, spending no level.
+      if (resolved?.branches) return inspectBranches(resolved.branches, depth, channel, at, replacedKeys);
+      const container = resolved?.container;
+      const found = container !== undefined && inspectContents(container, depth, channel, at, replacedKeys);
       // A literal written here holds what syntax sees. One that a variable or field was given (`const replicas:
       // Pool[] = []`) may be filled later, out of syntax's sight (`replicas.push(pool)`, `reg[url] = pool`):
       // its declared type says what it holds. Neither opened (a parameter, an import, `await Promise.all(...)`): the type too.
-      if (found || literal === target) return found;
+      if (found || (container && resolved?.followed === false)) return found;
       const contained =
         services &&
         unlessTypeScriptFails(() => getContainedPoolKind(services, target, MAX_NESTING - depth, replacedKeys), undefined);
       return contained ? reportOnce(reportAt ?? node, contained, channel) : false;
+    }
+
+    /** Inspects each value a conditional or logical expression may be; whether a pool was found in one. */
+    function inspectBranches(
+      branches: readonly TSESTree.Node[],
+      depth: number,
+      channel: Channel,
+      reportAt: TSESTree.Node | undefined,
+      replacedKeys: ReadonlySet<string>,
+    ): boolean {
+      // `const a = c ? b : x`, `const b = c ? a : y` spend no level: each expression is opened once per path.
+      const owner = branches[0].parent;
+      if (openBranches.has(owner)) return false;
+      openBranches.add(owner);
+      let found = false;
+      try {
+        for (const branch of branches) {
+          if (inspect(branch, depth, channel, reportAt, replacedKeys)) found = true;
+        }
+      } finally {
+        openBranches.delete(owner);
+      }
+      return found;
     }
 
     /**
@@ -410,26 +499,37 @@ export default createRule<Options, MessageIds>({
 
     /** The object or array literal a node is, or a local variable stands for, or a Map or Set is built from. */
     function literalOf(node: TSESTree.Node): ContainerLiteral | undefined {
-      return containerOf(node)?.literal;
+      return resolve(node)?.container?.literal;
     }
 
     /**
-     * The object or array literal a node is, or a local variable stands for;
-     * for `new Map(entries)` and `new Set(values)`, the literal they are
-     * built from, and whether it lists a Map's entries.
+     * The object or array literal a node is, or a local variable or
+     * `Object.freeze(x)` stands for; for `new Map(entries)` and `new
+     * Set(values)`, the literal they are built from, and whether it lists a
+     * Map's entries. Or the branches of a conditional or logical expression
+     * it is (not inside a Map or Set, which holds what each branch's entries hold).
      */
-    function containerOf(node: TSESTree.Node): Container | undefined {
+    function resolve(node: TSESTree.Node): Resolved | undefined {
       let current = unwrap(node);
       let mapEntries: boolean | undefined;
+      let followed = false;
       for (let hops = 0; hops < 4; hops++) {
         if (current.type === AST_NODE_TYPES.ObjectExpression || current.type === AST_NODE_TYPES.ArrayExpression) {
-          return { literal: current, mapEntries: mapEntries ?? false };
+          return { container: { literal: current, mapEntries: mapEntries ?? false }, followed };
         }
+        const branches = mapEntries === undefined ? branchesOf(current) : undefined;
+        if (branches) return { branches, followed };
         const collection = collectionEntries(current);
         if (collection) {
           // `new Set(new Map(...))` holds the entry arrays: the outermost collection decides.
           mapEntries ??= collection.isMap;
           current = unwrap(collection.entries);
+          followed = true;
+          continue;
+        }
+        const argument = passedThrough(current, sourceCode);
+        if (argument) {
+          current = unwrap(argument);
           continue;
         }
         if (current.type !== AST_NODE_TYPES.Identifier && current.type !== AST_NODE_TYPES.MemberExpression) {
@@ -438,6 +538,7 @@ export default createRule<Options, MessageIds>({
         const source = values().sourceOf(current);
         if (!source) return undefined;
         current = unwrap(source);
+        followed = true;
       }
       return undefined;
     }
@@ -458,8 +559,12 @@ export default createRule<Options, MessageIds>({
      * assigned to it after the declaration (`options.workerData = ...`).
      */
     function optionValuesOf(options: TSESTree.Node, name: string, depth: number): TSESTree.Node[] {
-      const literal = literalOf(options);
-      if (literal?.type !== AST_NODE_TYPES.ObjectExpression || depth > MAX_NESTING) return [];
+      if (depth > MAX_NESTING) return [];
+      const resolved = resolve(options);
+      // `shared ? { workerData } : {}`: either options object may be the one passed.
+      if (resolved?.branches) return resolved.branches.flatMap(branch => optionValuesOf(branch, name, depth + 1));
+      const literal = resolved?.container?.literal;
+      if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return [];
       const found = [...(assignedMembers(sourceCode, literal).get(name) ?? [])];
       // The last one wins, as at runtime.
       for (let i = literal.properties.length - 1; i >= 0; i--) {
@@ -477,13 +582,18 @@ export default createRule<Options, MessageIds>({
     }
 
     /** Reports `node` unless it is reported for this channel already; whether it is a pool crossing at all. */
-    function reportOnce(node: TSESTree.Node, kind: CreatorKind, channel: Channel): boolean {
+    function reportOnce(
+      node: TSESTree.Node,
+      kind: string,
+      channel: Channel,
+      messageId: MessageIds = 'poolAcrossBoundary',
+    ): boolean {
       const channels = reported.get(node) ?? new Set<string>();
       if (channels.has(channel.label)) return true;
       if (!channel.crosses()) return false;
       channels.add(channel.label);
       reported.set(node, channels);
-      context.report({ node, messageId: 'poolAcrossBoundary', data: { kind, channel: channel.label } });
+      context.report({ node, messageId, data: { kind, channel: channel.label } });
       return true;
     }
 

@@ -901,6 +901,59 @@ ruleTester.run('no-pool-across-boundary', rule, {
       function execFileSync(file, args) { return [file, ...args]; }
       execFileSync('node', [pool]);
     `,
+    // ---- the handle of send(msg, handle) ----
+    // A net socket or server, a callback, options, or a pool's plain data in second place is no database handle.
+    code`
+      const net = require('node:net');
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const child = fork('./c.js');
+      const server = net.createServer();
+      child.send('server', server);
+      child.send({ t: 1 }, () => {});
+      child.send({ t: 1 }, undefined, { keepOpen: true });
+      child.send('config', pool.options);
+      server.on('connection', socket => child.send('socket', socket));
+      function relay(req) { child.send('socket', req.socket); }
+    `,
+    // An in-process mediator's `send(msg, tx)` keeps the client here, as its one-argument form does.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      class Mediator {
+        handlers = new Map();
+        send(msg, tx) { return this.handlers.get(msg.type)?.(msg, tx); }
+      }
+      const mediator = new Mediator();
+      async function run() {
+        const tx = await pool.connect();
+        await mediator.send({ type: 'CreateUser' }, tx);
+      }
+    `,
+    // ---- conditionals, logical expressions and Object.freeze() without types ----
+    // Branches with plain data, `pool && pool.options`, a call that returns something else, and a shadowed `Object`.
+    code`
+      const { Worker } = require('node:worker_threads');
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const w = new Worker('./w.js');
+      const shared = process.env.SHARED === '1';
+      w.postMessage(shared ? { url: process.env.DB } : { max: 2 });
+      w.postMessage(shared && { config: pool.options });
+      w.postMessage(Object.freeze({ url: process.env.DB }));
+      w.postMessage(Object.keys({ pool }));
+      new Worker('./w.js', { workerData: shared ? { max: 2 } : {} });
+      function ship(Object) { w.postMessage(Object.freeze({ pool })); }
+    `,
+    // A branch spends no level: a pool four levels down is past the search, as in a plain literal.
+    code`
+      const { Pool } = require('pg');
+      const pool = new Pool();
+      const shared = process.env.SHARED === '1';
+      worker.postMessage({ a: { b: { c: shared ? { pool } : {} } } });
+      worker.postMessage({ a: { b: { c: Object.freeze({ pool }) } } });
+    `,
   ],
   invalid: [
     // A class that forwards through its constructor, a getter, `.call()` or a field holding a channel stays a channel.
@@ -2450,6 +2503,125 @@ ruleTester.run('no-pool-across-boundary', rule, {
         { messageId: 'poolAcrossBoundary', line: 9, column: 27, data: { kind: 'pool', channel: '`execFile()` arguments' } },
         { messageId: 'poolAcrossBoundary', line: 10, column: 31, data: { kind: 'pool', channel: '`execFileSync()` arguments' } },
         { messageId: 'poolAcrossBoundary', line: 11, column: 44, data: { kind: 'pool', channel: '`spawnSync()` environment' } },
+      ],
+    },
+    // ---- the handle of send(msg, handle) ----
+    // A client, a pool or a pooled connection's socket as the handle: ERR_INVALID_HANDLE_TYPE, or a shared session.
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        async function handOff() {
+          const child = fork('./importer.js');
+          const client = await pool.connect();
+          child.send('socket', client);
+          process.send?.({ t: 1 }, client);
+          child.send('pool', pool, { keepOpen: true });
+          child.send('socket', client.connection.stream);
+          const socket = client.connection.stream;
+          cluster.workers[1].send({ t: 2 }, socket);
+        }
+      `,
+      errors: [
+        { messageId: 'handleAcrossBoundary', line: 8, column: 24, data: { kind: 'connection', channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 9, column: 28, data: { kind: 'connection', channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 10, column: 22, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 11, column: 24, data: { kind: "connection's socket", channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 13, column: 37, data: { kind: "connection's socket", channel: SEND } },
+      ],
+    },
+    // mysql2 and ioredis keep the socket as `stream`; a pool in the message and as the handle is reported once each.
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import mysql from 'mysql2/promise';
+        import Redis from 'ioredis';
+        const db = mysql.createPool({});
+        const redis = new Redis();
+        const child = fork('./c.js');
+        const conn = await db.getConnection();
+        child.send('socket', conn.stream);
+        child.send('socket', redis.stream);
+        child.send({ db }, db);
+      `,
+      errors: [
+        { messageId: 'handleAcrossBoundary', line: 8, column: 22, data: { kind: "connection's socket", channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 9, column: 22, data: { kind: "client's socket", channel: SEND } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 14, data: { kind: 'pool', channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 10, column: 20, data: { kind: 'pool', channel: SEND } },
+      ],
+    },
+    // Typed mode: a client of any origin, or its socket, as the handle.
+    {
+      code: code`
+        import type { ChildProcess } from 'node:child_process';
+        import type { PoolClient } from 'pg';
+        export function handOff(child: ChildProcess, client: PoolClient) {
+          child.send('socket', client);
+          child.send('socket', client.connection.stream);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'handleAcrossBoundary', line: 4, column: 24, data: { kind: 'client', channel: SEND } },
+        { messageId: 'handleAcrossBoundary', line: 5, column: 24, data: { kind: "client's socket", channel: SEND } },
+      ],
+    },
+    // ---- conditionals, logical expressions and Object.freeze() without types ----
+    // Each branch of a conditional, both sides of `??` and `||`, the right of `&&`, and what Object.freeze()
+    // or Object.seal() returns are searched where the value sits, spending no level.
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const w = new Worker('./w.js');
+        const shared = process.env.SHARED === '1';
+        w.postMessage(shared ? { pool } : { url: process.env.DB });
+        new Worker('./w.js', { workerData: shared ? { pool } : {} });
+        w.postMessage(Object.freeze({ pool }));
+        w.postMessage({ db: Object.seal([pool]) });
+        w.postMessage(options ?? { pool });
+        w.postMessage(shared || { deps: { pool } });
+        w.postMessage(shared && { pool });
+        w.postMessage({ ...(shared ? { pool } : {}) });
+        w.postMessage({ a: { b: shared ? { pool } : {} } });
+        fork('./c.js', Object.freeze(['--db', pool]));
+        new Worker('./w.js', shared ? { workerData: { pool } } : {});
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 26, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 47, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 9, column: 31, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 34, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 11, column: 28, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 12, column: 35, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 13, column: 27, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 14, column: 32, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 15, column: 36, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 16, column: 39, data: { kind: 'pool', channel: FORK } },
+        { messageId: 'poolAcrossBoundary', line: 17, column: 47, data: { kind: 'pool', channel: WORKER_DATA } },
+      ],
+    },
+    // A conditional held in a variable is reported on each call's argument that passes it, like a literal.
+    {
+      code: code`
+        const { Worker } = require('node:worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const shared = process.env.SHARED === '1';
+        const payload = shared ? { pool } : null;
+        const options = Object.freeze({ workerData: payload });
+        const w = new Worker('./w.js', options);
+        w.postMessage(payload);
+      `,
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 7, column: 32, data: { kind: 'pool', channel: WORKER_DATA } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 15, data: { kind: 'pool', channel: POST } },
       ],
     },
   ],
