@@ -36,9 +36,26 @@ export class PoolGuardConfigError extends TypeError {
   }
 }
 
-/** A value as a message shows it: JSON where JSON has it (NaN and Infinity as themselves, not null). */
+/** An object literal's kind of object (`{}`, `Object.create(null)`), not an array, a Map or a class instance. */
+export function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A value as a message shows it: JSON where JSON has it (NaN and Infinity as
+ * themselves, not null); a function, or an object no literal makes (a Map, a
+ * `new Number(5)`), by its kind, which its JSON would hide.
+ */
 export function shown(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !isPlainObject(value)) {
+    const kind = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof kind === 'string' && kind !== '' ? `a ${kind} object` : 'an object';
+  }
+  return JSON.stringify(value) ?? String(value);
 }
 
 function oneOf<T extends string | boolean>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
@@ -125,8 +142,8 @@ function editDistance(a: string, b: string): number {
 }
 
 export function resolveSettings(config: PoolGuardConfig = {}): Settings {
-  if (config === null || typeof config !== 'object') {
-    throw new PoolGuardConfigError('config', `expected an object, got ${shown(config)}`);
+  if (!isPlainObject(config)) {
+    throw new PoolGuardConfigError('config', `expected an object of options, got ${shown(config)}`);
   }
   checkKnownKeys(config, KNOWN_OPTIONS);
   const mode = oneOf('mode', config.mode, ['report', 'throw'] as const, 'report');
@@ -134,8 +151,8 @@ export function resolveSettings(config: PoolGuardConfig = {}): Settings {
   for (const kind of VIOLATION_KINDS) levels[kind] = mode;
   oneOf('enabled', config.enabled, [true, false] as const, true);
   if (config.detectors !== undefined) {
-    if (config.detectors === null || typeof config.detectors !== 'object' || Array.isArray(config.detectors)) {
-      throw new PoolGuardConfigError('detectors', 'expected an object of kind → "report" | "throw" | "off"');
+    if (!isPlainObject(config.detectors)) {
+      throw new PoolGuardConfigError('detectors', `expected an object of kind → "report" | "throw" | "off", got ${shown(config.detectors)}`);
     }
     for (const [kind, level] of Object.entries(config.detectors)) {
       if (!KIND_SET.has(kind)) {

@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { diag, metrics } from '@opentelemetry/api';
 import { BUILT_IN_ADAPTERS, type Adapter, type InstalledPool } from './adapters';
 import { declarativeAdapter } from './adapters/declarative';
-import { PoolGuardConfigError, resolveSettings, shown, type Settings } from './config';
+import { isPlainObject, PoolGuardConfigError, resolveSettings, shown, type Settings } from './config';
 import { creatorFiles } from './fork-target';
 import type { PoolState, TelemetrySource } from './internal-types';
 import { startLeakSweep } from './leak-sweep';
@@ -16,6 +16,7 @@ import { poolguardLogger } from './logger-provider';
 import { attachMeter, createMeteredPool, detachMeter, meteredPoolEnded, reattachMeter, renameMeteredPool } from './pool-metrics';
 import { endpointName, withoutCredentials, livePools, poolEnded, poolRenamed, registerPool, releasePoolName, uniquePoolName, unregisterPool } from './pool-registry';
 import { attachBoundaries } from './process-boundaries';
+import { recognise } from './recognise';
 import { readServerLimit } from './server-limit';
 import { captureSite, report } from './signals';
 import { wantHttpRoots } from './task';
@@ -69,10 +70,26 @@ function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
     return adapter;
   }
   const adapter = builtInAdapterOf(pool);
-  if (adapter === undefined) {
-    throw new PoolGuardConfigError('adapter', 'guardPool() does not recognise this pool (pg, mysql2, generic-pool, tarn and knex are built in); pass `adapter` to describe it');
-  }
+  if (adapter === undefined) throw new TypeError(`poolguard: guardPool() ${notAPool(pool)}`);
   return adapter;
+}
+
+/** Why guardPool() cannot take `value`: what it is, when poolguard recognises it, and what to do instead. */
+function notAPool(value: object): string {
+  const known = recognise(value);
+  if (known !== undefined && known.role !== 'pool') {
+    return `takes a pool, and this is a ${known.label}, one connection: guard the pool it comes from. A client the app creates and owns is no lease, and is not checked.`;
+  }
+  if (known?.label === 'mysql2 PoolCluster' || known?.label === 'mysql2 PoolNamespace' || known?.label === 'mysql2 PromisePoolCluster') {
+    return `cannot guard a ${known.label} as one pool: register PoolGuardInstrumentation, whose hooks guard each pool the cluster creates.`;
+  }
+  return 'does not recognise this object as a pool (pg, mysql2, generic-pool, tarn and knex pools are built in): for a pool of another library, pass the `adapter` option to describe it.';
+}
+
+/** poolguard keeps its state on the pool instance (and a facade's core): a frozen or sealed one cannot hold it. */
+function checkExtensible(pool: object, core: object): void {
+  if (Object.isExtensible(pool) && Object.isExtensible(core)) return;
+  throw new TypeError('poolguard: guardPool() cannot guard a frozen, sealed or non-extensible pool: poolguard keeps its state on the pool instance. Guard the pool before freezing it.');
 }
 
 /** Guards `pool` with resolved settings; the instrumentation and guardPool() both end here. */
@@ -81,6 +98,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
   const adapter = adapterFor(pool, custom);
   if (facadeState(pool, adapter) !== undefined) return pool;
   const core = adapter.core?.(pool) ?? pool;
+  checkExtensible(pool, core);
   const endpoint = withoutCredentials(adapter.endpoint(pool));
   let provisionalName = name === undefined && endpointName(endpoint) === undefined;
   let stopSweep = () => undefined as void;
@@ -260,8 +278,8 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if (pool === null || (typeof pool !== 'object' && typeof pool !== 'function')) {
     throw new TypeError(`poolguard: guardPool() expects a pool object, got ${pool === null ? 'null' : typeof pool}`);
   }
-  if (options === null || typeof options !== 'object') {
-    throw new PoolGuardConfigError('options', `expected an object, got ${shown(options)}`);
+  if (!isPlainObject(options)) {
+    throw new PoolGuardConfigError('options', `expected an object of options, got ${shown(options)}`);
   }
   if ((options as { enabled?: unknown }).enabled !== undefined) {
     throw new PoolGuardConfigError('enabled', 'an instrumentation option: guardPool() always guards the pool it is given');

@@ -429,7 +429,7 @@ describe('modes', () => {
     it('rejects options that are not an object, naming them', async () => {
       const pool = newPool();
       try {
-        assert.throws(() => guardPool(pool, null as unknown as GuardPoolOptions), (err: unknown) => err instanceof PoolGuardConfigError && /`options`: expected an object, got null/.test(err.message));
+        assert.throws(() => guardPool(pool, null as unknown as GuardPoolOptions), (err: unknown) => err instanceof PoolGuardConfigError && /`options`: expected an object of options, got null/.test(err.message));
         assert.equal(Object.prototype.hasOwnProperty.call(pool, 'connect'), false);
       } finally {
         await endPool(pool);
