@@ -269,7 +269,13 @@ export function checkUse(
   // not this lease's doing.
   const leftover = conn.queryLease !== conn.leaseId;
   conn.queryLease = conn.leaseId;
-  if (!leftover && isConcurrentQuery(inFlight, pipelined)) raise(report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) }));
+  if (!leftover && isConcurrentQuery(inFlight, pipelined)) {
+    const error = report(pool, 'concurrent_query', { connection: conn, current: taskFor(pool) });
+    // Before any lease, in the pool's own 'connect' (pg) or 'connection' (mysql2) listener, it is reported
+    // and never thrown: the pool's connect path runs that listener, and a throw there strands the checkout
+    // waiting on it (mysql2 swallows it; pg-pool would crash the process).
+    if (conn.leaseId !== 0) raise(error);
+  }
 }
 
 export interface ReleaseVerdict {

@@ -220,6 +220,25 @@ describe('mysql2 adapter (callback API)', () => {
       expectSilent('my-cq-nested');
     }));
 
+    it('two statements queued in the pool\'s \'connection\' listener, before any lease, are reported and never thrown, in throw mode too: the checkout waiting on the listener completes', async () => {
+      for (const mode of ['report', 'throw'] as const) {
+        const name = `my-cq-connection-listener-${mode}`;
+        await withGuardedMysqlPool(name, { mode }, { connectionLimit: 1 }, async (pool) => {
+          pool.on('connection', (conn) => {
+            conn.query('SET @a = 1');
+            conn.query('SET @b = 2');
+          });
+          const rows = await Promise.race([
+            query<{ one: number }[]>(pool, 'SELECT 1 AS one'),
+            sleep(5000).then(() => { throw new Error('pool.query() hung: the listener\'s checkout never completed'); }),
+          ]);
+          assert.deepEqual(rows, [{ one: 1 }]);
+          const [record] = expectViolations(name, 'concurrent_query', 1, { leaseId: null });
+          assert.equal(record!.severityText, mode === 'throw' ? 'ERROR' : 'WARN');
+        });
+      }
+    });
+
     it('Promise.all over pool.query and pool.execute is silent', () => withGuardedMysqlPool('my-cq-pool', {}, { connectionLimit: 2 }, async (pool) => {
       const rows = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0
         ? query<{ n: number }[]>(pool, 'SELECT ? AS n', [i])
