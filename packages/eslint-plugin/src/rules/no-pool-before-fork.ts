@@ -34,6 +34,7 @@ import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 import { constructionTypeCheck, type ConstructionTypeCheck } from '../util/typed-constructions';
 import { findTypedPoolImports } from '../util/typed-imports';
+import { callsLocalHolderOf } from '../util/typed-local-callees';
 import { unlessTypeScriptFails } from '../util/typescript-faults';
 
 /** Every kind of fork a guard can tell apart. */
@@ -248,20 +249,22 @@ export default createRule<Options, MessageIds>({
         if (node.type === AST_NODE_TYPES.CallExpression && readsExistingPool(node)) continue;
         // `guardPool(raw)` hands back the pool `raw` is: that pool's creation is the one.
         if (passThroughs.has(node)) continue;
-        // `makePool()` of a local function whose creation is reported already opens that same pool.
-        if (callsFactoryHolding(node, known)) continue;
+        // `makePool()` or `Db.get()` of a local function whose creation is reported already opens, or returns, that same pool.
+        if (callsFactoryHolding(services, node, known)) continue;
         accepted.push(node);
       }
       // `lazyPool()` of a local function whose own typed creation (`connect()`) is accepted: reported there, once.
-      const opened = accepted.filter(node => !callsFactoryHolding(node, accepted));
+      const opened = accepted.filter(node => !callsFactoryHolding(services, node, accepted));
       for (const node of opened.sort((a, b) => a.range[0] - b.range[0])) checkCreation(node);
     }
 
-    /** `makePool()`, where `makePool` is a function of this file holding one of `creations` (other than the call). */
-    function callsFactoryHolding(node: CreationCall, creations: readonly TSESTree.Node[]): boolean {
-      if (node.type !== AST_NODE_TYPES.CallExpression) return false;
-      const factory = localFunctionOf(node.callee, sourceCode.getScope(node));
-      return factory !== undefined && creations.some(creation => creation !== node && contains(factory, creation));
+    /** `makePool()` or `repo.getPool()` of a function or method of this file holding or returning one of `creations` (typed-local-callees). */
+    function callsFactoryHolding(
+      services: ParserServicesWithTypeInformation,
+      node: CreationCall,
+      creations: readonly TSESTree.Node[],
+    ): boolean {
+      return node.type === AST_NODE_TYPES.CallExpression && callsLocalHolderOf(services, sourceCode, node, creations);
     }
 
     /** Whether `node` lies in an arm of an `if` or `?:` whose test tells the parent from the child. */

@@ -13,6 +13,8 @@
  * function of the file that forks. A creation with no binding that opens on
  * its receiver (`await mongoose.connect(url)`, `await sql.connect(config)`)
  * is ended by an end method on the same receiver (`mongoose.disconnect()`).
+ * A generic-pool pool is ended by its own shutdown instead, `clear()`, after
+ * an awaited `drain()` when it may keep a `min` (generic-pool-shutdown).
  * In a helper function of its own (`async function migrate() { const pool =
  * ...; try { ... } finally { await pool.end() } }`), the pool is ended where
  * each call of the helper completes: every reference to it must be a call,
@@ -44,11 +46,12 @@ import {
 } from './ast';
 import { bindingOf } from './call-sites';
 import type { ForkSite } from './fork-sites';
+import { genericPoolShutdown, type Shutdown } from './generic-pool-shutdown';
 import type { ParsedSource } from './module-references';
 import { runPoints } from './run-order';
 
-/** Methods that close a pool, client, connection or engine for good. */
-const END_METHODS = new Set(['end', 'destroy', 'close', 'quit', 'disconnect', '$disconnect']);
+/** Methods that close a pool, client, connection or engine for good (generic-pool has its own shutdown). */
+const DEFAULT_SHUTDOWN: Shutdown = { ends: new Set(['end', 'destroy', 'close', 'quit', 'disconnect', '$disconnect']) };
 
 /** Wrappers around a creation that keep its value: `await`, `as`, `!`, `satisfies`. */
 const VALUE_WRAPPERS: ReadonlySet<string> = new Set([
@@ -67,7 +70,7 @@ export function isEndedBeforeForks(source: ParsedSource, creation: TSESTree.Node
   const list = holder && statementList(holder.statement);
   if (!holder || !list) return false;
   const start = list.indexOf(holder.statement);
-  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable));
+  const end = endIndex(source, creation, holder, list, start);
   if (end === -1) return false;
   if (callsForkingFunction(source, list.slice(start + 1, end), forks)) return false;
   return completesBeforeForks(source, list[end], forks, 0);
@@ -83,7 +86,7 @@ export function isEndedWithinHelper(source: ParsedSource, creation: TSESTree.Nod
   const list = holder && statementList(holder.statement);
   if (!holder || !list) return false;
   const start = list.indexOf(holder.statement);
-  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable));
+  const end = endIndex(source, creation, holder, list, start);
   if (end === -1 || enclosingFunction(list[end]) !== helper) return false;
   return !list.slice(start + 1, end).some(statement => returnsEarly(source, statement, helper));
 }
@@ -102,7 +105,7 @@ export function isEndedAtLoad(source: ParsedSource, creation: TSESTree.Node): bo
   if (!holder || program?.type !== AST_NODE_TYPES.Program) return false;
   const list: readonly TSESTree.Node[] = program.body;
   const start = list.indexOf(holder.statement);
-  const end = list.findIndex((statement, index) => index > start && endsPool(statement, holder.variable, true));
+  const end = endIndex(source, creation, holder, list, start, true);
   if (end === -1) return false;
   return !list.slice(start + 1, end).some(statement => returnsEarly(source, statement, undefined));
 }
@@ -256,19 +259,58 @@ function statementList(statement: TSESTree.Node): readonly TSESTree.Node[] | und
   }
 }
 
-/** `pool.end()`, `await db.destroy()`, or a `try` that surely runs one; with `awaitedOnly`, an awaited end only. */
-function endsPool(statement: TSESTree.Node, variable: TSESLint.Scope.Variable, awaitedOnly = false): boolean {
+/**
+ * The index in `list` of the statement that ends the pool `holder` keeps,
+ * after its creation at `start`, by the pool's own shutdown
+ * (generic-pool-shutdown) or an end method; -1 when none does.
+ */
+function endIndex(
+  source: ParsedSource,
+  creation: TSESTree.Node,
+  holder: PoolHolder,
+  list: readonly TSESTree.Node[],
+  start: number,
+  awaitedOnly = false,
+): number {
+  const { ends, first } = genericPoolShutdown(source, creation) ?? DEFAULT_SHUTDOWN;
+  const endsHere = (statement: TSESTree.Node): boolean => endsPool(statement, holder.variable, ends, awaitedOnly);
+  const end = list.findIndex((statement, index) => index > start && endsHere(statement));
+  if (end === -1 || first === undefined) return end;
+  // `await pool.drain()` must come first, in this list or in the `try` that ends the pool.
+  const steps = list.slice(start + 1, end + 1).flatMap(surelyRun);
+  const firsts = new Set([first]);
+  const drained = steps.slice(0, steps.findIndex(endsHere)).some(step => endsPool(step, holder.variable, firsts, true));
+  return drained ? end : -1;
+}
+
+/** The statements that `statement` surely runs, in order: itself, or for a `try`, those its block (with no `catch`) and its `finally` do. */
+function surelyRun(statement: TSESTree.Node): TSESTree.Node[] {
+  if (statement.type !== AST_NODE_TYPES.TryStatement) return [statement];
+  const block = statement.handler === null ? statement.block.body.flatMap(surelyRun) : [];
+  return [...block, ...(statement.finalizer?.body.flatMap(surelyRun) ?? [])];
+}
+
+/**
+ * `pool.end()`, `await db.destroy()` (a call of one of `ends`), or a `try`
+ * that surely runs one; with `awaitedOnly`, an awaited end only.
+ */
+function endsPool(
+  statement: TSESTree.Node,
+  variable: TSESLint.Scope.Variable,
+  ends: ReadonlySet<string>,
+  awaitedOnly = false,
+): boolean {
   if (statement.type === AST_NODE_TYPES.TryStatement) {
-    const inFinally = statement.finalizer?.body.some(inner => endsPool(inner, variable, awaitedOnly)) ?? false;
+    const inFinally = statement.finalizer?.body.some(inner => endsPool(inner, variable, ends, awaitedOnly)) ?? false;
     // Without a `catch`, an error before the end also skips the fork after the `try`.
-    const inBlock = statement.handler === null && statement.block.body.some(inner => endsPool(inner, variable, awaitedOnly));
+    const inBlock = statement.handler === null && statement.block.body.some(inner => endsPool(inner, variable, ends, awaitedOnly));
     return inFinally || inBlock;
   }
   if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
   const calls = callsMade(statement.expression);
   return (awaitedOnly ? calls.filter(call => call.awaited) : calls).some(({ call }) => {
     const callee = unwrap(call.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression || !END_METHODS.has(getPropertyName(callee) ?? '')) return false;
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || !ends.has(getPropertyName(callee) ?? '')) return false;
     const receiver = unwrap(callee.object);
     return receiver.type === AST_NODE_TYPES.Identifier && variable.references.some(ref => ref.identifier === receiver);
   });

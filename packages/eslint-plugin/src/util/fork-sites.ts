@@ -7,7 +7,8 @@
  *   object) points the workers at another file, surely (not `env ??
  *   __filename`) and before the fork on every path (not behind an `if`);
  * - `child_process.fork(self)` and `new Worker(self)`, where `self` is
- *   `__filename`, `process.argv[1]`, `require.main.filename`,
+ *   `__filename`, `process.argv[1]` (argv-reads: through an alias or the
+ *   `process` module too), `require.main.filename`,
  *   `import.meta.filename`, `import.meta.url`, `new URL(import.meta.url)`,
  *   `fileURLToPath(...)`, `path.resolve(...)` or `path.normalize(...)` of one
  *   of those, `path.join(__dirname, path.basename(__filename))`, a path that
@@ -23,6 +24,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { argvIndex } from './argv-reads';
 import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
 import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
@@ -84,19 +86,19 @@ export function analyzeForks(sourceCode: ParsedSource, file?: string): ForkAnaly
 }
 
 /** Whether `node` evaluates to the path or URL of the current file. */
-export function isSelfReference(node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, depth = 0): boolean {
+export function isSelfReference(source: ParsedSource, node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, depth = 0): boolean {
   if (!node || depth > 4) return false;
   const expr = unwrap(node);
   switch (expr.type) {
     case AST_NODE_TYPES.Identifier:
-      return expr.name === '__filename' || isSelfConstant(expr, scope, depth);
+      return expr.name === '__filename' || isSelfConstant(source, expr, scope, depth) || argvIndex(source, expr) === 1;
     case AST_NODE_TYPES.MemberExpression:
-      return isImportMetaMember(expr) || isProcessArgv1(expr) || isRequireMainFilename(expr);
+      return isImportMetaMember(expr) || argvIndex(source, expr) === 1 || isRequireMainFilename(expr);
     case AST_NODE_TYPES.NewExpression:
       // `new URL(import.meta.url)`; `new URL('.', import.meta.url)` is the directory.
-      return isNamed(expr.callee, 'URL') && expr.arguments.length === 1 && isSelfReference(expr.arguments[0], scope, depth + 1);
+      return isNamed(expr.callee, 'URL') && expr.arguments.length === 1 && isSelfReference(source, expr.arguments[0], scope, depth + 1);
     case AST_NODE_TYPES.CallExpression:
-      return isSelfPathCall(expr, scope, depth);
+      return isSelfPathCall(source, expr, scope, depth);
     default:
       return false;
   }
@@ -106,10 +108,10 @@ export function isSelfReference(node: TSESTree.Node | undefined, scope: TSESLint
  * `fileURLToPath(self)`, `path.resolve(self)`, `path.normalize(self)`: the
  * same file. `path.join(__dirname, path.basename(__filename))` rebuilds it.
  */
-function isSelfPathCall(call: TSESTree.CallExpression, scope: TSESLint.Scope.Scope, depth: number): boolean {
+function isSelfPathCall(source: ParsedSource, call: TSESTree.CallExpression, scope: TSESLint.Scope.Scope, depth: number): boolean {
   const [first, second] = call.arguments;
   if (call.arguments.length === 1 && SAME_PATH_CALLS.some(name => isNamed(call.callee, name))) {
-    return isSelfReference(first, scope, depth + 1);
+    return isSelfReference(source, first, scope, depth + 1);
   }
   if (call.arguments.length !== 2 || !(isNamed(call.callee, 'join') || isNamed(call.callee, 'resolve'))) return false;
   const base = unwrap(second);
@@ -118,7 +120,7 @@ function isSelfPathCall(call: TSESTree.CallExpression, scope: TSESLint.Scope.Sco
     base.type === AST_NODE_TYPES.CallExpression &&
     isNamed(base.callee, 'basename') &&
     base.arguments.length === 1 &&
-    isSelfReference(base.arguments[0], scope, depth + 1)
+    isSelfReference(source, base.arguments[0], scope, depth + 1)
   );
 }
 
@@ -158,7 +160,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
     const scope = innermostScope(sourceCode, node);
     switch (info.kind) {
       case 'setupPrimary':
-        if (execPointsElsewhere(node.arguments[0], scope, file)) execSetups.push(node);
+        if (execPointsElsewhere(sourceCode, node.arguments[0], scope, file)) execSetups.push(node);
         break;
       case 'cluster': {
         const env = environmentOf(node.arguments[0], scope);
@@ -167,7 +169,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         break;
       }
       default: {
-        if (!namesThisFile(node.arguments[0], scope, file)) break;
+        if (!namesThisFile(sourceCode, node.arguments[0], scope, file)) break;
         // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
         const [, second, third] = node.arguments;
         const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
@@ -266,6 +268,7 @@ function propertyValue(
  * back to it, and `path.join(__dirname, 'server.js')` in server.js names it.
  */
 function execPointsElsewhere(
+  source: ParsedSource,
   settings: TSESTree.Node | undefined,
   scope: TSESLint.Scope.Scope,
   file: string | undefined,
@@ -274,29 +277,29 @@ function execPointsElsewhere(
   if (!literal) return false;
   for (const property of literal.properties) {
     if (property.type !== AST_NODE_TYPES.Property || getPropertyName(property, scope) !== 'exec') continue;
-    return !maybeSelfReference(property.value, scope, file);
+    return !maybeSelfReference(source, property.value, scope, file);
   }
   return false;
 }
 
 /** `self`, or `a ?? self`, `a || self`, `ok ? a : self`: a value that may be this file. */
-function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
+function maybeSelfReference(source: ParsedSource, node: TSESTree.Node, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
   const expr = unwrap(node);
   if (depth > 4) return false;
   if (expr.type === AST_NODE_TYPES.LogicalExpression) {
-    return maybeSelfReference(expr.left, scope, file, depth + 1) || maybeSelfReference(expr.right, scope, file, depth + 1);
+    return maybeSelfReference(source, expr.left, scope, file, depth + 1) || maybeSelfReference(source, expr.right, scope, file, depth + 1);
   }
   if (expr.type === AST_NODE_TYPES.ConditionalExpression) {
     return (
-      maybeSelfReference(expr.consequent, scope, file, depth + 1) ||
-      maybeSelfReference(expr.alternate, scope, file, depth + 1)
+      maybeSelfReference(source, expr.consequent, scope, file, depth + 1) ||
+      maybeSelfReference(source, expr.alternate, scope, file, depth + 1)
     );
   }
   if (expr.type === AST_NODE_TYPES.Identifier) {
     const init = constantInitializer(expr, scope);
-    if (init && maybeSelfReference(init, scope, file, depth + 1)) return true;
+    if (init && maybeSelfReference(source, init, scope, file, depth + 1)) return true;
   }
-  return namesThisFile(expr, scope, file);
+  return namesThisFile(source, expr, scope, file);
 }
 
 /**
@@ -304,14 +307,14 @@ function maybeSelfReference(node: TSESTree.Node, scope: TSESLint.Scope.Scope, fi
  * constant: `path.join(__dirname, 'server.js')`, `require.resolve('./server')`
  * or `new URL('./server.mjs', import.meta.url)` inside that file.
  */
-function namesThisFile(node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
+function namesThisFile(source: ParsedSource, node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, file: string | undefined, depth = 0): boolean {
   if (!node || depth > 4) return false;
-  if (isSelfReference(node, scope)) return true;
+  if (isSelfReference(source, node, scope)) return true;
   if (file === undefined) return false;
   const expr = unwrap(node);
   if (expr.type !== AST_NODE_TYPES.Identifier) return namesFile(expr, scope, file);
   const init = constantInitializer(expr, scope);
-  return init !== undefined && namesThisFile(init, scope, file, depth + 1);
+  return init !== undefined && namesThisFile(source, init, scope, file, depth + 1);
 }
 
 /**
@@ -373,25 +376,15 @@ function objectLiteralOf(node: TSESTree.Node, scope: TSESLint.Scope.Scope): TSES
   return value?.type === AST_NODE_TYPES.ObjectExpression ? value : undefined;
 }
 
-function isSelfConstant(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope, depth: number): boolean {
+function isSelfConstant(source: ParsedSource, id: TSESTree.Identifier, scope: TSESLint.Scope.Scope, depth: number): boolean {
   const init = constantInitializer(id, scope);
-  return init !== undefined && isSelfReference(init, scope, depth + 1);
+  return init !== undefined && isSelfReference(source, init, scope, depth + 1);
 }
 
 function isImportMetaMember(expr: TSESTree.MemberExpression): boolean {
   return isImportMeta(expr, 'url') || isImportMeta(expr, 'filename');
 }
 
-function isProcessArgv1(expr: TSESTree.MemberExpression): boolean {
-  return (
-    expr.computed &&
-    expr.property.type === AST_NODE_TYPES.Literal &&
-    expr.property.value === 1 &&
-    expr.object.type === AST_NODE_TYPES.MemberExpression &&
-    isNamed(expr.object.object, 'process') &&
-    getPropertyName(expr.object) === 'argv'
-  );
-}
 
 /** `require.main.filename`: the entry module, which is the file that forks itself. */
 function isRequireMainFilename(expr: TSESTree.MemberExpression): boolean {

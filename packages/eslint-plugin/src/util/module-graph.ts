@@ -35,6 +35,7 @@ import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
 import { subpathImportTarget, type LoadKind } from './subpath-imports';
 import { baseUrlTarget, pathAliasTargets } from './tsconfig-paths';
+import { isElidedReexport } from './type-only-reexports';
 import type { ConstructionTypeCheck } from './typed-constructions';
 
 /** A pool that a module (or one it loads) creates as it loads. */
@@ -70,12 +71,15 @@ export type { LoadKind } from './subpath-imports';
 /**
  * Local modules referenced by `source`, read from `file` (its name tells
  * whether TypeScript elides imports used only as types, and `elision` which
- * of them, import-elision); the caller decides which of them run at load.
+ * of them, import-elision, and which re-exports of types only,
+ * type-only-reexports); the caller decides which of them run at load.
+ * `reads` collects the other modules read to tell a re-export's names.
  */
 export function findLocalImports(
   source: ParsedSource,
   file?: string,
   elision: ImportElision = importElision(undefined),
+  reads?: Set<string>,
 ): LocalImport[] {
   const imports: LocalImport[] = [];
   const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
@@ -98,7 +102,8 @@ export function findLocalImports(
         break;
       case AST_NODE_TYPES.ExportNamedDeclaration:
         if (statement.source && statement.exportKind !== 'type') {
-          addLocal(statement, statement.source);
+          // `export { type DbConfig } from './db'`, or of a name that is a type in db.ts: tsc drops it.
+          if (!elides || !isElidedReexport(statement, file, elision, resolveLocalModule, reads)) addLocal(statement, statement.source);
         } else if (statement.declaration?.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
           // `export import db = require('./db')`
           addLocal(statement, importEqualsSource(statement.declaration), 'require');
@@ -231,7 +236,7 @@ class LoadTimeWalk {
       if (runsOnLoad(node) && typed?.(file, parsed.text, node) && found(node)) return [];
     }
     const next: string[] = [];
-    for (const local of findLocalImports(source, file, this.search.elision)) {
+    for (const local of findLocalImports(source, file, this.search.elision, result.reads)) {
       const resolved = runsOnLoad(local.node) ? resolveLocalModule(file, local.specifier, local.loadKind) : undefined;
       if (resolved) next.push(resolved);
     }

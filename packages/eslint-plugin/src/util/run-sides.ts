@@ -7,8 +7,10 @@
  * opens a pool on every side that calls `connect()` at load (module scope, or
  * a function that is itself called at load), in the primary only when the
  * calls sit in the primary's branch, and nowhere when nothing calls it at
- * load (a factory, a handler). A guard in a function called only in the
- * child does not take it out of the child. The body of a function that
+ * load (a factory, a handler), even in the primary's branch: a handler
+ * set up there (`cluster.on('exit', () => ...)`) runs no sooner than one set
+ * up at module scope. A guard in a function called only in the child does
+ * not take it out of the child. The body of a function that
  * holds the fork logic (`main()`) runs where it is called too, and on the
  * shared path when no call of it is found (exported, passed as a callback).
  *
@@ -72,8 +74,13 @@ export function analyzeRunSides(
     const fn = enclosingFunction(node);
     if (!fn) return position;
     const callers = callerSide(fn, depth);
-    // Called only on the child side (or where nothing forks), it runs only there, whatever its own branches read.
-    if (position === 'parent') return callers === 'child' ? 'child' : 'parent';
+    if (position === 'parent') {
+      // A handler set up in the primary's branch (`cluster.on('exit', fn)`) runs only if its event comes,
+      // as at module scope: the guard around it says where it would run, not that anything runs it.
+      if (callers === undefined && !forkLogic.has(fn) && guards.positionOf(fn, kinds) === 'parent') return undefined;
+      // Called only on the child side (or where nothing forks), it runs only there, whatever its own branches read.
+      return callers === 'child' ? 'child' : 'parent';
+    }
     return forkLogic.has(fn) ? (callers ?? 'shared') : callers;
   }
 

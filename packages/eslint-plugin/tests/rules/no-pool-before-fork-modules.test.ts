@@ -23,6 +23,7 @@ const SERVER_JS = path.join(GRAPH, 'server.js');
 const SERVER_MJS = path.join(GRAPH, 'server.mjs');
 const SERVER_TS = path.join(GRAPH, 'server.ts');
 const SUBPATH_SERVER_JS = path.join(GRAPH, 'subpath', 'src', 'server.js');
+const TYPE_BARREL_SERVER_TS = path.join(GRAPH, 'type-barrel', 'server.ts');
 
 /** CommonJS lets a module `return` at top level. */
 const commonjs = { parserOptions: { sourceType: 'script', ecmaFeatures: { globalReturn: true } } } as const;
@@ -111,6 +112,29 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
       `,
       filename: SUBPATH_SERVER_JS,
       languageOptions: commonjs,
+    },
+    // ---- black-box t12e: a barrel that re-exports only types of a module that opens a pool at load ----
+    // `export { type X } from`, `export { X } from` of an interface, a type alias or a namespace of types,
+    // and of a module that itself re-exports them as types: tsc drops each, and the barrel loads factory.ts only
+    ...['./index-type-marked.js', './index-type-names.js', './index-type-chain.js'].map(barrel => ({
+      code: code`
+        import cluster from 'node:cluster';
+        import { createDb, type DbConfig } from '${barrel}';
+        const config: DbConfig = { max: 1 };
+        if (cluster.isPrimary) cluster.fork();
+        else createDb(config.max);
+      `,
+      filename: TYPE_BARREL_SERVER_TS,
+    })),
+    // the forking file's own re-exports of types
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        export { DbConfig, Settings } from './db.js';
+        export { type Shape } from './db.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: TYPE_BARREL_SERVER_TS,
     },
     // ---- from JavaScript, './js-twin/db' is db.js (a factory), as Node loads it ----
     {
@@ -237,6 +261,28 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
       filename: path.join(GRAPH, 'subpath', 'src', 'server.mjs'),
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
+    // a barrel that re-exports a value of the module, a type merged with a value, a `declare const` (a value
+    // to tsc) or everything (`export *`) loads the module, and its pool
+    ...['./index-value.js', './index-merged.js', './index-declared.js', './index-star.js'].map(barrel => ({
+      code: code`
+        import cluster from 'node:cluster';
+        import * as db from '${barrel}';
+        if (cluster.isPrimary) cluster.fork();
+        else console.log(db);
+      `,
+      filename: TYPE_BARREL_SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool' as const, line: 2, column: 1 }],
+    })),
+    // the forking file's own re-export of a value and a type together
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        export { DbConfig, pool } from './db.js';
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: TYPE_BARREL_SERVER_TS,
+      errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
     // from TypeScript, './js-twin/db' is the twin db.ts, which creates a pool at load
     {
       code: code`
@@ -294,6 +340,27 @@ describe('no-pool-before-fork analyses each local module once', () => {
       const later = new Date(fs.statSync(leaf).mtime.getTime() + 5000);
       fs.utimesSync(leaf, later, later);
       assert.equal(lint(), 12);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees an edit that turns a type a barrel re-exports into a value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-type-barrel-'));
+    try {
+      const db = path.join(dir, 'db.ts');
+      fs.writeFileSync(db, "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport interface Config { max: number }\n");
+      fs.writeFileSync(path.join(dir, 'index.ts'), "export { Config } from './db';\n");
+      const server = "const cluster = require('cluster');\nrequire('./index');\nif (cluster.isPrimary) cluster.fork();\n";
+      assert.deepEqual(lintForkingFile(dir, server), []);
+      // `Config` is now a value: the barrel's re-export loads db.ts, and its pool.
+      fs.writeFileSync(db, "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport const Config = { max: 1 };\n");
+      const later = new Date(fs.statSync(db).mtime.getTime() + 5000);
+      fs.utimesSync(db, later, later);
+      assert.deepEqual(
+        lintForkingFile(dir, server).map(m => [m.messageId, m.line]),
+        [['importCreatesPool', 2]],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

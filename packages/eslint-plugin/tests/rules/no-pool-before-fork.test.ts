@@ -1404,6 +1404,46 @@ ruleTester.run('no-pool-before-fork', rule, {
       options: [{ typeChecked: true }],
     },
 
+    // ---- typed, under TypeScript's defaults: a barrel that re-exports only a type of a module that opens a pool ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { createDb, type DbConfig } from '../fork-graph/type-barrel/index-type-names.js';
+        const config: DbConfig = { max: 1 };
+        if (cluster.isPrimary) cluster.fork();
+        else createDb(config.max);
+      `,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // ---- typed mode: a method of this file that opens or returns a pool, called only in the worker ----
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        class Db {
+          static #pool?: import('pg').Pool;
+          static get(): import('pg').Pool {
+            return (Db.#pool ??= new Pool({ max: 1 }));
+          }
+        }
+        class Repo {
+          pool = new Pool();
+          getPool() { return this.pool; }
+        }
+        if (cluster.isPrimary) {
+          cluster.fork();
+        } else {
+          Db.get();
+          new Repo().getPool();
+        }
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+
     // ---- typed mode: a read of a pool that exists opens none ----
     // an element of a container of pools; the pools are created where they are put in (here the worker)
     {
@@ -2399,9 +2439,340 @@ ruleTester.run('no-pool-before-fork', rule, {
       if (cluster.isPrimary) cluster.fork();
       else new Base();
     `,
+    // ---- an event handler set up in the primary's branch is not followed, as at module scope ----
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      let pool;
+      function getPool() {
+        if (!pool) pool = new Pool({ max: 1 });
+        return pool;
+      }
+      if (cluster.isPrimary) {
+        for (let i = 0; i < 2; i++) cluster.fork();
+        cluster.on('exit', worker => getPool().query('insert into crashes(pid) values ($1)', [worker.process.pid]));
+      } else {
+        require('./server');
+      }
+    `,
+    code`
+      const cluster = require('node:cluster');
+      const http = require('node:http');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) {
+        process.on('SIGUSR2', () => new Pool().query('select 1'));
+        cluster.on('online', () => new Pool());
+        http.createServer().on('request', () => new Pool());
+        cluster.fork();
+      }
+    `,
+    code`
+      const cluster = require('cluster');
+      const { Pool } = require('pg');
+      if (!process.env.NODE_UNIQUE_ID) {
+        cluster.on('exit', () => new Pool());
+        cluster.fork();
+      }
+    `,
+    // a handler named, not written inline: handed on, not called
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) {
+        const onExit = () => new Pool().query('select 1');
+        cluster.on('exit', onExit);
+        cluster.fork();
+      }
+    `,
+    // a singleton opened from a primary's handler and in the worker: the worker's alone at load
+    code`
+      const cluster = require('node:cluster');
+      const http = require('node:http');
+      const { Pool } = require('pg');
+      let pool;
+      function getPool() {
+        if (!pool) pool = new Pool();
+        return pool;
+      }
+      if (cluster.isPrimary) {
+        for (let i = 0; i < 2; i++) cluster.fork();
+        cluster.on('exit', () => getPool().query('insert into crashes default values'));
+      } else {
+        const db = getPool();
+        http.createServer(async (req, res) => res.end(String((await db.query('select 1')).rowCount))).listen(3000);
+      }
+    `,
+    // ---- the `process` module, imported or required, reads as the global `process` in a guard ----
+    code`
+      import { fork } from 'node:child_process';
+      import { argv } from 'node:process';
+      import pg from 'pg';
+      if (argv[2] === 'child') {
+        const pool = new pg.Pool();
+      } else {
+        fork(process.argv[1], ['child']);
+      }
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import proc from 'node:process';
+      import pg from 'pg';
+      if (proc.argv[2] === 'worker') {
+        const pool = new pg.Pool();
+      } else {
+        fork(import.meta.filename, ['worker']);
+      }
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import { env as environment } from 'process';
+      import * as proc from 'node:process';
+      import pg from 'pg';
+      if (environment.ROLE === 'child') new pg.Pool();
+      else if (proc.env.ROLE === 'child') new pg.Pool();
+      else fork(__filename, [], { env: { ROLE: 'child' } });
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { send } = require('node:process');
+      const proc = require('process');
+      const { Pool } = require('pg');
+      if (send) new Pool();
+      if (proc.argv.includes('worker')) new Pool();
+      if (!send && !proc.argv.includes('worker')) fork(__filename, ['worker']);
+    `,
+    // ... but not another module's `argv`, nor an element other than the script's path
+    code`
+      import { fork } from 'node:child_process';
+      import { argv } from 'yargs';
+      import pg from 'pg';
+      const pool = new pg.Pool();
+      fork(argv[1], ['child']);
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import { argv } from 'node:process';
+      import pg from 'pg';
+      const [, , target] = argv;
+      const pool = new pg.Pool();
+      fork(argv[2], ['child']);
+      fork(target, ['child']);
+    `,
+    // ---- generic-pool's own shutdown, clear() (after drain() when the pool keeps a min), ends its pool ----
+    code`
+      const cluster = require('node:cluster');
+      const genericPool = require('generic-pool');
+      const { Client } = require('pg');
+      async function warmup() {
+        const pool = genericPool.createPool({ create: async () => new Client(), destroy: c => c.end() }, { max: 1 });
+        const c = await pool.acquire();
+        await c.query('select 1');
+        await pool.release(c);
+        await pool.drain();
+        await pool.clear();
+      }
+      (async () => {
+        if (cluster.isPrimary) {
+          await warmup();
+          for (let i = 0; i < 2; i++) cluster.fork();
+        }
+      })();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import genericPool from 'generic-pool';
+      if (cluster.isPrimary) {
+        const pool = genericPool.createPool(factory, { max: 2, min: 0 });
+        await warmUp(pool);
+        await pool.clear();
+        cluster.fork();
+      }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { createPool } from 'generic-pool';
+      const options = { max: 4, min: 2 };
+      if (cluster.isPrimary) {
+        const pool = createPool(factory, options);
+        try {
+          await warmUp(pool);
+        } finally {
+          await pool.drain();
+          await pool.clear();
+        }
+        cluster.fork();
+      }
+    `,
   ],
 
   invalid: [
+    // ---- generic-pool: drain() alone keeps the idle resources; clear() alone refills up to min; destroy(r) is one resource ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import genericPool from 'generic-pool';
+        if (cluster.isPrimary) {
+          const pool = genericPool.createPool(factory, { max: 2 });
+          await warmUp(pool);
+          await pool.drain();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import genericPool from 'generic-pool';
+        if (cluster.isPrimary) {
+          const pool = genericPool.createPool(factory, { max: 4, min: 2 });
+          await warmUp(pool);
+          await pool.clear();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import genericPool from 'generic-pool';
+        if (cluster.isPrimary) {
+          const pool = genericPool.createPool(factory, settings);
+          await pool.clear();
+          await pool.drain();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import genericPool from 'generic-pool';
+        if (cluster.isPrimary) {
+          const pool = genericPool.createPool(factory);
+          const resource = await pool.acquire();
+          await pool.destroy(resource);
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    // clear() is generic-pool's: another pool's clear() ends nothing
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        if (cluster.isPrimary) {
+          const pool = new Pool();
+          await pool.clear();
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    // ---- a fork target read from `process` through an alias, a destructuring or the module is this file ----
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { argv } = process;
+        const pg = require('pg');
+        const pool = new pg.Pool();
+        if (process.argv[2] !== 'child') fork(argv[1], ['child']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const pg = require('pg');
+        const [, self] = process.argv;
+        const pool = new pg.Pool();
+        if (process.argv[2] !== 'child') fork(self, ['child']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import proc from 'node:process';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        if (proc.argv[2] !== 'child') fork(proc.argv[1], ['child']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import * as proc from 'process';
+        import { argv } from 'node:process';
+        import pg from 'pg';
+        const pool = new pg.Pool();
+        if (proc.argv[2] === 'a') fork(argv[1], ['b']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { argv } = require('node:process');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        fork(argv[1]);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // ---- in the primary's branch, what runs at load still opens the primary's pool, beside a handler ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        let pool;
+        function getPool() {
+          if (!pool) pool = new Pool({ max: 1 });
+          return pool;
+        }
+        if (cluster.isPrimary) {
+          getPool().query('select 1');
+          cluster.on('exit', () => getPool().query('select 1'));
+          cluster.fork();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 21 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          setImmediate(() => new Pool());
+          [1, 2].forEach(() => new Pool());
+          cluster.on('exit', () => new Pool());
+          cluster.fork();
+        }
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 4, column: 22 },
+        { messageId: 'poolInPrimary', line: 5, column: 24 },
+      ],
+    },
+    // a respawn handler holds fork logic: its pool is the primary's whenever a worker dies
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        if (cluster.isPrimary) {
+          cluster.fork();
+          cluster.on('exit', () => {
+            new Pool().query('select 1');
+            cluster.fork();
+          });
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 6, column: 5 }],
+    },
     // ---- a fork in a helper called before setupPrimary({ exec }) re-runs this file ----
     {
       code: code`
@@ -2595,6 +2966,18 @@ ruleTester.run('no-pool-before-fork', rule, {
         import { Repo } from './repo.js';
         export let repo: Repo | undefined;
         if (cluster.isPrimary) cluster.fork();
+      `}`,
+      ...optionsCase('verbatim'),
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 1 }],
+    },
+    // ---- verbatimModuleSyntax keeps a type-only re-export as `export {} from`, which loads its module ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { version } from './type-barrel.js';
+        if (cluster.isPrimary) cluster.fork();
+        else console.log(version);
       `}`,
       ...optionsCase('verbatim'),
       options: [{ typeChecked: true }],
@@ -3698,11 +4081,11 @@ ruleTester.run('no-pool-before-fork', rule, {
         const cluster = require('cluster');
         const { Pool } = require('pg');
         if (!process.env.NODE_UNIQUE_ID) {
-          cluster.on('exit', () => new Pool());
+          const pool = new Pool();
           cluster.fork();
         }
       `,
-      errors: [{ messageId: 'poolInPrimary', line: 4, column: 28 }],
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
     },
     // both at once
     {
@@ -4445,6 +4828,72 @@ ruleTester.run('no-pool-before-fork', rule, {
       languageOptions: typedLanguageOptions,
       options: [{ typeChecked: true }],
       errors: [{ messageId: 'poolBeforeFork', line: P + 4, column: 10 }],
+    },
+    // black-box t12e: a static method, an object literal's method and an instance accessor of this file, called
+    // at load: each pool reported once, on its creation, not again on the call that opens or returns it
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        const { Pool } = require('pg') as typeof import('pg');
+        class Db {
+          static #pool?: import('pg').Pool;
+          static get(): import('pg').Pool {
+            return (Db.#pool ??= new Pool({ max: 1 }));
+          }
+        }
+        const db = { create(): import('pg').Pool { return new Pool(); } };
+        class Repo {
+          pool = new Pool();
+          getPool() { return this.pool; }
+        }
+        class Lazy {
+          #pool: import('pg').Pool;
+          constructor() { this.#pool = new Pool(); }
+          get pool() { return this.#pool; }
+          current(): import('pg').Pool { return this.#pool; }
+        }
+        const repo = new Repo();
+        const lazy = new Lazy();
+        export const a = Db.get();
+        export const b = db.create();
+        export const c = repo.getPool();
+        export const d = lazy.current();
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 6, column: 26 },
+        { messageId: 'poolBeforeFork', line: P + 9, column: 51 },
+        { messageId: 'poolBeforeFork', line: P + 11, column: 10 },
+        { messageId: 'poolBeforeFork', line: P + 16, column: 32 },
+      ],
+    },
+    // a static method whose typed creation (`connect()`) runs at load: reported there, once; a same-named
+    // method of another object, declared without a body, is a creation of its own
+    {
+      code: `${PG_MODULE}\n${code`
+        const cluster = require('cluster');
+        declare function connect(): import('pg').Pool;
+        declare const Other: { get(): import('pg').Pool };
+        class Db {
+          static #pool?: import('pg').Pool;
+          static get(): import('pg').Pool {
+            return (Db.#pool ??= connect());
+          }
+        }
+        export const a = Db.get();
+        export const b = Other.get();
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      filename: TYPED_FILE,
+      languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+      errors: [
+        { messageId: 'poolBeforeFork', line: P + 7, column: 26 },
+        { messageId: 'poolBeforeFork', line: P + 11, column: 18 },
+      ],
     },
     // typed: poolguard's guardPool() and adoptLease() hand back the pool or client they are given; one creation
     {
