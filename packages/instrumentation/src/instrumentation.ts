@@ -17,6 +17,7 @@ import { clearRegisteredConfig, guardWithSettings, handOverDefaults, poolStateOf
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
+import { reattachMeter } from './pool-metrics';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
 import type { PoolGuardConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -65,6 +66,13 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     // A Noop provider handed over at registration means "none yet": keep looking the global one up late.
     if (!isGlobalStandIn(meterProvider)) this._meterProvider = meterProvider;
     super.setMeterProvider(meterProvider);
+    // The pools guarded already move to it now, not at their next sweep tick: what they record meanwhile counts.
+    // Undefined during super(): nothing is guarded yet.
+    const guarded = this._guarded as WeakRefs<object> | undefined;
+    for (const pool of guarded?.values() ?? []) {
+      const metered = poolStateOf(pool)?.metrics;
+      if (metered !== undefined) reattachMeter(metered);
+    }
   }
 
   override setLoggerProvider(loggerProvider: LoggerProvider): void {

@@ -129,6 +129,11 @@ describe('PoolGuardInstrumentation registration', () => {
     }
   });
 
+  it('a MeterProvider handed to the instrumentation after its pools exist takes them at once: a held lease counted, the next one timed', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'late-meter-provider.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { used: [1], waitTimes: [1], useTimes: [1] });
+  });
+
   it('guards a pg pool created after registerInstrumentations()', async () => {
     const dump = await runApp('guard-only');
     assert.deepEqual(dump.results, [42, 7]);
