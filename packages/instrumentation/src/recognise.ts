@@ -13,6 +13,7 @@
 import { poolStateOf } from './guard';
 import type { PoolState } from './internal-types';
 import { connectionStateOf } from './lease';
+import { livePools } from './pool-registry';
 
 export type RecognisedLibrary = 'pg' | 'mysql2' | 'generic-pool' | 'tarn' | 'knex';
 
@@ -48,6 +49,19 @@ function found(library: RecognisedLibrary, role: Recognised['role'], label: stri
   return { library, role, label: `${library} ${label}`, state };
 }
 
+/**
+ * The guarded pool one of whose connections has `socket` (a pg Client's
+ * `connection`, which has no way back to its client): looked up among the
+ * live pools, only when such an object is found in a message.
+ */
+function poolOfSocket(socket: unknown): PoolState | undefined {
+  if (socket === null || typeof socket !== 'object') return undefined;
+  return livePools().find((pool) => {
+    for (const own of pool.sockets?.() ?? []) if (own === socket) return true;
+    return false;
+  });
+}
+
 /** The guarded pool of a connection object, if any. */
 function stateOfConnection(connection: object): PoolState | undefined {
   return connectionStateOf(connection)?.pool;
@@ -63,7 +77,7 @@ function pg(value: Bag): Recognised | undefined {
     return found('pg', state === undefined ? 'client' : 'connection', isFn(value.release) ? 'PoolClient' : 'Client', state);
   }
   if (own(value, 'stream', 'parsedStatements', 'submittedNamedStatements')) {
-    return found('pg', 'connection', 'Connection', undefined);
+    return found('pg', 'connection', 'Connection', poolOfSocket(value.stream));
   }
   return undefined;
 }

@@ -181,6 +181,23 @@ describe('pool_across_boundary', function () {
     }
   });
 
+  it('a pooled pg client\'s protocol Connection (client.connection) is reported on its pool, leased or idle', async () => {
+    const pool = guarded('boundary-pg-connection');
+    const client = await pool.connect();
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const connection = (client as unknown as { connection: object }).connection;
+      assert.throws(() => port1.postMessage({ connection }), (err: Error) => err.name === 'DataCloneError');
+      client.release();
+      assert.throws(() => port1.postMessage([connection]), (err: Error) => err.name === 'DataCloneError');
+      expectViolations('boundary-pg-connection', 'pool_across_boundary', 2, { leaseId: null });
+      assert.match(String(violationLogs('pool_across_boundary')[0]!.body), /A pg Connection was passed to postMessage\(\)/);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('Worker#postMessage and new Worker({ workerData }) report once each, before DataCloneError', async () => {
     const pool = guarded('boundary-worker');
     const worker = new Worker('require("node:worker_threads").parentPort.on("message", () => {})', { eval: true });
