@@ -15,6 +15,10 @@ export function adoptLease<C extends object>(client: C): C {
     diag.warn('poolguard: adoptLease() was given an object that is not a guarded connection; nothing to adopt');
     return client;
   }
+  if (!conn.leased) {
+    diag.warn(`poolguard: adoptLease() was given a connection of pool "${conn.pool.name}" that is not leased (released already, or never checked out); nothing to adopt`);
+    return client;
+  }
   adopt(conn);
   return client;
 }

@@ -459,9 +459,8 @@ function endLease(conn: ConnectionState): void {
   }
 }
 
-/** Hands the lease to the current task on purpose (producer/consumer). */
+/** Hands the lease to the current task on purpose (producer/consumer); the caller checked it is leased. */
 export function adopt(conn: ConnectionState): void {
-  if (!conn.leased) return;
   // The adopting task's listeners are bound from here on, as after a checkout (an SDK may have started since).
   noticeOtelApi();
   if (conn.contextHooks !== undefined) hookContext(conn);

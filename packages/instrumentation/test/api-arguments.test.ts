@@ -4,6 +4,7 @@
  * an object adoptLease() does not know is handed back untouched.
  */
 import assert from 'node:assert/strict';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import mysql from 'mysql2';
 import pg from 'pg';
 import { adoptLease, guardPool, runInTask } from '../src';
@@ -67,8 +68,22 @@ describe('API arguments', () => {
     void pool.end();
   });
 
-  it('adoptLease() of an object that is no guarded connection returns it unchanged', () => {
-    const plain = { query() {} };
-    assert.equal(adoptLease(plain), plain);
+  it('adoptLease() of an object that is no guarded connection, or of a released one, returns it unchanged and says so to diag', async () => {
+    const warned: unknown[] = [];
+    diag.setLogger({ error: () => undefined, warn: (message: unknown) => warned.push(message), info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.WARN);
+    const pool = guardPool(new pg.Pool(pgConfig({ max: 1 })), { name: 'adopt-released' });
+    try {
+      const plain = { query() {} };
+      assert.equal(adoptLease(plain), plain);
+      const client = await pool.connect();
+      client.release();
+      assert.equal(adoptLease(client), client);
+      assert.equal(warned.length, 2);
+      assert.match(String(warned[0]), /not a guarded connection/);
+      assert.match(String(warned[1]), /adoptLease\(\) was given a connection of pool "adopt-released" that is not leased/);
+    } finally {
+      diag.disable();
+      await pool.end();
+    }
   });
 });
