@@ -43,6 +43,18 @@ const ADAPTER_KEYS: ReadonlySet<string> = new Set([
   'transactionState', 'connection',
 ]);
 
+/** Throws, naming the option, when one method name is given two roles among `roles` (one object's methods). */
+function oneRoleEach(roles: readonly (readonly [string, readonly string[]])[]): void {
+  const roleOf = new Map<string, string>();
+  for (const [option, methods] of roles) {
+    for (const method of methods) {
+      const other = roleOf.get(method);
+      if (other !== undefined) throw new PoolGuardConfigError(option, `"${method}" is named in ${other} too; a method has one role`);
+      roleOf.set(method, option);
+    }
+  }
+}
+
 /** Validates a user adapter, failing fast with the option's name. */
 export function declarativeAdapter(spec: PoolAdapter): Adapter {
   if (spec === null || typeof spec !== 'object') throw new PoolGuardConfigError('adapter', 'expected an object');
@@ -59,6 +71,9 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
   if (release.length === 0 && connectionRelease.length === 0) {
     throw new PoolGuardConfigError('adapter.release', 'name at least one release method (adapter.release or adapter.connectionRelease)');
   }
+  // A method is one thing: lending, taking back, discarding, using or ending.
+  oneRoleEach([['adapter.acquire', acquire], ['adapter.release', release], ['adapter.destroy', destroy], ['adapter.poolQuery', poolQuery], ['adapter.end', end]]);
+  oneRoleEach([['adapter.connectionRelease', connectionRelease], ['adapter.connectionDestroy', connectionDestroy], ['adapter.connectionUse', connectionUse]]);
   for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState', 'connection'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'function') throw new PoolGuardConfigError(`adapter.${key}`, 'expected a function');
   }
@@ -96,9 +111,24 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     const connectionWrappers = new ConnectionWrappers<object>();
     /** The connections it has lent, held weakly: a pool that retires them, or lends a new wrapper per checkout, frees them. */
     const live = new WeakRefs<object>();
-    const transaction = (connection: object): TransactionState => spec.transactionState?.(connection) ?? 'unknown';
+    /** The adapter's own readers; one that throws reads as unknown, and says so on diag, naming itself and the pool. */
+    const transaction = (connection: object): TransactionState => {
+      try {
+        return spec.transactionState?.(connection) ?? 'unknown';
+      } catch (err) {
+        diag.error(`poolguard: the adapter's transactionState() of pool "${state.name}" failed; the transaction state is taken as unknown`, err);
+        return 'unknown';
+      }
+    };
     const readerOf = (connection: object): TransactionReader => () => transaction(connection);
-    const inFlight = (connection: object): number => spec.inFlight?.(connection) ?? 0;
+    const inFlight = (connection: object): number => {
+      try {
+        return spec.inFlight?.(connection) ?? 0;
+      } catch (err) {
+        diag.error(`poolguard: the adapter's inFlight() of pool "${state.name}" failed; no statement is taken as in flight`, err);
+        return 0;
+      }
+    };
     /**
      * The connection whose release is being passed on: a connection's release
      * that calls the pool's (`conn.release()` → `pool.checkin(this)`, as mysql2

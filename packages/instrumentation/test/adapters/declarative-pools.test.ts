@@ -151,6 +151,22 @@ describe('generic adapter: home-made pools of other shapes', () => {
     }
   });
 
+  it('a transactionState() or inFlight() that throws goes to diag, naming itself and the pool; the release still goes through', async () => {
+    const logged: unknown[] = [];
+    diag.setLogger({ error: (...args: unknown[]) => logged.push(args[0]), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.ERROR);
+    try {
+      const fails = () => { throw new Error('reader failed'); };
+      const pool = guardPool(new AsyncReleasePool(), { name: 'adapter-bad-readers', adapter: adapter({ transactionState: fails, inFlight: fails }) });
+      const conn = await pool.checkout();
+      assert.equal(await conn.release(), 'released');
+      assert.ok(logged.some((message) => /the adapter's transactionState\(\) of pool "adapter-bad-readers" failed/.test(String(message))), JSON.stringify(logged));
+      assert.ok(!logged.some((message) => /internal error/.test(String(message))), 'the app\'s reader is not called poolguard\'s internal error');
+      assert.equal(pool.free.length, 2);
+    } finally {
+      diag.disable();
+    }
+  });
+
   it('a connection that is a function (postgres\' sql.reserve()) is guarded: its second release and its use after release are reported', async () => {
     type Reserved = ((strings: TemplateStringsArray) => Promise<string>) & { unsafe(sql: string): Promise<string>; release(): void };
     class CallablePool {

@@ -314,6 +314,8 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
       ['not an object', 'tiny', /`adapter`: expected an object/],
       ['an acquire method the pool lacks', { ...adapter, acquire: ['checkOut'] }, /`adapter\.acquire`: the pool has no method "checkOut"/],
       ['a release method the pool lacks', { ...adapter, release: ['checkIn'] }, /`adapter\.release`: the pool has no method "checkIn"/],
+      ['a method named as acquire and release', { ...adapter, release: ['checkout'] }, /`adapter\.release`: "checkout" is named in adapter\.acquire too; a method has one role/],
+      ['a connection method named as release and use', { ...adapter, connectionRelease: ['done'], connectionUse: ['query', 'done'] }, /`adapter\.connectionUse`: "done" is named in adapter\.connectionRelease too/],
     ];
     for (const [label, spec, message] of cases) {
       it(label, () => {
@@ -324,7 +326,7 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     }
 
     it('an unknown pool without an adapter asks for one', () => {
-      assert.throws(() => guardPool({ checkout() {}, checkin() {} }), /`adapter`.*pass `adapter` to describe it/);
+      assert.throws(() => guardPool({ checkout() {}, checkin() {} }), { name: 'TypeError', message: /does not recognise this object as a pool .*pass the `adapter` option to describe it/ });
     });
   });
 });
