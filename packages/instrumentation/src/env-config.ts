@@ -24,9 +24,11 @@ function parseNumber(name: string, value: string): number {
   return Number(value);
 }
 
+/** One of `allowed`, in any case, as booleans are (`Throw`, `PRETTY`). */
 function parseChoice<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new PoolGuardConfigError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
+  const choice = value.trim().toLowerCase();
+  if (!allowed.includes(choice as T)) throw new PoolGuardConfigError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return choice as T;
 }
 
 function parseAuto(name: string, value: string): boolean | 'auto' {
@@ -53,14 +55,16 @@ export function configFromEnv(env: Env = process.env): PoolGuardConfig {
   if ((value = read('POOLGUARD_REPORTER')) !== undefined) config.reporter = parseChoice('POOLGUARD_REPORTER', value, ['pretty', 'none'] as const);
   if ((value = read('POOLGUARD_DETECTORS')) !== undefined) {
     // "leak=off,concurrent_query=throw"
-    const detectors: Record<string, string> = {};
+    const detectors = new Map<string, string>();
     for (const pair of value.split(',')) {
       const parts = pair.split('=').map((s) => s.trim());
       const [kind, level] = parts;
       if (parts.length !== 2 || !kind || !level) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `expected kind=level pairs, got ${JSON.stringify(pair)}`);
-      detectors[kind] = parseChoice('POOLGUARD_DETECTORS', level, ['report', 'throw', 'off'] as const);
+      const key = kind.toLowerCase();
+      if (detectors.has(key)) throw new PoolGuardConfigError('POOLGUARD_DETECTORS', `${key} is given twice`);
+      detectors.set(key, parseChoice('POOLGUARD_DETECTORS', level, ['report', 'throw', 'off'] as const));
     }
-    config.detectors = detectors as PoolGuardConfig['detectors'];
+    config.detectors = Object.fromEntries(detectors) as PoolGuardConfig['detectors'];
   }
   return config;
 }

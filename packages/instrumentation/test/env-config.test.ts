@@ -22,6 +22,7 @@ describe('configuration from the environment', () => {
     ['POOLGUARD_STACK_SAMPLE_RATE', '2', /expected a number from 0 to 1/],
     ['POOLGUARD_DETECTORS', 'leek=off', /leek: unknown violation kind/],
     ['POOLGUARD_DETECTORS', 'leak=off=throw', /expected kind=level pairs/],
+    ['POOLGUARD_DETECTORS', 'leak=off,leak=throw', /leak is given twice/],
     ['POOLGUARD_LEAK_THRESHOLD_MS', '0x10', /expected a decimal number, got "0x10"/],
     ['POOLGUARD_CHECK_SERVER_LIMIT', 'true', /`poolMetrics` is false/],
     ['POOLGUARD_LEAKTHRESHOLD', '5', /unknown variable; did you mean `POOLGUARD_LEAK_THRESHOLD_MS`\?/],
@@ -40,6 +41,16 @@ describe('configuration from the environment', () => {
       });
     });
   }
+
+  it('reads choices in any case, as booleans are read', () => {
+    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_MODE: 'Throw', POOLGUARD_REPORTER: 'PRETTY', POOLGUARD_TASK_TRACKING: 'AUTO', POOLGUARD_CAPTURE_STACKS: 'TRUE', POOLGUARD_DETECTORS: 'LEAK=Off' }), {
+      mode: 'throw',
+      reporter: 'pretty',
+      taskTracking: 'auto',
+      captureStacks: true,
+      detectors: { leak: 'off' },
+    });
+  });
 
   it('reads decimal numbers, and leaves alone the app\'s own POOLGUARD_* variables (more than one or two letters from a known one)', () => {
     const appOwn = ['POOLGUARD_DEMO_DB', 'POOLGUARD_DIR', 'POOLGUARD_M', 'POOLGUARD_REPORTER_URL', 'POOLGUARD_DETECTORS_FILE', 'POOLGUARD_MODE_OVERRIDE', 'POOLGUARD_STACKS', 'POOLGUARD_POOL', 'POOLGUARD_LEAK', 'POOLGUARD_DOME'];
