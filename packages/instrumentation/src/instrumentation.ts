@@ -15,7 +15,7 @@ import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
 import { clearRegisteredConfig, guardWithSettings, handOverDefaults, poolStateOf, setRegisteredConfig, settingsForNewConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
-import { moduleDefinitions } from './module-hooks';
+import { moduleDefinitions, offerPool } from './module-hooks';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
 import { reattachMeter } from './pool-metrics';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
@@ -102,14 +102,20 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     super.disable();
     clearRegisteredConfig(this);
     detachBoundaries(this);
+    const released: object[] = [];
     for (const pool of this._guarded.values()) {
       const state = poolStateOf(pool);
       // A pool the app also passed to guardPool() stays guarded: that call did not depend on this instrumentation.
       if (state === undefined || state.guardedByHand) continue;
-      if (!state.ended) this._suspended.add(pool);
+      if (!state.ended) {
+        this._suspended.add(pool);
+        released.push(pool);
+      }
       state.uninstall();
     }
     this._guarded.clear();
+    // Another PoolGuardInstrumentation still enabled takes them over, as it takes the pools created from now on.
+    for (const pool of released) offerPool(pool);
   }
 
   /** Guards one pool with this instrumentation's settings and providers. */

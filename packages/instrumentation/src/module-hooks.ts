@@ -4,8 +4,9 @@
  * pool classes (pg-pool, generic-pool, tarn) and a wrapper for factory
  * functions (mysql2's createPool, generic-pool's createPool). Neither touches
  * a prototype method another instrumentation wraps. Patching is idempotent
- * (a Symbol marks what is already patched); unpatching leaves the module as
- * it is, since pools created meanwhile keep their class, and a disabled
+ * (a Symbol marks what is already patched), and every hook's owner gets the
+ * new pools whoever patched (offerPool); unpatching leaves the module as it
+ * is, since pools created meanwhile keep their class, and a disabled
  * instrumentation's `guard` guards nothing.
  */
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
@@ -92,7 +93,33 @@ function replaceExport(module: object, key: string, make: (value: never) => unkn
   if (exports !== module && isNamespace(module) && key in module) (module as Record<string, unknown>)[key] = replacement;
 }
 
-export function moduleDefinitions(guard: Guard): InstrumentationNodeModuleDefinition[] {
+/**
+ * Everyone who wants the new pools: each PoolGuardInstrumentation and the
+ * preload, held weakly (each one's own module definitions hold its guard).
+ * A library is patched once, by whichever hook ran first, so its patched
+ * classes and factories hand each new pool to all of them, in the order they
+ * came: the first enabled one guards it, and the rest find it guarded. So a
+ * second instrumentation still gets pools, and the first one's disable()
+ * leaves them to the next.
+ */
+const takers = new Set<WeakRef<Guard>>();
+
+/** Hands `pool` to every taker still alive. */
+export function offerPool(pool: object): void {
+  for (const ref of takers) {
+    const take = ref.deref();
+    if (take === undefined) takers.delete(ref);
+    else take(pool);
+  }
+}
+
+export function moduleDefinitions(take: Guard): InstrumentationNodeModuleDefinition[] {
+  takers.add(new WeakRef(take));
+  // `take` first, then everyone: `take` stays alive with these definitions, and is asked once more (a no-op).
+  const guard: Guard = (pool) => {
+    take(pool);
+    offerPool(pool);
+  };
   const keep = <T>(exports: T) => exports;
   return [
     new InstrumentationNodeModuleDefinition('pg-pool', [...SUPPORTED_VERSIONS['pg-pool']], (module: AnyClass) => {

@@ -58,6 +58,15 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
   });
 
+  it('two instrumentations: the first created guards new pools; disabled, it leaves its pools and the new ones to the other', async () => {
+    const { stdout } = await run(process.execPath, [join(FIXTURES, 'two-instrumentations.js')], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), {
+      seen: ['first:double_release', 'second:double_release', 'second:double_release'],
+      // pg's own error in report mode; the second's PoolGuardError in throw mode.
+      thrown: ['Error', 'PoolGuardError', 'PoolGuardError'],
+    });
+  });
+
   it('knex\'s pool is named after its connection config before any query; its own one-statement leases are not held (no nested_checkout)', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'knex-runner-app.js')], { timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [], errors: [], nameBeforeQueries: '127.0.0.1:5432/test' });
