@@ -11,7 +11,6 @@
 /** Whose string literals: PostgreSQL's, or MySQL's and MariaDB's (backslash escapes on, their default). */
 export type Dialect = 'postgres' | 'mysql';
 
-export const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
 // MariaDB's `BEGIN NOT ATOMIC … END` is a compound statement, not a transaction.
 export const TRANSACTION_START = /^(?:BEGIN(?!\s+NOT\s+ATOMIC\b)|START\s+TRANSACTION)\b/i;
 // COMMIT/ROLLBACK/END/ABORT close a transaction (so does PREPARE TRANSACTION, which hands it to
@@ -84,7 +83,7 @@ function blockCommentEnd(sql: string, from: number): number {
 }
 
 /** `statement` from its first keyword: leading whitespace and comments (nested block comments too) left out. */
-function withoutLeadingComments(statement: string): string {
+export function withoutLeadingComments(statement: string): string {
   let i = 0;
   for (;;) {
     while (i < statement.length && statement.charCodeAt(i) <= 0x20) i++;

@@ -10,7 +10,7 @@ import { attachConnection, checkStatementScoped, connectionStateOf, noteOwnTrans
 import type { TransactionState } from '../types';
 import { dispatchFor } from '../socket-dispatch';
 import { bindCallback, bindEmitter, checkAppUse, refuseCall, refusesStatement, internalFault, sqlOf, type AnyFunction, type WrapMethod } from './kit';
-import { isMultiStatement, LEADING_COMMENTS, openAfterStatement, transactionOpenAfter } from '../sql-statements';
+import { isMultiStatement, openAfterStatement, transactionOpenAfter, withoutLeadingComments } from '../sql-statements';
 import type { Mysql2ConnectionLike } from './resources';
 
 const SERVER_STATUS_IN_TRANS = 0x0001;
@@ -26,7 +26,7 @@ function endedTransactionDespite(err: unknown, sql: unknown): boolean {
   const errno = (err as { errno?: unknown }).errno;
   if (errno === ER_LOCK_DEADLOCK) return true;
   const text = sqlOf(sql);
-  return errno !== ER_PARSE_ERROR && text !== undefined && !isMultiStatement(text) && IMPLICIT_COMMIT.test(text.replace(LEADING_COMMENTS, ''));
+  return errno !== ER_PARSE_ERROR && text !== undefined && !isMultiStatement(text) && IMPLICIT_COMMIT.test(withoutLeadingComments(text));
 }
 
 /**

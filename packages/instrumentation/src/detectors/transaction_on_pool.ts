@@ -7,7 +7,7 @@
  * one that ends the transaction it starts (a whole `BEGIN; …; COMMIT` sent at
  * once runs on one connection) is silent. No SQL text ever reaches telemetry.
  */
-import { isMultiStatement, LEADING_COMMENTS, TRANSACTION_START, transactionOpenAfter, type Dialect } from '../sql-statements';
+import { isMultiStatement, TRANSACTION_START, transactionOpenAfter, withoutLeadingComments, type Dialect } from '../sql-statements';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -36,5 +36,5 @@ function startsTransaction(sql: string): boolean {
     if (!begins && !starts) return false;
     return TRANSACTION_START.test(sql);
   }
-  return TRANSACTION_START.test(sql.replace(LEADING_COMMENTS, ''));
+  return TRANSACTION_START.test(withoutLeadingComments(sql));
 }

@@ -16,6 +16,7 @@ const STARTS: { label: string; query: string | { text: string } }[] = [
   { label: 'leading spaces, START TRANSACTION', query: '  start transaction read only' },
   { label: 'a config object', query: { text: 'BEGIN READ WRITE' } },
   { label: 'a leading block comment', query: '/* tx-marker-7731 */ BEGIN' },
+  { label: 'a leading nested block comment (PostgreSQL\'s nest)', query: '/* tx-marker-2206 /* inner */ still the comment */ BEGIN' },
   { label: 'a leading line comment', query: '-- tx-marker-5512\nSTART   TRANSACTION' },
   { label: 'newlines and tabs', query: '\n\t BeGiN;' },
 ];
