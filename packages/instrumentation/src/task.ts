@@ -31,7 +31,7 @@ export class TaskToken {
   readonly spanId: string | undefined;
   /** The token of one incoming HTTP request (an HTTP root, taskMiddleware()), not a runInTask() scope. */
   readonly request: boolean;
-  /** For a runInTask() scope inside an HTTP request: that request's token, whose own events (its 'finish', 'close') run in it. */
+  /** For a runInTask() scope inside an HTTP request: that request's token (its own events, 'finish' and 'close', run in it). */
   readonly requestRoot: TaskToken | undefined;
   constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
     this.traceId = spanContext?.traceId;
@@ -146,9 +146,13 @@ export function sameTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToke
   if (sameTask(owner, current)) return !otherRequestOfTrace(current, owner, ownerToken);
   const ownerIsToken = owner instanceof TaskToken;
   if (ownerIsToken === current instanceof TaskToken) {
+    // A lease a runInTask() scope took, used or released by the HTTP request the scope runs in: by the
+    // request's own events ('finish', 'close'), which run in its root. The scope is the request's doing;
+    // the other way round (a scope acting on the request's lease), and between two scopes, it is not.
+    if (ownerIsToken) return (owner as TaskToken).requestRoot === current;
     // Two spans of two traces in one HTTP request: with no request span above them, each span the
     // handler starts begins a trace of its own. The request's root says they are one task.
-    return !ownerIsToken && ownerToken?.request === true && tokens?.getStore() === ownerToken;
+    return ownerToken?.request === true && tokens?.getStore() === ownerToken;
   }
   const token = ownerIsToken ? owner : ownerToken;
   return token !== undefined && tokens?.getStore() === token;
@@ -176,19 +180,15 @@ export function sameRootTaskAsOwner(current: Task, owner: Task, ownerToken: Task
   if (!sameTaskAsOwner(current, owner, ownerToken)) return false;
   if (ownerToken === undefined || current instanceof TaskToken || owner instanceof TaskToken || !tokensEntered) return true;
   const token = tokens!.getStore();
-  return token === undefined || token === ownerToken;
+  // A runInTask() scope inside the owner's request (a helper the request awaits) is that request's.
+  return token === undefined || token === ownerToken || token.requestRoot === ownerToken;
 }
 
-/**
- * True when `a` and `b` are known to be the same task; false when either is
- * unknown. The trace decides; two tokens with no trace are two tasks, except
- * an HTTP request and a runInTask() scope inside it: a handler wrapped in
- * runInTask() that releases its client in the response's 'finish' listener
- * (which runs in the request's root) releases its own.
- */
+/** True when `a` and `b` are known to be the same task; false when either is unknown. */
 export function sameTask(a: Task, b: Task): boolean {
-  if (a === b || (a.traceId !== undefined && a.traceId === b.traceId)) return true;
-  return a instanceof TaskToken && b instanceof TaskToken && (a.requestRoot === b || b.requestRoot === a);
+  if (a === b) return true;
+  // Two tokens with no trace are two tasks; otherwise the trace decides.
+  return a.traceId !== undefined && a.traceId === b.traceId;
 }
 
 export function traceIdOf(task: Task | undefined): string | undefined {

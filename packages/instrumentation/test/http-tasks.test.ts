@@ -237,6 +237,80 @@ for (const withSpans of [true, false]) {
       });
     }
 
+    if (!withSpans) {
+      it('a runInTask() job inside a request is a task of its own: using or releasing the request\'s client is reported, and a release is passed on, never stranded', async () => {
+        const name = 'http-run-in-task-jobs';
+        const own = guardPool(newPool({ max: 1, connectionTimeoutMillis: 2000 }), { name });
+        const server = http.createServer((req, res) => {
+          void (async () => {
+            if (req.url === '/job-uses') {
+              const client = await own.connect();
+              await client.query('BEGIN');
+              await runInTask(() => client.query('SELECT 1')); // another task, inside the request's transaction
+              await client.query('COMMIT');
+              client.release();
+            } else if (req.url === '/job-releases') {
+              const client = await own.connect();
+              await runInTask(async () => client.release()); // a task that never held the lease
+            } else {
+              // The request's own lease first; then a producer job checks out and a sibling consumer releases.
+              const first = await own.connect();
+              first.release();
+              let handOff: (client: pg.PoolClient) => void = () => undefined;
+              const handed = new Promise<pg.PoolClient>((resolve) => (handOff = resolve));
+              await Promise.all([
+                runInTask(async () => handOff(await own.connect())),
+                runInTask(async () => (await handed).release()),
+              ]);
+            }
+            res.end('ok');
+          })();
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const local = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: true }), close: async () => undefined };
+        try {
+          const kinds = async (path: string) => {
+            resetTelemetry();
+            assert.equal(await get(local, path), 'ok');
+            return violationLogs().filter((r) => r.attributes['db.client.connection.pool.name'] === name).map((r) => r.attributes['poolguard.violation.kind']);
+          };
+          assert.deepEqual(await kinds('/job-uses'), ['cross_task_use']);
+          assert.deepEqual(await kinds('/job-releases'), ['foreign_release']);
+          assert.equal(own.idleCount, 1, 'the job\'s release was passed on');
+          assert.deepEqual(await kinds('/hand-off'), ['foreign_release']);
+          assert.equal(own.idleCount, 1, 'the consumer\'s release was passed on: the connection is not stranded');
+        } finally {
+          local.agent.destroy();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await own.end();
+        }
+      });
+    }
+
+    if (withSpans) {
+      it('a request that holds the only connection and awaits a runInTask() helper that checks out is nested_checkout (one trace, the helper inside the request)', async () => {
+        const name = 'http-run-in-task-nested';
+        const own = guardPool(newPool({ max: 1, connectionTimeoutMillis: 300 }), { name });
+        const local = await startApp(async () => {
+          const client = await own.connect();
+          try {
+            await runInTask(() => own.connect()).then((c) => c.release(), () => undefined); // times out: the request holds the only one
+          } finally {
+            client.release();
+          }
+          return 'done';
+        }, true);
+        try {
+          resetTelemetry();
+          assert.equal(await get(local, '/'), JSON.stringify('done'));
+          assert.deepEqual(violationLogs().filter((r) => r.attributes['db.client.connection.pool.name'] === name).map((r) => r.attributes['poolguard.violation.kind']), ['nested_checkout']);
+        } finally {
+          await local.close();
+          await own.end();
+        }
+      });
+    }
+
     it('stays silent when keep-alive requests each use their own client', async () => {
       for (let i = 0; i < 10; i++) assert.equal(await get(app, '/own'), JSON.stringify({ two: 2 }));
       const parallel = new http.Agent({ keepAlive: true, maxSockets: 4 });
