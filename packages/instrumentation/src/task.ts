@@ -177,6 +177,8 @@ function otherRequestOfTrace(current: Task, owner: Task, ownerToken: TaskToken |
  * for checks off the hot path (nested_checkout, on a saturated pool).
  */
 export function sameRootTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
+  // A runInTask() scope inside the owner's request (a helper the request awaits) is that request's.
+  if (current instanceof TaskToken && current.requestRoot !== undefined && current.requestRoot === (ownerToken ?? owner)) return true;
   if (!sameTaskAsOwner(current, owner, ownerToken)) return false;
   if (ownerToken === undefined || current instanceof TaskToken || owner instanceof TaskToken || !tokensEntered) return true;
   const token = tokens!.getStore();

@@ -287,9 +287,9 @@ for (const withSpans of [true, false]) {
       });
     }
 
-    if (withSpans) {
-      it('a request that holds the only connection and awaits a runInTask() helper that checks out is nested_checkout (one trace, the helper inside the request)', async () => {
-        const name = 'http-run-in-task-nested';
+    {
+      it(`a request that holds the only connection and awaits a runInTask() helper that checks out is nested_checkout (${withSpans ? 'one trace' : 'no trace'}, the helper inside the request)`, async () => {
+        const name = `http-run-in-task-nested-${withSpans ? 'spans' : 'roots'}`;
         const own = guardPool(newPool({ max: 1, connectionTimeoutMillis: 300 }), { name });
         const local = await startApp(async () => {
           const client = await own.connect();
@@ -299,7 +299,7 @@ for (const withSpans of [true, false]) {
             client.release();
           }
           return 'done';
-        }, true);
+        }, withSpans);
         try {
           resetTelemetry();
           assert.equal(await get(local, '/'), JSON.stringify('done'));
