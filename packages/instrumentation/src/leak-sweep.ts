@@ -1,8 +1,10 @@
 /*
  * The sweep behind the `leak` detector. Each pool gets one unref'd timer that
- * runs every leakThresholdMs/8. A checkout reads no clock: the sweep notes
- * when it first sees each lease, which is at most one tick after the lease
- * began, and reports the lease once it has seen it held for the threshold.
+ * runs every leakThresholdMs/8. A checkout reads no clock for it: the sweep
+ * notes when it first sees each lease, which is at most one tick after the
+ * lease began (or takes the checkout time the pool metrics read, when a
+ * MeterProvider records), and reports the lease once it has been held for the
+ * threshold.
  * So a lease is never reported early, and is reported at most two ticks
  * (threshold/4) after it crossed the threshold, well within the
  * threshold/2 + 100 ms that the contract allows; once per lease. After the
@@ -23,8 +25,9 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
     if (!conn.leased || !conn.explicit || conn.statementScoped || conn.leakReported) continue;
     if (conn.sweptLeaseId !== conn.leaseId) {
       conn.sweptLeaseId = conn.leaseId;
-      conn.sweptAt = now;
-      continue;
+      // The lease's start when the pool metrics read the clock at checkout (a MeterProvider records), else now.
+      conn.sweptAt = conn.leasedAt > 0 ? conn.leasedAt : now;
+      if (now - conn.sweptAt < threshold) continue;
     }
     const heldMs = now - conn.sweptAt;
     if (heldMs < threshold) continue;

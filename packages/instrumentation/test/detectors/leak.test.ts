@@ -181,10 +181,11 @@ describe('leak', () => {
     }
   });
 
-  it('times a lease from the sweep that first sees it: never early, once, whatever the clock says later', async () => {
+  it('without the pool metrics\' clock, times a lease from the sweep that first sees it: never early, once, whatever the clock says later', async () => {
     const name = 'leak-sweep-clock';
     // A threshold the pool's own timer never reaches during the test; the sweeps below are driven by hand.
-    const pool = guardPool(newPool(), { name, leakThresholdMs: 60_000 });
+    // No pool metrics: no clock is read at checkout.
+    const pool = guardPool(newPool(), { name, leakThresholdMs: 60_000, poolMetrics: false });
     try {
       const state = poolStateOf(pool)!;
       const client = await pool.connect();
@@ -201,6 +202,28 @@ describe('leak', () => {
       const next = await pool.connect();
       sweepLeaks(state, 500_001);
       sweepLeaks(state, 560_000);
+      expectViolations(name, 'leak', 1);
+      next.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
+  it('with the pool metrics recording, times a lease from its checkout: a threshold lowered while it is held reports it at the next sweep', async () => {
+    const name = 'leak-checkout-clock';
+    const pool = guardPool(newPool(), { name, leakThresholdMs: 60_000 });
+    try {
+      const state = poolStateOf(pool)!;
+      const client = await pool.connect();
+      const [conn] = [...state.connections()].filter((c) => c.leased);
+      assert.ok(conn!.leasedAt > 0, 'the pool metrics read the clock at checkout');
+      sweepLeaks(state, conn!.leasedAt + 59_999); // first sight, before the threshold
+      expectSilent(name);
+      client.release();
+      const next = await pool.connect();
+      const [again] = [...state.connections()].filter((c) => c.leased);
+      // Seen first long after its checkout (a threshold lowered meanwhile): reported at once, not a threshold later.
+      sweepLeaks(state, again!.leasedAt + 60_001);
       expectViolations(name, 'leak', 1);
       next.release();
     } finally {
