@@ -15,6 +15,10 @@
  * factory at load (`export const pool = build()`) does. In typed mode, a
  * `new` at load whose type is a pool (a subclass of `Pool`) does too
  * (typed-constructions). Cycles end.
+ *
+ * Untyped, a cheap scan of the closure's text comes first (creator-reach):
+ * a module from which no module quoting a creator package is reachable is
+ * not parsed; when that is the forking file's import, nothing is.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +26,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { walk } from './ast';
 import { creationText } from './creation-text';
+import { creatorReach, type CreatorReach } from './creator-reach';
 import { findCreationSites, type CreatorOption } from './creators';
 import { isEndedAtLoad } from './ended-pools';
 import { dirnameSegments } from './file-names';
@@ -138,8 +143,12 @@ export function findPoolCreatedAtLoad(
 ): LoadTimePool | undefined {
   const file = resolveLocalModule(fromFile, specifier, loadKind);
   if (!file) return undefined;
+  // Untyped, only a quoted creator package can open a pool: a module that reaches none needs no parse.
+  // A typed check finds a pool class of any package, which no text shows.
+  const reach = typed ? undefined : creatorReach(file, creators, resolveLocalModule);
+  if (reach && !reach.mayCreate(file)) return undefined;
   const cache = verdictCache(JSON.stringify([creators, [...kinds].sort(), elision]), typed);
-  return new LoadTimeWalk({ creators, kinds, elision, typed }, cache).visit(file, 0).pool;
+  return new LoadTimeWalk({ creators, kinds, elision, typed }, cache, reach).visit(file, 0).pool;
 }
 
 /** How one search reads the modules it follows. */
@@ -177,9 +186,13 @@ class LoadTimeWalk {
   constructor(
     private readonly search: ModuleSearch,
     private readonly cache: VerdictCache,
+    /** Untyped: the modules that may reach a creator package by their text; the others create nothing and are not parsed. */
+    private readonly reach?: CreatorReach,
   ) {}
 
   visit(file: string, depth: number): Visit {
+    // Its "none" holds while no module it loads starts quoting a creator: their mtimes are its reads.
+    if (this.reach && !this.reach.mayCreate(file)) return { pool: undefined, low: Infinity, reads: this.reach.closureOf(file), unsettled: [] };
     const cached = this.cache.get(file);
     if (cached) return { pool: cached.pool, low: Infinity, reads: new Set(cached.reads.keys()), unsettled: [] };
     const seen = this.depths.get(file) ?? this.waiting.get(file);

@@ -317,7 +317,8 @@ describe('no-pool-before-fork analyses each local module once', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-shared-'));
     try {
       // Ten imports that each load shared.js, which loads leaf.js: twelve modules in all.
-      fs.writeFileSync(path.join(dir, 'leaf.js'), "exports.name = 'leaf';\n");
+      // The leaf names a creator (lazily: no pool at load), so that the text prefilter (creator-reach) lets the walk read them all.
+      fs.writeFileSync(path.join(dir, 'leaf.js'), "exports.name = 'leaf';\nexports.connect = () => require('pg');\n");
       fs.writeFileSync(path.join(dir, 'shared.js'), "require('./leaf');\nexports.ok = true;\n");
       const names = Array.from({ length: 10 }, (_, i) => `part${i}`);
       for (const name of names) fs.writeFileSync(path.join(dir, `${name}.js`), "require('./shared');\n");
@@ -386,6 +387,72 @@ describe('no-pool-before-fork analyses each local module once', () => {
       assert.equal(loadTimeAnalyses.count - before, 3);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses nothing of a large local graph that names no creator package', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-no-creator-'));
+    try {
+      // Sixty modules, each loading the next two, none quoting a creator package.
+      for (let i = 0; i < 60; i++) {
+        const loads = [i + 1, i + 2].filter(n => n < 60).map(n => `require('./m${n}');`);
+        fs.writeFileSync(path.join(dir, `m${i}.js`), [...loads, `exports.id = ${i};`, ''].join('\n'));
+      }
+      const server = "const cluster = require('cluster');\nrequire('./m0');\nif (cluster.isPrimary) cluster.fork();\n";
+      const before = loadTimeAnalyses.count;
+      assert.deepEqual(lintForkingFile(dir, server), []);
+      assert.equal(loadTimeAnalyses.count - before, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses only the modules from which one naming a creator package is reachable', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-some-creator-'));
+    try {
+      // index.js loads twenty plain modules and cache.js, which requires ioredis only when called.
+      const names = Array.from({ length: 20 }, (_, i) => `plain${i}`);
+      for (const name of names) fs.writeFileSync(path.join(dir, `${name}.js`), 'exports.ok = true;\n');
+      fs.writeFileSync(path.join(dir, 'cache.js'), "exports.connect = () => new (require('ioredis'))();\n");
+      fs.writeFileSync(path.join(dir, 'index.js'), [...names, 'cache'].map(name => `require('./${name}');`).join('\n') + '\n');
+      const server = "const cluster = require('cluster');\nrequire('./index');\nif (cluster.isPrimary) cluster.fork();\n";
+      const before = loadTimeAnalyses.count;
+      assert.deepEqual(lintForkingFile(dir, server), []);
+      // index.js and cache.js.
+      assert.equal(loadTimeAnalyses.count - before, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('still finds a creator the text prefilter reaches only through', () => {
+    const POOL = "const { Pool } = require('pg');\nexports.pool = new Pool();\n";
+    const cases: { name: string; files: Record<string, string>; load: string }[] = [
+      { name: 'a re-export', files: { 'reexport.mjs': "export { pool } from './pool.mjs';\n", 'pool.mjs': "import pg from 'pg';\nexport const pool = new pg.Pool();\n" }, load: "require('./reexport.mjs');" },
+      { name: 'a barrel', files: { 'lib/index.js': "module.exports = { ...require('./db'), ...require('./util') };\n", 'lib/db.js': POOL, 'lib/util.js': 'exports.u = 1;\n' }, load: "require('./lib');" },
+      { name: 'an #imports alias', files: { 'package.json': '{ "imports": { "#db": "./lib/db.js" } }\n', 'lib/db.js': POOL }, load: "require('#db');" },
+      { name: 'a tsconfig path', files: { 'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./lib/*"] } } }\n', 'lib/db.js': POOL, 'via.js': "require('@/db');\n" }, load: "require('./via');" },
+      { name: 'a template-literal require', files: { 'via.js': 'require(`./db`);\n', 'db.js': POOL }, load: "require('./via');" },
+      { name: 'a cycle', files: { 'a.js': "require('./b');\n", 'b.js': "require('./a');\nrequire('./db');\n", 'db.js': POOL }, load: "require('./a');" },
+      { name: 'a path built beside the module', files: { 'via.js': "const path = require('path');\nrequire(path.join(__dirname, 'lib', 'db'));\n", 'lib/db.js': POOL }, load: "require('./via');" },
+    ];
+    for (const { name, files, load } of cases) {
+      it(name, () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-reach-'));
+        try {
+          for (const [file, text] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+            fs.writeFileSync(path.join(dir, file), text);
+          }
+          const server = `const cluster = require('cluster');\n${load}\nif (cluster.isPrimary) cluster.fork();\n`;
+          assert.deepEqual(
+            lintForkingFile(dir, server).map(m => [m.messageId, m.line]),
+            [['importCreatesPool', 2]],
+          );
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
     }
   });
 });
