@@ -49,9 +49,23 @@ let tokens: AsyncLocalStorage<TaskToken> | undefined;
 let tokensEntered = false;
 let httpRootsOn = false;
 
-const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
-/** Node 24 runs AsyncLocalStorage on AsyncContextFrame, which costs nothing extra. */
-const FREE_ASYNC_CONTEXT = NODE_MAJOR >= 24;
+/** Whether Node was started with `flag` (on its command line or in NODE_OPTIONS). */
+function nodeFlag(flag: string): boolean {
+  return process.execArgv.includes(flag) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(flag);
+}
+
+/**
+ * AsyncLocalStorage runs on AsyncContextFrame, which costs nothing extra:
+ * by default from Node 24 (unless `--no-async-context-frame` turns it back to
+ * async hooks, which slow every await), and on Node 22 with
+ * `--experimental-async-context-frame`.
+ */
+export function asyncContextFrame(major = Number(process.versions.node.split('.')[0]), flagged = nodeFlag): boolean {
+  if (major >= 24) return !flagged('--no-async-context-frame');
+  return major >= 22 && flagged('--experimental-async-context-frame');
+}
+
+const FREE_ASYNC_CONTEXT = asyncContextFrame();
 
 /** True when an application registered an OTel context manager (the API's global slot holds one). */
 export function otelContextManagerRegistered(): boolean {

@@ -32,4 +32,10 @@ describe('task identity on Node 24 (AsyncContextFrame)', () => {
   it('sibling tasks started in one tick keep their own tokens; code outside any task is not evidence', () => {
     assert.deepEqual(dump.scenarios['same-tick siblings'], ['cross_task_use']);
   });
+
+  it('under --no-async-context-frame (async hooks again, which slow every await), "auto" leaves task tracking off: the cached client is not evidence', async () => {
+    const hooks = await runFixture('http-app.cjs', ['auto'], ['--no-async-context-frame']);
+    assert.deepEqual(hooks.scenarios['GET keep-alive, cached client'], []);
+    assert.deepEqual(hooks.scenarios['GET keep-alive, own clients'], []);
+  });
 });
