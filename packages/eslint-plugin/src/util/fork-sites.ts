@@ -85,6 +85,13 @@ export function analyzeForks(sourceCode: ParsedSource, file?: string): ForkAnaly
   return cached;
 }
 
+/** The URL `new URL(...)` is when it may be this file: its only argument, or the base of an empty reference. */
+function urlOfSelf(args: readonly TSESTree.CallExpressionArgument[]): TSESTree.Node | undefined {
+  if (args.length === 1) return args[0];
+  const [reference, base] = args;
+  return args.length === 2 && reference?.type === AST_NODE_TYPES.Literal && reference.value === '' ? base : undefined;
+}
+
 /** Whether `node` evaluates to the path or URL of the current file. */
 export function isSelfReference(source: ParsedSource, node: TSESTree.Node | undefined, scope: TSESLint.Scope.Scope, depth = 0): boolean {
   if (!node || depth > 4) return false;
@@ -95,8 +102,9 @@ export function isSelfReference(source: ParsedSource, node: TSESTree.Node | unde
     case AST_NODE_TYPES.MemberExpression:
       return isImportMetaMember(expr) || argvIndex(source, expr) === 1 || isRequireMainFilename(expr);
     case AST_NODE_TYPES.NewExpression:
-      // `new URL(import.meta.url)`; `new URL('.', import.meta.url)` is the directory.
-      return isNamed(expr.callee, 'URL') && expr.arguments.length === 1 && isSelfReference(source, expr.arguments[0], scope, depth + 1);
+      // `new URL(import.meta.url)`, and `new URL('', import.meta.url)` (an empty reference is the base itself);
+      // `new URL('.', import.meta.url)` is the directory.
+      return isNamed(expr.callee, 'URL') && isSelfReference(source, urlOfSelf(expr.arguments), scope, depth + 1);
     case AST_NODE_TYPES.CallExpression:
       return isSelfPathCall(source, expr, scope, depth);
     default:

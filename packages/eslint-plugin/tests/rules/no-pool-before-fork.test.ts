@@ -2606,6 +2606,16 @@ ruleTester.run('no-pool-before-fork', rule, {
   ],
 
   invalid: [
+    // an empty reference against this file's URL is this file
+    {
+      code: code`
+        import { Worker } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        new Worker(new URL('', import.meta.url));
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
     // ---- generic-pool: drain() alone keeps the idle resources; clear() alone refills up to min; destroy(r) is one resource ----
     {
       code: code`
