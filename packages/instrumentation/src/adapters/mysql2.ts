@@ -79,6 +79,10 @@ function calledByMysql2Pool(): boolean {
   return /[\\/]mysql2[\\/]lib[\\/]base[\\/]pool\.js:/.test(callerFrames(1)[0] ?? '');
 }
 
+/** Marks the callback the getConnection wrapper hands mysql2, which mysql2 may hand back to getConnection. */
+const OWN_CALLBACK = Symbol('poolguard.mysql2.ownCallback');
+type OwnCallback = ((err: unknown, connection?: Mysql2Connection) => unknown) & { [OWN_CALLBACK]?: true };
+
 /** True when `connection` waits in the pool's free list (asked only at a destroy). */
 function isIdle(pool: Mysql2CorePool, connection: Mysql2Connection): boolean {
   const free = pool._freeConnections;
@@ -179,12 +183,15 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
   });
 
   wrappers.method(pool, 'getConnection', (next) => function getConnection(this: Mysql2CorePool, cb: (err: unknown, connection?: unknown) => void) {
+    // mysql2 asks again for a waiter whose connection was destroyed meanwhile (`_removeConnection` →
+    // `getConnection(cb)` on the next tick), with the callback this wrapper gave it: the same checkout.
+    if ((cb as Partial<OwnCallback> | undefined)?.[OWN_CALLBACK] === true) return next(this).call(this, cb);
     const request = checkoutRequested(state);
     if (request instanceof PoolGuardError) return refuseCall(request, refusalCallback(cb), false);
     const user = bindCallback(cb as AnyFunction, request.explicit);
     // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
     const known = request.requestedAt > 0 ? this._allConnections.length : -1;
-    const result: unknown = next(this).call(this, (err: unknown, connection?: Mysql2Connection) => {
+    const delivered: OwnCallback = (err: unknown, connection?: Mysql2Connection) => {
       if (err || connection === undefined) return user(err, connection);
       guardConnection(connection);
       const handed = leaseDelivered(state, connection, request);
@@ -195,7 +202,9 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
       } finally {
         state.internalCallbacks--;
       }
-    });
+    };
+    delivered[OWN_CALLBACK] = true;
+    const result: unknown = next(this).call(this, delivered);
     if (known >= 0 && this._allConnections.length > known) createdAt.set(this._allConnections.get(this._allConnections.length - 1), request.requestedAt);
     return result;
   });

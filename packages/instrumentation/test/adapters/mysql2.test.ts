@@ -539,6 +539,30 @@ describe('mysql2 adapter (callback API)', () => {
     }));
   });
 
+  describe('a waiter whose connection another task destroyed', () => {
+    for (const [mode, options] of [['throw mode (lease handles)', { mode: 'throw' }], ['report mode with lease handles', { leaseHandles: true }], ['report mode', {}]] as const) {
+      it(`gets a new connection as its own lease, and the pool keeps serving: ${mode}`, async () => {
+        const name = `my-destroy-waiters-${mode.replace(/\W+/g, '-')}`;
+        await withGuardedMysqlPool(name, options, { connectionLimit: 2 }, async (pool) => {
+          // Four tasks on two connections: the two that wait are served after a destroy, when mysql2
+          // asks for a connection again on their behalf.
+          await Promise.all(Array.from({ length: 4 }, () => runInTask(async () => {
+            const conn = await getConnection(pool);
+            assert.deepEqual(await query(conn, 'SELECT 1 AS one'), [{ one: 1 }]);
+            conn.destroy();
+          })));
+          for (let i = 0; i < 5; i++) {
+            const conn = await getConnection(pool);
+            await query(conn, 'SELECT 1');
+            conn.release();
+          }
+          expectSilent(name);
+          assert.equal(occupancy(pool).queued, 0);
+        });
+      });
+    }
+  });
+
   describe('a connection handed straight to a waiter', () => {
     it('starts a lease owned by the waiter, although mysql2 emits no acquire event', () => withGuardedMysqlPool('my-waiter', {}, { connectionLimit: 1 }, async (pool) => {
       const acquires: unknown[] = [];
