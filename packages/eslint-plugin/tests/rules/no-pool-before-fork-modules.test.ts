@@ -297,6 +297,16 @@ ruleTester.run('no-pool-before-fork (local modules)', rule, {
   ],
 });
 
+/** Runs `body` in a fresh temporary directory, removed afterwards. */
+function inTempDir(prefix: string, body: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    body(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The messages of the rule on `text`, linted as `dir`/server.js. */
 function lintForkingFile(dir: string, text: string): Linter.LintMessage[] {
   const plugin = { rules: { 'no-pool-before-fork': rule } } as unknown as NonNullable<Linter.Config['plugins']>[string];
@@ -314,8 +324,7 @@ function lintForkingFile(dir: string, text: string): Linter.LintMessage[] {
 
 describe('no-pool-before-fork analyses each local module once', () => {
   it('reads a module that every import of the forking file shares once, and again only when it changes', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-shared-'));
-    try {
+    inTempDir('poolguard-shared-', dir => {
       // Ten imports that each load shared.js, which loads leaf.js: twelve modules in all.
       // The leaf names a creator (lazily: no pool at load), so that the text prefilter (creator-reach) lets the walk read them all.
       fs.writeFileSync(path.join(dir, 'leaf.js'), "exports.name = 'leaf';\nexports.connect = () => require('pg');\n");
@@ -341,14 +350,11 @@ describe('no-pool-before-fork analyses each local module once', () => {
       const later = new Date(fs.statSync(leaf).mtime.getTime() + 5000);
       fs.utimesSync(leaf, later, later);
       assert.equal(lint(), 12);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('sees an edit that turns a type a barrel re-exports into a value', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-type-barrel-'));
-    try {
+    inTempDir('poolguard-type-barrel-', dir => {
       const db = path.join(dir, 'db.ts');
       fs.writeFileSync(db, "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport interface Config { max: number }\n");
       fs.writeFileSync(path.join(dir, 'index.ts'), "export { Config } from './db';\n");
@@ -362,14 +368,11 @@ describe('no-pool-before-fork analyses each local module once', () => {
         lintForkingFile(dir, server).map(m => [m.messageId, m.line]),
         [['importCreatesPool', 2]],
       );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reads a cycle of modules once and still finds a pool behind it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-cycle-'));
-    try {
+    inTempDir('poolguard-cycle-', dir => {
       // a.js ⇄ b.js; b.js also loads pool.js, which opens a pool.
       fs.writeFileSync(path.join(dir, 'a.js'), "require('./b');\n");
       fs.writeFileSync(path.join(dir, 'b.js'), "require('./a');\nrequire('./pool');\n");
@@ -385,14 +388,11 @@ describe('no-pool-before-fork analyses each local module once', () => {
         ],
       );
       assert.equal(loadTimeAnalyses.count - before, 3);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('parses nothing of a large local graph that names no creator package', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-no-creator-'));
-    try {
+    inTempDir('poolguard-no-creator-', dir => {
       // Sixty modules, each loading the next two, none quoting a creator package.
       for (let i = 0; i < 60; i++) {
         const loads = [i + 1, i + 2].filter(n => n < 60).map(n => `require('./m${n}');`);
@@ -402,14 +402,11 @@ describe('no-pool-before-fork analyses each local module once', () => {
       const before = loadTimeAnalyses.count;
       assert.deepEqual(lintForkingFile(dir, server), []);
       assert.equal(loadTimeAnalyses.count - before, 0);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('parses only the modules from which one naming a creator package is reachable', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-some-creator-'));
-    try {
+    inTempDir('poolguard-some-creator-', dir => {
       // index.js loads twenty plain modules and cache.js, which requires ioredis only when called.
       const names = Array.from({ length: 20 }, (_, i) => `plain${i}`);
       for (const name of names) fs.writeFileSync(path.join(dir, `${name}.js`), 'exports.ok = true;\n');
@@ -420,9 +417,7 @@ describe('no-pool-before-fork analyses each local module once', () => {
       assert.deepEqual(lintForkingFile(dir, server), []);
       // index.js and cache.js.
       assert.equal(loadTimeAnalyses.count - before, 2);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   describe('still finds a creator the text prefilter reaches only through', () => {
@@ -438,8 +433,7 @@ describe('no-pool-before-fork analyses each local module once', () => {
     ];
     for (const { name, files, load } of cases) {
       it(name, () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolguard-reach-'));
-        try {
+        inTempDir('poolguard-reach-', dir => {
           for (const [file, text] of Object.entries(files)) {
             fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
             fs.writeFileSync(path.join(dir, file), text);
@@ -449,9 +443,7 @@ describe('no-pool-before-fork analyses each local module once', () => {
             lintForkingFile(dir, server).map(m => [m.messageId, m.line]),
             [['importCreatesPool', 2]],
           );
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
+        });
       });
     }
   });
