@@ -43,6 +43,28 @@ export function nextTransactionState(sql: string | undefined, open: boolean): bo
   return openAfterStatement(sql, open);
 }
 
+type QueryFactory = (sql: unknown, values: unknown, callback: undefined, config: unknown) => { emit(event: string, ...args: unknown[]): boolean };
+
+/**
+ * Throw mode refuses a statement as mysql2 fails one: through its callback;
+ * a query without one (the event or `.stream()` form) gets a Query command of
+ * its own, never sent, which emits 'error' and then 'end' on the next tick,
+ * as a failed query does; anything else is thrown.
+ */
+function refusedStatement(err: PoolGuardError, name: string, connection: object, args: IArguments): unknown {
+  const last: unknown = args[args.length - 1];
+  const sql: unknown = args[0];
+  const command = sql !== null && typeof sql === 'object' && 'onResult' in sql;
+  const createQuery = (connection.constructor as { createQuery?: QueryFactory }).createQuery;
+  if (typeof last === 'function' || name !== 'query' || command || typeof createQuery !== 'function') return refuseCall(err, last, false);
+  const query = createQuery(sql, args.length > 1 ? args[1] : undefined, undefined, (connection as { config?: unknown }).config);
+  process.nextTick(() => {
+    query.emit('error', err);
+    query.emit('end');
+  });
+  return query;
+}
+
 /**
  * Wraps a mysql2 connection's query and execute, and the other commands it
  * sends (addCommand); returns its transaction
@@ -80,9 +102,9 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
           noteOwnTransaction(conn, sqlOf(sql), 'mysql');
           if (conn.statementScoped) checkStatementScoped(conn, sqlOf(sql), 'mysql');
         } catch (err) {
-          // Throw mode: to the statement's callback, as mysql2 delivers its own errors; without one, thrown.
+          // Throw mode: as mysql2 delivers its own errors (refusedStatement).
           if (!(err instanceof PoolGuardError)) internalFault(err);
-          else if (refusesStatement(err, sqlOf(sql), 'mysql')) return refuseCall(err, arguments[arguments.length - 1], false);
+          else if (refusesStatement(err, sqlOf(sql), 'mysql')) return refusedStatement(err, name, connection, arguments);
         }
       }
       const text = sqlOf(sql);

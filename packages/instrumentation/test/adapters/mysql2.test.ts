@@ -33,6 +33,25 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(await violationCount('my-uar', 'use_after_release'), 2);
     }));
 
+    it('throw mode refuses a query without a callback (the event and .stream() forms) as mysql2 fails one: \'error\' then \'end\' on its Query, never thrown', () => withGuardedMysqlPool('my-uar-emitter', { mode: 'throw' }, {}, async (pool) => {
+      const conn = await getConnection(pool);
+      conn.release();
+      const query = conn.query('SELECT 1');
+      const events: string[] = [];
+      let failed: unknown;
+      query.on('result', () => events.push('result'));
+      query.on('error', (err) => {
+        events.push('error');
+        failed = err;
+      });
+      await new Promise<void>((resolve) => query.on('end', () => resolve()));
+      assert.equal((failed as { code?: unknown }).code, 'POOLGUARD_USE_AFTER_RELEASE');
+      assert.deepEqual(events, ['error']);
+      const streamed = await new Promise<unknown>((resolve) => conn.query('SELECT 2').stream().on('error', resolve).on('data', () => resolve('data')));
+      assert.equal((streamed as { code?: unknown }).code, 'POOLGUARD_USE_AFTER_RELEASE');
+      expectViolations('my-uar-emitter', 'use_after_release', 2);
+    }));
+
     it('a connection used only inside its lease, over many leases, is silent', () => withGuardedMysqlPool('my-uar-clean', {}, { connectionLimit: 1 }, async (pool) => {
       for (let i = 0; i < 4; i++) {
         const conn = await getConnection(pool);
