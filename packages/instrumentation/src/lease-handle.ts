@@ -114,7 +114,9 @@ type Bound = ((...args: unknown[]) => unknown) & { [ORIGINAL]?: unknown };
 /** `method` called on the real connection with `leaseId` in scope. */
 function throughLease(target: object, method: unknown, leaseId: number): (...args: unknown[]) => unknown {
   const fn = method as (...args: unknown[]) => unknown;
-  const bound: Bound = function throughLease(this: unknown) {
+  // One declared parameter: `length` 1, as pg-pool's `release(err)` (the `done` a connect callback gets) has.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const bound: Bound = function throughLease(this: unknown, _first?: unknown) {
     const outer = activeLease;
     // A stale handle's method that calls the current borrower's (a patch the next borrower installed
     // on the connection, as node-postgres' getClient() does) still runs as the stale lease.

@@ -50,6 +50,24 @@ describe('lease handles', () => {
     }
   });
 
+  it('the callback API\'s done (the handle\'s release) has the length of pg-pool\'s own, release(err)', async () => {
+    const pool = guardPool(newPool(), { name: 'handle-done-length', leaseHandles: true });
+    try {
+      const lengths = await new Promise<number[]>((resolve, reject) => {
+        pool.connect((err, client, done) => {
+          if (err) return reject(err);
+          const seen = [done.length, client!.release.length];
+          done();
+          resolve(seen);
+        });
+      });
+      assert.deepEqual(lengths, [1, 1]);
+      expectSilent('handle-done-length');
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a handle receives events of its connection (LISTEN/NOTIFY)', async () => {
     const name = 'lh-events';
     const pool = guardPool(newPool(), { name, leaseHandles: true });
