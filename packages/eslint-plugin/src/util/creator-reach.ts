@@ -33,7 +33,7 @@ interface TextScan {
   text: string;
   /** Each specifier quoted by a load, with how it is loaded (a subpath import's conditions tell them apart). */
   specifiers: { specifier: string; loadKind: LoadKind }[];
-  /** A load whose path is built beside the file (`path.join(__dirname, …)`), which no specifier shows. */
+  /** A load no specifier shows (`require(path.join(__dirname, …))`, `require(DB)`): see hasOpaqueLoad. */
   opaque: boolean;
   /** Whether the text quotes a creator package, per set of creator packages. */
   namesCreator: Map<string, boolean>;
@@ -151,12 +151,30 @@ function namesCreator(scan: TextScan, packages: CreatorPackages): boolean {
 
 /** A quoted specifier: `'x'`, `"x"` or a template literal without `${`. */
 const QUOTED = String.raw`(['"\x60])([^'"\x60\n]*)\1`;
+/** What may stand between the parts of a load: whitespace and comments (a webpack magic comment inside `import()`). */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*`;
 /** `require('x')`, also `import x = require('x')`. */
-const REQUIRE = new RegExp(String.raw`\brequire\s*\(\s*${QUOTED}`, 'g');
+const REQUIRE = new RegExp(String.raw`\brequire${GAP}\(${GAP}${QUOTED}`, 'g');
 /** `import ... from 'x'`, `export ... from 'x'`, `import 'x'`, `import('x')`. */
-const IMPORT = new RegExp(String.raw`(?:\bfrom|\bimport\s*\(?)\s*${QUOTED}`, 'g');
-/** `require(path.join(__dirname, 'db'))`, `` import(`${import.meta.dirname}/db.js`) ``: a load the walk follows by its path. */
-const BESIDE_FILE = /\b(?:require|import)\s*\(\s*[^'")]{0,80}?\b(?:__dirname|import\.meta\.dirname)\b/;
+const IMPORT = new RegExp(String.raw`(?:\bfrom|\bimport${GAP}\(?)${GAP}${QUOTED}`, 'g');
+/** Every `require(` and `import(` call. */
+const LOAD_CALL = new RegExp(String.raw`\b(?:require|import)${GAP}\(`, 'g');
+/** Those whose argument is one quoted specifier and nothing else. */
+const LITERAL_LOAD_CALL = new RegExp(String.raw`\b(?:require|import)${GAP}\(${GAP}${QUOTED}${GAP}[,)]`, 'g');
+
+/**
+ * A load the specifiers do not show: a `require()` or `import()` of
+ * anything but one quoted specifier (`require(path.join(__dirname, 'db'))`,
+ * `require(DB)`, `require('p' + 'g')`, a template literal with `${`), which
+ * the walk may still follow by its value.
+ */
+function hasOpaqueLoad(text: string): boolean {
+  const calls = text.match(LOAD_CALL)?.length ?? 0;
+  if (calls === 0) return false;
+  let literal = 0;
+  for (const match of text.matchAll(LITERAL_LOAD_CALL)) if (!match[2]!.includes('${')) literal++;
+  return literal < calls;
+}
 
 function scanFile(file: string): TextScan | undefined {
   let text: string;
@@ -172,5 +190,5 @@ function scanFile(file: string): TextScan | undefined {
   };
   for (const match of text.matchAll(REQUIRE)) add('require', match[2]);
   for (const match of text.matchAll(IMPORT)) add('import', match[2]);
-  return { text, specifiers, opaque: BESIDE_FILE.test(text), namesCreator: new Map() };
+  return { text, specifiers, opaque: hasOpaqueLoad(text), namesCreator: new Map() };
 }

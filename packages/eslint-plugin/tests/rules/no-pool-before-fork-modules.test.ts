@@ -429,6 +429,8 @@ describe('no-pool-before-fork analyses each local module once', () => {
       { name: 'a tsconfig path', files: { 'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./lib/*"] } } }\n', 'lib/db.js': POOL, 'via.js': "require('@/db');\n" }, load: "require('./via');" },
       { name: 'a template-literal require', files: { 'via.js': 'require(`./db`);\n', 'db.js': POOL }, load: "require('./via');" },
       { name: 'a cycle', files: { 'a.js': "require('./b');\n", 'b.js': "require('./a');\nrequire('./db');\n", 'db.js': POOL }, load: "require('./a');" },
+      { name: 'a require() with a comment inside', files: { 'mid.js': "require(/* the pool */ './db');\n", 'db.js': POOL }, load: "require('./mid');" },
+      { name: 'a creator package named by concatenation', files: { 'mid.js': "require('./db');\n", 'db.js': "const { Pool } = require('p' + 'g');\nexports.pool = new Pool();\n" }, load: "require('./mid');" },
       { name: 'a path built beside the module', files: { 'via.js': "const path = require('path');\nrequire(path.join(__dirname, 'lib', 'db'));\n", 'lib/db.js': POOL }, load: "require('./via');" },
     ];
     for (const { name, files, load } of cases) {
