@@ -28,8 +28,9 @@ export class PoolGuardConfigError extends TypeError {
   /** The option named in the message (`leakThresholdMs`, `detectors.leak`, or an environment variable). */
   readonly option: string;
   readonly problem: string;
-  constructor(option: string, problem: string) {
-    super(`poolguard: invalid option \`${option}\`: ${problem}`);
+  /** `message` replaces the usual "invalid option" one where the option is only the remedy (guardPool()'s `adapter` for a pool it does not know). */
+  constructor(option: string, problem: string, message = `poolguard: invalid option \`${option}\`: ${problem}`) {
+    super(message);
     this.name = 'PoolGuardConfigError';
     this.option = option;
     this.problem = problem;

@@ -11,8 +11,8 @@ import type { PoolGuardConfig } from './types';
 type Env = Readonly<Record<string, string | undefined>>;
 
 function parseBoolean(name: string, value: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(value)) return true;
-  if (/^(0|false|no|off)$/i.test(value)) return false;
+  if (/^\s*(1|true|yes|on)\s*$/i.test(value)) return true;
+  if (/^\s*(0|false|no|off)\s*$/i.test(value)) return false;
   throw new PoolGuardConfigError(name, `expected true or false, got ${JSON.stringify(value)}`);
 }
 
@@ -32,7 +32,7 @@ function parseChoice<T extends string>(name: string, value: string, allowed: rea
 }
 
 function parseAuto(name: string, value: string): boolean | 'auto' {
-  return value.toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value);
+  return value.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value);
 }
 
 /** Reads POOLGUARD_* variables into a config; unset variables are left out. */

@@ -70,7 +70,11 @@ function adapterFor(pool: object, custom: PoolAdapter | undefined): Adapter {
     return adapter;
   }
   const adapter = builtInAdapterOf(pool);
-  if (adapter === undefined) throw new TypeError(`poolguard: guardPool() ${notAPool(pool)}`);
+  if (adapter === undefined) {
+    // A PoolGuardConfigError (a TypeError) whose option is the remedy, `adapter`; its message says what the object is.
+    const problem = notAPool(pool);
+    throw new PoolGuardConfigError('adapter', problem, `poolguard: guardPool() ${problem}`);
+  }
   return adapter;
 }
 

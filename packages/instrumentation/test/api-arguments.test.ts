@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import mysql from 'mysql2';
 import pg from 'pg';
-import { adoptLease, guardPool, runInTask } from '../src';
+import { adoptLease, guardPool, PoolGuardConfigError, runInTask } from '../src';
 import { mysqlConfig } from './helpers/mysql';
 import { pgConfig } from './helpers/pg';
 
@@ -27,20 +27,21 @@ describe('API arguments', () => {
 
   it('guardPool() of a client, a connection or a mysql2 PoolCluster says what it got and what to guard instead; of an unknown object, to pass `adapter`', async () => {
     const client = new pg.Client(pgConfig());
-    assert.throws(() => guardPool(client), { name: 'TypeError', message: /^poolguard: guardPool\(\) takes a pool, and this is a pg Client, one connection: guard the pool it comes from/ });
+    assert.throws(() => guardPool(client), { name: 'PoolGuardConfigError', option: 'adapter', message: /^poolguard: guardPool\(\) takes a pool, and this is a pg Client, one connection: guard the pool it comes from/ });
     const connection = mysql.createConnection(mysqlConfig());
     try {
-      assert.throws(() => guardPool(connection), { name: 'TypeError', message: /this is a mysql2 Connection, one connection/ });
+      assert.throws(() => guardPool(connection), { name: 'PoolGuardConfigError', option: 'adapter', message: /this is a mysql2 Connection, one connection/ });
     } finally {
       await connection.promise().end();
     }
     const cluster = mysql.createPoolCluster();
     try {
-      assert.throws(() => guardPool(cluster), { name: 'TypeError', message: /cannot guard a mysql2 PoolCluster as one pool: register PoolGuardInstrumentation/ });
+      assert.throws(() => guardPool(cluster), { name: 'PoolGuardConfigError', option: 'adapter', message: /cannot guard a mysql2 PoolCluster as one pool: register PoolGuardInstrumentation/ });
     } finally {
       cluster.end(() => undefined);
     }
-    assert.throws(() => guardPool({ acquire() {} }), { name: 'TypeError', message: /does not recognise this object as a pool .*pass the `adapter` option/ });
+    assert.throws(() => guardPool({ acquire() {} }), { name: 'PoolGuardConfigError', option: 'adapter', message: /does not recognise this object as a pool .*pass the `adapter` option/ });
+    assert.throws(() => guardPool({ acquire() {} }), (err: unknown) => err instanceof PoolGuardConfigError && err instanceof TypeError);
   });
 
   it('guardPool() of a frozen or sealed pool throws a TypeError that says why, and takes no pool name', () => {

@@ -42,8 +42,8 @@ describe('configuration from the environment', () => {
     });
   }
 
-  it('reads choices in any case, as booleans are read', () => {
-    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_MODE: 'Throw', POOLGUARD_REPORTER: 'PRETTY', POOLGUARD_TASK_TRACKING: 'AUTO', POOLGUARD_CAPTURE_STACKS: 'TRUE', POOLGUARD_DETECTORS: 'LEAK=Off' }), {
+  it('reads choices and booleans in any case, with spaces around them', () => {
+    assert.deepEqual(checkedConfigFromEnv({ POOLGUARD_MODE: 'Throw', POOLGUARD_REPORTER: 'PRETTY', POOLGUARD_TASK_TRACKING: 'Auto ', POOLGUARD_CAPTURE_STACKS: ' TRUE', POOLGUARD_DETECTORS: 'LEAK=Off' }), {
       mode: 'throw',
       reporter: 'pretty',
       taskTracking: 'auto',

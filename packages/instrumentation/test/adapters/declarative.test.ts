@@ -326,7 +326,7 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     }
 
     it('an unknown pool without an adapter asks for one', () => {
-      assert.throws(() => guardPool({ checkout() {}, checkin() {} }), { name: 'TypeError', message: /does not recognise this object as a pool .*pass the `adapter` option to describe it/ });
+      assert.throws(() => guardPool({ checkout() {}, checkin() {} }), { name: 'PoolGuardConfigError', option: 'adapter', message: /does not recognise this object as a pool .*pass the `adapter` option to describe it/ });
     });
   });
 });
