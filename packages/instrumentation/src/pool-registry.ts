@@ -91,6 +91,8 @@ function giveBackName(pool: PoolState): void {
 export function poolEnded(pool: PoolState): void {
   live.delete(pool);
   if (leasedConnections(pool) === 0) giveBackName(pool);
+  // Asked again once the library's own end() has run on: mysql2's closes the lent connections too.
+  else queueMicrotask(() => leaseEndedAfterEnd(pool));
 }
 
 /** A lease of an ended pool ended: the last one gives the pool's name back. */

@@ -91,6 +91,9 @@ function isIdle(pool: Mysql2CorePool, connection: Mysql2Connection): boolean {
 }
 
 function* connectionsOf(pool: Mysql2CorePool): Iterable<ConnectionState> {
+  // mysql2's end() closes every connection, lent ones too: an ended pool holds none open (unlike pg-pool,
+  // whose end() waits for its leases), so none counts as held, and its name is free at once.
+  if (pool._closed) return;
   const all = pool._allConnections;
   for (let i = 0; i < all.length; i++) {
     const conn = connectionStateOf(all.get(i));

@@ -10,10 +10,10 @@
  */
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2';
-import { adoptLease, runInTask } from '../../src';
+import { adoptLease, guardPool, runInTask } from '../../src';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { sleep } from '../helpers/pg';
-import { cb, getConnection, occupancy, query, withGuardedMysqlPool } from '../helpers/mysql';
+import { cb, endMysqlPool, getConnection, newMysqlPool, occupancy, query, withGuardedMysqlPool } from '../helpers/mysql';
 import { expectSilent, expectViolations, gate, poolViolations, violationCount, waitFor } from '../helpers/violations';
 
 const THRESHOLD = 200;
@@ -556,6 +556,26 @@ describe('mysql2 adapter (callback API)', () => {
       assert.equal(occupancy(pool).free, 1, 'the connection went back to the pool every time');
       expectSilent('my-ctu-chained');
     }));
+  });
+
+  describe('end() while a lease is held', () => {
+    it('closes the lent connection too: the pool holds none, its name is free again, and no leak is reported', async () => {
+      const name = 'my-ended-held';
+      const ended = guardPool(newMysqlPool({ connectionLimit: 1 }), { name, leakThresholdMs: 150 });
+      const conn = await getConnection(ended);
+      await new Promise<void>((resolve) => ended.end(() => resolve()));
+      await sleep(400); // past the leak threshold and a sweep
+      const next = guardPool(newMysqlPool({ connectionLimit: 1 }), { name });
+      try {
+        await query(next, 'BEGIN'); // transaction_on_pool, on the new pool
+        await query(next, 'ROLLBACK');
+        assert.deepEqual(poolViolations(name).map((r) => r.attributes['poolguard.violation.kind']), ['transaction_on_pool'], 'the new pool has the name; the closed lease is no leak');
+        assert.deepEqual(poolViolations(`${name}#2`), []);
+      } finally {
+        conn.destroy();
+        await endMysqlPool(next);
+      }
+    });
   });
 
   describe('a waiter whose connection another task destroyed', () => {
