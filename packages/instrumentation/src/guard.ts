@@ -84,7 +84,7 @@ function notAPool(value: object): string {
   if (known !== undefined && known.role !== 'pool') {
     return `takes a pool, and this is a ${known.label}, one connection: guard the pool it comes from. A client the app creates and owns is no lease, and is not checked.`;
   }
-  if (known?.label === 'mysql2 PoolCluster' || known?.label === 'mysql2 PoolNamespace' || known?.label === 'mysql2 PromisePoolCluster') {
+  if (known !== undefined && /Pool(?:Cluster|Namespace)$/.test(known.label)) {
     return `cannot guard a ${known.label} as one pool: register PoolGuardInstrumentation, whose hooks guard each pool the cluster creates.`;
   }
   return 'does not recognise this object as a pool (pg, mysql2, generic-pool, tarn and knex pools are built in): for a pool of another library, pass the `adapter` option to describe it.';

@@ -191,13 +191,16 @@ function otherRequestOfTrace(current: Task, owner: Task, ownerToken: TaskToken |
  * for checks off the hot path (nested_checkout, on a saturated pool).
  */
 export function sameRootTaskAsOwner(current: Task, owner: Task, ownerToken: TaskToken | undefined): boolean {
-  // A runInTask() scope inside the owner's request (a helper the request awaits) is that request's.
-  if (current instanceof TaskToken && current.requestRoot !== undefined && current.requestRoot === (ownerToken ?? owner)) return true;
+  if (current instanceof TaskToken && isScopeOf(current, ownerToken ?? owner)) return true;
   if (!sameTaskAsOwner(current, owner, ownerToken)) return false;
   if (ownerToken === undefined || current instanceof TaskToken || owner instanceof TaskToken || !tokensEntered) return true;
   const token = tokens!.getStore();
-  // A runInTask() scope inside the owner's request (a helper the request awaits) is that request's.
-  return token === undefined || token === ownerToken || token.requestRoot === ownerToken;
+  return token === undefined || token === ownerToken || isScopeOf(token, ownerToken);
+}
+
+/** A runInTask() scope inside `request`'s root (a helper the request awaits) is that request's. */
+function isScopeOf(token: TaskToken, request: Task): boolean {
+  return token.requestRoot !== undefined && token.requestRoot === request;
 }
 
 /** True when `a` and `b` are known to be the same task; false when either is unknown. */
