@@ -42,6 +42,29 @@ describe('pool metrics: create_time and timeouts', () => {
     }
   });
 
+  it('a pg Client class the app derives from pool.Client after guarding keeps its methods, and its openings are timed', async () => {
+    const pool = guardPool(newPool({ max: 2 }), { name: 'metrics-create-derived' });
+    const derived = pool as unknown as { Client: typeof pg.Client };
+    const seen: string[] = [];
+    derived.Client = class Tagged extends derived.Client {
+      override query(...args: unknown[]): never {
+        seen.push(String(args[0]));
+        return (super.query as (...a: unknown[]) => never)(...args);
+      }
+    };
+    try {
+      const client = await pool.connect();
+      const answer = await client.query('SELECT 7 AS n').finally(() => client.release());
+      assert.equal(answer.rows[0].n, 7);
+      assert.equal(client.constructor.name, 'Tagged');
+      assert.deepEqual(seen, ['SELECT 7 AS n']);
+      const point = await pointOf('db.client.connection.create_time', 'metrics-create-derived');
+      assert.equal((point?.value as { count: number } | undefined)?.count, 1);
+    } finally {
+      await pool.end();
+    }
+  });
+
   /** Two connections opened at once, one idle one reused: the pool's create_time counts two plausible openings. */
   async function assertTwoCreations(pool: string): Promise<void> {
     const point = await pointOf('db.client.connection.create_time', pool);

@@ -207,11 +207,15 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
   }
 
   // create_time: pg-pool builds clients with `new pool.Client(options)`; a constructor that
-  // returns the real client (prototype and hidden class unchanged) notes when it began.
+  // returns the real client (prototype and hidden class unchanged) notes when it began. A class
+  // the app derives from it later (`pool.Client = class extends pool.Client`) keeps its prototype.
   const OriginalClient = pool.Client;
   const createdAt = new WeakMap<object, number>();
-  const GuardedClient = function Client(...args: unknown[]) {
-    const client = new OriginalClient(...args);
+  const GuardedClient = function Client(...args: unknown[]): PgPoolClient {
+    const derived: unknown = new.target;
+    const client: PgPoolClient = derived === undefined || derived === GuardedClient
+      ? new OriginalClient(...args)
+      : Reflect.construct(OriginalClient, args, derived as typeof OriginalClient) as PgPoolClient;
     const began = metricsClock(state.metrics);
     if (began > 0) createdAt.set(client, began);
     return client;
