@@ -23,6 +23,7 @@
 //   spinNs is a control: raw pg plus a fixed amount of busy work per cycle.
 //   contextReads is a control: raw pg plus the three reads of the active span
 //   context that poolguard's exact layer makes per cycle (api "connect" only).
+// blockMs:  a cap on a block's wall time, for slower machines: see warmUp().
 // candidateFirst: create the candidate's pool first and run its block first in
 //   even pairs (pg-overhead.mjs alternates it between processes).
 import { performance } from 'node:perf_hooks';
@@ -80,15 +81,36 @@ const [first, second] = spec.candidateFirst
   : [['baseline', side('bench-baseline', spec.baseline)], ['candidate', side('bench-candidate', spec.candidate)]];
 const base = first[0] === 'baseline' ? first[1] : second[1];
 const cand = first[0] === 'candidate' ? first[1] : second[1];
-for (let done = 0; done < spec.warmup; done += spec.blockCycles) {
-  await first[1].run(spec.blockCycles);
-  await second[1].run(spec.blockCycles);
+
+/**
+ * Warms both sides up in pairs of blocks (the JIT counts calls, not time, so
+ * the warm-up keeps its count). The counts are set for the machine the budgets
+ * were measured on; with `blockMs`, a slower machine then measures fewer cycles
+ * per block: as many as the warm baseline's last block fits in blockMs, never
+ * more than blockCycles, never under a tenth of it. The run keeps most of its
+ * length there; the figures stay per cycle.
+ */
+async function warmUp() {
+  let msPerCycle = 0;
+  let done = 0;
+  while (done < spec.warmup) {
+    for (const [role, runner] of [first, second]) {
+      const t0 = performance.now();
+      await runner.run(spec.blockCycles);
+      if (role === 'baseline') msPerCycle = (performance.now() - t0) / spec.blockCycles;
+    }
+    done += spec.blockCycles;
+  }
+  if (!spec.blockMs || done === 0) return { blockCycles: spec.blockCycles, warmup: done };
+  const blockCycles = Math.min(spec.blockCycles, Math.max(Math.ceil(spec.blockCycles / 10), Math.floor(spec.blockMs / msPerCycle)));
+  return { blockCycles, warmup: done };
 }
+const { blockCycles, warmup } = await warmUp();
 const blocks = { baseline: [], candidate: [] };
 for (let i = 0; i < spec.pairs; i++) {
   const [a, b] = i % 2 === 0 ? [first, second] : [second, first];
-  blocks[a[0]].push(await a[1].block(spec.blockCycles));
-  blocks[b[0]].push(await b[1].block(spec.blockCycles));
+  blocks[a[0]].push(await a[1].block(blockCycles));
+  blocks[b[0]].push(await b[1].block(blockCycles));
 }
 const baseBlocks = blocks.baseline;
 const candBlocks = blocks.candidate;
@@ -98,6 +120,7 @@ await cand.end();
 const of = (blocks, key) => median(blocks.map((b) => b[key]));
 process.stdout.write(`${JSON.stringify({
   spec,
+  sized: { blockCycles, warmup },
   cpuRatio: median(baseBlocks.map((b, i) => candBlocks[i].cpu / b.cpu)),
   pairRatios: baseBlocks.map((b, i) => Number((candBlocks[i].cpu / b.cpu).toFixed(3))),
   userRatio: median(baseBlocks.map((b, i) => candBlocks[i].user / b.user)),
