@@ -108,6 +108,7 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         }
       }
       const text = sqlOf(sql);
+      const openBefore = open;
       open = nextTransactionState(text, open);
       const args = arguments as unknown as unknown[];
       let finished = false;
@@ -125,8 +126,13 @@ export function guardMysql2Use(state: PoolState, connection: Mysql2ConnectionLik
         const status = serverStatusOf(result);
         if (err == null && status !== undefined) open = (status & SERVER_STATUS_IN_TRANS) !== 0;
         // A deadlock victim's whole transaction was rolled back by the server, and a DDL statement
-        // committed it before it ran (and failed): no OK packet says so.
-        else if (err != null && endedTransactionDespite(err, sql)) open = false;
+        // committed it before it ran (and failed): no OK packet says so. Any other failed statement
+        // opened nothing (a rejected BEGIN); a text of several statements ran those before the one
+        // that failed, so what it says stands.
+        else if (err != null) {
+          if (endedTransactionDespite(err, sql)) open = false;
+          else if (text !== undefined && !isMultiStatement(text)) open &&= openBefore;
+        }
         return callback.apply(this, arguments as unknown as unknown[]);
       };
       let withCallback = false;

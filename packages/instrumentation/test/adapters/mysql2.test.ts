@@ -347,6 +347,28 @@ describe('mysql2 adapter (callback API)', () => {
       await query(pool, 'DROP TABLE IF EXISTS poolguard_ddl_probe');
     }));
 
+    for (const mode of ['report', 'throw'] as const) {
+      it(`a BEGIN the server rejects opens nothing: a release after it is silent (${mode} mode)`, () => withGuardedMysqlPool(`my-dirty-rejected-${mode}`, { mode }, { connectionLimit: 1 }, async (pool) => {
+        for (const begin of ['START TRANSACTION READ ONLY, READ WRITE', 'BEGIN garbage']) {
+          const conn = await getConnection(pool);
+          await assert.rejects(query(conn, begin), { code: 'ER_PARSE_ERROR' });
+          assert.equal((await query<{ t: number }[]>(conn, 'SELECT @@in_transaction AS t'))[0].t, 0);
+          conn.release();
+        }
+        expectSilent(`my-dirty-rejected-${mode}`);
+      }));
+    }
+
+    it('a statement rejected inside a transaction, a BEGIN among them, leaves it open: a release is dirty_release', () => withGuardedMysqlPool('my-dirty-rejected-inside', {}, { connectionLimit: 1 }, async (pool) => {
+      const conn = await getConnection(pool);
+      await query(conn, 'BEGIN');
+      await assert.rejects(query(conn, 'BEGIN garbage'), { code: 'ER_PARSE_ERROR' });
+      await assert.rejects(query(conn, 'SELECT * FROM poolguard_no_such_table'), { code: 'ER_NO_SUCH_TABLE' });
+      assert.equal((await query<{ t: number }[]>(conn, 'SELECT @@in_transaction AS t'))[0].t, 1);
+      conn.release();
+      expectViolations('my-dirty-rejected-inside', 'dirty_release', 1);
+    }));
+
     it('a deadlock victim\'s transaction was rolled back by the server: releasing it without ROLLBACK is silent', () => withGuardedMysqlPool('my-dirty-deadlock', {}, { connectionLimit: 2 }, async (pool) => {
       await query(pool, 'DROP TABLE IF EXISTS poolguard_deadlock_probe');
       await query(pool, 'CREATE TABLE poolguard_deadlock_probe (id INT PRIMARY KEY, v INT) ENGINE=InnoDB');
