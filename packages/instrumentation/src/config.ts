@@ -50,7 +50,8 @@ export function isPlainObject(value: unknown): boolean {
  * `new Number(5)`), by its kind, which its JSON would hide.
  */
 export function shown(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'bigint') return `${value}n, a BigInt`;
   if (typeof value === 'function') return 'a function';
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !isPlainObject(value)) {
     const kind = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }).constructor?.name;

@@ -7,14 +7,14 @@
  */
 import { sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { context, diag, trace, TraceFlags, type Attributes, type Counter, type Meter, type Span, type SpanContext } from '@opentelemetry/api';
+import { context, createContextKey, diag, trace, TraceFlags, type Attributes, type Context, type Counter, type Meter, type Span, type SpanContext } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { KIND_INFO, docUrl } from './detectors';
 import { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState } from './internal-types';
 import { prettyReport } from './pretty-reporter';
 import * as semconv from './semconv';
-import { spanIdOf, traceIdOf, type Task, TaskToken } from './task';
+import { otelContextManagerRegistered, spanIdOf, traceIdOf, type Task, TaskToken } from './task';
 import type { Kind, Violation } from './types';
 
 export interface ViolationDetails {
@@ -185,6 +185,7 @@ function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERRO
   const { kind } = violation;
   const attributes = attributesOf(violation, settings.captureStacks);
   const active = context.active();
+  const ownerSpan = ownerSpanContext(owner);
   guarded('counter', kind, () => {
     violationCounter(telemetry.meter()).add(1, {
       [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: kind,
@@ -198,18 +199,25 @@ function emit(pool: ReportTarget, violation: Violation, severity: 'WARN' | 'ERRO
       severityText: severity,
       body: violation.message,
       attributes,
-      context: active,
+      context: kind === 'leak' ? leakRecordContext(active, ownerSpan) : active,
     });
   });
   guarded('span event', kind, () => {
     const span = trace.getSpan(active);
     if (span === undefined || !span.isRecording()) return;
     span.addEvent(semconv.EVENT_POOLGUARD_VIOLATION, attributes);
-    const ownerSpan = ownerSpanContext(owner);
     if (ownerSpan !== undefined && ownerSpan.spanId !== span.spanContext().spanId && typeof span.addLink === 'function' && firstLink(span, ownerSpan, kind)) {
       span.addLink({ context: ownerSpan, attributes: { [semconv.ATTR_POOLGUARD_VIOLATION_KIND]: kind } });
     }
   });
+}
+
+/**
+ * The leak sweep runs outside every task, with no span active: the record of
+ * a leak joins the trace in which the lease was taken, so that it links to it.
+ */
+function leakRecordContext(active: Context, ownerSpan: SpanContext | undefined): Context {
+  return ownerSpan !== undefined && trace.getSpanContext(active) === undefined ? trace.setSpanContext(active, ownerSpan) : active;
 }
 
 /** Per span, the owner spans it links to, by kind: a span that repeats a misuse links once (a span keeps at most 128 links). */
@@ -226,6 +234,14 @@ function firstLink(span: Span, owner: SpanContext, kind: Kind): boolean {
 
 /** True while an onViolation hook runs (synchronously). */
 let inHook = false;
+/** Set in the context an onViolation hook runs in, so that its async continuations carry it where async context propagates. */
+const IN_HOOK = createContextKey('poolguard onViolation hook');
+/**
+ * Where no OTel context manager carries IN_HOOK: the pool, kind and lease of
+ * each async hook call still running. A violation with the same three while
+ * it runs (most likely its own doing) is exported but calls no hook.
+ */
+const runningHooks = new Set<string>();
 
 /**
  * Reports `kind` on `pool`. Returns the error to throw when the kind's level
@@ -250,14 +266,23 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
   }
   const hook = pool.settings.onViolation;
   // A violation the hook itself causes while it runs (it queries the pool it watches) is exported
-  // but calls no hook again: each would cause the next, without end.
-  if (hook !== undefined && !inHook) {
+  // but calls no hook again: each would cause the next, without end. An async hook runs on after
+  // its first await in a context that says so, where an OTel context manager carries context.
+  // The hook gets a copy: what it changes (a redacted message) is not what throw mode throws.
+  const running = hook === undefined || otelContextManagerRegistered() ? undefined : `${violation.poolName}\0${kind}\0${violation.leaseId ?? ''}`;
+  if (hook !== undefined && !inHook && context.active().getValue(IN_HOOK) !== true && (running === undefined || !runningHooks.has(running))) {
     inHook = true;
     try {
-      const returned: unknown = hook(violation);
+      const returned: unknown = context.with(context.active().setValue(IN_HOOK, true), hook, undefined, { ...violation });
       // An async hook's rejection would be unhandled, which ends a Node process by default.
       if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
-        (returned as PromiseLike<unknown>).then(undefined, (err: unknown) => diag.error('poolguard: the onViolation hook rejected; the violation was still reported', err));
+        if (running !== undefined) runningHooks.add(running);
+        (returned as PromiseLike<unknown>).then(() => {
+          if (running !== undefined) runningHooks.delete(running);
+        }, (err: unknown) => {
+          if (running !== undefined) runningHooks.delete(running);
+          diag.error('poolguard: the onViolation hook rejected; the violation was still reported', err);
+        });
       }
     } catch (err) {
       diag.error('poolguard: the onViolation hook threw; the violation was still reported', err);

@@ -66,6 +66,7 @@ describe('API arguments', () => {
     assert.throws(() => guardPool(pool, [] as never), { name: 'PoolGuardConfigError', message: /`options`: expected an object of options, got \[\]/ });
     assert.throws(() => guardPool(pool, { detectors: new Map([['leak', 'off']]) } as never), { message: /`detectors`: expected an object of kind .*, got a Map object/ });
     assert.throws(() => guardPool(pool, { leakThresholdMs: new Number(5) } as never), { message: /`leakThresholdMs`: expected a number from 1 to \d+, got a Number object/ });
+    assert.throws(() => guardPool(pool, { leakThresholdMs: BigInt(10) } as never), { message: /`leakThresholdMs`: expected a number from 1 to \d+, got 10n, a BigInt/ });
     void pool.end();
   });
 

@@ -13,6 +13,7 @@ import { resetTelemetry, setupTelemetry } from './helpers/otel';
 import { cb, getConnection, query, withGuardedMysqlPool } from './helpers/mysql';
 import { newPool } from './helpers/pg';
 import { endPool, expectSilent, expectViolations, poolViolations, usedByAnotherTask } from './helpers/violations';
+import { runFixture } from './helpers/processes';
 
 function isPoolGuardError(code: string, kind: string) {
   return (err: unknown) => {
@@ -402,6 +403,59 @@ describe('modes', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         assert.deepEqual(calls, ['nested_checkout'], 'the hook ran once');
         expectViolations(name, 'nested_checkout', 2);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
+
+  describe('an async onViolation hook that misuses the pool after its first await', () => {
+    it('under an OTel context manager, what it causes from its continuations is exported but calls no hook again', async () => {
+      const name = 'mode-async-hook-reentry';
+      let calls = 0;
+      const pool: ReturnType<typeof newPool> = guardPool(newPool({ max: 1 }), {
+        name,
+        onViolation: async () => {
+          if (++calls > 20) return;
+          await new Promise((resolve) => setImmediate(resolve));
+          await pool.query('SELECT 1').catch(() => undefined); // after end(): use_after_end again
+        },
+      });
+      await pool.query('SELECT 1');
+      await pool.end();
+      await pool.query('SELECT 1').catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(calls, 1, 'the hook ran once');
+      expectViolations(name, 'use_after_end', 2, { leaseId: null });
+    });
+
+    it('with no context manager, it is not called again for the same kind on the same lease or pool until its call settles', async () => {
+      const [dump] = await runFixture('async-hook-no-context.js');
+      assert.equal(dump.releaseCalls, 1, 'a double release the hook repeats: one call');
+      assert.equal(dump.endCalls, 2, 'a use after end the hook repeats: one call, and one for the app\'s next, after it settled');
+    });
+  });
+
+  describe('the onViolation hook gets its own copy', () => {
+    it('what the hook changes (a redacted message, another kind) is not what throw mode throws', async () => {
+      const name = 'mode-hook-copy';
+      const pool = guardPool(newPool(), {
+        name,
+        mode: 'throw',
+        onViolation: (v) => {
+          (v as { kind: string }).kind = 'redacted';
+          (v as { message: string }).message = 'redacted';
+        },
+      });
+      try {
+        const client = await pool.connect();
+        client.release();
+        await assert.rejects(client.query('SELECT 1'), (err: PoolGuardError) => {
+          assert.equal(err.code, 'POOLGUARD_USE_AFTER_RELEASE');
+          assert.equal(err.violation.kind, 'use_after_release');
+          assert.match(err.message, /use_after_release/);
+          return true;
+        });
       } finally {
         await endPool(pool);
       }

@@ -114,15 +114,17 @@ describe('leak', () => {
     }
   });
 
-  it('is emitted outside any trace, not in the trace of the request that created the pool', async () => {
+  it('is emitted in the trace where the lease was taken, not in the trace of the request that created the pool', async () => {
     const name = 'leak-context';
     let bootTrace = '';
+    let jobSpan = { traceId: '', spanId: '' };
     // A pool created lazily inside a request whose span is still open when another request's leak is found.
     await inSpan('leak-boot', async (boot) => {
       bootTrace = boot.spanContext().traceId;
       const pool = guardPool(newPool(), { name, leakThresholdMs: THRESHOLD });
       try {
-        await context.with(ROOT_CONTEXT, () => inSpan('leak-job', async () => {
+        await context.with(ROOT_CONTEXT, () => inSpan('leak-job', async (job) => {
+          jobSpan = job.spanContext();
           const client = await pool.connect();
           await waitFor(() => poolViolations(name, 'leak').length > 0, LATEST + 500, 'the leak report');
           client.release();
@@ -133,6 +135,8 @@ describe('leak', () => {
     });
     const [record] = expectViolations(name, 'leak', 1);
     assert.notEqual(record!.spanContext?.traceId, bootTrace, 'not in the trace that created the pool');
+    assert.equal(record!.spanContext?.traceId, jobSpan.traceId, 'the record links to the trace that took the lease');
+    assert.equal(record!.spanContext?.spanId, jobSpan.spanId);
     assert.equal(spanViolationEvents('leak-boot', 'leak').length, 0, 'no event on the creating span');
   });
 
