@@ -191,7 +191,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       for (const [list, isDestroy] of [[connectionRelease, false], [connectionDestroy, true]] as const) {
         for (const name of list) connectionWrappers.method(connection, name, (next) => function give(this: object) {
           if (releasing === connection) return next(this).apply(this, arguments as unknown as unknown[]);
-          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf, leaseOfWrapper);
+          const { verdict, raw } = leaseReturned(state, connection, isDestroy, readerOf, leaseOfWrapper);
           if (isDestroy) live.delete(coreOf(raw));
           // What the connection's release returns (a promise, for an async one) stays the app's.
           const args = arguments;
@@ -245,7 +245,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
       for (const name of list) {
         wrappers.method(pool, name, (next) => function giveBack(this: object, connection: unknown, ...rest: unknown[]) {
           if (!isConnection(connection) || releasing === connection) return next(this).call(this, connection, ...rest);
-          const { verdict, raw } = leaseReturned(connection, isDestroy, readerOf, leaseOfWrapper);
+          const { verdict, raw } = leaseReturned(state, connection, isDestroy, readerOf, leaseOfWrapper);
           if (isDestroy) live.delete(coreOf(raw));
           return answerRelease(next(this), name, returnsPromises, verdict, () => passOn(raw, () => next(this).call(this, raw, ...rest)));
         });

@@ -147,7 +147,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
   for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
     wrappers.method(pool, name, (next) => function giveBack(this: GenericPool, resource: unknown) {
       if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
-      const { verdict, raw } = leaseReturned(resource, destroy, transaction);
+      const { verdict, raw } = leaseReturned(state, resource, destroy, transaction);
       const { error } = verdict;
       // Throw mode: generic-pool's release returns a promise, so the error rejects it, after the release
       // went through; a second release goes to generic-pool too, whose own refusal becomes the cause.

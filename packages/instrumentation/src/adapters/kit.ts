@@ -257,12 +257,13 @@ export function leaseDelivered<C extends object>(
 }
 
 /**
- * `connection` (raw or a handle) is being returned to the pool. Returns the
+ * `connection` (raw or a handle) is being returned to the pool of `state`. Returns the
  * verdict and the raw connection to pass on. `readerOf` gives the raw
  * connection's transaction reader (with its whenSettled, where the driver's
  * state can lag the server).
  */
 export function leaseReturned<C extends object>(
+  state: PoolState,
   connection: C,
   destroy: boolean,
   readerOf: (raw: C) => TransactionReader,
@@ -270,7 +271,9 @@ export function leaseReturned<C extends object>(
 ): { verdict: ReleaseVerdict; raw: C } {
   const raw = (rawOfHandle(connection) ?? connection) as C;
   const conn = connectionStateOf(raw);
-  if (conn === undefined) return { verdict: PASS, raw };
+  // Another pool's connection given to this one (two pools, one mix-up): this pool's library refuses
+  // it as its own, and the lease goes on in the pool that lent it, for its holder's own release.
+  if (conn === undefined || conn.pool !== state) return { verdict: PASS, raw };
   let verdict = PASS;
   try {
     // A handle passed in, else a handle's own method running now (conn.release() through a handle

@@ -134,7 +134,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
       connectionWrappers.method(connection, name, (next) => function give(this: Mysql2Connection) {
         // The pool's own: its idle reaper destroys connections in its free list.
         if (destroy && isIdle(pool, connection) && calledByMysql2Pool()) return next(connection).apply(connection, arguments as unknown as unknown[]) as unknown;
-        const { verdict, raw } = leaseReturned(connection, destroy, atRelease);
+        const { verdict, raw } = leaseReturned(state, connection, destroy, atRelease);
         // mysql2 accepts a second release silently and may put the connection in its free list twice.
         if (verdict.pass && !(verdict.double && !destroy)) {
           const conn = connectionStateOf(raw);
@@ -217,7 +217,7 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     if (releasing > 0 || connection === null || typeof connection !== 'object' || !connection._pool) {
       return next(this).call(this, connection);
     }
-    const { verdict, raw } = leaseReturned(connection, false, atRelease);
+    const { verdict, raw } = leaseReturned(state, connection, false, atRelease);
     if (verdict.pass && !verdict.double) next(this).call(this, raw);
     if (verdict.error !== undefined) throw verdict.error;
   });

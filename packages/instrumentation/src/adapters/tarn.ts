@@ -129,7 +129,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     if (conn !== undefined && !fromCurrentHolder(conn) && releasedByKnexRunner()) {
       return conn.leased || lentToNext(this, conn) ? false : next(this).call(this, resource);
     }
-    const { verdict, raw } = leaseReturned(resource, false, transaction);
+    const { verdict, raw } = leaseReturned(state, resource, false, transaction);
     if (!verdict.pass) {
       if (verdict.error !== undefined) throw verdict.error;
       return false;
