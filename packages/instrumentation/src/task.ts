@@ -33,6 +33,13 @@ export class TaskToken {
   readonly request: boolean;
   /** For a runInTask() scope inside an HTTP request: that request's token (its own events, 'finish' and 'close', run in it). */
   readonly requestRoot: TaskToken | undefined;
+  /**
+   * The request's response has closed, or the runInTask() function's promise
+   * has settled. What still runs in the token after that (a timer the request
+   * started, each of its ticks) is work it left behind, perhaps several at once
+   * that the token cannot tell apart.
+   */
+  ended = false;
   constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
     this.traceId = spanContext?.traceId;
     this.spanId = spanContext?.spanId;
@@ -250,7 +257,16 @@ export function runInTask<T>(fn: () => T): T {
   const enclosing = tokensEntered ? storage.getStore() : undefined;
   tokensEntered = true;
   const requestRoot = enclosing?.request === true ? enclosing : enclosing?.requestRoot;
-  return storage.run(new TaskToken(activeSpanContext(otelApiGlobals()), false, requestRoot), fn);
+  const token = new TaskToken(activeSpanContext(otelApiGlobals()), false, requestRoot);
+  const result = storage.run(token, fn);
+  // A function that returns at once may go on in what it started: only a promise says when it is done.
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    const end = () => {
+      token.ended = true;
+    };
+    (result as unknown as PromiseLike<unknown>).then(end, end);
+  }
+  return result;
 }
 
 type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };
@@ -281,7 +297,7 @@ export function taskMiddleware(): (req: unknown, res: unknown, next: (err?: unkn
       Object.defineProperty(req, REQUEST_TASK, { value: token, configurable: true });
       emitInTask(storage, req, token);
     }
-    if (isEmitter(res)) emitInTask(storage, res, token);
+    if (isEmitter(res)) emitInTask(storage, res, token, true);
     storage.run(token, () => next());
   };
 }
@@ -331,15 +347,23 @@ function enableHttpRoots(): void {
     const { request, response } = message as { request?: Emitter; response?: Emitter };
     if (request !== undefined) Object.defineProperty(request, REQUEST_TASK, { value: token, configurable: true });
     if (request !== undefined) emitInTask(storage, request, token);
-    if (response !== undefined) emitInTask(storage, response, token);
+    if (response !== undefined) emitInTask(storage, response, token, true);
   });
 }
 
-function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, token: TaskToken): void {
+/** Emits `emitter`'s events in `token`; a response's 'close' (after its listeners ran) ends the request's task. */
+function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, token: TaskToken, response = false): void {
   const emit = emitter.emit;
   emitter.emit = function (this: Emitter, ...args: unknown[]): boolean {
-    return storage.run(token, () => emit.apply(this, args as [string, ...unknown[]]));
+    const listened = storage.run(token, () => emit.apply(this, args as [string, ...unknown[]]));
+    if (response && args[0] === 'close') token.ended = true;
+    return listened;
   };
+}
+
+/** The lease's owner token has ended (TaskToken.ended): its holder is work the task left behind. */
+export function ownerEnded(owner: Task | undefined, ownerToken: TaskToken | undefined): boolean {
+  return (ownerToken ?? (owner instanceof TaskToken ? owner : undefined))?.ended === true;
 }
 
 /**

@@ -399,6 +399,78 @@ describe('concurrent requests that carry one upstream trace (a gateway\'s parall
   });
 });
 
+describe('work a task leaves behind: a timer a request or a runInTask() job started', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  /** Ticks every 10 ms, each checking out, querying for 40 ms and releasing: they overlap on a pool of two. */
+  function refresher(pool: pg.Pool): { stop(): Promise<number> } {
+    let ticks = 0;
+    const running = new Set<Promise<void>>();
+    const timer = setInterval(() => {
+      const tick = (async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('SELECT pg_sleep(0.04)');
+        } finally {
+          client.release();
+        }
+        ticks++;
+      })();
+      running.add(tick);
+      void tick.finally(() => running.delete(tick));
+    }, 10);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await Promise.all(running);
+        return ticks;
+      },
+    };
+  }
+
+  for (const withSpans of [true, false]) {
+    it(`a timer started in a request: its overlapping ticks on a full pool are no nested_checkout once the response has closed (${withSpans ? 'OTel spans' : 'poolguard task roots'})`, async () => {
+      const pool = guardPool(newPool({ max: 2 }), { name: `http-leftover-timer-${withSpans}` });
+      let started: ReturnType<typeof refresher> | undefined;
+      const app = await startApp(async (path) => {
+        if (path === '/start') started ??= refresher(pool);
+        if (path === '/nested') {
+          const first = await pool.connect();
+          await pool.connect().then((second) => second.release(), () => undefined).finally(() => first.release());
+        }
+        return 'ok';
+      }, withSpans);
+      try {
+        await get(app, '/start');
+        await new Promise((r) => setTimeout(r, 300));
+        const ticks = await started!.stop();
+        assert.ok(ticks >= 5, `the ticks ran (${ticks})`);
+        assert.deepEqual(violationLogs(), [], 'ticks wait for each other, not for themselves');
+        // A request still running that holds a lease and asks for a second of a full pool is one.
+        const blockers = await Promise.all([pool.connect()]);
+        await Promise.all([get(app, '/nested'), new Promise((r) => setTimeout(r, 50)).then(() => blockers.forEach((c) => c.release()))]);
+        assert.equal(violationLogs('nested_checkout').length, 1);
+      } finally {
+        await app.close();
+        await pool.end();
+      }
+    });
+  }
+
+  it('a timer a runInTask() job started and left running: its ticks are no nested_checkout once the job\'s promise has settled', async () => {
+    const pool = guardPool(newPool({ max: 2 }), { name: 'job-leftover-timer' });
+    try {
+      const started = await runInTask(async () => refresher(pool));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(await started.stop() >= 5);
+      assert.deepEqual(violationLogs(), []);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
 describe('two requests that carry one upstream trace, one using or releasing the client the other holds', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());
