@@ -3,8 +3,8 @@
  * (process.argv[1]), a CommonJS module this process loaded whose own requires
  * reach code that created a live pool as it loaded (a lazy factory that the
  * app called does not count), since forking it re-runs that code, or
- * an ES module forking itself (it has no registry to look in, but it is on the
- * call stack). A loaded helper that reaches no such code (a CPU task the
+ * an ES module of the app forking itself (it has no registry to look in, but it
+ * is on the call stack). A loaded helper that reaches no such code (a CPU task the
  * parent also requires for its functions, or runs in a Worker of its own
  * file) is no copy. The pool libraries' own files are no such code: loading
  * pg creates no pool.
@@ -125,6 +125,8 @@ interface Frame {
   file: string;
   /** The frame runs a module's top-level code: its caller is Node's module loader. */
   loading: boolean;
+  /** An async caller awaiting this code's promise (V8's async stack trace), not a caller on the stack. */
+  awaiting: boolean;
 }
 
 /** The frames of the call stack above `above`, innermost first, with a file; Node's own are left out. */
@@ -141,7 +143,11 @@ function framesOnStack(above: (...args: never[]) => unknown): Frame[] {
       const name = site.getFileName();
       if (name === undefined || name === null || name.startsWith('node:')) return;
       const caller = sites[i + 1]?.getFileName();
-      frames.push({ file: name.startsWith('file:') ? fileURLToPath(name) : name, loading: caller?.startsWith('node:internal/modules/') === true });
+      frames.push({
+        file: name.startsWith('file:') ? fileURLToPath(name) : name,
+        loading: caller?.startsWith('node:internal/modules/') === true,
+        awaiting: site.isAsync?.() === true,
+      });
     });
   } catch {
     // A frozen Error or a foreign frame: no files, so nothing more counts as a copy.
@@ -169,9 +175,13 @@ export function creatorFiles(): readonly string[] {
   const app = frames.slice(first);
   // A creation that ran as modules loaded runs again where one of them loads again; a function
   // of another module called from there (a lazy factory's getPool()) does not create at its load.
-  // Without such a frame (after an await, in a callback) every file on the stack counts.
+  // Without such a frame (after an await, in a timer or a request), the code that began this run is
+  // the outermost of the app's frames on the stack (not those awaiting its promise): a module whose
+  // load set it going (an async IIFE, a timer) runs it again; the factory it called does not.
   const loading = app.filter((frame) => frame.loading);
-  return (loading.length > 0 ? loading : app).map((frame) => frame.file);
+  if (loading.length > 0) return loading.map((frame) => frame.file);
+  const outermost = app.filter((frame) => !frame.awaiting && !IN_PACKAGE.test(frame.file)).pop();
+  return outermost === undefined ? [] : [outermost.file];
 }
 
 /** True when code of `file` (a real path) is running now: the module forks itself. */
@@ -192,9 +202,11 @@ export function selfForkTarget(target: unknown, creators: () => ReadonlySet<stri
   if (file === entryScript()) return file;
   // A loaded CommonJS module, forking itself or not, is a copy when its requires reach a pool's
   // creation (a helper that hashes in a Worker of its own file loads no pool); an ES module has no
-  // registry to tell, so forking itself is enough.
-  const copy = loadedModule(file) ? loadsAnyOf(file, creators()) : forkingItself(file);
-  return copy ? file : undefined;
+  // registry to tell, so the app's forking itself is enough. A package's ES module that runs itself
+  // in a Worker (a library's own thread) is a copy only when it created a pool.
+  if (loadedModule(file)) return loadsAnyOf(file, creators()) ? file : undefined;
+  if (!forkingItself(file)) return undefined;
+  return !IN_PACKAGE.test(file) || creators().has(file) ? file : undefined;
 }
 
 function loadedModule(file: string): boolean {

@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -105,7 +107,7 @@ describe('pool_before_fork', function () {
   });
 
   describe('a module the process loaded: a copy only when its requires reach code that created a pool', () => {
-    for (const [scenario, reported] of [['fork-helper', false], ['fork-pg-helper', false], ['worker-self-helper', false], ['worker-lazy-jobs', false], ['fork-db-user', true], ['fork-async-db', true]] as const) {
+    for (const [scenario, reported] of [['fork-helper', false], ['fork-pg-helper', false], ['worker-self-helper', false], ['worker-lazy-jobs', false], ['worker-lazy-jobs-later', false], ['fork-db-user', true], ['fork-async-db', true]] as const) {
       it(`${scenario}: ${reported ? 'reports once' : 'silent'}`, async () => {
         const [parent] = byRole(await runFixture('fork-loaded.js', [scenario]), 'parent');
         assert.ok(parent !== undefined, 'the parent printed its report');
@@ -154,6 +156,53 @@ describe('pool_before_fork', function () {
       assert.match(parent!.messages[0]!.message, /A pg Pool was passed to new Worker\(\) workerData/);
       assert.equal(parent!.error, 'DataCloneError');
     });
+  });
+
+  describe('an ES module that runs itself in a Worker', () => {
+    const repo = path.resolve(__dirname, '..', '..', '..');
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'poolguard-esm-worker-'));
+      // A hashing library of the app's dependencies that runs its work in a Worker of its own file, and the same helper as the app's own module.
+      const selfWorker = `import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+export function hash(text) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: text });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+if (!isMainThread) parentPort.postMessage(createHash('sha256').update(workerData).digest('hex').slice(0, 8));
+`;
+      mkdirSync(path.join(dir, 'node_modules', 'hash-in-thread'), { recursive: true });
+      writeFileSync(path.join(dir, 'node_modules', 'hash-in-thread', 'package.json'), JSON.stringify({ name: 'hash-in-thread', type: 'module', exports: './index.js' }));
+      writeFileSync(path.join(dir, 'node_modules', 'hash-in-thread', 'index.js'), selfWorker);
+      writeFileSync(path.join(dir, 'own-hasher.mjs'), selfWorker);
+      writeFileSync(path.join(dir, 'app.mjs'), `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(path.join(repo, 'package.json'))});
+const pg = require('pg');
+const { logs } = require('@opentelemetry/api-logs');
+const kinds = [];
+logs.setGlobalLoggerProvider({ getLogger: () => ({ emit: (record) => kinds.push(record.attributes['poolguard.violation.kind']) }) });
+const { guardPool } = require('@poolguard/instrumentation');
+const pool = guardPool(new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'test', max: 1 }), { name: 'esm-worker' });
+const { hash } = await import(process.argv[2] === 'package' ? 'hash-in-thread' : './own-hasher.mjs');
+const digest = await hash('abc');
+await pool.end();
+process.stdout.write(JSON.stringify({ digest, kinds }) + '\\n');
+`);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    for (const [where, reported] of [['package', false], ['own', true]] as const) {
+      it(`${where === 'package' ? 'a package\'s module (a library\'s own thread) is no copy of the app: silent' : 'the app\'s own module is a copy (no module registry tells what it loads): reported'}`, async () => {
+        const { stdout } = await run(process.execPath, [path.join(dir, 'app.mjs'), where], { cwd: dir, timeout: 30_000 });
+        const { digest, kinds } = JSON.parse(stdout.trim().split('\n').pop()!) as { digest: string; kinds: string[] };
+        assert.equal(digest, 'ba7816bf', 'the worker did its work');
+        assert.deepEqual(kinds, reported ? ['pool_before_fork'] : []);
+      });
+    }
   });
 
   describe('fork targets', () => {
