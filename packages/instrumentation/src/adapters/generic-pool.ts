@@ -22,6 +22,7 @@ interface PooledResource {
 
 export interface GenericPool {
   acquire(priority?: number): PromiseLike<object>;
+  use?(fn: (resource: object) => PromiseLike<unknown>, priority?: number): PromiseLike<unknown>;
   release(resource: object): PromiseLike<void>;
   destroy(resource: object): PromiseLike<void>;
   drain(): PromiseLike<void>;
@@ -144,11 +145,30 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     );
   });
 
+  // use(fn) releases the resource fn got and drops the promise release() returns: in throw mode, the
+  // error of such a release is thrown from it instead, so that use()'s own promise rejects with it.
+  const lentByUse = new WeakSet<object>();
+  if (typeof pool.use === 'function') {
+    wrappers.method(pool, 'use', (next) => function use(this: GenericPool, fn: unknown, ...rest: unknown[]) {
+      if (typeof fn !== 'function') return next(this).call(this, fn, ...rest);
+      const lent = (resource: unknown) => {
+        if (resource !== null && typeof resource === 'object') lentByUse.add(resource);
+        return (fn as AnyFunction)(resource);
+      };
+      return next(this).call(this, lent, ...rest);
+    });
+  }
+
   for (const [name, destroy] of [['release', false], ['destroy', true]] as const) {
     wrappers.method(pool, name, (next) => function giveBack(this: GenericPool, resource: unknown) {
       if (resource === null || typeof resource !== 'object') return next(this).call(this, resource);
+      const byUse = lentByUse.delete(resource);
       const { verdict, raw } = leaseReturned(state, resource, destroy, transaction);
       const { error } = verdict;
+      if (byUse && error !== undefined) {
+        if (verdict.pass) next(this).call(this, raw);
+        throw error;
+      }
       // Throw mode: generic-pool's release returns a promise, so the error rejects it, after the release
       // went through; a second release goes to generic-pool too, whose own refusal becomes the cause.
       // Each is a promise of the pool's own class (its `Promise` option: Bluebird's asCallback stays).

@@ -188,6 +188,27 @@ describe('generic-pool adapter', () => {
       });
     }, 1));
 
+    it('throw mode: pool.use(fn), which drops the promise of its own release(), rejects with a misuse at that release, after it went through; no unhandled rejection', () => clients('gp-throw-use', { mode: 'throw' }, async (pool) => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.prependListener('unhandledRejection', onUnhandled);
+      try {
+        await assert.rejects(pool.use(async (client) => {
+          await client.query('BEGIN');
+          return 'done';
+        }), { code: 'POOLGUARD_DIRTY_RELEASE' });
+        assert.equal(pool.borrowed, 0, 'the release went through');
+        assert.equal(await pool.use(async (client) => {
+          await client.query('ROLLBACK');
+          return (await client.query('SELECT 1 AS one')).rows[0].one as number;
+        }), 1, 'a clean use() answers as it did');
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(unhandled, []);
+      } finally {
+        process.removeListener('unhandledRejection', onUnhandled);
+      }
+    }, 1));
+
     it('foreign_release: the previous owner task releasing again is reported and not passed on', () => clients('gp-fr', {}, async (pool) => {
       const aReleased = gate();
       const bHolds = gate();
