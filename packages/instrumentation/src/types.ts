@@ -128,6 +128,13 @@ export interface PoolAdapter<P extends object = any, C extends object = any> {
   /** Transaction state of a connection at release. */
   transactionState?(connection: C): TransactionState;
   /**
+   * Whether the pool has the connection out on loan now. For a pool that
+   * hands a released connection straight to a waiter: a second release of
+   * the lease that ended is then a stale holder's `foreign_release`, held
+   * back, not a `double_release` passed on to a pool that cannot tell.
+   */
+  isLent?(pool: P, connection: C): boolean;
+  /**
    * For a pool that lends a new wrapper object per checkout over one
    * connection (mariadb's `conn.info`-bearing wrappers): the object that
    * stands for the connection itself. Leases are kept on it, and each

@@ -40,7 +40,7 @@ function isThenable(value: unknown): boolean {
 /** Every field a PoolAdapter has. */
 const ADAPTER_KEYS: ReadonlySet<string> = new Set([
   'library', 'acquire', 'release', 'destroy', 'connectionRelease', 'connectionDestroy', 'connectionUse', 'poolQuery', 'end', 'stats', 'endpoint', 'inFlight',
-  'transactionState', 'connection',
+  'transactionState', 'isLent', 'connection',
 ]);
 
 /** Throws, naming the option, when one method name is given two roles among `roles` (one object's methods). */
@@ -74,7 +74,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
   // A method is one thing: lending, taking back, discarding, using or ending.
   oneRoleEach([['adapter.acquire', acquire], ['adapter.release', release], ['adapter.destroy', destroy], ['adapter.poolQuery', poolQuery], ['adapter.end', end]]);
   oneRoleEach([['adapter.connectionRelease', connectionRelease], ['adapter.connectionDestroy', connectionDestroy], ['adapter.connectionUse', connectionUse]]);
-  for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState', 'connection'] as const) {
+  for (const key of ['stats', 'endpoint', 'inFlight', 'transactionState', 'isLent', 'connection'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'function') throw new PoolGuardConfigError(`adapter.${key}`, 'expected a function');
   }
 
@@ -270,9 +270,24 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         if (conn !== undefined) yield conn;
       }
     }
+    /** The adapter's isLent() of the connection behind `conn`; one that throws reads as not lent, and says so on diag. */
+    const isLent = spec.isLent;
+    const lentToNext = isLent === undefined ? undefined : (conn: ConnectionState): boolean => {
+      for (const connection of live.values()) {
+        if (connectionStateOf(connection) !== conn) continue;
+        try {
+          return isLent(pool, connection) === true;
+        } catch (err) {
+          diag.error(`poolguard: the adapter's isLent() of pool "${state.name}" failed; the connection is taken as not lent`, err);
+          return false;
+        }
+      }
+      return false;
+    };
     return {
       connections,
       stats,
+      ...(lentToNext === undefined ? {} : { lentToNext }),
       // No idle connection and all of max in use; an adapter that reads no idle count says enough with used >= max.
       saturated: () => {
         const { idle, max, used } = stats();

@@ -186,6 +186,46 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     expectViolations('tiny-fr', 'foreign_release', 2);
   });
 
+  for (const withIsLent of [true, false]) {
+    it(`a second checkin in the tick its connection went straight on to a waiter ${withIsLent ? 'is foreign_release and held back (adapter.isLent)' : 'is double_release and passed on (no adapter.isLent: the pool cannot tell)'}`, async () => {
+      const name = `tiny-same-tick-${withIsLent}`;
+      const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+      const { isLent, ...withoutIsLent } = tinyPoolAdapter as typeof tinyPoolAdapter & { isLent?: unknown };
+      assert.equal(typeof isLent, 'function', 'the README\'s adapter says which connections are lent');
+      const pool = guardPool(new TinyPool(connect, 1), { name, adapter: withIsLent ? tinyPoolAdapter : withoutIsLent }) as TinyPool & { waiters: unknown[] };
+      const holds = gate();
+      const queued = gate();
+      let again: unknown;
+      const owner = runInTask(async () => {
+        const first = await pool.checkout();
+        holds.open();
+        await queued.promise;
+        pool.checkin(first); // lent straight on to the waiter
+        try {
+          pool.checkin(first);
+        } catch (err) {
+          again = err;
+        }
+      });
+      await holds.promise;
+      const waiting = runInTask(() => pool.checkout());
+      await sleep(5);
+      assert.equal(pool.waiters.length, 1);
+      queued.open();
+      await owner;
+      const second = await waiting;
+      if (withIsLent) {
+        assert.equal(again, undefined, 'held back: the pool never sees it');
+        assert.deepEqual([...pool.busy], [second], 'the waiter holds it, and nothing is idle');
+        assert.deepEqual(pool.idle, []);
+        expectViolations(name, 'foreign_release', 1);
+      } else {
+        assert.equal(again, undefined, 'TinyPool took it back: its connection is busy, lent to the waiter');
+        expectViolations(name, 'double_release', 1);
+      }
+    });
+  }
+
   it('lease handles go back to the pool as the raw connection', async () => {
     const pool = tinyPool('tiny-handles', { leaseHandles: true }, 1);
     const first = await pool.checkout();
