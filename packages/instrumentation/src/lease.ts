@@ -459,6 +459,27 @@ function endLease(conn: ConnectionState): void {
   }
 }
 
+/**
+ * A release that the pool refused by throwing (a pool that will not take a
+ * broken connection back, and wants it discarded): the connection is still
+ * lent, so the explicit lease poolguard ended, `leaseId`, goes on with its
+ * owner, unless the pool has lent the connection again or ended since. Its
+ * holder's next release or discard is then the lease's own, not a second one.
+ */
+export function releaseRefused(conn: ConnectionState, leaseId: number): void {
+  if (conn.leased || conn.leaseId !== leaseId || !conn.explicit || conn.pool.ended) return;
+  conn.leased = true;
+  conn.destroyed = false;
+  conn.owner = conn.previousOwner;
+  conn.ownerToken = conn.previousOwnerToken;
+  conn.checkoutSite = conn.previousCheckoutSite;
+  // The lease before this one is no longer known: nobody is taken for its stale holder.
+  conn.previousOwner = undefined;
+  conn.previousOwnerToken = undefined;
+  conn.previousLeaseId = 0;
+  conn.previousCheckoutSite = undefined;
+}
+
 /** Hands the lease to the current task on purpose (producer/consumer); the caller checked it is leased. */
 export function adopt(conn: ConnectionState): void {
   // The adopting task's listeners are bound from here on, as after a checkout (an SDK may have started since).

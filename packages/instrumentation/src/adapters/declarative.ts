@@ -9,7 +9,7 @@ import { diag } from '@opentelemetry/api';
 import { checkKnownKeys, PoolGuardConfigError } from '../config';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
-import { checkUse, connectionStateOf, shareConnectionState, type ReleaseVerdict } from '../lease';
+import { checkUse, connectionStateOf, releaseRefused, shareConnectionState, type ReleaseVerdict } from '../lease';
 import { createLeaseHandle, rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
@@ -137,11 +137,20 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     let releasing: object | undefined;
     /** The release methods, by name, seen to return a promise: their refusals are promises too. */
     const returnsPromises = new Set<string>();
+    /**
+     * Calls the pool's own release or destroy of `connection`. One that throws
+     * kept the connection: a release's lease goes on (releaseRefused).
+     */
     const passOn = (connection: object, release: () => unknown): unknown => {
       const outer = releasing;
       releasing = connection;
+      const conn = connectionStateOf(coreOf(connection));
+      const leaseId = conn?.leaseId ?? 0;
       try {
         return release();
+      } catch (err) {
+        if (conn !== undefined && !conn.destroyed) releaseRefused(conn, leaseId);
+        throw err;
       } finally {
         releasing = outer;
       }

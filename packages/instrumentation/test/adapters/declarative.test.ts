@@ -226,6 +226,33 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     });
   }
 
+  it('a checkin the pool refuses by throwing (a broken connection, to be discarded) leaves the lease with its holder: the discard that follows is its end, silent', async () => {
+    const name = 'tiny-refused-checkin';
+    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+    class StrictPool extends TinyPool {
+      checkin(conn: FakeConnection & { broken?: boolean }): void {
+        if (conn.broken === true) throw new Error('StrictPool: broken connection, discard it');
+        super.checkin(conn);
+      }
+      discard(conn: FakeConnection): void {
+        (this as unknown as TinyPool).busy.delete(conn);
+      }
+    }
+    const pool = guardPool(new StrictPool(connect), { name, adapter: { ...tinyPoolAdapter, destroy: ['discard'] } }) as TinyPool & { discard(conn: FakeConnection): void };
+    await runInTask(async () => {
+      const conn = await pool.checkout() as FakeConnection & { broken?: boolean };
+      conn.broken = true;
+      assert.throws(() => pool.checkin(conn), /broken connection/);
+      assert.equal(pool.busy.size, 1, 'still lent');
+      pool.discard(conn);
+    });
+    assert.equal(pool.busy.size, 0);
+    expectSilent(name);
+    // The lease ended at the discard: the next one is a lease like any other.
+    await runInTask(async () => pool.checkin(await pool.checkout()));
+    expectSilent(name);
+  });
+
   it('lease handles go back to the pool as the raw connection', async () => {
     const pool = tinyPool('tiny-handles', { leaseHandles: true }, 1);
     const first = await pool.checkout();
