@@ -34,6 +34,7 @@ import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 import { constructionTypeCheck, type ConstructionTypeCheck } from '../util/typed-constructions';
 import { findTypedPoolImports } from '../util/typed-imports';
+import { importedValueCheck } from '../util/typed-import-values';
 import { callsLocalHolderOf } from '../util/typed-local-callees';
 import { unlessTypeScriptFails } from '../util/typescript-faults';
 
@@ -155,10 +156,13 @@ export default createRule<Options, MessageIds>({
       // Typed mode: a `new` of a pool subclass (`new Db()`) creates a pool at load too.
       const check = services && constructionTypeCheck(services.program);
       const typed: ConstructionTypeCheck | undefined = check && ((file, text, node) => unlessTypeScriptFails(() => check(file, text, node), false));
-      for (const local of findLocalImports(sourceCode, context.physicalFilename, elision)) {
+      // Typed mode: whether a name in decorator metadata is a class or enum (kept loaded) or a type only, by its symbol.
+      const values = services && importedValueCheck(services.program);
+      const valueOf = values && ((specifier: TSESTree.ImportClause) => values(context.physicalFilename, sourceCode.text, specifier));
+      for (const local of findLocalImports(sourceCode, context.physicalFilename, elision, undefined, valueOf)) {
         const side = runSides.sideOf(local.node);
         if (side !== 'shared' && side !== 'parent') continue;
-        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, local.loadKind, creators, kinds, elision, typed);
+        const pool = findPoolCreatedAtLoad(context.physicalFilename, local.specifier, local.loadKind, creators, kinds, elision, typed, values);
         if (!pool) continue;
         if (side === 'parent') {
           // `await import('./migrate.js')` of a module that ends its pool as it loads, done before the fork, leaves none.

@@ -16,7 +16,13 @@
  * - `emitDecoratorMetadata` (with `experimentalDecorators`) writes the type
  *   of a decorated class's constructor parameter, a decorated method's
  *   parameters and return, and a decorated property as a value
- *   (`design:paramtypes`), so a name used there is a value use.
+ *   (`design:paramtypes`), so a name used there is a value use when it
+ *   names a value: a class (`[Repo]`), an enum (written as `String` or
+ *   `Number`, but its import is kept). An interface or a type alias is
+ *   written as `Object`, `String`..., and its import is still dropped; so
+ *   is a `const enum`'s. The caller says which imported names are types
+ *   only (`isTypeOnlyName`): the checker in typed mode, else the imported
+ *   module's declarations (module-graph).
  *
  * With type information the options are the program's. Without it (no
  * program) nothing says which hold: the reading is tsc's defaults, except
@@ -51,6 +57,9 @@ export function importElision(options: ts.CompilerOptions | undefined): ImportEl
   };
 }
 
+/** Whether the name an import binds is a type only in its module (an interface, a type alias): no value for decorator metadata. */
+export type TypeOnlyName = (specifier: TSESTree.ImportClause) => boolean;
+
 /**
  * Whether tsc drops `statement` of a TypeScript file: `import type`, an
  * import whose names are all `type`-marked, or one whose every reference is
@@ -58,8 +67,15 @@ export function importElision(options: ts.CompilerOptions | undefined): ImportEl
  * none of whose names is used at all, or with no names (`import './db'`),
  * is kept here: it loads its module in JavaScript, and a test of usage
  * would hang on a reference the scope manager does not see.
+ * `isTypeOnlyName` is asked only about a name in decorator metadata;
+ * without it, every such name counts as a value.
  */
-export function isElidedImport(source: ParsedSource, statement: TSESTree.ImportDeclaration, elision: ImportElision): boolean {
+export function isElidedImport(
+  source: ParsedSource,
+  statement: TSESTree.ImportDeclaration,
+  elision: ImportElision,
+  isTypeOnlyName: TypeOnlyName = () => false,
+): boolean {
   if (statement.importKind === 'type') return true;
   if (statement.specifiers.length === 0) return false;
   const typeMarked = statement.specifiers.every(
@@ -67,16 +83,21 @@ export function isElidedImport(source: ParsedSource, statement: TSESTree.ImportD
   );
   if (typeMarked) return !elision.keepsTypeOnlyImports;
   if (elision.keepsTypeOnlyImports) return false;
-  const references = (source.scopeManager?.getDeclaredVariables(statement) ?? []).flatMap(variable => variable.references);
-  return references.length > 0 && references.every(ref => isTypeUse(ref, elision));
+  const uses = statement.specifiers.flatMap(specifier =>
+    (source.scopeManager?.getDeclaredVariables(specifier) ?? []).flatMap(variable => variable.references.map(ref => ({ ref, specifier }))),
+  );
+  return uses.length > 0 && uses.every(({ ref, specifier }) => isTypeUse(ref, elision, () => isTypeOnlyName(specifier)));
 }
 
-/** A reference tsc writes no value for: a type, or `typeof x` in a type, outside decorator metadata. */
-function isTypeUse(ref: TSESLint.Scope.Reference, elision: ImportElision): boolean {
+/**
+ * A reference tsc writes no value for: a type, or `typeof x` in a type; in
+ * decorator metadata, only a name that is a type only (`typeOnly`).
+ */
+function isTypeUse(ref: TSESLint.Scope.Reference, elision: ImportElision, typeOnly: () => boolean): boolean {
   // `isValueReference` is typescript-eslint's scope manager's; without it nothing is known.
   if (ref.isValueReference === undefined) return false;
   if (ref.isValueReference) return inTypeQuery(ref.identifier);
-  return !(elision.emitsDecoratorMetadata && inDecoratorMetadata(ref.identifier));
+  return !(elision.emitsDecoratorMetadata && inDecoratorMetadata(ref.identifier)) || typeOnly();
 }
 
 /** `pool` of `typeof pool` or `typeof db.pool` in a type. */

@@ -33,15 +33,16 @@ import { dirnameSegments } from './file-names';
 import type { ForkKind } from './fork-sites';
 import { runsOnlyAsEntry } from './entry-guards';
 import { analyzeGuards } from './guards';
-import { importElision, isElidedImport, type ImportElision } from './import-elision';
+import { importElision, isElidedImport, type ImportElision, type TypeOnlyName } from './import-elision';
 import { findRequireCalls, type ParsedSource } from './module-references';
 import { loadTimeAnalyses, verdictCache, type VerdictCache } from './load-time-verdicts';
 import { parseModule, type ParsedModule } from './module-parse';
 import { analyzeRunSides } from './run-sides';
 import { subpathImportTarget, type LoadKind } from './subpath-imports';
 import { baseUrlTarget, pathAliasTargets } from './tsconfig-paths';
-import { isElidedReexport } from './type-only-reexports';
+import { isElidedReexport, isTypeOnlyExportOf } from './type-only-reexports';
 import type { ConstructionTypeCheck } from './typed-constructions';
+import type { ImportedValueCheck } from './typed-import-values';
 
 /** A pool that a module (or one it loads) creates as it loads. */
 export interface LoadTimePool {
@@ -78,16 +79,28 @@ export type { LoadKind } from './subpath-imports';
  * whether TypeScript elides imports used only as types, and `elision` which
  * of them, import-elision, and which re-exports of types only,
  * type-only-reexports); the caller decides which of them run at load.
- * `reads` collects the other modules read to tell a re-export's names.
+ * `reads` collects the other modules read to tell a re-export's names, or
+ * an imported name's in decorator metadata. `valueOf`, in typed mode, tells
+ * such a name by its symbol (typed-import-values); where it cannot, the
+ * imported module's declarations do.
  */
 export function findLocalImports(
   source: ParsedSource,
   file?: string,
   elision: ImportElision = importElision(undefined),
   reads?: Set<string>,
+  valueOf?: (specifier: TSESTree.ImportClause) => boolean | undefined,
 ): LocalImport[] {
   const imports: LocalImport[] = [];
   const elides = file !== undefined && TYPESCRIPT_FILE.test(file);
+  const typeOnlyName =
+    (statement: TSESTree.ImportDeclaration): TypeOnlyName =>
+    specifier => {
+      const value = valueOf?.(specifier);
+      if (value !== undefined) return !value;
+      const name = importedName(specifier);
+      return file !== undefined && name !== undefined && isTypeOnlyExportOf(file, statement.source.value, name, resolveLocalModule, reads);
+    };
   const addLocal = (node: TSESTree.Node, source: TSESTree.Node | undefined, loadKind: LoadKind = 'import'): void => {
     const specifier = literalString(source) ?? besideThisFile(source);
     const local = specifier !== undefined && (isLocal(specifier) || (file !== undefined && isPathAlias(file, specifier)));
@@ -96,7 +109,7 @@ export function findLocalImports(
   for (const statement of source.ast.body) {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration:
-        if (elides ? isElidedImport(source, statement, elision) : isTypeOnlyImport(statement)) break;
+        if (elides ? isElidedImport(source, statement, elision, typeOnlyName(statement)) : isTypeOnlyImport(statement)) break;
         addLocal(statement, statement.source);
         break;
       case AST_NODE_TYPES.TSImportEqualsDeclaration:
@@ -140,6 +153,7 @@ export function findPoolCreatedAtLoad(
   kinds: readonly ForkKind[],
   elision: ImportElision = importElision(undefined),
   typed?: ConstructionTypeCheck,
+  values?: ImportedValueCheck,
 ): LoadTimePool | undefined {
   const file = resolveLocalModule(fromFile, specifier, loadKind);
   if (!file) return undefined;
@@ -147,8 +161,9 @@ export function findPoolCreatedAtLoad(
   // A typed check finds a pool class of any package, which no text shows.
   const reach = typed ? undefined : creatorReach(file, creators, resolveLocalModule);
   if (reach && !reach.mayCreate(file)) return undefined;
-  const cache = verdictCache(JSON.stringify([creators, [...kinds].sort(), elision]), typed);
-  return new LoadTimeWalk({ creators, kinds, elision, typed }, cache, reach).visit(file, 0).pool;
+  // Both typed checks ask the one program of this lint: its verdicts live as long as either.
+  const cache = verdictCache(JSON.stringify([creators, [...kinds].sort(), elision]), typed ?? values);
+  return new LoadTimeWalk({ creators, kinds, elision, typed, values }, cache, reach).visit(file, 0).pool;
 }
 
 /** How one search reads the modules it follows. */
@@ -157,6 +172,7 @@ interface ModuleSearch {
   kinds: readonly ForkKind[];
   elision: ImportElision;
   typed: ConstructionTypeCheck | undefined;
+  values: ImportedValueCheck | undefined;
 }
 
 /** What visiting a module found, and what a verdict of "none" still waits on. */
@@ -249,7 +265,9 @@ class LoadTimeWalk {
       if (runsOnLoad(node) && typed?.(file, parsed.text, node) && found(node)) return [];
     }
     const next: string[] = [];
-    for (const local of findLocalImports(source, file, this.search.elision, result.reads)) {
+    const { values } = this.search;
+    const valueOf = values && ((specifier: TSESTree.ImportClause) => values(file, parsed.text, specifier));
+    for (const local of findLocalImports(source, file, this.search.elision, result.reads, valueOf)) {
       const resolved = runsOnLoad(local.node) ? resolveLocalModule(file, local.specifier, local.loadKind) : undefined;
       if (resolved) next.push(resolved);
     }
@@ -392,6 +410,13 @@ function importEqualsSource(statement: TSESTree.TSImportEqualsDeclaration): TSES
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
 
 /** `import type { A }` or `import { type A, type B } from './x'`, outside TypeScript files: read as TypeScript's defaults do. */
+/** The name an import clause imports: `default`, or a named export; none for a namespace (a value: the module). */
+function importedName(specifier: TSESTree.ImportClause): string | undefined {
+  if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) return 'default';
+  if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return undefined;
+  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+}
+
 function isTypeOnlyImport(statement: TSESTree.ImportDeclaration): boolean {
   if (statement.importKind === 'type') return true;
   return (

@@ -18,6 +18,10 @@
  * imports (import-elision's `keepsTypeOnlyImports`: `verbatimModuleSyntax`,
  * `preserveValueImports`, `importsNotUsedAsValues`), where `export { type X }
  * from` becomes `export {} from`.
+ *
+ * The same reading of a module's exports tells import-elision whether a name
+ * imported into a decorator-metadata position is a type only, which that
+ * metadata does not keep loaded (`isTypeOnlyExportOf`).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
@@ -50,6 +54,15 @@ export function isElidedReexport(
   if (!source || specifiers.length === 0 || elision.keepsTypeOnlyImports) return false;
   if (specifiers.every(specifier => specifier.exportKind === 'type')) return true;
   return specifiers.every(specifier => isTypeOnlyExport(file, source.value, nameOf(specifier.local), resolve, reads, 0));
+}
+
+/**
+ * Whether `name`, as the module `specifier` of the TypeScript file `file`
+ * exports it, is a type only (see the file comment): a value, or a module
+ * that cannot be read, is not.
+ */
+export function isTypeOnlyExportOf(file: string, specifier: string, name: string, resolve: ResolveModule, reads?: Set<string>): boolean {
+  return isTypeOnlyExport(file, specifier, name, resolve, reads, 0);
 }
 
 /** Whether `name`, as the module `specifier` of `fromFile` exports it, is a type only. */

@@ -2173,6 +2173,29 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_TS,
     },
+    // ---- without type information, decorator metadata writes an imported interface or type alias as `Object`: the import is still elided ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Db, DbOptions } from './ts/db-typed.js';
+        function Injectable(): ClassDecorator {
+          return () => {};
+        }
+        function Inject(_token: string): ParameterDecorator {
+          return () => {};
+        }
+        function Column(): PropertyDecorator {
+          return () => {};
+        }
+        @Injectable()
+        export class UsersService {
+          @Column() current?: Db;
+          constructor(private readonly db: Db | undefined, @Inject('OPTIONS') options: DbOptions) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+    },
     // ---- setupPrimary({ exec }) that surely runs before the fork ----
     code`
       const cluster = require('cluster');
@@ -2405,6 +2428,45 @@ ruleTester.run('no-pool-before-fork', rule, {
       `}`,
       filename: TYPED_FILE,
       languageOptions: typedLanguageOptions,
+      options: [{ typeChecked: true }],
+    },
+    // ---- typed, with emitDecoratorMetadata: an interface, a type alias or a const enum is written as `Object`, `String`, `Number`; the import is elided ----
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { Level, RepoConfig, Role } from './repo.js';
+        function Inject(_token: string): ParameterDecorator {
+          return () => {};
+        }
+        function Column(): PropertyDecorator {
+          return () => {};
+        }
+        export class UsersService {
+          @Column() role!: Role;
+          @Column() level!: Level;
+          constructor(@Inject('CONFIG') private readonly config: RepoConfig) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      ...optionsCase('metadata'),
+      options: [{ typeChecked: true }],
+    },
+    // the checker tells an interface behind `export *`, in the forking file and in a module it loads (service.ts)
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { RepoConfig } from './barrel.js';
+        import { UsersService } from './service.js';
+        function Inject(_token: string): ParameterDecorator {
+          return () => {};
+        }
+        export class AdminService {
+          constructor(@Inject('CONFIG') private readonly config: RepoConfig) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+        else new UsersService({ url: '' });
+      `}`,
+      ...optionsCase('metadata'),
       options: [{ typeChecked: true }],
     },
     // ---- setupPrimary({ exec }) to a neighbour, named beside this file ----
@@ -2934,22 +2996,43 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'importCreatesPool', line: P + 5, column: 1, data: { source: '@acme/db', origin: '`pool` is a `Pool`', forkLine: String(P + 6), parent: 'primary process', children: 'worker processes' } },
       ],
     },
-    // ---- without type information, a decorated constructor's parameter type counts as kept (emitDecoratorMetadata) ----
+    // ---- without type information, a decorated constructor's parameter type counts as kept (emitDecoratorMetadata) when it is a class ----
     {
       code: code`
         import cluster from 'node:cluster';
-        import { Db } from './ts/db-typed.js';
+        import { DbClient } from './ts/db-typed.js';
         function Injectable(): ClassDecorator {
           return () => {};
         }
         @Injectable()
         export class UsersService {
-          constructor(private readonly db: Db | undefined) {}
+          constructor(private readonly db: DbClient | undefined) {}
         }
         if (cluster.isPrimary) cluster.fork();
       `,
       filename: SERVER_TS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
+    },
+    // an enum (written as `String`, its import kept), and a namespace import, whose root is the module itself
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { DbMode } from './ts/db-typed.js';
+        import * as db from './ts/db-typed.js';
+        function Column(): PropertyDecorator {
+          return () => {};
+        }
+        export class User {
+          @Column() mode!: DbMode;
+          @Column() options!: db.DbOptions;
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_TS,
+      errors: [
+        { messageId: 'importCreatesPool', line: 2, column: 1 },
+        { messageId: 'importCreatesPool', line: 3, column: 1 },
+      ],
     },
     // ---- typed, with emitDecoratorMetadata ----
     {
@@ -2962,6 +3045,23 @@ ruleTester.run('no-pool-before-fork', rule, {
         @Injectable()
         export class UsersService {
           constructor(private readonly repo: Repo) {}
+        }
+        if (cluster.isPrimary) cluster.fork();
+      `}`,
+      ...optionsCase('metadata'),
+      options: [{ typeChecked: true }],
+      errors: [{ messageId: 'importCreatesPool', line: P + 2, column: 1 }],
+    },
+    // a string enum is written as `String`, but tsc keeps its import
+    {
+      code: `${PG_MODULE}\n${code`
+        import cluster from 'node:cluster';
+        import { Status } from './repo.js';
+        function Column(): PropertyDecorator {
+          return () => {};
+        }
+        export class User {
+          @Column() status!: Status;
         }
         if (cluster.isPrimary) cluster.fork();
       `}`,
