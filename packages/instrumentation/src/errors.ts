@@ -2,6 +2,7 @@
  * PoolGuardError: what throw mode throws at the misuse. Its code names the
  * kind, so callers can match on it without parsing messages.
  */
+import { appStack, OWN_FRAME_ROOM } from './own-frames';
 import type { Kind, Violation } from './types';
 
 export type PoolGuardErrorCode = `POOLGUARD_${Uppercase<Kind>}`;
@@ -11,8 +12,18 @@ export class PoolGuardError extends Error {
   readonly violation: Violation;
 
   constructor(violation: Violation) {
-    super(violation.message);
+    // Its stack starts at the app's call: poolguard's own frames (where the check ran) are taken
+    // out, with room kept for them so that the app keeps as many frames as Error.stackTraceLimit says.
+    const limit = Error.stackTraceLimit;
+    const room = typeof limit === 'number' && Number.isFinite(limit) && limit > 0;
+    if (room) Error.stackTraceLimit = limit + OWN_FRAME_ROOM;
+    try {
+      super(violation.message);
+    } finally {
+      if (room) Error.stackTraceLimit = limit;
+    }
     this.name = 'PoolGuardError';
+    if (room && typeof this.stack === 'string') this.stack = appStack(this.stack, limit);
     this.code = `POOLGUARD_${violation.kind.toUpperCase()}` as PoolGuardErrorCode;
     this.violation = violation;
   }

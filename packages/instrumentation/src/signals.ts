@@ -5,12 +5,12 @@
  * throw. Everything here is guarded: in report mode poolguard never throws
  * into the application, and its own faults go to OTel's diag logger.
  */
-import { sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { context, createContextKey, diag, trace, TraceFlags, type Attributes, type Context, type Counter, type Meter, type Span, type SpanContext } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { KIND_INFO, docUrl } from './detectors';
 import { PoolGuardError } from './errors';
+import { withoutOwnFrames } from './own-frames';
 import type { ConnectionState, PoolState } from './internal-types';
 import { prettyReport } from './pretty-reporter';
 import * as semconv from './semconv';
@@ -66,18 +66,6 @@ export function captureSite(message?: string): Error {
   }
 }
 
-/**
- * poolguard's own directory, for frames to drop from stacks; undefined when
- * poolguard was bundled into the app's file (then its directory is the app's).
- */
-const OWN_FRAMES = /[\\/]signals\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
-
-/** A stack without poolguard's own frames (where the check ran), which say nothing of the app's code. */
-export function withoutOwnFrames(stack: string): string {
-  const own = OWN_FRAMES;
-  if (own === undefined) return stack;
-  return stack.split('\n').filter((line) => !(line.includes(own) && line.trimStart().startsWith('at '))).join('\n');
-}
 
 /**
  * The owner task of the lease a violation is about: the current lease's, or

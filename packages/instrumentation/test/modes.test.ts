@@ -436,6 +436,18 @@ describe('modes', () => {
     });
   });
 
+  describe('the stack of a PoolGuardError', () => {
+    it('starts at the app\'s call, with as many of the app\'s frames as Error.stackTraceLimit says (the built package, in a fresh process)', async () => {
+      const [dump] = await runFixture('error-stack.js');
+      assert.equal(dump.code, 'POOLGUARD_USE_AFTER_RELEASE');
+      assert.match(String(dump.header), /^PoolGuardError: poolguard use_after_release/);
+      const frames = dump.frames as string[];
+      assert.equal(dump.ownFrames, 0, `none of poolguard's own frames: ${frames.join('\n')}`);
+      assert.match(frames[0]!, /error-stack\.js/, `the first frame is the app's: ${frames[0]}`);
+      assert.equal(frames.length, dump.limit, 'the app keeps its frames');
+    });
+  });
+
   describe('the onViolation hook gets its own copy', () => {
     it('what the hook changes (a redacted message, another kind) is not what throw mode throws', async () => {
       const name = 'mode-hook-copy';

@@ -7,7 +7,8 @@ import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
 import { selfForkTarget } from '../fork-target';
 import { livePools } from '../pool-registry';
-import { report, withoutOwnFrames } from '../signals';
+import { withoutOwnFrames } from '../own-frames';
+import { report } from '../signals';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
