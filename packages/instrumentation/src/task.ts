@@ -34,10 +34,12 @@ export class TaskToken {
   /** For a runInTask() scope inside an HTTP request: that request's token (its own events, 'finish' and 'close', run in it). */
   readonly requestRoot: TaskToken | undefined;
   /**
-   * The request's response has closed, or the runInTask() function's promise
-   * has settled. What still runs in the token after that (a timer the request
-   * started, each of its ticks) is work it left behind, perhaps several at once
-   * that the token cannot tell apart.
+   * An HTTP request's response has closed. What still runs in its token after
+   * that (a timer the request started, each of its ticks) is work it left
+   * behind, perhaps several at once that the token cannot tell apart. (A
+   * runInTask() scope is never ended: waiting on its function's promise
+   * would mark the promise handled, or run a lazy thenable such as a knex
+   * query builder.)
    */
   ended = false;
   constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
@@ -257,16 +259,7 @@ export function runInTask<T>(fn: () => T): T {
   const enclosing = tokensEntered ? storage.getStore() : undefined;
   tokensEntered = true;
   const requestRoot = enclosing?.request === true ? enclosing : enclosing?.requestRoot;
-  const token = new TaskToken(activeSpanContext(otelApiGlobals()), false, requestRoot);
-  const result = storage.run(token, fn);
-  // A function that returns at once may go on in what it started: only a promise says when it is done.
-  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-    const end = () => {
-      token.ended = true;
-    };
-    (result as unknown as PromiseLike<unknown>).then(end, end);
-  }
-  return result;
+  return storage.run(new TaskToken(activeSpanContext(otelApiGlobals()), false, requestRoot), fn);
 }
 
 type Emitter = { emit(event: string | symbol, ...args: unknown[]): boolean };

@@ -17,8 +17,8 @@ export const info: KindInfo = {
 
 /**
  * The current task's held lease that makes this checkout a nested one, if any.
- * A lease whose owner task has ended (its request's response closed, its
- * runInTask() promise settled) is held by work the task left behind, such as
+ * A lease whose owner task has ended (its request's response closed) is held
+ * by work the task left behind, such as
  * the ticks of a timer it started: several of those share the task and cannot
  * be told apart, so none is judged to wait for itself.
  */
