@@ -19,7 +19,8 @@
  * replaces; `value-branches` opens conditionals, `||`/`??`/`&&` and
  * `Object.freeze()` without spending a level), for a value that
  * `pool-values` (syntax) or, with `typeChecked`, `pool-types` (types) says is
- * a pool, client or connection; with `typeChecked`, an argument that is no
+ * a pool, client or connection (knex's `db.client`, typed `any`, is read as
+ * its `Knex.Client`: `knex-clients`); with `typeChecked`, an argument that is no
  * literal is also searched by its type (`Pool[]`, `{ pool: Pool }`,
  * `pool-containers`), and a `send`/`postMessage` receiver whose type is known
  * and no channel (`channel-types`) is in-process code; a `run()` receiver
@@ -46,7 +47,8 @@ import { creatorsOptionSchema } from '../util/creators';
 import { assignedMembers, type ContainerLiteral } from '../util/member-assignments';
 import { socketOwners } from '../util/handle-values';
 import { getContainedPoolKind } from '../util/pool-containers';
-import { getPoolKindOfType } from '../util/pool-types';
+import { knexClientChainType } from '../util/knex-clients';
+import { getPoolKind, getPoolKindOfType } from '../util/pool-types';
 import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
 import { NO_KEYS, survivingValues } from '../util/surviving-properties';
@@ -598,7 +600,16 @@ export default createRule<Options, MessageIds>({
     }
 
     function typedKind(node: TSESTree.Node): CreatorKind | undefined {
-      return services && unlessTypeScriptFails(() => getPoolKindOfType(services, node), undefined);
+      return (
+        services &&
+        unlessTypeScriptFails(() => getPoolKindOfType(services, node) ?? knexClientKind(services, node), undefined)
+      );
+    }
+
+    /** knex's `db.client` is typed `any`: read it, and what is read off it, as its `Knex.Client` (knex-clients). */
+    function knexClientKind(typed: ParserServicesWithTypeInformation, node: TSESTree.Node): CreatorKind | undefined {
+      const type = knexClientChainType(typed, node, name => values().sourceOf(name));
+      return type && getPoolKind(typed.program.getTypeChecker(), type);
     }
 
     /**

@@ -34,7 +34,8 @@ const POOL_TYPE_NAMES: Readonly<Record<string, Readonly<Record<string, CreatorKi
   mysql: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
   mysql2: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
   mariadb: { Pool: 'pool', PoolCluster: 'pool', Connection: 'connection', PoolConnection: 'connection' },
-  knex: { Knex: 'engine' },
+  // A knex `Client` holds the instance's driver and tarn pool.
+  knex: { Knex: 'engine', Client: 'client' },
   sequelize: { Sequelize: 'engine' },
   'sequelize-typescript': { Sequelize: 'engine' },
   '@prisma/client': { PrismaClient: 'client' },

@@ -340,6 +340,36 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
     },
+    // Typed mode: knex's client read through `Knex#client` (typed `any`) holds plain data too: its config, names, counts.
+    {
+      code: code`
+        import type { Knex } from 'knex';
+        import type { PoolOptions } from 'tarn/dist/Pool';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, db: Knex, trx: Knex.Transaction, options: PoolOptions<unknown> | undefined) {
+          w.postMessage(db.client.config);
+          w.postMessage({ cfg: db.client.config, pool: db.client.config.pool, name: db.client.driverName });
+          w.postMessage({ used: db.client.pool?.numUsed(), dialect: trx.client.dialect });
+          w.postMessage({ driver: db.client.driver, settings: db.client.getPoolSettings({}) });
+          w.postMessage({ options });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
+    // Typed mode: a union of plain-data types only (configs, results) stays silent.
+    {
+      code: code`
+        import type { PoolConfig, QueryResult } from 'pg';
+        import type { Knex } from 'knex';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, a: PoolConfig | QueryResult | null, b: Knex.Config | Knex.PoolConfig | undefined) {
+          w.postMessage({ a, b });
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+    },
     // Typed mode: a container declared empty and filled later holds what its type says: numbers, or config.
     {
       code: code`
@@ -1947,6 +1977,54 @@ ruleTester.run('no-pool-across-boundary', rule, {
       options: [{ typeChecked: true }],
       languageOptions: typedLanguageOptions(),
       errors: [{ messageId: 'poolAcrossBoundary', line: 3, column: 17, data: { kind: 'client', channel: SEND } }],
+    },
+    // Typed mode: knex types `Knex#client` as `any`; it is read as the `Knex.Client` it always is, whose
+    // `pool` is `Pool<any> | TarnPoolLike | undefined` (tarn's pool in a union with a structural interface).
+    {
+      code: code`
+        import type { Knex } from 'knex';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, db: Knex, trx: Knex.Transaction) {
+          const p = db.client.pool;
+          w.postMessage({ p });
+          w.postMessage({ pool: db.client.pool });
+          w.postMessage(db.client);
+          w.postMessage({ pool: trx.client?.pool! });
+          const client = db.client;
+          w.postMessage([client.pool]);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 19, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 25, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 17, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 25, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 10, column: 18, data: { kind: 'pool', channel: POST } },
+      ],
+    },
+    // Typed mode: a union counts when one member is a pool (`Pool | PoolConfig`), also beside a structural interface.
+    {
+      code: code`
+        import type { Pool, PoolConfig } from 'pg';
+        import type { Knex } from 'knex';
+        import { Worker } from 'node:worker_threads';
+        export function run(w: Worker, a: Pool | PoolConfig, client: Knex.Client, pools: Knex.ConnectionPool[]) {
+          w.postMessage({ a });
+          w.postMessage({ b: client.pool });
+          w.postMessage(client);
+          w.postMessage(pools);
+        }
+      `,
+      options: [{ typeChecked: true }],
+      languageOptions: typedLanguageOptions(),
+      errors: [
+        { messageId: 'poolAcrossBoundary', line: 5, column: 19, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 6, column: 22, data: { kind: 'pool', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 7, column: 17, data: { kind: 'client', channel: POST } },
+        { messageId: 'poolAcrossBoundary', line: 8, column: 17, data: { kind: 'pool', channel: POST } },
+      ],
     },
     // ---- typed mode: containers and receivers ----
     {
