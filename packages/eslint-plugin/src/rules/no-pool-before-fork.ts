@@ -3,7 +3,7 @@
  * that runs in both the parent and the children of a self-fork.
  *
  * A file that forks itself (`cluster.fork()`, `child_process.fork(__filename)`,
- * `new Worker(__filename)`) runs again in every child. A pool created on the
+ * `new Worker(__filename)`, a worker pool of itself: fork-sites) runs again in every child. A pool created on the
  * shared path is opened N + 1 times; one created in the primary branch is
  * held for the parent's whole life, idle if the parent only supervises. Both
  * are reported on the creation call, or on the call of a local module's
@@ -100,7 +100,7 @@ export default createRule<Options, MessageIds>({
     // Typed mode is asked for explicitly; getParserServices then fails loudly on
     // every file without type information, before any pre-check can skip one.
     const services = typeChecked ? getParserServices(context) : undefined;
-    // Cheap text check next: a file that never says fork/Worker cannot fork itself.
+    // Cheap text check next: a file that never says fork/Worker or names a worker-pool library cannot fork itself.
     if (!mayFork(sourceCode.text)) return {};
     const forks = analyzeForks(sourceCode, context.physicalFilename);
     if (forks.selfForks.length === 0) return {};

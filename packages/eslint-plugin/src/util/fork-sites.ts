@@ -15,6 +15,12 @@
  *   names this very file (`path.join(__dirname, 'server.js')` in server.js,
  *   file-names), or a constant holding one.
  *
+ * Worker-pool libraries start their workers the same ways, so a pool of this
+ * very file is a self-fork too: `new Piscina({ filename: self })` and `new
+ * Tinypool({ filename: self })` (worker threads), `workerpool.pool(self)`
+ * (a worker thread on Node, by default), and any `throng(...)` call, which
+ * runs `cluster.fork()` of the entry script, with no `exec` of its own.
+ *
  * What a self-fork hands the child as string literals is collected too: its
  * arguments (`fork(__filename, ['worker'])`) and environment entries
  * (`cluster.fork({ ROLE: 'web' })`, `fork(self, args, { env: { ROLE: 'child' } })`),
@@ -69,8 +75,11 @@ export interface ForkAnalysis {
 
 /** Cheap text pre-check: a file without these words cannot fork itself. */
 export function mayFork(text: string): boolean {
-  return text.includes('fork') || text.includes('Worker');
+  return text.includes('fork') || text.includes('Worker') || POOL_LIBRARY_WORDS.test(text);
 }
+
+/** The worker-pool libraries, by package or class name: `require('piscina')`, `new Piscina(...)`. */
+const POOL_LIBRARY_WORDS = /piscina|tinypool|workerpool|throng/i;
 
 /**
  * The self-forks of `sourceCode`, once per file; `file`, its absolute path,
@@ -139,6 +148,13 @@ const forkCache = new WeakMap<ParsedSource, ForkAnalysis>();
 
 interface ForkInfo {
   kind: ForkKind | 'setupPrimary';
+  /**
+   * Where the call names the file it starts, when not in its first argument:
+   * `'filenameOption'` for `new Piscina({ filename })`, whose options hold
+   * the worker's `env` too; `'entry'` for `throng(...)`, which forks the
+   * entry script with no environment of its own.
+   */
+  target?: 'filenameOption' | 'entry';
 }
 
 const CLUSTER: Record<string, object> = {
@@ -149,7 +165,21 @@ const CLUSTER: Record<string, object> = {
 const CHILD_PROCESS: Record<string, object> = { fork: { [ReferenceTracker.CALL]: { kind: 'child_process' } } };
 const WORKER_THREADS: Record<string, object> = { Worker: { [ReferenceTracker.CONSTRUCT]: { kind: 'worker_threads' } } };
 
-const TRACE_MAP: TraceMap = coreModuleTraceMap({ cluster: CLUSTER, child_process: CHILD_PROCESS, worker_threads: WORKER_THREADS });
+/** Piscina's class is the CommonJS module itself, its `default` and its `Piscina`; Tinypool's is `default` and `Tinypool`. */
+const POOL_CLASS = { [ReferenceTracker.CONSTRUCT]: { kind: 'worker_threads', target: 'filenameOption' } };
+const PISCINA = { ...POOL_CLASS, Piscina: POOL_CLASS };
+/** workerpool's `pool(script, options)` starts worker threads on Node unless `workerType` says otherwise. */
+const WORKERPOOL = { pool: { [ReferenceTracker.CALL]: { kind: 'worker_threads' } } };
+/** throng is a function, the CommonJS module itself: `throng(start)`, `throng({ master, worker, count })`. */
+const THRONG = { [ReferenceTracker.CALL]: { kind: 'cluster', target: 'entry' } };
+
+const TRACE_MAP: TraceMap = {
+  ...coreModuleTraceMap({ cluster: CLUSTER, child_process: CHILD_PROCESS, worker_threads: WORKER_THREADS }),
+  piscina: { ...PISCINA, default: PISCINA },
+  tinypool: { Tinypool: POOL_CLASS, default: POOL_CLASS },
+  workerpool: { ...WORKERPOOL, default: WORKERPOOL },
+  throng: { ...THRONG, default: THRONG },
+};
 
 function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkAnalysis {
   const globalScope = sourceCode.scopeManager?.globalScope;
@@ -171,20 +201,22 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         if (execPointsElsewhere(sourceCode, node.arguments[0], scope, file)) execSetups.push(node);
         break;
       case 'cluster': {
-        const env = environmentOf(node.arguments[0], scope);
+        const env = environmentOf(info.target === 'entry' ? undefined : node.arguments[0], scope);
         clusterForks.push({ node, kind: 'cluster', env: env.sure });
         for (const entry of env.entries) clusterEnvironment.add(entry);
         break;
       }
       default: {
-        if (!namesThisFile(sourceCode, node.arguments[0], scope, file)) break;
-        // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`
-        const [, second, third] = node.arguments;
+        // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`, `workerpool.pool(file, options)`;
+        // `new Piscina({ filename: file, env })`
+        const [first, second, third] = node.arguments;
+        const named = info.target === 'filenameOption' ? first && propertyValue(first, 'filename', scope) : first;
+        if (!namesThisFile(sourceCode, named, scope, file)) break;
         const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
         const strings = (args ?? []).filter(arg => typeof arg === 'string');
         for (const arg of strings) childArguments.add(arg);
         const role = args?.length === 1 && strings.length === 1 && ROLE.test(strings[0]) ? strings[0] : undefined;
-        const options = third ?? second;
+        const options = info.target === 'filenameOption' ? first : (third ?? second);
         const env = environmentOf(options && propertyValue(options, 'env', scope), scope);
         for (const entry of env.entries) childEnvironment.add(entry);
         selfForks.push({ node, kind: info.kind, ...(role !== undefined && { role }), ...(args && { args }), env: env.sure });

@@ -51,7 +51,7 @@ export function guardConditionsOf(sourceCode: ParsedSource, file?: string): Guar
 const conditionsCache = new WeakMap<ParsedSource, GuardConditions>();
 
 export class GuardConditions {
-  /** Where the file reads a `cluster` or `worker_threads` flag. */
+  /** Where the file reads a `cluster`, `worker_threads` or worker-pool flag (guard-signals). */
   private readonly sources: ReadonlyMap<TSESTree.Node, Signal>;
   private readonly guardMemo = new Map<ForkKind, Map<TSESTree.Node, Guard | undefined>>();
   /** What reading back the arguments and environment this file's self-forks give the child proves. */

@@ -10,7 +10,16 @@
  * kinds it holds for (`process.send` for `child_process` and `cluster`, whose
  * workers have an IPC channel too).
  *
- * The `cluster` and `worker_threads` flags are found where the file reads
+ * The worker-pool libraries that start this file (fork-sites) have flags of
+ * their own: Piscina's and Tinypool's `isWorkerThread`, true only in a thread
+ * the pool started, and workerpool's `isMainThread`, which is worker_threads'
+ * `isMainThread && !process.connected`, so false in a worker thread and in a
+ * process with an IPC channel (a forked child, a cluster worker). Each falls
+ * short as `isMainThread` and `process.send` do: `Piscina.isWorkerThread` is
+ * false in a plain `new Worker()` of the file too, and `workerpool.isMainThread`
+ * in a parent that was itself started with an IPC channel.
+ *
+ * The `cluster` and `worker_threads` flags, and these, are found where the file reads
  * them through `import`/`require`, aliases and destructuring (module-references);
  * `process` members are read by path (process-members), where the conditions
  * are reasoned about (guard-conditions).
@@ -76,10 +85,28 @@ const WORKER_THREADS_FLAGS: Record<string, object> = {
   workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };
 
-const TRACE_MAP: TraceMap = coreModuleTraceMap({ cluster: CLUSTER_FLAGS, worker_threads: WORKER_THREADS_FLAGS });
+/** `Piscina.isWorkerThread`, `Tinypool.isWorkerThread`: set by the pool's worker before it loads the file. */
+const POOL_WORKER_THREAD: Signal = { ...CHILD_WHEN_TRUE, kinds: ['worker_threads'] };
+/** `workerpool.isMainThread`: false in a worker thread, a forked child and a cluster worker alike. */
+const WORKERPOOL_MAIN_THREAD: Signal = { ...PARENT_WHEN_TRUE, kinds: ['worker_threads', 'child_process', 'cluster'] };
+
+/** Piscina's class is the CommonJS module itself, `default` and `Piscina`, and the module exports `isWorkerThread` too. */
+const PISCINA_FLAGS = {
+  isWorkerThread: { [ReferenceTracker.READ]: POOL_WORKER_THREAD },
+  Piscina: { isWorkerThread: { [ReferenceTracker.READ]: POOL_WORKER_THREAD } },
+};
+const TINYPOOL_CLASS = { isWorkerThread: { [ReferenceTracker.READ]: POOL_WORKER_THREAD } };
+const WORKERPOOL_FLAGS = { isMainThread: { [ReferenceTracker.READ]: WORKERPOOL_MAIN_THREAD } };
+
+const TRACE_MAP: TraceMap = {
+  ...coreModuleTraceMap({ cluster: CLUSTER_FLAGS, worker_threads: WORKER_THREADS_FLAGS }),
+  piscina: { ...PISCINA_FLAGS, default: PISCINA_FLAGS },
+  tinypool: { Tinypool: TINYPOOL_CLASS, default: TINYPOOL_CLASS },
+  workerpool: { ...WORKERPOOL_FLAGS, default: WORKERPOOL_FLAGS },
+};
 
 /**
- * Where the file reads a `cluster` or `worker_threads` flag: the member
+ * Where the file reads a `cluster`, `worker_threads` or worker-pool flag: the member
  * expression, import specifier or destructuring property, with its signal.
  */
 export function findModuleSignals(sourceCode: ParsedSource): Map<TSESTree.Node, Signal> {
@@ -90,7 +117,7 @@ export function findModuleSignals(sourceCode: ParsedSource): Map<TSESTree.Node, 
   return signals;
 }
 
-/** The flag a package exports as `name`, when it is `cluster`'s or `worker_threads`' (`export { isMainThread } from 'worker_threads'`). */
+/** The flag a package exports as `name`, when it is one of those above (`export { isMainThread } from 'worker_threads'`). */
 export function coreFlagSignal(specifier: string, name: string): Signal | undefined {
   const members = Object.hasOwn(TRACE_MAP, specifier) ? (TRACE_MAP[specifier] as Record<string, Record<symbol, unknown>>) : undefined;
   const member = members && Object.hasOwn(members, name) ? members[name] : undefined;
