@@ -68,7 +68,7 @@ const shrunk = [];
 for (const c of cases) {
   const spec = { ...real, ...c.spec, baseline: { guard: false }, candidate: c.candidate };
   const r = sideBySide(spec);
-  if (r.blockCycles < spec.blockCycles) shrunk.push(`${c.figure.split(',')[0]} ${r.blockCycles} of ${spec.blockCycles}`);
+  if (r.blockCycles < spec.blockCycles) shrunk.push(`${c.figure}: ${r.blockCycles} of ${spec.blockCycles}`);
   if (c.addedUs !== undefined) {
     // addedUs: null is a figure reported without a budget.
     const budgeted = c.addedUs !== null;
