@@ -15,16 +15,25 @@ export class PoolGuardError extends Error {
     // Its stack starts at the app's call: poolguard's own frames (where the check ran) are taken
     // out, with room kept for them so that the app keeps as many frames as Error.stackTraceLimit says.
     const limit = Error.stackTraceLimit;
-    const room = typeof limit === 'number' && Number.isFinite(limit) && limit > 0;
-    if (room) Error.stackTraceLimit = limit + OWN_FRAME_ROOM;
+    const room = typeof limit === 'number' && Number.isFinite(limit) && limit > 0 && setStackTraceLimit(limit + OWN_FRAME_ROOM);
     try {
       super(violation.message);
     } finally {
-      if (room) Error.stackTraceLimit = limit;
+      if (room) setStackTraceLimit(limit);
     }
     this.name = 'PoolGuardError';
     if (room && typeof this.stack === 'string') this.stack = appStack(this.stack, limit);
     this.code = `POOLGUARD_${violation.kind.toUpperCase()}` as PoolGuardErrorCode;
     this.violation = violation;
+  }
+}
+
+/** Sets Error.stackTraceLimit; false where the app made it read-only. */
+function setStackTraceLimit(limit: number): boolean {
+  try {
+    Error.stackTraceLimit = limit;
+    return true;
+  } catch {
+    return false;
   }
 }
