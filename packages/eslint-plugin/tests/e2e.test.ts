@@ -82,3 +82,28 @@ if (!process.env.POOLGUARD_E2E_CHILD) describe('e2e: ESLint Node API on a fixtur
     assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), TYPED_FINDINGS);
   });
 });
+
+if (!process.env.POOLGUARD_E2E_CHILD) describe('e2e: a disable comment above a multi-line import', () => {
+  it('applies to the import of a module that creates a pool at load, whose report starts on the import\'s first line', async () => {
+    const graph = path.join(__dirname, 'fixtures', 'fork-graph');
+    const eslint = new ESLint({
+      cwd: graph,
+      overrideConfigFile: true,
+      overrideConfig: [plugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: 'error' } }],
+    });
+    const text = (disabled: boolean) => [
+      "import cluster from 'node:cluster';",
+      ...(disabled ? ['// eslint-disable-next-line poolguard/no-pool-before-fork -- one pool per process is intended'] : []),
+      'import {',
+      '  pool,',
+      "} from './db-creates.js';",
+      'if (cluster.isPrimary) cluster.fork();',
+      'else await pool.query(\'select 1\');',
+      '',
+    ].join('\n');
+    const [reported] = await eslint.lintText(text(false), { filePath: path.join(graph, 'server.mjs') });
+    assert.deepEqual(reported!.messages.map((m) => [m.ruleId, m.line, m.endLine]), [['poolguard/no-pool-before-fork', 2, 4]]);
+    const [disabled] = await eslint.lintText(text(true), { filePath: path.join(graph, 'server.mjs') });
+    assert.deepEqual(disabled!.messages, [], 'silenced, and the directive is used');
+  });
+});

@@ -410,13 +410,13 @@ function branchArms(statement: BranchStatement): TSESTree.Node[] {
 }
 
 /**
- * Where an import is reported: on the line that names the module. A
- * declaration on one line is reported whole (`import { pool } from './db'`);
- * one over several lines (`export {`, its names, then `} from './db'`) at
- * its module string, so that the line shown is the one with `from './db'`.
+ * Where an import is reported: the declaration (`import { pool } from
+ * './db'`); one over several lines (`import {`, its names, then `} from
+ * './db'`) from its first line to its module string, so that a disable
+ * comment above it applies, as it would to a one-line import.
  */
 function importLocation({ node, source }: LocalImport): TSESTree.SourceLocation {
-  return node.loc.start.line === source.loc.start.line ? node.loc : source.loc;
+  return node.loc.start.line === source.loc.start.line ? node.loc : { start: node.loc.start, end: source.loc.end };
 }
 
 /** `require('./db')` or `import('./db')`, which loads its module where it runs, unlike a hoisted `import`. */

@@ -4628,7 +4628,7 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_TS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
-    // a declaration over several lines is reported on the line that names the module
+    // a declaration over several lines is reported from its first line to the module's name, so that a disable comment above it applies
     {
       code: code`
         import cluster from 'node:cluster';
@@ -4645,9 +4645,9 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_MJS,
       errors: [
-        { messageId: 'importCreatesPool', line: 5, column: 8, endLine: 5, endColumn: 32 },
-        { messageId: 'importCreatesPool', line: 8, column: 8, endLine: 8, endColumn: 20 },
-        { messageId: 'importCreatesPool', line: 10, column: 3, endLine: 10, endColumn: 20 },
+        { messageId: 'importCreatesPool', line: 2, column: 1, endLine: 5, endColumn: 32 },
+        { messageId: 'importCreatesPool', line: 6, column: 1, endLine: 8, endColumn: 20 },
+        { messageId: 'importCreatesPool', line: 9, column: 1, endLine: 10, endColumn: 20 },
       ],
     },
     {
@@ -4663,8 +4663,8 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       filename: SERVER_TS,
       errors: [
-        { messageId: 'importCreatesPool', line: 3, column: 3 },
-        { messageId: 'importCreatesPool', line: 6, column: 3 },
+        { messageId: 'importCreatesPool', line: 2, column: 1, endLine: 3 },
+        { messageId: 'importCreatesPool', line: 5, column: 14, endLine: 6 },
       ],
     },
     // a static field opens its pool as the module loads
