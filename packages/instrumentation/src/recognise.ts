@@ -11,7 +11,7 @@
  * large message costs a bounded, small amount.
  */
 import { poolStateOf } from './guard';
-import type { PoolState } from './internal-types';
+import type { ConnectionState, PoolState } from './internal-types';
 import { connectionStateOf } from './lease';
 import { livePools } from './pool-registry';
 
@@ -24,6 +24,8 @@ export interface Recognised {
   readonly label: string;
   /** The guarded pool it belongs to, when poolguard guards it. */
   readonly state: PoolState | undefined;
+  /** For a connection of a guarded pool: its state (its lease, while lent). */
+  readonly connection?: ConnectionState | undefined;
 }
 
 /** How deep `findPoolValue` looks: the message is depth 0. */
@@ -45,8 +47,8 @@ function own(value: object, ...keys: string[]): boolean {
   return true;
 }
 
-function found(library: RecognisedLibrary, role: Recognised['role'], label: string, state: PoolState | undefined): Recognised {
-  return { library, role, label: `${library} ${label}`, state };
+function found(library: RecognisedLibrary, role: Recognised['role'], label: string, state: PoolState | undefined, connection?: ConnectionState): Recognised {
+  return { library, role, label: `${library} ${label}`, state, ...(connection === undefined ? {} : { connection }) };
 }
 
 /**
@@ -62,10 +64,6 @@ function poolOfSocket(socket: unknown): PoolState | undefined {
   });
 }
 
-/** The guarded pool of a connection object, if any. */
-function stateOfConnection(connection: object): PoolState | undefined {
-  return connectionStateOf(connection)?.pool;
-}
 
 function pg(value: Bag): Recognised | undefined {
   if (own(value, '_clients', '_idle', '_pendingQueue', 'options') && Array.isArray(value._clients) && isFn(value.connect)) {
@@ -73,8 +71,8 @@ function pg(value: Bag): Recognised | undefined {
   }
   if (own(value, 'connectionParameters', '_queryQueue', 'connection') && isFn(value.query)) {
     // A PoolClient is a Client that pg-pool gave a `release`; a lease handle forwards both.
-    const state = stateOfConnection(value);
-    return found('pg', state === undefined ? 'client' : 'connection', isFn(value.release) ? 'PoolClient' : 'Client', state);
+    const conn = connectionStateOf(value);
+    return found('pg', conn === undefined ? 'client' : 'connection', isFn(value.release) ? 'PoolClient' : 'Client', conn?.pool, conn);
   }
   if (own(value, 'stream', 'parsedStatements', 'submittedNamedStatements')) {
     return found('pg', 'connection', 'Connection', poolOfSocket(value.stream));
@@ -88,7 +86,8 @@ function mysql2Core(value: Bag): Recognised | undefined {
   }
   if (own(value, 'config', 'stream', '_commands', '_statements') && isFn(value.query)) {
     const pooled = hasOwn(value, '_pool');
-    return found('mysql2', pooled ? 'connection' : 'client', pooled ? 'PoolConnection' : 'Connection', stateOfConnection(value));
+    const conn = connectionStateOf(value);
+    return found('mysql2', pooled ? 'connection' : 'client', pooled ? 'PoolConnection' : 'Connection', conn?.pool, conn);
   }
   return undefined;
 }
@@ -131,7 +130,7 @@ function mysql2(value: Bag): Recognised | undefined {
   const label = field === 'poolCluster' ? 'PromisePoolCluster'
     : field === 'poolNamespace' ? 'PromisePoolNamespace'
       : wrapped.role === 'pool' ? 'PromisePool' : wrapped.role === 'connection' ? 'PromisePoolConnection' : 'PromiseConnection';
-  return found('mysql2', wrapped.role, label, wrapped.state ?? poolStateOf(value));
+  return found('mysql2', wrapped.role, label, wrapped.state ?? poolStateOf(value), wrapped.connection);
 }
 
 function genericPool(value: Bag): Recognised | undefined {

@@ -18,7 +18,7 @@ import { endMysqlPool, getConnection, mysqlConfig } from './helpers/mysql';
 import { pgConfig } from './helpers/pg';
 import { resetTelemetry, setupTelemetry, violationLogs } from './helpers/otel';
 import { FIXTURES, kindsOf, runFixture } from './helpers/processes';
-import { expectSilent, expectViolations } from './helpers/violations';
+import { expectSilent, expectViolations, poolViolations } from './helpers/violations';
 
 const ORIGINAL = Symbol.for('poolguard.boundary.original');
 
@@ -167,17 +167,21 @@ describe('pool_across_boundary', function () {
     }
   });
 
-  it('a leased client inside a Set, over BroadcastChannel, is reported on its pool', async () => {
+  it('a leased client inside a Set, over BroadcastChannel, is reported on its pool, with its lease; an idle one without', async () => {
     const pool = guarded('boundary-broadcast');
     const client = await pool.connect();
     const channel = new BroadcastChannel('poolguard-test');
     try {
       assert.throws(() => channel.postMessage({ clients: new Set([client]) }), (err: Error) => err.name === 'DataCloneError');
-      expectViolations('boundary-broadcast', 'pool_across_boundary', 1, { leaseId: null });
+      const [record] = expectViolations('boundary-broadcast', 'pool_across_boundary', 1);
+      assert.equal(typeof record!.attributes['poolguard.lease.id'], 'number', 'the lease whose holder sent it');
       assert.match(String(violationLogs('pool_across_boundary')[0]!.body), /A pg PoolClient was passed to BroadcastChannel#postMessage\(\)/);
+      client.release();
+      assert.throws(() => channel.postMessage([client]), (err: Error) => err.name === 'DataCloneError');
+      const idle = violationLogs('pool_across_boundary')[1]!;
+      assert.equal(idle.attributes['poolguard.lease.id'], undefined, 'a released client is no lease');
     } finally {
       channel.close();
-      client.release();
     }
   });
 
@@ -218,6 +222,12 @@ describe('pool_across_boundary', function () {
   it('child.send({ client }) and fork arguments report; a plain child.send stays silent', async () => {
     const pool = guarded('boundary-child');
     const client = await pool.connect();
+    /** `count` reports in all; those after the first are of the pool itself, no lease. */
+    const expectPoolLevel = (count: number) => {
+      const records = poolViolations('boundary-child', 'pool_across_boundary');
+      assert.equal(records.length, count);
+      for (const record of records.slice(1)) assert.equal(record.attributes['poolguard.lease.id'], undefined);
+    };
     const child = fork(path.join(FIXTURES, 'other-script.js'), [], { stdio: 'ignore' });
     try {
       await new Promise((resolve) => child.once('message', resolve));
@@ -226,27 +236,27 @@ describe('pool_across_boundary', function () {
       } catch {
         // Node may throw synchronously while serialising; poolguard has reported before.
       }
-      expectViolations('boundary-child', 'pool_across_boundary', 1, { leaseId: null });
+      expectViolations('boundary-child', 'pool_across_boundary', 1); // with the client's lease
       child.send({ hello: 'world' });
-      expectViolations('boundary-child', 'pool_across_boundary', 1, { leaseId: null });
+      expectViolations('boundary-child', 'pool_across_boundary', 1);
     } finally {
       client.release();
       child.kill();
     }
     const withArgs = fork(path.join(FIXTURES, 'other-script.js'), [pool as unknown as string], { stdio: 'ignore' });
     withArgs.kill();
-    expectViolations('boundary-child', 'pool_across_boundary', 2, { leaseId: null });
+    expectPoolLevel(2);
     assert.match(String(violationLogs('pool_across_boundary')[1]!.body), /child_process\.fork\(\) arguments/);
     const withEnv = fork(path.join(FIXTURES, 'other-script.js'), [], { stdio: 'ignore', env: { ...process.env, DB: pool as unknown as string } });
     withEnv.kill();
-    expectViolations('boundary-child', 'pool_across_boundary', 3, { leaseId: null });
+    expectPoolLevel(3);
     assert.match(String(violationLogs('pool_across_boundary')[2]!.body), /child_process\.fork\(\) env/);
     // fork(path, undefined | null, options): Node reads the options from the third argument all the same.
     for (const args of [undefined, null]) {
       const withEnvOnly = fork(path.join(FIXTURES, 'other-script.js'), args as unknown as string[], { stdio: 'ignore', env: { ...process.env, DB: pool as unknown as string } });
       withEnvOnly.kill();
     }
-    expectViolations('boundary-child', 'pool_across_boundary', 5, { leaseId: null });
+    expectPoolLevel(5);
   });
 
   it('unguarded values of other libraries are reported under their library name', () => {

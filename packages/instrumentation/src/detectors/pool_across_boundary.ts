@@ -25,5 +25,7 @@ export function checkPayload(via: string, payload: unknown, unguarded: (library:
   if (hit === undefined) return undefined;
   const target = hit.state ?? unguarded(hit.library);
   if (target === undefined) return undefined;
-  return report(target, 'pool_across_boundary', { detail: `A ${hit.label} was passed to ${via}.` });
+  // A connection lent now is reported with its lease (id, owner): the one whose holder sent it.
+  const connection = hit.connection?.leased === true && hit.connection.pool === target ? hit.connection : undefined;
+  return report(target, 'pool_across_boundary', { detail: `A ${hit.label} was passed to ${via}.`, connection });
 }
