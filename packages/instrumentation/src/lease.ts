@@ -20,6 +20,7 @@ import { leavesTransactionOpen } from './detectors/transaction_on_pool';
 import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
 import type { ConnectionState, PoolState, TransactionReader } from './internal-types';
+import { newLeaseId } from './lease-ids';
 import { metricsClock } from './pool-metrics';
 import { ATTR_POOLGUARD_LEASE_ID, ATTR_POOLGUARD_OWNER_SPAN_ID, ATTR_POOLGUARD_OWNER_TRACE_ID } from './semconv';
 import { captureSite, info, report } from './signals';
@@ -31,7 +32,7 @@ import type { TransactionState } from './types';
 
 const CONNECTION_STATE = Symbol.for('poolguard.connection');
 
-let nextLeaseId = 1;
+
 
 type Slotted = { [CONNECTION_STATE]?: ConnectionState };
 
@@ -216,7 +217,7 @@ export function captureCheckoutSite(pool: PoolState): Error | undefined {
  * 50 ns a read); the leak sweep times leases from when it first sees them.
  */
 export function beginLease(conn: ConnectionState): number {
-  conn.leaseId = nextLeaseId++;
+  conn.leaseId = newLeaseId();
   conn.leased = true;
   conn.lending = true;
   conn.explicit = false;

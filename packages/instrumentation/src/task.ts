@@ -20,6 +20,7 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 import { context, createContextKey, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext } from '@opentelemetry/api';
+import { leaseIdsSoFar } from './lease-ids';
 import { lastOtelApiGlobals, otelApiGlobals, type OtelApiGlobals } from './otel-globals';
 import { exactContext } from './socket-dispatch';
 
@@ -42,6 +43,8 @@ export class TaskToken {
    * query builder.)
    */
   ended = false;
+  /** When it ended: the first lease id given after (leaseIdsSoFar()); a lease before it was the request's own. */
+  endedBeforeLease = 0;
   constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
     this.traceId = spanContext?.traceId;
     this.spanId = spanContext?.spanId;
@@ -349,14 +352,22 @@ function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, tok
   const emit = emitter.emit;
   emitter.emit = function (this: Emitter, ...args: unknown[]): boolean {
     const listened = storage.run(token, () => emit.apply(this, args as [string, ...unknown[]]));
-    if (response && args[0] === 'close') token.ended = true;
+    if (response && args[0] === 'close' && !token.ended) {
+      token.ended = true;
+      token.endedBeforeLease = leaseIdsSoFar();
+    }
     return listened;
   };
 }
 
-/** The lease's owner token has ended (TaskToken.ended): its holder is work the task left behind. */
-export function ownerEnded(owner: Task | undefined, ownerToken: TaskToken | undefined): boolean {
-  return (ownerToken ?? (owner instanceof TaskToken ? owner : undefined))?.ended === true;
+/**
+ * The lease `leaseId` was taken after its owner token ended (TaskToken.ended):
+ * its holder is work the task left behind. A lease the request took before its
+ * response closed (it answered early and works on) is still its own.
+ */
+export function takenAfterOwnerEnded(leaseId: number, owner: Task | undefined, ownerToken: TaskToken | undefined): boolean {
+  const token = ownerToken ?? (owner instanceof TaskToken ? owner : undefined);
+  return token?.ended === true && leaseId >= token.endedBeforeLease;
 }
 
 /**

@@ -459,6 +459,37 @@ describe('work a request leaves behind: a timer it started', () => {
   }
 });
 
+describe('a request that answers early and works on', () => {
+  before(() => setupTelemetry());
+  beforeEach(() => resetTelemetry());
+
+  it('holds the lease it took before its response closed: asking for a second of a full pool is still nested_checkout', async () => {
+    const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 300 }), { name: 'http-early-answer' });
+    let done!: () => void;
+    const worked = new Promise<void>((resolve) => (done = resolve));
+    const server = http.createServer((_req, res) => {
+      void (async () => {
+        const client = await pool.connect();
+        res.end('accepted');
+        await new Promise((resolve) => res.once('close', resolve));
+        await pool.connect().then((second) => second.release(), () => undefined); // waits for itself
+        client.release();
+        done();
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const app = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, agent: new http.Agent({ keepAlive: false }), close: async () => undefined };
+      assert.equal(await get(app, '/'), 'accepted');
+      await worked;
+      assert.equal(violationLogs('nested_checkout').length, 1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    }
+  });
+});
+
 describe('two requests that carry one upstream trace, one using or releasing the client the other holds', () => {
   before(() => setupTelemetry());
   beforeEach(() => resetTelemetry());

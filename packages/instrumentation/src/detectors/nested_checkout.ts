@@ -7,7 +7,7 @@
  * upstream trace but run in their own HTTP roots are told apart here.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { ownerEnded, sameRootTaskAsOwner, type Task } from '../task';
+import { sameRootTaskAsOwner, takenAfterOwnerEnded, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -17,15 +17,15 @@ export const info: KindInfo = {
 
 /**
  * The current task's held lease that makes this checkout a nested one, if any.
- * A lease whose owner task has ended (its request's response closed) is held
- * by work the task left behind, such as
+ * A lease taken after its owner task ended (its request's response closed) is
+ * held by work the task left behind, such as
  * the ticks of a timer it started: several of those share the task and cannot
  * be told apart, so none is judged to wait for itself.
  */
 export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
   if (current === undefined || !pool.saturated()) return undefined;
   for (const conn of pool.connections()) {
-    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && !ownerEnded(conn.owner, conn.ownerToken) &&
+    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && !takenAfterOwnerEnded(conn.leaseId, conn.owner, conn.ownerToken) &&
       sameRootTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
   }
   return undefined;
