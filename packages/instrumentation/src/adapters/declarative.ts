@@ -137,19 +137,33 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     let releasing: object | undefined;
     /** The release methods, by name, seen to return a promise: their refusals are promises too. */
     const returnsPromises = new Set<string>();
+    /** The adapter's isLent() of a connection; without one, or one that throws (said on diag), not lent. */
+    const lentNow = (connection: object): boolean => {
+      if (spec.isLent === undefined) return false;
+      try {
+        return spec.isLent(pool, connection) === true;
+      } catch (err) {
+        diag.error(`poolguard: the adapter's isLent() of pool "${state.name}" failed; the connection is taken as not lent`, err);
+        return false;
+      }
+    };
+
     /**
-     * Calls the pool's own release or destroy of `connection`. One that throws
-     * kept the connection: a release's lease goes on (releaseRefused).
+     * Calls the pool's own release or destroy of `connection`. A release that
+     * throws while the adapter's isLent() says the pool still lends the
+     * connection was refused: its lease goes on (releaseRefused). One that
+     * throws after the pool took it back (a listener of its own) ended it.
      */
     const passOn = (connection: object, release: () => unknown): unknown => {
       const outer = releasing;
       releasing = connection;
-      const conn = connectionStateOf(coreOf(connection));
+      const core = coreOf(connection);
+      const conn = connectionStateOf(core);
       const leaseId = conn?.leaseId ?? 0;
       try {
         return release();
       } catch (err) {
-        if (conn !== undefined && !conn.destroyed) releaseRefused(conn, leaseId);
+        if (conn !== undefined && !conn.destroyed && lentNow(core)) releaseRefused(conn, leaseId);
         throw err;
       } finally {
         releasing = outer;
@@ -279,17 +293,10 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         if (conn !== undefined) yield conn;
       }
     }
-    /** The adapter's isLent() of the connection behind `conn`; one that throws reads as not lent, and says so on diag. */
-    const isLent = spec.isLent;
-    const lentToNext = isLent === undefined ? undefined : (conn: ConnectionState): boolean => {
+    /** The adapter's isLent() of the connection behind `conn`. */
+    const lentToNext = spec.isLent === undefined ? undefined : (conn: ConnectionState): boolean => {
       for (const connection of live.values()) {
-        if (connectionStateOf(connection) !== conn) continue;
-        try {
-          return isLent(pool, connection) === true;
-        } catch (err) {
-          diag.error(`poolguard: the adapter's isLent() of pool "${state.name}" failed; the connection is taken as not lent`, err);
-          return false;
-        }
+        if (connectionStateOf(connection) === conn) return lentNow(connection);
       }
       return false;
     };

@@ -253,6 +253,26 @@ describe('declarative adapter (the README\'s home-made pool)', () => {
     expectSilent(name);
   });
 
+  it('a checkin that throws after the pool took the connection back (a listener of its own) ended the lease: no leak, and a later use is use_after_release', async () => {
+    const name = 'tiny-checkin-throws-after';
+    const { TinyPool, tinyPoolAdapter } = runHomeMadePoolExample((pool) => pool, connect);
+    class NotifyingPool extends TinyPool {
+      checkin(conn: FakeConnection): void {
+        super.checkin(conn);
+        throw new Error('NotifyingPool: a checkin listener failed');
+      }
+    }
+    const pool = guardPool(new NotifyingPool(connect), { name, adapter: tinyPoolAdapter, leakThresholdMs: THRESHOLD }) as TinyPool;
+    await runInTask(async () => {
+      const conn = await pool.checkout();
+      assert.throws(() => pool.checkin(conn), /listener failed/);
+      assert.equal(pool.busy.size, 0, 'the pool has it back');
+      await sleep(THRESHOLD * 2);
+      await conn.query('SELECT 1');
+    });
+    expectViolations(name, 'use_after_release', 1);
+  });
+
   it('lease handles go back to the pool as the raw connection', async () => {
     const pool = tinyPool('tiny-handles', { leaseHandles: true }, 1);
     const first = await pool.checkout();
