@@ -145,15 +145,24 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     );
   });
 
-  // use(fn) releases the resource fn got and drops the promise release() returns: in throw mode, the
-  // error of such a release is thrown from it instead, so that use()'s own promise rejects with it.
+  // use(fn) releases the resource fn got once fn's promise settles, and drops the promise release()
+  // returns: in throw mode, the error of that release is thrown from it instead, so that use()'s own
+  // promise rejects with it (a release fn made itself is fn's, and answers as any other).
   const lentByUse = new WeakSet<object>();
   if (typeof pool.use === 'function') {
     wrappers.method(pool, 'use', (next) => function use(this: GenericPool, fn: unknown, ...rest: unknown[]) {
       if (typeof fn !== 'function') return next(this).call(this, fn, ...rest);
       const lent = (resource: unknown) => {
-        if (resource !== null && typeof resource === 'object') lentByUse.add(resource);
-        return (fn as AnyFunction)(resource);
+        const used: unknown = (fn as AnyFunction)(resource);
+        if (resource === null || typeof resource !== 'object' || typeof (used as PromiseLike<unknown> | null)?.then !== 'function') return used;
+        const giveBackNext = () => lentByUse.add(resource);
+        return (used as PromiseLike<unknown>).then((value) => {
+          giveBackNext();
+          return value;
+        }, (err: unknown) => {
+          giveBackNext();
+          throw err;
+        });
       };
       return next(this).call(this, lent, ...rest);
     });
@@ -167,6 +176,8 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
       const { error } = verdict;
       if (byUse && error !== undefined) {
         if (verdict.pass) next(this).call(this, raw);
+        // use()'s destroy after fn rejected: fn's own error is what use() rejects with (this one is reported).
+        if (destroy) return (this._Promise ?? Promise).resolve();
         throw error;
       }
       // Throw mode: generic-pool's release returns a promise, so the error rejects it, after the release

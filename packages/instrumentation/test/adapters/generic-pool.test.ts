@@ -202,8 +202,19 @@ describe('generic-pool adapter', () => {
           await client.query('ROLLBACK');
           return (await client.query('SELECT 1 AS one')).rows[0].one as number;
         }), 1, 'a clean use() answers as it did');
+        // fn releasing the resource itself: use()'s own release is the second one.
+        await assert.rejects(pool.use(async (client) => {
+          await pool.release(client);
+          return 'released';
+        }), { code: 'POOLGUARD_DOUBLE_RELEASE' });
+        // fn releasing it and then failing: use() rejects with fn's error; its destroy's misuse is reported.
+        await assert.rejects(pool.use(async (client) => {
+          await pool.release(client);
+          throw new Error('the app\'s own failure');
+        }), /the app's own failure/);
         await new Promise((resolve) => setImmediate(resolve));
         assert.deepEqual(unhandled, []);
+        assert.equal(pool.borrowed, 0);
       } finally {
         process.removeListener('unhandledRejection', onUnhandled);
       }
