@@ -22,7 +22,8 @@ export class PoolGuardError extends Error {
       if (room) setStackTraceLimit(limit);
     }
     this.name = 'PoolGuardError';
-    if (room && typeof this.stack === 'string') this.stack = appStack(this.stack, limit);
+    // With no limit (Infinity) there is nothing to make room in, and still poolguard's frames to take out.
+    if ((room || limit === Infinity) && typeof this.stack === 'string') this.stack = appStack(this.stack, limit);
     this.code = `POOLGUARD_${violation.kind.toUpperCase()}` as PoolGuardErrorCode;
     this.violation = violation;
   }

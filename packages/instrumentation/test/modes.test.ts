@@ -445,6 +445,8 @@ describe('modes', () => {
       assert.equal(dump.ownFrames, 0, `none of poolguard's own frames: ${frames.join('\n')}`);
       assert.match(frames[0]!, /error-stack\.js/, `the first frame is the app's: ${frames[0]}`);
       assert.equal(frames.length, dump.limit, 'the app keeps its frames');
+      assert.equal(dump.unlimitedOwnFrames, 0, 'with Error.stackTraceLimit = Infinity too');
+      assert.match(String(dump.unlimitedFirst), /error-stack\.js/);
     });
   });
 
