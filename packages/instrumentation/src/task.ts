@@ -35,15 +35,14 @@ export class TaskToken {
   /** For a runInTask() scope inside an HTTP request: that request's token (its own events, 'finish' and 'close', run in it). */
   readonly requestRoot: TaskToken | undefined;
   /**
-   * An HTTP request's response has closed. What still runs in its token after
-   * that (a timer the request started, each of its ticks) is work it left
-   * behind, perhaps several at once that the token cannot tell apart. (A
-   * runInTask() scope is never ended: waiting on its function's promise
-   * would mark the promise handled, or run a lazy thenable such as a knex
-   * query builder.)
+   * Once an HTTP request's response has closed: the first lease id given
+   * after that (leaseIdsSoFar()); 0 while it is open (ids start at 1). A
+   * lease with a greater id taken in its token (a timer the request started,
+   * each of its ticks) is work it left behind, perhaps several at once that
+   * the token cannot tell apart; one taken before is the request's own. (A
+   * runInTask() scope never ends: waiting on its function's promise would
+   * mark the promise handled, or run a lazy thenable such as a knex builder.)
    */
-  ended = false;
-  /** When it ended: the first lease id given after (leaseIdsSoFar()); a lease before it was the request's own. */
   endedBeforeLease = 0;
   constructor(spanContext: SpanContext | undefined, request = false, requestRoot?: TaskToken) {
     this.traceId = spanContext?.traceId;
@@ -352,22 +351,19 @@ function emitInTask(storage: AsyncLocalStorage<TaskToken>, emitter: Emitter, tok
   const emit = emitter.emit;
   emitter.emit = function (this: Emitter, ...args: unknown[]): boolean {
     const listened = storage.run(token, () => emit.apply(this, args as [string, ...unknown[]]));
-    if (response && args[0] === 'close' && !token.ended) {
-      token.ended = true;
-      token.endedBeforeLease = leaseIdsSoFar();
-    }
+    if (response && args[0] === 'close' && token.endedBeforeLease === 0) token.endedBeforeLease = leaseIdsSoFar();
     return listened;
   };
 }
 
 /**
- * The lease `leaseId` was taken after its owner token ended (TaskToken.ended):
+ * The lease `leaseId` was taken after its owner token ended (TaskToken.endedBeforeLease):
  * its holder is work the task left behind. A lease the request took before its
  * response closed (it answered early and works on) is still its own.
  */
 export function takenAfterOwnerEnded(leaseId: number, owner: Task | undefined, ownerToken: TaskToken | undefined): boolean {
   const token = ownerToken ?? (owner instanceof TaskToken ? owner : undefined);
-  return token?.ended === true && leaseId >= token.endedBeforeLease;
+  return token !== undefined && token.endedBeforeLease > 0 && leaseId >= token.endedBeforeLease;
 }
 
 /**
