@@ -288,9 +288,11 @@ export function guardPool<P extends object>(pool: P, options: GuardPoolOptions =
   if ((options as { enabled?: unknown }).enabled !== undefined) {
     throw new PoolGuardConfigError('enabled', 'an instrumentation option: guardPool() always guards the pool it is given');
   }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new PoolGuardConfigError('name', 'expected a non-empty string');
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
+    throw new PoolGuardConfigError('name', `expected a non-empty string, got ${shown(options.name)}`);
   }
+  // A malformed adapter fails here also for a pool guarded already (the instrumentation's hook guards each pool at construction).
+  if (options.adapter !== undefined) declarativeAdapter(options.adapter);
   // A facade (mysql2/promise, knex) over a core pool the instrumentation's hook guarded counts as that pool.
   const existing = poolStateOf(pool) ?? (options.adapter === undefined ? facadeState(pool, builtInAdapterOf(pool)) : undefined);
   // Options of an earlier guardPool() call hold unless this one names them again.

@@ -70,6 +70,19 @@ describe('API arguments', () => {
     void pool.end();
   });
 
+  it('a blank pool name fails naming `name`, and so does a malformed adapter for a pool guarded already', () => {
+    const pool = new pg.Pool(pgConfig({ max: 1 }));
+    for (const blank of ['', '   ', '\t\n']) {
+      assert.throws(() => guardPool(pool, { name: blank }), { name: 'PoolGuardConfigError', option: 'name', message: /`name`: expected a non-empty string, got / });
+    }
+    guardPool(pool, { name: 'orders' });
+    // The instrumentation's hook guards pools at construction, so guardPool(pool, { adapter }) often meets a guarded pool.
+    assert.throws(() => guardPool(pool, { adapter: 'pg' as never }), { name: 'PoolGuardConfigError', option: 'adapter', message: /`adapter`: expected an object/ });
+    assert.throws(() => guardPool(pool, { adapter: { library: 'x' } as never }), { option: 'adapter.acquire' });
+    assert.throws(() => guardPool(pool, { adapter: { library: 'x', acquire: ['connect'], release: ['connect'] } }), { option: 'adapter.release', message: /"connect" is named in adapter\.acquire too/ });
+    void pool.end();
+  });
+
   it('adoptLease() of an object that is no guarded connection, or of a released one, returns it unchanged and says so to diag', async () => {
     const warned: unknown[] = [];
     diag.setLogger({ error: () => undefined, warn: (message: unknown) => warned.push(message), info: () => undefined, debug: () => undefined, verbose: () => undefined }, DiagLogLevel.WARN);
