@@ -3,6 +3,8 @@
  * developer running locally. Each (kind, code frame) is printed once, and
  * repeats are counted and summarised in one line at most every 5 seconds, and
  * at exit, so a hot loop cannot flood the terminal and no count is lost.
+ * Where no task can be known, the first report says once that cross_task_use
+ * and nested_checkout are off, and how to turn them on.
  */
 import { KIND_INFO, docUrl } from './detectors';
 import type { Violation } from './types';
@@ -62,7 +64,23 @@ function write(text: string): void {
   process.stderr.write(text);
 }
 
-export function prettyReport(violation: Violation): void {
+/** The note that task checks are off, printed once per process, with the first report while they are. */
+let taskChecksNotePrinted = false;
+const TASK_CHECKS_NOTE =
+  '[poolguard] note: cross_task_use and nested_checkout are off here: they need each request\'s task, and no async context propagates ' +
+  '(Node 20 with no OpenTelemetry context manager). Register an OpenTelemetry SDK (NodeSDK) before the app, ' +
+  'wrap requests in taskMiddleware() or runInTask(), or set taskTracking: true (POOLGUARD_TASK_TRACKING=true).\n';
+
+/**
+ * Prints `violation` unless its (kind, pool, code frame) was printed already.
+ * `taskChecksOff`: no task can be known (taskChecksOff in ./task), which the
+ * first report says once.
+ */
+export function prettyReport(violation: Violation, taskChecksOff = false): void {
+  if (taskChecksOff && !taskChecksNotePrinted) {
+    taskChecksNotePrinted = true;
+    write(TASK_CHECKS_NOTE);
+  }
   const frame = userFrame(violation.stack) ?? userFrame(violation.checkoutStack);
   const key = `${violation.kind}\0${violation.poolName}\0${frame ?? ''}`;
   const count = (seen.get(key) ?? 0) + 1;

@@ -14,7 +14,7 @@ import { withoutOwnFrames } from './own-frames';
 import type { ConnectionState, PoolState } from './internal-types';
 import { prettyReport } from './pretty-reporter';
 import * as semconv from './semconv';
-import { otelContextManagerRegistered, spanIdOf, traceIdOf, type Task, TaskToken } from './task';
+import { otelContextManagerRegistered, spanIdOf, taskChecksOff, traceIdOf, type Task, TaskToken } from './task';
 import type { Kind, Violation } from './types';
 
 export interface ViolationDetails {
@@ -280,7 +280,7 @@ export function report(pool: ReportTarget, kind: Kind, details: ViolationDetails
   }
   if (pool.settings.reporter === 'pretty') {
     try {
-      prettyReport(violation);
+      prettyReport(violation, taskChecksOff(pool.settings.taskTracking));
     } catch (err) {
       diag.error('poolguard: the pretty reporter failed', err);
     }

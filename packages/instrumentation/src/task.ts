@@ -130,6 +130,16 @@ export function asyncContextActive(): boolean {
   return tokens !== undefined || lastOtelApiGlobals()?.context !== undefined;
 }
 
+/**
+ * True when no task can be known now or later for a pool's `taskTracking`
+ * setting: no async context propagates (no OTel context manager, no token
+ * entered by runInTask/taskMiddleware) and the setting turns none on.
+ * cross_task_use and nested_checkout then stay silent.
+ */
+export function taskChecksOff(setting: boolean | 'auto'): boolean {
+  return !asyncContextActive() && !taskTrackingEnabled(setting);
+}
+
 /** Looks the OTel API's globals up again (at each checkout request): lastOtelApiGlobals() reads what it found. */
 export function noticeOtelApi(): void {
   otelApiGlobals();

@@ -76,7 +76,8 @@ describe('pretty reporter', () => {
   it('prints the kind, the pool, a one-line explanation, the code frame, the fix and the doc link', () => {
     const target = prettyTarget();
     const out = captureStderr(() => queryAfterRelease(target));
-    const lines = out.trimEnd().split('\n');
+    // The note that task checks are off comes once per process, with whichever report is first (see below).
+    const lines = out.trimEnd().split('\n').filter((line) => !line.startsWith('[poolguard] note:'));
     assert.equal(lines[0], `[poolguard] use_after_release on pool "${target.name}"`);
     assert.equal(lines[1], '  A connection was used after its lease was released.');
     assert.match(lines[2]!, /^ {2}at queryAfterRelease \(.*pretty-reporter\.test\.ts:\d+:\d+\)$/, 'the frame of the code that misused the pool');
@@ -124,6 +125,38 @@ describe('pretty reporter', () => {
     const { stderr } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 4_000, cwd: __dirname });
     assert.match(stderr, /\[poolguard\] leak on pool "exit"/);
     assert.match(stderr, /\[poolguard\] 11 repeated violation\(s\) suppressed\n$/);
+  });
+
+  it('says once, with the first report, that task checks are off where no task can be known, and not where one can', async () => {
+    const script = (setup: string, taskTracking: string) => `
+      ${setup}
+      const { report } = require(${JSON.stringify(require.resolve('../build/signals'))});
+      const { resolveSettings } = require(${JSON.stringify(require.resolve('../build/config'))});
+      const { metrics } = require('@opentelemetry/api');
+      const { logs } = require('@opentelemetry/api-logs');
+      const target = { name: 'note', settings: resolveSettings({ reporter: 'pretty', taskTracking: ${taskTracking} }), telemetry: { meter: () => metrics.getMeter('t'), logger: () => logs.getLogger('t') } };
+      report(target, 'leak');
+      report(target, 'double_release');
+    `;
+    const run = async (setup: string, taskTracking = "'auto'") =>
+      (await promisify(execFile)(process.execPath, ['-e', script(setup, taskTracking)], { timeout: 4_000, cwd: __dirname })).stderr;
+    const off = await run('');
+    assert.match(off, /^\[poolguard\] note: cross_task_use and nested_checkout are off here: .* set taskTracking: true \(POOLGUARD_TASK_TRACKING=true\)\.\n\[poolguard\] leak on pool "note"/);
+    assert.equal(off.match(/\[poolguard\] note:/g)?.length, 1, 'once per process');
+    assert.match(off, /\[poolguard\] double_release on pool "note"/);
+    const contextManager = `
+      const { context } = require('@opentelemetry/api');
+      const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    `;
+    for (const [label, stderr] of [
+      ['an OTel context manager', await run(contextManager)],
+      ['taskTracking: true', await run('', 'true')],
+      ['a runInTask() scope', await run(`require(${JSON.stringify(require.resolve('../build/task'))}).runInTask(() => {});`)],
+    ]) {
+      assert.match(stderr!, /\[poolguard\] leak on pool "note"/, label);
+      assert.doesNotMatch(stderr!, /note:/, `no note with ${label}`);
+    }
   });
 
   it('reports another site, another kind or another pool separately', () => {
