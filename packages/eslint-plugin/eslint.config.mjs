@@ -22,7 +22,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['tests/rules/*.ts'],
+    files: ['tests/rules/**/*.ts'],
     extends: [eslintPlugin.configs['tests-recommended']],
   },
   {
