@@ -31,14 +31,24 @@ function openConnections(pool: PoolState): number {
   return (stats.idle ?? 0) + (stats.used ?? 0);
 }
 
-function census(pools: readonly PoolState[]): string {
-  return pools.map((pool) => {
-    const open = openConnections(pool);
-    const created = pool.settings.captureStacks && pool.creationSite?.stack !== undefined
-      ? `, created at:\n${withoutOwnFrames(pool.creationSite.stack).split('\n').slice(1).join('\n')}\n`
-      : '';
-    return `"${pool.name}" (${open} open connection${open === 1 ? '' : 's'}${created})`;
-  }).join('; ');
+/**
+ * Where `pool` was created (with captureStacks), from the app's first frame:
+ * poolguard's frames left out, and the pool library's own constructor frames
+ * before the app's call (pg's BoundPool, mysql2's createPool, knex's client).
+ */
+function creationSite(pool: PoolState): string | undefined {
+  const stack = pool.settings.captureStacks ? pool.creationSite?.stack : undefined;
+  if (stack === undefined) return undefined;
+  const frames = withoutOwnFrames(stack).split('\n').slice(1);
+  const app = frames.findIndex((frame) => !/[\\/]node_modules[\\/]|\(node:|at node:/.test(frame));
+  return frames.slice(app === -1 ? 0 : app).join('\n');
+}
+
+/** One pool, as its own report describes it: its name, open connections and, with captureStacks, where it was created. */
+function describePool(pool: PoolState): string {
+  const open = openConnections(pool);
+  const site = creationSite(pool);
+  return `"${pool.name}" (${open} open connection${open === 1 ? '' : 's'}${site === undefined ? '' : `, created at:\n${site}\n`})`;
 }
 
 /**
@@ -55,10 +65,12 @@ export function checkFork(via: string, target: unknown): PoolGuardError | undefi
   if (fresh.length === 0 && refusing.length === 0) return undefined;
   const file = selfForkTarget(target, () => new Set(pools.flatMap((pool) => pool.creationFiles)));
   if (file === undefined) return undefined;
-  const detail = `${via} started a copy of ${file} while ${pools.length === 1 ? 'this pool exists' : `${pools.length} pools exist`}: ${census(pools)}.`;
+  // Each pool's report describes that pool; the others are counted, each reported on itself.
+  const alongside = pools.length === 1 ? '' : `, one of ${pools.length} pools`;
   let error: PoolGuardError | undefined;
   for (const pool of fresh) {
     reported.add(pool);
+    const detail = `${via} started a copy of ${file} while this pool exists${alongside}: ${describePool(pool)}.`;
     const refusal = report(pool, 'pool_before_fork', { detail });
     if (refusal !== undefined) refusals.set(pool, refusal);
     error ??= refusal;
