@@ -27,7 +27,7 @@ import { Socket } from 'node:net';
 import workerThreads = require('node:worker_threads');
 import { diag } from '@opentelemetry/api';
 import { checkHandle } from './detectors/handle_sent_to_process';
-import { checkPayload } from './detectors/pool_across_boundary';
+import { checkJsonPayload, checkPayload } from './detectors/pool_across_boundary';
 import { checkFork } from './detectors/pool_before_fork';
 import { againstCwd, isWorkerTarget } from './fork-target';
 import { PoolGuardError } from './errors';
@@ -83,8 +83,9 @@ function checkMessage(via: string, message: unknown): void {
   runCheck(checkPayload, via, message);
 }
 
-function checkSend(via: string, message: unknown, handle: unknown): void {
-  checkMessage(via, message);
+/** An IPC send: the message goes as JSON text unless the channel uses 'advanced' serialization (the structured clone). */
+function checkSend(via: string, message: unknown, handle: unknown, jsonText: boolean): void {
+  if (message !== null && (typeof message === 'object' || typeof message === 'function')) runCheck(jsonText ? checkJsonPayload : checkPayload, via, message);
   // Pooled connections are net.Sockets (TLS ones too); cluster's round-robin passes raw TCP handles, not sockets.
   if (handle instanceof Socket) runCheck(checkHandle, via, handle);
 }
@@ -118,10 +119,13 @@ function wrap(target: object, key: string, make: (original: AnyFunction) => AnyF
   });
 }
 
-/** Wraps an IPC `send` (process.send, child.send): check the message and the handle, then send. */
-function wrapSend(target: object, via: string, undoable: boolean): void {
+/**
+ * Wraps an IPC `send` (process.send, child.send): check the message and the
+ * handle, then send. `jsonText`: the channel's serialization is 'json' (Node's default).
+ */
+function wrapSend(target: object, via: string, undoable: boolean, jsonText: boolean): void {
   wrap(target, 'send', (original) => function send(this: unknown, message: unknown, handle?: unknown) {
-    if (active()) checkSend(via, message, handle);
+    if (active()) checkSend(via, message, handle, jsonText);
     passing++;
     try {
       return original.apply(this, arguments as unknown as unknown[]);
@@ -132,9 +136,10 @@ function wrapSend(target: object, via: string, undoable: boolean): void {
 }
 
 /** A child's `send` is set up per instance by Node: wrap it on each child poolguard sees start (kept after the patches come off). */
-function guardChild(child: unknown): void {
+function guardChild(child: unknown, spawnOptions: unknown): void {
   if (child !== null && typeof child === 'object' && typeof (child as { send?: unknown }).send === 'function') {
-    wrapSend(child, 'child.send()', false);
+    const serialization = spawnOptions !== null && typeof spawnOptions === 'object' ? (spawnOptions as { serialization?: unknown }).serialization : undefined;
+    wrapSend(child, 'child.send()', false, serialization !== 'advanced');
   }
 }
 
@@ -256,7 +261,7 @@ function patchChildProcess(): void {
       if (script !== undefined) runCheck(checkFork, 'child_process.fork()', script);
     }
     const result = original.apply(this, arguments as unknown as unknown[]);
-    guardChild(this);
+    guardChild(this, options);
     return result;
   });
 }
@@ -308,7 +313,8 @@ function install(): void {
     patchClusterFork();
     // cluster.Worker is the class of cluster.workers[id], on the primary and in each worker.
     wrap((cluster as unknown as { Worker: { prototype: object } }).Worker.prototype, 'send', (original) => function send(this: unknown, message: unknown, handle?: unknown) {
-      if (active()) checkSend('worker.send()', message, handle);
+      // In a worker, worker.send() is process.send(), whose serialization is taken to be 'json' (below).
+      if (active()) checkSend('worker.send()', message, handle, !cluster.isPrimary || (cluster.settings as { serialization?: unknown }).serialization !== 'advanced');
       passing++;
       try {
         return original.apply(this, arguments as unknown as unknown[]);
@@ -317,7 +323,8 @@ function install(): void {
       }
     });
     patchChildProcess();
-    if (typeof process.send === 'function') wrapSend(process, 'process.send()', true);
+    // Node tells a child its channel's serialization only internally: taken to be the default, 'json'.
+    if (typeof process.send === 'function') wrapSend(process, 'process.send()', true, true);
     // Worker#postMessage on the original class, before the subclass takes its place.
     wrapPostMessage(workerThreads.Worker.prototype, 'worker.postMessage()');
     patchWorker();

@@ -188,6 +188,8 @@ function isPlainObject(value: object): boolean {
 
 /** Values left to look at in the current message; reset per message (searches never nest). */
 let visitsLeft = 0;
+/** The current message is sent as JSON text (IPC's default 'json' serialization), where an object's own toJSON() decides what crosses. */
+let asJsonText = false;
 
 /**
  * The first pool, client or connection in `message`, looking into plain
@@ -195,11 +197,15 @@ let visitsLeft = 0;
  * primitive values in a container count against no bound: a pool after many
  * scalar fields, or beside a result set of a few hundred small rows, is found.
  * Plain data costs a few hundred nanoseconds per kilobyte: no allocation,
- * one typeof per field, recognise() only for class instances.
+ * one typeof per field, recognise() only for class instances. `jsonText`:
+ * the message is sent as JSON, so a plain object with a toJSON() method sends
+ * what that returns (`{ name, pool, toJSON() { return { name }; } }` sends no
+ * pool); it is not looked into, and poolguard does not call it.
  */
-export function findPoolValue(message: unknown): Recognised | undefined {
+export function findPoolValue(message: unknown, jsonText = false): Recognised | undefined {
   if (message === null || (typeof message !== 'object' && typeof message !== 'function')) return undefined;
   visitsLeft = MAX_VISITS;
+  asJsonText = jsonText;
   try {
     return search(message as object, 0);
   } catch {
@@ -229,7 +235,7 @@ function search(value: object, depth: number): Recognised | undefined {
     return undefined;
   }
   if (isPlainObject(value)) {
-    if (!spend() || depth >= MAX_DEPTH) return undefined;
+    if (!spend() || depth >= MAX_DEPTH || (asJsonText && typeof (value as Bag).toJSON === 'function')) return undefined;
     let seen = 0;
     let scanned = 0;
     for (const key in value) {

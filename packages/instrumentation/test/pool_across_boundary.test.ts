@@ -259,6 +259,37 @@ describe('pool_across_boundary', function () {
     expectPoolLevel(5);
   });
 
+  it("an object whose toJSON() leaves the pool out sends no pool over child.send()'s JSON: silent; the structured clone (serialization 'advanced', postMessage) ignores toJSON(): reported", async () => {
+    const pool = guarded('boundary-tojson');
+    const tenant = () => ({ name: 'acme', pool, toJSON(this: { name: string }) { return { name: this.name }; } });
+    const child = fork(path.join(FIXTURES, 'echo-child.js'), [], { stdio: 'ignore' });
+    try {
+      const echoed = new Promise((resolve) => child.once('message', resolve));
+      child.send({ tenant: tenant() });
+      assert.deepEqual(await echoed, { tenant: { name: 'acme' } }, 'JSON sends what toJSON() returns');
+      expectSilent('boundary-tojson');
+    } finally {
+      child.kill();
+    }
+    const advanced = fork(path.join(FIXTURES, 'echo-child.js'), [], { stdio: 'ignore', serialization: 'advanced' });
+    try {
+      advanced.on('error', () => undefined); // whatever Node makes of the pool's fields is the app's business
+      try {
+        advanced.send({ tenant: tenant() });
+      } catch {
+        // Node may throw while serialising; poolguard has reported before.
+      }
+      expectViolations('boundary-tojson', 'pool_across_boundary', 1, { leaseId: null });
+    } finally {
+      advanced.kill();
+    }
+    const { port1, port2 } = new MessageChannel();
+    assert.throws(() => port1.postMessage({ tenant: tenant() }), { name: 'DataCloneError' });
+    port1.close();
+    port2.close();
+    expectViolations('boundary-tojson', 'pool_across_boundary', 2, { leaseId: null });
+  });
+
   it('unguarded values of other libraries are reported under their library name', () => {
     const before = violationLogs('pool_across_boundary').length;
     const client = new pg.Client(pgConfig());

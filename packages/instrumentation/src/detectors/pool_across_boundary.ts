@@ -20,8 +20,17 @@ export const info: KindInfo = {
  * return at once. Returns the error to throw in throw mode.
  */
 export function checkPayload(via: string, payload: unknown, unguarded: (library: string) => ReportTarget | undefined): PoolGuardError | undefined {
+  return checkSerialized(via, payload, unguarded, false);
+}
+
+/** checkPayload for a message sent as JSON text (IPC `send` in the default 'json' serialization): a toJSON() decides what crosses. */
+export function checkJsonPayload(via: string, payload: unknown, unguarded: (library: string) => ReportTarget | undefined): PoolGuardError | undefined {
+  return checkSerialized(via, payload, unguarded, true);
+}
+
+function checkSerialized(via: string, payload: unknown, unguarded: (library: string) => ReportTarget | undefined, jsonText: boolean): PoolGuardError | undefined {
   if (payload === null || (typeof payload !== 'object' && typeof payload !== 'function')) return undefined;
-  const hit = findPoolValue(payload);
+  const hit = findPoolValue(payload, jsonText);
   if (hit === undefined) return undefined;
   const target = hit.state ?? unguarded(hit.library);
   if (target === undefined) return undefined;
