@@ -38,26 +38,37 @@ function exportsOf<T>(module: T & { default?: T; [Symbol.toStringTag]?: string }
 
 export function guardedSubclass<C extends AnyClass>(Base: C, guard: Guard): C {
   if (typeof Base !== 'function' || Base[PATCHED]) return Base;
-  const Guarded = class extends Base {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    constructor(...args: any[]) {
-      super(...args);
-      guard(this);
-    }
-
-    /**
-     * `pool instanceof Pool` answers as for the library's own class: a pool its
-     * factory built with that class (generic-pool's createPool), or another
-     * route's subclass of it (pg-pool imported from ESM and required by pg),
-     * is one. An app's own subclass of this one keeps the usual answer.
-     */
-    static override [Symbol.hasInstance](value: unknown): boolean {
-      return this === Guarded ? value instanceof Base : Function.prototype[Symbol.hasInstance].call(this, value);
-    }
-  };
+  const Guarded: C = subclassOf(Base, guard, () => Guarded);
   Object.defineProperty(Guarded, 'name', { value: Base.name });
   Object.defineProperty(Guarded, PATCHED, { value: true });
-  return Guarded as C;
+  return Guarded;
+}
+
+/**
+ * The guarded subclass of `Base`. It is defined under a computed key, so that
+ * V8 itself names it after `Base` (JSON's "starting at object with constructor
+ * 'Pool'", as without poolguard), not after a variable of poolguard's.
+ */
+function subclassOf<C extends AnyClass>(Base: C, guard: Guard, self: () => C): C {
+  return ({
+    [Base.name]: class extends Base {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      constructor(...args: any[]) {
+        super(...args);
+        guard(this);
+      }
+
+      /**
+       * `pool instanceof Pool` answers as for the library's own class: a pool its
+       * factory built with that class (generic-pool's createPool), or another
+       * route's subclass of it (pg-pool imported from ESM and required by pg),
+       * is one. An app's own subclass of this one keeps the usual answer.
+       */
+      static override [Symbol.hasInstance](value: unknown): boolean {
+        return this === self() ? value instanceof Base : Function.prototype[Symbol.hasInstance].call(this, value);
+      }
+    },
+  })[Base.name] as C;
 }
 
 export function guardedFactory<F extends AnyFactory>(factory: F, guard: Guard): F {

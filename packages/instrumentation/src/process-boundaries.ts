@@ -104,6 +104,7 @@ function wrap(target: object, key: string, make: (original: AnyFunction) => AnyF
   const wrapper: Wrapped = make(original);
   Object.defineProperty(wrapper, ORIGINAL, { value: original });
   Object.defineProperty(wrapper, 'name', { value: original.name });
+  Object.defineProperty(wrapper, 'length', { value: original.length });
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   Object.defineProperty(target, key, {
     value: wrapper,

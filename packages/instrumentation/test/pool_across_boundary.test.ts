@@ -322,6 +322,10 @@ describe('pool_across_boundary', function () {
     const postMessage = MessageChannel.prototype.constructor && (new MessageChannel()).port1.postMessage as unknown as Record<symbol, unknown>;
     assert.equal(typeof postMessage[ORIGINAL], 'function', 'MessagePort#postMessage is wrapped');
     assert.equal((postMessage[ORIGINAL] as Record<symbol, unknown>)[ORIGINAL], undefined, 'and wrapped once');
+    for (const wrapped of [fork, require('node:cluster').fork, (new MessageChannel()).port1.postMessage, process.send ?? fork] as (((...args: unknown[]) => unknown) & Record<symbol, Function>)[]) {
+      const original = wrapped[ORIGINAL]!;
+      assert.deepEqual([wrapped.name, wrapped.length], [original.name, original.length], `${original.name} reads as Node's own`);
+    }
     const esm = await import('node:worker_threads');
     assert.equal(esm.Worker, require('node:worker_threads').Worker, 'syncBuiltinESMExports: ESM sees the subclass');
     expectSilent('boundary-idempotent');

@@ -34,9 +34,9 @@ describe('module hooks (child processes)', () => {
     for (const library of ['mysql2', 'mysql2-promise', 'generic-pool', 'knex']) void dump(library).catch(() => undefined);
   });
 
-  it('mysql2 (callback API): createPool() is guarded', async () => {
+  it("mysql2 (callback API): createPool() is guarded; JSON's circular-structure error names mysql2's class", async () => {
     const { results, violations, metricNames } = await dump('mysql2');
-    assert.deepEqual(results, [42]);
+    assert.deepEqual(results, [42, 'Pool']);
     assert.deepEqual(violations, [
       { kind: 'double_release', pool: '127.0.0.1:3306/test' },
       { kind: 'use_after_release', pool: '127.0.0.1:3306/test' },
