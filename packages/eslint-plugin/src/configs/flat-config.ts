@@ -8,4 +8,6 @@ export type PoolguardFlatConfig = {
   name: string;
   plugins: { poolguard: object };
   rules: Record<string, 'error' | ['error', { typeChecked: boolean }]>;
+  /** `poolguard.typeChecked`: typed matching for every poolguard rule, whatever a rule's options later say (typed-mode). */
+  settings?: { poolguard: { typeChecked: boolean } };
 };

@@ -8,6 +8,12 @@
  * `project` with its tsconfig paths) is the user's choice, and a config that
  * forced one would break the other (typescript-eslint refuses `project`
  * next to `projectService: true` on every file).
+ *
+ * Typed matching is turned on twice: by each rule's `typeChecked` option,
+ * and by the shared setting `poolguard.typeChecked`. A user who then sets a
+ * rule's other options (`['error', { allowPrimaryPools: true }]`) replaces
+ * the whole options object, `typeChecked` with it; the setting keeps the
+ * rule typed (typed-mode).
  */
 import type { TSESLint } from '@typescript-eslint/utils';
 import type { PoolguardFlatConfig } from './flat-config';
@@ -15,6 +21,7 @@ import type { PoolguardFlatConfig } from './flat-config';
 export default (plugin: TSESLint.FlatConfig.Plugin): PoolguardFlatConfig => ({
   name: 'poolguard/recommended-type-checked',
   plugins: { poolguard: plugin },
+  settings: { poolguard: { typeChecked: true } },
   rules: {
     'poolguard/no-pool-before-fork': ['error', { typeChecked: true }],
     'poolguard/no-pool-across-boundary': ['error', { typeChecked: true }],

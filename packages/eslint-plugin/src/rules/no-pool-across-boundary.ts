@@ -53,6 +53,7 @@ import type { PoolValueTracker } from '../util/pool-values';
 import { getPoolValueTracker, staticMemberName, unwrap } from '../util/pool-values';
 import { NO_KEYS, survivingValues } from '../util/surviving-properties';
 import { taskPoolOfType } from '../util/task-pool-types';
+import { isTypeChecked } from '../util/typed-mode';
 import { unlessTypeScriptFails } from '../util/typescript-faults';
 import { branchesOf, passedThrough } from '../util/value-branches';
 
@@ -150,7 +151,7 @@ export default createRule<Options, MessageIds>({
           typeChecked: {
             type: 'boolean',
             description:
-              'Also recognise a pool, client or connection by its type (a local factory, an import, `Pool | undefined`). Needs type information.',
+              'Also recognise a pool, client or connection by its type (a local factory, an import, `Pool | undefined`). Needs type information. The shared setting `settings.poolguard.typeChecked` turns it on too.',
           },
         },
       },
@@ -159,9 +160,9 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
-    // Typed mode is asked for explicitly; getParserServices then fails loudly on
-    // every file without type information, before any pre-check can skip one.
-    const services: ParserServicesWithTypeInformation | undefined = options.typeChecked
+    // Typed mode is asked for explicitly, by the option or the shared setting (typed-mode); getParserServices
+    // then fails loudly on every file without type information, before any pre-check can skip one.
+    const services: ParserServicesWithTypeInformation | undefined = isTypeChecked(context, options.typeChecked)
       ? getParserServices(context)
       : undefined;
     if (!CHANNEL_WORDS.test(sourceCode.text)) return {};

@@ -33,6 +33,7 @@ import { existingPoolReads } from '../util/pool-reads';
 import { isMethodOfPool, isPoolLikeType } from '../util/pool-types';
 import { analyzeRunSides, type RunSides } from '../util/run-sides';
 import { constructionTypeCheck, type ConstructionTypeCheck } from '../util/typed-constructions';
+import { isTypeChecked } from '../util/typed-mode';
 import { findTypedPoolImports } from '../util/typed-imports';
 import { importedValueCheck } from '../util/typed-import-values';
 import { callsLocalHolderOf } from '../util/typed-local-callees';
@@ -87,7 +88,7 @@ export default createRule<Options, MessageIds>({
           typeChecked: {
             type: 'boolean',
             description:
-              'Also treat any call whose result type is a known pool, client or connection class as a creation. Needs type information.',
+              'Also treat any call whose result type is a known pool, client or connection class as a creation. Needs type information. The shared setting `settings.poolguard.typeChecked` turns it on too.',
           },
         },
       },
@@ -97,9 +98,9 @@ export default createRule<Options, MessageIds>({
   defaultOptions: [{ allowPrimaryPools: false, creators: [], typeChecked: false }],
   create(context, [{ allowPrimaryPools = false, creators = [], typeChecked = false }]) {
     const { sourceCode } = context;
-    // Typed mode is asked for explicitly; getParserServices then fails loudly on
-    // every file without type information, before any pre-check can skip one.
-    const services = typeChecked ? getParserServices(context) : undefined;
+    // Typed mode is asked for explicitly, by the option or the shared setting (typed-mode); getParserServices
+    // then fails loudly on every file without type information, before any pre-check can skip one.
+    const services = isTypeChecked(context, typeChecked) ? getParserServices(context) : undefined;
     // Cheap text check next: a file that never says fork/Worker or names a worker-pool library cannot fork itself.
     if (!mayFork(sourceCode.text)) return {};
     const forks = analyzeForks(sourceCode, context.physicalFilename);

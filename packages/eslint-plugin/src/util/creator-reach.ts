@@ -15,7 +15,8 @@
  * parsed. The answer only ever errs towards "maybe": a match inside a comment
  * or a string, or an import the walk would skip (lazy, types only), costs a
  * parse; a `require(path.join(__dirname, 'db'))`, which the walk follows but
- * no specifier shows, counts as quoting one. The walk then parses only the
+ * no specifier shows, counts as quoting one, and so does a file that names
+ * `createRequire` (its `require` may go by any name). The walk then parses only the
  * modules from which such a module is reachable (a redis cacher that
  * requires `ioredis` lazily, and the barrels that load it), not the rest.
  *
@@ -190,5 +191,7 @@ function scanFile(file: string): TextScan | undefined {
   };
   for (const match of text.matchAll(REQUIRE)) add('require', match[2]);
   for (const match of text.matchAll(IMPORT)) add('import', match[2]);
-  return { text, specifiers, opaque: hasOpaqueLoad(text), namesCreator: new Map() };
+  // A \`require\` that \`createRequire()\` made may go by any name: its loads show no specifier to this scan.
+  const opaque = hasOpaqueLoad(text) || text.includes('createRequire');
+  return { text, specifiers, opaque, namesCreator: new Map() };
 }

@@ -8,7 +8,7 @@
  *   __filename`) and before the fork on every path (not behind an `if`);
  * - `child_process.fork(self)` and `new Worker(self)`, where `self` is
  *   `__filename`, `process.argv[1]` (argv-reads: through an alias or the
- *   `process` module too), `require.main.filename`,
+ *   `process` module too), `require.main.filename`, `module.filename`,
  *   `import.meta.filename`, `import.meta.url`, `new URL(import.meta.url)`,
  *   `fileURLToPath(...)`, `path.resolve(...)` or `path.normalize(...)` of one
  *   of those, `path.join(__dirname, path.basename(__filename))`, a path that
@@ -17,7 +17,8 @@
  *
  * Worker-pool libraries start their workers the same ways, so a pool of this
  * very file is a self-fork too: `new Piscina({ filename: self })` and `new
- * Tinypool({ filename: self })` (worker threads), `workerpool.pool(self)`
+ * Tinypool({ filename: self })` (worker threads; `self` also as a file URL
+ * string, `new URL(import.meta.url).href`), `workerpool.pool(self)`
  * (a worker thread on Node, by default), and any `throng(...)` call, which
  * runs `cluster.fork()` of the entry script, with no `exec` of its own.
  *
@@ -29,12 +30,13 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex } from './argv-reads';
 import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
 import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { runPoints } from './run-order';
+import { urlOfString } from './url-strings';
 
 export type ForkKind = 'cluster' | 'child_process' | 'worker_threads';
 
@@ -109,7 +111,7 @@ export function isSelfReference(source: ParsedSource, node: TSESTree.Node | unde
     case AST_NODE_TYPES.Identifier:
       return expr.name === '__filename' || isSelfConstant(source, expr, scope, depth) || argvIndex(source, expr) === 1;
     case AST_NODE_TYPES.MemberExpression:
-      return isImportMetaMember(expr) || argvIndex(source, expr) === 1 || isRequireMainFilename(expr);
+      return isImportMetaMember(expr) || argvIndex(source, expr) === 1 || isRequireMainFilename(expr) || isModuleFilename(expr, scope);
     case AST_NODE_TYPES.NewExpression:
       // `new URL(import.meta.url)`, and `new URL('', import.meta.url)` (an empty reference is the base itself);
       // `new URL('.', import.meta.url)` is the directory.
@@ -210,7 +212,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         // `fork(file, args, options)`, `fork(file, options)`, `new Worker(file, options)`, `workerpool.pool(file, options)`;
         // `new Piscina({ filename: file, env })`
         const [first, second, third] = node.arguments;
-        const named = info.target === 'filenameOption' ? first && propertyValue(first, 'filename', scope) : first;
+        const named = info.target === 'filenameOption' ? first && filenameOption(first, scope) : first;
         if (!namesThisFile(sourceCode, named, scope, file)) break;
         const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
         const strings = (args ?? []).filter(arg => typeof arg === 'string');
@@ -285,6 +287,15 @@ function environmentOf(
     }
   }
   return { entries, sure };
+}
+
+/**
+ * A worker pool's `filename` option: a path, or a file URL, as a `URL` or a
+ * string (`new URL(import.meta.url).href`, url-strings), read as the URL.
+ */
+function filenameOption(options: TSESTree.Node, scope: TSESLint.Scope.Scope): TSESTree.Node | undefined {
+  const filename = propertyValue(options, 'filename', scope);
+  return filename && (urlOfString(filename, scope) ?? filename);
 }
 
 /** `options.name`, where options is an object literal here or in a constant. */
@@ -438,6 +449,16 @@ function isRequireMainFilename(expr: TSESTree.MemberExpression): boolean {
   );
 }
 
+
+/**
+ * `module.filename` of CommonJS's own `module` (not one the file declares,
+ * such as `import module from 'node:module'`): the same as `__filename`.
+ */
+function isModuleFilename(expr: TSESTree.MemberExpression, scope: TSESLint.Scope.Scope): boolean {
+  if (getPropertyName(expr) !== 'filename' || expr.object.type !== AST_NODE_TYPES.Identifier || expr.object.name !== 'module') return false;
+  const variable = findVariable(scope, expr.object);
+  return !variable || variable.defs.length === 0;
+}
 
 /** `name` or `anything.name`, e.g. `fileURLToPath` and `url.fileURLToPath`. */
 function isNamed(node: TSESTree.Node, name: string): boolean {

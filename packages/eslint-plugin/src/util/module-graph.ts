@@ -129,8 +129,7 @@ export function findLocalImports(
         break;
     }
   }
-  const globalScope = source.scopeManager?.globalScope;
-  for (const call of globalScope ? findRequireCalls(globalScope) : []) {
+  for (const call of findRequireCalls(source)) {
     addLocal(call, call.arguments[0], 'require');
   }
   collectImportExpressions(source, addLocal);

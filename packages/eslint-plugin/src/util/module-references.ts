@@ -9,12 +9,14 @@
  * ReferenceTracker's own CJS entry point only starts from a *declared* global
  * `require`; a file linted without Node globals would then look clean. So the
  * `require(...)` calls are collected here from the global scope's unresolved
- * references as well, and each one is handed to the tracker.
+ * references as well, and each one is handed to the tracker. An ES module's
+ * own `require`, made by `createRequire(import.meta.url)` of `node:module`
+ * under any name, loads as the CommonJS one does, and counts as one.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker, findVariable, getStringIfConstant } from '@typescript-eslint/utils/ast-utils';
-import { walk, type VisitorKeys } from './ast';
+import { isConstantBinding, walk, type VisitorKeys } from './ast';
 
 /**
  * What the analyses need of a file: its AST, scopes and visitor keys (a
@@ -66,7 +68,7 @@ export function* iterateModuleReferences<T>(
   // `default` member, exactly as mapped: callers mirror CJS exports there.
   const tracker = new ReferenceTracker(globalScope) as unknown as PropertyTracker;
   yield* iterateImportReferences<T>(sourceCode.ast, globalScope, tracker, traceMap);
-  for (const call of findRequireCalls(globalScope)) {
+  for (const call of findRequireCalls(sourceCode)) {
     const id = getStringIfConstant(call.arguments[0], globalScope);
     if (id == null || !Object.hasOwn(traceMap, id)) continue;
     const moduleMap = (traceMap as Record<string | symbol, Record<symbol, unknown>>)[id];
@@ -188,9 +190,24 @@ function* iterateImportEqualsReferences<T>(
 
 /**
  * `require('x')` calls whose `require` is the CommonJS one: either unresolved
- * (no globals configured) or a configured global nobody redefined.
+ * (no globals configured) or a configured global nobody redefined; or one
+ * that `createRequire()` made (createdRequireCalls). Found once per file.
  */
-export function findRequireCalls(globalScope: TSESLint.Scope.Scope): TSESTree.CallExpression[] {
+export function findRequireCalls(sourceCode: ParsedSource): readonly TSESTree.CallExpression[] {
+  const globalScope = sourceCode.scopeManager?.globalScope;
+  if (!globalScope) return [];
+  let calls = requireCallCache.get(sourceCode.ast);
+  if (!calls) {
+    const globalCalls = globalRequireCalls(globalScope);
+    calls = [...globalCalls, ...createdRequireCalls(sourceCode, globalScope, globalCalls)];
+    requireCallCache.set(sourceCode.ast, calls);
+  }
+  return calls;
+}
+
+const requireCallCache = new WeakMap<TSESTree.Program, readonly TSESTree.CallExpression[]>();
+
+function globalRequireCalls(globalScope: TSESLint.Scope.Scope): TSESTree.CallExpression[] {
   const identifiers: TSESTree.Identifier[] = [];
   for (const ref of globalScope.through) {
     if (ref.identifier.name === 'require') identifiers.push(ref.identifier as TSESTree.Identifier);
@@ -199,17 +216,62 @@ export function findRequireCalls(globalScope: TSESLint.Scope.Scope): TSESTree.Ca
   if (declared && declared.defs.length === 0) {
     for (const ref of declared.references) identifiers.push(ref.identifier as TSESTree.Identifier);
   }
+  return identifiers.map(loadCallOf).filter(call => call !== undefined);
+}
+
+/** `require('x')` of `id`, the callee: a call with a first argument that is no spread. */
+function loadCallOf(id: TSESTree.Identifier): TSESTree.CallExpression | undefined {
+  const parent = id.parent;
+  const isLoad =
+    parent?.type === AST_NODE_TYPES.CallExpression &&
+    parent.callee === id &&
+    parent.arguments.length > 0 &&
+    parent.arguments[0].type !== AST_NODE_TYPES.SpreadElement;
+  return isLoad ? parent : undefined;
+}
+
+/** The specifiers of Node's `module` module, whose `createRequire` makes a `require`. */
+const MODULE_MODULES: ReadonlySet<unknown> = new Set(['module', 'node:module']);
+
+/** `createRequire` of `node:module`, imported (named, default or namespace) or required. */
+const CREATE_REQUIRE_TRACE_MAP: TraceMap = coreModuleTraceMap({ module: { createRequire: { [ReferenceTracker.CALL]: true } } });
+
+/**
+ * The calls of a `require` that `createRequire()` made and a constant holds:
+ * `import { createRequire } from 'node:module'; const require =
+ * createRequire(import.meta.url)`, then `require('pg')`; also under another
+ * name, through `module.createRequire`, and in CommonJS. Only a file that
+ * imports or requires `module` is searched further.
+ */
+function createdRequireCalls(
+  sourceCode: ParsedSource,
+  globalScope: TSESLint.Scope.Scope,
+  globalCalls: readonly TSESTree.CallExpression[],
+): TSESTree.CallExpression[] {
+  const modulesLoaded = globalCalls.filter(call => isModuleSpecifier(call.arguments[0]));
+  const imported = sourceCode.ast.body.some(
+    statement => statement.type === AST_NODE_TYPES.ImportDeclaration && MODULE_MODULES.has(statement.source.value),
+  );
+  if (!imported && modulesLoaded.length === 0) return [];
+  const tracker = new ReferenceTracker(globalScope) as unknown as PropertyTracker;
+  const factoryCalls = [...iterateImportReferences<true>(sourceCode.ast, globalScope, tracker, CREATE_REQUIRE_TRACE_MAP)];
+  for (const call of modulesLoaded) {
+    factoryCalls.push(...tracker.iteratePropertyReferences(call, CREATE_REQUIRE_TRACE_MAP.module) as IterableIterator<FoundReference<true>>);
+  }
   const calls: TSESTree.CallExpression[] = [];
-  for (const id of identifiers) {
-    const parent = id.parent;
-    if (
-      parent?.type === AST_NODE_TYPES.CallExpression &&
-      parent.callee === id &&
-      parent.arguments.length > 0 &&
-      parent.arguments[0].type !== AST_NODE_TYPES.SpreadElement
-    ) {
-      calls.push(parent);
+  for (const { node } of factoryCalls) {
+    const declarator = node.parent;
+    if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== node) continue;
+    const variable = sourceCode.scopeManager?.getDeclaredVariables(declarator)[0];
+    if (!isConstantBinding(variable) || declarator.id.type !== AST_NODE_TYPES.Identifier) continue;
+    for (const ref of variable.references) {
+      const call = ref.init ? undefined : loadCallOf(ref.identifier as TSESTree.Identifier);
+      if (call) calls.push(call);
     }
   }
   return calls;
+}
+
+function isModuleSpecifier(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.Literal && MODULE_MODULES.has(node.value);
 }

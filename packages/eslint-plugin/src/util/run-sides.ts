@@ -106,9 +106,14 @@ export function analyzeRunSides(
   return { sideOf: node => sideOf(node, 0) };
 }
 
-/** Called in the parent and in a child, or anywhere shared: shared. */
+/**
+ * Called anywhere shared: shared. Called in the parent's branch and in the
+ * child's (`if (isPrimary) makeDb(1) else makeDb(10)`): the parent, as the
+ * same code written inline in each branch would be; the child's own call is
+ * where it belongs.
+ */
 function combine(sides: ReadonlySet<Position>): Position | undefined {
-  if (sides.has('shared') || (sides.has('parent') && sides.has('child'))) return 'shared';
+  if (sides.has('shared')) return 'shared';
   return sides.has('parent') ? 'parent' : sides.has('child') ? 'child' : undefined;
 }
 

@@ -24,6 +24,15 @@ ruleTester.run('no-pool-across-boundary', rule, {
       workerpool.pool('./w.js', { workerType: 'thread', workerThreadOpts: { workerData: { max: 4 } } });
       workerpool.pool({ maxWorkers: 2 });
     `,
+    // a loader named like createRequire but not node:module's loads nothing the rule knows
+    code`
+      import { createRequire } from './loader.js';
+      import { Worker } from 'node:worker_threads';
+      const load = createRequire(import.meta.url);
+      const { Pool } = load('pg');
+      const pool = new Pool();
+      new Worker('./w.js', { workerData: { pool } });
+    `,
   ],
   invalid: [
     // ---- postMessage ----
@@ -285,6 +294,29 @@ ruleTester.run('no-pool-across-boundary', rule, {
         new Worker(new URL('./task.js', import.meta.url), { workerData: { clients: [mongo] } });
       `,
       errors: [{ messageId: 'poolAcrossBoundary', line: 4, column: 77, data: { kind: 'client', channel: WORKER_DATA } }],
+    },
+    // an ES module's own `require`, made by createRequire of node:module under any name, loads as CommonJS does
+    {
+      code: code`
+        import { createRequire } from 'node:module';
+        const require = createRequire(import.meta.url);
+        const { Pool } = require('pg');
+        const { Worker } = require('node:worker_threads');
+        const pool = new Pool({ max: 20 });
+        new Worker('./w.js', { workerData: { pool } });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 6, column: 38, data: { kind: 'pool', channel: WORKER_DATA } }],
+    },
+    {
+      code: code`
+        import module from 'node:module';
+        import { Worker } from 'node:worker_threads';
+        const load = module.createRequire(import.meta.url);
+        const mysql = load('mysql2');
+        const pool = mysql.createPool({});
+        new Worker('./w.js', { workerData: pool });
+      `,
+      errors: [{ messageId: 'poolAcrossBoundary', line: 6, column: 36, data: { kind: 'pool', channel: WORKER_DATA } }],
     },
     // ---- methods that return the pool, client or engine itself ----
     {

@@ -204,7 +204,7 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       errors: [{ messageId: 'poolInPrimary', line: 4, column: 10 }],
     },
-    // constructed on both sides: shared
+    // constructed in each branch: the worker's is where it belongs, the primary's is the primary's pool
     {
       code: code`
         const cluster = require('cluster');
@@ -221,7 +221,7 @@ ruleTester.run('no-pool-before-fork', rule, {
           new Repo();
         }
       `,
-      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 17 }],
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 17 }],
     },
     // a local module that constructs its class at load creates the pool at load
     {

@@ -196,6 +196,18 @@ ruleTester.run('no-pool-before-fork', rule, {
       filename: SERVER_MJS,
       errors: [{ messageId: 'importCreatesPool', line: 2, column: 1 }],
     },
+    // an ES module's own `require`, made by createRequire under another name, loads the module at load too
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { createRequire } from 'node:module';
+        const load = createRequire(import.meta.url);
+        const pool = load('./db-creates');
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'importCreatesPool', line: 4, column: 14 }],
+    },
     // with Node globals configured, `require` is a declared global, not an unresolved name
     {
       code: code`

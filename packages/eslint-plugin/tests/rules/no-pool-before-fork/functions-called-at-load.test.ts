@@ -284,6 +284,24 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       options: [{ allowPrimaryPools: true }],
     },
+    // a factory called once in the primary branch and once in the worker branch, with allowPrimaryPools:
+    // as \`new Pool()\` written in each branch, the primary's pool is allowed and the worker's is its own
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function makeDb(max) {
+          return new Pool({ max });
+        }
+        if (cluster.isPrimary) {
+          const scheduler = makeDb(1);
+          for (let i = 0; i < 4; i++) cluster.fork();
+        } else {
+          const db = makeDb(10);
+        }
+      `,
+      options: [{ allowPrimaryPools: true }],
+    },
     // a fork-logic function called only in the worker branch of another guard
     code`
       import cluster from 'node:cluster';
@@ -438,7 +456,8 @@ ruleTester.run('no-pool-before-fork', rule, {
         { messageId: 'poolBeforeFork', line: 16, column: 3 },
       ],
     },
-    // called in the primary branch and in the worker branch: both open one
+    // called in the primary branch and in the worker branch: the worker's call is where it belongs,
+    // the primary's is the primary's pool, as `new Pool()` written in each branch would be
     {
       code: code`
         const cluster = require('cluster');
@@ -451,7 +470,56 @@ ruleTester.run('no-pool-before-fork', rule, {
           makePool();
         }
       `,
-      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 24 }],
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 24 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function makeDb(max) {
+          return new Pool({ max });
+        }
+        if (cluster.isPrimary) {
+          const scheduler = makeDb(1);
+          for (let i = 0; i < 4; i++) cluster.fork();
+        } else {
+          const db = makeDb(10);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 10 }],
+    },
+    // ... but called at module scope as well: shared, whatever the branches add
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        function makeDb(max) {
+          return new Pool({ max });
+        }
+        const cache = makeDb(2);
+        if (cluster.isPrimary) {
+          makeDb(1);
+          cluster.fork();
+        } else {
+          makeDb(10);
+        }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 10 }],
+    },
+    // ... and called once in each branch of a worker-thread fork: the main thread's pool
+    {
+      code: code`
+        import { Worker, isMainThread } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        const makeDb = (max) => new Pool({ max });
+        if (isMainThread) {
+          makeDb(1);
+          new Worker(new URL(import.meta.url));
+        } else {
+          makeDb(10);
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 3, column: 25 }],
     },
     // called only in the primary branch
     {

@@ -136,6 +136,47 @@ ruleTester.run('no-pool-before-fork', rule, {
       const audit = new Pool();
       cluster.fork();
     `,
+    // ---- createRequire: a `require` made elsewhere, or reassigned, is not followed; the worker's own load is its own ----
+    code`
+      import cluster from 'node:cluster';
+      import { createRequire } from './loader.js';
+      const load = createRequire(import.meta.url);
+      const { Pool } = load('pg');
+      const pool = new Pool();
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { createRequire } from 'node:module';
+      let load = createRequire(import.meta.url);
+      load = (id) => ({ Pool: class {} });
+      const { Pool } = load('pg');
+      const pool = new Pool();
+      if (cluster.isPrimary) cluster.fork();
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const { Pool } = require('pg');
+      if (cluster.isPrimary) cluster.fork();
+      else new Pool();
+    `,
+    // `module.filename` of a `module` the file declares or imports is not CommonJS's own
+    code`
+      import { fork } from 'node:child_process';
+      import module from 'node:module';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      fork(module.filename);
+    `,
+    code`
+      const { fork } = require('child_process');
+      const { Pool } = require('pg');
+      const module = { filename: './worker.js' };
+      const pool = new Pool();
+      fork(module.filename);
+    `,
   ],
   invalid: [
     // an empty reference against this file's URL is this file
@@ -246,6 +287,27 @@ ruleTester.run('no-pool-before-fork', rule, {
         if (!process.send) cp.fork(process.argv[1]);
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 2, column: 14 }],
+    },
+    // CommonJS's `module.filename` is `__filename`, also with Node globals declared
+    {
+      code: code`
+        const { fork } = require('child_process');
+        const { Pool } = require('pg');
+        const pool = new Pool({ max: 20 });
+        if (!process.send) fork(module.filename);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        const { Worker } = require('worker_threads');
+        const { Pool } = require('pg');
+        const pool = new Pool();
+        const self = module.filename;
+        new Worker(self);
+      `,
+      languageOptions: { globals: { require: 'readonly', module: 'writable' } },
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
     },
     // ---- module scope, ESM ----
     {
@@ -696,6 +758,50 @@ ruleTester.run('no-pool-before-fork', rule, {
         else fork(__filename, [], { env: { IS_CHILD: '1' } });
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 3, column: 31 }],
+    },
+    // ---- an ES module's own `require`, made by createRequire of node:module, loads as CommonJS does ----
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { createRequire } from 'node:module';
+        const require = createRequire(import.meta.url);
+        const { Pool } = require('pg');
+        const pool = new Pool({ max: 20 });
+        if (cluster.isPrimary) cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // ... under any name, renamed, from 'module', and through the module's default or namespace
+    {
+      code: code`
+        import { createRequire as makeRequire } from 'module';
+        import * as nodeModule from 'node:module';
+        import mod from 'module';
+        const load = makeRequire(import.meta.url);
+        const req = nodeModule.createRequire(import.meta.url);
+        const cjs = mod.createRequire(import.meta.url);
+        const { fork } = load('node:cluster');
+        const pg = req('pg');
+        const a = new pg.Pool();
+        const b = cjs('mysql2').createPool({});
+        fork();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 9, column: 11 },
+        { messageId: 'poolBeforeFork', line: 10, column: 11 },
+      ],
+    },
+    // ... and in CommonJS, `createRequire` required from 'module'
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { createRequire } = require('node:module');
+        const load = createRequire(__filename);
+        const { Pool } = load('pg');
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
     },
     // ---- more creators: mariadb's callback API, sequelize-typescript ----
     {

@@ -4,6 +4,7 @@
  */
 import { code, RuleTester } from '../../rule-tester';
 import rule from '../../../src/rules/no-pool-before-fork';
+import { SERVER_MJS } from './shared';
 
 const ruleTester = new RuleTester();
 
@@ -139,6 +140,21 @@ ruleTester.run('no-pool-before-fork', rule, {
       import { Pool } from 'pg';
       const pool = new Pool();
       const tinypool = new Tinypool({ filename: new URL('./worker.mjs', import.meta.url).href });
+    `,
+    // a file URL string of the directory, or of this file with a pathname read off it, is no filename of this file
+    code`
+      import { Piscina } from 'piscina';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      new Piscina({ filename: new URL('.', import.meta.url).href });
+      new Piscina({ filename: new URL(import.meta.url).pathname.length > 0 ? './worker.mjs' : './other.mjs' });
+    `,
+    // Node's own Worker rejects a file URL string (ERR_WORKER_PATH): it starts nothing, unlike a worker pool
+    code`
+      import { Worker } from 'node:worker_threads';
+      import { Pool } from 'pg';
+      const pool = new Pool();
+      new Worker(new URL(import.meta.url).href);
     `,
     // workerpool of this file behind workerpool.isMainThread
     code`
@@ -344,6 +360,52 @@ ruleTester.run('no-pool-before-fork', rule, {
         }
       `,
       errors: [{ messageId: 'poolInPrimary', line: 4, column: 16 }],
+    },
+    // the filename as a file URL string, as Piscina's and Tinypool's docs spell it: .href, .toString(), String(), a template
+    {
+      code: code`
+        import { Piscina } from 'piscina';
+        import { Pool } from 'pg';
+        const pool = new Pool({ max: 4 });
+        export default async (sql) => (await pool.query(sql)).rows;
+        export const piscina = new Piscina({ filename: new URL(import.meta.url).href });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    {
+      code: code`
+        import Tinypool from 'tinypool';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const tinypool = new Tinypool({ filename: new URL(import.meta.url).toString() });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
+    },
+    ...[
+      'String(self)',
+      '`${new URL(import.meta.url)}`',
+      'href',
+    ].map(filename => ({
+      code: code`
+        import Piscina from 'piscina';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        const self = new URL(import.meta.url);
+        const href = self.href;
+        new Piscina({ filename: ${filename} });
+      `,
+      errors: [{ messageId: 'poolBeforeFork' as const, line: 3, column: 14 }],
+    })),
+    // ... and a relative URL that names this very file
+    {
+      code: code`
+        import { Piscina } from 'piscina';
+        import { Pool } from 'pg';
+        const pool = new Pool();
+        export const piscina = new Piscina({ filename: new URL('./server.mjs', import.meta.url).href });
+      `,
+      filename: SERVER_MJS,
+      errors: [{ messageId: 'poolBeforeFork', line: 3, column: 14 }],
     },
     // Tinypool, default and named
     {
