@@ -129,6 +129,12 @@ export interface ConnectionState {
   /** The ended lease's checkout site: where a stale holder or a second release got its lease. */
   previousCheckoutSite: Error | undefined;
   leakReported: boolean;
+  /**
+   * The lease during which a release was held back as a stale holder's
+   * (foreign_release); 0: none. If the lease then leaks, its report says so:
+   * that release may have been the lease's own, run in another task's context.
+   */
+  heldBackDuringLease: number;
   /** The lease whose statement was issued last on the connection (0: none, or before any lease). */
   queryLease: number;
   /** The lease lasts one statement: knex's query runner took it and releases it itself (knex-runner.ts). Not held, never a leak. */

@@ -19,6 +19,9 @@ import { outsideTasks } from './task';
 const MIN_SWEEP_MS = 10;
 const IDLE_TICK_MS = 10_000;
 
+/** Said of a leaked lease during which a release was held back as a stale holder's. */
+const HELD_BACK_HINT = " A release of this connection was held back during this lease as a stale holder's (foreign_release). If that was this lease's own release, its callback ran in the async context of the task that held the connection before (a callback queue, a mutex or an emitter that calls one request back from another's code): bind the callback to its caller (AsyncResource.bind) or turn leaseHandles on.";
+
 export function sweepLeaks(pool: PoolState, now = performance.now()): void {
   const threshold = pool.settings.leakThresholdMs;
   for (const conn of pool.connections()) {
@@ -37,7 +40,7 @@ export function sweepLeaks(pool: PoolState, now = performance.now()): void {
       current: conn.owner,
       // The sweep's own stack says nothing: the checkout's, when it was captured, or none.
       site: conn.checkoutSite ?? null,
-      detail: `Lease ${conn.leaseId} has been held for more than ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).`,
+      detail: `Lease ${conn.leaseId} has been held for more than ${Math.round(heldMs)} ms (leakThresholdMs ${threshold}).${conn.heldBackDuringLease === conn.leaseId ? HELD_BACK_HINT : ''}`,
     });
   }
 }

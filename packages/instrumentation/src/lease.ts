@@ -72,6 +72,7 @@ export function attachConnection(pool: PoolState, connection: object): Connectio
     checkoutSite: undefined,
     previousCheckoutSite: undefined,
     leakReported: false,
+    heldBackDuringLease: 0,
     queryLease: 0,
     statementScoped: false,
     contextHooks: undefined,
@@ -346,6 +347,7 @@ export function checkRelease(
     // Through the current lease's own handle, an earlier owner's task is no stale holder: the handle is
     // exact, the task is not (a driver's socket callback runs in the task that opened the connection).
     if (foreign === 'stale-holder' && !viaHandle) {
+      conn.heldBackDuringLease = conn.leaseId;
       error = report(pool, 'foreign_release', { connection: conn, current, detail: 'The releasing task owned an earlier lease of this connection.' });
       return error === undefined ? BLOCK : { pass: false, error };
     }

@@ -70,6 +70,64 @@ describe('foreign_release', () => {
       }
     });
 
+    it("a release a callback queue ran in the previous holder's task is held back; when that lease then leaks, the leak says why", async () => {
+      const name = 'fr-stale-queue';
+      const pool = guardPool(newPool({ max: 1 }), { name, leakThresholdMs: 200 });
+      // A callback mutex: unlock() calls the next waiter back from the code of whoever unlocks.
+      let locked = false;
+      const waiters: (() => void)[] = [];
+      const lock = (fn: () => void) => (locked ? waiters.push(fn) : ((locked = true), fn()));
+      const unlock = () => (waiters.length > 0 ? waiters.shift()!() : (locked = false));
+      let held: pg.PoolClient | undefined;
+      try {
+        const aReleased = gate();
+        const bWaits = gate();
+        const taskA = runInTask(async () => {
+          lock(() => undefined);
+          const client = await pool.connect();
+          client.release();
+          aReleased.open();
+          await bWaits.promise;
+          unlock(); // runs B's callback, and B's release, as task A
+        });
+        const taskB = runInTask(async () => {
+          await aReleased.promise;
+          held = await pool.connect(); // the connection A held before
+          await new Promise<void>((done) => {
+            lock(() => {
+              held!.release();
+              unlock();
+              done();
+            });
+            bWaits.open();
+          });
+        });
+        await Promise.all([taskA, taskB]);
+        expectViolations(name, 'foreign_release', 1);
+        assert.equal(pool.idleCount, 0, 'the release read as stale holder A\'s, and was held back');
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const [leak] = expectViolations(name, 'leak', 1, { others: ['foreign_release'] });
+        assert.match(String(leak!.body), /A release of this connection was held back during this lease as a stale holder's \(foreign_release\)\. If that was this lease's own release, its callback ran in the async context of the task that held the connection before .*AsyncResource\.bind.*leaseHandles/);
+      } finally {
+        held?.release(); // from outside any task: passed on
+        await endPool(pool);
+      }
+    });
+
+    it('a leak with no release held back does not mention one', async () => {
+      const name = 'fr-plain-leak';
+      const pool = guardPool(newPool({ max: 1 }), { name, leakThresholdMs: 200 });
+      const client = await runInTask(() => pool.connect());
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const [leak] = expectViolations(name, 'leak', 1);
+        assert.doesNotMatch(String(leak!.body), /held back/);
+      } finally {
+        client.release();
+        await endPool(pool);
+      }
+    });
+
     it('a saved done() of an earlier lease is reported and not passed on', async () => {
       const name = 'fr-stale-done';
       const pool = guardPool(newPool({ max: 1 }), { name });
