@@ -7,6 +7,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import type { Settings } from './config';
+import type { CheckoutRequest } from './lease';
 import type { MeteredPool } from './pool-metrics';
 import type { Task, TaskToken } from './task';
 import type { GuardPoolOptions, PoolEndpoint, PoolStats, TransactionState } from './types';
@@ -59,6 +60,12 @@ export interface PoolState {
    * transaction state they leave, so the next borrower is not blamed for it.
    */
   transactionOpenedOnPool: boolean;
+  /**
+   * Checkouts that wait on the saturated pool while their task holds none of
+   * its leases yet (nested_checkout's waitingCheckout): until each is lent a
+   * connection or fails. Undefined until the first; mostly empty.
+   */
+  waitingCheckouts: CheckoutRequest[] | undefined;
   /** Pool metrics, when poolMetrics is on. */
   metrics: MeteredPool | undefined;
   /** Connections the pool holds now, for the leak sweep and nested_checkout. */
@@ -68,6 +75,8 @@ export interface PoolState {
   sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
+  /** True while earlier checkouts are queued (InstalledPool.queued; false where the adapter cannot tell). */
+  queued(): boolean;
   /** True while the pool hands the connection out, before its lease begins (see InstalledPool). */
   handingOut(conn: ConnectionState): boolean;
   /** InstalledPool.lentToNext. */

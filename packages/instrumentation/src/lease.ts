@@ -15,7 +15,7 @@ import { isConcurrentQuery } from './detectors/concurrent_query';
 import { isCrossTaskUse } from './detectors/cross_task_use';
 import { isDirtyRelease } from './detectors/dirty_release';
 import { classifyRelease } from './detectors/foreign_release';
-import { heldLease } from './detectors/nested_checkout';
+import { forgetWaitingCheckout, heldLease, isHeld, waitingCheckoutOfSameTask } from './detectors/nested_checkout';
 import { leavesTransactionOpen } from './detectors/transaction_on_pool';
 import { isUseAfterRelease } from './detectors/use_after_release';
 import type { PoolGuardError } from './errors';
@@ -412,7 +412,7 @@ function judgeWhenSettled(conn: ConnectionState, transaction: TransactionReader)
 }
 
 /** The lease was claimed by the checkout that asked for it: its owner, and whether the app sees it. */
-export function claimLease(conn: ConnectionState, request: CheckoutRequest): void {
+export function claimLease(conn: ConnectionState, request: CheckoutRequest, statementScoped = false): void {
   const { owner, requestedAt } = request;
   if (conn.contextHooks !== undefined) hookContext(conn);
   conn.checkoutSite = request.site;
@@ -421,11 +421,31 @@ export function claimLease(conn: ConnectionState, request: CheckoutRequest): voi
   conn.ownerToken = request.ownerToken;
   conn.lastUser = owner;
   conn.explicit = request.explicit;
-  conn.statementScoped = false;
+  conn.statementScoped = statementScoped;
   const metered = conn.pool.metrics;
   if (requestedAt > 0 && conn.leasedAt > 0 && metered?.recording === true) {
     metered.instruments!.waitTime.record((conn.leasedAt - requestedAt) / 1000, metered.eventAttributes);
   }
+  if (conn.pool.waitingCheckouts !== undefined) claimedWhileOthersWait(conn, request);
+}
+
+/**
+ * `request` no longer waits; if its task still waits for another lease of
+ * the saturated pool (asked for both before it held one), the lease just
+ * claimed is held while it waits: nested_checkout, reported, never thrown.
+ */
+function claimedWhileOthersWait(conn: ConnectionState, request: CheckoutRequest): void {
+  const pool = conn.pool;
+  forgetWaitingCheckout(pool, request);
+  const waiting = isHeld(conn) ? waitingCheckoutOfSameTask(pool, request) : undefined;
+  if (waiting === undefined) return;
+  report(pool, 'nested_checkout', {
+    connection: conn,
+    current: waiting.owner,
+    // The stack here is the pool's callback; the waiting checkout's site, where it was captured, is the app's.
+    site: waiting.site ?? null,
+    detail: `Lease ${conn.leaseId} was lent to a task whose other checkout, requested before it, still waits for this pool.`,
+  });
 }
 
 function endLease(conn: ConnectionState): void {

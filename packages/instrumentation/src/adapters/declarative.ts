@@ -14,7 +14,7 @@ import { createLeaseHandle, rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -249,7 +249,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
           const user = bindCallback(args[last] as AnyFunction, request.explicit);
           args[last] = (err: unknown, connection: unknown, ...rest: unknown[]) => {
             if (!err) return user(err, deliver(connection, request), ...rest);
-            countCheckoutTimeout(state, err);
+            checkoutFailure(state, request, err);
             return user(err, connection, ...rest);
           };
           return next(this).apply(this, args);
@@ -257,7 +257,7 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
         const result = next(this).apply(this, args) as unknown;
         if (result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
           return (result as PromiseLike<unknown>).then((connection) => deliver(connection, request), (err: unknown) => {
-            countCheckoutTimeout(state, err);
+            checkoutFailure(state, request, err);
             throw err;
           });
         }

@@ -12,7 +12,7 @@ import { rawOfHandle } from '../lease-handle';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
@@ -139,7 +139,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     return acquired.then(
       (resource) => (resource !== null && typeof resource === 'object' ? leaseDelivered(state, resource, request, firstSight(resource)) : resource),
       (err: unknown) => {
-        countCheckoutTimeout(state, err);
+        checkoutFailure(state, request, err);
         throw err;
       },
     );

@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
+import { forgetWaitingCheckout, noteWaitingCheckout } from '../detectors/nested_checkout';
 import { PoolGuardError } from '../errors';
 import type { ConnectionState, PoolState, TransactionReader } from '../internal-types';
 import {
@@ -230,12 +231,15 @@ export function checkoutRequested(state: PoolState): CheckoutRequest | PoolGuard
   const requestedAt = metricsClock(state.metrics);
   const site = explicit ? captureCheckoutSite(state) : undefined;
   if (owner === undefined && requestedAt === 0 && site === undefined) return explicit ? EXPLICIT_REQUEST : INTERNAL_REQUEST;
-  return { owner, ownerToken: ownerTokenFor(state, owner), explicit, requestedAt, site };
+  const request: CheckoutRequest = { owner, ownerToken: ownerTokenFor(state, owner), explicit, requestedAt, site };
+  if (owner !== undefined) noteWaitingCheckout(state, request);
+  return request;
 }
 
 /**
  * The pool lent `connection` for `request`: the lease starts and, for an
  * explicit checkout with lease handles on, the caller gets a handle.
+ * `statementScoped`: a library's own one-statement lease (knex's query runner).
  */
 export function leaseDelivered<C extends object>(
   state: PoolState,
@@ -243,6 +247,7 @@ export function leaseDelivered<C extends object>(
   request: CheckoutRequest,
   onFirstSight?: (conn: ConnectionState) => void,
   handles = true,
+  statementScoped = false,
 ): C {
   let conn = connectionStateOf(connection);
   if (conn === undefined || conn.pool !== state) {
@@ -250,7 +255,7 @@ export function leaseDelivered<C extends object>(
     onFirstSight?.(conn);
   }
   beginLease(conn);
-  claimLease(conn, request);
+  claimLease(conn, request, statementScoped);
   // A Proxy of a frozen object must return its own methods unchanged: no handle for one.
   if (!handles || !request.explicit || !state.settings.leaseHandles || !Object.isExtensible(connection)) return connection;
   return createLeaseHandle(connection, conn.leaseId);
@@ -461,4 +466,10 @@ function isCheckoutTimeout(err: unknown): boolean {
 /** Counts `err` in db.client.connection.timeouts when it is the pool's own timeout (isCheckoutTimeout). */
 export function countCheckoutTimeout(state: PoolState, err: unknown): void {
   if (isCheckoutTimeout(err)) recordTimeout(state.metrics);
+}
+
+/** `request` failed with `err`: a timeout is counted, and the request no longer waits (noteWaitingCheckout). */
+export function checkoutFailure(state: PoolState, request: CheckoutRequest, err: unknown): void {
+  countCheckoutTimeout(state, err);
+  if (state.waitingCheckouts !== undefined) forgetWaitingCheckout(state, request);
 }

@@ -20,7 +20,7 @@ import { connectionStateOf } from '../lease';
 import { recordCreateTime } from '../pool-metrics';
 import type { PoolEndpoint, PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, callerFrames, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
+import { bindCallback, callerFrames, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction } from './kit';
 import { refusalCallback } from './mysql2-cluster';
 import { markWrappersAtFirstCheckout } from './mysql2-promise';
 import { guardMysql2Use } from './mysql2-use';
@@ -195,7 +195,10 @@ function install(pool: Mysql2CorePool, state: PoolState): InstalledPool {
     // The checkout's own clock reading (taken only while the pool metrics record) starts a creation.
     const known = request.requestedAt > 0 ? this._allConnections.length : -1;
     const delivered: OwnCallback = (err: unknown, connection?: Mysql2Connection) => {
-      if (err || connection === undefined) return user(err, connection);
+      if (err || connection === undefined) {
+        checkoutFailure(state, request, err);
+        return user(err, connection);
+      }
       guardConnection(connection);
       const handed = leaseDelivered(state, connection, request);
       if (request.explicit) return user(err, handed);

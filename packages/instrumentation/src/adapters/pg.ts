@@ -17,7 +17,7 @@ import { asLease, createLeaseHandle, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
 import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { addOwnListener, bindCallback, checkoutRequested, countCheckoutTimeout, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, bindCallback, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { pgEndpoint } from './pg-endpoint';
 import { guardPgQuery, pgInFlight, type PgClientLike } from './resources';
 
@@ -242,7 +242,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (typeof callback === 'function') {
       const user = bindCallback(callback, request.explicit);
       return connectNext.call(this, (err: unknown, client: PgPoolClient | undefined, done: unknown) => {
-        if (checkoutFailed(err, client)) return user(err, client, done);
+        if (checkoutFailed(request, err, client)) return user(err, client, done);
         const handed = claimSafely(client!, request);
         // pg-pool may call this from inside the previous holder's release, through its handle: the waiter's code is its own.
         if (request.explicit) return asLease(undefined, () => user(err, handed, handed === client ? done : handed.release));
@@ -297,16 +297,16 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     reject: (reason: unknown) => PromiseForClaim.reject(reason),
   });
 
-  /** True when pg-pool answered a checkout with no client; a timeout is counted. */
-  function checkoutFailed(err: unknown, client: PgPoolClient | null | undefined): boolean {
+  /** True when pg-pool answered `request` with no client; a timeout is counted. */
+  function checkoutFailed(request: CheckoutRequest, err: unknown, client: PgPoolClient | null | undefined): boolean {
     if (!err && client != null) return false;
-    countCheckoutTimeout(state, err);
+    checkoutFailure(state, request, err);
     return true;
   }
 
   /** Ends a promise-form checkout: rejected on failure, else resolved with the claimed client. */
   function settle(request: CheckoutRequest, err: unknown, client: PgPoolClient | undefined, resolve: (value: PgPoolClient) => void, reject: (reason: unknown) => void): void {
-    if (checkoutFailed(err, client)) reject(err);
+    if (checkoutFailed(request, err, client)) reject(err);
     else resolve(claimSafely(client!, request));
   }
 
@@ -354,6 +354,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     stats: () => pgStats(pool),
     sockets: () => pool._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
     saturated: () => pool._idle.length === 0 && pool._clients.length >= (pool.options.max ?? 10),
+    queued: () => pool._pendingQueue.length > 0,
     handingOut: (conn) => handingOut(pool, conn),
     uninstall: () => {
       wrappers.uninstall();

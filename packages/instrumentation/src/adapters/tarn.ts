@@ -13,7 +13,7 @@ import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { addOwnListener, callerFrames, checkoutRequested, countCheckoutTimeout, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, callerFrames, checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
@@ -100,7 +100,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     pending.promise = pending.promise.then(
       (resource) => (resource !== null && typeof resource === 'object' ? delivered(resource, request, byRunner) : resource),
       (err: unknown) => {
-        countCheckoutTimeout(state, err);
+        checkoutFailure(state, request, err);
         throw err;
       },
     );
@@ -113,12 +113,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
   /** The lease starts. */
   function delivered(resource: object, request: CheckoutRequest, byRunner: boolean): object {
     handles ??= !isKnexPool(pool);
-    const handed = leaseDelivered(state, resource, request, firstSight(resource), handles);
-    if (byRunner) {
-      const conn = connectionStateOf(resource);
-      if (conn !== undefined) conn.statementScoped = true;
-    }
-    return handed;
+    return leaseDelivered(state, resource, request, firstSight(resource), handles, byRunner);
   }
 
   wrappers.method(pool, 'release', (next) => function release(this: TarnPool, resource: unknown) {

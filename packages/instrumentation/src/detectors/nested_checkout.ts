@@ -7,7 +7,8 @@
  * upstream trace but run in their own HTTP roots are told apart here.
  */
 import type { ConnectionState, PoolState } from '../internal-types';
-import { sameRootTaskAsOwner, takenAfterOwnerEnded, type Task } from '../task';
+import type { CheckoutRequest } from '../lease';
+import { sameRootTaskAsOwner, sameTask, takenAfterOwnerEnded, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -23,10 +24,66 @@ export const info: KindInfo = {
  * be told apart, so none is judged to wait for itself.
  */
 export function heldLease(pool: PoolState, current: Task | undefined): ConnectionState | undefined {
-  if (current === undefined || !pool.saturated()) return undefined;
+  return current === undefined || !pool.saturated() ? undefined : leaseHeldBy(pool, current);
+}
+
+function leaseHeldBy(pool: PoolState, current: Task): ConnectionState | undefined {
   for (const conn of pool.connections()) {
-    if (conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && !takenAfterOwnerEnded(conn.leaseId, conn.owner, conn.ownerToken) &&
-      sameRootTaskAsOwner(current, conn.owner, conn.ownerToken)) return conn;
+    if (isHeld(conn) && sameRootTaskAsOwner(current, conn.owner!, conn.ownerToken)) return conn;
   }
   return undefined;
+}
+
+/** A lease its owner task holds: an explicit checkout (not a library's one-statement lease), not work a request left behind. */
+export function isHeld(conn: ConnectionState): boolean {
+  return conn.leased && conn.explicit && !conn.statementScoped && conn.owner !== undefined && !takenAfterOwnerEnded(conn.leaseId, conn.owner, conn.ownerToken);
+}
+
+/*
+ * The other order: a task asks for two leases before it holds one
+ * (`Promise.all([pool.connect(), pool.connect()])` on a pool of one). Neither
+ * request finds a held lease; the second waits on the saturated pool. A
+ * request that waits while its task holds none is kept (noteWaitingCheckout);
+ * when the task's other request is lent a connection first, the task holds
+ * that lease and waits for the kept one: found at the claim
+ * (waitingCheckoutOfSameTask), reported once, never thrown (nothing the app
+ * called is running then).
+ */
+
+/**
+ * Keeps `request` if it may wait (the pool is saturated, or earlier checkouts
+ * are queued) while its task holds none of the pool's leases.
+ */
+export function noteWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
+  if (request.owner === undefined || !(pool.saturated() || pool.queued()) || leaseHeldBy(pool, request.owner) !== undefined) return;
+  (pool.waitingCheckouts ??= []).push(request);
+}
+
+/** Forgets `request`, lent a connection or failed. */
+export function forgetWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
+  const waiting = pool.waitingCheckouts;
+  const at = waiting === undefined ? -1 : waiting.indexOf(request);
+  if (at >= 0) waiting!.splice(at, 1);
+}
+
+/**
+ * `claimed` was just lent a connection of `pool`, a lease its task holds
+ * (isHeld): a kept request of the same task that still waits on the saturated pool, taken
+ * out of the kept ones, or undefined. Requests of two HTTP roots that carry
+ * one upstream trace are two tasks; the comparison reads no async context
+ * (the claim runs in the pool's callback).
+ */
+export function waitingCheckoutOfSameTask(pool: PoolState, claimed: CheckoutRequest): CheckoutRequest | undefined {
+  const waiting = pool.waitingCheckouts;
+  if (waiting === undefined || waiting.length === 0) return undefined;
+  // Nothing waits any more (a timeout the adapter did not pass on, an ended pool): nothing is kept.
+  if ((pool.stats().pending ?? 1) === 0) {
+    waiting.length = 0;
+    return undefined;
+  }
+  const owner = claimed.owner;
+  if (owner === undefined || !pool.saturated()) return undefined;
+  const at = waiting.findIndex((other) => other.owner !== undefined && sameTask(other.owner, owner) &&
+    (other.ownerToken === undefined || claimed.ownerToken === undefined || other.ownerToken === claimed.ownerToken));
+  return at < 0 ? undefined : waiting.splice(at, 1)[0];
 }

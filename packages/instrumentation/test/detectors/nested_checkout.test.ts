@@ -143,4 +143,87 @@ describe('nested_checkout', () => {
       await endPool(pool);
     }
   });
+
+  describe('two checkouts asked for before the task holds either (Promise.all)', () => {
+    for (const [label, warm] of [['a pool with no connection yet', false], ['a pool with its one connection idle', true]] as const) {
+      it(`reports the task once the first is lent while the second waits: ${label}`, async () => {
+        const name = `nested-both-${warm ? 'warm' : 'cold'}`;
+        const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 200 }), { name });
+        try {
+          if (warm) await pool.query('SELECT 1');
+          let lent = 0;
+          await runInTask(async () => {
+            const [first, second] = await Promise.allSettled([pool.connect(), pool.connect()]);
+            assert.equal(first.status, 'fulfilled');
+            assert.equal(second.status, 'rejected', 'the self-deadlock ends only with connectionTimeoutMillis');
+            assert.match(String((second as PromiseRejectedResult).reason?.message), PG_TIMEOUT);
+            (first as PromiseFulfilledResult<pg.PoolClient>).value.release();
+          });
+          const [record] = expectViolations(name, 'nested_checkout', 1);
+          lent = Number(record!.attributes['poolguard.lease.id']);
+          assert.ok(lent > 0, 'the record names the lease the task was lent while it waited');
+          assert.match(String(record!.body), /whose other checkout, requested before it, still waits/);
+        } finally {
+          await endPool(pool);
+        }
+      });
+    }
+
+    it('in one span, both on a pool of two: each lent, silent; two tasks asking at once on a pool of one: silent', async () => {
+      const name = 'nested-both-silent';
+      const roomy = guardPool(newPool({ max: 2 }), { name });
+      const single = guardPool(newPool({ max: 1, connectionTimeoutMillis: 5000 }), { name: `${name}-single` });
+      try {
+        await inSpan('both-lent', async () => {
+          const clients = await Promise.all([roomy.connect(), roomy.connect()]);
+          for (const client of clients) client.release();
+        });
+        const oneEach = () => runInTask(async () => {
+          const client = await single.connect();
+          await client.query('SELECT 1');
+          client.release();
+        });
+        await Promise.all([oneEach(), oneEach(), oneEach()]);
+        expectSilent(name);
+        expectSilent(`${name}-single`);
+      } finally {
+        await endPool(roomy);
+        await endPool(single);
+      }
+    });
+
+    it('a waiting checkout that timed out is forgotten: the task\'s later checkout, lent while another task waits, is silent', async () => {
+      const name = 'nested-timed-out';
+      const pool = guardPool(newPool({ max: 1, connectionTimeoutMillis: 100 }), { name });
+      try {
+        const holds = gate();
+        const release = gate();
+        const holder = runInTask(async () => {
+          const client = await pool.connect();
+          holds.open();
+          await release.promise;
+          client.release();
+        });
+        await holds.promise;
+        await runInTask(async () => {
+          await assert.rejects(pool.connect(), PG_TIMEOUT); // waited while holding nothing: kept, then forgotten
+          release.open();
+          await holder;
+          const mine = pool.connect();
+          // Another task asks in the same tick: it waits while this task is lent the connection.
+          const other = runInTask(async () => {
+            const client = await pool.connect();
+            client.release();
+          });
+          const client = await mine;
+          await sleep(20);
+          client.release();
+          await other;
+        });
+        expectSilent(name);
+      } finally {
+        await endPool(pool);
+      }
+    });
+  });
 });
