@@ -62,8 +62,8 @@ export interface PoolState {
   transactionOpenedOnPool: boolean;
   /**
    * Checkouts that wait on the saturated pool while their task holds none of
-   * its leases yet (nested_checkout's waitingCheckout): until each is lent a
-   * connection or fails. Undefined until the first; mostly empty.
+   * its leases yet (nested_checkout's noteWaitingCheckout): until each is lent
+   * a connection or fails. Undefined while there are none.
    */
   waitingCheckouts: CheckoutRequest[] | undefined;
   /** Pool metrics, when poolMetrics is on. */
@@ -75,8 +75,8 @@ export interface PoolState {
   sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
-  /** True while earlier checkouts are queued (InstalledPool.queued; false where the adapter cannot tell). */
-  queued(): boolean;
+  /** True when a checkout now would wait behind earlier queued ones (InstalledPool.waitsBehindQueue; false where the adapter cannot tell). */
+  waitsBehindQueue(): boolean;
   /** True while the pool hands the connection out, before its lease begins (see InstalledPool). */
   handingOut(conn: ConnectionState): boolean;
   /** InstalledPool.lentToNext. */

@@ -35,11 +35,12 @@ export interface InstalledPool {
   /** True when a checkout now would wait: nothing idle and the pool at its maximum. */
   saturated(): boolean;
   /**
-   * True while earlier checkouts are queued: a checkout now is served after
-   * them (pg-pool lends even an idle connection on the next tick, so two
-   * checkouts in one tick queue both). Absent: saturated() alone says it.
+   * True when a checkout now would wait although saturated() says otherwise:
+   * the pool at its maximum, and earlier queued checkouts take every idle
+   * connection (pg-pool lends even an idle connection on the next tick, so
+   * two checkouts in one tick both queue). Absent: saturated() alone says it.
    */
-  queued?(): boolean;
+  waitsBehindQueue?(): boolean;
   /**
    * True while the pool hands the connection out before its lease begins (a
    * library that runs its own listeners then): a use there belongs to the

@@ -354,7 +354,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     stats: () => pgStats(pool),
     sockets: () => pool._clients.map((client) => (client as { connection?: { stream?: unknown } }).connection?.stream),
     saturated: () => pool._idle.length === 0 && pool._clients.length >= (pool.options.max ?? 10),
-    queued: () => pool._pendingQueue.length > 0,
+    waitsBehindQueue: () => pool._pendingQueue.length >= pool._idle.length && pool._clients.length >= (pool.options.max ?? 10),
     handingOut: (conn) => handingOut(pool, conn),
     uninstall: () => {
       wrappers.uninstall();

@@ -51,19 +51,23 @@ export function isHeld(conn: ConnectionState): boolean {
  */
 
 /**
- * Keeps `request` if it may wait (the pool is saturated, or earlier checkouts
- * are queued) while its task holds none of the pool's leases.
+ * Keeps `request` if it waits (the pool is saturated, or earlier queued
+ * checkouts take its idle connections) while its task holds none of the
+ * pool's leases. A checkout that is served at once costs two reads of the
+ * pool's counts.
  */
 export function noteWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
-  if (request.owner === undefined || !(pool.saturated() || pool.queued()) || leaseHeldBy(pool, request.owner) !== undefined) return;
+  if (request.owner === undefined || !(pool.saturated() || pool.waitsBehindQueue()) || leaseHeldBy(pool, request.owner) !== undefined) return;
   (pool.waitingCheckouts ??= []).push(request);
 }
 
-/** Forgets `request`, lent a connection or failed. */
+/** Forgets `request`, lent a connection or failed. The list goes when it empties: a claim then reads one field. */
 export function forgetWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
   const waiting = pool.waitingCheckouts;
-  const at = waiting === undefined ? -1 : waiting.indexOf(request);
-  if (at >= 0) waiting!.splice(at, 1);
+  if (waiting === undefined) return;
+  const at = waiting.indexOf(request);
+  if (at >= 0) waiting.splice(at, 1);
+  if (waiting.length === 0) pool.waitingCheckouts = undefined;
 }
 
 /**
@@ -75,15 +79,18 @@ export function forgetWaitingCheckout(pool: PoolState, request: CheckoutRequest)
  */
 export function waitingCheckoutOfSameTask(pool: PoolState, claimed: CheckoutRequest): CheckoutRequest | undefined {
   const waiting = pool.waitingCheckouts;
-  if (waiting === undefined || waiting.length === 0) return undefined;
-  // Nothing waits any more (a timeout the adapter did not pass on, an ended pool): nothing is kept.
+  if (waiting === undefined) return undefined;
+  // Nothing waits any more (a failure the adapter did not pass on, an ended pool): nothing is kept.
   if ((pool.stats().pending ?? 1) === 0) {
-    waiting.length = 0;
+    pool.waitingCheckouts = undefined;
     return undefined;
   }
   const owner = claimed.owner;
   if (owner === undefined || !pool.saturated()) return undefined;
   const at = waiting.findIndex((other) => other.owner !== undefined && sameTask(other.owner, owner) &&
     (other.ownerToken === undefined || claimed.ownerToken === undefined || other.ownerToken === claimed.ownerToken));
-  return at < 0 ? undefined : waiting.splice(at, 1)[0];
+  if (at < 0) return undefined;
+  const [found] = waiting.splice(at, 1);
+  if (waiting.length === 0) pool.waitingCheckouts = undefined;
+  return found;
 }
