@@ -48,7 +48,11 @@ export function isCrossTaskUse(
   }
   if (throwMode) return true;
   conn.lastUser = current;
-  return firstReportOf(conn, current);
+  // The task it ran into is the other side of the same misuse: when it goes on with its own
+  // transaction, it is not reported in turn (one collision, one report).
+  const first = firstReportOf(conn, current);
+  if (first) firstReportOf(conn, last);
+  return first;
 }
 
 /** The tasks a lease remembers as reported: a client cached for the life of the process meets a task per request. */

@@ -238,6 +238,34 @@ describe('cross_task_use', () => {
     }
   });
 
+  it('a client of unknown owner: the task whose transaction another task ran into is not reported when it goes on', async () => {
+    const name = 'ctu-unknown-owner-goes-on';
+    const pool = guardPool(newPool(), { name });
+    try {
+      const shared = await pool.connect();
+      const begun = gate();
+      const intruded = gate();
+      const owner = runInTask(async () => {
+        await shared.query('BEGIN');
+        begun.open();
+        await intruded.promise;
+        await shared.query('SELECT 1'); // its own transaction, after the intrusion
+        await shared.query('COMMIT');
+        await shared.query('SELECT 2');
+      });
+      const intruder = runInTask(async () => {
+        await begun.promise;
+        await shared.query('SELECT 3'); // runs inside the other task's transaction: reported
+        intruded.open();
+      });
+      await Promise.all([owner, intruder]);
+      expectViolations(name, 'cross_task_use', 1);
+      shared.release();
+    } finally {
+      await endPool(pool);
+    }
+  });
+
   it('a client of unknown owner used by two known tasks while a query is in flight is reported', async () => {
     const name = 'ctu-unknown-owner-inflight';
     const pool = guardPool(newPool(), { name });
