@@ -130,7 +130,7 @@ export function guardWithSettings<P extends object>(pool: P, settings: Settings,
     stats: () => installed?.stats() ?? {},
     sockets: () => installed?.sockets?.() ?? [],
     saturated: () => installed?.saturated() ?? false,
-    waitsBehindQueue: () => installed?.waitsBehindQueue?.() ?? false,
+    wouldWait: () => (installed?.waitsBehindQueue !== undefined ? installed.waitsBehindQueue() : installed?.saturated() ?? false),
     handingOut: (conn) => installed?.handingOut?.(conn) ?? false,
     lentToNext: (conn) => installed?.lentToNext?.(conn) ?? false,
     learnEndpoint: (found) => {

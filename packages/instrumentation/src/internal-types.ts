@@ -75,8 +75,8 @@ export interface PoolState {
   sockets?(): Iterable<unknown>;
   /** True when the pool must wait for a connection (none idle, at max). */
   saturated(): boolean;
-  /** True when a checkout now would wait behind earlier queued ones (InstalledPool.waitsBehindQueue; false where the adapter cannot tell). */
-  waitsBehindQueue(): boolean;
+  /** True when a checkout now would wait: saturated(), or behind earlier queued ones where the adapter tells (InstalledPool.waitsBehindQueue). */
+  wouldWait(): boolean;
   /** True while the pool hands the connection out, before its lease begins (see InstalledPool). */
   handingOut(conn: ConnectionState): boolean;
   /** InstalledPool.lentToNext. */

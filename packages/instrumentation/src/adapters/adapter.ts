@@ -35,10 +35,10 @@ export interface InstalledPool {
   /** True when a checkout now would wait: nothing idle and the pool at its maximum. */
   saturated(): boolean;
   /**
-   * True when a checkout now would wait although saturated() says otherwise:
-   * the pool at its maximum, and earlier queued checkouts take every idle
-   * connection (pg-pool lends even an idle connection on the next tick, so
-   * two checkouts in one tick both queue). Absent: saturated() alone says it.
+   * True when a checkout now would wait: the pool at its maximum, and no idle
+   * connection left that earlier queued checkouts do not take (pg-pool lends
+   * even an idle connection on the next tick, so two checkouts in one tick
+   * both queue). Implies saturated(). Absent: saturated() says it.
    */
   waitsBehindQueue?(): boolean;
   /**

@@ -53,11 +53,11 @@ export function isHeld(conn: ConnectionState): boolean {
 /**
  * Keeps `request` if it waits (the pool is saturated, or earlier queued
  * checkouts take its idle connections) while its task holds none of the
- * pool's leases. A checkout that is served at once costs two reads of the
+ * pool's leases. A checkout that is served at once costs one read of the
  * pool's counts.
  */
 export function noteWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
-  if (request.owner === undefined || !(pool.saturated() || pool.waitsBehindQueue()) || leaseHeldBy(pool, request.owner) !== undefined) return;
+  if (request.owner === undefined || !pool.wouldWait() || leaseHeldBy(pool, request.owner) !== undefined) return;
   (pool.waitingCheckouts ??= []).push(request);
 }
 
