@@ -38,7 +38,7 @@ export interface InstalledPool {
    * True when a checkout now would wait: the pool at its maximum, and no idle
    * connection left that earlier queued checkouts do not take (pg-pool lends
    * even an idle connection on the next tick, so two checkouts in one tick
-   * both queue). Implies saturated(). Absent: saturated() says it.
+   * both queue). True whenever saturated() is. Absent: saturated() says it.
    */
   waitsBehindQueue?(): boolean;
   /**
