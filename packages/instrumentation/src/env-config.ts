@@ -10,10 +10,10 @@ import type { PoolGuardConfig } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function parseBoolean(name: string, value: string): boolean {
+function parseBoolean(name: string, value: string, expected = 'true or false'): boolean {
   if (/^\s*(1|true|yes|on)\s*$/i.test(value)) return true;
   if (/^\s*(0|false|no|off)\s*$/i.test(value)) return false;
-  throw new PoolGuardConfigError(name, `expected true or false, got ${JSON.stringify(value)}`);
+  throw new PoolGuardConfigError(name, `expected ${expected}, got ${JSON.stringify(value)}`);
 }
 
 /** Decimal only: `Number()` would also take `0x10`, `0b1` and `1_000`-free forms a reader would not expect. */
@@ -32,7 +32,7 @@ function parseChoice<T extends string>(name: string, value: string, allowed: rea
 }
 
 function parseAuto(name: string, value: string): boolean | 'auto' {
-  return value.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value);
+  return value.trim().toLowerCase() === 'auto' ? 'auto' : parseBoolean(name, value, 'true, false or auto');
 }
 
 /** Reads POOLGUARD_* variables into a config; unset variables are left out. */
