@@ -65,7 +65,7 @@ export interface PoolState {
    * its leases yet (nested_checkout's noteWaitingCheckout): until each is lent
    * a connection or fails. Undefined while there are none.
    */
-  waitingCheckouts: CheckoutRequest[] | undefined;
+  waitingCheckouts: { readonly byTask: Map<string | object, CheckoutRequest[]>; count: number } | undefined;
   /** Pool metrics, when poolMetrics is on. */
   metrics: MeteredPool | undefined;
   /** Connections the pool holds now, for the leak sweep and nested_checkout. */

@@ -14,7 +14,7 @@ import { createLeaseHandle, rawOfHandle, viaLease } from '../lease-handle';
 import type { PoolAdapter, PoolStats, TransactionState } from '../types';
 import { WeakRefs } from '../weak-refs';
 import type { Adapter, InstalledPool } from './adapter';
-import { bindCallback, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { bindCallback, checkoutAnswered, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 
 function names(option: string, value: unknown, required: boolean): readonly string[] {
   if (value === undefined && !required) return [];
@@ -224,10 +224,12 @@ export function declarativeAdapter(spec: PoolAdapter): Adapter {
     };
 
     const deliver = (connection: unknown, request: CheckoutRequest): unknown => {
-      if (!isConnection(connection)) return connection;
       // A lending method that calls another one the adapter names (checkoutFor(ms) → checkout()): the inner
-      // call delivered the lease and its handle already.
-      if (rawOfHandle(connection) !== undefined) return connection;
+      // call delivered the lease and its handle already, for its own request.
+      if (!isConnection(connection) || rawOfHandle(connection) !== undefined) {
+        checkoutAnswered(state, request);
+        return connection;
+      }
       const core = coreOf(connection);
       if (core === connection) return leaseDelivered(state, connection, request, firstSight(connection));
       // The lease is the connection's; the wrapper shares its state and keeps the lease it was lent for.

@@ -471,5 +471,10 @@ export function countCheckoutTimeout(state: PoolState, err: unknown): void {
 /** `request` failed with `err`: a timeout is counted, and the request no longer waits (noteWaitingCheckout). */
 export function checkoutFailure(state: PoolState, request: CheckoutRequest, err: unknown): void {
   countCheckoutTimeout(state, err);
+  checkoutAnswered(state, request);
+}
+
+/** The pool answered `request` with no lease poolguard starts (a value that is no connection, a failure): it no longer waits. */
+export function checkoutAnswered(state: PoolState, request: CheckoutRequest): void {
   if (state.waitingCheckouts !== undefined) forgetWaitingCheckout(state, request);
 }

@@ -13,7 +13,7 @@ import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { addOwnListener, callerFrames, checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, callerFrames, checkoutAnswered, checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
@@ -98,7 +98,11 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     const byRunner = inKnexRunnerCheckout();
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
     pending.promise = pending.promise.then(
-      (resource) => (resource !== null && typeof resource === 'object' ? delivered(resource, request, byRunner) : resource),
+      (resource) => {
+        if (resource !== null && typeof resource === 'object') return delivered(resource, request, byRunner);
+        checkoutAnswered(state, request);
+        return resource;
+      },
       (err: unknown) => {
         checkoutFailure(state, request, err);
         throw err;

@@ -8,7 +8,7 @@
  */
 import type { ConnectionState, PoolState } from '../internal-types';
 import type { CheckoutRequest } from '../lease';
-import { sameRootTaskAsOwner, sameTask, takenAfterOwnerEnded, type Task } from '../task';
+import { sameRootTaskAsOwner, takenAfterOwnerEnded, type Task } from '../task';
 import type { KindInfo } from './kind-info';
 
 export const info: KindInfo = {
@@ -50,47 +50,61 @@ export function isHeld(conn: ConnectionState): boolean {
  * called is running then).
  */
 
+/** Kept waiting checkouts at most, for all tasks of a pool: past it, a checkout is not kept (no report, no growth). */
+const MAX_KEPT = 4096;
+
+/** One key per task as sameTask() tells tasks apart: a trace id, else the token itself. */
+function taskKey(owner: Task): string | object {
+  return owner.traceId ?? owner;
+}
+
 /**
  * Keeps `request` if it waits (the pool is saturated, or earlier queued
  * checkouts take its idle connections) while its task holds none of the
  * pool's leases. A checkout that is served at once costs one read of the
- * pool's counts.
+ * pool's counts; keeping, finding and forgetting one cost a map lookup.
  */
 export function noteWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
   if (request.owner === undefined || !pool.wouldWait() || leaseHeldBy(pool, request.owner) !== undefined) return;
-  (pool.waitingCheckouts ??= []).push(request);
+  const kept = (pool.waitingCheckouts ??= { byTask: new Map(), count: 0 });
+  if (kept.count >= MAX_KEPT) {
+    // More kept than wait now: some were answered by a way no adapter reports (a pool that ended). Start afresh.
+    if ((pool.stats().pending ?? MAX_KEPT) >= kept.count) return;
+    kept.byTask.clear();
+    kept.count = 0;
+  }
+  const key = taskKey(request.owner);
+  const ofTask = kept.byTask.get(key);
+  if (ofTask === undefined) kept.byTask.set(key, [request]);
+  else ofTask.push(request);
+  kept.count++;
 }
 
-/** Forgets `request`, lent a connection or failed. The list goes when it empties: a claim then reads one field. */
+/** Forgets `request`, lent a connection, answered without one, or failed. The whole record goes when it empties: a claim then reads one field. */
 export function forgetWaitingCheckout(pool: PoolState, request: CheckoutRequest): void {
-  const waiting = pool.waitingCheckouts;
-  if (waiting === undefined) return;
-  const at = waiting.indexOf(request);
-  if (at >= 0) waiting.splice(at, 1);
-  if (waiting.length === 0) pool.waitingCheckouts = undefined;
+  const kept = pool.waitingCheckouts;
+  if (kept === undefined || request.owner === undefined) return;
+  const key = taskKey(request.owner);
+  const ofTask = kept.byTask.get(key);
+  const at = ofTask === undefined ? -1 : ofTask.indexOf(request);
+  if (at < 0) return;
+  ofTask!.splice(at, 1);
+  if (ofTask!.length === 0) kept.byTask.delete(key);
+  if (--kept.count === 0) pool.waitingCheckouts = undefined;
 }
 
 /**
  * `claimed` was just lent a connection of `pool`, a lease its task holds
- * (isHeld): a kept request of the same task that still waits on the saturated pool, taken
- * out of the kept ones, or undefined. Requests of two HTTP roots that carry
- * one upstream trace are two tasks; the comparison reads no async context
- * (the claim runs in the pool's callback).
+ * (isHeld): a kept request of the same task that still waits on the saturated
+ * pool, forgotten, or undefined. Requests of two HTTP roots that carry one
+ * upstream trace are two tasks; the comparison reads no async context (the
+ * claim runs in the pool's callback).
  */
 export function waitingCheckoutOfSameTask(pool: PoolState, claimed: CheckoutRequest): CheckoutRequest | undefined {
-  const waiting = pool.waitingCheckouts;
-  if (waiting === undefined) return undefined;
-  // Nothing waits any more (a failure the adapter did not pass on, an ended pool): nothing is kept.
-  if ((pool.stats().pending ?? 1) === 0) {
-    pool.waitingCheckouts = undefined;
-    return undefined;
-  }
   const owner = claimed.owner;
-  if (owner === undefined || !pool.saturated()) return undefined;
-  const at = waiting.findIndex((other) => other.owner !== undefined && sameTask(other.owner, owner) &&
-    (other.ownerToken === undefined || claimed.ownerToken === undefined || other.ownerToken === claimed.ownerToken));
-  if (at < 0) return undefined;
-  const [found] = waiting.splice(at, 1);
-  if (waiting.length === 0) pool.waitingCheckouts = undefined;
+  const ofTask = owner === undefined ? undefined : pool.waitingCheckouts?.byTask.get(taskKey(owner));
+  if (ofTask === undefined || !pool.saturated()) return undefined;
+  const found = ofTask.find((other) => other.ownerToken === undefined || claimed.ownerToken === undefined || other.ownerToken === claimed.ownerToken);
+  if (found !== undefined) forgetWaitingCheckout(pool, found);
   return found;
 }

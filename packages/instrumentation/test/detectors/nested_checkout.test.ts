@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import type pg from 'pg';
+import genericPool from 'generic-pool';
 import { guardPool, runInTask } from '../../src';
+import { poolStateOf } from '../../src/guard';
 import { inSpan, resetTelemetry, setupTelemetry } from '../helpers/otel';
 import { newPool, sleep } from '../helpers/pg';
 import { endPool, expectSilent, expectViolations, gate, spanViolationEvents, violationCount } from '../helpers/violations';
@@ -189,6 +191,32 @@ describe('nested_checkout', () => {
       } finally {
         await endPool(roomy);
         await endPool(single);
+      }
+    });
+
+    it('waiting checkouts are forgotten when answered with values that are no connection, and many tasks waiting at once are kept by task', async () => {
+      const name = 'nested-kept-values';
+      let made = 0;
+      const pool = guardPool(genericPool.createPool({ create: async () => ++made, destroy: async () => undefined }, { max: 1 }), { name });
+      try {
+        for (let burst = 0; burst < 20; burst++) {
+          await Promise.all([1, 2, 3].map(() => runInTask(async () => {
+            const value = await pool.acquire();
+            await sleep(1);
+            await pool.release(value);
+          })));
+        }
+        assert.equal(poolStateOf(pool)!.waitingCheckouts, undefined, 'nothing kept once nothing waits');
+        // 200 tasks queue at once: each is kept under its own task, and each is forgotten as it is served.
+        await Promise.all(Array.from({ length: 200 }, () => runInTask(async () => {
+          const value = await pool.acquire();
+          await pool.release(value);
+        })));
+        assert.equal(poolStateOf(pool)!.waitingCheckouts, undefined);
+        expectSilent(name);
+      } finally {
+        await pool.drain();
+        await pool.clear();
       }
     });
 
