@@ -16,6 +16,7 @@ import { PoolGuardConfigError, resolveSettings, type Settings } from './config';
 import { clearRegisteredConfig, guardWithSettings, handOverDefaults, poolStateOf, setRegisteredConfig, settingsForNewConfig } from './guard';
 import type { TelemetrySource } from './internal-types';
 import { moduleDefinitions, offerPool } from './module-hooks';
+import { warnLoadedUnhooked } from './loaded-early';
 import { isGlobalStandIn, poolguardLogger } from './logger-provider';
 import { reattachMeter } from './pool-metrics';
 import { attachBoundaries, detachBoundaries } from './process-boundaries';
@@ -87,6 +88,8 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
 
   override enable(): void {
     super.enable();
+    // A pool library loaded before the hooks keeps its own classes: said to diag, once per library.
+    warnLoadedUnhooked();
     // guardPool() by hand takes this config as its defaults while this instrumentation is enabled.
     setRegisteredConfig(this, this.getConfig());
     // The fork, send and postMessage checks: patched once per process, read lazily (enable() runs inside super()).

@@ -13,6 +13,7 @@ import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } fr
 import { markRunnerCheckouts, nameKnexPools } from './adapters/knex';
 import { markClusterStatements } from './adapters/mysql2-cluster';
 import { markPromisePoolConnections } from './adapters/mysql2-promise';
+import { noteHooked } from './loaded-early';
 
 const PATCHED = Symbol.for('poolguard.patched');
 
@@ -134,6 +135,7 @@ export function moduleDefinitions(take: Guard): InstrumentationNodeModuleDefinit
   const keep = <T>(exports: T) => exports;
   return [
     new InstrumentationNodeModuleDefinition('pg-pool', [...SUPPORTED_VERSIONS['pg-pool']], (module: AnyClass) => {
+      noteHooked('pg-pool');
       // The class is the module: under --import, the namespace's default export.
       if (!isNamespace(module)) return guardedSubclass(module, guard);
       const namespace = module as unknown as { default?: AnyClass };
@@ -141,6 +143,7 @@ export function moduleDefinitions(take: Guard): InstrumentationNodeModuleDefinit
       return module;
     }, keep),
     new InstrumentationNodeModuleDefinition('mysql2', [...SUPPORTED_VERSIONS.mysql2], (module: object) => {
+      noteHooked('mysql2');
       replaceExport(module, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
       return module;
     }, keep, [
@@ -162,16 +165,21 @@ export function moduleDefinitions(take: Guard): InstrumentationNodeModuleDefinit
       }, keep),
     ]),
     new InstrumentationNodeModuleDefinition('generic-pool', [...SUPPORTED_VERSIONS['generic-pool']], (module: object) => {
+      noteHooked('generic-pool');
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
       replaceExport(module, 'createPool', (f: AnyFactory) => guardedFactory(f, guard));
       return module;
     }, keep),
     new InstrumentationNodeModuleDefinition('tarn', [...SUPPORTED_VERSIONS.tarn], (module: object) => {
+      noteHooked('tarn');
       replaceExport(module, 'Pool', (C: AnyClass) => guardedSubclass(C, guard));
       return module;
     }, keep),
     // knex's query runner takes a connection for one statement, and its client names the server (adapters/knex.ts).
-    new InstrumentationNodeModuleDefinition('knex', [...SUPPORTED_VERSIONS.knex], keep, keep, [
+    new InstrumentationNodeModuleDefinition('knex', [...SUPPORTED_VERSIONS.knex], (module: object) => {
+      noteHooked('knex');
+      return module;
+    }, keep, [
       new InstrumentationNodeModuleFile('knex/lib/execution/runner.js', [...SUPPORTED_VERSIONS.knex], (Runner: AnyClass) => {
         markRunnerCheckouts(exportsOf(Runner).prototype);
         return Runner;
