@@ -149,9 +149,13 @@ export class PoolGuardInstrumentation extends InstrumentationBase<PoolGuardConfi
     for (const [state, next] of settingsForNewConfig(this, this.getConfig(), adopted)) state.reconfigure(next, undefined);
   }
 
-  /** A pool the hooked library just created. */
+  /** A pool the hooked library just created; while disabled, kept for enable() (weakly), as the pools disable() let go. */
   private _guardNew(pool: object): void {
-    if (!this.isEnabled()) return;
+    if (!this.isEnabled()) {
+      // Undefined during super(), which creates no pool.
+      (this._suspended as WeakRefs<object> | undefined)?.add(pool);
+      return;
+    }
     try {
       this.guard(pool);
     } catch (err) {

@@ -50,12 +50,12 @@ describe('PoolGuardInstrumentation registration', () => {
     assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { seen: [['cross_task_use'], ['cross_task_use']] });
   });
 
-  it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool; enable() guards them again', async () => {
+  it('disable() unguards the pools its hook guarded, keeps those the app passed to guardPool(), and guards no new pool; enable() guards them again, and those created meanwhile', async () => {
     const { stdout } = await run(process.execPath, [join(FIXTURES, 'disable-app.js')], { timeout: 30_000 });
     const { seen, wrapped, enabled } = JSON.parse(stdout.trim().split('\n').pop()!) as { seen: string[]; wrapped: boolean[]; enabled: string[] };
     assert.deepEqual(seen, ['by-hand'], 'only the pool guarded by hand still reports');
     assert.deepEqual(wrapped, [false, true, false], 'hooked pool unwrapped, hand-guarded kept, later pool plain');
-    assert.equal(enabled.length, 2, `after enable(), the hooked pool and a new pool report again: ${enabled.join(', ')}`);
+    assert.equal(enabled.length, 3, `after enable(), the hooked pool, the pool created while disabled and a new pool report: ${enabled.join(', ')}`);
   });
 
   it('two instrumentations: the first created guards new pools; disabled, it leaves its pools and the new ones to the other', async () => {
