@@ -240,7 +240,8 @@ const CREATE_REQUIRE_TRACE_MAP: TraceMap = coreModuleTraceMap({ module: { create
  * The calls of a `require` that `createRequire()` made and a constant holds:
  * `import { createRequire } from 'node:module'; const require =
  * createRequire(import.meta.url)`, then `require('pg')`; also under another
- * name, through `module.createRequire`, and in CommonJS. Only a file that
+ * name, through `module.createRequire`, in CommonJS, and called at once
+ * (`createRequire(import.meta.url)('pg')`). Only a file that
  * imports or requires `module` is searched further.
  */
 function createdRequireCalls(
@@ -260,6 +261,17 @@ function createdRequireCalls(
   }
   const calls: TSESTree.CallExpression[] = [];
   for (const { node } of factoryCalls) {
+    // `createRequire(import.meta.url)('pg')`: the made `require` called at once.
+    const parent = node.parent;
+    if (
+      parent?.type === AST_NODE_TYPES.CallExpression &&
+      parent.callee === node &&
+      parent.arguments.length > 0 &&
+      parent.arguments[0].type !== AST_NODE_TYPES.SpreadElement
+    ) {
+      calls.push(parent);
+      continue;
+    }
     const declarator = node.parent;
     if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== node) continue;
     const variable = sourceCode.scopeManager?.getDeclaredVariables(declarator)[0];

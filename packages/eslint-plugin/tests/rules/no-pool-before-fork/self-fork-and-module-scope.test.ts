@@ -803,6 +803,17 @@ ruleTester.run('no-pool-before-fork', rule, {
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
     },
+    // ... and called at once, with no name
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { createRequire } from 'node:module';
+        const { Pool } = createRequire(import.meta.url)('pg');
+        const pool = new Pool();
+        cluster.fork();
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
     // ---- more creators: mariadb's callback API, sequelize-typescript ----
     {
       code: code`
