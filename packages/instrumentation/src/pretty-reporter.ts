@@ -98,6 +98,9 @@ export function prettyReport(violation: Violation, taskChecksOff = false): void 
   if (frame !== undefined) lines.push(`  at ${frame}`);
   const checkoutFrame = userFrame(violation.checkoutStack);
   if (checkoutFrame !== undefined && checkoutFrame !== frame) lines.push(`  checked out at ${checkoutFrame}`);
+  // pool_before_fork names where its pool was created (with captureStacks) in its message.
+  const creationFrame = violation.kind === 'pool_before_fork' ? userFrame(/created at:\n([\s\S]*)/.exec(violation.message)?.[1]) : undefined;
+  if (creationFrame !== undefined) lines.push(`  pool created at ${creationFrame}`);
   lines.push(`  fix: ${info.fix}`, `  docs: ${docUrl(violation.kind)}`);
   write(`${lines.join('\n')}\n`);
 }

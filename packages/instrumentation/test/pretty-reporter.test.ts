@@ -99,6 +99,17 @@ describe('pretty reporter', () => {
     assert.match(both, /\n {2}at handlerB \(\/srv\/app\/src\/b\.js:9:3\)\n {2}checked out at handlerA \(\/srv\/app\/src\/a\.js:4:20\)\n/);
   });
 
+  it("shows where a pool_before_fork's pool was created, from its message, when stacks are on", () => {
+    const name = `pretty-fork-${process.pid}`;
+    const message = `poolguard pool_before_fork: cluster.fork() started a copy of /srv/app/src/server.js while this pool exists: "${name}" (0 open connections, created at:\n    at new BoundPool (/srv/app/node_modules/pg/lib/index.js:30:5)\n    at openDb (/srv/app/src/db.js:4:14)\n    at Object.<anonymous> (/srv/app/src/server.js:3:1)\n).`;
+    const out = captureStderr(() =>
+      prettyReport({ ...violation('pool_before_fork', name, 'Error\n    at startWorkers (/srv/app/src/server.js:12:11)'), message }),
+    );
+    assert.match(out, /\n {2}at startWorkers \(\/srv\/app\/src\/server\.js:12:11\)\n {2}pool created at openDb \(\/srv\/app\/src\/db\.js:4:14\)\n/);
+    const withoutStacks = captureStderr(() => prettyReport(violation('pool_before_fork', `${name}-2`, 'Error\n    at startWorkers (/srv/app/src/server.js:12:11)')));
+    assert.doesNotMatch(withoutStacks, /pool created at/);
+  });
+
   it('reports each (kind, site) once and summarises the repeats later, all of them, in one line', () => {
     const target = prettyTarget();
     summariseRepeats(); // whatever earlier tests left
