@@ -10,6 +10,7 @@
  * depth of 3 (DESIGN "Boundary payloads"), with a bounded breadth so that a
  * large message costs a bounded, small amount.
  */
+import { poolOfKnexTransaction } from './adapters/knex';
 import { poolStateOf } from './guard';
 import type { ConnectionState, PoolState } from './internal-types';
 import { connectionStateOf } from './lease';
@@ -147,10 +148,15 @@ function tarn(value: Bag): Recognised | undefined {
   return undefined;
 }
 
-/** The guarded tarn pool behind a knex client, so a report names the pool; read as a field, never a getter. */
+/**
+ * The guarded tarn pool behind a knex client (or a transaction's client, which
+ * holds none of its own), so a report names the pool; read as fields, never
+ * getters.
+ */
 function knexPoolState(client: unknown): PoolState | undefined {
-  if (client === null || typeof client !== 'object' || !hasOwn(client as Bag, 'pool')) return undefined;
-  const pool = (client as Bag).pool;
+  if (client === null || typeof client !== 'object') return undefined;
+  const bag = client as Bag;
+  const pool = hasOwn(bag, 'pool') ? bag.pool : hasOwn(bag, 'transacting') && hasOwn(bag, 'config') ? poolOfKnexTransaction(bag) : undefined;
   return pool !== null && typeof pool === 'object' ? poolStateOf(pool) : undefined;
 }
 

@@ -121,6 +121,15 @@ describe('recognise', () => {
     guardPool(knex, { name: 'recognised-knex' });
     assert.equal(recognise(knex)?.state?.name, 'recognised-knex');
     assert.equal(recognise(knex.client)?.state?.name, 'recognised-knex');
+    // A transaction is a knex instance over a copy of the client that holds no pool: it leads there too.
+    const trx = await knex.transaction();
+    try {
+      assert.equal(recognise(trx)?.label, 'knex instance');
+      assert.equal(recognise(trx)?.state?.name, 'recognised-knex');
+      assert.equal(recognise(trx.client)?.state?.name, 'recognised-knex');
+    } finally {
+      await trx.rollback();
+    }
   });
 
   it('leaves look-alikes and ordinary values alone', () => {

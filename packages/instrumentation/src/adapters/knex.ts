@@ -141,9 +141,22 @@ export function isKnexPool(pool: object): boolean {
   return knexPools.has(pool);
 }
 
+/**
+ * The pool of the knex client whose config object this is: a transaction's
+ * client is a copy that shares the config and holds no pool of its own.
+ */
+const poolsByConfig = new WeakMap<object, object>();
+
 /** Notes the pool a knex client holds, if any. */
-export function noteKnexPool(client: { pool?: unknown }): void {
-  if (client.pool !== null && typeof client.pool === 'object') knexPools.add(client.pool);
+export function noteKnexPool(client: { pool?: unknown; config?: unknown }): void {
+  if (client.pool === null || typeof client.pool !== 'object') return;
+  knexPools.add(client.pool);
+  if (client.config !== null && typeof client.config === 'object') poolsByConfig.set(client.config, client.pool);
+}
+
+/** The pool behind a knex transaction's client (`trx.client`), by the config it shares with the knex that began it. */
+export function poolOfKnexTransaction(client: { transacting?: unknown; config?: unknown }): object | undefined {
+  return client.transacting === true && client.config !== null && typeof client.config === 'object' ? poolsByConfig.get(client.config) : undefined;
 }
 
 /**
