@@ -27,6 +27,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex, argvListStart } from './argv-reads';
 import { unwrap } from './ast';
+import { constantValue } from './constant-values';
 import type { ForkAnalysis, ForkKind, ForkSite } from './fork-sites';
 import { CHILD_ARGUMENT, CHILD_ENVIRONMENT, negate, type Guard, type Signal } from './guard-signals';
 import type { ParsedSource } from './module-references';
@@ -43,8 +44,8 @@ export class ChildRoles {
 
   /** `process.argv[2] === 'worker'` or `process.env.ROLE === 'web'`: `subject === value`, for a fork of `kind`. */
   ofEquality(subject: TSESTree.Node, value: TSESTree.Node, kind: ForkKind): Guard | undefined {
-    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return undefined;
-    const role = value.value;
+    const role = constantValue(this.sourceCode, value);
+    if (typeof role !== 'string') return undefined;
     const index = argvIndex(this.sourceCode, subject);
     if (index !== undefined && index >= FIRST_ARGUMENT) {
       return this.guard(CHILD_ARGUMENT, kind, this.forks.childArguments.has(role), fork => {
@@ -106,10 +107,9 @@ export class ChildRoles {
 
   /** Whether the list `list`, `process.argv` or a slice of it, holds `value`. */
   private ofMembership(list: TSESTree.Node, value: TSESTree.Node, kind: ForkKind): Guard | undefined {
-    if (value.type !== AST_NODE_TYPES.Literal || typeof value.value !== 'string') return undefined;
+    const role = constantValue(this.sourceCode, value);
     const start = argvListStart(this.sourceCode, list);
-    if (start === undefined) return undefined;
-    const role = value.value;
+    if (typeof role !== 'string' || start === undefined) return undefined;
     // A slice may leave some of the arguments out (`process.argv.slice(3)`).
     const from = Math.max(0, start - FIRST_ARGUMENT);
     return this.guard(CHILD_ARGUMENT, kind, this.forks.childArguments.has(role), fork => ({

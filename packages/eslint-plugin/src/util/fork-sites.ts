@@ -33,6 +33,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex } from './argv-reads';
 import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
+import { constantValue } from './constant-values';
 import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
 import { runPoints } from './run-order';
@@ -214,7 +215,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         const [first, second, third] = node.arguments;
         const named = info.target === 'filenameOption' ? first && filenameOption(first, scope) : first;
         if (!namesThisFile(sourceCode, named, scope, file)) break;
-        const args = info.kind === 'child_process' ? forkArguments(second, scope) : undefined;
+        const args = info.kind === 'child_process' ? forkArguments(sourceCode, second, scope) : undefined;
         const strings = (args ?? []).filter(arg => typeof arg === 'string');
         for (const arg of strings) childArguments.add(arg);
         const role = args?.length === 1 && strings.length === 1 && ROLE.test(strings[0]) ? strings[0] : undefined;
@@ -243,6 +244,7 @@ const ROLE = /^-{0,2}[a-z][\w-]*$/i;
  * is read element by element.
  */
 function forkArguments(
+  sourceCode: ParsedSource,
   args: TSESTree.Node | undefined,
   scope: TSESLint.Scope.Scope,
 ): (string | null | undefined)[] | undefined {
@@ -253,7 +255,9 @@ function forkArguments(
   if (list?.type !== AST_NODE_TYPES.ArrayExpression) return objectLiteralOf(args, scope) ? [] : undefined;
   return list.elements.map(element => {
     if (element?.type === AST_NODE_TYPES.SpreadElement) return null;
-    return element?.type === AST_NODE_TYPES.Literal && typeof element.value === 'string' ? element.value : undefined;
+    // `[ROLE_FLAG]` of `const ROLE_FLAG = '--worker'` hands the child that string as `['--worker']` does.
+    const value = element && constantValue(sourceCode, element);
+    return typeof value === 'string' ? value : undefined;
   });
 }
 

@@ -14,7 +14,9 @@
  * a guard (`isPrimaryProcess()`) is that guard, and a constant that a guard
  * sets to one of two literals (`const role = cluster.isPrimary ? 'primary' :
  * 'worker'`) compared with one of them (`role === 'primary'`, `switch
- * (role)`) is that guard or its negation. A name imported from a local
+ * (role)`) is that guard or its negation. Wherever a literal is compared,
+ * a name that cannot change holding one (`PRIMARY`, `Role.Primary`,
+ * `ROLES.PRIMARY`) reads as that literal (constant-values). A name imported from a local
  * module is what its export proves there (imported-guards): `isPrimary`
  * after `const { isPrimary } = require('./env')`, where `./env` says
  * `exports.isPrimary = cluster.isPrimary`; so is a call of a function it
@@ -25,6 +27,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable } from '@typescript-eslint/utils/ast-utils';
 import { constantInitializer, innermostScope, isConstantBinding, localFunctionOf, unwrap, type FunctionNode } from './ast';
 import { ChildRoles } from './child-roles';
+import { constantValue, type ConstantValue } from './constant-values';
 import { analyzeForks, type ForkAnalysis, type ForkKind } from './fork-sites';
 import { NODE_UNIQUE_ID, PROCESS_SEND, findModuleSignals, forKind, negate, type Guard, type Signal } from './guard-signals';
 import { calledExport, findExportedFunction } from './exported-functions';
@@ -87,17 +90,18 @@ export class GuardConditions {
    * `switch` case is `discriminant === test`.
    */
   guardOfEquality(left: TSESTree.Node, right: TSESTree.Node, kind: ForkKind, depth: number, loose = false): Guard | undefined {
-    const [subject, other] = isComparand(right) ? [left, right] : [right, left];
+    const [subject, other] = this.isComparand(right) ? [left, right] : [right, left];
     let guard: Guard | undefined;
     const role = this.roles.ofEquality(subject, other, kind);
     const choice = literalChoice(this.sourceCode, subject);
+    const compared = constantValue(this.sourceCode, other);
     if (subject.type === AST_NODE_TYPES.UnaryExpression && subject.operator === 'typeof') {
-      const type = other.type === AST_NODE_TYPES.Literal ? other.value : undefined;
+      const type = compared;
       const inner = this.guardOf(subject.argument, kind, depth + 1);
       guard = type === 'undefined' ? negate(inner) : type === 'string' || type === 'function' ? inner : undefined;
     } else if (role) {
       guard = role;
-    } else if (isNonNullLiteral(other) && this.isChildObjectField(subject, kind, depth)) {
+    } else if ((isNonNullLiteral(other) || compared !== undefined) && this.isChildObjectField(subject, kind, depth)) {
       // Equal to a value only where the object exists: the parent's is null or undefined.
       guard = { whenTrue: 'child' };
     } else if (isNullish(other) && this.isChildObjectField(subject, kind, depth)) {
@@ -105,10 +109,13 @@ export class GuardConditions {
       const matchesUndefined = loose || (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined');
       guard = matchesUndefined ? { whenFalse: 'child' } : undefined;
     } else if (choice) {
-      guard = this.guardOfChoice(choice, other, kind, depth);
-    } else if (other.type === AST_NODE_TYPES.Literal && typeof other.value === 'boolean') {
+      guard = this.guardOfChoice(choice, compared, kind, depth);
+    } else if (compared === 0 && this.guardOf(subject, kind, depth + 1)?.zeroWhenFalse) {
+      // `threadId === 0`: the main thread's id, and the only falsy one.
+      guard = negate(this.guardOf(subject, kind, depth + 1));
+    } else if (typeof compared === 'boolean') {
       const inner = this.guardOf(subject, kind, depth + 1);
-      guard = other.value ? inner : negate(inner);
+      guard = compared ? inner : negate(inner);
     } else if (isNullish(other)) {
       guard = negate(this.guardOf(subject, kind, depth + 1));
     }
@@ -121,14 +128,18 @@ export class GuardConditions {
    * so it proves what the test proves, or its negation; nothing when both
    * arms or neither equal it, or an arm is of another type (`==` may match).
    */
-  private guardOfChoice(choice: LiteralChoice, value: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
-    const compared = primitiveValue(value);
-    const equals = (arm: PrimitiveValue) => (typeof arm === typeof compared ? arm === compared : undefined);
+  private guardOfChoice(choice: LiteralChoice, compared: ConstantValue | undefined, kind: ForkKind, depth: number): Guard | undefined {
+    const equals = (arm: ConstantValue) => (typeof arm === typeof compared ? arm === compared : undefined);
     const picksTrue = equals(choice.whenTrue);
     const picksFalse = equals(choice.whenFalse);
     if (picksTrue === undefined || picksFalse === undefined || picksTrue === picksFalse) return undefined;
     const test = this.guardOf(choice.test, kind, depth + 1);
     return picksTrue ? test : negate(test);
+  }
+
+  /** A value compared with: a literal, `undefined`, or a constant holding a literal (`PRIMARY`, `Role.Primary`). */
+  private isComparand(node: TSESTree.Node): boolean {
+    return node.type === AST_NODE_TYPES.Literal || isNullish(node) || constantValue(this.sourceCode, node) !== undefined;
   }
 
   private computeGuard(node: TSESTree.Node, kind: ForkKind, depth: number): Guard | undefined {
@@ -296,13 +307,11 @@ export class GuardConditions {
   }
 }
 
-type PrimitiveValue = string | number | boolean;
-
 /** A ternary that picks one of two literals by its test: `cluster.isPrimary ? 'primary' : 'worker'`. */
 interface LiteralChoice {
   test: TSESTree.Expression;
-  whenTrue: PrimitiveValue;
-  whenFalse: PrimitiveValue;
+  whenTrue: ConstantValue;
+  whenFalse: ConstantValue;
 }
 
 /**
@@ -319,21 +328,10 @@ function literalChoice(sourceCode: ParsedSource, node: TSESTree.Node): LiteralCh
     target = unwrap(init);
   }
   if (target.type !== AST_NODE_TYPES.ConditionalExpression) return undefined;
-  const whenTrue = primitiveValue(target.consequent);
-  const whenFalse = primitiveValue(target.alternate);
+  // The arms may be literals or constants holding them: `cluster.isPrimary ? Role.Primary : Role.Worker`.
+  const whenTrue = constantValue(sourceCode, target.consequent);
+  const whenFalse = constantValue(sourceCode, target.alternate);
   return whenTrue === undefined || whenFalse === undefined ? undefined : { test: target.test, whenTrue, whenFalse };
-}
-
-/** The value of a string, number or boolean literal (`'primary' as const` too). */
-function primitiveValue(node: TSESTree.Node): PrimitiveValue | undefined {
-  const target = unwrap(node);
-  if (target.type !== AST_NODE_TYPES.Literal) return undefined;
-  const { value } = target;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
-}
-
-function isComparand(node: TSESTree.Node): boolean {
-  return node.type === AST_NODE_TYPES.Literal || isNullish(node);
 }
 
 const RELATIONAL: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);

@@ -42,6 +42,8 @@ export interface Guard {
    * equal to a value (`cluster.worker?.id === 1`) proves the child.
    */
   childObject?: true;
+  /** The value is a number that is 0 exactly where it is falsy (`threadId`): `x === 0` reads as `!x`. */
+  zeroWhenFalse?: true;
 }
 
 /** A guard as the code reads it, with the fork kinds whose parent and child it tells apart. */
@@ -57,6 +59,8 @@ const CLUSTER_WORKER: Signal = { ...CHILD_WHEN_TRUE, kinds: ['cluster'] };
 /** `cluster.worker`: the worker's own Worker object, undefined in the primary. */
 const CLUSTER_WORKER_OBJECT: Signal = { ...CLUSTER_WORKER, childObject: true };
 const MAIN_THREAD: Signal = { ...PARENT_WHEN_TRUE, kinds: ['worker_threads'] };
+/** The thread's id: 0 on the main thread, counting up from 1 in the workers. */
+const THREAD_ID: Signal = { ...CHILD_WHEN_TRUE, zeroWhenFalse: true, kinds: ['worker_threads'] };
 /** The port to the parent thread: null on the main thread. */
 const PARENT_PORT: Signal = { ...CHILD_WHEN_TRUE, childObject: true, kinds: ['worker_threads'] };
 /**
@@ -81,6 +85,7 @@ const CLUSTER_FLAGS: Record<string, object> = {
 };
 const WORKER_THREADS_FLAGS: Record<string, object> = {
   isMainThread: { [ReferenceTracker.READ]: MAIN_THREAD },
+  threadId: { [ReferenceTracker.READ]: THREAD_ID },
   parentPort: { [ReferenceTracker.READ]: PARENT_PORT },
   workerData: { [ReferenceTracker.READ]: WORKER_DATA },
 };

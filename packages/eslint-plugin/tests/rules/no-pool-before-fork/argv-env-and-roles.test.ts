@@ -382,8 +382,66 @@ ruleTester.run('no-pool-before-fork', rule, {
       if (process.argv.includes('--child')) new Pool();
       else fork(__filename, [...process.argv.slice(2), '--child']);
     `,
+    // ---- the role argument held in a constant, in the fork and in the test ----
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const ROLE_FLAG = '--worker';
+      if (process.argv.includes(ROLE_FLAG)) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, [ROLE_FLAG]);
+      }
+    `,
+    code`
+      const { fork } = require('node:child_process');
+      const { Pool } = require('pg');
+      const WORKER_ARG = 'worker';
+      if (process.argv[2] === WORKER_ARG) { const pool = new Pool(); } else { fork(__filename, [WORKER_ARG]); }
+    `,
+    // an enum member handed out, and matched in a switch on the argument
+    code`
+      import { fork } from 'node:child_process';
+      import { Pool } from 'pg';
+      enum Command { Serve = 'serve', Work = 'work' }
+      switch (process.argv[2]) {
+        case Command.Work:
+          new Pool();
+          break;
+        default:
+          fork(__filename, [Command.Work]);
+      }
+    `,
   ],
   invalid: [
+    // ---- the role argument held in a constant: read the right way round ----
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const ROLE_FLAG = '--worker';
+        const shared = new Pool();
+        if (!process.argv.includes(ROLE_FLAG)) {
+          const metrics = new Pool({ max: 1 });
+          fork(__filename, [ROLE_FLAG]);
+        }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 4, column: 16 },
+        { messageId: 'poolInPrimary', line: 6, column: 19 },
+      ],
+    },
+    // a constant the fork does not hand out: its test proves the parent
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const WORKER_ARG = 'worker';
+        const ADMIN_ARG = 'admin';
+        if (process.argv[2] === ADMIN_ARG) { new Pool(); } else { fork(__filename, [WORKER_ARG]); }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 5, column: 38 }],
+    },
     // ---- children with several roles: what still runs in the primary ----
     {
       code: code`

@@ -1,6 +1,7 @@
 /**
  * Guards inside larger conditions: a switch on a guard, a guard and another condition,
- * modes that are no guard, `??`, and a role a guard chooses by a ternary.
+ * modes that are no guard, `??`, and a role a guard chooses by a ternary, its values
+ * written inline or held in constants, enums and objects of roles.
  */
 import { code, RuleTester } from '../../rule-tester';
 import rule from '../../../src/rules/no-pool-before-fork';
@@ -329,6 +330,90 @@ ruleTester.run('no-pool-before-fork', rule, {
       const role = process.env.CLUSTER === '1' && cluster.isPrimary ? 'primary' : 'single';
       if (role === 'primary') cluster.fork();
       else new Pool();
+    `,
+    // ---- the role's values held in constants: read as the literals they hold ----
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const PRIMARY = 'primary';
+      const role = cluster.isPrimary ? PRIMARY : 'worker';
+      if (role === PRIMARY) { cluster.fork(); } else { const pool = new Pool(); }
+    `,
+    // a constant naming a constant, on the other side of `!==`, and in a case test
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const WORKER = 'worker';
+      const DEFAULT_ROLE = WORKER;
+      const role = cluster.isPrimary ? 'primary' : DEFAULT_ROLE;
+      if (WORKER !== role) cluster.fork();
+      else new Pool();
+      switch (role) {
+        case DEFAULT_ROLE:
+          new Pool();
+      }
+    `,
+    // a string enum, and a numeric one counted from 0 (a const enum too)
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      enum Role { Primary = 'primary', Worker = 'worker' }
+      const role: Role = cluster.isPrimary ? Role.Primary : Role.Worker;
+      if (role === Role.Primary) { cluster.fork(); } else { const pool = new Pool(); }
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const enum Role { Primary, Worker }
+      const role = cluster.isPrimary ? Role.Primary : Role.Worker;
+      switch (role) {
+        case Role.Primary:
+          cluster.fork();
+          break;
+        case Role.Worker: {
+          const pool = new Pool();
+          break;
+        }
+      }
+    `,
+    // implicit values count on from the member before: Worker is 6, not 1
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      enum Role { Primary = 5, Worker, Other = 1 }
+      const role = cluster.isPrimary ? Role.Other : Role.Worker;
+      if (role === 6) new Pool();
+      else cluster.fork();
+    `,
+    // a frozen object of roles, and a plain one the file only reads
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const ROLES = Object.freeze({ PRIMARY: 'primary', WORKER: 'worker' });
+      const role = cluster.isPrimary ? ROLES.PRIMARY : ROLES.WORKER;
+      if (role === ROLES.PRIMARY) { cluster.fork(); } else { const pool = new Pool(); }
+      console.log(ROLES);
+    `,
+    code`
+      import cluster from 'node:cluster';
+      import { Pool } from 'pg';
+      const ROLES = { PRIMARY: 'primary', WORKER: 'worker' } as const;
+      const role = cluster.isPrimary ? ROLES.PRIMARY : ROLES.WORKER;
+      if (role === ROLES['PRIMARY']) cluster.fork();
+      else new Pool();
+    `,
+    // ---- worker_threads' threadId: 0 on the main thread, as isMainThread is true there ----
+    code`
+      const { Worker, threadId, parentPort } = require('node:worker_threads');
+      const { Pool } = require('pg');
+      if (threadId !== 0) { const pool = new Pool(); parentPort.on('message', () => {}); } else { new Worker(__filename); }
+    `,
+    code`
+      import * as threads from 'node:worker_threads';
+      import { Pool } from 'pg';
+      if (threads.threadId === 0) new threads.Worker(new URL(import.meta.url));
+      else new Pool();
+      if (threads.threadId) new Pool();
     `,
   ],
   invalid: [
@@ -668,6 +753,101 @@ ruleTester.run('no-pool-before-fork', rule, {
         }
       `,
       errors: [{ messageId: 'poolBeforeFork', line: 8, column: 5 }],
+    },
+    // ---- the role's values held in constants ----
+    // read the right way round: a pool in the primary's branch, and one on the shared path
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const PRIMARY = 'primary';
+        const role = cluster.isPrimary ? PRIMARY : 'worker';
+        const shared = new Pool();
+        if (role === PRIMARY) { new Pool(); cluster.fork(); }
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 5, column: 16 },
+        { messageId: 'poolInPrimary', line: 6, column: 25 },
+      ],
+    },
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        enum Role { Primary, Worker }
+        const role = cluster.isPrimary ? Role.Primary : Role.Worker;
+        switch (role) {
+          case Role.Primary:
+            new Pool();
+            cluster.fork();
+            break;
+          case Role.Worker:
+            break;
+        }
+        if (role !== Role.Worker) new Pool();
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 7, column: 5 },
+        { messageId: 'poolInPrimary', line: 13, column: 27 },
+      ],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const ROLES = Object.freeze({ PRIMARY: 'primary', WORKER: 'worker' });
+        const role = cluster.isPrimary ? ROLES.PRIMARY : ROLES.WORKER;
+        if (role === ROLES.WORKER) cluster.fork();
+        else new Pool();
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 6, column: 6 }],
+    },
+    // threadId read the right way round; another id than 0 tells no side apart
+    {
+      code: code`
+        import { Worker, threadId } from 'node:worker_threads';
+        import { Pool } from 'pg';
+        if (threadId === 0) { new Pool(); new Worker(new URL(import.meta.url)); }
+        if (threadId !== 1) new Pool();
+      `,
+      errors: [
+        { messageId: 'poolInPrimary', line: 3, column: 23 },
+        { messageId: 'poolBeforeFork', line: 4, column: 21 },
+      ],
+    },
+    // values that may change are no guard: a reassigned constant, an object written to or handed on,
+    // a member a spread may override, an enum member computed from another
+    {
+      code: code`
+        import cluster from 'node:cluster';
+        import { Pool } from 'pg';
+        let PRIMARY = 'primary';
+        if (process.env.SWAP) PRIMARY = 'worker';
+        const role = cluster.isPrimary ? PRIMARY : 'worker';
+        if (role === PRIMARY) cluster.fork();
+        else new Pool();
+        const ROLES = { PRIMARY: 'primary', WORKER: 'worker' };
+        ROLES.PRIMARY = 'worker';
+        const side = cluster.isPrimary ? ROLES.PRIMARY : ROLES.WORKER;
+        if (side === ROLES.PRIMARY) {} else new Pool();
+        const MODES = { PRIMARY: 'primary', WORKER: 'worker' };
+        configure(MODES);
+        const mode = cluster.isPrimary ? MODES.PRIMARY : MODES.WORKER;
+        if (mode === MODES.PRIMARY) {} else new Pool();
+        const KINDS = Object.freeze({ PRIMARY: 'primary', WORKER: 'worker', ...overrides });
+        const kind = cluster.isPrimary ? KINDS.PRIMARY : KINDS.WORKER;
+        if (kind === KINDS.PRIMARY) {} else new Pool();
+        enum Place { Primary = 'primary'.length, Worker }
+        const place = cluster.isPrimary ? Place.Primary : Place.Worker;
+        if (place === Place.Primary) {} else new Pool();
+      `,
+      errors: [
+        { messageId: 'poolBeforeFork', line: 7, column: 6 },
+        { messageId: 'poolBeforeFork', line: 11, column: 37 },
+        { messageId: 'poolBeforeFork', line: 15, column: 37 },
+        { messageId: 'poolBeforeFork', line: 18, column: 37 },
+        { messageId: 'poolBeforeFork', line: 21, column: 38 },
+      ],
     },
   ],
 });
