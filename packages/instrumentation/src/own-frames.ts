@@ -10,6 +10,20 @@ import { sep } from 'node:path';
  */
 const OWN_FRAMES = /[\\/]own-frames\.[jt]s$/.test(__filename) ? `${__dirname}${sep}` : undefined;
 
+/**
+ * True for a stack line (`    at fn (file:1:2)`) of the app's own code: not
+ * a library's (node_modules), not Node's, not poolguard's, and pointing at a
+ * source position (`at async Promise.all (index 0)` points at none).
+ */
+export function isAppFrame(line: string): boolean {
+  const frame = line.trim();
+  if (!frame.startsWith('at ')) return false;
+  if (frame.includes('node_modules') || frame.includes('node:')) return false;
+  if (OWN_FRAMES !== undefined && frame.includes(OWN_FRAMES)) return false;
+  if (frame.includes('(<anonymous>)') || frame === 'at <anonymous>') return false;
+  return /:\d+:\d+\)?$/.test(frame);
+}
+
 /** A stack without poolguard's own frames. */
 export function withoutOwnFrames(stack: string): string {
   const own = OWN_FRAMES;

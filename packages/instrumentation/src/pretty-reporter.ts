@@ -7,9 +7,9 @@
  * and nested_checkout are off, and how to turn them on.
  */
 import { KIND_INFO, docUrl } from './detectors';
+import { isAppFrame } from './own-frames';
 import type { Violation } from './types';
 
-const POOLGUARD_DIR = __dirname;
 const REPEAT_SUMMARY_MS = 5_000;
 
 /** (kind, pool, code frame) already printed; the oldest are forgotten past MAX_SEEN (pools named per tenant or job come and go). */
@@ -47,17 +47,8 @@ function countRepeat(): void {
 
 /** The first stack frame in the user's code: outside node_modules, node internals and poolguard. */
 export function userFrame(stack: string | undefined): string | undefined {
-  if (stack === undefined) return undefined;
-  for (const line of stack.split('\n')) {
-    const frame = line.trim();
-    if (!frame.startsWith('at ')) continue;
-    if (frame.includes('node_modules') || frame.includes('node:') || frame.includes(POOLGUARD_DIR)) continue;
-    if (frame.includes('(<anonymous>)') || frame === 'at <anonymous>') continue;
-    // Frames with no source position (`at async Promise.all (index 0)`) point at no code.
-    if (!/:\d+:\d+\)?$/.test(frame)) continue;
-    return frame.slice(3);
-  }
-  return undefined;
+  const frame = stack?.split('\n').find(isAppFrame);
+  return frame?.trim().slice(3);
 }
 
 function write(text: string): void {

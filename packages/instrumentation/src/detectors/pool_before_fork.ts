@@ -7,7 +7,7 @@ import { PoolGuardError } from '../errors';
 import type { PoolState } from '../internal-types';
 import { selfForkTarget } from '../fork-target';
 import { livePools } from '../pool-registry';
-import { withoutOwnFrames } from '../own-frames';
+import { isAppFrame, withoutOwnFrames } from '../own-frames';
 import { report } from '../signals';
 import type { KindInfo } from './kind-info';
 
@@ -40,7 +40,7 @@ function creationSite(pool: PoolState): string | undefined {
   const stack = pool.settings.captureStacks ? pool.creationSite?.stack : undefined;
   if (stack === undefined) return undefined;
   const frames = withoutOwnFrames(stack).split('\n').slice(1);
-  const app = frames.findIndex((frame) => !/[\\/]node_modules[\\/]|\(node:|at node:/.test(frame));
+  const app = frames.findIndex(isAppFrame);
   return frames.slice(app === -1 ? 0 : app).join('\n');
 }
 
