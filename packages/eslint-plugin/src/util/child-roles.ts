@@ -28,6 +28,7 @@ import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex, argvListStart } from './argv-reads';
 import { unwrap } from './ast';
 import { constantValue } from './constant-values';
+import { parsedFlagSpellings } from './parsed-flags';
 import type { ForkAnalysis, ForkKind, ForkSite } from './fork-sites';
 import { CHILD_ARGUMENT, CHILD_ENVIRONMENT, negate, type Guard, type Signal } from './guard-signals';
 import type { ParsedSource } from './module-references';
@@ -105,6 +106,25 @@ export class ChildRoles {
     return found ? guard : negate(guard);
   }
 
+  /**
+   * `values.worker` of a `parseArgs` boolean option over `process.argv`
+   * (parsed-flags): true where the command line holds `--worker` (or its
+   * short `-w`), as `process.argv.includes('--worker')` is. A child surely
+   * lacks it only when every argument it gets is a known string that is
+   * not the flag, `--worker=...`, nor a group of short flags holding `w`
+   * (`-vw`); it surely has it when the flag comes before any `--` (after
+   * which parseArgs reads positionals) or argument the call does not show.
+   */
+  ofParsedFlag(node: TSESTree.Node, kind: ForkKind): Guard | undefined {
+    const flags = parsedFlagSpellings(this.sourceCode, node);
+    if (!flags) return undefined;
+    const handedOut = flags.some(flag => this.forks.childArguments.has(flag));
+    return this.guard(CHILD_ARGUMENT, kind, handedOut, fork => ({
+      lacks: lacksFlag(fork.args, flags),
+      passes: passesFlag(fork.args, flags),
+    }));
+  }
+
   /** Whether the list `list`, `process.argv` or a slice of it, holds `value`. */
   private ofMembership(list: TSESTree.Node, value: TSESTree.Node, kind: ForkKind): Guard | undefined {
     const role = constantValue(this.sourceCode, value);
@@ -168,6 +188,28 @@ function passesFrom(args: ForkSite['args'], role: string, from: number): boolean
 function lacksFrom(args: ForkSite['args'], role: string, from: number): boolean {
   if (!args || args.includes(null)) return false;
   return args.every((arg, i) => i < from || (arg !== undefined && arg !== role));
+}
+
+/** Whether `args` surely hold one of `flags` where parseArgs reads options: before any `--` or unknown element. */
+function passesFlag(args: ForkSite['args'], flags: readonly string[]): boolean {
+  for (const arg of args ?? []) {
+    if (arg === null || arg === undefined || arg === '--') return false;
+    if (flags.includes(arg)) return true;
+  }
+  return false;
+}
+
+/** Whether `args` are all known strings, none of which sets a flag of `flags` (`--worker`, `--worker=1`, `-w`, `-vw`). */
+function lacksFlag(args: ForkSite['args'], flags: readonly string[]): boolean {
+  if (!args) return false;
+  const [long, short] = flags;
+  return args.every(
+    arg =>
+      typeof arg === 'string' &&
+      arg !== long &&
+      !arg.startsWith(`${long}=`) &&
+      !(short !== undefined && /^-[^-]/.test(arg) && arg.includes(short.slice(1))),
+  );
 }
 
 /** `list.indexOf(value)`, with one argument: its list and its value. */

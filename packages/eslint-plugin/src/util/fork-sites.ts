@@ -22,7 +22,8 @@
  * (a worker thread on Node, by default), and any `throng(...)` call, which
  * runs `cluster.fork()` of the entry script, with no `exec` of its own.
  *
- * What a self-fork hands the child as string literals is collected too: its
+ * What a self-fork hands the child as strings (literals, or constants
+ * holding them; constant-values) is collected too: its
  * arguments (`fork(__filename, ['worker'])`) and environment entries
  * (`cluster.fork({ ROLE: 'web' })`, `fork(self, args, { env: { ROLE: 'child' } })`),
  * for the file as a whole and per fork (child-roles). Reading one back from
@@ -59,8 +60,8 @@ export interface ForkSite {
    */
   args?: readonly (string | null | undefined)[];
   /**
-   * The environment entries the child surely gets, `NAME` → value: string
-   * literals of the env object that no later spread may override.
+   * The environment entries the child surely gets, `NAME` → value: strings
+   * of the env object (literals or constants) that no later spread may override.
    */
   env: ReadonlyMap<string, string>;
 }
@@ -72,7 +73,7 @@ export interface ForkAnalysis {
   clusterExecElsewhere: boolean;
   /** String literals a self-fork passes in the child's argument list: `fork(__filename, ['worker'])`. */
   childArguments: ReadonlySet<string>;
-  /** `NAME=value` for each string-literal environment entry a self-fork gives the child. */
+  /** `NAME=value` for each string environment entry (a literal or a constant) a self-fork gives the child. */
   childEnvironment: ReadonlySet<string>;
 }
 
@@ -204,7 +205,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         if (execPointsElsewhere(sourceCode, node.arguments[0], scope, file)) execSetups.push(node);
         break;
       case 'cluster': {
-        const env = environmentOf(info.target === 'entry' ? undefined : node.arguments[0], scope);
+        const env = environmentOf(sourceCode, info.target === 'entry' ? undefined : node.arguments[0], scope);
         clusterForks.push({ node, kind: 'cluster', env: env.sure });
         for (const entry of env.entries) clusterEnvironment.add(entry);
         break;
@@ -220,7 +221,7 @@ function collectForks(sourceCode: ParsedSource, file: string | undefined): ForkA
         for (const arg of strings) childArguments.add(arg);
         const role = args?.length === 1 && strings.length === 1 && ROLE.test(strings[0]) ? strings[0] : undefined;
         const options = info.target === 'filenameOption' ? first : (third ?? second);
-        const env = environmentOf(options && propertyValue(options, 'env', scope), scope);
+        const env = environmentOf(sourceCode, options && propertyValue(options, 'env', scope), scope);
         for (const entry of env.entries) childEnvironment.add(entry);
         selfForks.push({ node, kind: info.kind, ...(role !== undefined && { role }), ...(args && { args }), env: env.sure });
       }
@@ -262,11 +263,14 @@ function forkArguments(
 }
 
 /**
- * An environment object literal's entries: `NAME=value` for each string
- * literal property, and those the child surely gets (no spread after them
- * may override them, `{ ROLE: 'web', ...process.env }`).
+ * An environment object literal's entries: `NAME=value` for each property
+ * whose value is a string, written there or held in a constant (`{ ROLE:
+ * WORKER_ROLE }`, `{ ROLE: Role.Worker }`; constant-values), and those the
+ * child surely gets (no spread after them may override them, `{ ROLE:
+ * 'web', ...process.env }`).
  */
 function environmentOf(
+  sourceCode: ParsedSource,
   env: TSESTree.Node | undefined,
   scope: TSESLint.Scope.Scope,
 ): { entries: string[]; sure: Map<string, string> } {
@@ -282,7 +286,8 @@ function environmentOf(
       sure.clear(); // a computed key may be any name
       continue;
     }
-    const value = property.value.type === AST_NODE_TYPES.Literal ? property.value.value : undefined;
+    // `{ ROLE: WORKER_ROLE }` hands the child the string the constant holds, as `{ ROLE: 'worker' }` does.
+    const value = property.kind === 'init' && !property.method ? constantValue(sourceCode, property.value) : undefined;
     if (typeof value === 'string') {
       entries.push(`${name}=${value}`);
       sure.set(name, value);

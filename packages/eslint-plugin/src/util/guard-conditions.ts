@@ -9,8 +9,9 @@
  * Some guards only mean something next to this file's self-forks: a child
  * argument or environment entry read back from `process.argv` or
  * `process.env` (`fork(__filename, ['worker'])` then `process.argv[2] ===
- * 'worker'`, or `if (process.env.IS_CHILD)` after `{ env: { IS_CHILD: '1' } }`;
- * child-roles). A call of a local function whose body only returns
+ * 'worker'`, or `if (process.env.IS_CHILD)` after `{ env: { IS_CHILD: '1' } }`,
+ * or `values.worker` of a `parseArgs` boolean option after `['--worker']`;
+ * child-roles, parsed-flags). A call of a local function whose body only returns
  * a guard (`isPrimaryProcess()`) is that guard, and a constant that a guard
  * sets to one of two literals (`const role = cluster.isPrimary ? 'primary' :
  * 'worker'`) compared with one of them (`role === 'primary'`, `switch
@@ -151,12 +152,14 @@ export class GuardConditions {
           this.guardOfAlias(node, kind, depth) ??
           this.processSignal(node, kind) ??
           this.roles.ofTruthiness(node, kind) ??
+          this.roles.ofParsedFlag(node, kind) ??
           this.guardOfImport(node, kind, depth)
         );
       case AST_NODE_TYPES.MemberExpression:
         return (
           this.processSignal(node, kind) ??
           this.roles.ofTruthiness(node, kind) ??
+          this.roles.ofParsedFlag(node, kind) ??
           this.guardOfImport(node, kind, depth) ??
           this.truthyChildField(node, kind, depth)
         );

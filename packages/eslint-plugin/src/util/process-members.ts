@@ -107,7 +107,7 @@ function aliasPath(sourceCode: ParsedSource, id: TSESTree.Identifier, hops: numb
 }
 
 /** The property keys from a destructuring pattern's root down to `name`; undefined through arrays, rests and defaults. */
-function patternKeys(name: TSESTree.Node, root: TSESTree.Node): string[] | undefined {
+export function patternKeys(name: TSESTree.Node, root: TSESTree.Node): string[] | undefined {
   const keys: string[] = [];
   for (let node = name; node !== root; ) {
     const parent: TSESTree.Node | undefined = node.parent;

@@ -412,8 +412,123 @@ ruleTester.run('no-pool-before-fork', rule, {
           fork(__filename, [Command.Work]);
       }
     `,
+    // ---- an environment value held in a constant, in the fork and in the test ----
+    code`
+      const cluster = require('node:cluster');
+      const { Pool } = require('pg');
+      const WORKER_ROLE = 'worker';
+      if (process.env.ROLE === WORKER_ROLE) { const pool = new Pool(); } else { cluster.fork({ ROLE: WORKER_ROLE }); }
+    `,
+    code`
+      import { fork } from 'node:child_process';
+      import { Pool } from 'pg';
+      const ROLES = Object.freeze({ CHILD: 'child' });
+      if (process.env.ROLE === ROLES.CHILD) new Pool();
+      else fork(import.meta.filename, [], { env: { ...process.env, ROLE: ROLES.CHILD } });
+    `,
+    // ---- a util.parseArgs boolean option read back as its flag ----
+    code`
+      const { fork } = require('node:child_process');
+      const { parseArgs } = require('node:util');
+      const { Pool } = require('pg');
+      const { values } = parseArgs({ options: { worker: { type: 'boolean' } } });
+      if (values.worker) { const pool = new Pool(); } else { fork(__filename, ['--worker']); }
+    `,
+    // the result kept whole, util imported as a namespace, the short flag handed out
+    code`
+      import { fork } from 'node:child_process';
+      import * as util from 'node:util';
+      import { Pool } from 'pg';
+      const parsed = util.parseArgs({ options: { worker: { type: 'boolean', short: 'w' } } });
+      if (!parsed.values.worker) fork(import.meta.filename, ['-w']);
+      else new Pool();
+    `,
+    // the option destructured, util required whole, the options in a constant
+    code`
+      const { fork } = require('child_process');
+      const util = require('util');
+      const { Pool } = require('pg');
+      const options = { worker: { type: 'boolean' }, port: { type: 'string' } };
+      const { values: { worker } } = util.parseArgs({ options, strict: true });
+      if (worker) {
+        const pool = new Pool();
+      } else {
+        fork(__filename, ['--worker']);
+      }
+    `,
   ],
   invalid: [
+    // ---- an environment value held in a constant: the parent's side ----
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const WORKER_ROLE = 'worker';
+        if (process.env.ROLE !== WORKER_ROLE) { cluster.fork({ ROLE: WORKER_ROLE }); const pool = new Pool(); }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 4, column: 91 }],
+    },
+    {
+      code: code`
+        const cluster = require('node:cluster');
+        const { Pool } = require('pg');
+        const WORKER_ROLE = 'worker';
+        const pool = new Pool();
+        if (process.env.ROLE !== WORKER_ROLE) cluster.fork({ ROLE: WORKER_ROLE });
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 4, column: 14 }],
+    },
+    // ---- a util.parseArgs boolean option: the parent's side, and unguarded ----
+    {
+      code: code`
+        import { fork } from 'node:child_process';
+        import { parseArgs } from 'node:util';
+        import { Pool } from 'pg';
+        const { values } = parseArgs({ options: { worker: { type: 'boolean' } } });
+        if (!values.worker) {
+          fork(import.meta.filename, ['--worker']);
+          const pool = new Pool();
+        }
+      `,
+      errors: [{ messageId: 'poolInPrimary', line: 7, column: 16 }],
+    },
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { parseArgs } = require('node:util');
+        const { Pool } = require('pg');
+        const { values } = parseArgs({ options: { worker: { type: 'boolean' } } });
+        const pool = new Pool();
+        if (!values.worker) fork(__filename, ['--worker']);
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 14 }],
+    },
+    // the arguments parsed are not the command line, a string option, a default: no flag is read
+    ...[
+      "parseArgs({ args: ['--worker'], options: { worker: { type: 'boolean' } } })",
+      "parseArgs({ options: { worker: { type: 'string' } } })",
+      "parseArgs({ options: { worker: { type: 'boolean', default: true } } })",
+    ].map(call => ({
+      code: code`
+        const { fork } = require('node:child_process');
+        const { parseArgs } = require('node:util');
+        const { Pool } = require('pg');
+        const { values } = ${call};
+        if (values.worker) { const pool = new Pool(); } else { fork(__filename, ['--worker']); }
+      `,
+      errors: [{ messageId: 'poolBeforeFork' as const, line: 5, column: 35 }],
+    })),
+    // a parseArgs of the file's own is not util's
+    {
+      code: code`
+        const { fork } = require('node:child_process');
+        const { Pool } = require('pg');
+        const parseArgs = () => ({ values: { worker: true } });
+        const { values } = parseArgs({ options: { worker: { type: 'boolean' } } });
+        if (values.worker) { const pool = new Pool(); } else { fork(__filename, ['--worker']); }
+      `,
+      errors: [{ messageId: 'poolBeforeFork', line: 5, column: 35 }],
+    },
     // ---- the role argument held in a constant: read the right way round ----
     {
       code: code`
