@@ -52,6 +52,15 @@ export function isConstantBinding(variable: TSESLint.Scope.Variable | null | und
 }
 
 /**
+ * True when `id` reads the global of its name: the file declares and
+ * imports nothing by it (a configured global has no definitions).
+ */
+export function isGlobalName(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): boolean {
+  const variable = findVariable(scope, id);
+  return !variable || variable.defs.length === 0;
+}
+
+/**
  * The initializer of a variable declared once as `name = init` (not
  * destructured) and never reassigned: `const x = ...`, or a `let` kept.
  */

@@ -22,7 +22,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { innermostScope, isConstantBinding, unwrap } from './ast';
+import { constantInitializer, innermostScope, isConstantBinding, isGlobalName, unwrap } from './ast';
 import type { ParsedSource } from './module-references';
 
 export type ConstantValue = string | number | boolean;
@@ -44,7 +44,7 @@ export function constantValue(sourceCode: ParsedSource, node: TSESTree.Node, hop
       return typeof value === 'number' ? -value : undefined;
     }
     case AST_NODE_TYPES.Identifier: {
-      const init = constantDeclarator(sourceCode, target)?.init;
+      const init = constantInitializer(target, innermostScope(sourceCode, target));
       return init ? constantValue(sourceCode, init, hops + 1) : undefined;
     }
     case AST_NODE_TYPES.MemberExpression:
@@ -118,8 +118,7 @@ function frozenArgument(sourceCode: ParsedSource, node: TSESTree.Node): TSESTree
   const [argument] = node.arguments;
   if (argument.type === AST_NODE_TYPES.SpreadElement) return undefined;
   // An `Object` the file declares or imports may be anything.
-  const global = findVariable(innermostScope(sourceCode, node), callee.object);
-  return global && global.defs.length > 0 ? undefined : unwrap(argument);
+  return isGlobalName(callee.object, innermostScope(sourceCode, node)) ? unwrap(argument) : undefined;
 }
 
 /** The value of the plain `name: value` property of `object` that no later key or spread may override. */
@@ -160,12 +159,4 @@ function isMemberRead(id: TSESTree.Node): boolean {
     default:
       return true;
   }
-}
-
-/** The `name = init` declarator of a name declared once and never reassigned. */
-function constantDeclarator(sourceCode: ParsedSource, id: TSESTree.Identifier): TSESTree.VariableDeclarator | undefined {
-  const variable = findVariable(innermostScope(sourceCode, id), id);
-  if (!isConstantBinding(variable)) return undefined;
-  const def = variable.defs[0];
-  return def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.id === def.name ? def.node : undefined;
 }

@@ -31,9 +31,9 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { ReferenceTracker, findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { ReferenceTracker, getPropertyName } from '@typescript-eslint/utils/ast-utils';
 import { argvIndex } from './argv-reads';
-import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap } from './ast';
+import { constantInitializer, innermostScope, isDirname, isFunctionNode, isImportMeta, unwrap, isGlobalName } from './ast';
 import { constantValue } from './constant-values';
 import { namesFile } from './file-names';
 import { coreModuleTraceMap, iterateModuleReferences, type ParsedSource, type TraceMap } from './module-references';
@@ -465,8 +465,7 @@ function isRequireMainFilename(expr: TSESTree.MemberExpression): boolean {
  */
 function isModuleFilename(expr: TSESTree.MemberExpression, scope: TSESLint.Scope.Scope): boolean {
   if (getPropertyName(expr) !== 'filename' || expr.object.type !== AST_NODE_TYPES.Identifier || expr.object.name !== 'module') return false;
-  const variable = findVariable(scope, expr.object);
-  return !variable || variable.defs.length === 0;
+  return isGlobalName(expr.object, scope);
 }
 
 /** `name` or `anything.name`, e.g. `fileURLToPath` and `url.fileURLToPath`. */

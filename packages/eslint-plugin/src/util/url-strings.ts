@@ -9,8 +9,8 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { findVariable, getPropertyName } from '@typescript-eslint/utils/ast-utils';
-import { constantInitializer, unwrap } from './ast';
+import { getPropertyName } from '@typescript-eslint/utils/ast-utils';
+import { constantInitializer, unwrap, isGlobalName } from './ast';
 
 /** Constants holding constants are not followed further than this. */
 const MAX_HOPS = 4;
@@ -42,7 +42,7 @@ function stringifiedValue(expr: TSESTree.Node, scope: TSESLint.Scope.Scope): TSE
       if (callee.type === AST_NODE_TYPES.MemberExpression) {
         return getPropertyName(callee, scope) === 'toString' && expr.arguments.length === 0 ? callee.object : undefined;
       }
-      const isString = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'String' && isGlobal(callee, scope);
+      const isString = callee.type === AST_NODE_TYPES.Identifier && callee.name === 'String' && isGlobalName(callee, scope);
       return isString && expr.arguments.length === 1 && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : undefined;
     }
     case AST_NODE_TYPES.TemplateLiteral: {
@@ -68,10 +68,4 @@ function urlObjectOf(node: TSESTree.Node, scope: TSESLint.Scope.Scope, hops: num
     (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'URL') ||
     (callee.type === AST_NODE_TYPES.MemberExpression && getPropertyName(callee) === 'URL');
   return isUrl ? expr : undefined;
-}
-
-/** The global `name`, which the file does not declare itself. */
-function isGlobal(id: TSESTree.Identifier, scope: TSESLint.Scope.Scope): boolean {
-  const variable = findVariable(scope, id);
-  return !variable || variable.defs.length === 0;
 }
