@@ -12,7 +12,7 @@ import { rawOfHandle } from '../lease-handle';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { checkoutAnswered, checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
+import { checkoutRequested, deliverWhenLent, leaseDelivered, leaseReturned, refuseCall, rejectAfter, wrapPoolEnd, Wrappers, type AnyFunction } from './kit';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
 
@@ -136,17 +136,7 @@ function install(pool: GenericPool, state: PoolState): InstalledPool {
     const request = checkoutRequested(state);
     if (request instanceof PoolGuardError) return refuseCall(request, undefined, true);
     const acquired = next(this).apply(this, arguments as unknown as unknown[]) as PromiseLike<object>;
-    return acquired.then(
-      (resource) => {
-        if (resource !== null && typeof resource === 'object') return leaseDelivered(state, resource, request, firstSight(resource));
-        checkoutAnswered(state, request);
-        return resource;
-      },
-      (err: unknown) => {
-        checkoutFailure(state, request, err);
-        throw err;
-      },
-    );
+    return deliverWhenLent(state, request, acquired, (resource) => leaseDelivered(state, resource, request, firstSight(resource)));
   });
 
   // use(fn) releases the resource fn got once fn's promise settles, and drops the promise release()

@@ -478,3 +478,22 @@ export function checkoutFailure(state: PoolState, request: CheckoutRequest, err:
 export function checkoutAnswered(state: PoolState, request: CheckoutRequest): void {
   if (state.waitingCheckouts !== undefined) forgetWaitingCheckout(state, request);
 }
+
+/**
+ * A promise of `request`'s connection, settled: an object the pool lends goes
+ * to `deliver` (the lease starts); anything else is answered as it is, and a
+ * failure is counted (checkoutFailure) and passed on.
+ */
+export function deliverWhenLent<T>(state: PoolState, request: CheckoutRequest, lending: PromiseLike<T>, deliver: (connection: T & object) => unknown): PromiseLike<unknown> {
+  return lending.then(
+    (connection) => {
+      if (connection !== null && typeof connection === 'object') return deliver(connection);
+      checkoutAnswered(state, request);
+      return connection;
+    },
+    (err: unknown) => {
+      checkoutFailure(state, request, err);
+      throw err;
+    },
+  );
+}

@@ -17,7 +17,7 @@ import { asLease, createLeaseHandle, viaLease } from '../lease-handle';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
 import type { PoolStats, TransactionState } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
-import { addOwnListener, bindCallback, checkoutAnswered, checkoutFailure, checkoutRequested, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, bindCallback, checkoutFailure, checkoutRequested, deliverWhenLent, ConnectionWrappers, internalFault, keepCause, refuseCall, wrapPoolEnd, wrapPoolStatements, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { pgEndpoint } from './pg-endpoint';
 import { guardPgQuery, pgInFlight, type PgClientLike } from './resources';
 
@@ -343,13 +343,7 @@ function install(pool: PgPoolLike, state: PoolState): InstalledPool {
     if (unclaimed === undefined || typeof (result as { then?: unknown } | undefined)?.then !== 'function') return result;
     // The wrapper did not let pg-pool build the promise (it passed its own callback): claim when the
     // client arrives. Until then the lease is still being lent, and uses of it are not judged.
-    return (result as Promise<PgPoolClient>).then(
-      (client) => (client === undefined ? (checkoutAnswered(state, request), client) : claimSafely(client, request)),
-      (err: unknown) => {
-        checkoutFailure(state, request, err);
-        throw err;
-      },
-    );
+    return deliverWhenLent(state, request, result as Promise<PgPoolClient | undefined>, (client) => claimSafely(client, request));
   }
 
   wrapPoolStatements(wrappers, pool, state, ['query'], true);

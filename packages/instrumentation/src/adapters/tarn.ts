@@ -13,7 +13,7 @@ import { connectionStateOf, fromCurrentHolder } from '../lease';
 import type { PoolStats } from '../types';
 import type { Adapter, InstalledPool } from './adapter';
 import { metricsClock, recordCreateTime } from '../pool-metrics';
-import { addOwnListener, callerFrames, checkoutAnswered, checkoutFailure, checkoutRequested, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
+import { addOwnListener, callerFrames, checkoutRequested, deliverWhenLent, leaseDelivered, leaseReturned, wrapPoolEnd, Wrappers, type AnyFunction, type CheckoutRequest } from './kit';
 import { inKnexRunnerCheckout, isKnexPool, knexEndpoint, markKnexInstance } from './knex';
 import { poolsOwnUse } from './pools-own-use';
 import { endpointOfResource, knownResources, socketOf } from './resources';
@@ -97,17 +97,7 @@ function install(pool: TarnPool, state: PoolState): InstalledPool {
     if (request instanceof PoolGuardError) return refusedOperation(request);
     const byRunner = inKnexRunnerCheckout();
     const pending = next(this).call(this) as { promise: PromiseLike<object> };
-    pending.promise = pending.promise.then(
-      (resource) => {
-        if (resource !== null && typeof resource === 'object') return delivered(resource, request, byRunner);
-        checkoutAnswered(state, request);
-        return resource;
-      },
-      (err: unknown) => {
-        checkoutFailure(state, request, err);
-        throw err;
-      },
-    );
+    pending.promise = deliverWhenLent(state, request, pending.promise, (resource) => delivered(resource, request, byRunner)) as PromiseLike<object>;
     return pending;
   });
 
