@@ -65,7 +65,6 @@ function poolOfSocket(socket: unknown): PoolState | undefined {
   });
 }
 
-
 function pg(value: Bag): Recognised | undefined {
   if (own(value, '_clients', '_idle', '_pendingQueue', 'options') && Array.isArray(value._clients) && isFn(value.connect)) {
     return found('pg', 'pool', 'Pool', poolStateOf(value));
